@@ -1,0 +1,64 @@
+/**
+ * Known targets as data: their memory maps. Used to lay out a file's data into named regions
+ * before any device is connected (the device scripts give the authoritative layout once a chip
+ * is identified).
+ */
+import { flashRegion, type Region } from '../memory/region';
+
+/** A target's memory description. */
+export interface TargetDescription {
+  /** Stable id, e.g. "nrf52833". */
+  id: string;
+  /** Human name, e.g. "nRF52833 (micro:bit V2)". */
+  name: string;
+  /** Regions in ascending base order. */
+  regions: Region[];
+}
+
+const KiB = 1024;
+
+/** STM32F411 sectors: 4 × 16 KiB, 1 × 64 KiB, 3 × 128 KiB. */
+const STM32F411_SECTORS = (() => {
+  const sizes = [16, 16, 16, 16, 64, 128, 128, 128].map((k) => k * KiB);
+  let address = 0x0800_0000;
+  return sizes.map((size) => {
+    const block = { address, size };
+    address += size;
+    return block;
+  });
+})();
+
+/** The targets WebProg knows by heart. */
+export const TARGETS: readonly TargetDescription[] = [
+  {
+    id: 'nrf51822',
+    name: 'nRF51822 (micro:bit V1)',
+    regions: [
+      flashRegion('Code Flash', 0x0000_0000, 256 * KiB, 1 * KiB),
+      flashRegion('UICR', 0x1000_1000, 0x100, 0x100),
+      { name: 'RAM', base: 0x2000_0000, size: 16 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+  {
+    id: 'nrf52833',
+    name: 'nRF52833 (micro:bit V2)',
+    regions: [
+      flashRegion('Code Flash', 0x0000_0000, 512 * KiB, 4 * KiB),
+      flashRegion('UICR', 0x1000_1000, 0x308, 0x308),
+      { name: 'RAM', base: 0x2000_0000, size: 128 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+  {
+    id: 'stm32f411',
+    name: 'STM32F411',
+    regions: [
+      flashRegion('Code Flash', 0x0800_0000, 512 * KiB, 128 * KiB, 4, { blocks: STM32F411_SECTORS }),
+      { name: 'RAM', base: 0x2000_0000, size: 128 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+];
+
+/** The target with id `id`, if known. */
+export function targetById(id: string): TargetDescription | undefined {
+  return TARGETS.find((t) => t.id === id);
+}

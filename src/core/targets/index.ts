@@ -1,0 +1,3 @@
+/** Target descriptions as data. */
+export * from './catalogue';
+export * from './guess';
