@@ -10,7 +10,12 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true },
   server: { fs: { allow: ['.', '../shared'] } },
   test: {
-    include: ['src/**/*.test.ts', 'workers/**/*.test.ts', 'device-scripts/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'workers/**/*.test.ts',
+      'device-scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
+    ],
     environment: 'node',
     testTimeout: 30_000,
     pool: 'forks',

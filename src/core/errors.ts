@@ -101,7 +101,10 @@ export class WebProgError extends Error {
         ? undefined
         : 'code' in record.cause
           ? WebProgError.fromRecord(record.cause)
-          : Object.assign(new Error(record.cause.message), { name: record.cause.name, stack: record.cause.stack });
+          : Object.assign(new Error(record.cause.message), {
+              name: record.cause.name,
+              stack: record.cause.stack,
+            });
     const error = new WebProgError(record.code, record.message, {
       address: record.address,
       line: record.line,
@@ -133,9 +136,14 @@ export function isErrorRecord(value: unknown): value is ErrorRecord {
  * Wraps any thrown value as a {@link WebProgError}: a `WebProgError` passes through, an abort
  * becomes `CANCELLED`, anything else gets `fallback` as its code with the original as cause.
  */
-export function toWebProgError(error: unknown, fallback: ErrorCode = 'INTERNAL', context: ErrorContext = {}): WebProgError {
+export function toWebProgError(
+  error: unknown,
+  fallback: ErrorCode = 'INTERNAL',
+  context: ErrorContext = {},
+): WebProgError {
   if (error instanceof WebProgError) return error;
-  if (isAbortError(error)) return new WebProgError('CANCELLED', 'The operation was cancelled.', { ...context, cause: error });
+  if (isAbortError(error))
+    return new WebProgError('CANCELLED', 'The operation was cancelled.', { ...context, cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new WebProgError(fallback, message, { ...context, cause: error });
 }
@@ -163,7 +171,8 @@ export interface CancelSignal {
 
 /** Throws a `CANCELLED` {@link WebProgError} if `signal` has been aborted. */
 export function throwIfCancelled(signal: CancelSignal | undefined): void {
-  if (signal?.aborted) throw new WebProgError('CANCELLED', 'The operation was cancelled.', { cause: signal.reason });
+  if (signal?.aborted)
+    throw new WebProgError('CANCELLED', 'The operation was cancelled.', { cause: signal.reason });
 }
 
 /** Formats an address the way error messages and the UI show it: `0x0001C000`. */

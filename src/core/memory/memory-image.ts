@@ -119,9 +119,13 @@ export class MemoryImage {
       while (a < end) {
         const r = this.regionAt(a);
         if (!r) {
-          throw new WebProgError('ADDRESS_OUT_OF_RANGE', `Data at ${formatAddress(a)} lies outside every region of the target.`, {
-            address: a,
-          });
+          throw new WebProgError(
+            'ADDRESS_OUT_OF_RANGE',
+            `Data at ${formatAddress(a)} lies outside every region of the target.`,
+            {
+              address: a,
+            },
+          );
         }
         a = Math.min(end, regionEnd(r));
       }
@@ -185,7 +189,13 @@ export class MemoryImage {
 }
 
 /** Ranges in `[start, end)` where `a` and `b` differ, reading gaps as `fill`. */
-export function diffRange(a: SparseData, b: SparseData, start: number, end: number, fill = 0xff): AddressRange[] {
+export function diffRange(
+  a: SparseData,
+  b: SparseData,
+  start: number,
+  end: number,
+  fill = 0xff,
+): AddressRange[] {
   const ranges: AddressRange[] = [];
   const CHUNK = 0x10000;
   let open: AddressRange | undefined;

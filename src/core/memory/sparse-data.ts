@@ -188,8 +188,12 @@ function checkRange(address: number, length: number): void {
     throw new WebProgError('INVALID_ARGUMENT', `Invalid address range ${address} + ${length}.`);
   }
   if (address + length > ADDRESS_LIMIT) {
-    throw new WebProgError('ADDRESS_OUT_OF_RANGE', `Range at ${formatAddress(address)} (+${length} bytes) passes 4 GiB.`, {
-      address,
-    });
+    throw new WebProgError(
+      'ADDRESS_OUT_OF_RANGE',
+      `Range at ${formatAddress(address)} (+${length} bytes) passes 4 GiB.`,
+      {
+        address,
+      },
+    );
   }
 }

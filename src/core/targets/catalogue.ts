@@ -45,7 +45,15 @@ export const TARGETS: readonly TargetDescription[] = [
     regions: [
       flashRegion('Code Flash', 0x0000_0000, 512 * KiB, 4 * KiB),
       flashRegion('UICR', 0x1000_1000, 0x308, 0x308),
-      { name: 'RAM', base: 0x2000_0000, size: 128 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+      {
+        name: 'RAM',
+        base: 0x2000_0000,
+        size: 128 * KiB,
+        eraseSize: 1,
+        writeSize: 1,
+        fill: 0x00,
+        kind: 'ram',
+      },
     ],
   },
   {
@@ -53,7 +61,15 @@ export const TARGETS: readonly TargetDescription[] = [
     name: 'STM32F411',
     regions: [
       flashRegion('Code Flash', 0x0800_0000, 512 * KiB, 128 * KiB, 4, { blocks: STM32F411_SECTORS }),
-      { name: 'RAM', base: 0x2000_0000, size: 128 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+      {
+        name: 'RAM',
+        base: 0x2000_0000,
+        size: 128 * KiB,
+        eraseSize: 1,
+        writeSize: 1,
+        fill: 0x00,
+        kind: 'ram',
+      },
     ],
   },
 ];

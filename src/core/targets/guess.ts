@@ -29,7 +29,15 @@ export function genericTarget(data: SparseData): TargetDescription {
       last.size = Math.max(last.size, end - last.base);
       continue;
     }
-    regions.push({ name: '', base: start, size: end - start, eraseSize: 4096, writeSize: 4, fill: 0xff, kind: 'flash' });
+    regions.push({
+      name: '',
+      base: start,
+      size: end - start,
+      eraseSize: 4096,
+      writeSize: 4,
+      fill: 0xff,
+      kind: 'flash',
+    });
   }
   regions.forEach((r) => (r.name = `Memory @ 0x${r.base.toString(16).toUpperCase().padStart(8, '0')}`));
   return { id: 'generic', name: 'Unknown target', regions };

@@ -1,0 +1,76 @@
+/**
+ * The device worker's API as the page sees it (through comlink). The page imports only these
+ * types; the worker implements them in `device.worker.ts`.
+ *
+ * Data crosses the boundary as plain objects: segments of bytes, never class instances.
+ */
+import type { ProgressListener } from '../../src/core/progress';
+import type { Segment } from '../../src/core/memory/sparse-data';
+import type { FileFormat, SaveFormat, SaveOptions } from '../../src/core/formats';
+import type { ChecksumAlgorithm, ChecksumResult } from '../../src/core/checksum';
+
+/** A parsed file as it crosses from the worker to the page. */
+export interface ParsedFileDto {
+  /** File name as given. */
+  name: string;
+  /** Detected format. */
+  format: FileFormat;
+  /** The file's data (for a Universal Hex: the board picked by `boardId`, else the first). */
+  segments: Segment[];
+  /** Universal Hex only: every board's data. */
+  boards?: { boardId: number; segments: Segment[] }[];
+  /** UF2 only: the family id of the blocks. */
+  familyId?: number;
+  /** ELF only: the entry point. */
+  entry?: number;
+  /** Things a person should know that are not errors. */
+  warnings: string[];
+  /** Milliseconds the worker spent parsing. */
+  parseMs: number;
+}
+
+/** Identity of the worker, for health checks. */
+export interface WorkerHello {
+  /** App version the worker was built with. */
+  version: string;
+  /** `performance.now()` inside the worker when it answered. */
+  time: number;
+}
+
+/**
+ * Options of a long call. `onProgress` must be wrapped in `Comlink.proxy`; events are
+ * throttled in the worker before they cross. `callId` identifies the call for `cancel`
+ * (use `callWithSignal` from `workers/shared/cancellation.ts` to bind it to an AbortSignal).
+ */
+export interface CallOptions {
+  /** Receives throttled progress events. */
+  onProgress?: ProgressListener;
+  /** Id under which `cancel(callId)` stops this call. */
+  callId?: number;
+}
+
+/** What the device worker offers the page. */
+export interface DeviceWorkerApi {
+  /** Answers at once; proves the worker is alive. */
+  hello(): Promise<WorkerHello>;
+  /** Parses a file (any supported format) off the UI thread. */
+  parseFile(
+    name: string,
+    bytes: Uint8Array,
+    options?: { binBase?: number; boardId?: number },
+  ): Promise<ParsedFileDto>;
+  /** Serialises segments to a file format off the UI thread. */
+  saveFile(segments: Segment[], format: SaveFormat, options?: SaveOptions): Promise<Uint8Array>;
+  /**
+   * Computes a checksum over `[start, end)` of the segments (gaps read as `fill`), with
+   * progress and cancellation: a long call.
+   */
+  checksum(
+    segments: Segment[],
+    algorithm: ChecksumAlgorithm,
+    range: { start: number; end: number; fill?: number },
+    options?: CallOptions,
+  ): Promise<ChecksumResult>;
+  /** Cancels the long call running under `callId` (it rejects with `CANCELLED`). */
+  cancel(callId: number): Promise<void>;
+}
