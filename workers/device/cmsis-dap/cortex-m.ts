@@ -1,0 +1,156 @@
+/**
+ * Cortex-M debug through a MEM-AP: halt, resume, step, reset-and-halt by vector catch, core
+ * registers, DWT comparators, and running code until it halts (with a real deadline; dapjs
+ * swallows its timeouts, see the reference notes).
+ */
+import { WebProgError, formatAddress } from '../../../src/core/errors';
+import { AIRCR_SYSRESETREQ, CoreReg, Demcr, Dfsr, Dhcsr, Reg } from './constants';
+import type { MemAp } from './mem-ap';
+
+/** Why the core is halted (DFSR bits), or running. */
+export interface CoreState {
+  halted: boolean;
+  lockup: boolean;
+  /** DFSR bits: HALTED 1, BKPT 2, DWTTRAP 4, VCATCH 8, EXTERNAL 16. */
+  reasons: number;
+}
+
+/** Time source for deadlines; real time by default. */
+export type Now = () => number;
+
+/** Debug control of one Cortex-M core. */
+export class CortexM {
+  constructor(
+    readonly ap: MemAp,
+    private readonly now: Now = () => Date.now(),
+  ) {}
+
+  /** Enables debug and halts; waits until the core reports S_HALT. */
+  async halt(timeoutMs = 500): Promise<void> {
+    await this.ap.write32(Reg.DHCSR, Dhcsr.KEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT);
+    await this.waitHalted(timeoutMs, 'halt');
+  }
+
+  /** Resumes execution (interrupts masked when `maskInterrupts`). Clears DFSR first. */
+  async resume(maskInterrupts = false): Promise<void> {
+    await this.ap.writeWords([
+      { address: Reg.DFSR, value: Dfsr.ALL },
+      { address: Reg.DHCSR, value: Dhcsr.KEY | Dhcsr.C_DEBUGEN | (maskInterrupts ? Dhcsr.C_MASKINTS : 0) },
+    ]);
+  }
+
+  /** Executes one instruction and halts again. */
+  async step(): Promise<void> {
+    await this.ap.write32(Reg.DHCSR, Dhcsr.KEY | Dhcsr.C_DEBUGEN | Dhcsr.C_MASKINTS | Dhcsr.C_STEP);
+    await this.waitHalted(100, 'single step');
+  }
+
+  /** Reads DHCSR and DFSR. */
+  async state(): Promise<CoreState> {
+    const [dhcsr, dfsr] = await this.ap.readWords([Reg.DHCSR, Reg.DFSR]);
+    return {
+      halted: (dhcsr & Dhcsr.S_HALT) !== 0,
+      lockup: (dhcsr & Dhcsr.S_LOCKUP) !== 0,
+      reasons: dfsr & Dfsr.ALL,
+    };
+  }
+
+  /** Polls until halted; throws TIMEOUT naming `what` after `timeoutMs`. */
+  async waitHalted(timeoutMs: number, what: string): Promise<CoreState> {
+    const deadline = this.now() + timeoutMs;
+    for (;;) {
+      const s = await this.state();
+      if (s.halted) return s;
+      if (s.lockup) throw new WebProgError('DEVICE_FAULT', `The core locked up during ${what}.`);
+      if (this.now() > deadline)
+        throw new WebProgError('TIMEOUT', `The core did not halt within ${timeoutMs} ms (${what}).`);
+    }
+  }
+
+  /**
+   * Resets the chip and halts it at the reset vector (DEMCR.VC_CORERESET + AIRCR.SYSRESETREQ),
+   * restoring DEMCR afterwards.
+   */
+  async resetAndHalt(timeoutMs = 1000): Promise<void> {
+    await this.halt();
+    const demcr = await this.ap.read32(Reg.DEMCR);
+    await this.ap.write32(Reg.DEMCR, (demcr | Demcr.VC_CORERESET | Demcr.DWTENA) >>> 0);
+    await this.ap.write32(Reg.AIRCR, AIRCR_SYSRESETREQ);
+    await this.waitHalted(timeoutMs, 'reset');
+    // Reading DHCSR clears the sticky S_RESET_ST; do it once more so later reads are clean.
+    await this.ap.read32(Reg.DHCSR);
+    await this.ap.write32(Reg.DEMCR, (demcr | Demcr.DWTENA) >>> 0);
+  }
+
+  /** Resets the chip and lets it run. */
+  async reset(): Promise<void> {
+    const demcr = await this.ap.read32(Reg.DEMCR);
+    await this.ap.write32(Reg.DEMCR, (demcr & ~Demcr.VC_CORERESET) >>> 0);
+    await this.ap.write32(Reg.AIRCR, AIRCR_SYSRESETREQ);
+  }
+
+  /** Reads a core register (REGSEL number). The core must be halted. */
+  async readRegister(reg: number): Promise<number> {
+    await this.ap.write32(Reg.DCRSR, reg);
+    await this.waitRegReady();
+    return this.ap.read32(Reg.DCRDR);
+  }
+
+  /** Writes a core register (REGSEL number). The core must be halted. */
+  async writeRegister(reg: number, value: number): Promise<void> {
+    await this.ap.writeWords([
+      { address: Reg.DCRDR, value: value >>> 0 },
+      { address: Reg.DCRSR, value: reg | 0x10000 },
+    ]);
+    await this.waitRegReady();
+  }
+
+  /** Reads R0..R15 (and any other REGSEL numbers given). */
+  async readRegisters(regs: readonly number[] = range(16)): Promise<number[]> {
+    const out: number[] = [];
+    for (const r of regs) out.push(await this.readRegister(r));
+    return out;
+  }
+
+  /** Writes several registers. */
+  async writeRegisters(values: ReadonlyMap<number, number> | [number, number][]): Promise<void> {
+    for (const [reg, value] of values) await this.writeRegister(reg, value);
+  }
+
+  /**
+   * Sets DWT comparator `n` (COMP, MASK, FUNCTION written as one block, as CortexProg does).
+   * FUNCTION: 4 PC match, 5 read, 6 write, 7 read/write; 0 disables.
+   */
+  async setWatchpoint(n: number, address: number, mask: number, fn: number): Promise<void> {
+    const demcr = await this.ap.read32(Reg.DEMCR);
+    if (!(demcr & Demcr.DWTENA)) await this.ap.write32(Reg.DEMCR, (demcr | Demcr.DWTENA) >>> 0);
+    await this.ap.writeBlock(Reg.DWT_COMP0 + 0x10 * n, new Uint32Array([address >>> 0, mask, fn]));
+  }
+
+  /** Disables DWT comparator `n`. */
+  async clearWatchpoint(n: number): Promise<void> {
+    await this.ap.write32(Reg.DWT_COMP0 + 0x10 * n + 8, 0);
+  }
+
+  /** Sets PC and xPSR.T (for running code uploaded to RAM). */
+  async setPc(pc: number): Promise<void> {
+    await this.writeRegister(CoreReg.PC, pc & ~1);
+    const xpsr = await this.readRegister(CoreReg.XPSR);
+    if (!(xpsr & 0x0100_0000)) await this.writeRegister(CoreReg.XPSR, (xpsr | 0x0100_0000) >>> 0);
+  }
+
+  private async waitRegReady(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const dhcsr = await this.ap.read32(Reg.DHCSR);
+      if (dhcsr & Dhcsr.S_REGRDY) return;
+    }
+    throw new WebProgError(
+      'TIMEOUT',
+      `Core register transfer never completed (DHCSR at ${formatAddress(Reg.DHCSR)}).`,
+    );
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
