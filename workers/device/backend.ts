@@ -1,0 +1,118 @@
+/**
+ * The one interface every device backend implements (CMSIS-DAP now; ESP, ST-Link and Renesas
+ * later), with MultiProg's semantics: each operation succeeds or throws a `WebProgError` with a
+ * code; nothing erases or programs unless the caller allows hardware writes; what a backend
+ * cannot do throws `NOT_SUPPORTED` with a message starting "Not Supported: ".
+ */
+import type { CancelSignal } from '../../src/core/errors';
+import type { MemoryImage } from '../../src/core/memory/memory-image';
+import type { Clock, ProgressListener } from '../../src/core/progress';
+
+/** Per-call context. */
+export interface OperationContext {
+  /** Erasing and programming are refused unless true (`mp.app.allow_hw_writes`). */
+  allowWrites?: boolean;
+  /** Cancels the operation between blocks or transfers. */
+  signal?: CancelSignal;
+  /** Receives progress events. */
+  onProgress?: ProgressListener;
+  /** Overall time limit in ms (the `_timeout(ms)` forms). */
+  timeoutMs?: number;
+  /** Asks the person to confirm a destructive step (erase_segment, mass erase). */
+  confirm?: (message: string) => Promise<boolean>;
+  /** Clock for progress rates (virtual in simulations). */
+  clock?: Clock;
+}
+
+/** What `get_target_info()` returns. */
+export interface TargetInfo {
+  /** Chip name, e.g. "nRF52833". */
+  name: string;
+  /** More lines: flash size, regions, ids. */
+  additional: string[];
+}
+
+/** What `get_programmer_info()` returns. */
+export interface ProgrammerInfo {
+  name: string;
+  serial: string;
+  connected: boolean;
+  /** Backend kind, e.g. "cmsis-dap", "esp". */
+  type: string;
+}
+
+/** One entry of `read_checksums()`. */
+export interface BlockChecksum {
+  /** Block number (0-based over the flash regions). */
+  blockN: number;
+  /** Block start address. */
+  address: number;
+  /** Checksum of the whole block (CRC-32 for CMSIS-DAP, MD5 prefix for ESP). */
+  baseChecksum: number;
+  /** Checksums of the block's sub-blocks (write blocks), when it has several. */
+  subChecksums: number[];
+}
+
+/** What write/flash/erase did, for the result line. */
+export interface OperationReport {
+  /** Bytes programmed. */
+  bytesWritten: number;
+  /** Erase blocks erased. */
+  erasedBlocks: number;
+  /** Blocks skipped because they already held the right data. */
+  skippedBlocks: number;
+  /** True when the result was verified. */
+  verified: boolean;
+}
+
+/** Power settings (`set_power`). */
+export type PowerSetting = '3v3' | '5v' | 'off';
+
+/** A connected programmer + target. */
+export interface Backend {
+  /** Backend kind: "cmsis-dap", "esp", ... */
+  readonly type: string;
+  /** Identifies the chip and prepares flash access; fills the image's regions. */
+  connect(image: MemoryImage, ctx?: OperationContext): Promise<void>;
+  /** Releases the device. */
+  disconnect(): Promise<void>;
+  /** True while connected. */
+  isConnected(): boolean;
+  /** Reads every flash region of the chip into the image. */
+  read(image: MemoryImage, ctx?: OperationContext): Promise<void>;
+  /** Writes the image (blank check first: refuses non-blank target blocks). */
+  write(image: MemoryImage, ctx?: OperationContext): Promise<OperationReport>;
+  /** Writes the image without the blank check (NOR semantics). */
+  writeNoBlank(image: MemoryImage, ctx?: OperationContext): Promise<OperationReport>;
+  /** Compares the chip with the image; throws VERIFY_FAILED naming the first difference. */
+  verify(image: MemoryImage, ctx?: OperationContext): Promise<void>;
+  /** Erases the chip (mass erase when available, else every block). */
+  erase(ctx?: OperationContext): Promise<OperationReport>;
+  /** Erases block by block, never mass erase. */
+  eraseBlocks(ctx?: OperationContext): Promise<OperationReport>;
+  /** Throws NOT_BLANK naming the first non-blank block. */
+  blankCheck(ctx?: OperationContext): Promise<void>;
+  /** Connect → erase → write → verify, skipping blocks already right. */
+  flash(image: MemoryImage, ctx?: OperationContext): Promise<OperationReport>;
+  /** Chip-side checksums per block. */
+  readChecksums(ctx?: OperationContext): Promise<BlockChecksum[]>;
+  /** Reads one absolute range into the image. */
+  readSegment(image: MemoryImage, address: number, size: number, ctx?: OperationContext): Promise<void>;
+  /** Compares one absolute range of the chip with the image. */
+  verifySegment(image: MemoryImage, address: number, size: number, ctx?: OperationContext): Promise<void>;
+  /** Writes one absolute range of the image to the chip. */
+  writeSegment(
+    image: MemoryImage,
+    address: number,
+    size: number,
+    ctx?: OperationContext,
+  ): Promise<OperationReport>;
+  /** Erases the blocks covering one absolute range. */
+  eraseSegment(address: number, size: number, ctx?: OperationContext): Promise<OperationReport>;
+  /** The identified chip. */
+  targetInfo(): TargetInfo;
+  /** The programmer. */
+  programmerInfo(): ProgrammerInfo;
+  /** Switches target power; throws NOT_SUPPORTED where the probe cannot. */
+  setPower(setting: PowerSetting | 'toggle'): Promise<void>;
+}

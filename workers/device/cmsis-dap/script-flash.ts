@@ -1,0 +1,113 @@
+/**
+ * A {@link FlashAlgorithm} backed by a loaded device script: erase/write call the script's
+ * entries; our format-2 extension entries give on-chip CRC-32 and blank checks.
+ */
+import { WebProgError, formatAddress } from '../../../src/core/errors';
+import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
+
+/** Header offsets of the format-2 entries, when the script has them. */
+export interface ExtensionSlots {
+  blockChecksum?: number;
+  blankCheck?: number;
+}
+
+/** Flash operations through a device script. */
+export class ScriptFlashAlgorithm implements FlashAlgorithm {
+  eraseAll?: () => Promise<void>;
+  blockChecksum?: (address: number, length: number) => Promise<number>;
+  blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
+
+  constructor(
+    private readonly runner: ScriptRunner,
+    private readonly host: SyscallHost,
+    extension: ExtensionSlots = {},
+  ) {
+    if (runner.has(Slot.allErase)) {
+      this.eraseAll = async () => {
+        const r = await runner.call(Slot.allErase, [], EntryTimeoutMs.allErase, host, 'allErase');
+        if (!r.r0)
+          throw new WebProgError(
+            'FLASH_ERASE_FAILED',
+            `Mass erase failed (device script "${runner.script.name}").`,
+          );
+      };
+    }
+    const checksumSlot = extension.blockChecksum;
+    if (checksumSlot !== undefined && runner.has(checksumSlot)) {
+      this.blockChecksum = async (address, length) => {
+        const r = await runner.call(
+          checksumSlot,
+          [address, length],
+          EntryTimeoutMs.extension,
+          host,
+          'block_checksum',
+        );
+        if (!r.r0) {
+          throw new WebProgError(
+            'DEVICE_FAULT',
+            `On-chip checksum of ${formatAddress(address)} (+${length}) failed.`,
+            { address },
+          );
+        }
+        return r.r1 >>> 0;
+      };
+    }
+    const blankSlot = extension.blankCheck;
+    if (blankSlot !== undefined && runner.has(blankSlot)) {
+      this.blankCheck = async (address, length) => {
+        const r = await runner.call(
+          blankSlot,
+          [address, length],
+          EntryTimeoutMs.extension,
+          host,
+          'blank_check',
+        );
+        return r.r0 ? { blank: true } : { blank: false, firstNonBlank: r.r1 >>> 0 };
+      };
+    }
+  }
+
+  async eraseBlock(address: number): Promise<void> {
+    const r = await this.runner.call(
+      Slot.pageErase,
+      [address],
+      EntryTimeoutMs.pageErase,
+      this.host,
+      'pageErase',
+    );
+    if (!r.r0) {
+      throw new WebProgError(
+        'FLASH_ERASE_FAILED',
+        `The chip refused to erase the block at ${formatAddress(address)} (pageErase returned 0).`,
+        {
+          address,
+        },
+      );
+    }
+  }
+
+  async writeBlock(address: number, data: Uint8Array): Promise<void> {
+    await this.runner.cpu.ap.writeBytes(this.runner.script.stagingAddr, data);
+    const r = await this.runner.call(
+      Slot.pageWrite,
+      [address],
+      EntryTimeoutMs.pageWrite,
+      this.host,
+      'pageWrite',
+    );
+    if (!r.r0) {
+      throw new WebProgError(
+        'FLASH_WRITE_FAILED',
+        `The chip refused to program the block at ${formatAddress(address)} (pageWrite returned 0).`,
+        {
+          address,
+        },
+      );
+    }
+  }
+
+  async read(address: number, length: number): Promise<Uint8Array> {
+    return this.runner.cpu.ap.readBytes(address, length);
+  }
+}
