@@ -1,0 +1,197 @@
+/**
+ * UF2 (https://github.com/microsoft/uf2, README "File format"): 512-byte blocks, each with
+ * a 32-byte header, up to 476 payload bytes and an end magic, little-endian.
+ */
+import { WebProgError, formatAddress } from '../errors';
+import type { SparseData } from '../memory';
+import { RunBuilder } from './run-builder';
+
+/** First magic number of every block ("UF2\n"). */
+export const UF2_MAGIC_START0 = 0x0a324655;
+/** Second magic number of every block. */
+export const UF2_MAGIC_START1 = 0x9e5d5157;
+/** Magic number in the last 4 bytes of every block. */
+export const UF2_MAGIC_END = 0x0ab16f30;
+/** Size of a UF2 block. */
+export const UF2_BLOCK_SIZE = 512;
+
+/** Block flag: not for the main flash; readers skip the block. */
+export const UF2_FLAG_NOT_MAIN_FLASH = 0x1;
+/** Block flag: part of a file container (files, not flash contents). */
+export const UF2_FLAG_FILE_CONTAINER = 0x1000;
+/** Block flag: the word at offset 28 is a family id (otherwise a file size or 0). */
+export const UF2_FLAG_FAMILY_ID = 0x2000;
+
+const MAX_PAYLOAD = 476;
+const WRITE_PAYLOAD = 256;
+const ADDRESS_LIMIT = 0x1_0000_0000;
+
+/** A UF2 family id and the chips it names. */
+export interface Uf2Family {
+  /** The id written in blocks with {@link UF2_FLAG_FAMILY_ID}. */
+  id: number;
+  /** Short name from uf2families.json. */
+  name: string;
+  /** Chips it stands for. */
+  description: string;
+}
+
+/**
+ * Family ids for the chips WebProg knows, as listed in microsoft/uf2
+ * `utils/uf2families.json`. There is no id for the nRF51; 0x1B57745F is the generic nRF52 id.
+ */
+export const UF2_FAMILIES: readonly Uf2Family[] = [
+  { id: 0x1b57745f, name: 'NRF52', description: 'Nordic nRF52' },
+  { id: 0x621e937a, name: 'NRF52833', description: 'Nordic nRF52833' },
+  { id: 0xada52840, name: 'NRF52840', description: 'Nordic nRF52840' },
+  { id: 0x57755a57, name: 'STM32F4', description: 'ST STM32F4xx' },
+  { id: 0x1c5f21b0, name: 'ESP32', description: 'ESP32' },
+  { id: 0xc47e5767, name: 'ESP32S3', description: 'ESP32-S3' },
+  { id: 0xd42ba06c, name: 'ESP32C3', description: 'ESP32-C3' },
+  { id: 0xe48bff56, name: 'RP2040', description: 'Raspberry Pi RP2040' },
+];
+
+/** The known family with this id, if any. */
+export function uf2Family(id: number): Uf2Family | undefined {
+  return UF2_FAMILIES.find((f) => f.id === id);
+}
+
+/** What {@link readUf2} found. */
+export interface Uf2Contents {
+  /** Payloads of the main-flash blocks of the first family, at their target addresses. */
+  data: SparseData;
+  /** Family id of the first block that has one. */
+  familyId?: number;
+  /** E.g. blocks of other families that were skipped. */
+  warnings: string[];
+}
+
+/** Reads a UF2 file's flash contents (see {@link readUf2}). */
+export function parseUf2(bytes: Uint8Array): { data: SparseData; familyId?: number } {
+  const { data, familyId } = readUf2(bytes);
+  return familyId === undefined ? { data } : { data, familyId };
+}
+
+/**
+ * Reads a UF2 file. Blocks flagged not-main-flash are skipped; when blocks carry different
+ * family ids only the first family is read (with a warning). Throws `FORMAT_INVALID` for a
+ * size that is not a whole number of blocks or a bad magic, `FORMAT_UNSUPPORTED` for a file
+ * container, `FORMAT_RANGE` past 4 GiB and `FORMAT_OVERLAP` when blocks overlap.
+ */
+export function readUf2(bytes: Uint8Array): Uf2Contents {
+  if (bytes.length === 0 || bytes.length % UF2_BLOCK_SIZE !== 0) {
+    throw new WebProgError(
+      'FORMAT_INVALID',
+      `A UF2 file is made of 512-byte blocks, but this one has ${bytes.length} bytes (cut short?).`,
+    );
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const runs = new RunBuilder();
+  let familyId: number | undefined;
+  const otherFamilies = new Set<number>();
+  let skipped = 0;
+  for (let block = 0, at = 0; at < bytes.length; block++, at += UF2_BLOCK_SIZE) {
+    const where = `Block ${block} (byte 0x${at.toString(16).toUpperCase()})`;
+    if (
+      view.getUint32(at, true) !== UF2_MAGIC_START0 ||
+      view.getUint32(at + 4, true) !== UF2_MAGIC_START1 ||
+      view.getUint32(at + 508, true) !== UF2_MAGIC_END
+    ) {
+      throw new WebProgError('FORMAT_INVALID', `${where}: not a UF2 block (wrong magic number).`);
+    }
+    const flags = view.getUint32(at + 8, true);
+    const address = view.getUint32(at + 12, true);
+    const size = view.getUint32(at + 16, true);
+    if (flags & UF2_FLAG_FILE_CONTAINER) {
+      throw new WebProgError(
+        'FORMAT_UNSUPPORTED',
+        `${where}: this UF2 is a file container, not a flash image.`,
+      );
+    }
+    if (flags & UF2_FLAG_NOT_MAIN_FLASH) {
+      skipped++;
+      continue;
+    }
+    if (flags & UF2_FLAG_FAMILY_ID) {
+      const id = view.getUint32(at + 28, true);
+      familyId ??= id;
+      if (id !== familyId) {
+        otherFamilies.add(id);
+        continue;
+      }
+    }
+    if (size > MAX_PAYLOAD) {
+      throw new WebProgError(
+        'FORMAT_INVALID',
+        `${where}: payload size ${size} is over the maximum of 476 bytes.`,
+      );
+    }
+    if (address + size > ADDRESS_LIMIT) {
+      throw new WebProgError(
+        'FORMAT_RANGE',
+        `${where}: ${size} bytes at ${formatAddress(address)} run past 4 GiB.`,
+        {
+          address,
+        },
+      );
+    }
+    const overlap = runs.add(address, bytes.subarray(at + 32, at + 32 + size));
+    if (overlap !== undefined) {
+      throw new WebProgError(
+        'FORMAT_OVERLAP',
+        `${where}: data at ${formatAddress(overlap)} overlaps an earlier block.`,
+        { address: overlap },
+      );
+    }
+  }
+  const warnings: string[] = [];
+  if (skipped > 0) warnings.push(`${skipped} block(s) marked "not main flash" were skipped`);
+  if (otherFamilies.size > 0) {
+    const others = [...otherFamilies].map(familyLabel).join(', ');
+    warnings.push(
+      `blocks for other families (${others}) were skipped; only ${familyLabel(familyId ?? 0)} was read`,
+    );
+  }
+  const data = runs.finish();
+  return familyId === undefined ? { data, warnings } : { data, familyId, warnings };
+}
+
+function familyLabel(id: number): string {
+  const hex = '0x' + id.toString(16).toUpperCase().padStart(8, '0');
+  const family = uf2Family(id);
+  return family === undefined ? hex : `${family.name} ${hex}`;
+}
+
+/**
+ * Writes sparse data as UF2: one block per 256-byte aligned page that holds data, 256
+ * payload bytes each (bytes of a page without data are 0xFF), as UF2 bootloaders expect.
+ * With `familyId` every block carries it (flag 0x2000).
+ */
+export function writeUf2(data: SparseData, options: { familyId?: number } = {}): Uint8Array {
+  const familyId = options.familyId;
+  if (familyId !== undefined && !(Number.isInteger(familyId) && familyId >= 0 && familyId < ADDRESS_LIMIT)) {
+    throw new WebProgError('INVALID_ARGUMENT', `UF2 family id ${familyId} is not a 32-bit number.`);
+  }
+  const pages: number[] = [];
+  for (const s of data.segments()) {
+    const first = Math.floor(s.address / WRITE_PAYLOAD) * WRITE_PAYLOAD;
+    const start = pages.length > 0 && pages[pages.length - 1] === first ? first + WRITE_PAYLOAD : first;
+    for (let page = start; page < s.address + s.data.length; page += WRITE_PAYLOAD) pages.push(page);
+  }
+  const out = new Uint8Array(pages.length * UF2_BLOCK_SIZE);
+  const view = new DataView(out.buffer);
+  pages.forEach((page, block) => {
+    const at = block * UF2_BLOCK_SIZE;
+    view.setUint32(at, UF2_MAGIC_START0, true);
+    view.setUint32(at + 4, UF2_MAGIC_START1, true);
+    view.setUint32(at + 8, familyId === undefined ? 0 : UF2_FLAG_FAMILY_ID, true);
+    view.setUint32(at + 12, page, true);
+    view.setUint32(at + 16, WRITE_PAYLOAD, true);
+    view.setUint32(at + 20, block, true);
+    view.setUint32(at + 24, pages.length, true);
+    view.setUint32(at + 28, familyId ?? 0, true);
+    out.set(data.read(page, WRITE_PAYLOAD), at + 32);
+    view.setUint32(at + 508, UF2_MAGIC_END, true);
+  });
+  return out;
+}

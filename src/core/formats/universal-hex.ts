@@ -1,0 +1,194 @@
+/**
+ * micro:bit Universal Hex (spec v0.4.0): detection, splitting into one Intel Hex per board,
+ * and choosing the board a device needs. Every record's checksum is verified and errors name
+ * the line of the Universal Hex. (`@microbit/microbit-universal-hex` is not used for reading:
+ * it sorts boards by id, verifies no checksum and reports no lines.)
+ */
+import { WebProgError, formatAddress } from '../errors';
+import type { SparseData } from '../memory';
+import {
+  END_OF_FILE_RECORD,
+  RecordType,
+  changeRecordType,
+  decodeRecord,
+  formatRecord,
+  hexByte,
+  numberedLines,
+  peekRecordType,
+  recordScratch,
+} from './hex-record';
+import type { RecordSource } from './hex-record';
+import { checkDataRange } from './intel-hex-strict';
+import { RunBuilder } from './run-builder';
+
+/** One board's program inside a Universal Hex. */
+export interface UniversalHexPart {
+  /** Board id from the Block Start record, e.g. 0x9900/0x9901 (V1), 0x9903 (V2). */
+  boardId: number;
+  /** A plain Intel Hex holding this board's data. */
+  hex: string;
+}
+
+/** A board's program with its data already read. */
+export interface UniversalHexBoard extends UniversalHexPart {
+  /** The board's bytes at their absolute addresses. */
+  data: SparseData;
+}
+
+/** Everything {@link readUniversalHex} found. */
+export interface UniversalHexContents {
+  /** The boards, in the order they first appear in the file. */
+  boards: UniversalHexBoard[];
+  /** E.g. "text after the EOF record was ignored (line 1234)". */
+  warnings: string[];
+}
+
+/**
+ * True when the text starts like a Universal Hex: an address record followed by a Block
+ * Start record (a leading BOM, blank lines and CRLF line breaks are tolerated).
+ */
+export function isUniversalHex(text: string): boolean {
+  const lines = numberedLines(text.slice(0, 2048));
+  if (lines.length < 2) return false;
+  const first = peekRecordType(lines[0].text);
+  return (
+    (first === RecordType.extendedLinearAddress || first === RecordType.extendedSegmentAddress) &&
+    peekRecordType(lines[1].text) === RecordType.blockStart
+  );
+}
+
+/** Splits a Universal Hex into one Intel Hex per board, in file order. */
+export function splitUniversalHex(text: string, fileName?: string): UniversalHexPart[] {
+  return readUniversalHex(text, fileName).boards.map(({ boardId, hex }) => ({ boardId, hex }));
+}
+
+/** Per-board state while reading. */
+interface BoardBuilder {
+  boardId: number;
+  lines: string[];
+  /** The address record last written to `lines` (canonical text). */
+  addressRecord: string | undefined;
+  runs: RunBuilder;
+}
+
+/**
+ * Reads a Universal Hex: each board's Intel Hex and data, in file order. Throws a
+ * `WebProgError` with the line of the Universal Hex for a bad record, a checksum mismatch,
+ * data outside any block, overlapping data of one board or a missing end-of-file record.
+ */
+export function readUniversalHex(text: string, fileName?: string): UniversalHexContents {
+  const lines = numberedLines(text);
+  const scratch = recordScratch();
+  const boards = new Map<number, BoardBuilder>();
+  let board: BoardBuilder | undefined;
+  let addressRecord: string | undefined;
+  let base = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const source: RecordSource = { line: lines[i].line, file: fileName };
+    const { type, offset, data } = decodeRecord(lines[i].text, source, scratch);
+    switch (type) {
+      case RecordType.data:
+      case RecordType.customData: {
+        if (board === undefined)
+          throw invalid(source, 'data record before any Block Start record (type 0x0A).');
+        const address = base + offset;
+        checkDataRange(address, offset, data.length, source);
+        const overlap = board.runs.add(address, data);
+        if (overlap !== undefined) {
+          throw new WebProgError(
+            'FORMAT_OVERLAP',
+            `Line ${source.line}: data for board 0x${boardHex(board.boardId)} at ${formatAddress(overlap)} overlaps earlier data for that board.`,
+            { line: source.line, file: fileName, address: overlap },
+          );
+        }
+        if (board.addressRecord !== addressRecord) {
+          board.lines.push(addressRecord ?? formatRecord(RecordType.extendedLinearAddress, 0, [0, 0]));
+          board.addressRecord = addressRecord;
+        }
+        const line = lines[i].text;
+        board.lines.push(
+          type === RecordType.data ? line : changeRecordType(line, RecordType.customData, RecordType.data),
+        );
+        break;
+      }
+      case RecordType.extendedLinearAddress:
+      case RecordType.extendedSegmentAddress:
+        if (data.length !== 2)
+          throw invalid(source, `a record of type 0x${hexByte(type)} must hold 2 data bytes.`);
+        base = ((data[0] << 8) | data[1]) * (type === RecordType.extendedLinearAddress ? 0x10000 : 16);
+        addressRecord = formatRecord(type, 0, data);
+        break;
+      case RecordType.blockStart: {
+        if (data.length < 2) throw invalid(source, 'the Block Start record must hold a 2-byte board id.');
+        const boardId = (data[0] << 8) | data[1];
+        board = boards.get(boardId);
+        if (board === undefined) {
+          board = { boardId, lines: [], addressRecord: undefined, runs: new RunBuilder() };
+          boards.set(boardId, board);
+        }
+        break;
+      }
+      case RecordType.endOfFile: {
+        if (boards.size === 0)
+          throw invalid(source, 'no Block Start record (type 0x0A) before the end: not a Universal Hex.');
+        const warnings: string[] = [];
+        if (i + 1 < lines.length)
+          warnings.push(`text after the EOF record was ignored (line ${lines[i + 1].line})`);
+        const result = [...boards.values()].map((b) => ({
+          boardId: b.boardId,
+          hex: b.lines.join('\n') + (b.lines.length > 0 ? '\n' : '') + END_OF_FILE_RECORD + '\n',
+          data: b.runs.finish(),
+        }));
+        return { boards: result, warnings };
+      }
+      case RecordType.startSegmentAddress:
+      case RecordType.startLinearAddress:
+      case RecordType.blockEnd:
+      case RecordType.paddedData:
+      case RecordType.otherData:
+        break;
+      default:
+        throw invalid(source, `unknown record type 0x${hexByte(type)}.`);
+    }
+  }
+  const last = lines.length > 0 ? lines[lines.length - 1].line : 1;
+  throw invalid(
+    { line: last, file: fileName },
+    'the file ends without an end-of-file record (:00000001FF); it may be cut short.',
+  );
+}
+
+/** Boards that run the same programs: micro:bit V1 ids and V2 ids (0x9904–0x9906 are V2.2x). */
+const BOARD_FAMILIES: readonly (readonly number[])[] = [
+  [0x9900, 0x9901],
+  [0x9903, 0x9904, 0x9905, 0x9906],
+];
+
+/**
+ * The part of a Universal Hex for `boardId`: the exact id, else one of the same micro:bit
+ * generation (V1: 0x9900/0x9901; V2: 0x9903–0x9906). Throws `FORMAT_UNSUPPORTED` if none fits.
+ */
+export function selectBoard<T extends UniversalHexPart>(parts: readonly T[], boardId: number): T {
+  const exact = parts.find((p) => p.boardId === boardId);
+  if (exact !== undefined) return exact;
+  const family = BOARD_FAMILIES.find((f) => f.includes(boardId));
+  const related = family === undefined ? undefined : parts.find((p) => family.includes(p.boardId));
+  if (related !== undefined) return related;
+  throw new WebProgError(
+    'FORMAT_UNSUPPORTED',
+    `This Universal Hex has no program for board 0x${boardHex(boardId)} (it has ${parts
+      .map((p) => '0x' + boardHex(p.boardId))
+      .join(', ')}).`,
+  );
+}
+
+function boardHex(boardId: number): string {
+  return boardId.toString(16).toUpperCase().padStart(4, '0');
+}
+
+function invalid(source: RecordSource, reason: string): WebProgError {
+  return new WebProgError('FORMAT_INVALID', `Line ${source.line}: ${reason}`, {
+    line: source.line,
+    file: source.file,
+  });
+}
