@@ -34,6 +34,13 @@ export const ErrorCodes = [
   'SCRIPT_ERROR',
   'WORKER_ERROR',
   'INTERNAL',
+  'NOT_MICROPYTHON',
+  'MAKECODE_HEX',
+  'FS_FULL',
+  'FS_INVALID_NAME',
+  'FS_FILE_NOT_FOUND',
+  'FS_CORRUPT',
+  'FS_FILE_EXISTS',
 ] as const;
 
 /** One of {@link ErrorCodes}. */
