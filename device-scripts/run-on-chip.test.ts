@@ -1,0 +1,362 @@
+/**
+ * Runs every built device script on its simulated chip (rp2040js's ARMv6-M core behind a
+ * simulated DAPLink, driven through dapjs), calling the entries the way CortexProg's host does:
+ * upload the image, then per call write R0–R3 and PC, resume, and wait for the BKPT. SP and
+ * R4–R12 are never touched between calls. Every call must finish within CortexProg's timeout for
+ * that entry, in modeled time with datasheet flash timings.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CortexM } from 'dapjs';
+import { describe, expect, it } from 'vitest';
+import { crc32 } from '../src/core/checksum/crc32';
+import {
+  CPUID_KEY,
+  ENTRY_OFFSETS,
+  areasToRegions,
+  matchesCheckValues,
+  matchesRomTable,
+  parseSwds,
+  readFlashAreas,
+  type DeviceScript,
+  type EntryName,
+} from '../src/core/device-script';
+import { regionBlocks } from '../src/core/memory/region';
+import { createSimulatedMicrobit, createSimulatedStm32f411Probe, type SimulatedProbe } from '../src/sim';
+import {
+  connectDapjs,
+  CoreReg,
+  haltCore,
+  readWords,
+  Reg,
+  writeWords,
+} from '../src/sim/testing/dapjs-session';
+
+const BUILD_DIR = path.resolve(process.cwd(), 'device-scripts/build');
+const loadScript = (stem: string): DeviceScript =>
+  parseSwds(new Uint8Array(readFileSync(path.join(BUILD_DIR, `${stem}.swds`))), `${stem}.swds`);
+
+/** CortexProg's per-entry timeouts (ms); the version-2 entries get the worker's extension timeout. */
+const TIMEOUT_MS: Record<EntryName, number> = {
+  initStage1: 500,
+  initStage2: 500,
+  initStage3: 500,
+  allErase: 90_000,
+  pageErase: 5_000,
+  pageWrite: 2_000,
+  cpuid: 333,
+  blockChecksum: 5_000,
+  blankCheck: 5_000,
+};
+const DFSR_BKPT = 0x2;
+const KiB = 1024;
+
+/** An uploaded script on a connected simulated chip. */
+class LoadedScript {
+  private constructor(
+    readonly probe: SimulatedProbe,
+    readonly cortex: CortexM,
+    readonly script: DeviceScript,
+  ) {}
+
+  /** Connects, halts the core and uploads the image to its load address. */
+  static async load(probe: SimulatedProbe, script: DeviceScript): Promise<LoadedScript> {
+    const { cortex } = await connectDapjs(probe.usbDevice);
+    await haltCore(cortex);
+    const loaded = new LoadedScript(probe, cortex, script);
+    await loaded.upload(script);
+    return loaded;
+  }
+
+  private async upload(script: DeviceScript): Promise<void> {
+    const padded = new Uint8Array(Math.ceil(script.image.length / 4) * 4);
+    padded.set(script.image);
+    await writeWords(this.cortex, script.loadAddr, new Uint32Array(padded.buffer));
+  }
+
+  /** Calls `entry` with R0–R3 = `args`; returns R0–R2 once it stopped at its BKPT. */
+  async call(entry: EntryName, args: number[] = []): Promise<{ r0: number; r1: number; r2: number }> {
+    const { cortex, probe, script } = this;
+    for (let r = 0; r < 4; r++) await cortex.writeCoreRegister(r, (args[r] ?? 0) >>> 0);
+    await cortex.writeCoreRegister(CoreReg.PC, script.loadAddr + ENTRY_OFFSETS[entry]);
+    await cortex.writeCoreRegister(CoreReg.XPSR, 0x01000000);
+    await cortex.writeMem32(Reg.DFSR, 0x1f);
+    const faultsBefore = probe.target.faults.length;
+    const start = probe.clock.elapsedMs;
+    await cortex.writeMem32(Reg.DHCSR, 0xa05f0001);
+    while (!(await cortex.isHalted())) {
+      if (probe.clock.elapsedMs - start > TIMEOUT_MS[entry]) throw new Error(`${entry} timed out`);
+    }
+    expect((await cortex.readMem32(Reg.DFSR)) & DFSR_BKPT, `${entry} stopped at a BKPT`).toBe(DFSR_BKPT);
+    expect(probe.target.faults.slice(faultsBefore), `${entry} took no fault`).toEqual([]);
+    const [r0, r1, r2] = await Promise.all(
+      [0, 1, 2].map(async (r) => (await cortex.readCoreRegister(r)) >>> 0),
+    );
+    return { r0, r1, r2 };
+  }
+
+  /** Reads a word through the MEM-AP; undefined when the access faults (as a check value needs). */
+  async readWord(address: number): Promise<number | undefined> {
+    try {
+      return (await this.cortex.readMem32(address)) >>> 0;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads `length` bytes at any address through the MEM-AP. */
+  async read(address: number, length: number): Promise<Uint8Array> {
+    const start = address & ~3;
+    const end = (address + length + 3) & ~3;
+    const words = await readWords(this.cortex, start, (end - start) / 4);
+    return new Uint8Array(words.buffer).slice(address - start, address - start + length);
+  }
+
+  /** Writes `bytes` (a multiple of 4) to the staging buffer. */
+  async stage(bytes: Uint8Array): Promise<void> {
+    await writeWords(this.cortex, this.script.stagingAddr, new Uint32Array(bytes.slice().buffer));
+  }
+}
+
+/** Deterministic test data with a few erased words in it. */
+function pattern(length: number, seed: number): Uint8Array {
+  const bytes = Uint8Array.from({ length }, (_, i) => (Math.imul(i + seed, 0x9e3779b1) >>> 13) & 0xff);
+  bytes.fill(0xff, 16, 24);
+  return bytes;
+}
+
+interface ChipCase {
+  name: string;
+  script: string;
+  /** ROM table the AHB-AP's BASE points at (reference: nRF51 0xF0000003, others 0xE00FF003). */
+  romTable: number;
+  /** The other scripts, which must not accept this chip. */
+  others: string[];
+  create: (flash?: { address: number; data: Uint8Array }[]) => SimulatedProbe;
+  /** Flash regions the chip really has: [name, base, size, writeSize, erase blocks]. */
+  layout: [string, number, number, number, number[]][];
+  /** An erase block and a write block inside it to exercise. */
+  eraseBlock: { address: number; size: number };
+  writeBlock: { address: number; size: number };
+  /** Separately erased area (UICR) to exercise, if any. */
+  uicr?: { address: number; size: number };
+}
+
+const pages = (count: number, size: number) => new Array<number>(count).fill(size);
+
+const CASES: ChipCase[] = [
+  {
+    name: 'nRF51822 (micro:bit V1)',
+    script: 'nrf51822.20000000.m0',
+    romTable: 0xf0000000,
+    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0'],
+    create: (flash) => createSimulatedMicrobit('v1', { flash }),
+    layout: [
+      ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
+      ['UICR', 0x10001000, 0x100, 0x100, [0x100]],
+    ],
+    eraseBlock: { address: 0x3f800, size: KiB },
+    writeBlock: { address: 0x3f800, size: KiB },
+    uicr: { address: 0x10001000, size: 0x100 },
+  },
+  {
+    name: 'nRF52833 (micro:bit V2)',
+    script: 'nrf52833.20000000.m0',
+    romTable: 0xe00ff000,
+    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0'],
+    create: (flash) => createSimulatedMicrobit('v2', { flash }),
+    layout: [
+      ['Code Flash', 0, 512 * KiB, 4 * KiB, pages(128, 4 * KiB)],
+      ['UICR', 0x10001000, KiB, KiB, [KiB]],
+    ],
+    eraseBlock: { address: 0x7e000, size: 4 * KiB },
+    writeBlock: { address: 0x7e000, size: 4 * KiB },
+    uicr: { address: 0x10001000, size: KiB },
+  },
+  {
+    name: 'STM32F411',
+    script: 'stm32f4.20000000.m0',
+    romTable: 0xe00ff000,
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0'],
+    create: (flash) => createSimulatedStm32f411Probe({ flash }),
+    layout: [
+      [
+        'Code Flash',
+        0x08000000,
+        512 * KiB,
+        16 * KiB,
+        [16, 16, 16, 16, 64, 128, 128, 128].map((k) => k * KiB),
+      ],
+    ],
+    eraseBlock: { address: 0x08020000, size: 128 * KiB },
+    writeBlock: { address: 0x08024000, size: 16 * KiB },
+  },
+];
+
+describe.each(CASES)('device script on the simulated $name', (c) => {
+  const script = loadScript(c.script);
+  /** The chip with its erase block holding old data (so erasing is visible). */
+  const createWithOldData = () =>
+    c.create([{ address: c.eraseBlock.address, data: pattern(c.eraseBlock.size, 7) }]);
+
+  it('matches the chip’s ROM table and check values, and cpuid confirms it', async () => {
+    const probe = c.create();
+    const loaded = await LoadedScript.load(probe, script);
+    const pids = Array.from(await readWords(loaded.cortex, c.romTable + 0xfd0, 8));
+    expect(matchesRomTable(script, pids)).toBe(true);
+    expect(await matchesCheckValues(script, (a) => loaded.readWord(a))).toBe(true);
+    const cpuid = await loaded.call('cpuid');
+    expect(cpuid.r0).toBe(1);
+    expect(cpuid.r1).toBe(CPUID_KEY);
+    expect(await loaded.call('cpuid')).toEqual(cpuid); // idempotent
+  });
+
+  it('is not preselected by the other scripts (ROM table or check values differ)', async () => {
+    const probe = c.create();
+    const loaded = await LoadedScript.load(probe, script);
+    const pids = Array.from(await readWords(loaded.cortex, c.romTable + 0xfd0, 8));
+    for (const other of c.others.map(loadScript)) {
+      const preselected =
+        matchesRomTable(other, pids) && (await matchesCheckValues(other, (a) => loaded.readWord(a)));
+      expect(preselected, `${other.name} preselected`).toBe(false);
+    }
+  });
+
+  it('init describes exactly the chip’s flash layout', async () => {
+    const probe = c.create();
+    const loaded = await LoadedScript.load(probe, script);
+    const init = await loaded.call('initStage1');
+    expect(init.r2).toBe(0);
+    const areas = await readFlashAreas((a, n) => loaded.read(a, n), init.r0, init.r1, script.name);
+    const regions = areasToRegions(areas);
+    expect(
+      regions.map((r) => [r.name, r.base, r.size, r.writeSize, regionBlocks(r).map((b) => b.size)]),
+    ).toEqual(c.layout);
+    expect(regions[0].base).toBe(probe.target.flashBase);
+    expect(regions[0].size).toBe(probe.target.flash.length);
+    expect(regionBlocks(regions[0]).map((b) => b.size)).toEqual(probe.target.chip.eraseBlocks);
+  });
+
+  it('erases a block, blank-checks it, programs a write block and checksums it', async () => {
+    const probe = createWithOldData();
+    const loaded = await LoadedScript.load(probe, script);
+    await loaded.call('initStage1');
+    const { eraseBlock, writeBlock } = c;
+
+    expect((await loaded.call('blankCheck', [eraseBlock.address, eraseBlock.size])).r0).toBe(0);
+    expect(await loaded.call('pageErase', [eraseBlock.address])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('blankCheck', [eraseBlock.address, eraseBlock.size])).toMatchObject({ r0: 1 });
+    expect(probe.target.readMemory(eraseBlock.address, eraseBlock.size).every((b) => b === 0xff)).toBe(true);
+
+    const data = pattern(writeBlock.size, 3);
+    await loaded.stage(data);
+    expect(await loaded.call('pageWrite', [writeBlock.address])).toMatchObject({ r0: 1 });
+    expect(await loaded.read(writeBlock.address, writeBlock.size)).toEqual(data);
+    expect(probe.target.ignoredFlashWrites).toBe(0);
+
+    const checksum = await loaded.call('blockChecksum', [writeBlock.address, writeBlock.size]);
+    expect(checksum).toMatchObject({ r0: 1, r1: crc32(data) });
+    const odd = await loaded.call('blockChecksum', [writeBlock.address + 3, 101]);
+    expect(odd.r1).toBe(crc32(data.subarray(3, 104)));
+    expect((await loaded.call('blockChecksum', [writeBlock.address, 0])).r1).toBe(0);
+
+    // blank_check names the first byte that is not 0xFF, from aligned and unaligned starts.
+    const firstData = data.findIndex((b) => b !== 0xff);
+    expect(await loaded.call('blankCheck', [writeBlock.address, writeBlock.size])).toMatchObject({
+      r0: 0,
+      r1: writeBlock.address + firstData,
+    });
+    expect(await loaded.call('blankCheck', [writeBlock.address + 17, 7])).toMatchObject({ r0: 1 }); // erased words
+    const nextData = data.findIndex((b, i) => i >= 17 && b !== 0xff);
+    expect(await loaded.call('blankCheck', [writeBlock.address + 17, 99])).toMatchObject({
+      r0: 0,
+      r1: writeBlock.address + nextData,
+    });
+  });
+
+  it('refuses block addresses that start no block and changes nothing', async () => {
+    const probe = createWithOldData();
+    const loaded = await LoadedScript.load(probe, script);
+    await loaded.call('initStage1');
+    const before = probe.target.readMemory(c.eraseBlock.address, c.eraseBlock.size);
+    expect((await loaded.call('pageErase', [c.eraseBlock.address + 4])).r0).toBe(0);
+    expect((await loaded.call('pageWrite', [c.writeBlock.address + 4])).r0).toBe(0);
+    const end = probe.target.flashBase + probe.target.flash.length;
+    expect((await loaded.call('pageErase', [end])).r0).toBe(0);
+    expect((await loaded.call('pageWrite', [end])).r0).toBe(0);
+    expect(probe.target.readMemory(c.eraseBlock.address, c.eraseBlock.size)).toEqual(before);
+    expect(probe.target.ignoredFlashWrites).toBe(0);
+    expect(probe.target.ignoredFlashErases).toBe(0);
+  });
+
+  it('mass-erases everything', async () => {
+    const probe = createWithOldData();
+    const loaded = await LoadedScript.load(probe, script);
+    await loaded.call('initStage1');
+    expect((await loaded.call('allErase')).r0).toBe(1);
+    expect(probe.target.flash.every((b) => b === 0xff)).toBe(true);
+    const size = probe.target.flash.length;
+    expect(await loaded.call('blankCheck', [probe.target.flashBase, size])).toMatchObject({ r0: 1, r1: 0 });
+  });
+});
+
+describe.each(CASES.filter((c) => c.uicr !== undefined))(
+  'UICR with the device script on the simulated $name',
+  (c) => {
+    const script = loadScript(c.script);
+
+    it.runIf(c.uicr !== undefined)(
+      'programs UICR from the staging area and erases it with ERASEUICR',
+      async () => {
+        const uicr = c.uicr!;
+        const probe = c.create();
+        const loaded = await LoadedScript.load(probe, script);
+        await loaded.call('initStage1');
+        const data = new Uint8Array(uicr.size).fill(0xff);
+        data.set([0x00, 0xc0, 0x07, 0x00], 0x14); // a bootloader address word
+        data.set([0x78, 0x56, 0x34, 0x12], 0x80); // CUSTOMER[0]
+        await loaded.stage(data);
+        const flashBefore = probe.target.flash.slice(0, 4096);
+        expect((await loaded.call('pageWrite', [uicr.address])).r0).toBe(1);
+        expect(await loaded.read(uicr.address, uicr.size)).toEqual(data);
+        expect(probe.target.ignoredFlashWrites).toBe(0);
+        expect((await loaded.call('pageErase', [uicr.address])).r0).toBe(1);
+        expect(await loaded.call('blankCheck', [uicr.address, uicr.size])).toMatchObject({ r0: 1 });
+        expect(probe.target.flash.slice(0, 4096)).toEqual(flashBefore); // code flash untouched
+      },
+    );
+  },
+);
+
+describe('cpuid of the nRF51822 script on the simulated nRF52833', () => {
+  it('says no (the ROM tables of both Nordic chips match the same masks)', async () => {
+    const probe = createSimulatedMicrobit('v2');
+    const loaded = await LoadedScript.load(probe, loadScript('nrf51822.20000000.m0'));
+    expect(await loaded.call('cpuid')).toEqual({ r0: 0, r1: CPUID_KEY, r2: expect.any(Number) });
+  });
+});
+
+describe('STM32F4 script error handling on the simulated STM32F411', () => {
+  it('reports the SR error bits of a failed erase and leaves the flash locked', async () => {
+    const probe = createSimulatedStm32f411Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f4.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('WRPERR');
+    expect(await loaded.call('pageErase', [0x08004000])).toMatchObject({ r0: 0, r1: 0x10 });
+    const FLASH_CR = 0x40023c10;
+    expect((await loaded.cortex.readMem32(FLASH_CR)) >>> 31).toBe(1);
+    // The next operation clears the old error and succeeds.
+    expect(await loaded.call('pageErase', [0x08004000])).toMatchObject({ r0: 1, r1: 0 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) >>> 31).toBe(1);
+  });
+
+  it('stops programming at the first failing word', async () => {
+    const probe = createSimulatedStm32f411Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f4.20000000.m0'));
+    await loaded.call('initStage1');
+    await loaded.stage(pattern(16 * KiB, 9));
+    probe.target.chip.failNextFlashOperation('PGPERR');
+    expect(await loaded.call('pageWrite', [0x08008000])).toMatchObject({ r0: 0, r1: 0x40 });
+    expect(probe.target.readMemory(0x08008000, 16 * KiB).every((b) => b === 0xff)).toBe(true);
+  });
+});

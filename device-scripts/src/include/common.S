@@ -1,0 +1,186 @@
+@ Shared parts of WebProg's device scripts: the header (CortexProg layout plus our version-2
+@ extension), entry/exit helpers, and the two version-2 functions block_checksum and
+@ blank_check. ARMv6-M Thumb only (assembled with -mcpu=cortex-m0), so every script runs on
+@ every Cortex-M core, including the simulator's.
+@
+@ The including script defines, before `.include "common.S"`:
+@   WP_STACK_TOP  initial SP, set by every entry point (inside the script's RAM area)
+@
+@ Register use across entry calls (the host leaves R4-R11 and SP alone between calls):
+@   R4-R8 hold per-script state set by init_stage_1; R0-R3, R9-R12 are scratch.
+
+    .syntax unified
+    .cpu cortex-m0
+    .thumb
+
+@ "WPS2" read as a little-endian word: marks a version-2 header (see README.md).
+    .equ WP_V2_MAGIC, 0x32535057
+@ cpuid must leave this key in R1 (CortexProg convention).
+    .equ WP_CPUID_KEY, 0xACEFACE5
+
+@ One header slot: a 4-byte `bl` to the entry, or the word 0 when `entry` is `none`.
+.macro wp_slot entry
+    .ifc \entry,none
+    .word 0
+    .else
+    bl \entry
+    .endif
+.endm
+
+@ The header at offset 0: syscall spin loop, the 7 CortexProg slots (0x04-0x1C), then our
+@ version-2 extension: magic "WPS2" at 0x20, block_checksum at 0x24, blank_check at 0x28.
+.macro wp_header init1, init2, init3, allErase, pageErase, pageWrite, cpuid, blockChecksum, blankCheck
+    .section .text, "ax", %progbits
+    .globl entrypts
+    .thumb_func
+entrypts:
+wp_syscall:
+    nop
+    b wp_syscall
+    wp_slot \init1
+    wp_slot \init2
+    wp_slot \init3
+    wp_slot \allErase
+    wp_slot \pageErase
+    wp_slot \pageWrite
+    wp_slot \cpuid
+    .ascii "WPS2"
+    wp_slot \blockChecksum
+    wp_slot \blankCheck
+.endm
+
+@ First thing of every entry point: a known stack, whatever the host left in SP (the host runs
+@ cpuid before any init, and the ABI does not promise SP before init). Clobbers r3.
+.macro wp_enter
+    ldr r3, =WP_STACK_TOP
+    mov sp, r3
+.endm
+
+@ Shared exits: R0 = 1 (success) or 0 (failure), then stop at a BKPT for the host.
+.macro wp_exits
+    .thumb_func
+wp_ok:
+    movs r0, #1
+    bkpt #0
+    .thumb_func
+wp_fail:
+    movs r0, #0
+    bkpt #0
+.endm
+
+@ block_checksum(r0 = address, r1 = length) -> r0 = 1, r1 = CRC-32/ISO-HDLC (zlib's crc32) of
+@ the bytes. Half-byte (nibble) table variant of Sarwate's table-driven CRC (D. V. Sarwate,
+@ "Computation of cyclic redundancy checks via table look-up", CACM 31(8), 1988): two 16-entry
+@ look-ups per byte, so the table is 64 bytes instead of 1 KiB.
+.macro wp_block_checksum_function
+    .thumb_func
+wp_block_checksum:
+    wp_enter
+    push {r4, r5, r6}
+    adds r1, r0, r1          @ r1 = end (compared for equality, so wrap-around at 4 GiB works)
+    ldr r2, =wp_crc_nibbles
+    movs r3, #0
+    mvns r3, r3              @ crc = 0xFFFFFFFF
+    movs r6, #0x3C           @ nibble index mask, pre-scaled by 4
+    cmp r0, r1
+    beq 2f
+1:  ldrb r4, [r0]
+    adds r0, #1
+    eors r3, r4
+    lsls r5, r3, #2
+    ands r5, r6
+    ldr r5, [r2, r5]
+    lsrs r3, r3, #4
+    eors r3, r5
+    lsls r5, r3, #2
+    ands r5, r6
+    ldr r5, [r2, r5]
+    lsrs r3, r3, #4
+    eors r3, r5
+    cmp r0, r1
+    bne 1b
+2:  mvns r1, r3              @ final xor
+    pop {r4, r5, r6}
+    movs r0, #1
+    bkpt #0
+.endm
+
+@ blank_check(r0 = address, r1 = length) -> r0 = 1 when every byte is 0xFF; otherwise r0 = 0 and
+@ r1 = the first address that is not 0xFF. Bytes until aligned, then words, then bytes.
+.macro wp_blank_check_function
+    .thumb_func
+wp_blank_check:
+    wp_enter
+    adds r1, r0, r1          @ r1 = end
+1:  cmp r0, r1               @ leading bytes until word-aligned
+    beq 5f
+    lsls r2, r0, #30
+    beq 2f
+    ldrb r2, [r0]
+    cmp r2, #0xFF
+    bne 4f
+    adds r0, #1
+    b 1b
+2:  subs r3, r1, r0          @ whole words
+    cmp r3, #4
+    blo 3f
+    ldr r2, [r0]
+    adds r2, #1              @ 0xFFFFFFFF + 1 = 0
+    bne 3f                   @ a byte in this word is not blank: find it byte by byte
+    adds r0, #4
+    b 2b
+3:  cmp r0, r1               @ remaining bytes
+    beq 5f
+    ldrb r2, [r0]
+    cmp r2, #0xFF
+    bne 4f
+    adds r0, #1
+    b 3b
+4:  mov r1, r0
+    movs r0, #0
+    bkpt #0
+5:  movs r0, #1
+    movs r1, #0
+    bkpt #0
+.endm
+
+@ The 16-entry CRC-32 nibble table: entry i = CRC of the 4-bit value i (reflected 0xEDB88320).
+.macro wp_crc_table
+    .balign 4
+wp_crc_nibbles:
+    .word 0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC
+    .word 0x76DC4190, 0x6B6B51F4, 0x4DB26158, 0x5005713C
+    .word 0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C
+    .word 0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C
+.endm
+
+@ Starts the footer (not uploaded): the check values follow, each `wp_checkval addr, mask, value`.
+.macro wp_footer_begin
+    .section .text.2, "ax", %progbits
+    .balign 4
+wp_checks_begin:
+.endm
+
+@ One check value: the host reads the word at `addr` and requires (word & mask) == value.
+.macro wp_checkval addr, mask, value
+    .word \addr, \mask, \value
+.endm
+
+@ The fixed footer fields after the check values: load and staging addresses, the number of
+@ check values, and targetid (0). The 8 PID masks, 8 PID values and the zero word follow in
+@ the script, then `wp_footer_name`.
+.macro wp_footer_fixed load, staging
+wp_checks_end:
+    .word \load
+    .word \staging
+    .word (wp_checks_end - wp_checks_begin) / 12
+    .word 0
+.endm
+
+@ The family name ends the file. It goes in a section of its own with byte alignment, because
+@ the assembler pads a code section's size to its alignment and the name must be the very last
+@ bytes (the host finds it by scanning back to the footer's zero word).
+.macro wp_footer_name name
+    .section .text.name, "a", %progbits
+    .ascii "\name"
+.endm
