@@ -5,7 +5,7 @@
 import { wrap, type Remote } from 'comlink';
 import type { DeviceWorkerApi } from '../../workers/device/api';
 import type { LuaWorkerApi } from '../../workers/lua/api';
-import { registerErrorTransfer } from '../../workers/shared/comlink-errors';
+import { registerTransferHandlers } from '../../workers/shared/comlink-setup';
 
 /** The page's handles on the workers. */
 export interface WorkerClients {
@@ -19,12 +19,15 @@ export interface WorkerClients {
 
 /** Creates both workers. Call once, from the composition root. */
 export function createWorkerClients(): WorkerClients {
-  registerErrorTransfer();
+  registerTransferHandlers();
   const deviceWorker = new Worker(new URL('../../workers/device.worker.ts', import.meta.url), {
     type: 'module',
     name: 'device',
   });
-  const luaWorker = new Worker(new URL('../../workers/lua.worker.ts', import.meta.url), { type: 'module', name: 'lua' });
+  const luaWorker = new Worker(new URL('../../workers/lua.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'lua',
+  });
   return {
     device: wrap<DeviceWorkerApi>(deviceWorker),
     lua: wrap<LuaWorkerApi>(luaWorker),

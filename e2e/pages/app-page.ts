@@ -1,0 +1,88 @@
+/** Page object for the WebProg shell: the controls the e2e specs drive, by their test ids. */
+import type { Download, Locator, Page } from '@playwright/test';
+
+/** The app as a person sees it. */
+export class AppPage {
+  /** Console errors and uncaught exceptions seen since {@link goto}. */
+  readonly errors: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.errors.push(message.text());
+    });
+    page.on('pageerror', (error) => this.errors.push(error.message));
+  }
+
+  /** Opens the app. */
+  async goto(): Promise<void> {
+    await this.page.goto('/');
+  }
+
+  /** Status bar entry of a worker (`device` or `lua`). */
+  workerStatus(worker: 'device' | 'lua'): Locator {
+    return this.page.getByTestId(`status-${worker}`);
+  }
+
+  /** Opens files through the hidden file input (what "Open…" uses). */
+  async openWithInput(paths: string[]): Promise<void> {
+    await this.page.getByTestId('file-input').setInputFiles(paths);
+  }
+
+  /** Drops a file on the window the way a browser does: dragenter, dragover, drop with a DataTransfer. */
+  async dropFile(name: string, bytes: Uint8Array): Promise<void> {
+    const transfer = await this.page.evaluateHandle(
+      ({ name, base64 }) => {
+        const binary = atob(base64);
+        const data = new Uint8Array(binary.length);
+        for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
+        const dt = new DataTransfer();
+        dt.items.add(new File([data], name));
+        return dt;
+      },
+      { name, base64: Buffer.from(bytes).toString('base64') },
+    );
+    for (const type of ['dragenter', 'dragover']) {
+      await this.page.dispatchEvent('body', type, { dataTransfer: transfer });
+    }
+    await this.page.getByTestId('drop-overlay').waitFor();
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+  }
+
+  /** The list entry of an opened file. */
+  fileItem(name: string): Locator {
+    return this.page.locator(`[data-testid="file-item"][data-name="${name}"]`);
+  }
+
+  /** A region button in the region list. */
+  region(name: string): Locator {
+    return this.page.locator(`[data-testid="region"][data-region="${name}"]`);
+  }
+
+  /** A rendered hex row by its address. */
+  hexRow(address: number): Locator {
+    return this.page.getByTestId(`hex-row-${address.toString(16).toUpperCase().padStart(8, '0')}`);
+  }
+
+  /** Types an address into "Go to" and submits it. */
+  async gotoAddress(text: string): Promise<void> {
+    await this.page.getByTestId('goto-input').fill(text);
+    await this.page.getByTestId('goto-button').click();
+  }
+
+  /** Computes a checksum of the region shown; returns the hex shown. */
+  async checksum(algorithm: string): Promise<string> {
+    await this.page.getByTestId('checksum-algorithm').selectOption(algorithm);
+    await this.page.getByTestId('checksum-compute').click();
+    const result = this.page.getByTestId('checksum-result');
+    await result.waitFor();
+    return (await result.textContent())?.trim() ?? '';
+  }
+
+  /** Saves with the given format choice and returns the download. */
+  async saveAs(choice: string): Promise<Download> {
+    await this.page.getByTestId('save-format').selectOption(choice);
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('save-button').click();
+    return download;
+  }
+}

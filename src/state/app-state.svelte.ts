@@ -1,0 +1,64 @@
+/**
+ * The composition root of the UI state: builds every state class once, wired to the worker
+ * clients and browser services it is given (real ones in `main.ts`, fakes in tests).
+ */
+import { ChecksumState } from './checksum.svelte';
+import type { Clock, DeviceClient, LuaClient } from './clients';
+import { CompareState } from './compare.svelte';
+import { FilesState } from './files.svelte';
+import { LogState } from './log.svelte';
+import { NavigationState } from './navigation.svelte';
+import { SaveState, type Download } from './save.svelte';
+import { SearchState } from './search.svelte';
+import { WorkerHealthState } from './worker-health.svelte';
+
+/** What the app state needs from the outside world. */
+export interface AppDependencies {
+  /** The device worker. */
+  device: DeviceClient;
+  /** The Lua worker. */
+  lua: LuaClient;
+  /** Hands a produced file to the person (a download in the browser). */
+  download: Download;
+  /** Monotonic milliseconds (defaults to `performance.now`). */
+  clock?: Clock;
+  /** Wall-clock time for log lines in milliseconds since 1970 (defaults to `Date.now`). */
+  now?: () => number;
+}
+
+/** Every piece of UI state, built once per page. */
+export class AppState {
+  /** The session log. */
+  readonly log: LogState;
+  /** Opened files. */
+  readonly files: FilesState;
+  /** Range choice, go to address, cursor. */
+  readonly navigation: NavigationState;
+  /** Byte/text search in the hex view. */
+  readonly search: SearchState;
+  /** Compare with a second file. */
+  readonly compare: CompareState;
+  /** Checksum panel. */
+  readonly checksum: ChecksumState;
+  /** Save-as panel. */
+  readonly save: SaveState;
+  /** Worker health for the status bar. */
+  readonly health: WorkerHealthState;
+
+  constructor(deps: AppDependencies) {
+    const clock = deps.clock ?? (() => performance.now());
+    this.log = new LogState(deps.now);
+    this.files = new FilesState(deps.device, this.log, clock);
+    this.navigation = new NavigationState(this.files);
+    this.search = new SearchState(this.files, this.navigation);
+    this.compare = new CompareState(this.files, this.navigation, this.log);
+    this.checksum = new ChecksumState(deps.device, this.files, this.log);
+    this.save = new SaveState(deps.device, this.files, this.log, deps.download);
+    this.health = new WorkerHealthState(deps.device, deps.lua, this.log, clock);
+  }
+
+  /** Start-up work that talks to the workers (kept out of the constructor). */
+  async start(): Promise<void> {
+    await this.health.check();
+  }
+}
