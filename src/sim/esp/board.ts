@@ -1,0 +1,367 @@
+/**
+ * A simulated ESP development board behind a Web Serial port: the chip (ROM loader, flasher
+ * stub, application), its SPI flash, the USB-UART bridge or native USB-Serial/JTAG port, the
+ * auto-reset circuit, a virtual clock for the wire and the chip's busy time, and faults.
+ */
+import { ESP_CHIPS, parseMac } from './chips';
+import type { EspChipName, EspChipSpec } from './chips';
+import { downloadBanner, flashBootBanner, imageBootLog } from './boot-log';
+import { FaultInjector } from './faults';
+import { RamImage } from './protocol';
+import type { LoaderContext } from './protocol';
+import { RegisterFile } from './registers';
+import { ResetCircuit } from './reset-circuit';
+import { RomLoader } from './rom-protocol';
+import { SimSerialPort } from './serial-port';
+import type { SerialDevice } from './serial-port';
+import { SlipDecoder, slipEncode } from './slip';
+import { SpiFlash } from './spi-flash';
+import { StubLoader } from './stub';
+import { receiveAtBaud } from './uart-line';
+import { WireClock, lineSeconds } from './wire-clock';
+import type { LatencyMode } from './wire-clock';
+
+/** How the board connects to the host. */
+export type EspUsbBridge = 'cp2102' | 'ch340' | 'native';
+
+/** USB ids of each connection: Silicon Labs CP2102, WCH CH340, Espressif USB-Serial/JTAG. */
+export const USB_IDS: Readonly<Record<EspUsbBridge, { usbVendorId: number; usbProductId: number }>> = {
+  cp2102: { usbVendorId: 0x10c4, usbProductId: 0xea60 },
+  ch340: { usbVendorId: 0x1a86, usbProductId: 0x7523 },
+  native: { usbVendorId: 0x303a, usbProductId: 0x1001 },
+};
+
+/** Effective byte rate of USB-Serial/JTAG, expressed as an 8N1 baud (baud setting is ignored). */
+export const NATIVE_USB_EQUIVALENT_BAUD = 12_000_000;
+/** Seconds from EN release to the ROM's first output. */
+export const ROM_BOOT_SECONDS = 0.005;
+/** Seconds from the ROM banner to the application's first output (bootloader + app start). */
+export const APP_BOOT_SECONDS = 0.25;
+/** Seconds the uploaded stub takes to start and say OHAI. */
+export const STUB_START_SECONDS = 0.001;
+
+/** Options of {@link createSimulatedEspBoard}. */
+export interface EspBoardOptions {
+  /** Which chip. */
+  chip: EspChipName;
+  /** Flash size in bytes (default 4 MiB). */
+  flashSize?: number;
+  /** `'zero'` (default, for tests) or `'real'` (deliver data at modeled wall time). */
+  latency?: LatencyMode;
+  /** In `'real'` mode, how much faster than hardware the board runs (default 1). */
+  timeScale?: number;
+  /** USB connection (default `'cp2102'`; `'native'` only on chips with USB-Serial/JTAG). */
+  usb?: EspUsbBridge;
+  /** Text the application prints after it boots. */
+  appOutput?: string;
+  /** MAC address "aa:bb:cc:dd:ee:ff" (default per chip). */
+  mac?: string;
+  /** Whether DTR/RTS drive EN/IO0 (default true). False = bare module: hold BOOT, press RESET. */
+  autoReset?: boolean;
+  /** Give the port a non-standard in-place `setBaudRate()` (default false, like Chrome). */
+  setBaudRate?: boolean;
+}
+
+/** What the chip is doing. */
+export type EspBoardMode = 'unpowered' | 'reset' | 'download' | 'stub' | 'app' | 'hung';
+
+/** Traffic counters. */
+export interface EspWireStats {
+  bytesToDevice: number;
+  bytesToHost: number;
+}
+
+/** A simulated board; see {@link createSimulatedEspBoard}. */
+export class SimulatedEspBoard implements SerialDevice {
+  /** The Web Serial port to hand to esptool-js or the app. */
+  readonly port: SimSerialPort;
+  /** The chip description. */
+  readonly chip: EspChipSpec;
+  /** The SPI flash, for direct inspection and preloading in tests. */
+  readonly flash: SpiFlash;
+  /** Modeled time. */
+  readonly clock: WireClock;
+  /** Fault switches. */
+  readonly faults = new FaultInjector();
+  /** Byte counters since creation. */
+  readonly stats: EspWireStats = { bytesToDevice: 0, bytesToHost: 0 };
+  private readonly native: boolean;
+  private readonly circuit: ResetCircuit;
+  private readonly registers: RegisterFile;
+  private readonly ram = new RamImage();
+  private readonly context: LoaderContext;
+  private readonly slip = new SlipDecoder();
+  private loader: RomLoader | StubLoader | null = null;
+  private state: EspBoardMode = 'unpowered';
+  private appOutput: string;
+  private uartBaud: number;
+  private hostBaud = 0;
+  private autobaud = false;
+  private cursor = 0;
+  private busyUntil = 0;
+  private lineFreeToDevice = 0;
+  private lineFreeToHost = 0;
+  private generation = 0;
+  private readonly queue: { at: number; bytes: Uint8Array; unplug: boolean }[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(options: EspBoardOptions) {
+    const chip = ESP_CHIPS[options.chip];
+    if (chip === undefined) throw new RangeError(`Unknown chip ${String(options.chip)}`);
+    const usb = options.usb ?? 'cp2102';
+    if (usb === 'native' && !chip.hasUsbSerialJtag) {
+      throw new RangeError(`${chip.displayName} has no native USB-Serial/JTAG port`);
+    }
+    this.chip = chip;
+    this.native = usb === 'native';
+    this.uartBaud = chip.romBaud;
+    this.appOutput = options.appOutput ?? '';
+    this.flash = new SpiFlash({ size: options.flashSize });
+    this.clock = new WireClock({ latency: options.latency, timeScale: options.timeScale });
+    const mac = options.mac === undefined ? chip.defaultMac : parseMac(options.mac);
+    this.registers = new RegisterFile(chip, this.flash, mac, () => this.uartBaud);
+    const wiring = this.native ? 'usb-serial-jtag' : options.autoReset === false ? 'none' : 'auto';
+    this.circuit = new ResetCircuit(wiring, {
+      enterReset: () => this.enterReset(this.clock.hostNow()),
+      releaseReset: (download) => this.boot(this.clock.hostNow(), download),
+    });
+    this.port = new SimSerialPort({ info: USB_IDS[usb], setBaudRate: options.setBaudRate });
+    this.port.attach(this);
+    this.context = this.createContext();
+    this.boot(0, false);
+  }
+
+  /** What the chip is doing now. */
+  get mode(): EspBoardMode {
+    return this.state;
+  }
+
+  /** The chip's UART baud rate now. */
+  get baudRate(): number {
+    return this.uartBaud;
+  }
+
+  /** Pulls the USB cable: the port errors like Chrome's and the board loses power. */
+  unplug(): void {
+    if (this.state === 'unpowered') return;
+    this.powerDown();
+    this.port.lose();
+  }
+
+  /** Plugs the USB cable back in: the board powers up (into download mode if BOOT is held). */
+  plug(): void {
+    if (this.state !== 'unpowered') return;
+    this.port.restore();
+    this.boot(this.clock.hostNow(), !this.circuit.io0);
+  }
+
+  /** Sets what the application prints after boot; printed now too if the app is running. */
+  setAppOutput(text: string): void {
+    this.appOutput = text;
+    if (this.state === 'app' && text) this.emitText(text, this.clock.hostNow());
+  }
+
+  /** Holds or releases the BOOT button. */
+  holdBoot(down: boolean): void {
+    this.circuit.setBootButton(down);
+  }
+
+  /** Presses and releases the RESET (EN) button. */
+  pressReset(): void {
+    this.circuit.setResetButton(true);
+    this.circuit.setResetButton(false);
+  }
+
+  // --- SerialDevice (called by the port) ---
+
+  /** @inheritdoc */
+  opened(baud: number): void {
+    this.hostBaud = baud;
+    // A POSIX tty raises DTR and RTS on open; with both asserted the circuit leaves EN/IO0 high.
+    this.setSignals(true, true, undefined);
+  }
+
+  /** @inheritdoc */
+  closed(): void {
+    this.setSignals(false, false, undefined);
+    this.hostBaud = 0;
+  }
+
+  /** @inheritdoc */
+  setSignals(dtr: boolean | undefined, rts: boolean | undefined, _brk: boolean | undefined): void {
+    if (this.faults.resetLinesDisconnected || this.state === 'unpowered') return;
+    this.circuit.setSignals(dtr, rts);
+  }
+
+  /** @inheritdoc */
+  setBaudRate(baud: number): void {
+    this.hostBaud = baud;
+  }
+
+  /** @inheritdoc */
+  write(bytes: Uint8Array): boolean {
+    if (this.state === 'unpowered') return false;
+    this.stats.bytesToDevice += bytes.length;
+    const sent = this.clock.hostNow();
+    const start = Math.max(sent, this.lineFreeToDevice);
+    const arrival = start + lineSeconds(bytes.length, this.hostRate());
+    this.lineFreeToDevice = arrival;
+    this.clock.observe(arrival);
+    const filtered = this.faults.filter('to-device', bytes);
+    this.receive(filtered.bytes, arrival);
+    if (filtered.unplug) {
+      this.unplug();
+      return false;
+    }
+    return true;
+  }
+
+  // --- chip ---
+
+  private hostRate(): number {
+    return this.native ? NATIVE_USB_EQUIVALENT_BAUD : this.hostBaud || this.uartBaud;
+  }
+
+  private deviceRate(): number {
+    return this.native ? NATIVE_USB_EQUIVALENT_BAUD : this.uartBaud;
+  }
+
+  private receive(bytes: Uint8Array, at: number): void {
+    if (this.state !== 'download' && this.state !== 'stub') return;
+    let data = bytes;
+    if (!this.native) {
+      // The ROM measures the baud rate of the first SYNC it sees (autobaud).
+      if (this.autobaud && this.hostBaud) this.uartBaud = this.hostBaud;
+      data = receiveAtBaud(bytes, this.hostBaud || this.uartBaud, this.uartBaud);
+    }
+    for (const frame of this.slip.push(data)) {
+      if (this.loader === null || !(this.state === 'download' || this.state === 'stub')) return;
+      if (frame.length >= 2 && frame[1] === 0x08) this.autobaud = false;
+      const generation = this.generation;
+      this.cursor = Math.max(at, this.busyUntil);
+      if (this.cursor === Number.POSITIVE_INFINITY) return;
+      this.loader.handle(frame);
+      if (generation !== this.generation) return;
+      this.busyUntil = this.cursor;
+      if (this.busyUntil === Number.POSITIVE_INFINITY) this.state = 'hung';
+    }
+  }
+
+  private createContext(): LoaderContext {
+    return {
+      chip: this.chip,
+      flash: this.flash,
+      registers: this.registers,
+      ram: this.ram,
+      work: (seconds) => {
+        this.cursor += seconds;
+      },
+      send: (payload) => this.emit(slipEncode(payload), this.cursor),
+      changeBaud: (baud) => {
+        if (!this.faults.stuckBaud) this.uartBaud = baud;
+      },
+      startStub: () => {
+        this.loader = new StubLoader(this.context);
+        this.state = 'stub';
+        this.cursor += STUB_START_SECONDS;
+        this.emit(slipEncode(new TextEncoder().encode('OHAI')), this.cursor);
+      },
+      runUserCode: () => this.startApp(this.cursor, false),
+      softReset: () => {
+        const at = this.cursor;
+        this.enterReset(at);
+        this.boot(at, !this.circuit.io0);
+      },
+    };
+  }
+
+  /** Holds the chip in reset from modeled time `at`: output not yet on the wire is lost. */
+  private enterReset(at: number): void {
+    this.generation++;
+    this.lineFreeToHost = Math.min(this.lineFreeToHost, at);
+    while (this.queue.length > 0 && this.queue[this.queue.length - 1].at > at) this.queue.pop();
+    this.state = 'reset';
+    this.loader = null;
+    this.busyUntil = 0;
+    this.slip.reset();
+    this.registers.reset();
+    this.ram.clear();
+  }
+
+  private powerDown(): void {
+    this.enterReset(this.clock.now());
+    this.state = 'unpowered';
+    this.queue.length = 0;
+  }
+
+  private boot(at: number, download: boolean): void {
+    this.generation++;
+    this.uartBaud = this.chip.romBaud;
+    this.busyUntil = 0;
+    this.slip.reset();
+    const t = at + ROM_BOOT_SECONDS;
+    if (download) {
+      this.state = 'download';
+      this.autobaud = true;
+      this.loader = new RomLoader(this.context);
+      this.emitText(downloadBanner(this.chip), t);
+    } else {
+      this.emitText(flashBootBanner(this.chip), t);
+      this.startApp(this.lineFreeToHost, true);
+    }
+  }
+
+  private startApp(at: number, fromRom: boolean): void {
+    this.state = 'app';
+    this.loader = null;
+    this.autobaud = false;
+    const header = this.flash.read(this.chip.bootloaderOffset, 4);
+    const text = imageBootLog(this.chip, header) + (header[0] === 0xe9 ? this.appOutput : '');
+    this.emitText(text, at + (fromRom ? APP_BOOT_SECONDS : 0));
+  }
+
+  private emitText(text: string, at: number): void {
+    this.emit(new TextEncoder().encode(text), at);
+  }
+
+  /** Sends bytes from the chip's UART at modeled time `at`. */
+  private emit(bytes: Uint8Array, at: number): void {
+    const start = Math.max(at, this.lineFreeToHost);
+    const end = start + lineSeconds(bytes.length, this.deviceRate());
+    this.lineFreeToHost = end;
+    this.clock.observe(end);
+    if (!this.port.isOpen) return;
+    this.stats.bytesToHost += bytes.length;
+    const seen = this.native ? bytes : receiveAtBaud(bytes, this.uartBaud, this.hostBaud);
+    const filtered = this.faults.filter('to-host', seen);
+    this.schedule(end, filtered.bytes, filtered.unplug);
+  }
+
+  private schedule(at: number, bytes: Uint8Array, unplug: boolean): void {
+    if (this.clock.latency === 'zero' && this.queue.length === 0) {
+      this.port.deliver(bytes);
+      if (unplug) this.unplug();
+      return;
+    }
+    this.queue.push({ at, bytes, unplug });
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer !== null || this.queue.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
+        const item = this.queue.shift()!;
+        this.port.deliver(item.bytes);
+        if (item.unplug) this.unplug();
+      }
+      this.arm();
+    }, this.clock.wallDelayMs(this.queue[0].at));
+  }
+}
+
+/** Creates a simulated ESP32 / ESP32-S3 / ESP32-C3 board; hand `board.port` to esptool-js. */
+export function createSimulatedEspBoard(options: EspBoardOptions): SimulatedEspBoard {
+  return new SimulatedEspBoard(options);
+}

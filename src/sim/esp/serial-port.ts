@@ -1,0 +1,216 @@
+/**
+ * A Web Serial `SerialPort` backed by a simulated device, behaving as Chrome's does where
+ * esptool-js and the app can tell: `getInfo()` works before `open()`; `readable` is a fresh
+ * stream per open (and again after a reader cancels it), `null` when closed or after a fatal
+ * error; `close()` rejects while a stream is locked; unplugging errors both streams with a
+ * `NetworkError` DOMException "The device has been lost." and fires `disconnect`.
+ * Works in Node ≥ 18 and in browsers/workers (uses only WHATWG streams, EventTarget, DOMException).
+ */
+
+/** The device side of a simulated serial port (a board's UART or USB-serial bridge). */
+export interface SerialDevice {
+  /** The host opened the port at `baud`. */
+  opened(baud: number): void;
+  /** The host closed the port. */
+  closed(): void;
+  /** Bytes written by the host; returns false if the device was lost while they travelled. */
+  write(bytes: Uint8Array): boolean;
+  /** The host changed modem lines (`undefined` = unchanged). */
+  setSignals(dtr: boolean | undefined, rts: boolean | undefined, brk: boolean | undefined): void;
+  /** The host changed the baud rate of an open port in place. */
+  setBaudRate(baud: number): void;
+}
+
+/** Options of {@link SimSerialPort}. */
+export interface SimSerialPortOptions {
+  /** USB ids reported by `getInfo()`. */
+  info: SerialPortInfo;
+  /** Offer a non-standard `setBaudRate()` (Chrome has none; esptool-js uses it when present). */
+  setBaudRate?: boolean;
+}
+
+function lostError(): DOMException {
+  return new DOMException('The device has been lost.', 'NetworkError');
+}
+
+/** A simulated Web Serial port. Attach the device with {@link SimSerialPort.attach}. */
+export class SimSerialPort extends EventTarget implements SerialPort {
+  /** Handler property for `connect` events. */
+  onconnect: ((this: SerialPort, ev: Event) => void) | null = null;
+  /** Handler property for `disconnect` events. */
+  ondisconnect: ((this: SerialPort, ev: Event) => void) | null = null;
+  /** In-place baud change, present only when enabled in the options. */
+  readonly setBaudRate?: (baudRate: number) => Promise<void>;
+  private device: SerialDevice | null = null;
+  private readonly info: SerialPortInfo;
+  private state: 'closed' | 'opened' = 'closed';
+  private isConnected = true;
+  private fatal = false;
+  private baud = 0;
+  private readStream: ReadableStream<Uint8Array> | null = null;
+  private readController: ReadableStreamDefaultController<Uint8Array> | null = null;
+  private writeStream: WritableStream<Uint8Array> | null = null;
+  private pending: Uint8Array[] = [];
+
+  constructor(options: SimSerialPortOptions) {
+    super();
+    this.info = { ...options.info };
+    if (options.setBaudRate) {
+      this.setBaudRate = async (baudRate: number) => {
+        this.requireOpen();
+        if (!(baudRate > 0)) throw new TypeError('Invalid baud rate');
+        this.baud = baudRate;
+        this.device?.setBaudRate(baudRate);
+      };
+    }
+  }
+
+  /** Connects the device side. */
+  attach(device: SerialDevice): void {
+    this.device = device;
+  }
+
+  /** Whether the device is plugged in. */
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Baud rate of the open port (0 when closed). */
+  get baudRate(): number {
+    return this.state === 'opened' ? this.baud : 0;
+  }
+
+  /** Whether the port is open. */
+  get isOpen(): boolean {
+    return this.state === 'opened';
+  }
+
+  get readable(): ReadableStream<Uint8Array> | null {
+    if (this.readStream) return this.readStream;
+    if (this.state !== 'opened' || this.fatal) return null;
+    this.readStream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.readController = controller;
+        for (const chunk of this.pending) controller.enqueue(chunk);
+        this.pending = [];
+      },
+      cancel: () => {
+        this.readStream = null;
+        this.readController = null;
+        this.pending = [];
+      },
+    });
+    return this.readStream;
+  }
+
+  get writable(): WritableStream<Uint8Array> | null {
+    if (this.writeStream) return this.writeStream;
+    if (this.state !== 'opened' || this.fatal) return null;
+    const stream: WritableStream<Uint8Array> = new WritableStream<Uint8Array>({
+      write: (chunk) => {
+        const bytes = chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBufferLike);
+        if (!this.isConnected || this.device === null) throw lostError();
+        if (!this.device.write(bytes.slice())) throw lostError();
+      },
+      close: () => {
+        if (this.writeStream === stream) this.writeStream = null;
+      },
+      abort: () => {
+        if (this.writeStream === stream) this.writeStream = null;
+      },
+    });
+    this.writeStream = stream;
+    return stream;
+  }
+
+  async open(options: SerialOptions): Promise<void> {
+    if (this.state === 'opened') throw new DOMException('The port is already open.', 'InvalidStateError');
+    if (!(options.baudRate > 0)) throw new TypeError('Requested baud rate must be greater than zero.');
+    if (!this.isConnected) throw new DOMException('Failed to open serial port.', 'NetworkError');
+    this.state = 'opened';
+    this.fatal = false;
+    this.baud = options.baudRate;
+    this.pending = [];
+    this.device?.opened(options.baudRate);
+  }
+
+  async close(): Promise<void> {
+    if (this.state !== 'opened') throw new DOMException('The port is already closed.', 'InvalidStateError');
+    if (this.readStream?.locked || this.writeStream?.locked) {
+      throw new DOMException('Cannot cancel a locked stream', 'InvalidStateError');
+    }
+    const readable = this.readStream;
+    const writable = this.writeStream;
+    this.readStream = null;
+    this.readController = null;
+    this.writeStream = null;
+    await readable?.cancel().catch(() => undefined);
+    await writable?.abort().catch(() => undefined);
+    this.state = 'closed';
+    this.pending = [];
+    this.device?.closed();
+  }
+
+  async setSignals(signals: SerialOutputSignals): Promise<void> {
+    this.requireOpen();
+    const { dataTerminalReady: dtr, requestToSend: rts, break: brk } = signals;
+    if (dtr === undefined && rts === undefined && brk === undefined) {
+      throw new TypeError('Signals dictionary must contain at least one member.');
+    }
+    if (!this.isConnected) throw lostError();
+    this.device?.setSignals(dtr, rts, brk);
+  }
+
+  async getSignals(): Promise<SerialInputSignals> {
+    this.requireOpen();
+    if (!this.isConnected) throw lostError();
+    return { dataCarrierDetect: false, clearToSend: false, ringIndicator: false, dataSetReady: false };
+  }
+
+  getInfo(): SerialPortInfo {
+    return { ...this.info };
+  }
+
+  async forget(): Promise<void> {
+    if (this.state === 'opened') await this.close().catch(() => undefined);
+  }
+
+  /** Device side: bytes arriving from the device. Dropped when the port is closed. */
+  deliver(bytes: Uint8Array): void {
+    if (this.state !== 'opened' || this.fatal || bytes.length === 0) return;
+    if (this.readController) this.readController.enqueue(bytes);
+    else this.pending.push(bytes);
+  }
+
+  /** Device side: the device was unplugged. */
+  lose(): void {
+    if (!this.isConnected) return;
+    this.isConnected = false;
+    if (this.state === 'opened') {
+      this.fatal = true;
+      this.readController?.error(lostError());
+      this.readStream = null;
+      this.readController = null;
+      this.writeStream = null;
+    }
+    this.fire('disconnect');
+  }
+
+  /** Device side: the device was plugged in again. */
+  restore(): void {
+    if (this.isConnected) return;
+    this.isConnected = true;
+    this.fire('connect');
+  }
+
+  private fire(type: 'connect' | 'disconnect'): void {
+    const event = new Event(type, { bubbles: true });
+    const handler = type === 'connect' ? this.onconnect : this.ondisconnect;
+    handler?.call(this, event);
+    this.dispatchEvent(event);
+  }
+
+  private requireOpen(): void {
+    if (this.state !== 'opened') throw new DOMException('The port is closed.', 'InvalidStateError');
+  }
+}
