@@ -8,6 +8,7 @@ import type { ProgressListener } from '../../src/core/progress';
 import type { Segment } from '../../src/core/memory/sparse-data';
 import type { FileFormat, SaveFormat, SaveOptions } from '../../src/core/formats';
 import type { ChecksumAlgorithm, ChecksumResult } from '../../src/core/checksum';
+import type { DeviceOperationsApi } from './device-api';
 
 /** A parsed file as it crosses from the worker to the page. */
 export interface ParsedFileDto {
@@ -49,8 +50,33 @@ export interface CallOptions {
   callId?: number;
 }
 
+/** Simulated devices a visitor (or a test) can plug in. */
+export type SimulatedDeviceKind =
+  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'esp32' | 'esp32s3' | 'esp32c3';
+
+/** Options of a simulated device. */
+export interface SimulatedDeviceOptions {
+  /** USB serial number (micro:bit: starts with the board id). */
+  serial?: string;
+  /** FICR DEVICEID[1], which gives a micro:bit its friendly name. */
+  deviceId?: number;
+  /** 'realistic' models USB latency and flash times; 'zero' runs as fast as possible. */
+  latency?: 'realistic' | 'zero';
+}
+
 /** What the device worker offers the page. */
-export interface DeviceWorkerApi {
+export interface DeviceWorkerApi extends DeviceOperationsApi {
+  /**
+   * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel), so
+   * stopping the Lua worker never cuts a USB transfer.
+   */
+  connectPort(port: MessagePort): Promise<void>;
+  /** Turns simulation on: simulated devices become reachable through `navigator.usb`/`serial`. */
+  enableSimulation(): Promise<void>;
+  /** Plugs in a simulated device; resolves with its device id. */
+  plugSimulated(kind: SimulatedDeviceKind, options?: SimulatedDeviceOptions): Promise<string>;
+  /** Unplugs a simulated device (as pulling its cable would). */
+  unplugSimulated(deviceId: string): Promise<void>;
   /** Answers at once; proves the worker is alive. */
   hello(): Promise<WorkerHello>;
   /** Parses a file (any supported format) off the UI thread. */

@@ -6,6 +6,7 @@
  */
 import type { CancelSignal } from '../../src/core/errors';
 import type { MemoryImage } from '../../src/core/memory/memory-image';
+import type { Region } from '../../src/core/memory/region';
 import type { Clock, ProgressListener } from '../../src/core/progress';
 
 /** Per-call context. */
@@ -30,6 +31,14 @@ export interface TargetInfo {
   name: string;
   /** More lines: flash size, regions, ids. */
   additional: string[];
+}
+
+/** What connecting found. */
+export interface ConnectResult {
+  /** The chip. */
+  target: TargetInfo;
+  /** Its memory regions. */
+  regions: Region[];
 }
 
 /** What `get_programmer_info()` returns. */
@@ -72,8 +81,10 @@ export type PowerSetting = '3v3' | '5v' | 'off';
 export interface Backend {
   /** Backend kind: "cmsis-dap", "esp", ... */
   readonly type: string;
-  /** Identifies the chip and prepares flash access; fills the image's regions. */
-  connect(image: MemoryImage, ctx?: OperationContext): Promise<void>;
+  /** Identifies the chip and prepares flash access; returns its identity and memory regions. */
+  connect(ctx?: OperationContext): Promise<ConnectResult>;
+  /** The chip's regions (after connect). */
+  regions(): readonly Region[];
   /** Releases the device. */
   disconnect(): Promise<void>;
   /** True while connected. */

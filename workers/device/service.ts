@@ -2,29 +2,55 @@
  * The device worker's implementation of {@link DeviceWorkerApi}. Kept apart from the worker
  * entry so tests can call it directly in Node.
  */
+import { expose } from 'comlink';
 import { createChecksum } from '../../src/core/checksum';
 import { throwIfCancelled, toWebProgError } from '../../src/core/errors';
 import { loadFile, saveFile } from '../../src/core/formats';
 import { SparseData, type Segment } from '../../src/core/memory/sparse-data';
 import { ProgressReporter } from '../../src/core/progress';
-import { CancelRegistry } from '../shared/cancellation';
 import { APP_VERSION } from '../../src/core/version';
+import { CancelRegistry } from '../shared/cancellation';
 import type { DeviceWorkerApi, ParsedFileDto } from './api';
+import { DeviceManager, type DeviceSources } from './devices';
+import type { Simulation } from './simulation';
 
 /** Bytes checksummed between cancellation checks and progress updates. */
 const CHECKSUM_CHUNK = 256 * 1024;
 
+/** What the service needs from its environment. */
+export interface DeviceServiceOptions {
+  /** Where devices come from. */
+  sources: DeviceSources;
+  /** Turns simulated devices on (loaded lazily: simulators are not part of the first load). */
+  loadSimulation?: () => Promise<Simulation>;
+}
+
 /** Creates the device worker's service object. */
-export function createDeviceService(): DeviceWorkerApi {
+export function createDeviceService(options: DeviceServiceOptions): DeviceWorkerApi {
   const calls = new CancelRegistry();
-  return {
+  let simulation: Simulation | undefined;
+  const sources: DeviceSources = { ...options.sources };
+  const devices = new DeviceManager({
+    get usb() {
+      return simulation?.usb ?? sources.usb;
+    },
+    get serial() {
+      return simulation?.serial ?? sources.serial;
+    },
+    usbBackend: (device) => sources.usbBackend(device),
+    serialBackend: sources.serialBackend,
+    isSimulated: (device) => simulation?.isSimulated(device) ?? false,
+    clockFor: (device) => simulation?.clockFor(device),
+  });
+
+  const service: DeviceWorkerApi = {
     async hello() {
       return { version: APP_VERSION, time: performance.now() };
     },
 
-    async parseFile(name, bytes, options = {}) {
+    async parseFile(name, bytes, parseOptions = {}) {
       const started = performance.now();
-      const file = loadFile(name, bytes, options);
+      const file = loadFile(name, bytes, parseOptions);
       const dto: ParsedFileDto = {
         name: file.name,
         format: file.format,
@@ -40,15 +66,15 @@ export function createDeviceService(): DeviceWorkerApi {
       return dto;
     },
 
-    async saveFile(segments, format, options) {
-      return saveFile(SparseData.from(segments), format, options);
+    async saveFile(segments, format, saveOptions) {
+      return saveFile(SparseData.from(segments), format, saveOptions);
     },
 
-    async checksum(segments, algorithm, range, options = {}) {
-      return calls.run(options.callId, async (signal) => {
+    async checksum(segments, algorithm, range, callOptions = {}) {
+      return calls.run(callOptions.callId, async (signal) => {
         const data = SparseData.from(segments);
         const total = Math.max(0, range.end - range.start);
-        const progress = new ProgressReporter(`Checksum ${algorithm}`, total, options.onProgress);
+        const progress = new ProgressReporter(`Checksum ${algorithm}`, total, callOptions.onProgress);
         progress.start();
         const sum = createChecksum(algorithm);
         try {
@@ -57,8 +83,8 @@ export function createDeviceService(): DeviceWorkerApi {
             const length = Math.min(CHECKSUM_CHUNK, range.end - at);
             sum.update(data.read(at, length, range.fill ?? 0xff));
             progress.update(at + length - range.start);
-            // Let the cancel message in between chunks.
-            await yieldToEventLoop();
+            // Let a cancel message in between chunks.
+            await new Promise((resolve) => setTimeout(resolve, 0));
           }
           const result = sum.digest();
           progress.finish();
@@ -73,14 +99,40 @@ export function createDeviceService(): DeviceWorkerApi {
 
     async cancel(callId) {
       calls.cancel(callId);
+      await devices.cancel(callId);
+    },
+
+    listDevices: () => devices.listDevices(),
+    connectDevice: (id, o) => devices.connectDevice(id, o),
+    disconnectDevice: (id) => devices.disconnectDevice(id),
+    backendCall: (id, op, args, o) => devices.backendCall(id, op, args, o),
+    targetInfo: (id) => devices.targetInfo(id),
+    programmerInfo: (id) => devices.programmerInfo(id),
+    setPower: (id, setting) => devices.setPower(id, setting),
+
+    async connectPort(port) {
+      expose(devices, port);
+    },
+
+    async enableSimulation() {
+      if (simulation) return;
+      if (!options.loadSimulation)
+        throw toWebProgError(new Error('Simulation is not available in this build.'), 'NOT_SUPPORTED');
+      simulation = await options.loadSimulation();
+    },
+
+    async plugSimulated(kind, simOptions) {
+      await service.enableSimulation();
+      return simulation!.plug(kind, simOptions);
+    },
+
+    async unplugSimulated(deviceId) {
+      simulation?.unplug(deviceId);
     },
   };
+  return service;
 }
 
 function toSegments(data: SparseData): Segment[] {
   return data.segments().map((s) => ({ address: s.address, data: s.data }));
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -106,7 +106,7 @@ export class SparseData {
 
   /** True if any byte of `[start, end)` holds data. */
   intersects(start: number, end: number): boolean {
-    let i = this.lowerIndex(start);
+    const i = this.lowerIndex(start);
     if (i > 0 && segEnd(this.segs[i - 1]) > start) return true;
     return i < this.segs.length && this.segs[i].address < end;
   }

@@ -107,7 +107,15 @@ export class ScriptRunner {
     host: SyscallHost,
     entryName: string,
   ): Promise<EntryResult> {
-    const { loadAddr } = this.script;
+    await this.start(offset, args, entryName);
+    return this.finish(timeoutMs, host, entryName);
+  }
+
+  /**
+   * Starts the entry at `offset` and returns while it runs, so the host can use the link
+   * meanwhile (upload the next block while this one programs). Pair with {@link finish}.
+   */
+  async start(offset: number, args: number[], entryName: string): Promise<void> {
     if (!this.has(offset)) {
       throw new WebProgError(
         'NOT_SUPPORTED',
@@ -116,9 +124,14 @@ export class ScriptRunner {
     }
     await this.prepareCore();
     const regs: [number, number][] = [0, 1, 2, 3].map((r) => [r, (args[r] ?? 0) >>> 0]);
-    regs.push([CoreReg.PC, (loadAddr + offset) | 1]);
+    regs.push([CoreReg.PC, (this.script.loadAddr + offset) | 1]);
     await this.cpu.writeRegisters(regs);
     await this.cpu.resume(true);
+  }
+
+  /** Waits for the entry started by {@link start} to return, servicing syscalls. */
+  async finish(timeoutMs: number, host: SyscallHost, entryName: string): Promise<EntryResult> {
+    const { loadAddr } = this.script;
     for (;;) {
       let state;
       try {

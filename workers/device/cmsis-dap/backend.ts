@@ -1,0 +1,510 @@
+/**
+ * The CMSIS-DAP backend: a probe reached through WebUSB, a Cortex-M chip identified and
+ * flashed through CortexProg-style device scripts. Implements {@link Backend}.
+ */
+import { crc32 } from '../../../src/core/checksum';
+import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
+import type { FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { flashImage, isErased, verifyBlocks } from '../../../src/core/flash/flasher';
+import { buildLayout } from '../../../src/core/flash/layout';
+import type { MemoryImage } from '../../../src/core/memory/memory-image';
+import { regionBlocks, regionEnd, type Region } from '../../../src/core/memory/region';
+import { SparseData } from '../../../src/core/memory/sparse-data';
+import { ProgressReporter } from '../../../src/core/progress';
+import type {
+  Backend,
+  BlockChecksum,
+  ConnectResult,
+  OperationContext,
+  OperationReport,
+  PowerSetting,
+  ProgrammerInfo,
+  TargetInfo,
+} from '../backend';
+import { checkSegment, requireWrites } from '../segments';
+import { CortexM } from './cortex-m';
+import { DapProbe, type ProbeInfo } from './dap-probe';
+import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
+import { MemAp } from './mem-ap';
+import type { PacketTransport } from './packet-transport';
+import { ScriptFlashAlgorithm } from './script-flash';
+import { EntryTimeoutMs, Slot, type ScriptRunner } from './script-runner';
+
+/** Reads target memory for the flash-layout decoder. */
+export type TargetReader = (address: number, length: number) => Promise<Uint8Array>;
+
+/** Decodes FlashInfoRaw (at `infoAddress`) and FlashNamesRaw (at `namesAddress`, or 0) into regions. */
+export type FlashLayoutDecoder = (
+  read: TargetReader,
+  infoAddress: number,
+  namesAddress: number,
+) => Promise<Region[]>;
+
+/** What the backend needs besides the USB link. */
+export interface CmsisDapBackendOptions {
+  /** Device scripts to try, in order. */
+  scripts: () => Promise<readonly ScriptCandidate[]>;
+  /** The FlashInfoRaw decoder. */
+  decodeLayout: FlashLayoutDecoder;
+  /** SWD clock in Hz (default 4 MHz). */
+  clockHz?: number;
+  /** Milliseconds now (for deadlines); real time by default. */
+  now?: () => number;
+}
+
+/** Connected state. */
+interface Session {
+  probe: ProbeInfo;
+  cpu: CortexM;
+  runner: ScriptRunner;
+  script: ScriptCandidate;
+  algorithm: FlashAlgorithm;
+  regions: Region[];
+  target: TargetInfo;
+}
+
+/** Alignment for read/verify segments (word access). */
+const READ_ALIGNMENT = 4;
+
+/** A CMSIS-DAP probe with its target chip. */
+export class CmsisDapBackend implements Backend {
+  readonly type = 'cmsis-dap';
+  private readonly dap: DapProbe;
+  private session: Session | undefined;
+  private opened = false;
+  private probeInfo: ProbeInfo | undefined;
+
+  constructor(
+    private readonly transport: PacketTransport,
+    private readonly options: CmsisDapBackendOptions,
+  ) {
+    this.dap = new DapProbe(transport);
+  }
+
+  /** USB packets sent so far (for tests and benchmarks). */
+  get packetsSent(): number {
+    return this.dap.pipe.packetsSent;
+  }
+
+  isConnected(): boolean {
+    return this.session !== undefined;
+  }
+
+  regions(): readonly Region[] {
+    return this.session?.regions ?? [];
+  }
+
+  async connect(ctx: OperationContext = {}): Promise<ConnectResult> {
+    this.session = undefined;
+    try {
+      if (!this.opened) {
+        await this.transport.open();
+        this.opened = true;
+      }
+      // Responses left over from an earlier, interrupted session would answer our commands.
+      await this.dap.pipe.drain();
+      throwIfCancelled(ctx.signal);
+      const probe = await this.dap.readInfo();
+      this.probeInfo = probe;
+      const ap = new MemAp(this.dap);
+      const port = await ap.connect({ clockHz: this.options.clockHz });
+      const cpu = new CortexM(ap, this.options.now);
+      const ids = await readChipIds(ap, port);
+      await cpu.halt();
+      throwIfCancelled(ctx.signal);
+      const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts());
+      const host = safeReadHost(ap);
+      let init = { r0: 0xffffffff, r1: 0 };
+      for (const [slot, name] of [
+        [Slot.initStage1, 'init stage 1'],
+        [Slot.initStage2, 'init stage 2'],
+        [Slot.initStage3, 'init stage 3'],
+      ] as const) {
+        if (runner.has(slot)) init = await runner.call(slot, [], EntryTimeoutMs.init, host, name);
+      }
+      if (init.r0 === 0 || init.r0 & 3) {
+        throw new WebProgError(
+          'DEVICE_PROTOCOL',
+          `Device script "${script.name}" did not describe the flash (FlashInfoRaw at ${formatAddress(init.r0)}).`,
+        );
+      }
+      const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
+      const algorithm = new ScriptFlashAlgorithm(runner, host, script.extension);
+      const target: TargetInfo = {
+        name: script.name,
+        additional: [
+          ...regions.map(
+            (r) =>
+              `${r.name}: ${formatAddress(r.base)}, ${r.size / 1024} KiB, blocks of ${r.eraseSize} bytes`,
+          ),
+          `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,
+        ],
+      };
+      this.session = { probe, cpu, runner, script, algorithm, regions, target };
+      return { target, regions };
+    } catch (error) {
+      this.session = undefined;
+      throw error;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (s) await s.cpu.reset().catch(() => undefined);
+    if (this.opened) {
+      this.opened = false;
+      await this.transport.close();
+    }
+  }
+
+  /** Resets the chip and lets it run the programmed firmware. */
+  async resetAndRun(): Promise<void> {
+    const s = this.requireSession();
+    await s.cpu.reset();
+  }
+
+  async read(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
+    const s = this.requireSession();
+    const regions = s.regions.filter((r) => image.regions.some((x) => x.name === r.name));
+    const total = regions.reduce((n, r) => n + r.size, 0);
+    const progress = new ProgressReporter('Read', total, ctx.onProgress, 50, ctx.clock);
+    progress.start();
+    const read = new SparseData();
+    for (const r of regions) {
+      for (let at = r.base; at < regionEnd(r); at += 0x4000) {
+        throwIfCancelled(ctx.signal);
+        const n = Math.min(0x4000, regionEnd(r) - at);
+        read.write(at, await s.cpu.ap.readBytes(at, n));
+        progress.advance(n);
+      }
+    }
+    // Only touch the buffer once everything was read: a failed read changes nothing.
+    for (const r of regions) image.clear(r.name);
+    image.load(read);
+    progress.finish();
+  }
+
+  async write(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
+    requireWrites(ctx.allowWrites, 'Write');
+    const s = this.requireSession();
+    const layout = buildLayout(image.data, s.regions, { preserve: false });
+    for (const block of layout.eraseBlocks) {
+      const blank = await this.isBlank(s, block.address, block.size);
+      if (blank !== true) {
+        throw new WebProgError(
+          'NOT_BLANK',
+          `Block at ${formatAddress(block.address)} is not blank (first non-blank byte at ${formatAddress(blank)}): erase it first.`,
+          { address: blank },
+        );
+      }
+    }
+    return this.program(s, image.data, ctx);
+  }
+
+  async writeNoBlank(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
+    requireWrites(ctx.allowWrites, 'Write');
+    return this.program(this.requireSession(), image.data, ctx);
+  }
+
+  async verify(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
+    const s = this.requireSession();
+    const layout = buildLayout(image.data, s.regions, { preserve: false });
+    const blocks = [];
+    for (const block of layout.eraseBlocks) {
+      const content = await this.currentWithImage(s, image.data, block.address, block.size);
+      blocks.push({ block, content });
+    }
+    await verifyBlocks(s.algorithm, blocks, ctx);
+  }
+
+  async erase(ctx: OperationContext = {}): Promise<OperationReport> {
+    requireWrites(ctx.allowWrites, 'Erase');
+    const s = this.requireSession();
+    if (
+      ctx.confirm &&
+      !(await ctx.confirm(`Erase the whole ${s.target.name}? Everything on the chip is lost.`))
+    ) {
+      throw new WebProgError('CANCELLED', 'Mass erase was not confirmed.');
+    }
+    if (s.algorithm.eraseAll) {
+      const progress = new ProgressReporter('Erase', 1, ctx.onProgress, 50, ctx.clock);
+      progress.start();
+      await s.algorithm.eraseAll();
+      progress.finish();
+      return {
+        bytesWritten: 0,
+        erasedBlocks: s.regions.reduce((n, r) => n + regionBlocks(r).length, 0),
+        skippedBlocks: 0,
+        verified: false,
+      };
+    }
+    return this.eraseBlocks(ctx);
+  }
+
+  async eraseBlocks(ctx: OperationContext = {}): Promise<OperationReport> {
+    requireWrites(ctx.allowWrites, 'Erase');
+    const s = this.requireSession();
+    const blocks = s.regions.filter((r) => r.kind === 'flash').flatMap((r) => regionBlocks(r));
+    return this.eraseList(s, blocks, ctx);
+  }
+
+  async blankCheck(ctx: OperationContext = {}): Promise<void> {
+    const s = this.requireSession();
+    let n = 0;
+    for (const region of s.regions.filter((r) => r.kind === 'flash')) {
+      for (const block of regionBlocks(region)) {
+        throwIfCancelled(ctx.signal);
+        const blank = await this.isBlank(s, block.address, block.size);
+        if (blank !== true) {
+          throw new WebProgError(
+            'NOT_BLANK',
+            `Block ${n} (${region.name} at ${formatAddress(block.address)}) not blank: first non-blank byte at ${formatAddress(blank)}.`,
+            { address: blank },
+          );
+        }
+        n++;
+      }
+    }
+  }
+
+  async flash(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
+    requireWrites(ctx.allowWrites, 'Flash');
+    if (!this.session) await this.connect(ctx);
+    const s = this.requireSession();
+    const report = await flashImage(s.algorithm, image.data, s.regions, {
+      preserve: true,
+      skipUnchanged: true,
+      verify: true,
+      onProgress: ctx.onProgress,
+      signal: ctx.signal,
+      clock: ctx.clock,
+    });
+    return {
+      bytesWritten: report.bytesWritten,
+      erasedBlocks: report.erasedBlocks,
+      skippedBlocks: report.skippedBlocks,
+      verified: report.verified,
+    };
+  }
+
+  async readChecksums(ctx: OperationContext = {}): Promise<BlockChecksum[]> {
+    const s = this.requireSession();
+    const out: BlockChecksum[] = [];
+    let n = 0;
+    for (const region of s.regions.filter((r) => r.kind === 'flash')) {
+      for (const block of regionBlocks(region)) {
+        throwIfCancelled(ctx.signal);
+        const subSize = Math.min(region.writeSize, block.size);
+        const subs: number[] = [];
+        if (subSize < block.size && block.size / subSize <= 64) {
+          for (let a = block.address; a < block.address + block.size; a += subSize)
+            subs.push(await this.checksum(s, a, subSize));
+        }
+        out.push({
+          blockN: n++,
+          address: block.address,
+          baseChecksum: await this.checksum(s, block.address, block.size),
+          subChecksums: subs,
+        });
+      }
+    }
+    return out;
+  }
+
+  async readSegment(
+    image: MemoryImage,
+    address: number,
+    size: number,
+    ctx: OperationContext = {},
+  ): Promise<void> {
+    const s = this.requireSession();
+    checkSegment(s.regions, address, size, READ_ALIGNMENT, 'read_segment');
+    throwIfCancelled(ctx.signal);
+    const bytes = await s.cpu.ap.readBytes(address, size);
+    image.writeAt(address, bytes);
+  }
+
+  async verifySegment(
+    image: MemoryImage,
+    address: number,
+    size: number,
+    ctx: OperationContext = {},
+  ): Promise<void> {
+    const s = this.requireSession();
+    checkSegment(s.regions, address, size, READ_ALIGNMENT, 'verify_segment');
+    throwIfCancelled(ctx.signal);
+    const expected = image.readAt(address, size);
+    const actual = await s.cpu.ap.readBytes(address, size);
+    for (let i = 0; i < size; i++) {
+      if (expected[i] !== actual[i]) {
+        throw new WebProgError(
+          'VERIFY_FAILED',
+          `Verify failed at ${formatAddress(address + i)}: the chip holds 0x${hex(actual[i])}, the buffer 0x${hex(expected[i])}.`,
+          { address: address + i },
+        );
+      }
+    }
+  }
+
+  async writeSegment(
+    image: MemoryImage,
+    address: number,
+    size: number,
+    ctx: OperationContext = {},
+  ): Promise<OperationReport> {
+    const s = this.requireSession();
+    const region = checkSegment(s.regions, address, size, 1, 'write_segment');
+    checkBlockAligned(region, address, size, 'write_segment');
+    requireWrites(ctx.allowWrites, 'write_segment');
+    const data = SparseData.from([{ address, data: image.readAt(address, size) }]);
+    const report = await flashImage(s.algorithm, data, s.regions, {
+      preserve: false,
+      skipUnchanged: true,
+      verify: true,
+      ...pick(ctx),
+    });
+    return {
+      bytesWritten: report.bytesWritten,
+      erasedBlocks: report.erasedBlocks,
+      skippedBlocks: report.skippedBlocks,
+      verified: true,
+    };
+  }
+
+  async eraseSegment(address: number, size: number, ctx: OperationContext = {}): Promise<OperationReport> {
+    const s = this.requireSession();
+    const region = checkSegment(s.regions, address, size, 1, 'erase_segment');
+    checkBlockAligned(region, address, size, 'erase_segment');
+    requireWrites(ctx.allowWrites, 'erase_segment');
+    if (
+      ctx.confirm &&
+      !(await ctx.confirm(`Erase ${formatAddress(address)}..${formatAddress(address + size - 1)}?`))
+    ) {
+      throw new WebProgError('CANCELLED', 'Erase was not confirmed.');
+    }
+    const blocks = regionBlocks(region).filter(
+      (b) => b.address >= address && b.address + b.size <= address + size,
+    );
+    return this.eraseList(s, blocks, ctx);
+  }
+
+  targetInfo(): TargetInfo {
+    return this.session?.target ?? { name: '', additional: [] };
+  }
+
+  programmerInfo(): ProgrammerInfo {
+    const p = this.probeInfo;
+    return {
+      name: p?.product ?? 'CMSIS-DAP probe',
+      serial: p?.serial ?? '',
+      connected: this.isConnected(),
+      type: this.type,
+    };
+  }
+
+  async setPower(_setting: PowerSetting | 'toggle'): Promise<void> {
+    throw new WebProgError('NOT_SUPPORTED', 'Not Supported: CMSIS-DAP probes cannot switch target power.');
+  }
+
+  private requireSession(): Session {
+    if (!this.session) throw new WebProgError('NOT_CONNECTED', 'Not connected: connect to the chip first.');
+    return this.session;
+  }
+
+  private async program(s: Session, data: SparseData, ctx: OperationContext): Promise<OperationReport> {
+    const layout = buildLayout(data, s.regions, { preserve: false });
+    const progress = new ProgressReporter(
+      'Write',
+      layout.writeBlocks.reduce((n, b) => n + b.size, 0),
+      ctx.onProgress,
+      50,
+      ctx.clock,
+    );
+    progress.start();
+    let bytesWritten = 0;
+    for (const wb of layout.writeBlocks) {
+      throwIfCancelled(ctx.signal);
+      const bytes = data.read(wb.address, wb.size);
+      if (!isErased(bytes)) {
+        await s.algorithm.writeBlock(wb.address, bytes);
+        bytesWritten += wb.size;
+      }
+      progress.advance(wb.size);
+    }
+    progress.finish();
+    return { bytesWritten, erasedBlocks: 0, skippedBlocks: 0, verified: false };
+  }
+
+  private async eraseList(
+    s: Session,
+    blocks: { address: number; size: number }[],
+    ctx: OperationContext,
+  ): Promise<OperationReport> {
+    const progress = new ProgressReporter(
+      'Erase',
+      blocks.reduce((n, b) => n + b.size, 0),
+      ctx.onProgress,
+      50,
+      ctx.clock,
+    );
+    progress.start();
+    for (const b of blocks) {
+      throwIfCancelled(ctx.signal);
+      await s.algorithm.eraseBlock(b.address);
+      progress.advance(b.size);
+    }
+    progress.finish();
+    return { bytesWritten: 0, erasedBlocks: blocks.length, skippedBlocks: 0, verified: false };
+  }
+
+  /** True when blank, else the first non-blank address. */
+  private async isBlank(s: Session, address: number, size: number): Promise<true | number> {
+    if (s.algorithm.blankCheck) {
+      const r = await s.algorithm.blankCheck(address, size);
+      return r.blank ? true : (r.firstNonBlank ?? address);
+    }
+    const bytes = await s.cpu.ap.readBytes(address, size);
+    const i = bytes.findIndex((b) => b !== 0xff);
+    return i < 0 ? true : address + i;
+  }
+
+  private async checksum(s: Session, address: number, size: number): Promise<number> {
+    if (s.algorithm.blockChecksum) return s.algorithm.blockChecksum(address, size);
+    return crc32(await s.cpu.ap.readBytes(address, size));
+  }
+
+  /** The chip's current block with the image's bytes laid over it (what verify expects). */
+  private async currentWithImage(
+    s: Session,
+    data: SparseData,
+    address: number,
+    size: number,
+  ): Promise<Uint8Array> {
+    if (data.covers(address, size)) return data.read(address, size);
+    const merged = SparseData.from([{ address, data: await s.cpu.ap.readBytes(address, size) }]);
+    for (const seg of data.slice(address, address + size).segments()) merged.write(seg.address, seg.data);
+    return merged.read(address, size);
+  }
+}
+
+function checkBlockAligned(region: Region, address: number, size: number, what: string): void {
+  const blocks = regionBlocks(region);
+  const startOk = blocks.some((b) => b.address === address);
+  const endOk = blocks.some((b) => b.address + b.size === address + size);
+  if (!startOk || !endOk) {
+    throw new WebProgError(
+      'ADDRESS_MISALIGNED',
+      `${what}: ${formatAddress(address)} + 0x${size.toString(16)} must start and end on ${region.name} erase-block boundaries.`,
+      { address },
+    );
+  }
+}
+
+function pick(ctx: OperationContext) {
+  return { onProgress: ctx.onProgress, signal: ctx.signal, clock: ctx.clock };
+}
+
+function hex(n: number | undefined): string {
+  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
+}

@@ -1,0 +1,297 @@
+/**
+ * The device worker's devices: the USB devices and serial ports granted to the page (seen from
+ * the worker through `navigator.usb.getDevices()` / `navigator.serial.getPorts()`), each with
+ * its backend and its own operation queue, so one operation runs at a time per device while
+ * several devices work in parallel.
+ */
+import { WebProgError } from '../../src/core/errors';
+import { microbitFromSerial } from '../../src/core/microbit/board';
+import { wallClock, type Clock } from '../../src/core/progress';
+import type { Backend, OperationContext } from './backend';
+import { CancelRegistry } from '../shared/cancellation';
+import type {
+  BackendCallArgs,
+  BackendCallOptions,
+  BackendCallResult,
+  BackendOperation,
+  DeviceConnection,
+  DeviceOperationsApi,
+  DeviceSummary,
+} from './device-api';
+import { imageFromDto, imageToDto } from './image-dto';
+import { OperationQueue, withTimeout } from './op-queue';
+
+/** Creates the backend for a USB device (a CMSIS-DAP probe). */
+export type UsbBackendFactory = (device: USBDevice) => Backend;
+
+/** Creates the backend for a serial port (an ESP board). */
+export type SerialBackendFactory = (port: SerialPort) => Backend;
+
+/** Where devices come from (the worker's navigator, or a test double). */
+export interface DeviceSources {
+  /** WebUSB in this scope, if any. */
+  usb?: Pick<USB, 'getDevices'>;
+  /** Web Serial in this scope, if any. */
+  serial?: Pick<Serial, 'getPorts'>;
+  /** Makes a backend for a CMSIS-DAP probe. */
+  usbBackend: UsbBackendFactory;
+  /** Makes a backend for an ESP board. */
+  serialBackend?: SerialBackendFactory;
+  /** True for devices that are simulated. */
+  isSimulated?: (device: USBDevice | SerialPort) => boolean;
+  /** The clock an operation's elapsed time is measured on (a simulator's virtual clock). */
+  clockFor?: (device: USBDevice | SerialPort) => Clock | undefined;
+}
+
+interface Entry {
+  id: string;
+  device: USBDevice | SerialPort;
+  /** Made on first use. */
+  backend?: Backend;
+  queue: OperationQueue;
+}
+
+interface ReadyEntry extends Entry {
+  backend: Backend;
+}
+
+const portIds = new WeakMap<SerialPort, string>();
+let nextPortNumber = 1;
+
+/** Stable id of a serial port within a session (ports have no serial numbers). */
+export function serialPortId(port: SerialPort): string {
+  let id = portIds.get(port);
+  if (!id) {
+    const info = port.getInfo();
+    const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
+    id = `serial:${hex4(info.usbVendorId)}:${hex4(info.usbProductId)}:${nextPortNumber++}`;
+    portIds.set(port, id);
+  }
+  return id;
+}
+
+/** Names of USB-serial bridges and ESP native USB, by vendor id. */
+const SERIAL_BRIDGES: Record<number, string> = {
+  0x10c4: 'Silicon Labs CP210x USB-UART',
+  0x1a86: 'WCH CH340 USB-UART',
+  0x0403: 'FTDI USB-UART',
+  0x303a: 'Espressif USB-Serial/JTAG',
+};
+
+/** USB vendor ids of CMSIS-DAP probes we recognise without opening them. */
+const DAP_VENDORS = new Set([0x0d28, 0xc251, 0x1366]);
+
+/** True for USB devices that look like CMSIS-DAP probes. */
+export function isCmsisDap(device: USBDevice): boolean {
+  return DAP_VENDORS.has(device.vendorId) || /CMSIS-DAP/i.test(device.productName ?? '');
+}
+
+function isUsbDevice(device: USBDevice | SerialPort): device is USBDevice {
+  return 'vendorId' in device;
+}
+
+/** Stable id of a USB device within a session. */
+export function usbDeviceId(device: USBDevice): string {
+  const hex4 = (n: number) => n.toString(16).padStart(4, '0');
+  return `usb:${hex4(device.vendorId)}:${hex4(device.productId)}:${device.serialNumber ?? ''}`;
+}
+
+/** Implements {@link DeviceOperationsApi} over the devices of a scope. */
+export class DeviceManager implements DeviceOperationsApi {
+  private readonly entries = new Map<string, Entry>();
+  private readonly calls = new CancelRegistry();
+
+  constructor(private readonly sources: DeviceSources) {}
+
+  async listDevices(): Promise<DeviceSummary[]> {
+    const devices = (await this.sources.usb?.getDevices()) ?? [];
+    const seen = new Set<string>();
+    const out: DeviceSummary[] = [];
+    for (const device of devices.filter(isCmsisDap)) {
+      const id = usbDeviceId(device);
+      seen.add(id);
+      const entry = this.entryFor(id, device);
+      out.push({
+        id,
+        type: 'cmsis-dap',
+        name: device.productName ?? 'CMSIS-DAP probe',
+        serial: device.serialNumber ?? '',
+        simulated: this.sources.isSimulated?.(device) ?? false,
+        microbit: microbitFromSerial(device.serialNumber ?? undefined),
+        connected: entry.backend?.isConnected() ?? false,
+      });
+    }
+    for (const port of (await this.sources.serial?.getPorts()) ?? []) {
+      const id = serialPortId(port);
+      seen.add(id);
+      const entry = this.entryFor(id, port);
+      const info = port.getInfo();
+      out.push({
+        id,
+        type: 'esp',
+        name: SERIAL_BRIDGES[info.usbVendorId ?? -1] ?? 'Serial port',
+        serial: '',
+        simulated: this.sources.isSimulated?.(port) ?? false,
+        connected: entry.backend?.isConnected() ?? false,
+      });
+    }
+    // Forget devices that were unplugged.
+    for (const id of [...this.entries.keys()]) if (!seen.has(id)) this.entries.delete(id);
+    return out;
+  }
+
+  async connectDevice(deviceId: string, options: BackendCallOptions = {}): Promise<DeviceConnection> {
+    const entry = await this.find(deviceId);
+    return entry.queue.run(() =>
+      this.calls.run(options.callId, (signal) =>
+        withTimeout('connect()', options.timeoutMs, signal, async (s) => {
+          const result = await entry.backend.connect(this.context(entry, options, s));
+          return { ...result, programmer: entry.backend.programmerInfo() };
+        }),
+      ),
+    );
+  }
+
+  async disconnectDevice(deviceId: string): Promise<void> {
+    const entry = this.entries.get(deviceId);
+    const backend = entry?.backend;
+    if (entry && backend) await entry.queue.run(() => backend.disconnect());
+  }
+
+  async backendCall(
+    deviceId: string,
+    operation: BackendOperation,
+    args: BackendCallArgs,
+    options: BackendCallOptions = {},
+  ): Promise<BackendCallResult> {
+    const entry = await this.find(deviceId);
+    return entry.queue.run(() =>
+      this.calls.run(options.callId, (signal) =>
+        withTimeout(`${operation}()`, options.timeoutMs, signal, async (s) => {
+          const clock = this.sources.clockFor?.(entry.device) ?? wallClock;
+          const started = clock();
+          const result = await this.dispatch(entry.backend, operation, args, this.context(entry, options, s));
+          return { ...result, elapsedMs: clock() - started };
+        }),
+      ),
+    );
+  }
+
+  async targetInfo(deviceId: string) {
+    return (await this.find(deviceId)).backend.targetInfo();
+  }
+
+  async programmerInfo(deviceId: string) {
+    return (await this.find(deviceId)).backend.programmerInfo();
+  }
+
+  async setPower(deviceId: string, setting: Parameters<Backend['setPower']>[0]): Promise<void> {
+    const entry = await this.find(deviceId);
+    await entry.queue.run(() => entry.backend.setPower(setting));
+  }
+
+  async cancel(callId: number): Promise<void> {
+    this.calls.cancel(callId);
+  }
+
+  private context(entry: Entry, options: BackendCallOptions, signal: AbortSignal): OperationContext {
+    return {
+      allowWrites: options.allowWrites,
+      signal,
+      onProgress: options.onProgress,
+      confirm: options.confirm,
+      clock: this.sources.clockFor?.(entry.device),
+    };
+  }
+
+  private async dispatch(
+    backend: Backend,
+    operation: BackendOperation,
+    args: BackendCallArgs,
+    ctx: OperationContext,
+  ): Promise<Omit<BackendCallResult, 'elapsedMs'>> {
+    const image = () => {
+      if (!args.image) throw new WebProgError('INVALID_ARGUMENT', `${operation}() needs the buffer.`);
+      return imageFromDto(args.image);
+    };
+    const range = (): [number, number] => {
+      if (args.address === undefined || args.size === undefined) {
+        throw new WebProgError('INVALID_ARGUMENT', `${operation}(addr, size) needs an address and a size.`);
+      }
+      return [args.address, args.size];
+    };
+    switch (operation) {
+      case 'read': {
+        const img = image();
+        await backend.read(img, ctx);
+        return { image: imageToDto(img) };
+      }
+      case 'write':
+        return { report: await backend.write(image(), ctx) };
+      case 'write_no_blank':
+        return { report: await backend.writeNoBlank(image(), ctx) };
+      case 'verify':
+        await backend.verify(image(), ctx);
+        return {};
+      case 'erase':
+        return { report: await backend.erase(ctx) };
+      case 'erase_blocks':
+        return { report: await backend.eraseBlocks(ctx) };
+      case 'blank_check':
+        await backend.blankCheck(ctx);
+        return {};
+      case 'flash':
+        return { report: await backend.flash(image(), ctx) };
+      case 'read_checksums':
+        return { checksums: await backend.readChecksums(ctx) };
+      case 'read_segment': {
+        const img = image();
+        await backend.readSegment(img, ...range(), ctx);
+        return { image: imageToDto(img) };
+      }
+      case 'verify_segment':
+        await backend.verifySegment(image(), ...range(), ctx);
+        return {};
+      case 'write_segment':
+        return { report: await backend.writeSegment(image(), ...range(), ctx) };
+      case 'erase_segment':
+        return { report: await backend.eraseSegment(...range(), ctx) };
+      default:
+        throw new WebProgError('NOT_SUPPORTED', `Not Supported: unknown operation ${String(operation)}.`);
+    }
+  }
+
+  private entryFor(id: string, device: USBDevice | SerialPort): Entry {
+    let entry = this.entries.get(id);
+    if (!entry || entry.device !== device) {
+      entry = { id, device, queue: new OperationQueue() };
+      this.entries.set(id, entry);
+    }
+    return entry;
+  }
+
+  private serialBackend(port: SerialPort): Backend {
+    if (!this.sources.serialBackend) {
+      throw new WebProgError(
+        'NOT_SUPPORTED',
+        'Not Supported: this build cannot flash boards over Web Serial.',
+      );
+    }
+    return this.sources.serialBackend(port);
+  }
+
+  private async find(deviceId: string): Promise<ReadyEntry> {
+    if (!this.entries.has(deviceId)) await this.listDevices();
+    const entry = this.entries.get(deviceId);
+    if (!entry) {
+      throw new WebProgError(
+        'DEVICE_LOST',
+        `The device ${deviceId} is not plugged in (or this page may no longer use it).`,
+      );
+    }
+    entry.backend ??= isUsbDevice(entry.device)
+      ? this.sources.usbBackend(entry.device)
+      : this.serialBackend(entry.device);
+    return entry as ReadyEntry;
+  }
+}
