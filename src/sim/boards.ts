@@ -1,0 +1,273 @@
+/**
+ * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
+ * behind its DAPLink interface chip, and an STM32F411 behind a DAPLink probe. Each is a WebUSB
+ * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
+ * tests that look inside), its virtual clock and its fault switches.
+ */
+import { resolveLatency, VirtualClock, type LatencyOption } from './clock';
+import { createNrf51822 } from './chips/nrf51822';
+import { createNrf52833 } from './chips/nrf52833';
+import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
+import { createStm32f411 } from './chips/stm32f411';
+import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
+import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
+import { createFaults, type SimulatedFaults } from './faults';
+import { daplinkInterfaces } from './usb/descriptors';
+import { SimUsbDevice, type UsbIdentity } from './usb/sim-usb-device';
+
+/** Options of the board factories. */
+export interface SimulatedProbeOptions {
+  /** USB serial number (default: board id + device id + interface chip id, 48 characters). */
+  serial?: string;
+  /** FICR DEVICEID[1] (the micro:bit friendly name comes from it), or both DEVICEID words. */
+  deviceId?: number | readonly [number, number];
+  /** 'daplink' (default: ≈1.5 ms per USB round trip, datasheet flash times) or 'zero'. */
+  latency?: LatencyOption;
+  /** Read-out protection on. */
+  locked?: boolean;
+  /** Initial flash contents (absolute addresses). */
+  flash?: readonly { address: number; data: Uint8Array }[];
+  /** Offer the bulk CMSIS-DAP v2 interface (default: V1 false as DAPLink 0253, others true). */
+  bulk?: boolean;
+  /** Resolve USB transfers no sooner than modeled time allows (for demos; default false). */
+  paceWallClock?: boolean;
+  /** Packets the probe buffers (DAP_Info 0xFE; default 5 as DAPLink on KL26Z/KL27Z). */
+  packetCount?: number;
+}
+
+/** Direct access to the simulated target, for tests. */
+export interface SimulatedTarget {
+  readonly chip: SimulatedChip;
+  /** Part name. */
+  readonly name: string;
+  /** Main flash contents (live view) and where it is mapped. */
+  readonly flash: Uint8Array;
+  readonly flashBase: number;
+  /** Reads memory directly, bypassing protection and the debugger. */
+  readMemory(address: number, length: number): Uint8Array;
+  /** Stores to flash the controller ignored (no write enable, wrong size, no PG). */
+  readonly ignoredFlashWrites: number;
+  /** Erase requests the controller ignored. */
+  readonly ignoredFlashErases: number;
+  /** USB transfers the host made. */
+  readonly usbTransfers: number;
+  /** SWD packets the probe sent (including WAIT retries). */
+  readonly swdPackets: number;
+  /** Instructions the CPU executed. */
+  readonly instructions: number;
+  /** What the CPU is doing. */
+  readonly coreState: CoreState;
+  /** The faults the CPU took (HardFault entries and lockups), oldest first. */
+  readonly faults: readonly CoreFault[];
+  /** True while read-out protection is active. */
+  readonly locked: boolean;
+}
+
+/** A simulated board with its probe. */
+export interface SimulatedProbe {
+  /** The WebUSB device. */
+  readonly usbDevice: SimUsbDevice;
+  readonly target: SimulatedTarget;
+  /** Modeled time of this probe and target. */
+  readonly clock: VirtualClock;
+  readonly faults: SimulatedFaults;
+  /** The CMSIS-DAP firmware (identity, settings). */
+  readonly firmware: DapFirmware;
+  /** Pulls / re-inserts the USB cable. */
+  unplug(): void;
+  plug(): void;
+}
+
+/** Which micro:bit. */
+export type MicrobitVersion = 'v1' | 'v2';
+
+interface BoardSpec {
+  boardId: string;
+  interfaceChipId: string;
+  productName: string;
+  firmwareVersion: string;
+  deviceVersion: [number, number, number];
+  targetDeviceVendor: string;
+  targetDeviceName: string;
+  targetBoardVendor: string;
+  targetBoardName: string;
+  defaultBulk: boolean;
+  createChip: (options: ChipOptions) => SimulatedChip;
+}
+
+const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
+  'microbit-v1': {
+    boardId: '9900',
+    interfaceChipId: '97969901',
+    productName: 'BBC micro:bit CMSIS-DAP',
+    firmwareVersion: '0253',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Nordic Semiconductor',
+    targetDeviceName: 'nRF51822_xxAA',
+    targetBoardVendor: 'Micro:bit Educational Foundation',
+    targetBoardName: 'BBC micro:bit V1',
+    defaultBulk: false,
+    createChip: createNrf51822,
+  },
+  'microbit-v2': {
+    boardId: '9903',
+    interfaceChipId: '9796990B',
+    productName: 'BBC micro:bit CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Nordic Semiconductor',
+    targetDeviceName: 'nRF52833_xxAA',
+    targetBoardVendor: 'Micro:bit Educational Foundation',
+    targetBoardName: 'BBC micro:bit V2',
+    defaultBulk: true,
+    createChip: createNrf52833,
+  },
+  stm32f411: {
+    boardId: '0740',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'STMicroelectronics',
+    targetDeviceName: 'STM32F411RETx',
+    targetBoardVendor: 'STMicroelectronics',
+    targetBoardName: 'NUCLEO-F411RE',
+    defaultBulk: true,
+    createChip: createStm32f411,
+  },
+};
+
+const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
+
+function deviceIdWords(
+  option: SimulatedProbeOptions['deviceId'],
+  fallback: [number, number],
+): [number, number] {
+  if (option === undefined) return fallback;
+  if (typeof option === 'number') return [fallback[0], option >>> 0];
+  return [option[0] >>> 0, option[1] >>> 0];
+}
+
+function createProbe(
+  spec: BoardSpec,
+  options: SimulatedProbeOptions,
+  defaultIds: [number, number],
+): SimulatedProbe {
+  const latency = resolveLatency(options.latency);
+  const clock = new VirtualClock();
+  const deviceId = deviceIdWords(options.deviceId, defaultIds);
+  const chip = spec.createChip({ clock, latency, locked: options.locked, deviceId, flash: options.flash });
+  const serial =
+    options.serial ??
+    `${spec.boardId}0000${hex8(deviceId[0])}${hex8(deviceId[1])}${'0'.repeat(16)}${spec.interfaceChipId}`;
+  const identity: ProbeIdentity = {
+    vendor: 'ARM',
+    product: 'DAPLink CMSIS-DAP',
+    serialNumber: serial,
+    protocolVersion: '2.1.0',
+    targetDeviceVendor: spec.targetDeviceVendor,
+    targetDeviceName: spec.targetDeviceName,
+    targetBoardVendor: spec.targetBoardVendor,
+    targetBoardName: spec.targetBoardName,
+    firmwareVersion: spec.firmwareVersion,
+    packetSize: 64,
+    packetCount: options.packetCount ?? 5,
+  };
+  const firmware = new DapFirmware({ identity, wire: chip.dp, probeMaxSwdHz: latency.probeMaxSwdHz });
+  const usbIdentity: UsbIdentity = {
+    vendorId: 0x0d28,
+    productId: 0x0204,
+    manufacturerName: 'ARM',
+    productName: spec.productName,
+    serialNumber: serial,
+    deviceVersion: spec.deviceVersion,
+  };
+  const usbDevice = new SimUsbDevice({
+    identity: usbIdentity,
+    interfaces: daplinkInterfaces(options.bulk ?? spec.defaultBulk),
+    firmware,
+    clock,
+    idle: (us) => chip.system.elapse(us),
+    usbRoundTripUs: latency.usbRoundTripUs,
+    paceWallClock: options.paceWallClock,
+  });
+  const runner = chip.system.runner;
+  const target: SimulatedTarget = {
+    chip,
+    name: chip.name,
+    flash: chip.flash.data,
+    flashBase: chip.flashBase,
+    readMemory: (address, length) => readChipMemory(chip, address, length),
+    get ignoredFlashWrites() {
+      return chip.counters.ignoredWrites;
+    },
+    get ignoredFlashErases() {
+      return chip.counters.ignoredErases;
+    },
+    get usbTransfers() {
+      return usbDevice.usbTransfers;
+    },
+    get swdPackets() {
+      return firmware.swdPackets;
+    },
+    get instructions() {
+      return runner.instructions;
+    },
+    get coreState() {
+      return runner.state;
+    },
+    get faults() {
+      return runner.faults;
+    },
+    get locked() {
+      return chip.locked;
+    },
+  };
+  return {
+    usbDevice,
+    target,
+    clock,
+    faults: createFaults(usbDevice, chip, chip.dp),
+    firmware,
+    unplug: () => usbDevice.unplug(),
+    plug: () => usbDevice.plug(),
+  };
+}
+
+/** A simulated BBC micro:bit (V1: nRF51822, DAPLink 0253 without bulk; V2: nRF52833, 0257). */
+export function createSimulatedMicrobit(
+  version: MicrobitVersion,
+  options: SimulatedProbeOptions = {},
+): SimulatedProbe {
+  const spec = BOARDS[version === 'v1' ? 'microbit-v1' : 'microbit-v2'];
+  return createProbe(spec, options, version === 'v1' ? [0x7a3c91e5, 0x000006cc] : [0x2f41d8b3, 0x000006cc]);
+}
+
+/** A simulated STM32F411 (NUCLEO-F411RE) behind a DAPLink probe. */
+export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
+}
+
+/** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
+export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411';
+
+/** Every simulated board name. */
+export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
+  'microbit-v1',
+  'microbit-v2',
+  'stm32f411',
+];
+
+/**
+ * Creates a simulated board by name. Two calls with the same name and options describe the
+ * same board (same serial number), so a page and a worker can each hold one: the page's for
+ * its chooser, the worker's to talk to.
+ */
+export function createSimulatedBoard(
+  name: SimulatedBoardName,
+  options: SimulatedProbeOptions = {},
+): SimulatedProbe {
+  if (name === 'microbit-v1') return createSimulatedMicrobit('v1', options);
+  if (name === 'microbit-v2') return createSimulatedMicrobit('v2', options);
+  return createSimulatedStm32f411Probe(options);
+}

@@ -1,0 +1,163 @@
+/**
+ * Nordic's Non-Volatile Memory Controller (nRF51 and nRF52, base 0x4001E000): READY (0x400),
+ * READYNEXT (0x408, nRF52), CONFIG (0x504: 0 read-only, 1 write enable, 2 erase enable),
+ * ERASEPAGE/ERASEPCR1 (0x508), ERASEALL (0x50C), ERASEPCR0 (0x510), ERASEUICR (0x514),
+ * ICACHECNF (0x540, nRF52). Stores to code flash or UICR program a 32-bit word only while
+ * CONFIG = 1; erases only act while CONFIG = 2; everything else is ignored and counted.
+ * READY reads 0 for the datasheet erase/program time. Source: nRF51 RM v3.0 and nRF52833 PS
+ * v1.5, NVMC chapters; reference notes flash-targets.md §2.
+ */
+import type { VirtualClock } from '../clock';
+import { CPU, type BusDevice, type Master } from '../cortex-m/bus';
+import { FlashBusy } from './flash-timing';
+import type { NorFlash } from './nor-flash';
+
+/** Datasheet durations in µs. */
+export interface NvmcTimings {
+  wordWriteUs: number;
+  pageEraseUs: number;
+  eraseAllUs: number;
+  uicrEraseUs: number;
+}
+
+/** Options for {@link Nvmc}. */
+export interface NvmcOptions {
+  clock: VirtualClock;
+  code: NorFlash;
+  uicr: NorFlash;
+  pageSize: number;
+  timings: NvmcTimings;
+  /** Multiplier for the timings (0 = instant). */
+  timeScale: number;
+  nrf52: boolean;
+}
+
+/** Counters a test can read. */
+export interface FlashCounters {
+  /** Stores to flash that the controller ignored (no write enable, wrong size). */
+  ignoredWrites: number;
+  /** Erase requests the controller ignored (no erase enable). */
+  ignoredErases: number;
+}
+
+const CONFIG_WEN = 1;
+const CONFIG_EEN = 2;
+
+/** The NVMC with its two flash arrays (code flash and UICR). */
+export class Nvmc implements FlashCounters {
+  ignoredWrites = 0;
+  ignoredErases = 0;
+  /** Fault injection: the next program or erase silently does nothing (a worn-out cell). */
+  failNext = false;
+  private config = 0;
+  private icachecnf = 0;
+  private readonly busy: FlashBusy;
+  /** Bus device for the NVMC registers. */
+  readonly registers: BusDevice;
+  /** Bus device for code flash (mapped at 0). */
+  readonly codePort: BusDevice;
+  /** Bus device for UICR (mapped at 0x10001000). */
+  readonly uicrPort: BusDevice;
+
+  constructor(private readonly options: NvmcOptions) {
+    this.busy = new FlashBusy(options.clock, options.timeScale);
+    this.registers = {
+      read: (offset) => this.readRegister(offset & ~3),
+      write: (offset, value, size, master) => this.writeRegister(offset & ~3, value, size, master),
+    };
+    this.codePort = this.arrayPort(options.code);
+    this.uicrPort = this.arrayPort(options.uicr);
+  }
+
+  /** System reset: CONFIG back to read-only; a running operation completes. */
+  reset(): void {
+    this.config = 0;
+    this.busy.finish();
+  }
+
+  /** Erases code flash and UICR as ERASEALL does (used by the nRF52 CTRL-AP); returns µs. */
+  eraseAll(): number {
+    this.options.code.erase(0, this.options.code.size);
+    this.options.uicr.erase(0, this.options.uicr.size);
+    this.busy.start(this.options.timings.eraseAllUs);
+    return this.options.timings.eraseAllUs * this.options.timeScale;
+  }
+
+  private arrayPort(array: NorFlash): BusDevice {
+    return {
+      read: (offset, size, master) => {
+        if (master === CPU && this.busy.busy) this.busy.stallCpu();
+        return array.read(offset, size);
+      },
+      write: (offset, value, size, master) => this.program(array, offset, value, size, master),
+      stallUntil: () => this.busy.stallUntil(),
+    };
+  }
+
+  private program(array: NorFlash, offset: number, value: number, size: number, master: Master): void {
+    if (master === CPU && this.busy.busy) this.busy.stallCpu();
+    if (this.config !== CONFIG_WEN || size !== 4 || offset >= array.size) {
+      this.ignoredWrites++;
+      return;
+    }
+    if (this.failNext) this.failNext = false;
+    else array.program(offset, value, 4);
+    this.busy.start(this.options.timings.wordWriteUs);
+  }
+
+  private readRegister(offset: number): number {
+    switch (offset) {
+      case 0x400:
+        return this.busy.busy ? 0 : 1;
+      case 0x408:
+        return this.options.nrf52 && !this.busy.busy ? 1 : 0;
+      case 0x504:
+        return this.config;
+      case 0x540:
+        return this.options.nrf52 ? this.icachecnf : 0;
+      default:
+        return 0;
+    }
+  }
+
+  private writeRegister(offset: number, value: number, _size: number, master: Master): void {
+    if (master === CPU && this.busy.busy && offset >= 0x508 && offset <= 0x514) this.busy.stallCpu();
+    const { code, uicr, pageSize, timings } = this.options;
+    switch (offset) {
+      case 0x504:
+        this.config = value & 3;
+        return;
+      case 0x508:
+      case 0x510: {
+        const page = (value >>> 0) - ((value >>> 0) % pageSize);
+        if (!this.eraseAllowed() || page >= code.size) return;
+        this.erase(code, page, pageSize, timings.pageEraseUs);
+        return;
+      }
+      case 0x50c:
+        if ((value & 1) === 0 || !this.eraseAllowed()) return;
+        this.erase(code, 0, code.size, 0);
+        this.erase(uicr, 0, uicr.size, timings.eraseAllUs);
+        return;
+      case 0x514:
+        if ((value & 1) === 0 || !this.eraseAllowed()) return;
+        this.erase(uicr, 0, uicr.size, timings.uicrEraseUs);
+        return;
+      case 0x540:
+        this.icachecnf = value & 0x101;
+        return;
+    }
+  }
+
+  private eraseAllowed(): boolean {
+    if (this.config === CONFIG_EEN) return true;
+    this.ignoredErases++;
+    return false;
+  }
+
+  private erase(array: NorFlash, offset: number, length: number, durationUs: number): void {
+    if (this.failNext) this.failNext = false;
+    else array.erase(offset, length);
+    if (durationUs > 0) this.busy.start(durationUs);
+  }
+}

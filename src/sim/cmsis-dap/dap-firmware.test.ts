@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import { createSimulatedMicrobit, createSimulatedStm32f411Probe } from '../index';
+import { le32, RawDap } from '../testing/raw-dap';
+
+async function open(version: 'v1' | 'v2' = 'v2') {
+  const probe = createSimulatedMicrobit(version, { latency: 'zero' });
+  const raw = new RawDap(probe.usbDevice);
+  await raw.open();
+  return { probe, raw };
+}
+
+const ascii = (text: string) => [...new TextEncoder().encode(text), 0];
+
+describe('CMSIS-DAP firmware, byte for byte', () => {
+  it('answers DAP_Info', async () => {
+    const { raw, probe } = await open();
+    expect(Array.from(await raw.command([0x00, 0x01]))).toEqual([0x00, 4, ...ascii('ARM')]);
+    expect(Array.from(await raw.command([0x00, 0x02]))).toEqual([0x00, 18, ...ascii('DAPLink CMSIS-DAP')]);
+    const serial = probe.usbDevice.serialNumber;
+    expect(serial).toMatch(/^9903[0-9A-F]{44}$/);
+    expect(Array.from(await raw.command([0x00, 0x03]))).toEqual([0x00, 49, ...ascii(serial)]);
+    expect(Array.from(await raw.command([0x00, 0x04]))).toEqual([0x00, 6, ...ascii('2.1.0')]);
+    expect(Array.from(await raw.command([0x00, 0x09]))).toEqual([0x00, 5, ...ascii('0257')]);
+    expect(Array.from(await raw.command([0x00, 0xf0]))).toEqual([0x00, 1, 0x01]);
+    expect(Array.from(await raw.command([0x00, 0xfe]))).toEqual([0x00, 1, 5]);
+    expect(Array.from(await raw.command([0x00, 0xff]))).toEqual([0x00, 2, 0x40, 0x00]);
+    expect(Array.from(await raw.command([0x00, 0xfd]))).toEqual([0x00, 0]);
+  });
+
+  it('answers the status commands and 0xFF for unknown ones', async () => {
+    const { raw } = await open();
+    expect(Array.from(await raw.command([0x01, 0x00, 0x01]))).toEqual([0x01, 0x00]);
+    expect(Array.from(await raw.command([0x01, 0x07, 0x01]))).toEqual([0x01, 0xff]);
+    expect(Array.from(await raw.command([0x02, 0x00]))).toEqual([0x02, 0x01]); // default port = SWD
+    expect(Array.from(await raw.command([0x02, 0x02]))).toEqual([0x02, 0x00]); // no JTAG
+    expect(Array.from(await raw.command([0x11, ...le32(0)]))).toEqual([0x11, 0xff]);
+    expect(Array.from(await raw.command([0x11, ...le32(4_000_000)]))).toEqual([0x11, 0x00]);
+    expect(Array.from(await raw.command([0x13, 0x00]))).toEqual([0x13, 0x00]);
+    expect(Array.from(await raw.command([0x09, 0x10, 0x00]))).toEqual([0x09, 0x00]);
+    expect(Array.from(await raw.command([0x0a]))).toEqual([0x0a, 0x00, 0x01]);
+    expect(Array.from(await raw.command([0x14, 0x00]))).toEqual([0x14, 0xff]); // JTAG not built in
+    expect(Array.from(await raw.command([0x42]))).toEqual([0xff]);
+    expect(Array.from(await raw.command([0x80]))).toEqual([0xff]);
+    expect(Array.from(await raw.command([0x03]))).toEqual([0x03, 0x00]);
+    expect(Array.from(await raw.command([0x05, 0x00, 0x01, 0x02]))).toEqual([0x05, 0x00, 0x00]); // not connected
+    expect(Array.from(await raw.command([0x08, 0x00, ...le32(0x1e)]))).toEqual([0x08, 0xff]);
+  });
+
+  it('never answers DAP_TransferAbort', async () => {
+    const { raw } = await open();
+    await raw.send([0x07]);
+    expect(Array.from(await raw.command([0x00, 0xfe]))).toEqual([0x00, 1, 5]);
+  });
+
+  it('reports the nRESET pin through DAP_SWJ_Pins', async () => {
+    const { raw, probe } = await open();
+    expect((await raw.command([0x10, 0x00, 0x00, ...le32(0)]))[1] & 0x80).toBe(0x80);
+    expect((await raw.command([0x10, 0x00, 0x80, ...le32(0)]))[1] & 0x80).toBe(0);
+    expect(probe.target.chip.system.runner.heldInReset).toBe(true);
+    expect((await raw.command([0x10, 0x80, 0x80, ...le32(100)]))[1] & 0x80).toBe(0x80);
+    expect(probe.target.chip.system.runner.heldInReset).toBe(false);
+  });
+
+  it('gets no answer from the DP before the line reset, then only a DPIDR read', async () => {
+    const { raw } = await open();
+    await raw.command([0x02, 0x01]);
+    expect(Array.from(await raw.command([0x05, 0x00, 0x01, 0x02]))).toEqual([0x05, 0x00, 0x07]);
+    await raw.command([0x12, 56, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    await raw.command([0x12, 8, 0x00]);
+    expect(Array.from(await raw.command([0x05, 0x00, 0x01, 0x06]))).toEqual([0x05, 0x00, 0x07]); // CTRL/STAT first
+    expect(Array.from(await raw.command([0x05, 0x00, 0x01, 0x02]))).toEqual([
+      0x05,
+      0x01,
+      0x01,
+      ...le32(0x2ba01477),
+    ]);
+  });
+
+  it('needs the JTAG-to-SWD sequence on the STM32F411 SWJ-DP', async () => {
+    const probe = createSimulatedStm32f411Probe({ latency: 'zero' });
+    const raw = new RawDap(probe.usbDevice);
+    await raw.open();
+    await raw.command([0x02, 0x01]);
+    await raw.command([0x12, 56, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+    await raw.command([0x12, 8, 0x00]);
+    expect((await raw.command([0x05, 0x00, 0x01, 0x02]))[2]).toBe(0x07);
+    await raw.connectSwd();
+    expect(await raw.readDp(0x0)).toBe(0x2ba01477);
+  });
+
+  it('collects posted AP reads and checks the last write with RDBUFF', async () => {
+    const { raw, probe } = await open();
+    await raw.connectSwd();
+    await raw.powerUp();
+    await raw.writeMem32(0x20000000, 0xcafef00d);
+    const before = probe.firmware.swdPackets;
+    // SELECT 0; CSW; TAR; read DRW twice (posted) in one DAP_Transfer.
+    const r = await raw.transfer([
+      { request: 0x08, data: 0 },
+      { request: 0x01, data: 0x23000012 },
+      { request: 0x05, data: 0x20000000 },
+      { request: 0x0f },
+      { request: 0x0f },
+    ]);
+    expect(r).toEqual({ count: 5, ack: 1, words: [0xcafef00d, 0] });
+    expect(probe.firmware.swdPackets - before).toBe(6); // 3 writes, 2 AP reads, 1 RDBUFF
+  });
+
+  it('retries WAIT up to the configured count', async () => {
+    const { raw, probe } = await open();
+    await raw.connectSwd();
+    await raw.powerUp();
+    probe.faults.swdAck('WAIT', 100);
+    expect(await raw.readDp(0x0)).toBe(0x2ba01477); // 1 + 100 retries
+    probe.faults.swdAck('WAIT', 101);
+    expect(await raw.transfer([{ request: 0x02 }])).toEqual({ count: 0, ack: 2, words: [] });
+  });
+
+  it('matches values under a mask and reports a mismatch', async () => {
+    const { raw } = await open();
+    await raw.connectSwd();
+    await raw.powerUp();
+    await raw.command([0x04, 0x00, 0x64, 0x00, 0x03, 0x00]); // match retry 3
+    const ok = await raw.transfer([
+      { request: 0x20, data: 0xa0000000 },
+      { request: 0x16, data: 0xa0000000 },
+    ]);
+    expect(ok).toEqual({ count: 2, ack: 1, words: [] });
+    const miss = await raw.transfer([
+      { request: 0x20, data: 0xffffffff },
+      { request: 0x16, data: 0x12345678 },
+    ]);
+    expect(miss).toEqual({ count: 1, ack: 0x11, words: [] });
+  });
+
+  it('keeps several packets in flight and answers them in order', async () => {
+    const { raw, probe } = await open();
+    const ids = [0x01, 0x02, 0x04, 0x09, 0xfe];
+    for (const id of ids) await raw.send([0x00, id]);
+    let sixthSent = false;
+    const sixth = raw.send([0x00, 0xff]).then(() => (sixthSent = true));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sixthSent).toBe(false); // all 5 packet buffers busy: the OUT transfer waits
+    for (const id of ids) {
+      const r = await raw.receive();
+      expect(r[0]).toBe(0x00);
+      expect(r.length).toBe(2 + r[1]);
+      if (id === 0xfe) expect(r[2]).toBe(5);
+    }
+    await sixth;
+    expect(Array.from(await raw.receive())).toEqual([0x00, 2, 0x40, 0x00]);
+    expect(probe.target.usbTransfers).toBe(12);
+  });
+
+  it("accepts dapjs's short DAP_WriteABORT (one value byte, the rest from the packet buffer)", async () => {
+    const { raw, probe } = await open();
+    await raw.connectSwd();
+    await raw.powerUp();
+    probe.faults.swdAck('FAULT');
+    expect((await raw.transfer([{ request: 0x02 }])).ack).toBe(4);
+    expect((await raw.readDp(0x4)) & 0x20).toBe(0x20);
+    expect(Array.from(await raw.command([0x08, 0x00, 0x1e]))).toEqual([0x08, 0x00]);
+    expect((await raw.readDp(0x4)) & 0x20).toBe(0);
+  });
+});

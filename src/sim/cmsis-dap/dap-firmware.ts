@@ -1,0 +1,324 @@
+/**
+ * The CMSIS-DAP v2 firmware of a simulated probe: turns one command packet into one response
+ * packet, byte for byte as Arm's CMSIS-DAP `DAP.c` does (DAPLink builds: SWD only, no JTAG,
+ * no SWO). Every SWD packet, SWJ sequence and delay takes modeled time on the target's wire at
+ * the configured clock (limited to what the probe can really reach).
+ */
+import { ACK, type SwdWire } from '../adi/swd-wire';
+import { DapCommand, DapInfo, DAP_ERROR, DAP_OK, DP_ABORT_WRITE } from './constants';
+import { dapTransfer, dapTransferBlock, type TransferEngine } from './dap-transfer';
+
+/** The strings and numbers a probe reports through DAP_Info. */
+export interface ProbeIdentity {
+  vendor: string;
+  product: string;
+  serialNumber: string;
+  protocolVersion: string;
+  targetDeviceVendor?: string;
+  targetDeviceName?: string;
+  targetBoardVendor?: string;
+  targetBoardName?: string;
+  firmwareVersion: string;
+  packetSize: number;
+  packetCount: number;
+}
+
+/** DAP_Connect port values. */
+const PORT_DISABLED = 0;
+const PORT_SWD = 1;
+/** DAP_SWJ_Pins bit of nRESET. */
+const PIN_NRESET = 1 << 7;
+/** CMSIS-DAP default SWJ clock before DAP_SWJ_Clock. */
+const DEFAULT_SWJ_CLOCK = 1_000_000;
+
+/** Options for {@link DapFirmware}. */
+export interface DapFirmwareOptions {
+  identity: ProbeIdentity;
+  wire: SwdWire;
+  /** Highest SWD clock the probe reaches (Hz). */
+  probeMaxSwdHz: number;
+  /** DAP_ResetTarget pulses nRESET (returns execute = 1) when true. */
+  resetSequence?: boolean;
+}
+
+/** The command processor. */
+export class DapFirmware implements TransferEngine {
+  waitRetry = 100;
+  matchRetry = 0;
+  matchMask = 0;
+  readData = 0;
+  private port = PORT_DISABLED;
+  private idleCycles = 0;
+  private turnaround = 1;
+  private dataPhase = false;
+  private clockHz = DEFAULT_SWJ_CLOCK;
+  private pins = 0xff;
+  /** SWD packets performed (including WAIT retries). */
+  swdPackets = 0;
+  private readonly scratch = new Uint8Array(4 + 4 * 65536);
+
+  constructor(private readonly options: DapFirmwareOptions) {}
+
+  /** The identity this probe reports. */
+  get identity(): ProbeIdentity {
+    return this.options.identity;
+  }
+
+  /** Effective SWD bit time in µs. */
+  private get bitUs(): number {
+    return 1e6 / Math.min(this.clockHz, this.options.probeMaxSwdHz);
+  }
+
+  /** Performs one SWD packet on the wire: time passes, then the target answers. */
+  swd(request: number, data: number): number {
+    const wire = this.options.wire;
+    this.swdPackets++;
+    const bitUs = this.bitUs;
+    wire.elapse((8 + this.turnaround + 3) * bitUs);
+    const ack = wire.transfer(request, data);
+    if (ack === ACK.OK) this.readData = wire.readData;
+    const dataBits = ack === ACK.OK || this.dataPhase ? 33 + this.turnaround : 0;
+    wire.elapse((dataBits + this.idleCycles) * bitUs);
+    return ack;
+  }
+
+  /** Processes one command; returns the response (a fresh array, at most the packet size). */
+  process(request: Uint8Array): Uint8Array {
+    const length = this.execute(request, this.scratch);
+    return this.scratch.slice(0, Math.min(length, this.options.identity.packetSize));
+  }
+
+  /** Writes the response to `request` into `out`; returns its length. */
+  execute(request: Uint8Array, out: Uint8Array): number {
+    const command = request[0];
+    if (command >= 0x80 && command <= 0x9f) {
+      out[0] = DapCommand.Invalid; // no vendor commands
+      return 1;
+    }
+    out[0] = command;
+    const args = request.subarray(1);
+    const body = out.subarray(1);
+    switch (command) {
+      case DapCommand.Info: {
+        const n = this.info(args[0], out.subarray(2));
+        out[1] = n;
+        return 2 + n;
+      }
+      case DapCommand.HostStatus:
+        out[1] = args[0] <= 1 ? DAP_OK : DAP_ERROR;
+        return 2;
+      case DapCommand.Connect:
+        return 1 + this.connect(args[0], body);
+      case DapCommand.Disconnect:
+        this.port = PORT_DISABLED;
+        out[1] = DAP_OK;
+        return 2;
+      case DapCommand.TransferConfigure:
+        this.idleCycles = args[0];
+        this.waitRetry = args[1] | (args[2] << 8);
+        this.matchRetry = args[3] | (args[4] << 8);
+        out[1] = DAP_OK;
+        return 2;
+      case DapCommand.Transfer:
+        if (this.port !== PORT_SWD) {
+          out[1] = out[2] = 0;
+          return 3;
+        }
+        return 1 + dapTransfer(this, args, body);
+      case DapCommand.TransferBlock:
+        if (this.port !== PORT_SWD) {
+          out[1] = out[2] = out[3] = 0;
+          return 4;
+        }
+        return 1 + dapTransferBlock(this, args, body);
+      case DapCommand.WriteAbort:
+        if (this.port !== PORT_SWD) {
+          out[1] = DAP_ERROR;
+          return 2;
+        }
+        this.swd(DP_ABORT_WRITE, (args[1] | (args[2] << 8) | (args[3] << 16) | (args[4] << 24)) >>> 0);
+        out[1] = DAP_OK;
+        return 2;
+      case DapCommand.Delay:
+        this.options.wire.elapse(args[0] | (args[1] << 8));
+        out[1] = DAP_OK;
+        return 2;
+      case DapCommand.ResetTarget:
+        out[2] = this.resetTarget();
+        out[1] = DAP_OK;
+        return 3;
+      case DapCommand.SwjPins:
+        out[1] = this.swjPins(args);
+        return 2;
+      case DapCommand.SwjClock: {
+        const hz = (args[0] | (args[1] << 8) | (args[2] << 16) | (args[3] << 24)) >>> 0;
+        if (hz === 0) out[1] = DAP_ERROR;
+        else {
+          this.clockHz = hz;
+          out[1] = DAP_OK;
+        }
+        return 2;
+      }
+      case DapCommand.SwjSequence: {
+        const bits = args[0] === 0 ? 256 : args[0];
+        this.options.wire.elapse(bits * this.bitUs);
+        this.options.wire.sequence(bits, args.subarray(1));
+        out[1] = DAP_OK;
+        return 2;
+      }
+      case DapCommand.SwdConfigure:
+        this.turnaround = (args[0] & 3) + 1;
+        this.dataPhase = (args[0] & 4) !== 0;
+        out[1] = DAP_OK;
+        return 2;
+      case DapCommand.JtagSequence:
+      case DapCommand.JtagConfigure:
+      case DapCommand.JtagIdcode:
+      case DapCommand.SwoTransport:
+      case DapCommand.SwoMode:
+      case DapCommand.SwoBaudrate:
+      case DapCommand.SwoControl:
+      case DapCommand.SwoStatus:
+      case DapCommand.SwoData:
+      case DapCommand.SwdSequence:
+      case DapCommand.SwoExtendedStatus:
+        out[1] = DAP_ERROR; // not built into this firmware
+        return 2;
+      case DapCommand.ExecuteCommands:
+        return this.executeCommands(request, out);
+      default:
+        out[0] = DapCommand.Invalid;
+        return 1;
+    }
+  }
+
+  private info(id: number, out: Uint8Array): number {
+    const identity = this.options.identity;
+    const text = (value: string | undefined): number => {
+      if (value === undefined) return 0;
+      const bytes = new TextEncoder().encode(value);
+      out.set(bytes);
+      out[bytes.length] = 0;
+      return bytes.length + 1;
+    };
+    switch (id) {
+      case DapInfo.Vendor:
+        return text(identity.vendor);
+      case DapInfo.Product:
+        return text(identity.product);
+      case DapInfo.SerialNumber:
+        return text(identity.serialNumber);
+      case DapInfo.ProtocolVersion:
+        return text(identity.protocolVersion);
+      case DapInfo.TargetDeviceVendor:
+        return text(identity.targetDeviceVendor);
+      case DapInfo.TargetDeviceName:
+        return text(identity.targetDeviceName);
+      case DapInfo.TargetBoardVendor:
+        return text(identity.targetBoardVendor);
+      case DapInfo.TargetBoardName:
+        return text(identity.targetBoardName);
+      case DapInfo.FirmwareVersion:
+        return text(identity.firmwareVersion);
+      case DapInfo.Capabilities:
+        out[0] = 0x01; // SWD
+        return 1;
+      case DapInfo.PacketCount:
+        out[0] = identity.packetCount;
+        return 1;
+      case DapInfo.PacketSize:
+        out[0] = identity.packetSize & 0xff;
+        out[1] = identity.packetSize >>> 8;
+        return 2;
+      default:
+        return 0;
+    }
+  }
+
+  private connect(port: number, out: Uint8Array): number {
+    const chosen = port === 0 ? PORT_SWD : port;
+    if (chosen !== PORT_SWD) {
+      out[0] = PORT_DISABLED;
+      return 1;
+    }
+    this.port = PORT_SWD;
+    out[0] = PORT_SWD;
+    return 1;
+  }
+
+  private resetTarget(): number {
+    if (this.options.resetSequence === false) return 0;
+    const wire = this.options.wire;
+    wire.setResetPin(false);
+    wire.elapse(1000);
+    wire.setResetPin(true);
+    wire.elapse(1000);
+    return 1;
+  }
+
+  private swjPins(args: Uint8Array): number {
+    const value = args[0];
+    const select = args[1];
+    const waitUs = Math.min((args[2] | (args[3] << 8) | (args[4] << 16) | (args[5] << 24)) >>> 0, 3_000_000);
+    this.pins = (this.pins & ~select) | (value & select);
+    const wire = this.options.wire;
+    if (select & PIN_NRESET) wire.setResetPin((value & PIN_NRESET) !== 0);
+    if (waitUs > 0) {
+      const mismatch = (select & PIN_NRESET) !== 0 && ((value & PIN_NRESET) !== 0) !== wire.resetPinHigh;
+      wire.elapse(mismatch ? waitUs : 1);
+    }
+    const reset = wire.resetPinHigh ? PIN_NRESET : 0;
+    return ((this.pins & 0x27) | 0x08 | reset) & 0xff; // TDO reads high (pulled up)
+  }
+
+  /** DAP_ExecuteCommands: several commands in one packet, responses concatenated. */
+  private executeCommands(request: Uint8Array, out: Uint8Array): number {
+    const count = request[1];
+    out[1] = count;
+    let r = 2;
+    let o = 2;
+    const scratch = new Uint8Array(this.scratch.length);
+    for (let i = 0; i < count; i++) {
+      const sub = request.subarray(r);
+      const n = this.execute(sub, scratch);
+      out.set(scratch.subarray(0, n), o);
+      o += n;
+      r += requestLength(sub);
+    }
+    return o;
+  }
+}
+
+/** Length of the command at the start of `request` (for DAP_ExecuteCommands). */
+function requestLength(request: Uint8Array): number {
+  switch (request[0]) {
+    case DapCommand.Info:
+    case DapCommand.Connect:
+    case DapCommand.SwdConfigure:
+      return 2;
+    case DapCommand.HostStatus:
+    case DapCommand.Delay:
+      return 3;
+    case DapCommand.TransferConfigure:
+    case DapCommand.SwjClock:
+      return request[0] === DapCommand.SwjClock ? 5 : 6;
+    case DapCommand.WriteAbort:
+      return 6;
+    case DapCommand.SwjPins:
+      return 7;
+    case DapCommand.SwjSequence:
+      return 2 + Math.ceil((request[1] === 0 ? 256 : request[1]) / 8);
+    case DapCommand.Transfer: {
+      let r = 3;
+      for (let i = 0; i < request[2]; i++) {
+        const req = request[r++];
+        if ((req & 2) === 0 || (req & 0x10) !== 0) r += 4;
+      }
+      return r;
+    }
+    case DapCommand.TransferBlock:
+      return 5 + ((request[4] & 2) === 0 ? 4 * (request[2] | (request[3] << 8)) : 0);
+    default:
+      return 1;
+  }
+}

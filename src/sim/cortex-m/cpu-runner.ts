@@ -1,0 +1,385 @@
+/**
+ * Runs rp2040js's ARMv6-M core as a debugged Cortex-M processor: only while the debugger lets
+ * it, in slices of virtual time, with the halting-debug behaviour of real silicon. BKPT halts
+ * with DFSR.BKPT and the PC at the BKPT; FPB/BPU and DWT comparators halt the core; undefined
+ * instructions, bus faults and invalid state take the HardFault exception, and a fault inside
+ * HardFault (or during exception entry) locks the core up (DHCSR.S_LOCKUP, PC 0xFFFFFFFE).
+ */
+import type { VirtualClock } from '../clock';
+import { BUS_FAULT, CPU, type SystemBus } from './bus';
+import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
+
+/** DFSR bits (write 1 to clear). */
+export const DFSR = { HALTED: 1, BKPT: 2, DWTTRAP: 4, VCATCH: 8, EXTERNAL: 16 } as const;
+/** DEMCR bits used by the model. */
+export const DEMCR = { VC_CORERESET: 1 << 0, VC_HARDERR: 1 << 10, DWTENA: 1 << 24 } as const;
+
+/** What the processor is doing. */
+export type CoreState = 'running' | 'halted' | 'lockup' | 'sleeping';
+
+/** Why the core last took a fault (for tests and diagnostics). */
+export interface CoreFault {
+  kind: 'undefined-instruction' | 'bus-fault' | 'invalid-state' | 'breakpoint-without-debug';
+  /** Address of the instruction that faulted. */
+  pc: number;
+}
+
+/** Halting-debug comparators the runner checks (implemented by the FPB and the DWT). */
+export interface DebugComparators {
+  /** True if an instruction comparator matches `pc` (FPB/BPU breakpoint). */
+  breakpointAt(pc: number): boolean;
+  /** True if a DWT PC-match comparator matches `pc` (sets its MATCHED bit). */
+  pcWatchAt(pc: number): boolean;
+  /** True if a DWT data comparator matches this access (sets its MATCHED bit). */
+  dataWatch(address: number, size: number, write: boolean): boolean;
+  /** Whether any breakpoint / PC watch / data watch is armed. */
+  readonly breakpointsArmed: boolean;
+  readonly pcWatchArmed: boolean;
+  readonly dataWatchArmed: boolean;
+}
+
+const NO_COMPARATORS: DebugComparators = {
+  breakpointAt: () => false,
+  pcWatchAt: () => false,
+  dataWatch: () => false,
+  breakpointsArmed: false,
+  pcWatchArmed: false,
+  dataWatchArmed: false,
+};
+
+const LOCKUP_PC = 0xfffffffe;
+const EXC_NMI = 2;
+const EXC_HARDFAULT = 3;
+
+/** The processor, its run loop and its halting-debug state. */
+export class CpuRunner implements CoreBus {
+  /** rp2040js's core (registers, flags, exception logic). */
+  readonly core: CortexM0Core;
+  state: CoreState = 'running';
+  /** DHCSR.C_DEBUGEN / C_HALT / C_STEP / C_MASKINTS as last written (C_HALT also set on halt). */
+  debugEnabled = false;
+  haltBit = false;
+  stepBit = false;
+  maskIntsBit = false;
+  /** DEMCR and DFSR. */
+  demcr = 0;
+  dfsr = 0;
+  /** Sticky DHCSR status bits. */
+  resetSticky = true;
+  retireSticky = false;
+  /** EPSR.T: executing with T = 0 faults (INVSTATE). */
+  tBit = true;
+  /** True while nRESET holds the system in reset: nothing executes. */
+  heldInReset = false;
+  /** Instructions executed since creation. */
+  instructions = 0;
+  /** The faults taken, oldest first (the last 16). */
+  readonly faults: CoreFault[] = [];
+  /** Address the reset vector table is read from (VTOR resets to 0). */
+  resetVectorBase = 0;
+  /** Called for reset side effects outside the core (peripherals, SCS). */
+  onSystemReset: (() => void) | undefined;
+
+  readonly logger = {
+    debug: () => undefined,
+    info: () => undefined,
+    warn: (_component: string, message: string) => {
+      if (message.startsWith('Warning: Instruction at')) this.raise(EVENT_UNDEFINED);
+    },
+    error: () => undefined,
+  };
+
+  private comparators: DebugComparators = NO_COMPARATORS;
+  private readonly usPerCycle: number;
+  private events = 0;
+  private preCheck = false;
+  private fetchAddress = 0;
+  private stepping = false;
+
+  constructor(
+    private readonly bus: SystemBus,
+    private readonly clock: VirtualClock,
+    /** Core clock in Hz. */
+    readonly cpuHz: number,
+  ) {
+    this.usPerCycle = 1e6 / cpuHz;
+    this.core = createCortexM0Core(this);
+  }
+
+  /** Connects the FPB/BPU and DWT. */
+  attachComparators(comparators: DebugComparators): void {
+    this.comparators = comparators;
+    this.updateChecks();
+  }
+
+  /** Recomputes which per-instruction checks are needed (call after comparator changes). */
+  updateChecks(): void {
+    const c = this.comparators;
+    this.preCheck = !this.tBit || c.breakpointsArmed || c.pcWatchArmed;
+  }
+
+  /** The most recent fault, if any. */
+  get lastFault(): CoreFault | undefined {
+    return this.faults.at(-1);
+  }
+
+  // ---- CoreBus: what the core sees -------------------------------------------------------
+
+  readUint32(address: number): number {
+    if ((address & 3) !== 0) throw BUS_FAULT; // ARMv6-M: unaligned access is a HardFault
+    if (this.comparators.dataWatchArmed) this.watchData(address, 4, false);
+    return this.bus.read32(address, CPU);
+  }
+
+  readUint16(address: number): number {
+    if ((address & 1) !== 0) throw BUS_FAULT;
+    const fetch = address === this.fetchAddress || address === this.fetchAddress + 2;
+    if (!fetch && this.comparators.dataWatchArmed) this.watchData(address, 2, false);
+    return this.bus.read16(address, CPU);
+  }
+
+  readUint8(address: number): number {
+    if (this.comparators.dataWatchArmed) this.watchData(address, 1, false);
+    return this.bus.read8(address, CPU);
+  }
+
+  writeUint32(address: number, value: number): void {
+    if ((address & 3) !== 0) throw BUS_FAULT;
+    this.bus.write32(address, value, CPU);
+    if (this.comparators.dataWatchArmed) this.watchData(address, 4, true);
+  }
+
+  writeUint16(address: number, value: number): void {
+    if ((address & 1) !== 0) throw BUS_FAULT;
+    this.bus.write16(address, value, CPU);
+    if (this.comparators.dataWatchArmed) this.watchData(address, 2, true);
+  }
+
+  writeUint8(address: number, value: number): void {
+    this.bus.write8(address, value, CPU);
+    if (this.comparators.dataWatchArmed) this.watchData(address, 1, true);
+  }
+
+  onBreak(): void {
+    this.raise(EVENT_BREAK);
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  /** Lets `us` of virtual time pass: the core executes if it is running, else time just passes. */
+  runFor(us: number): void {
+    const clock = this.clock;
+    const end = clock.nowUs + (us > 0 ? us : 0);
+    if (this.state !== 'running' || this.heldInReset) {
+      clock.nowUs = end;
+      return;
+    }
+    const core = this.core;
+    const usPerCycle = this.usPerCycle;
+    let executed = 0;
+    while (clock.nowUs < end || this.stepping) {
+      const pc = core.registers[15];
+      if (this.preCheck && this.stopsBefore(pc)) {
+        if (this.state !== 'running') break;
+        continue;
+      }
+      this.fetchAddress = pc & ~1;
+      let cycles = 1;
+      try {
+        cycles = core.executeInstruction();
+      } catch (error) {
+        if (error !== BUS_FAULT) throw error;
+        this.raise(EVENT_BUS_FAULT);
+      }
+      executed++;
+      clock.nowUs += cycles * usPerCycle;
+      if (this.events !== 0) this.handleEvents(pc);
+      if (this.state !== 'running') break;
+      if (this.stepping) {
+        this.stepping = false;
+        this.halt(DFSR.HALTED);
+        break;
+      }
+      if (core.waiting) {
+        this.state = 'sleeping';
+        break;
+      }
+    }
+    this.instructions += executed;
+    if (executed > 0) this.retireSticky = true;
+    if (clock.nowUs < end) clock.nowUs = end;
+  }
+
+  /** Enters Debug state (from running, sleeping or lockup), setting `dfsrBits`. */
+  halt(dfsrBits: number): void {
+    if (this.heldInReset) {
+      this.haltBit = true; // takes effect when nRESET is released
+      return;
+    }
+    this.state = 'halted';
+    this.haltBit = true;
+    this.dfsr |= dfsrBits;
+    this.core.waiting = false;
+  }
+
+  /** Leaves Debug state; with `step`, executes one instruction and halts again. */
+  resume(step: boolean): void {
+    if (this.state !== 'halted') return;
+    this.haltBit = false;
+    this.state = 'running';
+    this.stepping = step;
+    if (step) this.runFor(0);
+  }
+
+  /** System reset (SYSRESETREQ, nRESET): core and peripherals; debug logic is kept. */
+  systemReset(): void {
+    this.onSystemReset?.();
+    this.haltBit = false;
+    this.resetCore();
+    this.resetSticky = true;
+    this.retireSticky = false;
+    this.stepping = false;
+    if (this.heldInReset) return;
+    this.completeReset();
+  }
+
+  /** Asserts or releases nRESET. Releasing it finishes the reset. */
+  setResetHeld(held: boolean): void {
+    if (held === this.heldInReset) return;
+    this.heldInReset = held;
+    if (held) this.systemReset();
+    else this.completeReset();
+  }
+
+  private completeReset(): void {
+    const haltRequested = this.haltBit;
+    this.resetSticky = true;
+    this.state = this.state === 'lockup' ? 'lockup' : 'running';
+    this.haltBit = false;
+    if (!this.debugEnabled) return;
+    if ((this.demcr & DEMCR.VC_CORERESET) !== 0) this.halt(DFSR.VCATCH);
+    else if (haltRequested) this.halt(DFSR.HALTED);
+  }
+
+  private resetCore(): void {
+    const core = this.core;
+    this.state = 'running';
+    core.registers.fill(0);
+    core.LR = 0xffffffff;
+    core.bankedSP = 0;
+    core.SPSEL = 0 as CortexM0Core['SPSEL'];
+    core.currentMode = 0 as CortexM0Core['currentMode'];
+    core.nPRIV = false;
+    core.IPSR = 0;
+    core.PM = false;
+    core.APSR = 0;
+    core.pendingInterrupts = 0;
+    core.enabledInterrupts = 0;
+    core.interruptPriorities = [0xffffffff, 0, 0, 0];
+    core.pendingNMI = core.pendingPendSV = core.pendingSVCall = core.pendingSystick = false;
+    core.interruptsUpdated = false;
+    core.VTOR = 0;
+    core.SHPR2 = core.SHPR3 = 0;
+    core.waiting = false;
+    core.eventRegistered = false;
+    try {
+      core.SP = this.bus.read32(this.resetVectorBase, CPU);
+      const entry = this.bus.read32(this.resetVectorBase + 4, CPU);
+      core.PC = entry & ~1;
+      this.tBit = (entry & 1) === 1;
+    } catch (error) {
+      if (error !== BUS_FAULT) throw error;
+      this.lockup();
+    }
+    this.updateChecks();
+  }
+
+  // ---- events and faults -----------------------------------------------------------------
+
+  private raise(event: number): void {
+    this.events |= event;
+  }
+
+  private watchData(address: number, size: number, write: boolean): void {
+    if (this.debugEnabled && this.comparators.dataWatch(address, size, write)) this.raise(EVENT_WATCH);
+  }
+
+  /** Checks done before executing the instruction at `pc`; true if the core stopped or faulted. */
+  private stopsBefore(pc: number): boolean {
+    if (!this.tBit) {
+      this.takeFault(pc, 'invalid-state');
+      return true;
+    }
+    const c = this.comparators;
+    if (c.breakpointsArmed && pc < 0x20000000 && c.breakpointAt(pc)) {
+      if (this.debugEnabled) this.halt(DFSR.BKPT);
+      else this.takeFault(pc, 'breakpoint-without-debug');
+      return true;
+    }
+    if (c.pcWatchArmed && this.debugEnabled && c.pcWatchAt(pc)) {
+      this.halt(DFSR.DWTTRAP);
+      return true;
+    }
+    return false;
+  }
+
+  private handleEvents(pc: number): void {
+    const events = this.events;
+    this.events = 0;
+    const core = this.core;
+    if ((events & EVENT_BUS_FAULT) !== 0) {
+      this.takeFault(pc, 'bus-fault');
+      return;
+    }
+    if ((events & EVENT_UNDEFINED) !== 0) {
+      this.takeFault(pc, 'undefined-instruction');
+      return;
+    }
+    if ((events & EVENT_BREAK) !== 0) {
+      const opcode = this.bus.read16(pc & ~1, CPU);
+      if (opcode >>> 8 !== 0xbe) {
+        this.takeFault(pc, 'undefined-instruction'); // UDF
+        return;
+      }
+      core.PC = pc;
+      if (this.debugEnabled) this.halt(DFSR.BKPT);
+      else this.takeFault(pc, 'breakpoint-without-debug');
+      return;
+    }
+    if ((events & EVENT_WATCH) !== 0) this.halt(DFSR.DWTTRAP); // imprecise: after the access
+  }
+
+  /** Takes HardFault for the instruction at `pc`, or locks up if that is not possible. */
+  private takeFault(pc: number, kind: CoreFault['kind']): void {
+    this.faults.push({ kind, pc: pc >>> 0 });
+    if (this.faults.length > 16) this.faults.shift();
+    const core = this.core;
+    if (core.IPSR === EXC_HARDFAULT || core.IPSR === EXC_NMI) {
+      this.lockup();
+      return;
+    }
+    core.PC = pc;
+    try {
+      core.exceptionEntry(EXC_HARDFAULT);
+    } catch (error) {
+      if (error !== BUS_FAULT) throw error;
+      this.lockup();
+      return;
+    }
+    const vector = core.PC;
+    core.PC = vector & ~1;
+    this.tBit = (vector & 1) === 1;
+    this.updateChecks();
+    if (this.debugEnabled && (this.demcr & DEMCR.VC_HARDERR) !== 0) this.halt(DFSR.VCATCH);
+  }
+
+  private lockup(): void {
+    this.state = 'lockup';
+    this.core.PC = LOCKUP_PC;
+  }
+}
+
+const EVENT_BREAK = 1;
+const EVENT_UNDEFINED = 2;
+const EVENT_BUS_FAULT = 4;
+const EVENT_WATCH = 8;

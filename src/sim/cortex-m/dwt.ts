@@ -1,0 +1,134 @@
+/**
+ * Data Watchpoint and Trace unit (0xE0001000): the comparators that halt the core. Each
+ * comparator is {COMP, MASK, FUNCTION} at 0x20 + 16·n; FUNCTION 4 = PC match, 5 = data read,
+ * 6 = data write, 7 = read or write; MASK = number of low address bits ignored; FUNCTION
+ * bit 24 (MATCHED) is set on a match and cleared when FUNCTION is read. The unit only acts when
+ * DEMCR.DWTENA/TRCENA (bit 24) is set.
+ */
+import { type BusDevice, type Master } from './bus';
+import { idRegister, type ComponentId } from './coresight-ids';
+
+const MATCHED = 1 << 24;
+
+interface Comparator {
+  comp: number;
+  mask: number;
+  func: number;
+}
+
+/** The DWT. `enabled()` reports DEMCR.DWTENA; `changed()` tells the runner to re-check. */
+export class Dwt implements BusDevice {
+  private readonly comparators: Comparator[];
+  /** Armed flags, recomputed on every configuration change. */
+  pcWatchArmed = false;
+  dataWatchArmed = false;
+  /** Cycle counter (v7-M CYCCNT) as last written; the model does not count cycles. */
+  private cyccnt = 0;
+  private ctrlLow = 0;
+
+  constructor(
+    readonly comparatorCount: number,
+    private readonly id: ComponentId,
+    private readonly enabled: () => boolean,
+    private readonly changed: () => void,
+    /** Returns the current PC for DWT_PCSR. */
+    private readonly pcSample: () => number,
+    private readonly maxMask = 31,
+  ) {
+    this.comparators = Array.from({ length: comparatorCount }, () => ({ comp: 0, mask: 0, func: 0 }));
+  }
+
+  /** Re-evaluates the armed flags (e.g. after DEMCR changed). */
+  refresh(): void {
+    const on = this.enabled();
+    this.pcWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) === 4);
+    this.dataWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) >= 5 && (c.func & 0xf) <= 7);
+    this.changed();
+  }
+
+  /** True (and MATCHED set) if a PC comparator matches `pc`. */
+  pcWatchAt(pc: number): boolean {
+    let hit = false;
+    for (const c of this.comparators) {
+      if ((c.func & 0xf) !== 4) continue;
+      const ignored = c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1;
+      if (((pc ^ c.comp) & ~ignored) === 0) {
+        c.func |= MATCHED;
+        hit = true;
+      }
+    }
+    return hit;
+  }
+
+  /** True (and MATCHED set) if a data comparator matches an access of `size` bytes. */
+  dataWatch(address: number, size: number, write: boolean): boolean {
+    let hit = false;
+    for (const c of this.comparators) {
+      const f = c.func & 0xf;
+      if (f < 5 || f > 7 || (f === 5 && write) || (f === 6 && !write)) continue;
+      const ignored = c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1;
+      const start = (c.comp & ~ignored) >>> 0;
+      const end = start + ignored + 1;
+      if (address < end && address + size > start) {
+        c.func |= MATCHED;
+        hit = true;
+      }
+    }
+    return hit;
+  }
+
+  read(offset: number, size: number): number {
+    const word = this.readWord(offset & ~3);
+    return size === 4 ? word : (word >>> (8 * (offset & 3))) & (size === 2 ? 0xffff : 0xff);
+  }
+
+  private readWord(offset: number): number {
+    if (offset === 0x000) return ((this.comparatorCount << 28) | this.ctrlLow) >>> 0;
+    if (offset === 0x004) return this.cyccnt;
+    if (offset === 0x01c) return this.pcSample() >>> 0;
+    if (offset >= 0x20 && offset < 0x20 + 16 * this.comparatorCount) {
+      const c = this.comparators[(offset - 0x20) >>> 4];
+      switch (offset & 0xf) {
+        case 0x0:
+          return c.comp >>> 0;
+        case 0x4:
+          return c.mask;
+        case 0x8: {
+          const value = c.func >>> 0;
+          c.func &= ~MATCHED;
+          return value;
+        }
+        default:
+          return 0;
+      }
+    }
+    return idRegister(this.id, offset) ?? 0;
+  }
+
+  write(offset: number, value: number, size: number, _master: Master): void {
+    if (size !== 4) return;
+    if (offset === 0x000) {
+      this.ctrlLow = value & 0x0fffffff;
+      return;
+    }
+    if (offset === 0x004) {
+      this.cyccnt = value >>> 0;
+      return;
+    }
+    if (offset >= 0x20 && offset < 0x20 + 16 * this.comparatorCount) {
+      const c = this.comparators[(offset - 0x20) >>> 4];
+      switch (offset & 0xf) {
+        case 0x0:
+          c.comp = value >>> 0;
+          break;
+        case 0x4:
+          c.mask = Math.min(value & 0x1f, this.maxMask);
+          break;
+        case 0x8:
+          c.func = (c.func & MATCHED) | (value & 0xf);
+          break;
+      }
+      this.refresh();
+    }
+  }
+}

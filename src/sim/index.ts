@@ -1,0 +1,42 @@
+/**
+ * Simulated hardware for WebProg: DAPLink CMSIS-DAP probes with real Cortex-M targets
+ * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, STM32F411) as WebUSB devices.
+ *
+ * @example
+ * ```ts
+ * const board = createSimulatedMicrobit('v2', { latency: 'zero' });
+ * installSimulatedUsb(globalThis, [board.usbDevice]);           // navigator.usb is now simulated
+ * const device = await navigator.usb.requestDevice({ filters: [{ vendorId: 0x0d28 }] });
+ * // …talk CMSIS-DAP to `device` (dapjs's WebUSB transport works unchanged)…
+ * board.target.readMemory(0x0, 16);                              // look inside the chip
+ * board.faults.unplugAtTransfer(10);                             // and break things on purpose
+ * ```
+ */
+export {
+  createSimulatedBoard,
+  createSimulatedMicrobit,
+  createSimulatedStm32f411Probe,
+  SIMULATED_BOARD_NAMES,
+  type MicrobitVersion,
+  type SimulatedBoardName,
+  type SimulatedProbe,
+  type SimulatedProbeOptions,
+  type SimulatedTarget,
+} from './boards';
+export {
+  DAPLINK_LATENCY,
+  ZERO_LATENCY,
+  VirtualClock,
+  type LatencyOption,
+  type LatencyProfile,
+} from './clock';
+export type { SimulatedFaults, ForcedAck } from './faults';
+export {
+  installSimulatedUsb,
+  SimulatedUsb,
+  type DeviceChooser,
+  type SimulatedUsbOptions,
+} from './usb/navigator-usb';
+export type { SimUsbDevice } from './usb/sim-usb-device';
+export type { CoreFault, CoreState } from './cortex-m/cpu-runner';
+export type { Stm32FlashError } from './chips/stm32f4-flash';
