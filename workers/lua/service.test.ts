@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../../src/core/errors';
 import { createLuaService } from './service';
+import { createTestRunner } from './testing/run-script';
 
-const lua = createLuaService(undefined, 'test');
+const lua = createLuaService({ version: 'test' });
 
-describe('Lua service', () => {
+describe('Lua service: evaluate', () => {
   it('evaluates a chunk and returns its values', async () => {
     expect(await lua.evaluate('return 1+1')).toEqual([2]);
     expect(await lua.evaluate('return "a", true, nil, {x = 1}')).toEqual(['a', true, null, { x: 1 }]);
@@ -15,13 +16,13 @@ describe('Lua service', () => {
     expect(error).toBeInstanceOf(WebProgError);
     expect((error as WebProgError).code).toBe('SCRIPT_ERROR');
     expect((error as WebProgError).line).toBe(2);
-    expect((error as WebProgError).message).toContain('user.lua:2: boom');
+    expect((error as WebProgError).message).toBe('user.lua:2: boom');
   });
 
   it('reports syntax errors with the line', async () => {
-    const error = (await lua.evaluate('x = = 1', 'bad.lua').catch((e: unknown) => e)) as WebProgError;
+    const error = (await lua.evaluate('\nx = = 1', 'bad.lua').catch((e: unknown) => e)) as WebProgError;
     expect(error.code).toBe('SCRIPT_ERROR');
-    expect(error.line).toBe(1);
+    expect(error.line).toBe(2);
   });
 
   it('does not leak state between runs', async () => {
@@ -29,37 +30,110 @@ describe('Lua service', () => {
     expect(await lua.evaluate('return leaked')).toEqual([null]);
   });
 
+  it('survives many runs that return values (no stack leak as with doString)', async () => {
+    for (let i = 0; i < 200; i++) expect(await lua.evaluate(`return ${i}, "x", {}`)).toEqual([i, 'x', {}]);
+  });
+
+  it('keeps load working for text chunks, with and without an environment', async () => {
+    expect(await lua.evaluate('x = 5 return load("return x")()')).toEqual([5]);
+    expect(await lua.evaluate('return load("return y", "c", "t", {y = 7})()')).toEqual([7]);
+  });
+});
+
+describe('sandbox', () => {
   it.each([
     ['io', 'return io.open("x")'],
+    ['package', 'return package.loaded'],
     ['require', 'return require("os")'],
     ['dofile', 'return dofile("x")'],
     ['loadfile', 'return loadfile("x")'],
     ['debug', 'return debug.getinfo(1)'],
     ['string.dump', 'return string.dump(function() end)'],
+    ['("").dump', 'return (""):dump()'],
     ['os.execute', 'return os.execute("ls")'],
     ['os.exit', 'return os.exit(3)'],
     ['os.getenv', 'return os.getenv("HOME")'],
+    ['os.remove', 'return os.remove("x")'],
+    ['os.rename', 'return os.rename("x", "y")'],
+    ['os.tmpname', 'return os.tmpname()'],
   ])('blocks %s', async (_name, code) => {
     await expect(lua.evaluate(code)).rejects.toMatchObject({ code: 'SCRIPT_ERROR' });
   });
 
-  it('refuses binary chunks in load', async () => {
-    const [fn, err] = await lua.evaluate('return load("\\27Lua", "x", "b")');
-    expect(fn).toBeNull();
-    expect(String(err)).toMatch(/binary|text/);
+  it('refuses binary chunks in load, whatever mode is asked for', async () => {
+    for (const mode of ['b', 'bt', undefined]) {
+      const arg = mode === undefined ? '' : `, "x", "${mode}"`;
+      const [fn, err] = await lua.evaluate(`return load("\\27Lua"${arg})`);
+      expect(fn).toBeNull();
+      expect(String(err)).toMatch(/binary/);
+    }
   });
 
   it('keeps the safe parts of os', async () => {
-    const [t] = await lua.evaluate('return os.time()');
+    const [t, c, d, diff] = await lua.evaluate(
+      'return os.time(), os.clock(), os.date("%Y"), os.difftime(5, 2)',
+    );
     expect(typeof t).toBe('number');
+    expect(typeof c).toBe('number');
+    expect(d).toMatch(/^\d{4}$/);
+    expect(diff).toBe(3);
+  });
+
+  it('hides the sandbox internals from the script', async () => {
+    expect(await lua.evaluate('return rawget(_G, "raw_load"), rawget(_G, "os_keep")')).toEqual([null, null]);
   });
 
   it('fails a script that allocates too much, and keeps working', async () => {
-    await expect(
-      lua.evaluate('local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end'),
-    ).rejects.toMatchObject({
-      code: 'SCRIPT_ERROR',
-    });
+    const error = (await lua
+      .evaluate('local t = {} for i = 1, 1e8 do t[i] = ("x"):rep(100) .. i end')
+      .catch((e: unknown) => e)) as WebProgError;
+    expect(error.code).toBe('SCRIPT_ERROR');
+    expect(error.message).toMatch(/not enough memory/);
     expect(await lua.evaluate('return 3*3')).toEqual([9]);
+  });
+
+  it('caps a run at the memory limit it was given', async () => {
+    const runner = createTestRunner();
+    const big = await runner.run('local s = ("x"):rep(4 * 1024 * 1024) return #s', {
+      memoryLimit: 2 * 1024 * 1024,
+    });
+    expect(big.ok).toBe(false);
+    expect(big.error?.message).toMatch(/not enough memory \(a script may use 2 MiB\)/);
+    expect((await runner.run('return #("x"):rep(1024)')).returns).toEqual([1024]);
+  });
+});
+
+describe('Lua service: run', () => {
+  it('refuses a second run while one is running', async () => {
+    const runner = createTestRunner();
+    const first = runner.run('mp.app.sleep(50) return 1');
+    await expect(runner.run('return 2')).rejects.toMatchObject({ code: 'WORKER_ERROR' });
+    expect((await first).returns).toEqual([1]);
+  });
+
+  it('returns the error with line and file, and the buffer as it was', async () => {
+    const runner = createTestRunner();
+    const result = await runner.run('mp.memory.write_at(0x10, "AB")\n\nerror("stop here")', {
+      chunkName: 'job.lua',
+    });
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatchObject({
+      code: 'SCRIPT_ERROR',
+      line: 3,
+      file: 'job.lua',
+      message: 'job.lua:3: stop here',
+    });
+    expect(result.image.segments).toEqual([{ address: 0x10, data: new Uint8Array([0x41, 0x42]) }]);
+  });
+
+  it('stops a run waiting in a blocking call when stop() is called', async () => {
+    const runner = createTestRunner();
+    const run = runner.run('mp.app.sleep(10000)');
+    await new Promise((r) => setTimeout(r, 20));
+    const started = performance.now();
+    await runner.service.stop();
+    const result = await run;
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(result.error).toMatchObject({ code: 'CANCELLED', message: 'Script stopped.' });
   });
 });

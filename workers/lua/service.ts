@@ -1,36 +1,105 @@
 /** The Lua worker's implementation of {@link LuaWorkerApi}. */
-import { LuaFactory } from 'wasmoon';
-import type { LuaValue, LuaWorkerApi } from './api';
-import { runChunk } from './runner';
+import { wrap } from 'comlink';
+import { WebProgError, toWebProgError } from '../../src/core/errors';
+import type { DeviceOperationsApi } from '../device/device-api';
+import { imageFromDto, imageToDto } from '../device/image-dto';
+import type { LuaValue, LuaWorkerApi, ScriptRunResult } from './api';
+import type { ScriptContext } from './mp/context';
+import { installMp } from './mp/prelude';
 import { applySandbox } from './sandbox';
+import { installCoroutineFix } from './vm/coroutines';
+import { LuaVm } from './vm/lua-vm';
+import { runChunk } from './vm/script-runner';
 
-/** Memory a script may use before it fails with "not enough memory". */
-export const SCRIPT_MEMORY_LIMIT = 64 * 1024 * 1024;
+/** First device call id of runs that bring none (far above the page's own call ids). */
+const FIRST_CALL_ID = 0x4000_0000;
 
-/**
- * Creates the Lua service. `wasmUrl` is where the Lua wasm is served from (Vite's `?url`
- * import in the browser; a file path in Node tests); never a CDN.
- */
-export function createLuaService(wasmUrl: string | undefined, version: string): LuaWorkerApi {
-  const factory = new LuaFactory(wasmUrl);
+/** What the service needs. */
+export interface LuaServiceOptions {
+  /** Where the Lua wasm is served from (Vite `?url` import); undefined in Node. */
+  wasmUrl?: string;
+  /** App version (`mp.app.version()`). */
+  version: string;
+  /** Device operations reachable without a port (tests, benchmarks). */
+  device?: DeviceOperationsApi;
+}
+
+/** Creates the Lua service. The wasm loads on first use. */
+export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
+  let vm: Promise<LuaVm> | undefined;
+  const loadVm = () => (vm ??= LuaVm.create(options.wasmUrl));
+  let device = options.device;
+  let current: AbortController | undefined;
+  let nextCallId = FIRST_CALL_ID;
+
   return {
     async hello() {
-      return { version, time: performance.now() };
+      return { version: options.version, time: performance.now() };
     },
+
     async evaluate(code, chunkName = 'script.lua') {
-      const engine = await factory.createEngine({
-        enableProxy: false,
-        injectObjects: false,
-        traceAllocations: true,
-      });
+      const engine = await (await loadVm()).createEngine();
       try {
-        engine.global.setMemoryMax(SCRIPT_MEMORY_LIMIT);
         applySandbox(engine);
         const values = await runChunk(engine, code, { chunkName });
         return values.map(toLuaValue);
       } finally {
-        engine.global.close();
+        engine.close();
       }
+    },
+
+    async run(code, runOptions, callbacks) {
+      if (current) throw new WebProgError('WORKER_ERROR', 'A script is already running in this worker.');
+      const controller = new AbortController();
+      current = controller;
+      const ctx: ScriptContext = {
+        image: imageFromDto(runOptions.image),
+        files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
+        savedFiles: [],
+        device,
+        deviceId: runOptions.deviceId,
+        deviceCallId: runOptions.deviceCallId ?? nextCallId++,
+        allowHwWrites: runOptions.allowHwWrites ?? false,
+        config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
+        callbacks,
+        signal: controller.signal,
+        version: options.version,
+      };
+      const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
+      controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
+      const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => ({
+        ...result,
+        image: imageToDto(ctx.image),
+        savedFiles: ctx.savedFiles,
+      });
+      let engine;
+      try {
+        engine = await (await loadVm()).createEngine(runOptions.memoryLimit);
+        applySandbox(engine);
+        installCoroutineFix(engine);
+        installMp(engine, ctx);
+        const stopFlag = runOptions.stopFlag ? new Int32Array(runOptions.stopFlag) : undefined;
+        const values = await runChunk(engine, code, {
+          chunkName: runOptions.chunkName ?? 'script.lua',
+          signal: controller.signal,
+          stopFlag,
+        });
+        return finish({ ok: true, returns: values.map(toLuaValue) });
+      } catch (error) {
+        return finish({ ok: false, error: toWebProgError(error).toRecord(), returns: [] });
+      } finally {
+        controller.signal.removeEventListener('abort', cancelDeviceCall);
+        engine?.close();
+        current = undefined;
+      }
+    },
+
+    async stop() {
+      current?.abort();
+    },
+
+    async connectDevicePort(port) {
+      device = wrap<DeviceOperationsApi>(port);
     },
   };
 }

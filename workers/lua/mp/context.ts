@@ -1,0 +1,45 @@
+/** The state of one script run that the `mp.*` natives share. */
+import type { MemoryImage } from '../../../src/core/memory/memory-image';
+import type { ProgressEvent } from '../../../src/core/progress';
+import type { DeviceOperationsApi } from '../../device/device-api';
+import type { ScriptCallbacks, ScriptFile } from '../api';
+
+/** One script run's state. */
+export interface ScriptContext {
+  /** The buffer (replaced by backend reads and by connect). */
+  image: MemoryImage;
+  /** Region the functions with an optional region use. */
+  selectedRegion?: string;
+  /** Files the script may open, by name. */
+  files: Map<string, Uint8Array>;
+  /** Files the script saved, in order. */
+  savedFiles: ScriptFile[];
+  /** The device worker's operations, when the page connected them. */
+  device?: DeviceOperationsApi;
+  /** The selected programmer. */
+  deviceId?: string;
+  /** Call id of every device call of this run (for `cancel`); calls never overlap. */
+  deviceCallId: number;
+  /** `mp.app.allow_hw_writes` state. */
+  allowHwWrites: boolean;
+  /** `mp.config.get()`. */
+  config: Readonly<Record<string, string | number | boolean>>;
+  /** The page's callbacks. */
+  callbacks: ScriptCallbacks;
+  /** Last progress event of a backend call. */
+  lastProgress?: ProgressEvent;
+  /** Aborted when the run is stopped. */
+  signal: AbortSignal;
+  /** App version. */
+  version: string;
+}
+
+/** Calls a page callback without waiting; a failure is ignored (the page may be gone). */
+export function notify(action: () => unknown): void {
+  try {
+    const result = action();
+    if (result instanceof Promise) result.catch(() => undefined);
+  } catch {
+    // The page's end of the callback proxy is gone; nothing to tell.
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Builds the global `mp` table from the natives. The Lua side adds what is cheaper or only
+ * possible in Lua: byte tables → strings in 4096-element chunks (no per-element bridge
+ * crossing), the optional first argument of read_at/write_at, log formatting, and `print`.
+ */
+import type { ScriptEngine } from '../vm/lua-vm';
+import { backendNatives } from './backend';
+import { checksumNatives } from './checksum';
+import type { ScriptContext } from './context';
+import { fileNatives } from './file';
+import { generalNatives } from './general';
+import { memoryNatives } from './memory';
+
+const MP_PRELUDE = `
+local backend, memory, file, checksum, log, ui, config, app = ...
+local char, concat, format, unpack = string.char, table.concat, string.format, table.unpack
+local min, pcall, select, tostring, type, error, pairs, ipairs = math.min, pcall, select, tostring, type, error, pairs, ipairs
+
+local function copy(t)
+  local out = {}
+  for k, v in pairs(t) do out[k] = v end
+  return out
+end
+
+-- Bytes as a string; a table of byte values is packed 4096 values at a time.
+local function to_bytes(data, what)
+  if type(data) == "string" then return data end
+  if type(data) ~= "table" then
+    error("bad argument '" .. what .. "' (string or table of bytes expected, got " .. type(data) .. ")", 3)
+  end
+  local n, parts = #data, {}
+  for i = 1, n, 4096 do
+    local ok, s = pcall(char, unpack(data, i, min(n, i + 4095)))
+    if not ok then error("bad argument '" .. what .. "' (a table of byte values 0 to 255 expected)", 3) end
+    parts[#parts + 1] = s
+  end
+  return concat(parts)
+end
+
+local M = copy(memory)
+local m_write, m_write_at, m_read_at, m_find, m_compare = memory.write, memory.write_at, memory.read_at, memory.find, memory.compare
+M.write = function(region, offset, data) return m_write(region, offset, to_bytes(data, "data")) end
+M.write_at = function(a, b, c)
+  if c == nil then return m_write_at(nil, a, to_bytes(b, "data")) end
+  return m_write_at(a, b, to_bytes(c, "data"))
+end
+M.read_at = function(a, b, c)
+  if c == nil then return m_read_at(nil, a, b) end
+  return m_read_at(a, b, c)
+end
+M.find = function(region, pattern, offset) return m_find(region, to_bytes(pattern, "pattern"), offset) end
+M.compare = function(address, data) return m_compare(address, to_bytes(data, "data")) end
+
+local C = copy(checksum)
+local c_compute = checksum.compute
+C.compute = function(algorithm, data) return c_compute(algorithm, to_bytes(data, "data")) end
+
+local write_log = log.write
+local function join(...)
+  local parts = {}
+  for i = 1, select("#", ...) do parts[i] = tostring((select(i, ...))) end
+  return concat(parts, " ")
+end
+local L = {}
+for _, level in ipairs({ "debug", "info", "warn", "error" }) do
+  L[level] = function(...) write_log(level, join(...)) end
+  L[level .. "f"] = function(pattern, ...)
+    local ok, text = pcall(format, pattern, ...)
+    if not ok then error(text, 2) end
+    write_log(level, text)
+  end
+end
+
+local set_statusbar = ui.set_statusbar
+local U = copy(ui)
+U.set_statusbar = function(label, value) return set_statusbar(tostring(label), tostring(value)) end
+
+mp = {
+  backend = copy(backend),
+  memory = M,
+  file = copy(file),
+  checksum = C,
+  log = L,
+  ui = U,
+  config = copy(config),
+  app = copy(app),
+}
+print = L.info
+`;
+
+/** Installs the global `mp` table for a run with state `ctx`. */
+export function installMp(engine: ScriptEngine, ctx: ScriptContext): void {
+  const general = generalNatives(ctx);
+  engine.exec(MP_PRELUDE, [
+    backendNatives(ctx),
+    memoryNatives(ctx),
+    fileNatives(ctx),
+    checksumNatives(ctx),
+    general.log,
+    general.ui,
+    general.config,
+    general.app,
+  ]);
+}

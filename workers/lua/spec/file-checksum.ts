@@ -1,0 +1,159 @@
+/**
+ * Specification of `mp.file.*` (the files the person opened in the app, or picked when the
+ * script asks; saved files are offered as downloads) and `mp.checksum.*` (host-side
+ * checksums over the buffer).
+ */
+import { param, type MpFunction } from './types';
+
+const NAME = param('name', 'string', 'File name as listed by mp.file.list().');
+const LOADED =
+  '{format, blocks = {address, size}[], block_count, populated = {region, offset, bytes}[], warnings[]}';
+const ALGORITHM = param(
+  'algorithm',
+  'string',
+  'Checksum id from mp.checksum.list(), e.g. "crc32", "sum16-rl78", "sha256".',
+);
+const CHECKSUM = 'value: integer?, hex: string';
+
+function file(
+  name: string,
+  params: MpFunction['params'],
+  returns: string,
+  description: string,
+  example: string,
+  blocking = false,
+): MpFunction {
+  return blocking
+    ? { module: 'file', name, params, returns, description, example, blocking }
+    : { module: 'file', name, params, returns, description, example };
+}
+
+function sum(name: string, params: MpFunction['params'], description: string, example: string): MpFunction {
+  return {
+    module: 'checksum',
+    name,
+    params,
+    returns: CHECKSUM,
+    description: `${description} value is nil for hashes wider than 32 bits (md5, sha256).`,
+    example,
+  };
+}
+
+/** Every `mp.file` function. */
+export const FILE_SPEC: MpFunction[] = [
+  file(
+    'list',
+    [],
+    'names: string[]',
+    'Names of the files the script may open.',
+    'for _, n in ipairs(mp.file.list()) do mp.log.info(n) end',
+  ),
+  file(
+    'exists',
+    [NAME],
+    'exists: boolean',
+    'True if the file is available.',
+    'if mp.file.exists("app.hex") then mp.file.load("app.hex") end',
+  ),
+  file('size', [NAME], 'size: integer', 'Size of the file in bytes.', 'local n = mp.file.size("app.bin")'),
+  file(
+    'detect_format',
+    [NAME],
+    'format: string',
+    'The format WebProg sees: "intel-hex", "universal-hex", "bin", "uf2" or "elf".',
+    'local f = mp.file.detect_format("app.hex")',
+  ),
+  file('read', [NAME], 'bytes: string', "The file's raw bytes.", 'local text = mp.file.read("serials.txt")'),
+  file(
+    'load',
+    [NAME],
+    LOADED,
+    'Loads a HEX, Universal Hex (first board), UF2 or ELF file (a .bin goes to address 0) into the buffer at its addresses.',
+    'local info = mp.file.load("firmware.hex")\nmp.log.infof("%d blocks", info.block_count)',
+  ),
+  file(
+    'load_bin',
+    [NAME, param('address', 'integer', 'Absolute address of the first byte.')],
+    LOADED,
+    'Loads a raw binary at an address.',
+    'mp.file.load_bin("boot.bin", 0x0)',
+  ),
+  file(
+    'load_region',
+    [NAME, param('region', 'string|integer', 'Region name or 0-based index.')],
+    LOADED,
+    "Loads a file into one region only: a .bin starts at the region's start, other formats keep their addresses and must lie inside the region.",
+    'mp.file.load_region("config.bin", "UICR")',
+  ),
+  file(
+    'save',
+    [
+      param('name', 'string', 'File name; the extension picks the format (.hex, .bin, .uf2).'),
+      param('region', 'string|integer', 'Only this region (default: the whole buffer).', true),
+    ],
+    'size: integer',
+    'Saves the buffer (or one region) as a download; returns the file size.',
+    'mp.file.save("dump.hex")',
+  ),
+  file(
+    'save_bin',
+    [
+      param('name', 'string', 'File name.'),
+      param('address', 'integer', 'Absolute start address.'),
+      param('length', 'integer', 'Number of bytes (gaps are saved as 0xFF).'),
+    ],
+    'size: integer',
+    'Saves a raw binary of an absolute range as a download.',
+    'mp.file.save_bin("flash.bin", 0x0, 0x80000)',
+  ),
+  file(
+    'pick',
+    [
+      param(
+        'accept',
+        'string',
+        'Extensions offered, e.g. ".hex,.bin" (default: every supported format).',
+        true,
+      ),
+    ],
+    'name: string?',
+    'Asks the person to choose a file; returns its name (usable with the other mp.file functions) or nil when they cancel.',
+    'local name = mp.file.pick(".hex")\nif name then mp.file.load(name) end',
+    true,
+  ),
+];
+
+/** Every `mp.checksum` function. */
+export const CHECKSUM_SPEC: MpFunction[] = [
+  {
+    module: 'checksum',
+    name: 'list',
+    params: [],
+    returns: 'algorithms: {id, label, bits, description}[]',
+    description: 'The checksums WebProg computes.',
+    example: 'for _, c in ipairs(mp.checksum.list()) do mp.log.info(c.id) end',
+  },
+  sum(
+    'compute',
+    [ALGORITHM, param('data', 'string|table', 'Bytes.')],
+    'Checksum of bytes.',
+    'local v, hex = mp.checksum.compute("crc32", "123456789") -- 0xCBF43926',
+  ),
+  sum(
+    'region',
+    [ALGORITHM, param('region', 'string|integer', 'Region name or 0-based index.')],
+    "Checksum of a whole region of the buffer (gaps read as the region's fill value).",
+    'local _, hex = mp.checksum.region("sha256", "Code Flash")',
+  ),
+  sum(
+    'range',
+    [
+      ALGORITHM,
+      param('address', 'integer', 'Absolute start address.'),
+      param('length', 'integer', 'Number of bytes.'),
+      param('fill', 'integer', 'Value of bytes without data (default 0xFF).', true),
+    ],
+    'Checksum of an absolute range of the buffer.',
+    'local v = mp.checksum.range("sum16-rl78", 0x0, 0x400)',
+  ),
+];

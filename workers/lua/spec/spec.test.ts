@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { describe, expect, it } from 'vitest';
+import { renderApiDocs } from '../docs/api-docs';
+import { mpCompletions } from '../docs/completions';
+import { createTestRunner } from '../testing/run-script';
+import { MP_API, MP_MODULES, qualifiedName } from '.';
+
+const runner = createTestRunner();
+const specNames = MP_API.map(qualifiedName).sort();
+
+describe('mp API specification', () => {
+  it('has unique names in known modules', () => {
+    expect(new Set(specNames).size).toBe(specNames.length);
+    const modules = new Set(MP_MODULES.map((m) => m.module));
+    for (const fn of MP_API) expect(modules.has(fn.module)).toBe(true);
+  });
+
+  it('matches the Lua bindings exactly: every entry bound, nothing bound without an entry', async () => {
+    const result = await runner.run(`
+      local names = {}
+      for module, fns in pairs(mp) do
+        for name, fn in pairs(fns) do
+          if type(fn) == "function" then names[#names + 1] = "mp." .. module .. "." .. name end
+        end
+      end
+      table.sort(names)
+      return names`);
+    expect(result.returns[0]).toEqual(specNames);
+  });
+
+  it('has examples that are valid Lua', async () => {
+    const code = `local bad = {}\nfor i, src in ipairs(...) do if not load(src) then bad[#bad + 1] = i end end\nreturn bad`;
+    const examples = MP_API.map((f) => f.example.replace(/\]\]/g, '] ]'));
+    const wrapped = `return (function(...) ${code} end)({${examples.map((e) => `[[${e}]]`).join(', ')}})`;
+    const result = await runner.run(wrapped);
+    expect(result.error).toBeUndefined();
+    expect(result.returns[0]).toEqual({});
+  });
+
+  it('generates a completion for every module and function', () => {
+    const labels = mpCompletions().map((c) => c.label);
+    expect(labels).toEqual([...MP_MODULES.map((m) => `mp.${m.module}`), ...MP_API.map(qualifiedName)]);
+    const read = mpCompletions().find((c) => c.label === 'mp.memory.read_at')!;
+    expect(read.detail).toBe('mp.memory.read_at([region], address, length) → bytes: string');
+    expect(read.insertText).toBe('mp.memory.read_at(${1:address}, ${2:length})');
+  });
+
+  it('generates the docs page with every function, and public/docs/lua-api.html is up to date', async () => {
+    const html = renderApiDocs();
+    for (const fn of MP_API) expect(html).toContain(`id="${qualifiedName(fn).replace(/\./g, '-')}"`);
+    const path = resolve(process.cwd(), 'public/docs/lua-api.html');
+    const formatted = await format(html, { ...(await resolveConfig(path)), filepath: path });
+    expect(readFileSync(path, 'utf8'), 'run: node --import tsx workers/lua/docs/generate-docs.mjs').toBe(
+      formatted,
+    );
+  });
+});
