@@ -4,7 +4,7 @@
  * its backend and its own operation queue, so one operation runs at a time per device while
  * several devices work in parallel.
  */
-import { WebProgError } from '../../src/core/errors';
+import { WebProgError, throwIfCancelled } from '../../src/core/errors';
 import { microbitFromSerial } from '../../src/core/microbit/board';
 import { wallClock, type Clock } from '../../src/core/progress';
 import type { Backend, OperationContext } from './backend';
@@ -142,14 +142,10 @@ export class DeviceManager implements DeviceOperationsApi {
 
   async connectDevice(deviceId: string, options: BackendCallOptions = {}): Promise<DeviceConnection> {
     const entry = await this.find(deviceId);
-    return entry.queue.run(() =>
-      this.calls.run(options.callId, (signal) =>
-        withTimeout('connect()', options.timeoutMs, signal, async (s) => {
-          const result = await entry.backend.connect(this.context(entry, options, s));
-          return { ...result, programmer: entry.backend.programmerInfo() };
-        }),
-      ),
-    );
+    return this.queued(entry, options, 'connect()', async (s) => {
+      const result = await entry.backend.connect(this.context(entry, options, s));
+      return { ...result, programmer: entry.backend.programmerInfo() };
+    });
   }
 
   async disconnectDevice(deviceId: string): Promise<void> {
@@ -165,16 +161,12 @@ export class DeviceManager implements DeviceOperationsApi {
     options: BackendCallOptions = {},
   ): Promise<BackendCallResult> {
     const entry = await this.find(deviceId);
-    return entry.queue.run(() =>
-      this.calls.run(options.callId, (signal) =>
-        withTimeout(`${operation}()`, options.timeoutMs, signal, async (s) => {
-          const clock = this.sources.clockFor?.(entry.device) ?? wallClock;
-          const started = clock();
-          const result = await this.dispatch(entry.backend, operation, args, this.context(entry, options, s));
-          return { ...result, elapsedMs: clock() - started };
-        }),
-      ),
-    );
+    return this.queued(entry, options, `${operation}()`, async (s) => {
+      const clock = this.sources.clockFor?.(entry.device) ?? wallClock;
+      const started = clock();
+      const result = await this.dispatch(entry.backend, operation, args, this.context(entry, options, s));
+      return { ...result, elapsedMs: clock() - started };
+    });
   }
 
   async targetInfo(deviceId: string) {
@@ -192,6 +184,27 @@ export class DeviceManager implements DeviceOperationsApi {
 
   async cancel(callId: number): Promise<void> {
     this.calls.cancel(callId);
+  }
+
+  /**
+   * Runs `operation` in the device's queue. The call id is registered before queueing, so a
+   * cancel that arrives while the call still waits behind another one is not lost.
+   */
+  private async queued<T>(
+    entry: ReadyEntry,
+    options: BackendCallOptions,
+    what: string,
+    operation: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const signal = this.calls.begin(options.callId);
+    try {
+      return await entry.queue.run(() => {
+        throwIfCancelled(signal);
+        return withTimeout(what, options.timeoutMs, signal, operation);
+      });
+    } finally {
+      this.calls.end(options.callId);
+    }
   }
 
   private context(entry: Entry, options: BackendCallOptions, signal: AbortSignal): OperationContext {

@@ -25,4 +25,13 @@ export interface FlashAlgorithm {
   blankCheck?(address: number, length: number): Promise<BlankCheckResult>;
   /** Reads memory. */
   read(address: number, length: number): Promise<Uint8Array>;
+  /**
+   * Erases one erase block and programs write blocks inside it, free to overlap the two (for
+   * example uploading the first block's data while the erase runs). When absent the flasher
+   * calls {@link eraseBlock} and {@link writeBlock}.
+   */
+  eraseAndWrite?(
+    block: { address: number; size: number },
+    writes: { address: number; data: Uint8Array }[],
+  ): Promise<void>;
 }

@@ -79,22 +79,37 @@ export async function flashImage(
         progress.advance(block.size);
         continue;
       }
-      await guard(() => algorithm.eraseBlock(block.address), 'FLASH_ERASE_FAILED', 'erase', block.address);
-      report.erasedBlocks++;
-      for (const wb of layout.writeBlocks) {
-        if (wb.eraseBlock !== i) continue;
-        const bytes = content.subarray(wb.address - block.address, wb.address - block.address + wb.size);
-        if (isErased(bytes)) continue;
-        throwIfCancelled(options.signal);
+      const writes = layout.writeBlocks
+        .filter((wb) => wb.eraseBlock === i)
+        .map((wb) => ({
+          address: wb.address,
+          data: content.slice(wb.address - block.address, wb.address - block.address + wb.size),
+        }))
+        .filter((w) => !isErased(w.data));
+      throwIfCancelled(options.signal);
+      if (algorithm.eraseAndWrite) {
+        const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
         await guard(
-          () => algorithm.writeBlock(wb.address, bytes.slice()),
+          () => eraseAndWrite(block, writes),
           'FLASH_WRITE_FAILED',
-          'write',
-          wb.address,
+          'erase and write',
+          block.address,
         );
-        report.writtenBlocks++;
-        report.bytesWritten += wb.size;
+      } else {
+        await guard(() => algorithm.eraseBlock(block.address), 'FLASH_ERASE_FAILED', 'erase', block.address);
+        for (const w of writes) {
+          throwIfCancelled(options.signal);
+          await guard(
+            () => algorithm.writeBlock(w.address, w.data),
+            'FLASH_WRITE_FAILED',
+            'write',
+            w.address,
+          );
+        }
       }
+      report.erasedBlocks++;
+      report.writtenBlocks += writes.length;
+      report.bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);
       written.push({ block, content });
       progress.advance(block.size);
     }

@@ -105,16 +105,53 @@ export class CortexM {
     await this.waitRegReady();
   }
 
-  /** Reads R0..R15 (and any other REGSEL numbers given). */
+  /**
+   * Reads several registers (R0..R15 by default) in one batch: per register a DCRSR write, a
+   * DHCSR read (to check S_REGRDY) and a DCRDR read. Falls back to polling one by one when a
+   * transfer was not ready in time.
+   */
   async readRegisters(regs: readonly number[] = range(16)): Promise<number[]> {
+    const accesses = regs.flatMap((r) => [
+      { address: Reg.DCRSR, value: r },
+      { address: Reg.DHCSR },
+      { address: Reg.DCRDR },
+    ]);
+    const values = await this.ap.batch(accesses);
     const out: number[] = [];
-    for (const r of regs) out.push(await this.readRegister(r));
+    for (let i = 0; i < regs.length; i++) {
+      const ready = (values[i * 2] & Dhcsr.S_REGRDY) !== 0;
+      out.push(ready ? values[i * 2 + 1] >>> 0 : await this.readRegister(regs[i]));
+    }
     return out;
   }
 
-  /** Writes several registers. */
-  async writeRegisters(values: ReadonlyMap<number, number> | [number, number][]): Promise<void> {
-    for (const [reg, value] of values) await this.writeRegister(reg, value);
+  /**
+   * Writes several registers in one batch (DCRDR, DCRSR, then a DHCSR read to check S_REGRDY
+   * per register), and optionally more word writes after them (e.g. DFSR clear and DHCSR run),
+   * all in the same pipelined packets. Registers that were not ready are written again slowly.
+   */
+  async writeRegisters(
+    values: ReadonlyMap<number, number> | [number, number][],
+    then: readonly { address: number; value: number }[] = [],
+  ): Promise<void> {
+    const pairs = [...values];
+    const accesses = pairs.flatMap(([reg, value]) => [
+      { address: Reg.DCRDR, value: value >>> 0 },
+      { address: Reg.DCRSR, value: reg | 0x10000 },
+      { address: Reg.DHCSR },
+    ]);
+    const reads = await this.ap.batch([...accesses, ...then]);
+    for (let i = 0; i < pairs.length; i++) {
+      if (!(reads[i] & Dhcsr.S_REGRDY)) await this.writeRegister(pairs[i][0], pairs[i][1]);
+    }
+  }
+
+  /** Word writes that resume the core (DFSR cleared first), for batching with register writes. */
+  resumeWrites(maskInterrupts = false): { address: number; value: number }[] {
+    return [
+      { address: Reg.DFSR, value: Dfsr.ALL },
+      { address: Reg.DHCSR, value: Dhcsr.KEY | Dhcsr.C_DEBUGEN | (maskInterrupts ? Dhcsr.C_MASKINTS : 0) },
+    ];
   }
 
   /**

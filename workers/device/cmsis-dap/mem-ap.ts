@@ -16,6 +16,12 @@ export interface DebugPortInfo {
   base: number;
 }
 
+/** One word access of {@link MemAp.batch}: a read, or a write when `value` is given. */
+export interface WordAccess {
+  address: number;
+  value?: number;
+}
+
 /** Options of {@link MemAp.connect}. */
 export interface ConnectOptions {
   /** SWD clock in Hz. */
@@ -132,6 +138,26 @@ export class MemAp {
           register: AP.DRW,
           write: w.value >>> 0,
         });
+      return this.probe.transfer(ops);
+    });
+  }
+
+  /**
+   * Runs word reads and writes in one batch of pipelined packets, in order; returns the values
+   * read, in order. Used to move several debug registers in one round trip.
+   */
+  async batch(accesses: readonly WordAccess[]): Promise<number[]> {
+    if (accesses.length === 0) return [];
+    return this.withRecovery(accesses[0].address, () => {
+      const ops: TransferOp[] = [];
+      for (const a of accesses) {
+        ops.push(...this.setupOps(CswSize.Word, a.address));
+        ops.push(
+          a.value === undefined
+            ? { ap: true, register: AP.DRW }
+            : { ap: true, register: AP.DRW, write: a.value >>> 0 },
+        );
+      }
       return this.probe.transfer(ops);
     });
   }

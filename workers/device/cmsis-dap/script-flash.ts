@@ -19,8 +19,8 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
   blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
 
   constructor(
-    private readonly runner: ScriptRunner,
-    private readonly host: SyscallHost,
+    readonly runner: ScriptRunner,
+    readonly host: SyscallHost,
     extension: ExtensionSlots = {},
   ) {
     if (runner.has(Slot.allErase)) {
@@ -104,6 +104,46 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           address,
         },
       );
+    }
+  }
+
+  /**
+   * Starts the erase, uploads the first write block to the staging area while the chip erases
+   * (the erase does not use the staging area), then programs the blocks in turn.
+   */
+  async eraseAndWrite(
+    block: { address: number; size: number },
+    writes: { address: number; data: Uint8Array }[],
+  ): Promise<void> {
+    const { runner, host } = this;
+    await runner.start(Slot.pageErase, [block.address], 'pageErase');
+    const staged =
+      writes.length > 0 ? runner.cpu.ap.writeBytes(runner.script.stagingAddr, writes[0].data) : undefined;
+    const erased = await runner.finish(EntryTimeoutMs.pageErase, host, 'pageErase');
+    await staged;
+    if (!erased.r0) {
+      throw new WebProgError(
+        'FLASH_ERASE_FAILED',
+        `The chip refused to erase the block at ${formatAddress(block.address)} (pageErase returned 0).`,
+        { address: block.address },
+      );
+    }
+    for (let i = 0; i < writes.length; i++) {
+      if (i > 0) await runner.cpu.ap.writeBytes(runner.script.stagingAddr, writes[i].data);
+      const r = await runner.call(
+        Slot.pageWrite,
+        [writes[i].address],
+        EntryTimeoutMs.pageWrite,
+        host,
+        'pageWrite',
+      );
+      if (!r.r0) {
+        throw new WebProgError(
+          'FLASH_WRITE_FAILED',
+          `The chip refused to program the block at ${formatAddress(writes[i].address)} (pageWrite returned 0).`,
+          { address: writes[i].address },
+        );
+      }
     }
   }
 

@@ -59,6 +59,7 @@ export interface SyscallHost {
 
 /** Runs one loaded script's entry points. */
 export class ScriptRunner {
+  private prepared = false;
   constructor(
     readonly cpu: CortexM,
     readonly script: RunnableScript,
@@ -94,6 +95,7 @@ export class ScriptRunner {
     await this.prepareCore();
     await ap.writeBytes(loadAddr, image);
     await this.cpu.setWatchpoint(0, loadAddr, 2, 4);
+    this.prepared = true;
   }
 
   /**
@@ -125,8 +127,8 @@ export class ScriptRunner {
     await this.prepareCore();
     const regs: [number, number][] = [0, 1, 2, 3].map((r) => [r, (args[r] ?? 0) >>> 0]);
     regs.push([CoreReg.PC, (this.script.loadAddr + offset) | 1]);
-    await this.cpu.writeRegisters(regs);
-    await this.cpu.resume(true);
+    // Registers, DFSR clear and the resume go out in one pipelined batch.
+    await this.cpu.writeRegisters(regs, this.cpu.resumeWrites(true));
   }
 
   /** Waits for the entry started by {@link start} to return, servicing syscalls. */
@@ -147,6 +149,7 @@ export class ScriptRunner {
           await this.cpu.resume(true);
           continue;
         }
+        // A watchpoint armed through syscall 0 hit: CortexProg reports success with R0 = 1.
         const r1 = await this.cpu.readRegister(1);
         return { r0: 1, r1 };
       }
@@ -155,8 +158,13 @@ export class ScriptRunner {
     }
   }
 
-  /** Sets xPSR.T and PRIMASK if they are not set (CortexProg's step 3). */
+  /**
+   * Sets xPSR.T and PRIMASK if they are not set (CortexProg's step 3). Once done after a load
+   * they stay set: entries return through BKPT and do not touch them.
+   */
   private async prepareCore(): Promise<void> {
+    if (this.prepared) return;
+    this.prepared = true;
     const xpsr = await this.cpu.readRegister(CoreReg.XPSR);
     if (!(xpsr & 0x0100_0000)) await this.cpu.writeRegister(CoreReg.XPSR, (xpsr | 0x0100_0000) >>> 0);
     const special = await this.cpu.readRegister(CoreReg.SPECIAL);

@@ -1,0 +1,90 @@
+/**
+ * The simulated devices a visitor (or an e2e test) plugs in when the app runs with `?sim`:
+ * micro:bits and an STM32F411 behind simulated DAPLink probes, ESP boards behind simulated
+ * USB-UART bridges. Each is reached through the same WebUSB / Web Serial interfaces as
+ * hardware.
+ */
+import { WebProgError } from '../../src/core/errors';
+import {
+  createSimulatedMicrobit,
+  createSimulatedStm32f411Probe,
+  SimulatedUsb,
+  type SimulatedProbe,
+} from '../../src/sim';
+import {
+  createSimulatedEspBoard,
+  SimulatedSerial,
+  type SimulatedEspBoard,
+  type SimSerialPort,
+} from '../../src/sim/esp';
+import type { SimulatedDeviceKind, SimulatedDeviceOptions } from './api';
+import { serialPortId, usbDeviceId } from './devices';
+import type { Simulation } from './simulation';
+
+type Plugged = { kind: 'usb'; probe: SimulatedProbe } | { kind: 'serial'; board: SimulatedEspBoard };
+
+/** Creates an empty simulation; devices appear as they are plugged in. */
+export function createSimulation(): Simulation {
+  const usb = new SimulatedUsb([], { grantAll: true });
+  let choice: SimSerialPort | null = null;
+  const serial = new SimulatedSerial([], { choose: () => choice });
+  const plugged = new Map<string, Plugged>();
+
+  const findUsb = (device: USBDevice | SerialPort) =>
+    [...plugged.values()].find((p) => p.kind === 'usb' && p.probe.usbDevice === device) as
+      { kind: 'usb'; probe: SimulatedProbe } | undefined;
+  const findSerial = (port: USBDevice | SerialPort) =>
+    [...plugged.values()].find((p) => p.kind === 'serial' && p.board.port === port) as
+      { kind: 'serial'; board: SimulatedEspBoard } | undefined;
+
+  return {
+    usb,
+    serial,
+    isSimulated: (device) => findUsb(device) !== undefined || findSerial(device) !== undefined,
+    clockFor(device) {
+      const u = findUsb(device);
+      if (u) return () => u.probe.clock.elapsedMs;
+      const s = findSerial(device);
+      if (s) return () => s.board.clock.now() * 1000;
+      return undefined;
+    },
+    plug(kind: SimulatedDeviceKind, options: SimulatedDeviceOptions = {}) {
+      const latency = options.latency === 'zero' ? 'zero' : undefined;
+      if (kind === 'microbit-v1' || kind === 'microbit-v2' || kind === 'stm32f411') {
+        const probeOptions = {
+          serial: options.serial,
+          // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
+          deviceId: options.deviceId ?? (Math.random() * 0x1_0000_0000) >>> 0,
+          latency: latency ?? 'daplink',
+        } as const;
+        const probe =
+          kind === 'stm32f411'
+            ? createSimulatedStm32f411Probe(probeOptions)
+            : createSimulatedMicrobit(kind === 'microbit-v1' ? 'v1' : 'v2', probeOptions);
+        const id = usbDeviceId(probe.usbDevice);
+        if (plugged.has(id))
+          throw new WebProgError(
+            'INVALID_ARGUMENT',
+            `A simulated device with serial ${probe.usbDevice.serialNumber} is already plugged in.`,
+          );
+        plugged.set(id, { kind: 'usb', probe });
+        usb.add(probe.usbDevice);
+        return id;
+      }
+      const board = createSimulatedEspBoard({ chip: kind, latency: latency ?? 'real' });
+      serial.addPort(board.port);
+      choice = board.port;
+      void serial.requestPort({});
+      const id = serialPortId(board.port);
+      plugged.set(id, { kind: 'serial', board });
+      return id;
+    },
+    unplug(deviceId) {
+      const p = plugged.get(deviceId);
+      if (!p) throw new WebProgError('DEVICE_LOST', `No simulated device ${deviceId} is plugged in.`);
+      if (p.kind === 'usb') p.probe.unplug();
+      else p.board.unplug();
+      plugged.delete(deviceId);
+    },
+  };
+}
