@@ -99,10 +99,13 @@ export interface Backend {
   verify(image: MemoryImage, ctx?: OperationContext): Promise<void>;
   /** Erases the chip (mass erase when available, else every block). */
   erase(ctx?: OperationContext): Promise<OperationReport>;
-  /** Erases block by block, never mass erase. */
-  eraseBlocks(ctx?: OperationContext): Promise<OperationReport>;
-  /** Throws NOT_BLANK naming the first non-blank block. */
-  blankCheck(ctx?: OperationContext): Promise<void>;
+  /**
+   * Erases block by block, never mass erase: only `region` (by default the chip's main flash
+   * region), so the other regions stay intact.
+   */
+  eraseBlocks(ctx?: OperationContext, region?: string): Promise<OperationReport>;
+  /** Throws NOT_BLANK naming the first non-blank block of `region` (default: main flash). */
+  blankCheck(ctx?: OperationContext, region?: string): Promise<void>;
   /** Connect → erase → write → verify, skipping blocks already right. */
   flash(image: MemoryImage, ctx?: OperationContext): Promise<OperationReport>;
   /** Chip-side checksums per block. */
@@ -124,6 +127,8 @@ export interface Backend {
   targetInfo(): TargetInfo;
   /** The programmer. */
   programmerInfo(): ProgrammerInfo;
+  /** Unlocks a read-protected chip by mass erase, then connects (where the chip allows it). */
+  unlock?(ctx?: OperationContext): Promise<ConnectResult>;
   /** Switches target power; throws NOT_SUPPORTED where the probe cannot. */
   setPower(setting: PowerSetting | 'toggle'): Promise<void>;
 }

@@ -55,7 +55,8 @@ export type BackendOperation =
   | 'read_segment'
   | 'verify_segment'
   | 'write_segment'
-  | 'erase_segment';
+  | 'erase_segment'
+  | 'unlock';
 
 /** Arguments of a backend operation. */
 export interface BackendCallArgs {
@@ -65,6 +66,8 @@ export interface BackendCallArgs {
   address?: number;
   /** Segment operations: size in bytes. */
   size?: number;
+  /** erase_blocks / blank_check: the region (default: the chip's main flash region). */
+  region?: string;
 }
 
 /** Options of a backend call. */

@@ -249,9 +249,9 @@ export class DeviceManager implements DeviceOperationsApi {
       case 'erase':
         return { report: await backend.erase(ctx) };
       case 'erase_blocks':
-        return { report: await backend.eraseBlocks(ctx) };
+        return { report: await backend.eraseBlocks(ctx, args.region) };
       case 'blank_check':
-        await backend.blankCheck(ctx);
+        await backend.blankCheck(ctx, args.region);
         return {};
       case 'flash':
         return { report: await backend.flash(image(), ctx) };
@@ -269,6 +269,14 @@ export class DeviceManager implements DeviceOperationsApi {
         return { report: await backend.writeSegment(image(), ...range(), ctx) };
       case 'erase_segment':
         return { report: await backend.eraseSegment(...range(), ctx) };
+      case 'unlock':
+        if (!backend.unlock)
+          throw new WebProgError(
+            'NOT_SUPPORTED',
+            `Not Supported: ${backend.type} devices cannot be unlocked.`,
+          );
+        await backend.unlock(ctx);
+        return {};
       default:
         throw new WebProgError('NOT_SUPPORTED', `Not Supported: unknown operation ${String(operation)}.`);
     }

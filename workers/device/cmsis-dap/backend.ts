@@ -28,6 +28,7 @@ import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from '.
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
+import { unlockChip } from './unlock';
 import { EntryTimeoutMs, Slot, type ScriptRunner } from './script-runner';
 
 /** Reads target memory for the flash-layout decoder. */
@@ -69,7 +70,7 @@ const READ_ALIGNMENT = 4;
 /** A CMSIS-DAP probe with its target chip. */
 export class CmsisDapBackend implements Backend {
   readonly type = 'cmsis-dap';
-  private readonly dap: DapProbe;
+  private dap: DapProbe;
   private session: Session | undefined;
   private opened = false;
   private probeInfo: ProbeInfo | undefined;
@@ -97,12 +98,10 @@ export class CmsisDapBackend implements Backend {
   async connect(ctx: OperationContext = {}): Promise<ConnectResult> {
     this.session = undefined;
     try {
-      if (!this.opened) {
-        await this.transport.open();
-        this.opened = true;
-      }
+      await this.openLink();
       // Responses left over from an earlier, interrupted session would answer our commands.
       await this.dap.pipe.drain();
+      this.dap.pipe.takeStaleSeen();
       throwIfCancelled(ctx.signal);
       const probe = await this.dap.readInfo();
       this.probeInfo = probe;
@@ -148,6 +147,25 @@ export class CmsisDapBackend implements Backend {
     }
   }
 
+  /**
+   * Unlocks a read-protected chip by mass erase (everything on it is lost), then connects.
+   * Asks for confirmation through `ctx.confirm` when given.
+   */
+  async unlock(ctx: OperationContext = {}): Promise<ConnectResult> {
+    requireWrites(ctx.allowWrites, 'Unlock');
+    if (ctx.confirm && !(await ctx.confirm('Unlock the chip? This erases everything on it.'))) {
+      throw new WebProgError('CANCELLED', 'Unlock was not confirmed.');
+    }
+    this.session = undefined;
+    await this.openLink();
+    await this.dap.pipe.drain();
+    this.probeInfo = await this.dap.readInfo();
+    const ap = new MemAp(this.dap);
+    const port = await ap.connect({ clockHz: this.options.clockHz });
+    await unlockChip(ap, port.dpidr, this.options.now);
+    return this.connect(ctx);
+  }
+
   async disconnect(): Promise<void> {
     const s = this.session;
     this.session = undefined;
@@ -165,151 +183,186 @@ export class CmsisDapBackend implements Backend {
   }
 
   async read(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
-    const s = this.requireSession();
-    const regions = s.regions.filter((r) => image.regions.some((x) => x.name === r.name));
-    const total = regions.reduce((n, r) => n + r.size, 0);
-    const progress = new ProgressReporter('Read', total, ctx.onProgress, 50, ctx.clock);
-    progress.start();
-    const read = new SparseData();
-    for (const r of regions) {
-      for (let at = r.base; at < regionEnd(r); at += 0x4000) {
-        throwIfCancelled(ctx.signal);
-        const n = Math.min(0x4000, regionEnd(r) - at);
-        read.write(at, await s.cpu.ap.readBytes(at, n));
-        progress.advance(n);
+    try {
+      const s = this.requireSession();
+      const regions = s.regions.filter((r) => image.regions.some((x) => x.name === r.name));
+      const total = regions.reduce((n, r) => n + r.size, 0);
+      const progress = new ProgressReporter('Read', total, ctx.onProgress, 50, ctx.clock);
+      progress.start();
+      const read = new SparseData();
+      for (const r of regions) {
+        for (let at = r.base; at < regionEnd(r); at += 0x4000) {
+          throwIfCancelled(ctx.signal);
+          const n = Math.min(0x4000, regionEnd(r) - at);
+          read.write(at, await s.cpu.ap.readBytes(at, n));
+          progress.advance(n);
+        }
       }
+      // Only touch the buffer once everything was read: a failed read changes nothing.
+      for (const r of regions) image.clear(r.name);
+      image.load(read);
+      progress.finish();
+    } catch (error) {
+      return this.diagnose(error);
     }
-    // Only touch the buffer once everything was read: a failed read changes nothing.
-    for (const r of regions) image.clear(r.name);
-    image.load(read);
-    progress.finish();
   }
 
   async write(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
-    requireWrites(ctx.allowWrites, 'Write');
-    const s = this.requireSession();
-    const layout = buildLayout(image.data, s.regions, { preserve: false });
-    for (const block of layout.eraseBlocks) {
-      const blank = await this.isBlank(s, block.address, block.size);
-      if (blank !== true) {
-        throw new WebProgError(
-          'NOT_BLANK',
-          `Block at ${formatAddress(block.address)} is not blank (first non-blank byte at ${formatAddress(blank)}): erase it first.`,
-          { address: blank },
-        );
-      }
-    }
-    return this.program(s, image.data, ctx);
-  }
-
-  async writeNoBlank(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
-    requireWrites(ctx.allowWrites, 'Write');
-    return this.program(this.requireSession(), image.data, ctx);
-  }
-
-  async verify(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
-    const s = this.requireSession();
-    const layout = buildLayout(image.data, s.regions, { preserve: false });
-    const blocks = [];
-    for (const block of layout.eraseBlocks) {
-      const content = await this.currentWithImage(s, image.data, block.address, block.size);
-      blocks.push({ block, content });
-    }
-    await verifyBlocks(s.algorithm, blocks, ctx);
-  }
-
-  async erase(ctx: OperationContext = {}): Promise<OperationReport> {
-    requireWrites(ctx.allowWrites, 'Erase');
-    const s = this.requireSession();
-    if (
-      ctx.confirm &&
-      !(await ctx.confirm(`Erase the whole ${s.target.name}? Everything on the chip is lost.`))
-    ) {
-      throw new WebProgError('CANCELLED', 'Mass erase was not confirmed.');
-    }
-    if (s.algorithm.eraseAll) {
-      const progress = new ProgressReporter('Erase', 1, ctx.onProgress, 50, ctx.clock);
-      progress.start();
-      await s.algorithm.eraseAll();
-      progress.finish();
-      return {
-        bytesWritten: 0,
-        erasedBlocks: s.regions.reduce((n, r) => n + regionBlocks(r).length, 0),
-        skippedBlocks: 0,
-        verified: false,
-      };
-    }
-    return this.eraseBlocks(ctx);
-  }
-
-  async eraseBlocks(ctx: OperationContext = {}): Promise<OperationReport> {
-    requireWrites(ctx.allowWrites, 'Erase');
-    const s = this.requireSession();
-    const blocks = s.regions.filter((r) => r.kind === 'flash').flatMap((r) => regionBlocks(r));
-    return this.eraseList(s, blocks, ctx);
-  }
-
-  async blankCheck(ctx: OperationContext = {}): Promise<void> {
-    const s = this.requireSession();
-    let n = 0;
-    for (const region of s.regions.filter((r) => r.kind === 'flash')) {
-      for (const block of regionBlocks(region)) {
-        throwIfCancelled(ctx.signal);
+    try {
+      requireWrites(ctx.allowWrites, 'Write');
+      const s = this.requireSession();
+      const layout = buildLayout(image.data, s.regions, { preserve: false });
+      for (const block of layout.eraseBlocks) {
         const blank = await this.isBlank(s, block.address, block.size);
         if (blank !== true) {
           throw new WebProgError(
             'NOT_BLANK',
-            `Block ${n} (${region.name} at ${formatAddress(block.address)}) not blank: first non-blank byte at ${formatAddress(blank)}.`,
+            `Block at ${formatAddress(block.address)} is not blank (first non-blank byte at ${formatAddress(blank)}): erase it first.`,
             { address: blank },
           );
         }
-        n++;
       }
+      return this.program(s, image.data, ctx);
+    } catch (error) {
+      return this.diagnose(error);
+    }
+  }
+
+  async writeNoBlank(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
+    try {
+      requireWrites(ctx.allowWrites, 'Write');
+      return this.program(this.requireSession(), image.data, ctx);
+    } catch (error) {
+      return this.diagnose(error);
+    }
+  }
+
+  async verify(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
+    try {
+      const s = this.requireSession();
+      const layout = buildLayout(image.data, s.regions, { preserve: false });
+      const blocks = [];
+      for (const block of layout.eraseBlocks) {
+        const content = await this.currentWithImage(s, image.data, block.address, block.size);
+        blocks.push({ block, content });
+      }
+      await verifyBlocks(s.algorithm, blocks, ctx);
+    } catch (error) {
+      return this.diagnose(error);
+    }
+  }
+
+  async erase(ctx: OperationContext = {}): Promise<OperationReport> {
+    try {
+      requireWrites(ctx.allowWrites, 'Erase');
+      const s = this.requireSession();
+      if (
+        ctx.confirm &&
+        !(await ctx.confirm(`Erase the whole ${s.target.name}? Everything on the chip is lost.`))
+      ) {
+        throw new WebProgError('CANCELLED', 'Mass erase was not confirmed.');
+      }
+      if (s.algorithm.eraseAll) {
+        const progress = new ProgressReporter('Erase', 1, ctx.onProgress, 50, ctx.clock);
+        progress.start();
+        await s.algorithm.eraseAll();
+        progress.finish();
+        return {
+          bytesWritten: 0,
+          erasedBlocks: s.regions.reduce((n, r) => n + regionBlocks(r).length, 0),
+          skippedBlocks: 0,
+          verified: false,
+        };
+      }
+      return this.eraseBlocks(ctx);
+    } catch (error) {
+      return this.diagnose(error);
+    }
+  }
+
+  async eraseBlocks(ctx: OperationContext = {}, region?: string): Promise<OperationReport> {
+    try {
+      requireWrites(ctx.allowWrites, 'Erase');
+      const s = this.requireSession();
+      return this.eraseList(s, regionBlocks(pickRegion(s.regions, region)), ctx);
+    } catch (error) {
+      return this.diagnose(error);
+    }
+  }
+
+  async blankCheck(ctx: OperationContext = {}, regionName?: string): Promise<void> {
+    try {
+      const s = this.requireSession();
+      let n = 0;
+      for (const region of [pickRegion(s.regions, regionName)]) {
+        for (const block of regionBlocks(region)) {
+          throwIfCancelled(ctx.signal);
+          const blank = await this.isBlank(s, block.address, block.size);
+          if (blank !== true) {
+            throw new WebProgError(
+              'NOT_BLANK',
+              `Block ${n} (${region.name} at ${formatAddress(block.address)}) not blank: first non-blank byte at ${formatAddress(blank)}.`,
+              { address: blank },
+            );
+          }
+          n++;
+        }
+      }
+    } catch (error) {
+      return this.diagnose(error);
     }
   }
 
   async flash(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
-    requireWrites(ctx.allowWrites, 'Flash');
-    if (!this.session) await this.connect(ctx);
-    const s = this.requireSession();
-    const report = await flashImage(s.algorithm, image.data, s.regions, {
-      preserve: true,
-      skipUnchanged: true,
-      verify: true,
-      onProgress: ctx.onProgress,
-      signal: ctx.signal,
-      clock: ctx.clock,
-    });
-    return {
-      bytesWritten: report.bytesWritten,
-      erasedBlocks: report.erasedBlocks,
-      skippedBlocks: report.skippedBlocks,
-      verified: report.verified,
-    };
+    try {
+      requireWrites(ctx.allowWrites, 'Flash');
+      if (!this.session) await this.connect(ctx);
+      const s = this.requireSession();
+      const report = await flashImage(s.algorithm, image.data, s.regions, {
+        preserve: true,
+        skipUnchanged: true,
+        verify: true,
+        onProgress: ctx.onProgress,
+        signal: ctx.signal,
+        clock: ctx.clock,
+      });
+      return {
+        bytesWritten: report.bytesWritten,
+        erasedBlocks: report.erasedBlocks,
+        skippedBlocks: report.skippedBlocks,
+        verified: report.verified,
+      };
+    } catch (error) {
+      return this.diagnose(error);
+    }
   }
 
   async readChecksums(ctx: OperationContext = {}): Promise<BlockChecksum[]> {
-    const s = this.requireSession();
-    const out: BlockChecksum[] = [];
-    let n = 0;
-    for (const region of s.regions.filter((r) => r.kind === 'flash')) {
-      for (const block of regionBlocks(region)) {
-        throwIfCancelled(ctx.signal);
-        const subSize = Math.min(region.writeSize, block.size);
-        const subs: number[] = [];
-        if (subSize < block.size && block.size / subSize <= 64) {
-          for (let a = block.address; a < block.address + block.size; a += subSize)
-            subs.push(await this.checksum(s, a, subSize));
+    try {
+      const s = this.requireSession();
+      const out: BlockChecksum[] = [];
+      let n = 0;
+      for (const region of s.regions.filter((r) => r.kind === 'flash')) {
+        for (const block of regionBlocks(region)) {
+          throwIfCancelled(ctx.signal);
+          const subSize = Math.min(region.writeSize, block.size);
+          const subs: number[] = [];
+          if (subSize < block.size && block.size / subSize <= 64) {
+            for (let a = block.address; a < block.address + block.size; a += subSize)
+              subs.push(await this.checksum(s, a, subSize));
+          }
+          out.push({
+            blockN: n++,
+            address: block.address,
+            baseChecksum: await this.checksum(s, block.address, block.size),
+            subChecksums: subs,
+          });
         }
-        out.push({
-          blockN: n++,
-          address: block.address,
-          baseChecksum: await this.checksum(s, block.address, block.size),
-          subChecksums: subs,
-        });
       }
+      return out;
+    } catch (error) {
+      return this.diagnose(error);
     }
-    return out;
   }
 
   async readSegment(
@@ -318,11 +371,15 @@ export class CmsisDapBackend implements Backend {
     size: number,
     ctx: OperationContext = {},
   ): Promise<void> {
-    const s = this.requireSession();
-    checkSegment(s.regions, address, size, READ_ALIGNMENT, 'read_segment');
-    throwIfCancelled(ctx.signal);
-    const bytes = await s.cpu.ap.readBytes(address, size);
-    image.writeAt(address, bytes);
+    try {
+      const s = this.requireSession();
+      checkSegment(s.regions, address, size, READ_ALIGNMENT, 'read_segment');
+      throwIfCancelled(ctx.signal);
+      const bytes = await s.cpu.ap.readBytes(address, size);
+      image.writeAt(address, bytes);
+    } catch (error) {
+      return this.diagnose(error);
+    }
   }
 
   async verifySegment(
@@ -331,19 +388,23 @@ export class CmsisDapBackend implements Backend {
     size: number,
     ctx: OperationContext = {},
   ): Promise<void> {
-    const s = this.requireSession();
-    checkSegment(s.regions, address, size, READ_ALIGNMENT, 'verify_segment');
-    throwIfCancelled(ctx.signal);
-    const expected = image.readAt(address, size);
-    const actual = await s.cpu.ap.readBytes(address, size);
-    for (let i = 0; i < size; i++) {
-      if (expected[i] !== actual[i]) {
-        throw new WebProgError(
-          'VERIFY_FAILED',
-          `Verify failed at ${formatAddress(address + i)}: the chip holds 0x${hex(actual[i])}, the buffer 0x${hex(expected[i])}.`,
-          { address: address + i },
-        );
+    try {
+      const s = this.requireSession();
+      checkSegment(s.regions, address, size, READ_ALIGNMENT, 'verify_segment');
+      throwIfCancelled(ctx.signal);
+      const expected = image.readAt(address, size);
+      const actual = await s.cpu.ap.readBytes(address, size);
+      for (let i = 0; i < size; i++) {
+        if (expected[i] !== actual[i]) {
+          throw new WebProgError(
+            'VERIFY_FAILED',
+            `Verify failed at ${formatAddress(address + i)}: the chip holds 0x${hex(actual[i])}, the buffer 0x${hex(expected[i])}.`,
+            { address: address + i },
+          );
+        }
       }
+    } catch (error) {
+      return this.diagnose(error);
     }
   }
 
@@ -353,40 +414,48 @@ export class CmsisDapBackend implements Backend {
     size: number,
     ctx: OperationContext = {},
   ): Promise<OperationReport> {
-    const s = this.requireSession();
-    const region = checkSegment(s.regions, address, size, 1, 'write_segment');
-    checkBlockAligned(region, address, size, 'write_segment');
-    requireWrites(ctx.allowWrites, 'write_segment');
-    const data = SparseData.from([{ address, data: image.readAt(address, size) }]);
-    const report = await flashImage(s.algorithm, data, s.regions, {
-      preserve: false,
-      skipUnchanged: true,
-      verify: true,
-      ...pick(ctx),
-    });
-    return {
-      bytesWritten: report.bytesWritten,
-      erasedBlocks: report.erasedBlocks,
-      skippedBlocks: report.skippedBlocks,
-      verified: true,
-    };
+    try {
+      const s = this.requireSession();
+      const region = checkSegment(s.regions, address, size, 1, 'write_segment');
+      checkBlockAligned(region, address, size, 'write_segment');
+      requireWrites(ctx.allowWrites, 'write_segment');
+      const data = SparseData.from([{ address, data: image.readAt(address, size) }]);
+      const report = await flashImage(s.algorithm, data, s.regions, {
+        preserve: false,
+        skipUnchanged: true,
+        verify: true,
+        ...pick(ctx),
+      });
+      return {
+        bytesWritten: report.bytesWritten,
+        erasedBlocks: report.erasedBlocks,
+        skippedBlocks: report.skippedBlocks,
+        verified: true,
+      };
+    } catch (error) {
+      return this.diagnose(error);
+    }
   }
 
   async eraseSegment(address: number, size: number, ctx: OperationContext = {}): Promise<OperationReport> {
-    const s = this.requireSession();
-    const region = checkSegment(s.regions, address, size, 1, 'erase_segment');
-    checkBlockAligned(region, address, size, 'erase_segment');
-    requireWrites(ctx.allowWrites, 'erase_segment');
-    if (
-      ctx.confirm &&
-      !(await ctx.confirm(`Erase ${formatAddress(address)}..${formatAddress(address + size - 1)}?`))
-    ) {
-      throw new WebProgError('CANCELLED', 'Erase was not confirmed.');
+    try {
+      const s = this.requireSession();
+      const region = checkSegment(s.regions, address, size, 1, 'erase_segment');
+      checkBlockAligned(region, address, size, 'erase_segment');
+      requireWrites(ctx.allowWrites, 'erase_segment');
+      if (
+        ctx.confirm &&
+        !(await ctx.confirm(`Erase ${formatAddress(address)}..${formatAddress(address + size - 1)}?`))
+      ) {
+        throw new WebProgError('CANCELLED', 'Erase was not confirmed.');
+      }
+      const blocks = regionBlocks(region).filter(
+        (b) => b.address >= address && b.address + b.size <= address + size,
+      );
+      return this.eraseList(s, blocks, ctx);
+    } catch (error) {
+      return this.diagnose(error);
     }
-    const blocks = regionBlocks(region).filter(
-      (b) => b.address >= address && b.address + b.size <= address + size,
-    );
-    return this.eraseList(s, blocks, ctx);
   }
 
   targetInfo(): TargetInfo {
@@ -405,6 +474,48 @@ export class CmsisDapBackend implements Backend {
 
   async setPower(_setting: PowerSetting | 'toggle'): Promise<void> {
     throw new WebProgError('NOT_SUPPORTED', 'Not Supported: CMSIS-DAP probes cannot switch target power.');
+  }
+
+  /**
+   * After an operation failed (other than by an unplug): drains the probe's pipe. When that
+   * finds stale responses they were the cause, so the error says so; the session is dropped
+   * either way when the chip's state is unknown, and the next connect starts clean.
+   */
+  private async diagnose(error: unknown): Promise<never> {
+    if (error instanceof WebProgError && (error.code === 'DEVICE_LOST' || error.code === 'CANCELLED')) {
+      if (error.code === 'DEVICE_LOST') this.session = undefined;
+      throw error;
+    }
+    if (
+      !(error instanceof WebProgError) ||
+      !['TIMEOUT', 'DEVICE_PROTOCOL', 'DEVICE_FAULT'].includes(error.code)
+    )
+      throw error;
+    const discarded = await this.dap.pipe.drain().catch(() => 0);
+    this.session = undefined;
+    if (discarded > 0 || this.dap.pipe.takeStaleSeen() || /stale response|out of order/.test(error.message)) {
+      throw new WebProgError(
+        'DEVICE_PROTOCOL',
+        'The probe answered out of order (a stale response was left in its pipe, a known DAPLink problem). It has been resynchronised: connect and try again.',
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+
+  /** Opens the USB link, starting afresh when the probe was lost (unplugged and back). */
+  private async openLink(): Promise<void> {
+    if (this.dap.pipe.isLost) {
+      this.dap = new DapProbe(this.transport);
+      if (this.opened) {
+        this.opened = false;
+        await this.transport.close();
+      }
+    }
+    if (!this.opened) {
+      await this.transport.open();
+      this.opened = true;
+    }
   }
 
   private requireSession(): Session {
@@ -486,6 +597,22 @@ export class CmsisDapBackend implements Backend {
     for (const seg of data.slice(address, address + size).segments()) merged.write(seg.address, seg.data);
     return merged.read(address, size);
   }
+}
+
+/** The flash region named `name`, or the largest flash region (the chip's main flash). */
+function pickRegion(regions: readonly Region[], name: string | undefined): Region {
+  const flash = regions.filter((r) => r.kind === 'flash');
+  if (name !== undefined) {
+    const found = flash.find((r) => r.name === name);
+    if (!found) {
+      throw new WebProgError(
+        'REGION_NOT_FOUND',
+        `The chip has no flash region named "${name}" (it has ${flash.map((r) => `"${r.name}"`).join(', ')}).`,
+      );
+    }
+    return found;
+  }
+  return flash.reduce((a, b) => (b.size > a.size ? b : a));
 }
 
 function checkBlockAligned(region: Region, address: number, size: number, what: string): void {

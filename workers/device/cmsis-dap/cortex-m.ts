@@ -142,7 +142,16 @@ export class CortexM {
     ]);
     const reads = await this.ap.batch([...accesses, ...then]);
     for (let i = 0; i < pairs.length; i++) {
-      if (!(reads[i] & Dhcsr.S_REGRDY)) await this.writeRegister(pairs[i][0], pairs[i][1]);
+      if (reads[i] & Dhcsr.S_REGRDY) continue;
+      // Once the batch has resumed the core, a register can no longer be written safely.
+      if (then.length > 0) {
+        await this.halt().catch(() => undefined);
+        throw new WebProgError(
+          'DEVICE_PROTOCOL',
+          `The core did not take register ${pairs[i][0]} in time; it was halted again.`,
+        );
+      }
+      await this.writeRegister(pairs[i][0], pairs[i][1]);
     }
   }
 

@@ -18,6 +18,7 @@ export class DapPipe {
   private writeChain: Promise<unknown> = Promise.resolve();
   private readChain: Promise<unknown> = Promise.resolve();
   private outOfStep = false;
+  private staleSeen = false;
   private lost: WebProgError | undefined;
   /** Packets sent so far (for tests and benchmarks). */
   packetsSent = 0;
@@ -29,9 +30,27 @@ export class DapPipe {
     private readonly readTimeoutMs = READ_TIMEOUT_MS,
   ) {}
 
+  /** True once the probe was lost (unplugged); a new pipe is needed after it comes back. */
+  get isLost(): boolean {
+    return this.lost !== undefined;
+  }
+
   /** True after a response did not match its command; {@link drain} fixes it. */
   get needsDrain(): boolean {
     return this.outOfStep;
+  }
+
+  /** Records that responses no longer match their commands (found by a layer above). */
+  markOutOfStep(): void {
+    this.outOfStep = true;
+    this.staleSeen = true;
+  }
+
+  /** True if stale responses were found since the last call; clears the flag. */
+  takeStaleSeen(): boolean {
+    const seen = this.staleSeen;
+    this.staleSeen = false;
+    return seen;
   }
 
   /** Sends `packet` and resolves with its response (whose first byte is the command id). */
@@ -51,7 +70,7 @@ export class DapPipe {
       this.readChain = response.catch(() => undefined);
       const data = await response;
       if (data[0] !== packet[0]) {
-        this.outOfStep = true;
+        this.markOutOfStep();
         throw new WebProgError(
           'DEVICE_PROTOCOL',
           `The probe answered command 0x${hex(packet[0])} with a response to 0x${hex(data[0])}: a stale response was in the pipe.`,
@@ -95,6 +114,7 @@ export class DapPipe {
       matched++;
     }
     this.outOfStep = false;
+    if (discarded > 0) this.staleSeen = true;
     return discarded;
   }
 

@@ -199,6 +199,7 @@ export class DapProbe {
     const r = await this.pipe.command(new Uint8Array(bytes));
     const done = r[1];
     const ack = r[2] & 0x07;
+    if (ack === Ack.OK && done !== ops.length) throw this.outOfStep(done, ops.length);
     if (done !== ops.length || ack !== Ack.OK || r[2] & 0x18) {
       throw new TransferError(ack, transferFailure(ack, r[2], done, ops.length));
     }
@@ -210,6 +211,18 @@ export class DapProbe {
       }
     }
     return values;
+  }
+
+  /**
+   * A response that reports success for a different number of transfers than requested
+   * answers another command: a stale response is in the pipe.
+   */
+  private outOfStep(done: number, requested: number): WebProgError {
+    this.pipe.markOutOfStep();
+    return new WebProgError(
+      'DEVICE_PROTOCOL',
+      `The probe answered out of order (a response for ${done} transfers to a request for ${requested}): a stale response was in its pipe.`,
+    );
   }
 
   /** Words per DAP_TransferBlock write packet. */
@@ -234,6 +247,7 @@ export class DapProbe {
     const r = await this.pipe.command(packet);
     const done = r[1] | (r[2] << 8);
     const ack = r[3] & 0x07;
+    if (ack === Ack.OK && done !== words.length) throw this.outOfStep(done, words.length);
     if (done !== words.length || ack !== Ack.OK) {
       throw new TransferError(ack, transferFailure(ack, r[3], done, words.length));
     }
@@ -252,6 +266,7 @@ export class DapProbe {
     );
     const done = r[1] | (r[2] << 8);
     const ack = r[3] & 0x07;
+    if (ack === Ack.OK && done !== count) throw this.outOfStep(done, count);
     if (done !== count || ack !== Ack.OK)
       throw new TransferError(ack, transferFailure(ack, r[3], done, count));
     const out = new Uint32Array(count);

@@ -96,6 +96,27 @@ export class MemAp {
     ]);
   }
 
+  /** Reads register `register` of access port `apsel` (another AP than the MEM-AP in use). */
+  async readApAt(apsel: number, register: number): Promise<number> {
+    const select = ((apsel << 24) | (register & 0xf0)) >>> 0;
+    this.select = select;
+    const [v] = await this.probe.transfer([
+      { ap: false, register: DP.SELECT, write: select },
+      { ap: true, register: register & 0x0c },
+    ]);
+    return v;
+  }
+
+  /** Writes register `register` of access port `apsel`. */
+  async writeApAt(apsel: number, register: number, value: number): Promise<void> {
+    const select = ((apsel << 24) | (register & 0xf0)) >>> 0;
+    this.select = select;
+    await this.probe.transfer([
+      { ap: false, register: DP.SELECT, write: select },
+      { ap: true, register: register & 0x0c, write: value >>> 0 },
+    ]);
+  }
+
   /** Reads one 32-bit word. */
   async read32(address: number): Promise<number> {
     return this.withRecovery(address, async () => {

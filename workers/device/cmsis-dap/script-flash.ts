@@ -117,10 +117,17 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
   ): Promise<void> {
     const { runner, host } = this;
     await runner.start(Slot.pageErase, [block.address], 'pageErase');
+    // The upload runs while the erase does; its error (if any) is collected, never left unhandled.
     const staged =
-      writes.length > 0 ? runner.cpu.ap.writeBytes(runner.script.stagingAddr, writes[0].data) : undefined;
-    const erased = await runner.finish(EntryTimeoutMs.pageErase, host, 'pageErase');
-    await staged;
+      writes.length > 0
+        ? runner.cpu.ap.writeBytes(runner.script.stagingAddr, writes[0].data).then(
+            () => undefined,
+            (error: unknown) => error,
+          )
+        : Promise.resolve(undefined);
+    const erased = await runner.finish(EntryTimeoutMs.pageErase, host, 'pageErase').finally(() => staged);
+    const stageError = await staged;
+    if (stageError) throw stageError;
     if (!erased.r0) {
       throw new WebProgError(
         'FLASH_ERASE_FAILED',
