@@ -68,20 +68,34 @@ wp_fail:
     bkpt #0
 .endm
 
-@ block_checksum(r0 = address, r1 = length) -> r0 = 1, r1 = CRC-32/ISO-HDLC (zlib's crc32) of
-@ the bytes. Half-byte (nibble) table variant of Sarwate's table-driven CRC (D. V. Sarwate,
-@ "Computation of cyclic redundancy checks via table look-up", CACM 31(8), 1988): two 16-entry
-@ look-ups per byte, so the table is 64 bytes instead of 1 KiB.
+@ block_checksum(r0 = address, r1 = length, r2 = count, r3 = out) -> r0 = 1, r1 = CRC-32/ISO-HDLC
+@ (zlib's crc32). With r2 = 0 (the plain form) it checksums the `length` bytes at `address`.
+@ With r2 = n > 0 it checksums n consecutive blocks of `length` bytes and stores each CRC as a
+@ word at `out` (when out is not 0), so a host gets every block's CRC in one call; r1 is then
+@ the last block's CRC. Half-byte (nibble) table variant of Sarwate's table-driven CRC
+@ (D. V. Sarwate, "Computation of cyclic redundancy checks via table look-up", CACM 31(8),
+@ 1988): two 16-entry look-ups per byte, so the table is 64 bytes instead of 1 KiB.
+@ R4-R8 are preserved (scripts keep their state there between calls).
 .macro wp_block_checksum_function
     .thumb_func
 wp_block_checksum:
+    mov r12, r3              @ r12 = out (before wp_enter clobbers r3)
     wp_enter
-    push {r4, r5, r6}
+    push {r4, r5, r6, r7}
+    mov r4, r8
+    push {r4}
+    mov r8, r1               @ r8 = block length
+    movs r7, r2              @ r7 = block count
+    bne 3f
+    movs r7, #1              @ plain form: one block, nothing stored
+    movs r2, #0
+    mov r12, r2
+3:  ldr r2, =wp_crc_nibbles
+    movs r6, #0x3C           @ nibble index mask, pre-scaled by 4
+4:  mov r1, r8
     adds r1, r0, r1          @ r1 = end (compared for equality, so wrap-around at 4 GiB works)
-    ldr r2, =wp_crc_nibbles
     movs r3, #0
     mvns r3, r3              @ crc = 0xFFFFFFFF
-    movs r6, #0x3C           @ nibble index mask, pre-scaled by 4
     cmp r0, r1
     beq 2f
 1:  ldrb r4, [r0]
@@ -99,8 +113,19 @@ wp_block_checksum:
     eors r3, r5
     cmp r0, r1
     bne 1b
-2:  mvns r1, r3              @ final xor
-    pop {r4, r5, r6}
+2:  mvns r3, r3              @ final xor
+    mov r5, r12
+    cmp r5, #0
+    beq 5f
+    str r3, [r5]
+    adds r5, #4
+    mov r12, r5
+5:  subs r7, #1
+    bne 4b
+    mov r1, r3
+    pop {r4}
+    mov r8, r4
+    pop {r4, r5, r6, r7}
     movs r0, #1
     bkpt #0
 .endm

@@ -21,6 +21,11 @@ export interface FlashAlgorithm {
   writeBlock(address: number, data: Uint8Array): Promise<void>;
   /** CRC-32 (ISO-HDLC) of `[address, address+length)` computed on the chip, when supported. */
   blockChecksum?(address: number, length: number): Promise<number>;
+  /**
+   * CRC-32s of `count` consecutive blocks of `blockSize` bytes from `address`, computed on the
+   * chip in as few calls as it can, when supported.
+   */
+  blockChecksums?(address: number, blockSize: number, count: number): Promise<number[]>;
   /** On-chip blank check of `[address, address+length)`, when supported. */
   blankCheck?(address: number, length: number): Promise<BlankCheckResult>;
   /** Reads memory. */

@@ -70,15 +70,28 @@ export async function flashImage(
   progress.start();
   const written: { block: EraseBlock; content: Uint8Array }[] = [];
   try {
+    const chipCrcs = skipUnchanged ? await chipChecksums(algorithm, layout.eraseBlocks) : undefined;
     for (let i = 0; i < layout.eraseBlocks.length; i++) {
       throwIfCancelled(options.signal);
       const block = layout.eraseBlocks[i];
-      const content = await intendedContent(algorithm, data, block, preserve);
-      if (skipUnchanged && (await alreadyHolds(algorithm, block, content))) {
+      const partial = preserve && !data.covers(block.address, block.size);
+      let unchanged = false;
+      if (skipUnchanged) {
+        if (partial) {
+          unchanged = await imageBytesMatch(algorithm, data, block);
+        } else {
+          const known = chipCrcs?.get(block.address);
+          const expected = data.read(block.address, block.size, 0xff);
+          unchanged =
+            known !== undefined ? known === crc32(expected) : await alreadyHolds(algorithm, block, expected);
+        }
+      }
+      if (unchanged) {
         report.skippedBlocks++;
         progress.advance(block.size);
         continue;
       }
+      const content = await intendedContent(algorithm, data, block, preserve);
       const writes = layout.writeBlocks
         .filter((wb) => wb.eraseBlock === i)
         .map((wb) => ({
@@ -141,6 +154,58 @@ async function intendedContent(
   return merged.read(block.address, block.size);
 }
 
+/**
+ * The chip's CRC-32 of every block, fetched in batches of contiguous equal-size blocks when
+ * the algorithm can (one on-chip call per batch); undefined when it cannot.
+ */
+export async function chipChecksums(
+  algorithm: FlashAlgorithm,
+  blocks: readonly { address: number; size: number }[],
+): Promise<Map<number, number> | undefined> {
+  if (!algorithm.blockChecksums) return undefined;
+  const crcs = new Map<number, number>();
+  for (let i = 0; i < blocks.length;) {
+    let j = i + 1;
+    while (
+      j < blocks.length &&
+      blocks[j].size === blocks[i].size &&
+      blocks[j].address === blocks[j - 1].address + blocks[j - 1].size
+    )
+      j++;
+    const values = await algorithm.blockChecksums(blocks[i].address, blocks[i].size, j - i);
+    values.forEach((crc, k) => crcs.set(blocks[i + k].address, crc >>> 0));
+    i = j;
+  }
+  return crcs;
+}
+
+/**
+ * For a block the image covers only partly (the rest is kept as it is on the chip): true when
+ * the chip already holds the image's bytes, checked range by range on the chip when possible.
+ */
+async function imageBytesMatch(
+  algorithm: FlashAlgorithm,
+  data: SparseData,
+  block: EraseBlock,
+): Promise<boolean> {
+  const segments = data.slice(block.address, block.address + block.size).segments();
+  if (algorithm.blockChecksum) {
+    for (const seg of segments) {
+      if ((await algorithm.blockChecksum(seg.address, seg.data.length)) >>> 0 !== crc32(seg.data))
+        return false;
+    }
+    return true;
+  }
+  const current = await algorithm.read(block.address, block.size);
+  return segments.every(
+    (seg) =>
+      firstDifference(
+        current.subarray(seg.address - block.address, seg.address - block.address + seg.data.length),
+        seg.data,
+      ) < 0,
+  );
+}
+
 /** True when the chip's block already equals `content` (checked on the chip when possible). */
 async function alreadyHolds(
   algorithm: FlashAlgorithm,
@@ -162,9 +227,16 @@ export async function verifyBlocks(
   const progress = new ProgressReporter('Verify', total, options.onProgress, 50, options.clock);
   progress.start();
   try {
+    const chipCrcs = await chipChecksums(
+      algorithm,
+      blocks.map((b) => b.block),
+    );
     for (const { block, content } of blocks) {
       throwIfCancelled(options.signal);
-      if (!(await alreadyHolds(algorithm, block, content))) {
+      const known = chipCrcs?.get(block.address);
+      const same =
+        known !== undefined ? known === crc32(content) : await alreadyHolds(algorithm, block, content);
+      if (!same) {
         const actual = await algorithm.read(block.address, block.size);
         const at = firstDifference(actual, content);
         const address = block.address + Math.max(0, at);

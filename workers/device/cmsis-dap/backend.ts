@@ -128,7 +128,8 @@ export class CmsisDapBackend implements Backend {
         );
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
-      const algorithm = new ScriptFlashAlgorithm(runner, host, script.extension);
+      const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
+      const algorithm = new ScriptFlashAlgorithm(runner, host, script.extension, stagingBytes);
       const target: TargetInfo = {
         name: script.name,
         additional: [
@@ -469,7 +470,16 @@ export class CmsisDapBackend implements Backend {
       serial: p?.serial ?? '',
       connected: this.isConnected(),
       type: this.type,
+      ...(p?.firmwareVersion ? { firmware: p.firmwareVersion } : {}),
     };
+  }
+
+  async readMemory(address: number, length: number): Promise<Uint8Array> {
+    try {
+      return await this.requireSession().cpu.ap.readBytes(address, length);
+    } catch (error) {
+      return this.diagnose(error);
+    }
   }
 
   async setPower(_setting: PowerSetting | 'toggle'): Promise<void> {

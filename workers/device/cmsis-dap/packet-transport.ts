@@ -3,8 +3,14 @@
  * Backed by dapjs's WebUSB transport (bulk endpoints, or the EP0 control-transfer fallback of
  * old DAPLink), with raw browser errors turned into `WebProgError`s in this one place.
  */
-import { WebUSB } from 'dapjs';
+import * as dapjsModule from 'dapjs';
 import { WebProgError } from '../../../src/core/errors';
+
+// Bundlers load dapjs's ESM build (named exports); plain Node (benchmarks) loads its UMD build,
+// whose exports only appear on the CommonJS default export.
+const { WebUSB } = (
+  'WebUSB' in dapjsModule ? dapjsModule : (dapjsModule as unknown as { default: typeof dapjsModule }).default
+) as typeof dapjsModule;
 
 /** Sends and receives whole CMSIS-DAP packets. */
 export interface PacketTransport {
@@ -55,7 +61,7 @@ export function usbError(error: unknown, action: string): WebProgError {
 
 /** {@link PacketTransport} over a `USBDevice` through dapjs's `WebUSB` class. */
 export class WebUsbPacketTransport implements PacketTransport {
-  private readonly usb: WebUSB;
+  private readonly usb: InstanceType<typeof WebUSB>;
   readonly maxPacketSize: number;
 
   constructor(device: USBDevice, options: { alwaysControlTransfer?: boolean } = {}) {

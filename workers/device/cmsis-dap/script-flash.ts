@@ -16,12 +16,15 @@ export interface ExtensionSlots {
 export class ScriptFlashAlgorithm implements FlashAlgorithm {
   eraseAll?: () => Promise<void>;
   blockChecksum?: (address: number, length: number) => Promise<number>;
+  blockChecksums?: (address: number, blockSize: number, count: number) => Promise<number[]>;
   blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
 
   constructor(
     readonly runner: ScriptRunner,
     readonly host: SyscallHost,
     extension: ExtensionSlots = {},
+    /** Bytes of the staging buffer (the largest write block). */
+    stagingBytes = 0,
   ) {
     if (runner.has(Slot.allErase)) {
       this.eraseAll = async () => {
@@ -51,6 +54,34 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           );
         }
         return r.r1 >>> 0;
+      };
+    }
+    if (this.blockChecksum && stagingBytes >= 4) {
+      // Many blocks per call: the CRCs land in the staging buffer (block_checksum's multi form).
+      const perCall = Math.floor(stagingBytes / 4);
+      this.blockChecksums = async (address, blockSize, count) => {
+        const out: number[] = [];
+        for (let done = 0; done < count;) {
+          const n = Math.min(perCall, count - done);
+          const at = address + done * blockSize;
+          const timeout = EntryTimeoutMs.extension + n * 50;
+          const r = await runner.call(
+            checksumSlot!,
+            [at, blockSize, n, runner.script.stagingAddr],
+            timeout,
+            host,
+            'block_checksum',
+          );
+          if (!r.r0) {
+            throw new WebProgError('DEVICE_FAULT', `On-chip checksums from ${formatAddress(at)} failed.`, {
+              address: at,
+            });
+          }
+          const words = await runner.cpu.ap.readBlock(runner.script.stagingAddr, n);
+          out.push(...Array.from(words, (w) => w >>> 0));
+          done += n;
+        }
+        return out;
       };
     }
     const blankSlot = extension.blankCheck;
