@@ -48,6 +48,8 @@ export interface ProgrammerInfo {
   connected: boolean;
   /** Backend kind, e.g. "cmsis-dap", "esp". */
   type: string;
+  /** Probe firmware version as the probe reports it (DAPLink: "0257"), when known. */
+  firmware?: string;
 }
 
 /** One entry of `read_checksums()`. */
@@ -72,6 +74,18 @@ export interface OperationReport {
   skippedBlocks: number;
   /** True when the result was verified. */
   verified: boolean;
+  /** True when a flash was done in full (mass erase first) rather than page by page. */
+  full?: boolean;
+}
+
+/** Options of {@link Backend.flash}. */
+export interface FlashOperationOptions {
+  /**
+   * A range that identifies the firmware (e.g. the MicroPython runtime). When the chip's copy
+   * differs from the image's, the flash is done in full (mass erase, everything written)
+   * instead of page by page: a different firmware is not patched.
+   */
+  fullWhenDiffers?: { address: number; size: number };
 }
 
 /** Power settings (`set_power`). */
@@ -107,7 +121,11 @@ export interface Backend {
   /** Throws NOT_BLANK naming the first non-blank block of `region` (default: main flash). */
   blankCheck(ctx?: OperationContext, region?: string): Promise<void>;
   /** Connect → erase → write → verify, skipping blocks already right. */
-  flash(image: MemoryImage, ctx?: OperationContext): Promise<OperationReport>;
+  flash(
+    image: MemoryImage,
+    ctx?: OperationContext,
+    options?: FlashOperationOptions,
+  ): Promise<OperationReport>;
   /** Chip-side checksums per block. */
   readChecksums(ctx?: OperationContext): Promise<BlockChecksum[]>;
   /** Reads one absolute range into the image. */
@@ -129,6 +147,11 @@ export interface Backend {
   programmerInfo(): ProgrammerInfo;
   /** Unlocks a read-protected chip by mass erase, then connects (where the chip allows it). */
   unlock?(ctx?: OperationContext): Promise<ConnectResult>;
+  /**
+   * Reads raw target memory outside the flash regions (identity registers such as the nRF
+   * FICR), after connect. Optional: backends that cannot leave it out.
+   */
+  readMemory?(address: number, length: number): Promise<Uint8Array>;
   /** Switches target power; throws NOT_SUPPORTED where the probe cannot. */
   setPower(setting: PowerSetting | 'toggle'): Promise<void>;
 }

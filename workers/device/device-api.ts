@@ -68,6 +68,8 @@ export interface BackendCallArgs {
   size?: number;
   /** erase_blocks / blank_check: the region (default: the chip's main flash region). */
   region?: string;
+  /** flash: a range identifying the firmware; when the chip's copy differs, flash in full. */
+  fullWhenDiffers?: { address: number; size: number };
 }
 
 /** Options of a backend call. */
@@ -100,6 +102,8 @@ export interface BackendCallResult {
 export interface DeviceConnection extends ConnectResult {
   /** The programmer. */
   programmer: ProgrammerInfo;
+  /** micro:bit only: the board's friendly name (from FICR DEVICEID[1]), when it could be read. */
+  friendlyName?: string;
 }
 
 /** Device operations of the device worker. */

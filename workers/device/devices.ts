@@ -5,7 +5,7 @@
  * several devices work in parallel.
  */
 import { WebProgError, throwIfCancelled } from '../../src/core/errors';
-import { microbitFromSerial } from '../../src/core/microbit/board';
+import { FICR_DEVICEID1, microbitFriendlyName, microbitFromSerial } from '../../src/core/microbit/board';
 import { wallClock, type Clock } from '../../src/core/progress';
 import type { Backend, OperationContext } from './backend';
 import { CancelRegistry } from '../shared/cancellation';
@@ -144,8 +144,28 @@ export class DeviceManager implements DeviceOperationsApi {
     const entry = await this.find(deviceId);
     return this.queued(entry, options, 'connect()', async (s) => {
       const result = await entry.backend.connect(this.context(entry, options, s));
-      return { ...result, programmer: entry.backend.programmerInfo() };
+      const connection: DeviceConnection = { ...result, programmer: entry.backend.programmerInfo() };
+      const friendlyName = await this.friendlyName(entry);
+      if (friendlyName !== undefined) connection.friendlyName = friendlyName;
+      return connection;
     });
+  }
+
+  /**
+   * A micro:bit's friendly name, from FICR DEVICEID[1] read over SWD; undefined for other
+   * boards, for backends that cannot read memory, and when the read fails (the name is a
+   * convenience, never a reason to fail a connect).
+   */
+  private async friendlyName(entry: ReadyEntry): Promise<string | undefined> {
+    const serial = isUsbDevice(entry.device) ? (entry.device.serialNumber ?? undefined) : undefined;
+    if (!microbitFromSerial(serial) || !entry.backend.readMemory) return undefined;
+    try {
+      const bytes = await entry.backend.readMemory(FICR_DEVICEID1, 4);
+      const word = (bytes[0] | (bytes[1] << 8) | (bytes[2] << 16) | (bytes[3] << 24)) >>> 0;
+      return microbitFriendlyName(word);
+    } catch {
+      return undefined;
+    }
   }
 
   async disconnectDevice(deviceId: string): Promise<void> {
@@ -254,7 +274,7 @@ export class DeviceManager implements DeviceOperationsApi {
         await backend.blankCheck(ctx, args.region);
         return {};
       case 'flash':
-        return { report: await backend.flash(image(), ctx) };
+        return { report: await backend.flash(image(), ctx, { fullWhenDiffers: args.fullWhenDiffers }) };
       case 'read_checksums':
         return { checksums: await backend.readChecksums(ctx) };
       case 'read_segment': {

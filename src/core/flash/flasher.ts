@@ -20,6 +20,8 @@ export interface FlashOptions {
   skipUnchanged?: boolean;
   /** Verify what was written (default true). */
   verify?: boolean;
+  /** The chip was mass-erased just before: program without erasing blocks again. */
+  alreadyErased?: boolean;
   /** Receives progress of the "Flash" and "Verify" operations. */
   onProgress?: ProgressListener;
   /** Cancels between blocks. */
@@ -100,7 +102,17 @@ export async function flashImage(
         }))
         .filter((w) => !isErased(w.data));
       throwIfCancelled(options.signal);
-      if (algorithm.eraseAndWrite) {
+      if (options.alreadyErased) {
+        for (const w of writes) {
+          throwIfCancelled(options.signal);
+          await guard(
+            () => algorithm.writeBlock(w.address, w.data),
+            'FLASH_WRITE_FAILED',
+            'write',
+            w.address,
+          );
+        }
+      } else if (algorithm.eraseAndWrite) {
         const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
         await guard(
           () => eraseAndWrite(block, writes),
@@ -120,7 +132,7 @@ export async function flashImage(
           );
         }
       }
-      report.erasedBlocks++;
+      if (!options.alreadyErased) report.erasedBlocks++;
       report.writtenBlocks += writes.length;
       report.bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);
       written.push({ block, content });

@@ -15,6 +15,7 @@ import type {
   Backend,
   BlockChecksum,
   ConnectResult,
+  FlashOperationOptions,
   OperationContext,
   OperationReport,
   PowerSetting,
@@ -314,14 +315,23 @@ export class CmsisDapBackend implements Backend {
     }
   }
 
-  async flash(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
+  async flash(
+    image: MemoryImage,
+    ctx: OperationContext = {},
+    options: FlashOperationOptions = {},
+  ): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Flash');
       if (!this.session) await this.connect(ctx);
       const s = this.requireSession();
+      const full =
+        options.fullWhenDiffers !== undefined && !(await this.holdsRange(s, image, options.fullWhenDiffers));
+      const massErased = full && s.algorithm.eraseAll !== undefined;
+      if (massErased) await s.algorithm.eraseAll!();
       const report = await flashImage(s.algorithm, image.data, s.regions, {
-        preserve: true,
-        skipUnchanged: true,
+        preserve: !full,
+        skipUnchanged: !full,
+        alreadyErased: massErased,
         verify: true,
         onProgress: ctx.onProgress,
         signal: ctx.signal,
@@ -332,10 +342,21 @@ export class CmsisDapBackend implements Backend {
         erasedBlocks: report.erasedBlocks,
         skippedBlocks: report.skippedBlocks,
         verified: report.verified,
+        full,
       };
     } catch (error) {
       return this.diagnose(error);
     }
+  }
+
+  /** True when the chip's bytes in `range` equal the image's (on-chip CRC-32 when possible). */
+  private async holdsRange(
+    s: Session,
+    image: MemoryImage,
+    range: { address: number; size: number },
+  ): Promise<boolean> {
+    const expected = crc32(image.data.read(range.address, range.size, 0xff));
+    return (await this.checksum(s, range.address, range.size)) === expected;
   }
 
   async readChecksums(ctx: OperationContext = {}): Promise<BlockChecksum[]> {
