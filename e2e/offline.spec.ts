@@ -1,0 +1,50 @@
+/**
+ * The app works with no network once loaded: the service worker precaches every asset
+ * (including the Lua wasm and the device scripts), so after going offline a reload still opens
+ * a hex and both workers still answer. The Content-Security-Policy allows all of it.
+ */
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app-page';
+
+const V2_HEX = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
+
+test('loads once, then works offline: reload, open a hex, both workers answer', async ({ page, context }) => {
+  const app = new AppPage(page);
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await app.goto();
+  await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  // Wait until the service worker controls the page (it claims clients once installed).
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise<void>((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', () => resolve()),
+      );
+    }
+  });
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('main')).toBeVisible();
+  await expect(app.workerStatus('device')).toContainText(/ready/i);
+  await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  await app.openWithInput([V2_HEX]);
+  await expect(app.fileItem('micropython-v2.1.2.hex')).toBeVisible();
+  await expect(app.region('Code Flash')).toBeVisible();
+  expect(violations).toEqual([]);
+  expect(app.errors).toEqual([]);
+});
+
+test('the page declares a strict Content-Security-Policy', async ({ page }) => {
+  await page.goto('/');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(csp).toContain("object-src 'none'");
+  const inlineScripts = await page.locator('script:not([src])').count();
+  expect(inlineScripts).toBe(0);
+});
