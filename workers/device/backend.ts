@@ -7,6 +7,7 @@
 import type { CancelSignal } from '../../src/core/errors';
 import type { MemoryImage } from '../../src/core/memory/memory-image';
 import type { Region } from '../../src/core/memory/region';
+import type { DebugRequest, DebugResult } from './debug-api';
 import type { Clock, ProgressListener } from '../../src/core/progress';
 
 /** Per-call context. */
@@ -145,6 +146,8 @@ export interface Backend {
   targetInfo(): TargetInfo;
   /** The programmer. */
   programmerInfo(): ProgrammerInfo;
+  /** Low-level debug access for special scripts, where the backend has it. */
+  debug?(request: DebugRequest, ctx?: OperationContext): Promise<DebugResult>;
   /** Unlocks a read-protected chip by mass erase, then connects (where the chip allows it). */
   unlock?(ctx?: OperationContext): Promise<ConnectResult>;
   /**

@@ -4,6 +4,7 @@
  * buffer travels with each call as an {@link ImageDto} so the caller keeps its own copy.
  */
 import type { Region } from '../../src/core/memory/region';
+import type { DebugRequest, DebugResult } from './debug-api';
 import type { Segment } from '../../src/core/memory/sparse-data';
 import type { ProgressListener } from '../../src/core/progress';
 import type {
@@ -127,6 +128,8 @@ export interface DeviceOperationsApi {
   programmerInfo(deviceId: string): Promise<ProgrammerInfo>;
   /** Power control (NOT_SUPPORTED on probes that cannot). */
   setPower(deviceId: string, setting: PowerSetting | 'toggle'): Promise<void>;
+  /** Low-level debug access (CortexProg special scripts); NOT_SUPPORTED on backends without it. */
+  debug(deviceId: string, request: DebugRequest, options?: BackendCallOptions): Promise<DebugResult>;
   /** Cancels the call running under `callId`. */
   cancel(callId: number): Promise<void>;
 }

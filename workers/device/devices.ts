@@ -18,6 +18,7 @@ import type {
   DeviceOperationsApi,
   DeviceSummary,
 } from './device-api';
+import type { DebugRequest, DebugResult } from './debug-api';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
 
@@ -200,6 +201,20 @@ export class DeviceManager implements DeviceOperationsApi {
   async setPower(deviceId: string, setting: Parameters<Backend['setPower']>[0]): Promise<void> {
     const entry = await this.find(deviceId);
     await entry.queue.run(() => entry.backend.setPower(setting));
+  }
+
+  async debug(
+    deviceId: string,
+    request: DebugRequest,
+    options: BackendCallOptions = {},
+  ): Promise<DebugResult> {
+    const entry = await this.find(deviceId);
+    const backend = entry.backend;
+    if (!backend.debug)
+      throw new WebProgError('NOT_SUPPORTED', `Not Supported: ${backend.type} devices have no debug access.`);
+    return this.queued(entry, options, `debug ${request.op}`, (s) =>
+      backend.debug!(request, this.context(entry, options, s)),
+    );
   }
 
   async cancel(callId: number): Promise<void> {

@@ -13,6 +13,7 @@ import { CancelRegistry } from '../shared/cancellation';
 import type { DeviceWorkerApi, ParsedFileDto } from './api';
 import { DeviceManager, type DeviceSources } from './devices';
 import type { Simulation } from './simulation';
+import { EspBackends, createEspApi } from './esp/esp-api';
 
 /** Bytes checksummed between cancellation checks and progress updates. */
 const CHECKSUM_CHUNK = 256 * 1024;
@@ -30,6 +31,8 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
   const calls = new CancelRegistry();
   let simulation: Simulation | undefined;
   const sources: DeviceSources = { ...options.sources };
+  // ESP boards: remember each serial port's backend for the ESP API.
+  const espBackends = new EspBackends();
   const devices = new DeviceManager({
     get usb() {
       return simulation?.usb ?? sources.usb;
@@ -38,12 +41,14 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
       return simulation?.serial ?? sources.serial;
     },
     usbBackend: (device) => sources.usbBackend(device),
-    serialBackend: sources.serialBackend,
+    serialBackend: espBackends.wrap(sources.serialBackend),
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),
   });
 
   const service: DeviceWorkerApi = {
+    ...createEspApi(espBackends, devices, calls, (port) => simulation?.clockFor(port)),
+
     async hello() {
       return { version: APP_VERSION, time: performance.now() };
     },
@@ -109,6 +114,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     targetInfo: (id) => devices.targetInfo(id),
     programmerInfo: (id) => devices.programmerInfo(id),
     setPower: (id, setting) => devices.setPower(id, setting),
+    debug: (id, request, o) => devices.debug(id, request, o),
 
     async connectPort(port) {
       expose(devices, port);

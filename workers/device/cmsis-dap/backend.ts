@@ -22,6 +22,7 @@ import type {
   ProgrammerInfo,
   TargetInfo,
 } from '../backend';
+import type { DebugInfo, DebugRequest, DebugResult } from '../debug-api';
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
@@ -75,6 +76,7 @@ export class CmsisDapBackend implements Backend {
   private session: Session | undefined;
   private opened = false;
   private probeInfo: ProbeInfo | undefined;
+  private debugCpu: CortexM | undefined;
 
   constructor(
     private readonly transport: PacketTransport,
@@ -166,6 +168,124 @@ export class CmsisDapBackend implements Backend {
     const port = await ap.connect({ clockHz: this.options.clockHz });
     await unlockChip(ap, port.dpidr, this.options.now);
     return this.connect(ctx);
+  }
+
+  /** Low-level debug access for CortexProg special scripts (see `debug-api.ts`). */
+  async debug(request: DebugRequest, ctx: OperationContext = {}): Promise<DebugResult> {
+    if (request.op === 'attach') {
+      await this.attach(request.stage, ctx);
+      return {};
+    }
+    const link = await this.debugLink();
+    switch (request.op) {
+      case 'swd_read':
+        return {
+          value: (await this.dap.transfer([{ ap: request.ap, register: (request.a23 & 3) << 2 }]))[0] >>> 0,
+        };
+      case 'swd_write':
+        await this.dap.transfer([
+          { ap: request.ap, register: (request.a23 & 3) << 2, write: request.value >>> 0 },
+        ]);
+        return {};
+    }
+    const cpu = link.cpu;
+    if (!cpu)
+      throw new WebProgError('NOT_CONNECTED', 'The CPU is not attached yet (attach stage "cpu" first).');
+    switch (request.op) {
+      case 'word_read':
+        return { value: await cpu.ap.read32(request.address) };
+      case 'word_write':
+        await cpu.ap.write32(request.address, request.value);
+        return {};
+      case 'reg_get':
+        return { value: await cpu.readRegister(request.reg) };
+      case 'reg_set':
+        await cpu.writeRegister(request.reg, request.value);
+        return {};
+      case 'stop':
+        await cpu.halt();
+        return { value: (await cpu.state()).reasons };
+      case 'go':
+        await cpu.resume();
+        return {};
+      case 'step':
+        await cpu.step();
+        return { value: (await cpu.state()).reasons };
+      case 'reset':
+        await cpu.reset();
+        return {};
+      case 'status': {
+        const state = await cpu.state();
+        return { value: state.halted ? state.reasons : 0 };
+      }
+    }
+    const s = this.requireSession();
+    if (request.op !== 'info')
+      requireWrites(ctx.allowWrites, `The device script's ${request.op.slice(7).replace('_', ' ')}`);
+    switch (request.op) {
+      case 'info':
+        return { info: await this.debugInfo(s) };
+      case 'script_erase_all':
+        if (!s.algorithm.eraseAll)
+          throw new WebProgError('NOT_SUPPORTED', `Not Supported: "${s.script.name}" has no mass erase.`);
+        await s.algorithm.eraseAll();
+        return {};
+      case 'script_erase_block':
+        await s.algorithm.eraseBlock(request.address);
+        return {};
+      case 'script_write_block':
+        await s.algorithm.writeBlock(request.address, request.data);
+        return {};
+    }
+    throw new WebProgError('INVALID_ARGUMENT', `Unknown debug request ${(request as { op: string }).op}.`);
+  }
+
+  /** Brings the connection up to a CortexProg step. */
+  private async attach(stage: 'debugger' | 'cpu' | 'script' | 'init', ctx: OperationContext): Promise<void> {
+    if (stage === 'script' || stage === 'init') {
+      if (!this.session) await this.connect(ctx);
+      return;
+    }
+    await this.openLink();
+    await this.dap.pipe.drain();
+    this.probeInfo = await this.dap.readInfo();
+    if (stage === 'debugger') {
+      this.debugCpu = undefined;
+      return;
+    }
+    const ap = new MemAp(this.dap);
+    await ap.connect({ clockHz: this.options.clockHz });
+    this.debugCpu = new CortexM(ap, this.options.now);
+  }
+
+  /** The attached link: the session's CPU, or the one attached at stage "cpu". */
+  private async debugLink(): Promise<{ cpu?: CortexM }> {
+    if (!this.opened)
+      throw new WebProgError('NOT_CONNECTED', 'The probe is not attached (attach stage "debugger" first).');
+    return { cpu: this.session?.cpu ?? this.debugCpu };
+  }
+
+  private async debugInfo(s: Session): Promise<DebugInfo> {
+    const cpuid = (await s.cpu.ap.read32(0xe000ed00)) >>> 0;
+    const isV7 = ((cpuid >>> 16) & 0xf) === 0xf;
+    // MVFR0 (0xE000EF40) is non-zero on cores with an FPU; it does not exist on ARMv6-M.
+    const mvfr0 = isV7 ? await safeReadHost(s.cpu.ap).safeRead(0xe000ef40) : undefined;
+    const ops =
+      (s.algorithm.eraseAll ? 1 : 0) |
+      (s.runner.has(Slot.pageErase) ? 2 : 0) |
+      (s.runner.has(Slot.pageWrite) ? 4 : 0);
+    return {
+      hasFpu: (mvfr0 ?? 0) !== 0,
+      isV7,
+      stagingAddr: s.script.stagingAddr,
+      supportedOps: ops,
+      blocks: s.regions.map((r) => ({
+        base: r.base,
+        size: r.size,
+        eraseSize: r.eraseSize,
+        writeSize: r.writeSize,
+      })),
+    };
   }
 
   async disconnect(): Promise<void> {

@@ -41,6 +41,11 @@ export interface FakeDeviceOptions {
 
 /** The fake device worker; its `flash` is the chip's memory for assertions. */
 export class FakeDevice implements DeviceOperationsApi {
+  /** The fake has no debug access (special scripts are tested against the simulators). */
+  async debug(): Promise<never> {
+    throw new WebProgError('NOT_SUPPORTED', 'Not Supported: the fake device has no debug access.');
+  }
+
   /** The chip's memory (every byte of every region). */
   readonly chip = new Map<string, Uint8Array>(
     FAKE_REGIONS.map((r) => [r.name, new Uint8Array(r.size).fill(0xff)]),
