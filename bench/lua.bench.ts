@@ -34,6 +34,7 @@ const instantDevice: DeviceOperationsApi = {
   targetInfo: async () => ({ name: 'Instant', additional: [] }),
   programmerInfo: async () => ({ name: 'Instant', serial: '', connected: true, type: 'bench' }),
   setPower: async () => undefined,
+  debug: async () => ({}),
   cancel: async () => undefined,
 };
 
