@@ -9,6 +9,7 @@ import { WebProgError, formatAddress, throwIfCancelled, toWebProgError, type Can
 import type { Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
+import { yieldToEventLoop } from '../yield';
 import type { FlashAlgorithm } from './algorithm';
 import { buildLayout, type EraseBlock } from './layout';
 
@@ -74,6 +75,7 @@ export async function flashImage(
   try {
     const chipCrcs = skipUnchanged ? await chipChecksums(algorithm, layout.eraseBlocks) : undefined;
     for (let i = 0; i < layout.eraseBlocks.length; i++) {
+      await yieldToEventLoop();
       throwIfCancelled(options.signal);
       const block = layout.eraseBlocks[i];
       const partial = preserve && !data.covers(block.address, block.size);
@@ -244,6 +246,7 @@ export async function verifyBlocks(
       blocks.map((b) => b.block),
     );
     for (const { block, content } of blocks) {
+      await yieldToEventLoop();
       throwIfCancelled(options.signal);
       const known = chipCrcs?.get(block.address);
       const same =
