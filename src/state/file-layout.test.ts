@@ -12,7 +12,7 @@ describe('layoutRanges', () => {
     expect(ranges.map((r) => [r.key, r.start, r.end, r.used])).toEqual([
       [WHOLE_FILE_KEY, 0, 0x1000_1020, 0x114],
       ['Code Flash', 0, 0x80000, 0x110],
-      ['UICR', 0x1000_1000, 0x1000_1308, 4],
+      ['UICR', 0x1000_1000, 0x1000_1400, 4],
       ['RAM', 0x2000_0000, 0x2002_0000, 0],
     ]);
   });

@@ -80,7 +80,7 @@ describe('NavigationState', () => {
     navigation.moveBy(-16);
     expect(a.cursor).toBe(0x1000_1000);
     navigation.moveBy(0x1000);
-    expect(a.cursor).toBe(0x1000_1307);
+    expect(a.cursor).toBe(0x1000_13ff);
   });
 });
 

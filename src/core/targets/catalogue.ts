@@ -44,7 +44,7 @@ export const TARGETS: readonly TargetDescription[] = [
     name: 'nRF52833 (micro:bit V2)',
     regions: [
       flashRegion('Code Flash', 0x0000_0000, 512 * KiB, 4 * KiB),
-      flashRegion('UICR', 0x1000_1000, 0x308, 0x308),
+      flashRegion('UICR', 0x1000_1000, 0x400, 0x400),
       {
         name: 'RAM',
         base: 0x2000_0000,
