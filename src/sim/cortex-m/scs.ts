@@ -12,6 +12,11 @@ import { DebugRegisters, type DebugFeatures } from './debug-registers';
 /** AIRCR writes are ignored unless bits 31:16 hold this key; reads show 0xFA05 there. */
 export const AIRCR_VECTKEY = 0x05fa;
 
+/** Media and FP Feature Registers of a Cortex-M4 with FPU (MVFR0/MVFR1; zero without one). */
+export const MVFR0_FPV4_SP = 0x10110021;
+/** MVFR1 of a Cortex-M4 with FPU. */
+export const MVFR1_FPV4_SP = 0x11000011;
+
 /** What distinguishes one core's SCS from another's. */
 export interface ScsOptions extends DebugFeatures {
   cpuid: number;
@@ -98,6 +103,10 @@ export class Scs implements BusDevice {
         return core.SHPR2 >>> 0;
       case 0xd20:
         return core.SHPR3 >>> 0;
+      case 0xf40: // MVFR0: single-precision FPv4-SP (Cortex-M4 TRM, table 7-1)
+        return this.options.fpu ? MVFR0_FPV4_SP : 0;
+      case 0xf44: // MVFR1
+        return this.options.fpu ? MVFR1_FPV4_SP : 0;
     }
     const id = idRegister(this.options.id, offset);
     return id ?? this.stored(offset);

@@ -43,6 +43,7 @@ export class CommandPipe {
   private broken: Error | undefined;
   private readonly wallStart = Date.now();
   private lastResponse: Uint8Array | undefined;
+  private lastYield = Date.now();
 
   constructor(
     private readonly options: CommandPipeOptions,
@@ -92,6 +93,10 @@ export class CommandPipe {
     if (this.options.paceWallClock) {
       const due = this.wallStart + clock.hostUs / 1000 - Date.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+    }
+    if (Date.now() - this.lastYield > 10) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      this.lastYield = Date.now();
     }
     if (this.broken) throw this.broken;
     this.lastResponse = response.data;

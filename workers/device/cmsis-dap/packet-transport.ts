@@ -31,6 +31,14 @@ export function usbError(error: unknown, action: string): WebProgError {
   if (error instanceof WebProgError) return error;
   const name = (error as { name?: string } | null)?.name ?? '';
   const message = error instanceof Error ? error.message : String(error);
+  // Checked first: Chromium reports a claimed interface as a NetworkError too.
+  if (name === 'SecurityError' || /claim|access denied/i.test(message)) {
+    return new WebProgError(
+      'DEVICE_BUSY',
+      `The probe is in use by another tab or program, or this user may not open it (${message}).`,
+      { cause: error },
+    );
+  }
   if (
     name === 'NotFoundError' ||
     name === 'NetworkError' ||
@@ -39,13 +47,6 @@ export function usbError(error: unknown, action: string): WebProgError {
     return new WebProgError('DEVICE_LOST', `The probe went away while ${action} (${message}).`, {
       cause: error,
     });
-  }
-  if (name === 'SecurityError' || /claim|access denied/i.test(message)) {
-    return new WebProgError(
-      'DEVICE_BUSY',
-      `The probe is in use by another tab or program, or this user may not open it (${message}).`,
-      { cause: error },
-    );
   }
   if (/No valid interfaces/.test(message)) {
     return new WebProgError(
