@@ -9,6 +9,7 @@ import { CmsisDapBackend } from './device/cmsis-dap/backend';
 import { WebUsbPacketTransport } from './device/cmsis-dap/packet-transport';
 import { bundledScripts } from './device/cmsis-dap/bundled-scripts';
 import { decodeScriptLayout } from './device/cmsis-dap/script-catalogue';
+import { EspBackend } from './device/esp/esp-backend';
 
 registerTransferHandlers();
 expose(
@@ -20,6 +21,8 @@ expose(
           scripts: bundledScripts,
           decodeLayout: decodeScriptLayout,
         }),
+      serial: 'serial' in navigator ? navigator.serial : undefined,
+      serialBackend: (port) => new EspBackend(port, { getPorts: () => navigator.serial.getPorts() }),
     },
     loadSimulation: () => import('./device/simulation-impl').then((m) => m.createSimulation()),
   }),

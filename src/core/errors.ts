@@ -41,6 +41,7 @@ export const ErrorCodes = [
   'FS_FILE_NOT_FOUND',
   'FS_CORRUPT',
   'FS_FILE_EXISTS',
+  'BOOT_MODE_REQUIRED',
 ] as const;
 
 /** One of {@link ErrorCodes}. */

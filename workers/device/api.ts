@@ -9,6 +9,7 @@ import type { Segment } from '../../src/core/memory/sparse-data';
 import type { FileFormat, SaveFormat, SaveOptions } from '../../src/core/formats';
 import type { ChecksumAlgorithm, ChecksumResult } from '../../src/core/checksum';
 import type { DeviceOperationsApi } from './device-api';
+import type { EspWorkerApi } from './esp/esp-api';
 
 /** A parsed file as it crosses from the worker to the page. */
 export interface ParsedFileDto {
@@ -64,8 +65,24 @@ export interface SimulatedDeviceOptions {
   latency?: 'realistic' | 'zero';
 }
 
+/**
+ * A fault to make a simulated probe misbehave on purpose (simulation only: demos and tests of
+ * how the app copes). `flash-error`: the next flash erase/program silently fails (nRF) or sets
+ * an error bit (STM32); `lose-swd-sync`: the SW-DP loses line sync until the host resets the
+ * line (the operation running fails, a reconnect recovers); `unplug-at-transfer`: the
+ * `transfer`-th USB transfer from now fails and the probe is unplugged; `stale-response`: a
+ * stale reply is left in the probe's pipe; `claimed-elsewhere`: opening the probe fails as if
+ * another tab held it, until switched off.
+ */
+export type SimulatedFault =
+  | { kind: 'flash-error' }
+  | { kind: 'lose-swd-sync' }
+  | { kind: 'unplug-at-transfer'; transfer: number }
+  | { kind: 'stale-response' }
+  | { kind: 'claimed-elsewhere'; on: boolean };
+
 /** What the device worker offers the page. */
-export interface DeviceWorkerApi extends DeviceOperationsApi {
+export interface DeviceWorkerApi extends DeviceOperationsApi, EspWorkerApi {
   /**
    * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel), so
    * stopping the Lua worker never cuts a USB transfer.
@@ -77,6 +94,11 @@ export interface DeviceWorkerApi extends DeviceOperationsApi {
   plugSimulated(kind: SimulatedDeviceKind, options?: SimulatedDeviceOptions): Promise<string>;
   /** Unplugs a simulated device (as pulling its cable would). */
   unplugSimulated(deviceId: string): Promise<void>;
+  /**
+   * Simulation only: arms `fault` on simulated probe `deviceId` (DEVICE_LOST when no such
+   * simulated device is plugged in, NOT_SUPPORTED for simulated serial boards).
+   */
+  simulateFault(deviceId: string, fault: SimulatedFault): Promise<void>;
   /** Answers at once; proves the worker is alive. */
   hello(): Promise<WorkerHello>;
   /** Parses a file (any supported format) off the UI thread. */

@@ -4,7 +4,7 @@
  */
 import { expose } from 'comlink';
 import { createChecksum } from '../../src/core/checksum';
-import { throwIfCancelled, toWebProgError } from '../../src/core/errors';
+import { WebProgError, throwIfCancelled, toWebProgError } from '../../src/core/errors';
 import { loadFile, saveFile } from '../../src/core/formats';
 import { SparseData, type Segment } from '../../src/core/memory/sparse-data';
 import { ProgressReporter } from '../../src/core/progress';
@@ -13,7 +13,7 @@ import { CancelRegistry } from '../shared/cancellation';
 import type { DeviceWorkerApi, ParsedFileDto } from './api';
 import { DeviceManager, type DeviceSources } from './devices';
 import type { Simulation } from './simulation';
-import { EspBackends, createEspApi } from './esp/esp-api';
+import { EspBackends, createEspApi } from './esp/esp-service';
 
 /** Bytes checksummed between cancellation checks and progress updates. */
 const CHECKSUM_CHUNK = 256 * 1024;
@@ -134,6 +134,12 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
 
     async unplugSimulated(deviceId) {
       simulation?.unplug(deviceId);
+    },
+
+    async simulateFault(deviceId, fault) {
+      if (!simulation)
+        throw new WebProgError('DEVICE_LOST', `No simulated device ${deviceId}: simulation is off.`);
+      simulation.fault(deviceId, fault);
     },
   };
   return service;

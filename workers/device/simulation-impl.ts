@@ -17,7 +17,7 @@ import {
   type SimulatedEspBoard,
   type SimSerialPort,
 } from '../../src/sim/esp';
-import type { SimulatedDeviceKind, SimulatedDeviceOptions } from './api';
+import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
 
@@ -86,5 +86,33 @@ export function createSimulation(): Simulation {
       else p.board.unplug();
       plugged.delete(deviceId);
     },
+    fault(deviceId, fault) {
+      const p = plugged.get(deviceId);
+      if (!p) throw new WebProgError('DEVICE_LOST', `No simulated device ${deviceId} is plugged in.`);
+      if (p.kind !== 'usb')
+        throw new WebProgError(
+          'NOT_SUPPORTED',
+          'Not Supported: simulated serial boards have their own faults.',
+        );
+      armFault(p.probe, fault);
+    },
   };
+}
+
+/** Arms `fault` on a simulated probe through its fault switches. */
+function armFault(probe: SimulatedProbe, fault: SimulatedFault): void {
+  switch (fault.kind) {
+    case 'flash-error':
+      return probe.faults.flashError();
+    case 'lose-swd-sync':
+      return probe.faults.loseSwdSync();
+    case 'unplug-at-transfer':
+      return probe.faults.unplugAtTransfer(fault.transfer);
+    case 'stale-response':
+      return probe.faults.staleResponse();
+    case 'claimed-elsewhere':
+      return probe.faults.claimedElsewhere(fault.on);
+    default:
+      throw new WebProgError('INVALID_ARGUMENT', `Unknown simulated fault ${JSON.stringify(fault)}.`);
+  }
 }

@@ -5,7 +5,7 @@
  * simulation is turned on, so the simulators are not part of the app's first load.
  */
 import type { Clock } from '../../src/core/progress';
-import type { SimulatedDeviceKind, SimulatedDeviceOptions } from './api';
+import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
 
 /** The simulated devices of one device worker. */
 export interface Simulation {
@@ -21,4 +21,6 @@ export interface Simulation {
   plug(kind: SimulatedDeviceKind, options?: SimulatedDeviceOptions): string;
   /** Unplugs a simulated device. */
   unplug(deviceId: string): void;
+  /** Arms a fault on a simulated probe (see {@link SimulatedFault}). */
+  fault(deviceId: string, fault: SimulatedFault): void;
 }

@@ -1,0 +1,97 @@
+/**
+ * ESP flashing speed on the simulated ESP32 (modeled time on the board's virtual clock: wire
+ * time at the baud in force plus flash busy time, not wall time). A 1 MiB image, half
+ * incompressible, written at 0x10000 by the ESP backend's `flash` (skip-unchanged comparison,
+ * pipelined compressed write, MD5 verification), against the line-rate limit (the image's
+ * zlib size × 10 / baud) and, as the peer, esptool-js 0.7.0's plain `writeFlash` (with its MD5
+ * check) on a fresh board in the same run. Connecting is not timed.
+ */
+import { deflate } from 'pako';
+import { createSimulatedEspBoard } from '../src/sim/esp/board';
+import { connectEsptool, halfIncompressibleImage, md5Hex } from '../src/sim/esp/test-helpers';
+import { EspBackend } from '../workers/device/esp/esp-backend';
+import { flashImage } from '../workers/device/esp/testing';
+import type { BenchResult } from './types';
+
+const BAUDS = [115200, 460800, 921600];
+const ADDRESS = 0x10000;
+
+/** Modeled seconds of the ESP backend's flash of `image`; also the re-flash of the same image. */
+async function backendFlash(baud: number, image: Uint8Array): Promise<{ first: number; again: number }> {
+  const board = createSimulatedEspBoard({ chip: 'esp32' });
+  const backend = new EspBackend(board.port, { baud });
+  await backend.connect();
+  const memory = flashImage(0x400000, [{ address: ADDRESS, data: image }]);
+  const t0 = board.clock.now();
+  const report = await backend.flash(memory, { allowWrites: true });
+  const first = board.clock.now() - t0;
+  if (!report.verified || report.bytesWritten !== image.length) throw new Error('bench flash did not write');
+  const t1 = board.clock.now();
+  await backend.flash(memory, { allowWrites: true });
+  const again = board.clock.now() - t1;
+  await backend.disconnect();
+  return { first, again };
+}
+
+/** Modeled seconds of esptool-js's `writeFlash` of `image` (compressed, with its MD5 check). */
+async function esptoolFlash(baud: number, image: Uint8Array): Promise<number> {
+  const board = createSimulatedEspBoard({ chip: 'esp32' });
+  const { loader, transport } = connectEsptool(board, baud);
+  await loader.main();
+  const t0 = board.clock.now();
+  await loader.writeFlash({
+    fileArray: [{ data: image, address: ADDRESS }],
+    flashMode: 'keep',
+    flashFreq: 'keep',
+    flashSize: 'keep',
+    eraseAll: false,
+    compress: true,
+    calculateMD5Hash: md5Hex,
+  });
+  const seconds = board.clock.now() - t0;
+  await transport.disconnect();
+  return seconds;
+}
+
+/** Runs the ESP flashing benchmark. */
+export async function run(): Promise<BenchResult[]> {
+  const image = halfIncompressibleImage();
+  const compressed = deflate(image, { level: 9 }).length;
+  const log = console.log;
+  console.log = () => undefined; // esptool-js's Transport prints a TRACE line on every disconnect
+  try {
+    const results: BenchResult[] = [];
+    for (const baud of BAUDS) {
+      const limit = (compressed * 10) / baud;
+      const ours = await backendFlash(baud, image);
+      const peer = await esptoolFlash(baud, image);
+      results.push({
+        name: `ESP32 flash 1 MiB (half incompressible) at ${baud} baud`,
+        value: round(ours.first),
+        unit: 's',
+        target: { value: round(limit / 0.9), better: 'lower' },
+        limit: round(limit),
+        peer: { name: 'esptool-js 0.7.0 writeFlash', value: round(peer) },
+        note: `modeled; ${pct(limit / ours.first)} of line rate (esptool-js ${pct(limit / peer)}); ${compressed} bytes compressed; incl. skip check and MD5 verify`,
+      });
+      results.push({
+        name: `ESP32 re-flash of the same 1 MiB at ${baud} baud`,
+        value: round(ours.again),
+        unit: 's',
+        target: { value: round(ours.first * 0.1), better: 'lower' },
+        note: `modeled; ${pct(ours.again / ours.first)} of the first flash (writes nothing: every 64 KiB chunk's MD5 matches)`,
+      });
+    }
+    return results;
+  } finally {
+    console.log = log;
+  }
+}
+
+function round(seconds: number): number {
+  return Number(seconds.toFixed(3));
+}
+
+function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)} %`;
+}

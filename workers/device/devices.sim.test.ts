@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { microbitFriendlyName } from '../../src/core/microbit/board';
+import { createSimulatedMicrobit, createSimulatedStm32f411Probe, SimulatedUsb } from '../../src/sim';
+import { CmsisDapBackend } from './cmsis-dap/backend';
+import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
+import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
+import { nodeScripts } from './cmsis-dap/testing/node-scripts';
+import { DeviceManager, usbDeviceId } from './devices';
+
+function manager(devices: USBDevice[]): DeviceManager {
+  const usb = new SimulatedUsb(devices as never, { grantAll: true });
+  return new DeviceManager({
+    usb,
+    usbBackend: (device) =>
+      new CmsisDapBackend(new WebUsbPacketTransport(device), {
+        scripts: nodeScripts,
+        decodeLayout: decodeScriptLayout,
+      }),
+  });
+}
+
+describe('DeviceManager identity on connect', () => {
+  it("reports a micro:bit's friendly name from FICR DEVICEID[1] and the DAPLink firmware version", async () => {
+    const deviceId = 0x1234_5678;
+    const probe = createSimulatedMicrobit('v2', { latency: 'zero', deviceId });
+    const devices = manager([probe.usbDevice]);
+    const id = usbDeviceId(probe.usbDevice);
+    const [summary] = await devices.listDevices();
+    expect(summary).toMatchObject({ id, microbit: { version: 'V2' } });
+
+    const connection = await devices.connectDevice(id);
+    expect(connection.friendlyName).toBe(microbitFriendlyName(deviceId));
+    expect(connection.friendlyName).toMatch(/^[a-z]{5}$/);
+    expect(connection.programmer.firmware).toBe('0257');
+    expect(connection.target.name).toMatch(/nRF52833/);
+  });
+
+  it('gives other probes no friendly name', async () => {
+    const probe = createSimulatedStm32f411Probe({ latency: 'zero' });
+    const devices = manager([probe.usbDevice]);
+    const connection = await devices.connectDevice(usbDeviceId(probe.usbDevice));
+    expect(connection.friendlyName).toBeUndefined();
+    expect(connection.programmer.firmware).toBe('0257');
+  });
+});
