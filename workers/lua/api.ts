@@ -60,6 +60,11 @@ export interface ScriptRunOptions {
   stopFlag?: SharedArrayBuffer;
   /** Memory cap of the script in bytes (default 64 MiB). */
   memoryLimit?: number;
+  /**
+   * CortexProg special scripts: the text `init(params)` receives (CortexProg's `"{…}"`
+   * argument without the braces); nil when absent.
+   */
+  specialParams?: string;
 }
 
 /** How a run ended. */

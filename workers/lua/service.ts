@@ -7,6 +7,7 @@ import type { LuaValue, LuaWorkerApi, ScriptRunResult } from './api';
 import type { ScriptContext } from './mp/context';
 import { installMp } from './mp/prelude';
 import { applySandbox } from './sandbox';
+import { installSpecial, runSpecialSteps } from './special/driver';
 import { installCoroutineFix } from './vm/coroutines';
 import { LuaVm } from './vm/lua-vm';
 import { runChunk } from './vm/script-runner';
@@ -78,12 +79,16 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
         applySandbox(engine);
         installCoroutineFix(engine);
         installMp(engine, ctx);
+        installSpecial(engine, ctx, runOptions.specialParams);
         const stopFlag = runOptions.stopFlag ? new Int32Array(runOptions.stopFlag) : undefined;
-        const values = await runChunk(engine, code, {
+        const chunkOptions = {
           chunkName: runOptions.chunkName ?? 'script.lua',
           signal: controller.signal,
           stopFlag,
-        });
+        };
+        const values = await runChunk(engine, code, chunkOptions);
+        // A CortexProg special script (global init and main) now runs through its steps.
+        await runSpecialSteps(engine, chunkOptions);
         return finish({ ok: true, returns: values.map(toLuaValue) });
       } catch (error) {
         return finish({ ok: false, error: toWebProgError(error).toRecord(), returns: [] });

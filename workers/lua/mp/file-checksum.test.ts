@@ -96,6 +96,20 @@ describe('mp.file', () => {
     expect(result.savedFiles).toHaveLength(2);
   });
 
+  it('write_text and append_text save text files, appending to opened ones', async () => {
+    const result = await returns(
+      `
+      local a = mp.file.write_text("report.txt", "line 1\\n")
+      local b = mp.file.append_text("report.txt", "line 2\\n")
+      local c = mp.file.append_text("log.csv", "3\\n")
+      local d = mp.file.append_text("new.csv", "x")
+      return a, b, c, d, mp.file.read("report.txt"), mp.file.read("log.csv")`,
+      { files: [{ name: 'log.csv', bytes: new TextEncoder().encode('1\n2\n') }] },
+    );
+    expect(result.returns).toEqual([7, 14, 6, 1, 'line 1\nline 2\n', '1\n2\n3\n']);
+    expect(result.saved.map((f) => f.name)).toEqual(['report.txt', 'report.txt', 'log.csv', 'new.csv']);
+  });
+
   it('pick asks the page for a file and returns its name, or nil when cancelled', async () => {
     const picked = await returns('local n = mp.file.pick(".bin") return n, mp.file.size(n)', {
       picked: { name: 'chosen.bin', bytes: new Uint8Array(3) },

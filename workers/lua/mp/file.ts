@@ -145,6 +145,19 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       if (length < 0) throw new WebProgError('INVALID_ARGUMENT', `The length ${length} is negative.`);
       return [store({ name: n, bytes: saveFile(ctx.image.data, 'bin', { start, end: start + length }) })];
     },
+    write_text: (c) => {
+      const n = name(c);
+      return [store({ name: n, bytes: c.bytes(2, 'text') })];
+    },
+    append_text: (c) => {
+      const n = name(c);
+      const before = ctx.files.get(n) ?? new Uint8Array(0);
+      const added = c.bytes(2, 'text');
+      const bytes = new Uint8Array(before.length + added.length);
+      bytes.set(before);
+      bytes.set(added, before.length);
+      return [store({ name: n, bytes })];
+    },
     pick: (c) => {
       const accept = c.optString(1, 'accept') ?? DEFAULT_ACCEPT;
       const pickFile = ctx.callbacks.pickFile;

@@ -107,6 +107,20 @@ export const FILE_SPEC: MpFunction[] = [
     'mp.file.save_bin("flash.bin", 0x0, 0x80000)',
   ),
   file(
+    'write_text',
+    [param('name', 'string', 'File name.'), param('text', 'string', 'The whole content.')],
+    'size: integer',
+    'Saves text as a file (offered as a download); the file is then readable with the other mp.file functions.',
+    'mp.file.write_text("report.txt", "all good\\n")',
+  ),
+  file(
+    'append_text',
+    [param('name', 'string', 'File name.'), param('text', 'string', 'Text added at the end.')],
+    'size: integer',
+    'Adds text at the end of a file (an opened one, or one saved earlier in the run; a new one otherwise) and saves it.',
+    'mp.file.append_text("production.csv", "0042,ok\\n")',
+  ),
+  file(
     'pick',
     [
       param(

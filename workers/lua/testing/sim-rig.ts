@@ -1,0 +1,96 @@
+/**
+ * Runs scripts through the real Lua service against the simulators, wired as in the app: a
+ * real `DeviceManager` (CMSIS-DAP backends on simulated probes, ESP backends on simulated
+ * boards) exposed with comlink on one end of a MessageChannel, the Lua service holding the
+ * other end (`connectDevicePort`).
+ */
+import { expose, type Endpoint } from 'comlink';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { SimulatedUsb, type SimulatedProbe } from '../../../src/sim';
+import { SimulatedSerial, type SimulatedEspBoard } from '../../../src/sim/esp';
+import { CmsisDapBackend } from '../../device/cmsis-dap/backend';
+import { WebUsbPacketTransport } from '../../device/cmsis-dap/packet-transport';
+import { decodeScriptLayout } from '../../device/cmsis-dap/script-catalogue';
+import { nodeScripts } from '../../device/cmsis-dap/testing/node-scripts';
+import { DeviceManager, serialPortId, usbDeviceId } from '../../device/devices';
+import { EspBackend } from '../../device/esp/esp-backend';
+import { registerTransferHandlers } from '../../shared/comlink-setup';
+import type { LogLevel, ScriptCallbacks, ScriptFile, ScriptRunOptions } from '../api';
+import { createLuaService } from '../service';
+import type { RunScriptOptions, ScriptOutcome } from './run-script';
+
+/** What the rig drives. */
+export interface SimRigDevices {
+  /** Simulated CMSIS-DAP probes (micro:bits, the STM32F411 probe). */
+  probes?: SimulatedProbe[];
+  /** Simulated ESP boards. */
+  boards?: SimulatedEspBoard[];
+}
+
+/** Reads a bundled example script from `public/scripts/examples/`. */
+export function exampleScript(name: string): string {
+  return readFileSync(resolve(process.cwd(), 'public/scripts/examples', name), 'utf8');
+}
+
+/** A Lua service wired to a real DeviceManager over the simulators. */
+export async function simRig(devices: SimRigDevices) {
+  registerTransferHandlers();
+  const usb = new SimulatedUsb((devices.probes ?? []).map((p) => p.usbDevice) as never, { grantAll: true });
+  const ports = (devices.boards ?? []).map((b) => b.port);
+  const serial = new SimulatedSerial(ports, { granted: ports });
+  const manager = new DeviceManager({
+    usb,
+    serial,
+    usbBackend: (device) =>
+      new CmsisDapBackend(new WebUsbPacketTransport(device), {
+        scripts: nodeScripts,
+        decodeLayout: decodeScriptLayout,
+      }),
+    serialBackend: (port) => new EspBackend(port, { getPorts: () => serial.getPorts() }),
+    isSimulated: () => true,
+  });
+  const channel = new MessageChannel();
+  expose(manager, channel.port1 as unknown as Endpoint);
+  const service = createLuaService({ version: '9.9.9-sim' });
+  await service.connectDevicePort(channel.port2 as unknown as MessagePort);
+  const probeIds = (devices.probes ?? []).map((p) => usbDeviceId(p.usbDevice as unknown as USBDevice));
+  const boardIds = ports.map((p) => serialPortId(p as unknown as SerialPort));
+
+  return {
+    manager,
+    service,
+    /** Device ids of the probes, then of the boards, in the order given. */
+    ids: [...probeIds, ...boardIds],
+    /** Runs `code` with an empty buffer and the first device selected (unless options say otherwise). */
+    async run(code: string, options: RunScriptOptions = {}): Promise<ScriptOutcome> {
+      const logs: string[] = [];
+      const statuses: ScriptOutcome['statuses'] = [];
+      const questions: string[] = [];
+      const saved: ScriptFile[] = [];
+      const callbacks: ScriptCallbacks = {
+        onLog: (level: LogLevel, text: string) => void logs.push(`${level}: ${text}`),
+        onStatus: (status) => void statuses.push(status),
+        confirm: (message) => {
+          questions.push(message);
+          return options.answer ?? true;
+        },
+        pickFile: async () => options.picked ?? null,
+        onFileSaved: (file) => void saved.push(file),
+      };
+      const runOptions: ScriptRunOptions = {
+        image: { regions: [], segments: [] },
+        deviceId: probeIds[0] ?? boardIds[0],
+        ...options,
+      };
+      const result = await service.run(code, runOptions, callbacks);
+      return { ...result, logs, statuses, questions, saved };
+    },
+    /** Closes the channel. */
+    close(): void {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
+}
