@@ -13,9 +13,9 @@ export class AppPage {
     page.on('pageerror', (error) => this.errors.push(error.message));
   }
 
-  /** Opens the app. */
-  async goto(): Promise<void> {
-    await this.page.goto('/');
+  /** Opens the app; `query` adds page options such as `?sim&simLatency=zero`. */
+  async goto(query = ''): Promise<void> {
+    await this.page.goto(`/${query}`);
   }
 
   /** Status bar entry of a worker (`device` or `lua`). */

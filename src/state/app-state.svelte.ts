@@ -3,13 +3,21 @@
  * clients and browser services it is given (real ones in `main.ts`, fakes in tests).
  */
 import { ChecksumState } from './checksum.svelte';
+import { classroomClient } from './classroom-client';
+import { ClassroomState } from './classroom.svelte';
 import type { Clock, DeviceClient, LuaClient } from './clients';
 import { CompareState } from './compare.svelte';
+import { browserDevices, type DeviceBrowser } from './devices-browser';
+import { deviceWorkflowClient } from './devices-client';
+import { parseDeviceOptions } from './devices-options';
+import { DevicesState } from './devices.svelte';
 import { FilesState } from './files.svelte';
 import { LogState } from './log.svelte';
 import { NavigationState } from './navigation.svelte';
+import { OperationState } from './operation.svelte';
 import { SaveState, type Download } from './save.svelte';
 import { SearchState } from './search.svelte';
+import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
 
 /** What the app state needs from the outside world. */
@@ -24,6 +32,14 @@ export interface AppDependencies {
   clock?: Clock;
   /** Wall-clock time for log lines in milliseconds since 1970 (defaults to `Date.now`). */
   now?: () => number;
+  /** Device choosers and plug events (defaults to the page's `navigator.usb` / `navigator.serial`). */
+  deviceBrowser?: DeviceBrowser;
+  /** The page URL, for options such as `?sim` (defaults to `location.href`). */
+  pageUrl?: string;
+  /** Where the theme is applied and remembered (defaults to the document and localStorage). */
+  theme?: ThemeEnvironment;
+  /** Where the selected device is remembered (defaults to localStorage; none in tests). */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
 
 /** Every piece of UI state, built once per page. */
@@ -44,6 +60,14 @@ export class AppState {
   readonly save: SaveState;
   /** Worker health for the status bar. */
   readonly health: WorkerHealthState;
+  /** Devices: list, selection, connections. */
+  readonly devices: DevicesState;
+  /** The flashing workflow: one device operation at a time. */
+  readonly operation: OperationState;
+  /** Light and dark themes. */
+  readonly theme: ThemeState;
+  /** Classroom mode: one image, many micro:bits. */
+  readonly classroom: ClassroomState;
 
   constructor(deps: AppDependencies) {
     const clock = deps.clock ?? (() => performance.now());
@@ -55,10 +79,29 @@ export class AppState {
     this.checksum = new ChecksumState(deps.device, this.files, this.log);
     this.save = new SaveState(deps.device, this.files, this.log, deps.download);
     this.health = new WorkerHealthState(deps.device, deps.lua, this.log, clock);
+    const deviceCalls = deviceWorkflowClient(deps.device);
+    const options = parseDeviceOptions(deps.pageUrl ?? globalThis.location?.href);
+    const storage = 'storage' in deps ? deps.storage : safeStorage();
+    this.devices = new DevicesState(
+      deviceCalls,
+      deps.deviceBrowser ?? browserDevices(),
+      this.log,
+      options,
+      storage,
+    );
+    this.operation = new OperationState(deviceCalls, this.devices, this.files, this.compare, this.log);
+    this.theme = new ThemeState(deps.theme ?? browserThemeEnvironment());
+    this.classroom = new ClassroomState(classroomClient(deps.device), this.devices, this.log, {
+      simLatency: options.simLatency,
+      storage,
+      download: deps.download,
+      now: deps.now,
+    });
   }
 
   /** Start-up work that talks to the workers (kept out of the constructor). */
   async start(): Promise<void> {
-    await this.health.check();
+    this.theme.start();
+    await Promise.all([this.health.check(), this.devices.start()]);
   }
 }

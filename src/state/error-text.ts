@@ -40,6 +40,7 @@ const HEADINGS: Partial<Record<ErrorCode, string>> = {
   FS_FILE_NOT_FOUND: 'No such file on the micro:bit file system',
   FS_CORRUPT: 'The micro:bit file system in this file is damaged',
   FS_FILE_EXISTS: 'A file of that name is already on the micro:bit',
+  BOOT_MODE_REQUIRED: 'The board is not in its download mode',
 };
 
 /** An error ready to show: a heading, the detail, and one line joining both. */

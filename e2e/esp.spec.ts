@@ -1,0 +1,75 @@
+/**
+ * Flashes a simulated ESP32 from the ESP panel in Chromium (`?sim&simLatency=zero`): plug in,
+ * connect, pick an ESP Web Tools manifest with its three parts, flash, and see the monitor
+ * show the application's boot output.
+ */
+import { expect, test } from '@playwright/test';
+
+/** Deterministic bytes (xorshift32). */
+function bytes(length: number, seed: number): Buffer {
+  const out = Buffer.alloc(length);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < length; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    out[i] = s & 0xff;
+  }
+  return out;
+}
+
+/** An ESP32 image: magic 0xE9, chip id 0, 4 MB flash in the header. */
+function image(length: number, seed: number): Buffer {
+  const b = bytes(length, seed);
+  b.fill(0, 0, 24);
+  b[0] = 0xe9;
+  b[1] = 1;
+  b[2] = 2;
+  b[3] = 0x2f;
+  return b;
+}
+
+test('flash a simulated ESP32 from a manifest and see the monitor output', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?sim&simLatency=zero');
+  const panel = page.getByTestId('esp-panel');
+  await panel.getByTestId('esp-plug-sim').click();
+  await panel.getByTestId('esp-connect').click();
+  await expect(panel.getByTestId('esp-chip')).toContainText('ESP32', { timeout: 20_000 });
+  await expect(panel.getByTestId('esp-chip')).toContainText('4 MiB');
+
+  const partitions = Buffer.alloc(0xc00, 0xff);
+  partitions[0] = 0xaa;
+  partitions[1] = 0x50;
+  const manifest = {
+    name: 'E2E firmware',
+    version: '1.0.0',
+    builds: [
+      {
+        chipFamily: 'ESP32',
+        parts: [
+          { path: 'bootloader.bin', offset: 0x1000 },
+          { path: 'partitions.bin', offset: 0x8000 },
+          { path: 'app.bin', offset: 0x10000 },
+        ],
+      },
+    ],
+  };
+  await panel.getByTestId('esp-files').setInputFiles([
+    { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
+    { name: 'bootloader.bin', mimeType: 'application/octet-stream', buffer: image(0x5000, 1) },
+    { name: 'partitions.bin', mimeType: 'application/octet-stream', buffer: partitions },
+    { name: 'app.bin', mimeType: 'application/octet-stream', buffer: image(0x20000, 2) },
+  ]);
+  await expect(panel.getByTestId('esp-map')).toContainText('bootloader');
+  await expect(panel.getByTestId('esp-map')).toContainText('partition table');
+  await expect(panel.getByTestId('esp-map')).toContainText('application');
+
+  await panel.getByTestId('esp-flash').click();
+  await expect(panel.getByTestId('esp-result')).toContainText('verified', { timeout: 30_000 });
+  await expect(panel.getByTestId('esp-monitor')).toContainText('Calling app_main()', { timeout: 10_000 });
+  await expect(panel.getByTestId('esp-error')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

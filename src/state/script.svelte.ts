@@ -1,0 +1,231 @@
+/**
+ * The script panel's state: the Lua code being edited (opened from a `.lua` file, an example
+ * or typed), runs through the page's script runner against the selected device, the output
+ * console (levels and timestamps), the script's status-bar line, and the confirmation the
+ * script (or a destructive backend call) is waiting for.
+ */
+import type { LogLevel as ScriptLogLevel, ScriptCallbacks, ScriptFile } from '../../workers/lua/api';
+import { describeError } from './error-text';
+import type { LogState } from './log.svelte';
+import type { Download } from './save.svelte';
+import { exampleUrl } from './script-examples';
+import type { ScriptRunner } from './script-runtime';
+import { duration } from './text';
+
+/** One line of the script console. */
+export interface ScriptLine {
+  /** Increasing id (stable key). */
+  id: number;
+  /** Milliseconds since 1970. */
+  time: number;
+  /** Its level. */
+  level: ScriptLogLevel;
+  /** The text. */
+  text: string;
+}
+
+/** A question the script waits for. */
+export interface ScriptQuestion {
+  /** What to confirm. */
+  message: string;
+}
+
+/** What the script panel needs from the page. */
+export interface ScriptDependencies {
+  /** The page's script runner (undefined: scripts cannot run here). */
+  runner: ScriptRunner | undefined;
+  /** The device id the script talks to (the selected device). */
+  deviceId: () => string | undefined;
+  /** The session log (start and end of runs are noted there too). */
+  log: LogState;
+  /** Fetches a text file of the site (the examples). */
+  fetchText: (url: string) => Promise<string>;
+  /** Offers a file as a download (Save .lua, files the script saves). */
+  download: Download;
+  /** Milliseconds since 1970 for console lines. */
+  now?: () => number;
+  /** Monotonic milliseconds for run durations. */
+  clock?: () => number;
+}
+
+/** The script the panel starts with. */
+export const STARTER_SCRIPT = `-- Lua script: the mp.* API is documented in docs/lua-api.html.
+local ok, err = mp.backend.connect()
+if not ok then mp.log.error(err) return end
+local target = mp.backend.get_target_info()
+mp.log.info("Connected to " .. target.name)
+`;
+
+const MAX_LINES = 5000;
+
+/** The script panel's state. */
+export class ScriptState {
+  /** The code in the editor. */
+  code = $state(STARTER_SCRIPT);
+  /** Name used for saving and in error messages. */
+  fileName = $state('script.lua');
+  /** Text passed to a CortexProg special script's `init(params)` (empty: nil). */
+  specialParams = $state('');
+  /** Console lines of the current (or last) run. */
+  lines = $state.raw<readonly ScriptLine[]>([]);
+  /** True while a run is going on. */
+  running = $state(false);
+  /** True while Stop is waiting for the run to end. */
+  stopping = $state(false);
+  /** The script's status-bar line (`mp.ui.set_statusbar`). */
+  status = $state.raw<{ label: string; value: string } | null>(null);
+  /** The confirmation the script waits for. */
+  question = $state.raw<ScriptQuestion | undefined>();
+  /** Files the person gave scripts (`mp.file.*`), and files scripts saved. */
+  files = $state.raw<readonly ScriptFile[]>([]);
+  /** Why the last example or file could not be opened. */
+  error = $state<string | undefined>();
+
+  private nextId = 1;
+  private answer?: (yes: boolean) => void;
+  private readonly now: () => number;
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: ScriptDependencies) {
+    this.now = deps.now ?? (() => Date.now());
+    this.clock = deps.clock ?? (() => performance.now());
+  }
+
+  /** True when scripts can run on this page. */
+  get available(): boolean {
+    return this.deps.runner !== undefined;
+  }
+
+  /** Replaces the code with a bundled example. */
+  async loadExample(file: string): Promise<void> {
+    try {
+      this.code = await this.deps.fetchText(exampleUrl(file));
+      this.fileName = file;
+      this.error = undefined;
+    } catch (error) {
+      this.error = this.deps.log.failure(`Open the example ${file}`, error);
+    }
+  }
+
+  /** Replaces the code with an opened `.lua` file. */
+  open(name: string, text: string): void {
+    this.code = text;
+    this.fileName = name;
+    this.error = undefined;
+  }
+
+  /** Offers the code as a `.lua` download. */
+  save(): void {
+    const name = /\.lua$/i.test(this.fileName) ? this.fileName : `${this.fileName}.lua`;
+    this.deps.download(name, new TextEncoder().encode(this.code));
+  }
+
+  /** Adds files scripts may read (`mp.file.load`, …); a file of the same name is replaced. */
+  addFiles(files: readonly ScriptFile[]): void {
+    const names = files.map((f) => f.name);
+    this.files = [...this.files.filter((f) => !names.includes(f.name)), ...files];
+  }
+
+  /** Removes a file from the scripts' files. */
+  removeFile(name: string): void {
+    this.files = this.files.filter((f) => f.name !== name);
+  }
+
+  /** Runs the code; resolves when the run has ended. */
+  async run(): Promise<void> {
+    const runner = this.deps.runner;
+    if (this.running || !runner) return;
+    this.running = true;
+    this.lines = [];
+    this.status = null;
+    const deviceId = this.deps.deviceId();
+    this.add('info', `Running ${this.fileName}${deviceId ? '' : ' (no device selected)'}…`);
+    const started = this.clock();
+    try {
+      const result = await runner.run(
+        this.code,
+        {
+          chunkName: this.fileName,
+          image: { regions: [], segments: [] },
+          deviceId,
+          files: [...this.files],
+          specialParams: this.specialParams.trim() === '' ? undefined : this.specialParams.trim(),
+        },
+        this.callbacks(),
+      );
+      const took = duration(this.clock() - started);
+      if (result.ok) {
+        this.add('info', `${this.fileName} finished in ${took}.`);
+        this.deps.log.info(`Script ${this.fileName} finished in ${took}.`);
+      } else if (result.error?.code === 'CANCELLED') {
+        this.add('warn', `${this.fileName} was stopped after ${took}.`);
+        this.deps.log.warn(`Script ${this.fileName} was stopped.`);
+      } else {
+        const message = result.error?.message ?? 'The script failed.';
+        this.add('error', message);
+        this.deps.log.error(`Script ${this.fileName} failed: ${message}`);
+      }
+    } catch (error) {
+      this.add('error', describeError(error).text);
+      this.deps.log.failure(`Run ${this.fileName}`, error);
+    } finally {
+      this.settleQuestion(false);
+      this.running = false;
+      this.stopping = false;
+    }
+  }
+
+  /** Stops the run (a waiting confirmation counts as "Cancel"). */
+  async stop(): Promise<void> {
+    if (!this.running || !this.deps.runner) return;
+    this.stopping = true;
+    this.settleQuestion(false);
+    await this.deps.runner.stop();
+  }
+
+  /** Answers the confirmation the script waits for. */
+  respond(yes: boolean): void {
+    this.settleQuestion(yes);
+  }
+
+  /** Empties the console. */
+  clearConsole(): void {
+    this.lines = [];
+  }
+
+  private settleQuestion(yes: boolean): void {
+    const answer = this.answer;
+    this.answer = undefined;
+    this.question = undefined;
+    answer?.(yes);
+  }
+
+  private add(level: ScriptLogLevel, text: string, time = this.now()): void {
+    const line: ScriptLine = { id: this.nextId++, time, level, text };
+    const kept = this.lines.length >= MAX_LINES ? this.lines.slice(1 - MAX_LINES) : this.lines;
+    this.lines = [...kept, line];
+  }
+
+  private callbacks(): ScriptCallbacks {
+    return {
+      onLog: (level, text, time) => this.add(level, text, time),
+      onStatus: (status) => {
+        this.status = status;
+      },
+      confirm: (message) =>
+        new Promise<boolean>((resolve) => {
+          this.settleQuestion(false);
+          this.answer = resolve;
+          this.question = { message };
+        }),
+      pickFile: () => {
+        this.add('warn', 'The script asked for a file: add files under "Files for scripts" before running.');
+        return null;
+      },
+      onFileSaved: (file) => {
+        this.addFiles([file]);
+        this.deps.download(file.name, file.bytes);
+      },
+    };
+  }
+}

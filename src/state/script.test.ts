@@ -1,0 +1,153 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WebProgError } from '../core/errors';
+import type { ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from '../../workers/lua/api';
+import { LogState } from './log.svelte';
+import { SCRIPT_EXAMPLES, exampleUrl } from './script-examples';
+import type { ScriptRunner } from './script-runtime';
+import { ScriptState } from './script.svelte';
+
+type Behaviour = (callbacks: ScriptCallbacks, options: ScriptRunOptions) => Promise<Partial<ScriptRunResult>>;
+
+function fakeRunner(behaviour: Behaviour) {
+  const seen: { code: string; options: ScriptRunOptions }[] = [];
+  let stopRun: (() => void) | undefined;
+  const runner: ScriptRunner & { seen: typeof seen } = {
+    seen,
+    running: false,
+    async run(code, options, callbacks) {
+      seen.push({ code, options: options as ScriptRunOptions });
+      const stopped = new Promise<Partial<ScriptRunResult>>((resolve) => {
+        stopRun = () =>
+          resolve({ ok: false, error: new WebProgError('CANCELLED', 'Script stopped.').toRecord() });
+      });
+      const result = await Promise.race([behaviour(callbacks, options as ScriptRunOptions), stopped]);
+      return { ok: true, returns: [], image: options.image, savedFiles: [], ...result } as ScriptRunResult;
+    },
+    async stop() {
+      stopRun?.();
+      return { terminated: false, ms: 1 };
+    },
+  };
+  return runner;
+}
+
+function state(runner: ScriptRunner | undefined, downloads: string[] = []) {
+  const log = new LogState(() => 0);
+  let t = 0;
+  const script = new ScriptState({
+    runner,
+    deviceId: () => 'usb:0d28:0204:9904',
+    log,
+    fetchText: async (url) => {
+      if (url.endsWith('missing.lua')) throw new Error('HTTP 404');
+      return `-- ${url}`;
+    },
+    download: (name) => void downloads.push(name),
+    now: () => 1_700_000_000_000,
+    clock: () => (t += 5),
+  });
+  return { script, log };
+}
+
+describe('ScriptState', () => {
+  it('runs the code against the selected device and shows log lines, status and the result', async () => {
+    const runner = fakeRunner(async (callbacks) => {
+      await callbacks.onLog('info', 'connected', 1_700_000_000_123);
+      await callbacks.onLog('error', 'bad block', 1_700_000_000_124);
+      await callbacks.onStatus({ label: 'Serial', value: '0042' });
+      return { ok: true };
+    });
+    const { script, log } = state(runner);
+    script.specialParams = ' read ';
+    await script.run();
+    expect(runner.seen[0]!.options).toMatchObject({
+      chunkName: 'script.lua',
+      deviceId: 'usb:0d28:0204:9904',
+      specialParams: 'read',
+    });
+    expect(script.lines.map((l) => `${l.level}: ${l.text}`)).toEqual([
+      'info: Running script.lua…',
+      'info: connected',
+      'error: bad block',
+      'info: script.lua finished in 5.00 ms.',
+    ]);
+    expect(script.lines[1]!.time).toBe(1_700_000_000_123);
+    expect(script.status).toEqual({ label: 'Serial', value: '0042' });
+    expect(script.running).toBe(false);
+    expect(log.entries.at(-1)!.text).toBe('Script script.lua finished in 5.00 ms.');
+  });
+
+  it('shows a failure with its message', async () => {
+    const { script } = state(
+      fakeRunner(async () => ({
+        ok: false,
+        error: new WebProgError('SCRIPT_ERROR', 'script.lua:3: boom', { line: 3 }).toRecord(),
+      })),
+    );
+    await script.run();
+    expect(script.lines.at(-1)).toMatchObject({ level: 'error', text: 'script.lua:3: boom' });
+  });
+
+  it('asks confirmations and passes the answer back; Stop answers Cancel and ends the run', async () => {
+    const answers: boolean[] = [];
+    const runner = fakeRunner(async (callbacks) => {
+      answers.push(await callbacks.confirm('Erase?'));
+      answers.push(await callbacks.confirm('Really?'));
+      return new Promise(() => undefined); // then waits forever
+    });
+    const { script } = state(runner);
+    const running = script.run();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(script.question).toEqual({ message: 'Erase?' });
+    script.respond(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(script.question).toEqual({ message: 'Really?' });
+    await script.stop();
+    await running;
+    expect(answers).toEqual([true, false]);
+    expect(script.question).toBeUndefined();
+    expect(script.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      text: 'script.lua was stopped after 5.00 ms.',
+    });
+  });
+
+  it('opens examples and files, saves .lua, keeps and downloads files scripts save', async () => {
+    const downloads: string[] = [];
+    const runner = fakeRunner(async (callbacks) => {
+      await callbacks.onFileSaved?.({ name: 'log.csv', bytes: new Uint8Array([0x31]) });
+      return {};
+    });
+    const { script } = state(runner, downloads);
+    await script.loadExample('read_checksums.lua');
+    expect(script.code).toBe('-- scripts/examples/read_checksums.lua');
+    expect(script.fileName).toBe('read_checksums.lua');
+    await script.loadExample('missing.lua');
+    expect(script.error).toBe(
+      'Open the example missing.lua failed. Something went wrong inside WebProg: HTTP 404',
+    );
+    script.open('mine', 'return 1');
+    script.save();
+    script.addFiles([{ name: 'fw.hex', bytes: new Uint8Array(1) }]);
+    await script.run();
+    expect(runner.seen[0]!.options.files!.map((f) => f.name)).toEqual(['fw.hex']);
+    expect(script.files.map((f) => f.name)).toEqual(['fw.hex', 'log.csv']);
+    expect(downloads).toEqual(['mine.lua', 'log.csv']);
+  });
+
+  it('is unavailable without a runner', async () => {
+    const { script } = state(undefined);
+    expect(script.available).toBe(false);
+    await script.run();
+    expect(script.lines).toEqual([]);
+  });
+
+  it('offers only examples that exist in public/scripts/examples', () => {
+    for (const { file } of SCRIPT_EXAMPLES) {
+      expect(existsSync(resolve(process.cwd(), 'public', exampleUrl(file))), file).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+/**
+ * Builds the micro:bit project's state with the browser's services: the project worker,
+ * MicroPython cached in IndexedDB, the project kept in localStorage, downloads through
+ * `<a download>`. Imported dynamically with the workspace, on first open.
+ */
+import { IndexedDbFirmwareCache } from '../../state/firmware-idb';
+import { FirmwareStore, MemoryFirmwareCache } from '../../state/firmware-store';
+import type { LogState } from '../../state/log.svelte';
+import { MicrobitProjectState } from '../../state/microbit-project.svelte';
+import { MicrobitSendState, type MicrobitDeviceClient } from '../../state/microbit-project-send.svelte';
+import { startProjectBuilder } from '../../state/microbit-project-worker-client';
+import { downloadBytes } from '../download';
+
+/** The states behind the micro:bit workspace. */
+export interface MicrobitServices {
+  /** Files, storage, open/save. */
+  project: MicrobitProjectState;
+  /** Send to micro:bit. */
+  send: MicrobitSendState;
+}
+
+/** What the app hands the micro:bit panel. */
+export interface MicrobitHost {
+  /** The session log. */
+  log: LogState;
+  /** The device worker, when the app wires one to the panel. */
+  device?: MicrobitDeviceClient;
+  /** Opens the browser's USB chooser. */
+  requestUsbDevice?: () => Promise<void>;
+}
+
+/** Creates the project and send states (starts the project worker). */
+export function createMicrobitServices(host: MicrobitHost): MicrobitServices {
+  const builder = startProjectBuilder();
+  const cache = typeof indexedDB === 'undefined' ? new MemoryFirmwareCache() : new IndexedDbFirmwareCache();
+  const project = new MicrobitProjectState({
+    builder,
+    firmware: new FirmwareStore({ cache }),
+    log: host.log,
+    download: downloadBytes,
+    storage: browserStorage(),
+  });
+  const send = new MicrobitSendState(project, {
+    device: host.device,
+    builder,
+    log: host.log,
+    requestUsbDevice: host.requestUsbDevice,
+  });
+  void project.refreshFirmwareStatus();
+  return { project, send };
+}
+
+/** localStorage, or nothing where it is blocked. */
+function browserStorage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined;
+  }
+}

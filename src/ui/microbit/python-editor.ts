@@ -1,0 +1,84 @@
+/**
+ * The CodeMirror 6 Python editor of the micro:bit panel. This module is imported dynamically
+ * (by `PythonEditor.svelte`) so CodeMirror is not part of the page's first JavaScript.
+ */
+import { basicSetup } from 'codemirror';
+import { python } from '@codemirror/lang-python';
+import { EditorState, type Extension } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+
+/** A mounted editor showing one file at a time. */
+export interface PythonEditorHandle {
+  /**
+   * Shows file `name` with `content`. Another file starts a fresh state (its own undo
+   * history); the same file only has its text replaced when it changed from outside.
+   */
+  show(name: string, content: string, readOnly: boolean): void;
+  /** Moves keyboard focus into the editor. */
+  focus(): void;
+  /** Removes the editor. */
+  destroy(): void;
+}
+
+/** Colours from the app's design tokens, so the editor follows the dark and light themes. */
+const theme = EditorView.theme({
+  '&': { height: '100%', backgroundColor: 'var(--bg-input)', color: 'var(--text)' },
+  '.cm-scroller': { fontFamily: 'var(--font-mono)', fontSize: 'var(--fs-mono)' },
+  '.cm-gutters': {
+    backgroundColor: 'var(--bg-panel)',
+    color: 'var(--text-dim)',
+    borderRight: '1px solid var(--border)',
+  },
+  '.cm-activeLine': { backgroundColor: 'transparent' },
+  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)' },
+  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
+  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--mark-bg)' },
+});
+
+/**
+ * Mounts an editor in `parent`. `onChange(name, content)` receives the whole document after
+ * each edit by the person (not after {@link PythonEditorHandle.show}).
+ */
+export function mountPythonEditor(
+  parent: HTMLElement,
+  onChange: (name: string, content: string) => void,
+): PythonEditorHandle {
+  let current = '';
+  let applying = false;
+  const extensions = (name: string, readOnly: boolean): Extension[] => [
+    basicSetup,
+    python(),
+    theme,
+    EditorState.tabSize.of(4),
+    EditorState.readOnly.of(readOnly),
+    EditorView.editable.of(!readOnly),
+    EditorView.contentAttributes.of({
+      'aria-label': `Python code of ${name}`,
+      'data-testid': 'mb-editor-content',
+    }),
+    EditorView.updateListener.of((update) => {
+      if (update.docChanged && !applying) onChange(name, update.state.doc.toString());
+    }),
+  ];
+  const view = new EditorView({ parent });
+  let currentReadOnly = false;
+  return {
+    show(name, content, readOnly) {
+      if (name !== current || readOnly !== currentReadOnly) {
+        current = name;
+        currentReadOnly = readOnly;
+        view.setState(EditorState.create({ doc: content, extensions: extensions(name, readOnly) }));
+        return;
+      }
+      if (view.state.doc.toString() === content) return;
+      applying = true;
+      try {
+        view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: content } });
+      } finally {
+        applying = false;
+      }
+    },
+    focus: () => view.focus(),
+    destroy: () => view.destroy(),
+  };
+}
