@@ -8,7 +8,7 @@ import { ClassroomState } from './classroom.svelte';
 import type { Clock, DeviceClient, LuaClient } from './clients';
 import { CompareState } from './compare.svelte';
 import { browserDevices, type DeviceBrowser } from './devices-browser';
-import { deviceWorkflowClient } from './devices-client';
+import { deviceWorkflowClient, type DeviceWorkflowClient } from './devices-client';
 import { parseDeviceOptions } from './devices-options';
 import { DevicesState } from './devices.svelte';
 import { FilesState } from './files.svelte';
@@ -66,6 +66,8 @@ export class AppState {
   readonly operation: OperationState;
   /** Light and dark themes. */
   readonly theme: ThemeState;
+  /** The device worker's device operations (for panels that send to a device). */
+  readonly deviceCalls: DeviceWorkflowClient;
   /** Classroom mode: one image, many micro:bits. */
   readonly classroom: ClassroomState;
 
@@ -80,6 +82,7 @@ export class AppState {
     this.save = new SaveState(deps.device, this.files, this.log, deps.download);
     this.health = new WorkerHealthState(deps.device, deps.lua, this.log, clock);
     const deviceCalls = deviceWorkflowClient(deps.device);
+    this.deviceCalls = deviceCalls;
     const options = parseDeviceOptions(deps.pageUrl ?? globalThis.location?.href);
     const storage = 'storage' in deps ? deps.storage : safeStorage();
     this.devices = new DevicesState(
