@@ -6,16 +6,21 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app-page';
+import { DevicePanelPage } from './pages/device-panel';
+import { WorkflowPage } from './pages/workflow-page';
 
 const V2_HEX = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
 
-test('loads once, then works offline: reload, open a hex, both workers answer', async ({ page, context }) => {
+test('loads once, then works offline: reload, open a hex, flash the simulated board', async ({
+  page,
+  context,
+}) => {
   const app = new AppPage(page);
   const violations: string[] = [];
   page.on('console', (m) => {
     if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
   });
-  await app.goto();
+  await app.goto('?sim&simLatency=zero');
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
   // Wait until the service worker controls the page (it claims clients once installed).
   await page.evaluate(async () => {
@@ -35,6 +40,11 @@ test('loads once, then works offline: reload, open a hex, both workers answer', 
   await app.openWithInput([V2_HEX]);
   await expect(app.fileItem('micropython-v2.1.2.hex')).toBeVisible();
   await expect(app.region('Code Flash')).toBeVisible();
+  // Flash the simulated micro:bit V2 with no network at all.
+  await new DevicePanelPage(page).addSimulated('microbit-v2');
+  const flow = new WorkflowPage(page);
+  await flow.flashButton.click();
+  await expect(await flow.waitForResult('done')).toContainText('verified');
   expect(violations).toEqual([]);
   expect(app.errors).toEqual([]);
 });

@@ -1,8 +1,6 @@
 /**
- * The device-worker calls of the ESP panel. The composition root does not hand the device
- * client to panels yet, so it is taken from the devices state (which holds the same comlink
- * remote); a client without the ESP calls gets stand-ins that fail with NOT_SUPPORTED.
- * TODO(lead): pass `deps.device` to the ESP state from AppState and drop {@link espClientOf}.
+ * The device-worker calls of the ESP panel, taken from the app's device client; a client
+ * without the ESP calls (a test double) gets stand-ins that fail with NOT_SUPPORTED.
  */
 import type { Remote } from 'comlink';
 import { WebProgError } from '../core/errors';
@@ -48,7 +46,7 @@ export function espClient(client: object | undefined): EspClient {
   return Object.fromEntries(METHODS.map((m) => [m, unavailable])) as unknown as EspClient;
 }
 
-/** The ESP calls of the app's device worker (see the file comment). */
+/** The ESP calls of the app's device worker. */
 export function espClientOf(app: AppState): EspClient {
-  return espClient((app.devices as unknown as { client?: object }).client);
+  return espClient(app.deviceCalls);
 }
