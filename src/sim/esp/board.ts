@@ -99,6 +99,12 @@ export class SimulatedEspBoard implements SerialDevice {
   private autobaud = false;
   private cursor = 0;
   private busyUntil = 0;
+  /** When the SPI flash chip finishes its current operation (it keeps erasing across a CPU reset). */
+  private flashBusyUntil = 0;
+  /** When the stub finished the frames in its two frame buffers (older first). */
+  private frameBuffersFree: [number, number] = [0, 0];
+  /** Frames the stub dropped because both of its frame buffers were full. */
+  droppedFrames = 0;
   private lineFreeToDevice = 0;
   private lineFreeToHost = 0;
   private generation = 0;
@@ -238,13 +244,27 @@ export class SimulatedEspBoard implements SerialDevice {
       if (this.loader === null || !(this.state === 'download' || this.state === 'stub')) return;
       if (frame.length >= 2 && frame[1] === 0x08) this.autobaud = false;
       const generation = this.generation;
+      if (this.state === 'stub' && !this.claimFrameBuffer(frame, at)) continue;
       this.cursor = Math.max(at, this.busyUntil);
       if (this.cursor === Number.POSITIVE_INFINITY) return;
       this.loader.handle(frame);
       if (generation !== this.generation) return;
       this.busyUntil = this.cursor;
+      if (this.state === 'stub') this.frameBuffersFree = [this.frameBuffersFree[1], this.busyUntil];
       if (this.busyUntil === Number.POSITIVE_INFINITY) this.state = 'hung';
     }
+  }
+
+  /**
+   * The stub receives into two frame buffers (esp-flasher-stub `frame_buffer.c`): one being
+   * processed, one being filled. A frame whose first byte arrives while the stub is still
+   * processing the frame two before it finds no free buffer and is lost, as on the chip.
+   */
+  private claimFrameBuffer(frame: Uint8Array, at: number): boolean {
+    const firstByte = at - lineSeconds(frame.length + 2, this.hostRate());
+    if (firstByte >= this.frameBuffersFree[0]) return true;
+    this.droppedFrames++;
+    return false;
   }
 
   private createContext(): LoaderContext {
@@ -256,6 +276,17 @@ export class SimulatedEspBoard implements SerialDevice {
       work: (seconds) => {
         this.cursor += seconds;
       },
+      flashWork: (seconds) => {
+        this.cursor = Math.max(this.cursor, this.flashBusyUntil) + seconds;
+        this.flashBusyUntil = this.cursor;
+      },
+      flashIdle: () => this.flashBusyUntil <= this.cursor,
+      waitFlash: () => {
+        this.cursor = Math.max(this.cursor, this.flashBusyUntil);
+      },
+      startFlash: (seconds) => {
+        this.flashBusyUntil = Math.max(this.cursor, this.flashBusyUntil) + seconds;
+      },
       send: (payload) => this.emit(slipEncode(payload), this.cursor),
       changeBaud: (baud) => {
         if (!this.faults.stuckBaud) this.uartBaud = baud;
@@ -263,6 +294,7 @@ export class SimulatedEspBoard implements SerialDevice {
       startStub: () => {
         this.loader = new StubLoader(this.context);
         this.state = 'stub';
+        this.frameBuffersFree = [0, 0];
         this.cursor += STUB_START_SECONDS;
         this.emit(slipEncode(new TextEncoder().encode('OHAI')), this.cursor);
       },
@@ -283,6 +315,7 @@ export class SimulatedEspBoard implements SerialDevice {
     this.state = 'reset';
     this.loader = null;
     this.busyUntil = 0;
+    this.frameBuffersFree = [0, 0];
     this.slip.reset();
     this.registers.reset();
     this.ram.clear();

@@ -125,8 +125,22 @@ export interface LoaderContext {
   readonly registers: RegisterFile;
   /** Uploaded RAM segments (MEM_BEGIN/MEM_DATA), kept across ROM → stub. */
   readonly ram: RamImage;
-  /** Charges `seconds` of busy time to the chip (flash work, delays). */
+  /** Charges `seconds` of busy time to the CPU (delays, work that is not the flash chip's). */
   work(seconds: number): void;
+  /**
+   * Waits until the flash chip is idle, then keeps the CPU busy for `seconds` of flash work
+   * (a synchronous program, read or erase, as the ROM's SPI functions do).
+   */
+  flashWork(seconds: number): void;
+  /** True when the flash chip has finished its last operation. */
+  flashIdle(): boolean;
+  /** Waits until the flash chip is idle. */
+  waitFlash(): void;
+  /**
+   * Starts `seconds` of flash work (an erase) and returns at once, leaving the chip busy in the
+   * background (esp-stub-lib's `start_next_erase`); the flash chip must be idle.
+   */
+  startFlash(seconds: number): void;
   /** Sends one SLIP frame with `payload` to the host. */
   send(payload: Uint8Array): void;
   /** Switches the UART to `baud` after what has been sent so far (honours the stuck-baud fault). */

@@ -2,70 +2,9 @@
  * The ROM loader on the wire, without esptool-js: replies, status bytes and error behaviour.
  */
 import { describe, expect, test } from 'vitest';
-import { createSimulatedEspBoard } from './board';
-import type { EspBoardOptions, SimulatedEspBoard } from './board';
-import type { EspChipName } from './chips';
-import { Op, SYNC_PAYLOAD, buildResponse, checksum, readU32, u32le } from './protocol';
-import { SlipDecoder, slipEncode } from './slip';
-
-interface Reply {
-  op: number;
-  value: number;
-  data: number[];
-}
-
-async function downloadMode(chip: EspChipName, baud = 115200, options: Partial<EspBoardOptions> = {}) {
-  const board = createSimulatedEspBoard({ chip, ...options });
-  const port = board.port;
-  await port.open({ baudRate: baud });
-  const reader = port.readable!.getReader();
-  const received: number[] = [];
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done || !value) return;
-      received.push(...value);
-    }
-  })();
-  await port.setSignals({ dataTerminalReady: false, requestToSend: true });
-  await port.setSignals({ dataTerminalReady: true, requestToSend: false });
-  await port.setSignals({ dataTerminalReady: false, requestToSend: false });
-  await settle(() => received.length >= 100);
-  const banner = String.fromCharCode(...received.splice(0));
-  const send = async (op: number, data: Uint8Array, chk = 0, replies = 1): Promise<Reply[]> => {
-    const packet = new Uint8Array(8 + data.length);
-    packet.set([0, op, data.length & 0xff, data.length >> 8]);
-    packet.set(u32le(chk), 4);
-    packet.set(data, 8);
-    const writer = port.writable!.getWriter();
-    await writer.write(slipEncode(packet));
-    writer.releaseLock();
-    await settle(() => new SlipDecoder().push(Uint8Array.from(received)).length >= replies);
-    const frames = new SlipDecoder().push(Uint8Array.from(received.splice(0)));
-    return frames.map((f) => ({ op: f[1], value: readU32(f, 4), data: Array.from(f.subarray(8)) }));
-  };
-  const close = async () => {
-    await reader.cancel();
-    await pump;
-    reader.releaseLock();
-    await port.close();
-  };
-  return { board, banner, send, close };
-}
-
-/** Waits (up to 2 s) until `done()` holds, letting timers and stream reads run. */
-async function settle(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 2000;
-  do await new Promise((r) => setTimeout(r, 1));
-  while (!done() && Date.now() < deadline);
-}
-
-function dataBlock(payload: Uint8Array, seq: number): [Uint8Array, number] {
-  const data = new Uint8Array(16 + payload.length);
-  data.set(u32le(payload.length, seq, 0, 0));
-  data.set(payload, 16);
-  return [data, checksum(payload)];
-}
+import type { SimulatedEspBoard } from './board';
+import { Op, SYNC_PAYLOAD, buildResponse, readU32, u32le } from './protocol';
+import { dataBlock, downloadMode } from './wire-harness';
 
 describe('ROM loader', () => {
   test('prints the download banner and answers SYNC 8 times with 0x20120707 and 4 status bytes', async () => {

@@ -146,7 +146,7 @@ export class RomLoader {
     const offset = readU32(d, 12);
     if (eraseSize > 0 && !this.attached) return this.fail(r.op, RomError.FLASH_WRITE);
     if (offset + eraseSize > this.ctx.flash.size) return this.fail(r.op, RomError.FLASH_WRITE);
-    this.ctx.work(this.ctx.flash.eraseRange(offset, eraseSize));
+    this.ctx.flashWork(this.ctx.flash.eraseRange(offset, eraseSize));
     this.write = {
       offset,
       blockSize: readU32(d, 8),
@@ -181,7 +181,7 @@ export class RomLoader {
     }
     for (const chunk of bytes) {
       if (at + chunk.length > w.end) return this.fail(r.op, RomError.FLASH_WRITE);
-      this.ctx.work(this.ctx.flash.program(at, chunk));
+      this.ctx.flashWork(this.ctx.flash.program(at, chunk));
       at += chunk.length;
       w.written += chunk.length;
     }
@@ -203,7 +203,7 @@ export class RomLoader {
     const address = readU32(d, 0);
     const size = readU32(d, 4);
     if (address + size > this.ctx.flash.size) return this.fail(r.op, RomError.FLASH_READ_LENGTH);
-    this.ctx.work(this.ctx.flash.readTime(size));
+    this.ctx.flashWork(this.ctx.flash.readTime(size));
     const hex = Array.from(md5(this.ctx.flash.read(address, size)), (b) => b.toString(16).padStart(2, '0'));
     this.reply(r.op, new TextEncoder().encode(hex.join('')), 0, 0);
   }
@@ -213,7 +213,7 @@ export class RomLoader {
     if (d.length !== 8 || readU32(d, 4) > 64) return this.fail(r.op, RomError.INVALID_MESSAGE);
     if (!this.attached) return this.fail(r.op, RomError.FLASH_READ);
     const size = readU32(d, 4);
-    this.ctx.work(this.ctx.flash.readTime(size));
+    this.ctx.flashWork(this.ctx.flash.readTime(size));
     this.reply(r.op, this.ctx.flash.read(readU32(d, 0), size), 0, 0);
   }
 

@@ -3,9 +3,11 @@
  * Modeled on espressif/esp-flasher-stub `src/command_handler.c`: two status bytes carrying a
  * 16-bit big-endian response code; FLASH_DATA / FLASH_DEFL_DATA / READ_FLASH / CHANGE_BAUDRATE
  * are acknowledged first and carried out afterwards ("post-process"), and a post-process error
- * is reported in place of the next command's reply; flash erase happens just in time, in 64 KiB
- * blocks where aligned, else 4 KiB sectors; READ_FLASH streams packets with one unacknowledged
- * packet in flight and ends with the raw 16-byte MD5.
+ * is reported in place of the next command's reply. Flash erase runs ahead in the background,
+ * in 64 KiB blocks where aligned, else 4 KiB sectors: FLASH_BEGIN starts the first erase without
+ * waiting for it, each inflate step starts the next one if the flash chip is idle, and a write
+ * waits only until its own range is erased (`stub_lib_flash_start_next_erase`). READ_FLASH
+ * streams packets with one unacknowledged packet in flight and ends with the raw 16-byte MD5.
  */
 import { Inflate } from 'pako';
 import { md5 } from '@noble/hashes/legacy.js';
@@ -142,7 +144,7 @@ export class StubLoader {
         else post = () => this.startRead(readU32(d, 0), readU32(d, 4), readU32(d, 8));
         break;
       case Op.ERASE_FLASH:
-        this.ctx.work(this.ctx.flash.eraseChip());
+        this.ctx.flashWork(this.ctx.flash.eraseChip());
         break;
       case Op.ERASE_REGION:
         code = this.eraseRegion(d);
@@ -178,7 +180,7 @@ export class StubLoader {
       eraseRemaining: end - start,
       inflate: compressed ? new Inflate({ chunkSize: 0x8000 }) : null,
     };
-    this.eraseNext(this.flashOp);
+    this.startErase(this.flashOp);
     return StubResponse.SUCCESS;
   }
 
@@ -206,12 +208,16 @@ export class StubLoader {
     return [
       StubResponse.SUCCESS,
       () => {
+        // The stub inflates into a 32 KiB buffer and writes it whenever it fills (pako's
+        // chunkSize); before each inflate step it starts the next erase if the flash is idle.
         const out: Uint8Array[] = [];
         inflate.onData = (chunk) => out.push(chunk as Uint8Array);
+        this.startErase(op);
         inflate.push(payload, false);
-        for (const chunk of out) {
+        for (const [i, chunk] of out.entries()) {
           const code = this.writeFlash(op, chunk);
           if (code !== StubResponse.SUCCESS) return code;
+          if (i < out.length - 1 || !streamEnded(inflate)) this.startErase(op);
         }
         return inflate.err ? StubResponse.INFLATE_ERROR : StubResponse.SUCCESS;
       },
@@ -226,22 +232,30 @@ export class StubLoader {
     return StubResponse.SUCCESS;
   }
 
+  /** Erases up to the end of `bytes` (waiting as needed), then programs them synchronously. */
   private writeFlash(op: FlashOperation, bytes: Uint8Array): number {
     if (bytes.length > op.remaining) return StubResponse.TOO_MUCH_DATA;
-    while (op.nextErase < op.offset + bytes.length && op.eraseRemaining > 0) this.eraseNext(op);
-    this.ctx.work(this.ctx.flash.program(op.offset, bytes));
+    while (op.nextErase < op.offset + bytes.length && op.eraseRemaining > 0) {
+      this.ctx.waitFlash();
+      this.startErase(op);
+    }
+    this.ctx.flashWork(this.ctx.flash.program(op.offset, bytes));
     op.offset += bytes.length;
     op.remaining -= bytes.length;
     return StubResponse.SUCCESS;
   }
 
-  /** One step of the just-in-time erase: a 64 KiB block where aligned and needed, else a sector. */
-  private eraseNext(op: FlashOperation): void {
-    if (op.eraseRemaining === 0) return;
+  /**
+   * Starts erasing the next unit of the operation's range (a 64 KiB block where aligned and
+   * wholly needed, else a 4 KiB sector) without waiting for it; does nothing while the flash
+   * chip is still busy or when nothing is left to erase.
+   */
+  private startErase(op: FlashOperation): void {
+    if (op.eraseRemaining === 0 || !this.ctx.flashIdle()) return;
     const block = op.nextErase % BLOCK_SIZE === 0 && op.eraseRemaining >= BLOCK_SIZE;
     const unit = block ? BLOCK_SIZE : SECTOR_SIZE;
     const flash = this.ctx.flash;
-    this.ctx.work(block ? flash.eraseBlock(op.nextErase) : flash.eraseSector(op.nextErase));
+    this.ctx.startFlash(block ? flash.eraseBlock(op.nextErase) : flash.eraseSector(op.nextErase));
     op.nextErase += unit;
     op.eraseRemaining -= unit;
   }
@@ -279,7 +293,7 @@ export class StubLoader {
     const address = readU32(d, 0);
     const size = readU32(d, 4);
     if (address + size > this.ctx.flash.size) return [StubResponse.FAILED_SPI_OP, new Uint8Array(0)];
-    this.ctx.work(this.ctx.flash.readTime(size));
+    this.ctx.flashWork(this.ctx.flash.readTime(size));
     return [StubResponse.SUCCESS, md5(this.ctx.flash.read(address, size))];
   }
 
@@ -289,7 +303,7 @@ export class StubLoader {
     const size = readU32(d, 4);
     if (address % SECTOR_SIZE || size % SECTOR_SIZE) return StubResponse.BAD_DATA_LEN;
     if (address + size > this.ctx.flash.size) return StubResponse.FAILED_SPI_OP;
-    this.ctx.work(this.ctx.flash.eraseRange(address, size));
+    this.ctx.flashWork(this.ctx.flash.eraseRange(address, size));
     return StubResponse.SUCCESS;
   }
 
@@ -324,7 +338,7 @@ export class StubLoader {
     if (op === null) return;
     if (op.remaining > 0 && op.sent - op.acked < 1) {
       const n = Math.min(op.remaining, op.packetSize);
-      this.ctx.work(this.ctx.flash.readTime(n));
+      this.ctx.flashWork(this.ctx.flash.readTime(n));
       const chunk = this.ctx.flash.read(op.offset, n);
       op.hash.update(chunk);
       this.ctx.send(chunk);
@@ -345,4 +359,9 @@ export class StubLoader {
   private respond(op: number, code: number, value = 0, data: Uint8Array = new Uint8Array(0)): void {
     this.ctx.send(buildResponse(op, value, data, Uint8Array.of(code >> 8, code & 0xff)));
   }
+}
+
+/** Whether pako's inflater has reached the end of the zlib stream (its untyped `ended` flag). */
+function streamEnded(inflate: Inflate): boolean {
+  return (inflate as unknown as { ended: boolean }).ended;
 }

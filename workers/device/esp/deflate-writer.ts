@@ -10,8 +10,10 @@
  *    holds two frame buffers (espressif/esp-flasher-stub `frame_buffer.c`: one received into,
  *    one processed). So the next block may travel while the previous one waits for its reply,
  *    provided the block before that will have been written by the time the new one arrives:
- *    its estimated flash work must fit in the wire time of the block between. Otherwise the
- *    writer waits for the reply first (as esptool does), so a real stub never loses a frame.
+ *    its worst-case flash work (a background block erase still running, then erasing and
+ *    programming what it inflates to) must fit in the wire time of the block between.
+ *    Otherwise the writer waits for the reply first (as esptool does), so a real stub never
+ *    loses a frame (the simulated stub drops one that finds both buffers taken).
  *
  * A failed block (bad checksum on a noisy line) restarts its operation: with a block already
  * in flight behind it, resending only that block would feed the stub's inflater out of order.
@@ -25,7 +27,7 @@ import { DEFAULT_TIMEOUT_MS, md5Hex, timeoutFor, type StubChannel } from './stub
 export const SKIP_CHUNK = 0x10000;
 /** Erase+program rate assumed for the in-flight guard: below the 175–180 kB/s measured on ESP32. */
 const STUB_WRITE_BYTES_PER_SECOND = 150_000;
-/** Block erase time assumed for FLASH_DEFL_BEGIN (W25Q32JV typical tBE2). */
+/** Block erase time assumed for FLASH_DEFL_BEGIN and for a background erase a write waits for (W25Q32JV typical tBE2). */
 const BLOCK_ERASE_SECONDS = 0.15;
 /** Erase+write timeout per MiB (esptool `ERASE_WRITE_TIMEOUT_PER_MB`). */
 const WRITE_MS_PER_MB = 40000;
@@ -235,7 +237,9 @@ async function sendOperation(
     ...blocks.map((block, seq) => ({
       packet: deflateDataPacket(block, seq),
       op: EspOp.FLASH_DEFL_DATA,
-      workAfterReply: inflated[seq] / STUB_WRITE_BYTES_PER_SECOND,
+      // Worst case: the write first waits for the block erase the stub started in the
+      // background, then erases and programs what the block inflates to.
+      workAfterReply: BLOCK_ERASE_SECONDS + inflated[seq] / STUB_WRITE_BYTES_PER_SECOND,
       bytes: inflated[seq],
       // The reply to block n waits for the stub to finish block n-1.
       timeoutMs: timeoutFor(WRITE_MS_PER_MB, (inflated[seq - 1] ?? 0) + inflated[seq]),
