@@ -192,16 +192,23 @@ function planOperation(range: FlashRange, blockSize: number): OperationPlan {
     blocks.push(compressed.subarray(at, Math.min(compressed.length, at + blockSize)));
   }
   // How much each block inflates to: the in-flight guard estimates the stub's work from it.
+  return { range, compressed, blocks, inflated: inflatedPerBlock(blocks), blockSize };
+}
+
+/** Bytes each block of one zlib stream inflates to when the blocks are fed in order. */
+export function inflatedPerBlock(blocks: readonly Uint8Array[]): number[] {
   const inflater = new Inflate();
-  let produced = 0;
-  inflater.onData = (chunk) => void (produced += (chunk as Uint8Array).length);
-  const inflated = blocks.map((b, i) => {
-    const before = produced;
-    // Z_SYNC_FLUSH (2) hands out everything inflated so far; Z_FINISH (4) ends the stream.
-    inflater.push(b, i === blocks.length - 1 ? 4 : 2);
-    return produced - before;
+  inflater.onData = () => undefined;
+  // pako hands out output only in whole chunks; the stream's own counter has every byte.
+  const totalOut = () => (inflater as unknown as { strm: { total_out: number } }).strm.total_out;
+  let before = 0;
+  return blocks.map((block) => {
+    inflater.push(block, false);
+    const after = totalOut();
+    const n = after - before;
+    before = after;
+    return n;
   });
-  return { range, compressed, blocks, inflated, blockSize };
 }
 
 /** A packet of the operation with what the guard needs to know about it. */
