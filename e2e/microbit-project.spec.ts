@@ -4,8 +4,8 @@
  * it, drop a module, and work offline from the firmware cache. MicroPython downloads are served
  * from the fixture files at the catalogue's addresses.
  *
- * The last test sends the project to a simulated micro:bit V2 plugged in through the device
- * panel (`?sim`).
+ * The last tests send the project to a simulated micro:bit V2 plugged in through the device
+ * panel (`?sim`), and hand it to classroom mode, which flashes it to two simulated boards.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +16,7 @@ import { getDeviceMemInfo } from '../src/core/microbit/device-memory';
 import { fileFlashSize } from '../src/core/microbit/fs-chunks';
 import { parseIntelHexText } from '../src/core/microbit/hex-text';
 import { AppPage } from './pages/app-page';
+import { ClassroomPage } from './pages/classroom-page';
 import { DevicePanelPage } from './pages/device-panel';
 import { MicrobitProjectPage } from './pages/microbit-project-page';
 
@@ -174,4 +175,23 @@ test('sends the project to a simulated micro:bit V2', async ({ page }) => {
   const result = page.getByTestId('mb-send-result');
   await expect(result).toHaveAttribute('data-kind', 'info', { timeout: 60_000 });
   await expect(result).toContainText('verified');
+});
+
+test('classroom mode flashes the project to every plugged-in micro:bit', async ({ page }) => {
+  await app.goto('?sim&simLatency=zero');
+  await mb.open();
+  await mb.replaceCode(MAIN);
+  await page.getByTestId('mb-use-in-classroom').click();
+  await expect(page.getByTestId('mb-notice')).toContainText('Classroom mode will flash');
+  await page.getByTestId('mb-close').click();
+
+  const classroom = new ClassroomPage(page);
+  await classroom.open();
+  await expect(page.getByTestId('classroom-image')).toContainText('(MicroPython project)');
+  await page.getByTestId('classroom-start').click();
+  await classroom.plugSimulatedV2();
+  await classroom.plugSimulatedV2();
+  await expect(classroom.count('flashed')).toHaveText('Flashed 2', { timeout: 60_000 });
+  for (const n of [1, 2])
+    await expect(classroom.row(n).getByTestId('classroom-result')).toContainText('verified');
 });

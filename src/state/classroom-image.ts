@@ -8,7 +8,7 @@ import { WebProgError, formatAddress } from '../core/errors';
 import type { MicrobitVersion } from '../core/microbit/board';
 import { getDeviceMemInfo } from '../core/microbit/device-memory';
 import { regionContains, type Region } from '../core/memory/region';
-import type { SparseData } from '../core/memory/sparse-data';
+import { SparseData, type Segment } from '../core/memory/sparse-data';
 import type { BackendCallArgs, ImageDto } from '../../workers/device/device-api';
 import { boardVersion, planDto, planImage, regionChoices } from './operation-plan';
 
@@ -47,6 +47,22 @@ export function imageFromFile(file: ClassroomFile): ClassroomImage {
       return boards.find((b) => boardVersion(b.boardId) === version)?.data;
     },
   };
+}
+
+/**
+ * The image of a micro:bit MicroPython project: MicroPython with the project's files for each
+ * board version it was built for (a version missing from `data` holds nothing).
+ */
+export function imageFromProject(
+  name: string,
+  data: Partial<Record<MicrobitVersion, readonly Segment[]>>,
+): ClassroomImage {
+  const byVersion = new Map<MicrobitVersion, SparseData>();
+  for (const version of ['V1', 'V2'] as const) {
+    const segments = data[version];
+    if (segments) byVersion.set(version, SparseData.from(segments));
+  }
+  return { name, dataFor: (version) => byVersion.get(version) };
 }
 
 /** What one board is sent. */

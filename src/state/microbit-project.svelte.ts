@@ -6,6 +6,8 @@
  * worker; the project is kept in local storage between visits.
  */
 import type { MicrobitVersion } from '../core/microbit/board';
+import type { Segment } from '../core/memory/sparse-data';
+import { imageFromProject, type ClassroomImage } from './classroom-image';
 import { fileFlashSize } from '../core/microbit/fs-chunks';
 import type { LogState } from './log.svelte';
 import { describeError } from './error-text';
@@ -118,7 +120,7 @@ export class MicrobitProjectState {
   /** Latest message for the person. */
   notice = $state.raw<ProjectNotice | undefined>();
   /** What is running: a download of the hex, opening files, loading firmware. */
-  busy = $state<'save' | 'open' | undefined>();
+  busy = $state<'save' | 'open' | 'classroom' | undefined>();
   /** Firmware download progress, while one runs. */
   firmwareProgress = $state.raw<FirmwareProgress | undefined>();
   /** Per board: where MicroPython will come from, in words. */
@@ -303,6 +305,50 @@ export class MicrobitProjectState {
     } catch (error) {
       this.fail(`Save ${fileName}`, error);
       return undefined;
+    } finally {
+      this.busy = undefined;
+    }
+  }
+
+  /**
+   * The project as classroom mode flashes it: MicroPython with the files, for V1 and V2. A
+   * version whose MicroPython cannot be had (offline, not cached) is left out with a warning;
+   * resolves undefined (notice shown) when neither can be built.
+   */
+  async classroomImage(): Promise<ClassroomImage | undefined> {
+    if (this.busy) return undefined;
+    if (this.storageLevel === 'full') {
+      this.show({ kind: 'error', text: this.storageText });
+      return undefined;
+    }
+    this.busy = 'classroom';
+    const name = `${this.name} (MicroPython project)`;
+    const data: Partial<Record<MicrobitVersion, Segment[]>> = {};
+    const missing: string[] = [];
+    let failure: unknown;
+    try {
+      for (const board of ['V1', 'V2'] as const) {
+        try {
+          data[board] = await this.deps.builder.flashSegments(
+            await this.firmwareText(board),
+            this.projectFiles(),
+          );
+        } catch (error) {
+          failure ??= error;
+          missing.push(board);
+        }
+      }
+      if (missing.length === 2) {
+        this.fail('Build the project for classroom mode', failure);
+        return undefined;
+      }
+      if (missing.length === 1) {
+        this.show({
+          kind: 'warn',
+          text: `Classroom mode gets the project for micro:bit ${missing[0] === 'V1' ? 'V2' : 'V1'} only: MicroPython for ${missing[0]} is not available (${describeError(failure).text}).`,
+        });
+      }
+      return imageFromProject(name, data);
     } finally {
       this.busy = undefined;
     }

@@ -4,6 +4,7 @@ import { MicropythonFsHex } from '@microbit/microbit-fs';
 import { describe, expect, it } from 'vitest';
 import { firmwareFor } from '../core/microbit/firmware-catalogue';
 import { MicroPythonFs } from '../core/microbit/micropython-fs';
+import { writeIntelHex } from '../core/formats/intel-hex';
 import { FirmwareStore, MemoryFirmwareCache, type FirmwareFetch } from './firmware-store';
 import { LogState } from './log.svelte';
 import { MicrobitProjectState, STARTER_MAIN_PY, type ProjectStorage } from './microbit-project.svelte';
@@ -32,10 +33,11 @@ function mapStorage(): ProjectStorage & { data: Map<string, string> } {
 }
 
 /** A project over the real firmware store, served the fixture files, with a recorded download. */
-function setup(storage = mapStorage()) {
+function setup(storage = mapStorage(), offline: readonly string[] = []) {
   const requests: string[] = [];
   const fetch: FirmwareFetch = async (url) => {
     requests.push(url);
+    if (offline.includes(url)) throw new TypeError('Failed to fetch');
     if (url === firmwareFor('V1').url) return new Response(fixtureBytes('micropython-v1.1.1.hex'));
     if (url === firmwareFor('V2').url) return new Response(fixtureBytes('micropython-v2.1.2.hex'));
     return new Response('', { status: 404 });
@@ -249,5 +251,43 @@ describe('MicrobitProjectState opening .py files', () => {
     await opening;
     expect(project.files.map((f) => f.name)).toEqual(['main.py']);
     expect(project.notice?.text).toMatch(/^There is no storage space left/);
+  });
+});
+
+describe('MicrobitProjectState in classroom mode', () => {
+  it('builds MicroPython with the files for V1 and V2 as the classroom image', async () => {
+    const { project } = setup();
+    project.rename('Quiz');
+    project.edit('main.py', 'from microbit import *\ndisplay.show(Image.HAPPY)\n');
+    const image = await project.classroomImage();
+    expect(image?.name).toBe('Quiz (MicroPython project)');
+    for (const [version, fixture, boardId] of [
+      ['V1', 'micropython-v1.1.1.hex', 0x9900],
+      ['V2', 'micropython-v2.1.2.hex', 0x9903],
+    ] as const) {
+      const data = image!.dataFor(version)!;
+      const theirs = new MicropythonFsHex([{ hex: fixtureText(fixture), boardId }]);
+      expect(theirs.importFilesFromHex(writeIntelHex(data))).toEqual(['main.py']);
+      expect(theirs.read('main.py')).toBe('from microbit import *\ndisplay.show(Image.HAPPY)\n');
+    }
+    expect(project.busy).toBeUndefined();
+  });
+
+  it('leaves out a board version whose MicroPython cannot be fetched, and says so', async () => {
+    const { project } = setup(mapStorage(), [firmwareFor('V1').url]);
+    const image = await project.classroomImage();
+    expect(image?.dataFor('V1')).toBeUndefined();
+    expect(image?.dataFor('V2')?.segments().length).toBeGreaterThan(0);
+    expect(project.notice?.kind).toBe('warn');
+    expect(project.notice?.text).toMatch(
+      /^Classroom mode gets the project for micro:bit V2 only: MicroPython for V1/,
+    );
+  });
+
+  it('refuses a project whose files do not fit', async () => {
+    const { project } = setup();
+    project.edit('main.py', '#'.repeat(PROJECT_FS_LIMIT + 1));
+    expect(await project.classroomImage()).toBeUndefined();
+    expect(project.notice?.text).toMatch(/^Storage full/);
   });
 });
