@@ -90,3 +90,19 @@ export function halfIncompressibleImage(): Uint8Array {
   for (let i = 0x80000; i < image.length; i++) image[i] = text[i % text.length];
   return image;
 }
+
+/**
+ * The same 1 MiB of data mixed the way firmware mixes code and data: 4 KiB sectors of random
+ * bytes and of the repeating text pattern alternate.
+ */
+export function sectorMixedImage(): Uint8Array {
+  const halves = halfIncompressibleImage();
+  const image = new Uint8Array(halves.length);
+  const sector = 0x1000;
+  const half = halves.length / 2;
+  for (let s = 0; s < halves.length / sector; s++) {
+    const from = (s % 2 === 0 ? 0 : half) + (s >> 1) * sector;
+    image.set(halves.subarray(from, from + sector), s * sector);
+  }
+  return image;
+}
