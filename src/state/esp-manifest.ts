@@ -4,6 +4,7 @@
  * detected chip, and resolving part paths against the manifest's URL.
  */
 import { WebProgError } from '../core/errors';
+import type { FirmwarePart, FlashMapEntry } from '../../workers/device/esp/esp-api';
 
 /** One part of a manifest build: a file for a flash offset. */
 export interface ManifestPart {
@@ -29,22 +30,8 @@ export interface FirmwareManifest {
   builds: ManifestBuild[];
 }
 
-/** A part with its bytes, ready to flash. */
-export interface FirmwarePart {
-  /** Name shown in the flash map (file name). */
-  name: string;
-  address: number;
-  data: Uint8Array;
-}
-
-/** One line of the flash map. */
-export interface FlashMapEntry {
-  name: string;
-  address: number;
-  size: number;
-  /** What the part looks like: "bootloader", "partition table", "application", "data". */
-  kind: string;
-}
+/** A part with its bytes, and a line of the flash map: the device worker's own types. */
+export type { FirmwarePart, FlashMapEntry };
 
 /** Parses and checks a manifest's JSON text. */
 export function parseManifest(text: string): FirmwareManifest {
