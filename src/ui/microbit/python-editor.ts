@@ -6,6 +6,7 @@ import { basicSetup } from 'codemirror';
 import { python } from '@codemirror/lang-python';
 import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView } from '@codemirror/view';
+import { editorTheme as theme } from '../shared/editor-theme';
 
 /** A mounted editor showing one file at a time. */
 export interface PythonEditorHandle {
@@ -19,21 +20,6 @@ export interface PythonEditorHandle {
   /** Removes the editor. */
   destroy(): void;
 }
-
-/** Colours from the app's design tokens, so the editor follows the dark and light themes. */
-const theme = EditorView.theme({
-  '&': { height: '100%', backgroundColor: 'var(--bg-input)', color: 'var(--text)' },
-  '.cm-scroller': { fontFamily: 'var(--font-mono)', fontSize: 'var(--fs-mono)' },
-  '.cm-gutters': {
-    backgroundColor: 'var(--bg-panel)',
-    color: 'var(--text-dim)',
-    borderRight: '1px solid var(--border)',
-  },
-  '.cm-activeLine': { backgroundColor: 'transparent' },
-  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)' },
-  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--mark-bg)' },
-});
 
 /**
  * Mounts an editor in `parent`. `onChange(name, content)` receives the whole document after

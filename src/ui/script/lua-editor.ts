@@ -16,6 +16,7 @@ import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { mpCompletions } from '../../../workers/lua/docs/completions';
 import { SPECIAL_GLOBALS } from '../../../workers/lua/special/constants';
+import { editorTheme as theme } from '../shared/editor-theme';
 
 /** A mounted editor. */
 export interface LuaEditorHandle {
@@ -89,21 +90,6 @@ function source(options: Completion[]) {
     return { from: word.from, options, validFor: /^[\w.]*$/ };
   };
 }
-
-/** Colours from the app's design tokens, so the editor follows the dark and light themes. */
-const theme = EditorView.theme({
-  '&': { height: '100%', backgroundColor: 'var(--bg-input)', color: 'var(--text)' },
-  '.cm-scroller': { fontFamily: 'var(--font-mono)', fontSize: 'var(--fs-mono)' },
-  '.cm-gutters': {
-    backgroundColor: 'var(--bg-panel)',
-    color: 'var(--text-dim)',
-    borderRight: '1px solid var(--border)',
-  },
-  '.cm-activeLine': { backgroundColor: 'transparent' },
-  '.cm-activeLineGutter': { backgroundColor: 'var(--bg-hover)' },
-  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
-  '&.cm-focused .cm-selectionBackground, .cm-selectionBackground': { backgroundColor: 'var(--mark-bg)' },
-});
 
 /** Mounts an editor in `parent` showing `text`; `onChange` receives the text after each edit. */
 export function mountLuaEditor(
