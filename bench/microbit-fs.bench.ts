@@ -78,15 +78,23 @@ export async function run(): Promise<BenchResult[]> {
     peer.write(name, text);
   }
 
-  // The first export also encodes the unchanging runtime parts, which later exports reuse.
-  const t0 = performance.now();
+  // The first export also encodes the unchanging runtime parts, which later exports reuse:
+  // timed on fresh filesystems (opening them is not timed), median of 5.
+  const firsts: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const fresh = MicroPythonFs.fromHexes([v1, v2]);
+    for (const [name, text] of FILES) fresh.write(name, text);
+    const t0 = performance.now();
+    fresh.exportUniversalHex();
+    firsts.push(performance.now() - t0);
+  }
   const universal = ours.exportUniversalHex();
   results.push({
     name: 'first V1 + V2 Universal Hex, 3 files',
-    value: performance.now() - t0,
+    value: median(firsts),
     unit: 'ms',
     target: { value: 400, better: 'lower' },
-    note: 'single run: includes encoding the runtime sections, done once per image',
+    note: 'includes encoding the runtime sections, done once per image; fresh filesystems, median of 5',
   });
   const build = alternate(
     () => ours.exportUniversalHex(),
