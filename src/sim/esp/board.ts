@@ -1,7 +1,8 @@
 /**
  * A simulated ESP development board behind a Web Serial port: the chip (ROM loader, flasher
- * stub, application), its SPI flash, the USB-UART bridge or native USB-Serial/JTAG port, the
- * auto-reset circuit, a virtual clock for the wire and the chip's busy time, and faults.
+ * stub, application), its SPI flash, the USB-UART bridge or native USB port (USB-Serial/JTAG,
+ * or USB-OTG, which re-enumerates on every chip reset), the auto-reset circuit, a virtual clock
+ * for the wire and the chip's busy time, and faults.
  */
 import { ESP_CHIPS, parseMac } from './chips';
 import type { EspChipName, EspChipSpec } from './chips';
@@ -21,15 +22,30 @@ import { receiveAtBaud } from './uart-line';
 import { WireClock, lineSeconds } from './wire-clock';
 import type { LatencyMode } from './wire-clock';
 
-/** How the board connects to the host. */
-export type EspUsbBridge = 'cp2102' | 'ch340' | 'native';
+/**
+ * How the board connects to the host: a USB-UART bridge, the chip's USB-Serial/JTAG port
+ * (`'native'`, a fixed-function device that stays enumerated across chip resets), or the chip's
+ * USB-OTG peripheral running the ROM's CDC-ACM stack (`'usb-otg'`: the ROM download port and
+ * ESP-IDF's USB-OTG console, CONFIG_ESP_CONSOLE_USB_CDC, which reuses the ROM's descriptors).
+ * The USB-OTG device is the chip itself, so every chip reset drops it and a new port with the
+ * same ids appears once the chip has restarted and the host has enumerated it again.
+ */
+export type EspUsbBridge = 'cp2102' | 'ch340' | 'native' | 'usb-otg';
 
-/** USB ids of each connection: Silicon Labs CP2102, WCH CH340, Espressif USB-Serial/JTAG. */
+/**
+ * USB ids of each connection: Silicon Labs CP2102, WCH CH340, Espressif USB-Serial/JTAG, and
+ * the ESP32-S3's ROM CDC over USB-OTG (Espressif's PID = the image chip id, the convention
+ * esptool and esptool-js's `usesUsbOtg()` test; 0x0002 on an ESP32-S2).
+ */
 export const USB_IDS: Readonly<Record<EspUsbBridge, { usbVendorId: number; usbProductId: number }>> = {
   cp2102: { usbVendorId: 0x10c4, usbProductId: 0xea60 },
   ch340: { usbVendorId: 0x1a86, usbProductId: 0x7523 },
   native: { usbVendorId: 0x303a, usbProductId: 0x1001 },
+  'usb-otg': { usbVendorId: 0x303a, usbProductId: 0x0009 },
 };
+
+/** Simulated chips with a USB-OTG peripheral (the ESP32-C3 has none, the ESP32 no USB at all). */
+const USB_OTG_CHIPS: ReadonlySet<EspChipName> = new Set(['esp32s3']);
 
 /** Effective byte rate of USB-Serial/JTAG, expressed as an 8N1 baud (baud setting is ignored). */
 export const NATIVE_USB_EQUIVALENT_BAUD = 12_000_000;
@@ -39,6 +55,12 @@ export const ROM_BOOT_SECONDS = 0.005;
 export const APP_BOOT_SECONDS = 0.25;
 /** Seconds the uploaded stub takes to start and say OHAI. */
 export const STUB_START_SECONDS = 0.001;
+/**
+ * Seconds from a chip reset to the new USB-OTG port being listed: ESP-IDF's 50 ms restart timer,
+ * the ROM start and USB enumeration by the host. Chosen to match esptool (`reset.py`), which
+ * waits 0.5 s before reopening a port that dropped during a reset.
+ */
+export const USB_REENUMERATION_SECONDS = 0.5;
 
 /** Options of {@link createSimulatedEspBoard}. */
 export interface EspBoardOptions {
@@ -50,7 +72,10 @@ export interface EspBoardOptions {
   latency?: LatencyMode;
   /** In `'real'` mode, how much faster than hardware the board runs (default 1). */
   timeScale?: number;
-  /** USB connection (default `'cp2102'`; `'native'` only on chips with USB-Serial/JTAG). */
+  /**
+   * USB connection (default `'cp2102'`; `'native'` only on chips with USB-Serial/JTAG,
+   * `'usb-otg'` only on the ESP32-S3).
+   */
   usb?: EspUsbBridge;
   /** Text the application prints after it boots. */
   appOutput?: string;
@@ -73,8 +98,6 @@ export interface EspWireStats {
 
 /** A simulated board; see {@link createSimulatedEspBoard}. */
 export class SimulatedEspBoard implements SerialDevice {
-  /** The Web Serial port to hand to esptool-js or the app. */
-  readonly port: SimSerialPort;
   /** The chip description. */
   readonly chip: EspChipSpec;
   /** The SPI flash, for direct inspection and preloading in tests. */
@@ -86,6 +109,12 @@ export class SimulatedEspBoard implements SerialDevice {
   /** Byte counters since creation. */
   readonly stats: EspWireStats = { bytesToDevice: 0, bytesToHost: 0 };
   private readonly native: boolean;
+  private readonly otg: boolean;
+  private readonly offerSetBaudRate: boolean;
+  private usbPort: SimSerialPort;
+  /** USB-OTG: the chip reset tore down the USB device; a new port comes after the restart. */
+  private usbDetached = false;
+  private enumerationTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly circuit: ResetCircuit;
   private readonly registers: RegisterFile;
   private readonly ram = new RamImage();
@@ -108,7 +137,7 @@ export class SimulatedEspBoard implements SerialDevice {
   private lineFreeToDevice = 0;
   private lineFreeToHost = 0;
   private generation = 0;
-  private readonly queue: { at: number; bytes: Uint8Array; unplug: boolean }[] = [];
+  private readonly queue: { at: number; bytes: Uint8Array; unplug: boolean; port: SimSerialPort }[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: EspBoardOptions) {
@@ -118,23 +147,44 @@ export class SimulatedEspBoard implements SerialDevice {
     if (usb === 'native' && !chip.hasUsbSerialJtag) {
       throw new RangeError(`${chip.displayName} has no native USB-Serial/JTAG port`);
     }
+    if (usb === 'usb-otg' && !USB_OTG_CHIPS.has(chip.name)) {
+      throw new RangeError(`${chip.displayName} has no USB-OTG port`);
+    }
     this.chip = chip;
-    this.native = usb === 'native';
+    this.otg = usb === 'usb-otg';
+    this.native = usb === 'native' || this.otg;
+    this.offerSetBaudRate = options.setBaudRate ?? false;
     this.uartBaud = chip.romBaud;
     this.appOutput = options.appOutput ?? '';
     this.flash = new SpiFlash({ size: options.flashSize });
     this.clock = new WireClock({ latency: options.latency, timeScale: options.timeScale });
     const mac = options.mac === undefined ? chip.defaultMac : parseMac(options.mac);
     this.registers = new RegisterFile(chip, this.flash, mac, () => this.uartBaud);
-    const wiring = this.native ? 'usb-serial-jtag' : options.autoReset === false ? 'none' : 'auto';
+    const wiring = this.otg
+      ? 'usb-otg'
+      : this.native
+        ? 'usb-serial-jtag'
+        : options.autoReset === false
+          ? 'none'
+          : 'auto';
     this.circuit = new ResetCircuit(wiring, {
       enterReset: () => this.enterReset(this.clock.hostNow()),
       releaseReset: (download) => this.boot(this.clock.hostNow(), download),
+      usbRestart: (download) => this.usbRestart(download),
     });
-    this.port = new SimSerialPort({ info: USB_IDS[usb], setBaudRate: options.setBaudRate });
-    this.port.attach(this);
+    this.usbPort = new SimSerialPort({ info: USB_IDS[usb], setBaudRate: this.offerSetBaudRate });
+    this.usbPort.attach(this);
     this.context = this.createContext();
     this.boot(0, false);
+  }
+
+  /**
+   * The Web Serial port to hand to esptool-js or the app. On a `'usb-otg'` board this is a new
+   * object after each chip reset (the old one is dead for good); the old port's
+   * `successor` and `replaced` event lead to it, and a simulated `navigator.serial` lists it.
+   */
+  get port(): SimSerialPort {
+    return this.usbPort;
   }
 
   /** What the chip is doing now. */
@@ -154,10 +204,13 @@ export class SimulatedEspBoard implements SerialDevice {
     this.port.lose();
   }
 
-  /** Plugs the USB cable back in: the board powers up (into download mode if BOOT is held). */
+  /**
+   * Plugs the USB cable back in: the board powers up (into download mode if BOOT is held). A
+   * `'usb-otg'` board enumerates as a new port once the chip runs, as after a reset.
+   */
   plug(): void {
     if (this.state !== 'unpowered') return;
-    this.port.restore();
+    if (!this.otg) this.port.restore();
     this.boot(this.clock.hostNow(), !this.circuit.io0);
   }
 
@@ -307,8 +360,60 @@ export class SimulatedEspBoard implements SerialDevice {
     };
   }
 
+  /**
+   * `'usb-otg'`: the firmware saw RTS released and restarts the chip (ESP-IDF's USB console rule,
+   * see reset-circuit.ts), into download mode if DTR was asserted. Modeling assumption: a
+   * download request while the ROM loader or the stub already runs changes nothing (esptool
+   * reopens a port that dropped during its reset and resets again; that only converges if the
+   * loader leaves the request alone), while a normal restart request (esptool's USB HardReset)
+   * restarts the chip. The console's 50 ms restart delay is in USB_REENUMERATION_SECONDS.
+   */
+  private usbRestart(download: boolean): void {
+    if (this.state === 'reset' || this.state === 'unpowered') return;
+    if (download && (this.state === 'download' || this.state === 'stub')) return;
+    const at = this.clock.hostNow();
+    this.enterReset(at);
+    this.boot(at, download || !this.circuit.io0);
+  }
+
+  /** USB-OTG: the chip reset tears the USB device down; its port dies for good. */
+  private detachUsb(): void {
+    if (this.enumerationTimer !== null) clearTimeout(this.enumerationTimer);
+    this.enumerationTimer = null;
+    this.usbDetached = true;
+    this.usbPort.retire();
+  }
+
+  /** USB-OTG: the restarted chip enumerates again after {@link USB_REENUMERATION_SECONDS}. */
+  private scheduleEnumeration(at: number): void {
+    const due = at + USB_REENUMERATION_SECONDS;
+    // In 'zero' latency mode wallDelayMs is 0: the port appears on the next macrotask.
+    this.enumerationTimer = setTimeout(() => this.enumerate(due), this.clock.wallDelayMs(due));
+  }
+
+  /** USB-OTG: a new port with the same ids replaces the dead one and fires `connect`. */
+  private enumerate(due: number): void {
+    this.enumerationTimer = null;
+    if (this.state === 'unpowered') return;
+    this.clock.observe(due);
+    const previous = this.usbPort;
+    const next = new SimSerialPort({
+      info: previous.getInfo(),
+      setBaudRate: this.offerSetBaudRate,
+      connected: false,
+    });
+    next.attach(this);
+    this.usbPort = next;
+    this.usbDetached = false;
+    this.hostBaud = 0;
+    this.circuit.clearLines();
+    previous.announceSuccessor(next);
+    next.restore();
+  }
+
   /** Holds the chip in reset from modeled time `at`: output not yet on the wire is lost. */
   private enterReset(at: number): void {
+    if (this.otg) this.detachUsb();
     this.generation++;
     this.lineFreeToHost = Math.min(this.lineFreeToHost, at);
     while (this.queue.length > 0 && this.queue[this.queue.length - 1].at > at) this.queue.pop();
@@ -328,6 +433,7 @@ export class SimulatedEspBoard implements SerialDevice {
   }
 
   private boot(at: number, download: boolean): void {
+    if (this.usbDetached) this.scheduleEnumeration(at);
     this.generation++;
     this.uartBaud = this.chip.romBaud;
     this.busyUntil = 0;
@@ -363,20 +469,21 @@ export class SimulatedEspBoard implements SerialDevice {
     const end = start + lineSeconds(bytes.length, this.deviceRate());
     this.lineFreeToHost = end;
     this.clock.observe(end);
-    if (!this.port.isOpen) return;
+    const port = this.usbPort;
+    if (!port.isOpen || !port.connected) return;
     this.stats.bytesToHost += bytes.length;
     const seen = this.native ? bytes : receiveAtBaud(bytes, this.uartBaud, this.hostBaud);
     const filtered = this.faults.filter('to-host', seen);
-    this.schedule(end, filtered.bytes, filtered.unplug);
+    this.schedule(end, filtered.bytes, filtered.unplug, port);
   }
 
-  private schedule(at: number, bytes: Uint8Array, unplug: boolean): void {
+  private schedule(at: number, bytes: Uint8Array, unplug: boolean, port: SimSerialPort): void {
     if (this.clock.latency === 'zero' && this.queue.length === 0) {
-      this.port.deliver(bytes);
+      port.deliver(bytes);
       if (unplug) this.unplug();
       return;
     }
-    this.queue.push({ at, bytes, unplug });
+    this.queue.push({ at, bytes, unplug, port });
     this.arm();
   }
 
@@ -386,7 +493,7 @@ export class SimulatedEspBoard implements SerialDevice {
       this.timer = null;
       while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
         const item = this.queue.shift()!;
-        this.port.deliver(item.bytes);
+        item.port.deliver(item.bytes);
         if (item.unplug) this.unplug();
       }
       this.arm();

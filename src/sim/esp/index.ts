@@ -4,7 +4,7 @@
  * install it as `navigator.serial` with {@link installSimulatedSerial}), and inspect
  * `board.flash`, `board.clock` and `board.faults`.
  */
-export { createSimulatedEspBoard, SimulatedEspBoard, USB_IDS } from './board';
+export { createSimulatedEspBoard, SimulatedEspBoard, USB_IDS, USB_REENUMERATION_SECONDS } from './board';
 export type { EspBoardOptions, EspBoardMode, EspUsbBridge, EspWireStats } from './board';
 export { ESP_CHIPS } from './chips';
 export type { EspChipName, EspChipSpec } from './chips';
@@ -12,7 +12,7 @@ export { FaultInjector } from './faults';
 export type { ByteFault, CorruptFault, WireDirection } from './faults';
 export { installSimulatedSerial, SimulatedSerial } from './install';
 export type { InstallSerialOptions, SerialScope } from './install';
-export { SimSerialPort } from './serial-port';
+export { PORT_REPLACED, SimPortReplacedEvent, SimSerialPort } from './serial-port';
 export { SpiFlash } from './spi-flash';
 export type { WeakRange } from './spi-flash';
 export { WireClock, lineSeconds } from './wire-clock';

@@ -2,8 +2,12 @@
  * Installs a simulated `navigator.serial` into a window or worker scope: `requestPort()`
  * picks a plugged-in simulated port matching the filters (a stand-in for Chrome's chooser),
  * `getPorts()` lists the ports granted so far, and `connect`/`disconnect` events from the
- * ports reach `navigator.serial` as in Chrome (the port's event bubbles to it).
+ * ports reach `navigator.serial` as in Chrome (the port's event bubbles to it). When a known
+ * port's device re-enumerates (a native USB-OTG port after a chip reset), the new port is added
+ * too, granted if the old one was: Chrome lets a page reach a device the user already chose
+ * again after it re-enumerates with the same USB ids (esp-web-tools #515 relies on this).
  */
+import { PORT_REPLACED, SimPortReplacedEvent } from './serial-port';
 import type { SimSerialPort } from './serial-port';
 
 /** Options of {@link installSimulatedSerial}. */
@@ -39,10 +43,18 @@ export class SimulatedSerial extends EventTarget implements Serial {
     for (const port of ports) this.addPort(port);
   }
 
-  /** Makes another simulated port available (as if a new device were attached). */
+  /**
+   * Makes another simulated port available (as if a new device were attached), and follows it
+   * when its device re-enumerates: the new port is added (granted if this one was).
+   */
   addPort(port: SimSerialPort): void {
     if (this.ports.includes(port)) return;
     this.ports.push(port);
+    port.addEventListener(PORT_REPLACED, (event) => {
+      if (!(event instanceof SimPortReplacedEvent)) return;
+      if (this.granted.has(port)) this.granted.add(event.successor);
+      this.addPort(event.successor);
+    });
     for (const type of ['connect', 'disconnect'] as const) {
       port.addEventListener(type, () => {
         if (!this.granted.has(port)) return;

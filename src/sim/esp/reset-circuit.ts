@@ -10,13 +10,22 @@
  *   RTS && !DTR; it boots into download mode if DTR was asserted in the state just before the
  *   reset began (the sequence esptool's USBJTAGSerialReset produces). Approximation of the
  *   ESP32-C3/S3 TRM description (USB Serial/JTAG, CDC-ACM chip reset).
+ * - `'usb-otg'`: the chip's USB-OTG peripheral running the ROM's CDC-ACM stack. No hardware
+ *   reaches EN or the strapping pin; the firmware watches the line state and restarts the chip
+ *   itself. Rule of ESP-IDF's USB-OTG console (`esp_usb_console_cdc_acm_cb` in
+ *   components/esp_system/port/soc/esp32s2/usb_console.c): when RTS goes from asserted to
+ *   released, restart, into download mode (RTC_CNTL_FORCE_DOWNLOAD_BOOT) if DTR is asserted at
+ *   that moment, else normally; the remembered RTS starts released on each USB connection.
+ *   esptool's ClassicReset (RTS, then DTR with RTS released) thus asks for download mode, its
+ *   USB HardReset (RTS pulse, DTR released) for a normal restart. The circuit only reports the
+ *   request ({@link ResetTarget.usbRestart}); the board decides what the running code does.
  *
  * The BOOT button pulls the strapping pin low, the RESET (EN) button pulls EN low. The chip
  * samples the strapping pin when EN rises.
  */
 
 /** How DTR/RTS are wired to the chip. */
-export type ResetWiring = 'auto' | 'none' | 'usb-serial-jtag';
+export type ResetWiring = 'auto' | 'none' | 'usb-serial-jtag' | 'usb-otg';
 
 /** What the chip does when EN changes. */
 export interface ResetTarget {
@@ -24,6 +33,8 @@ export interface ResetTarget {
   enterReset(): void;
   /** EN went high: the chip boots, into the ROM loader if `download`. */
   releaseReset(download: boolean): void;
+  /** `'usb-otg'` only: the host released RTS; restart, into download mode if `download` (DTR). */
+  usbRestart?(download: boolean): void;
 }
 
 /** The reset/boot circuit between the serial lines, the buttons and the chip. */
@@ -56,11 +67,20 @@ export class ResetCircuit {
   /** The host changed the modem lines (`undefined` = unchanged). */
   setSignals(dtr: boolean | undefined, rts: boolean | undefined): void {
     const previousDtr = this.dtr;
+    const previousRts = this.rts;
     if (dtr !== undefined) this.dtr = dtr;
     if (rts !== undefined) this.rts = rts;
     if (this.wiring === 'usb-serial-jtag' && this.enHigh && this.rts && !this.dtr) {
       this.usbDownloadLatch = previousDtr;
     }
+    this.update();
+    if (this.wiring === 'usb-otg' && previousRts && !this.rts) this.target.usbRestart?.(this.dtr);
+  }
+
+  /** A new host connection (USB enumeration): both lines start released. */
+  clearLines(): void {
+    this.dtr = false;
+    this.rts = false;
     this.update();
   }
 
@@ -78,7 +98,7 @@ export class ResetCircuit {
 
   private computeEn(): boolean {
     if (this.resetButton) return false;
-    if (this.wiring === 'none') return true;
+    if (this.wiring === 'none' || this.wiring === 'usb-otg') return true;
     return !(this.rts && !this.dtr);
   }
 

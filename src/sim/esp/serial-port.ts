@@ -3,7 +3,10 @@
  * esptool-js and the app can tell: `getInfo()` works before `open()`; `readable` is a fresh
  * stream per open (and again after a reader cancels it), `null` when closed or after a fatal
  * error; `close()` rejects while a stream is locked; unplugging errors both streams with a
- * `NetworkError` DOMException "The device has been lost." and fires `disconnect`.
+ * `NetworkError` DOMException "The device has been lost." and fires `disconnect`. A device that
+ * re-enumerates (a chip's own USB-OTG port after a reset) leaves its port for good
+ * ({@link SimSerialPort.retire}) and later announces the new port that replaces it
+ * ({@link SimSerialPort.announceSuccessor}), which the simulated `navigator.serial` picks up.
  * Works in Node ≥ 18 and in browsers/workers (uses only WHATWG streams, EventTarget, DOMException).
  */
 
@@ -27,6 +30,18 @@ export interface SimSerialPortOptions {
   info: SerialPortInfo;
   /** Offer a non-standard `setBaudRate()` (Chrome has none; esptool-js uses it when present). */
   setBaudRate?: boolean;
+  /** Whether the device is plugged in at creation (default true). */
+  connected?: boolean;
+}
+
+/** Type of the simulator-only event a retired port fires when its device came back as a new port. */
+export const PORT_REPLACED = 'replaced';
+
+/** Simulator-only event: the device of a retired port re-enumerated as `successor`. */
+export class SimPortReplacedEvent extends Event {
+  constructor(readonly successor: SimSerialPort) {
+    super(PORT_REPLACED);
+  }
 }
 
 function lostError(): DOMException {
@@ -44,7 +59,9 @@ export class SimSerialPort extends EventTarget implements SerialPort {
   private device: SerialDevice | null = null;
   private readonly info: SerialPortInfo;
   private state: 'closed' | 'opened' = 'closed';
-  private isConnected = true;
+  private isConnected: boolean;
+  private retired = false;
+  private next: SimSerialPort | null = null;
   private fatal = false;
   private baud = 0;
   private readStream: ReadableStream<Uint8Array> | null = null;
@@ -55,6 +72,7 @@ export class SimSerialPort extends EventTarget implements SerialPort {
   constructor(options: SimSerialPortOptions) {
     super();
     this.info = { ...options.info };
+    this.isConnected = options.connected ?? true;
     if (options.setBaudRate) {
       this.setBaudRate = async (baudRate: number) => {
         this.requireOpen();
@@ -68,6 +86,11 @@ export class SimSerialPort extends EventTarget implements SerialPort {
   /** Connects the device side. */
   attach(device: SerialDevice): void {
     this.device = device;
+  }
+
+  /** The port that replaced this one after its device re-enumerated (null until then). */
+  get successor(): SimSerialPort | null {
+    return this.next;
   }
 
   /** Whether the device is plugged in. */
@@ -196,9 +219,25 @@ export class SimSerialPort extends EventTarget implements SerialPort {
     this.fire('disconnect');
   }
 
-  /** Device side: the device was plugged in again. */
+  /**
+   * Device side: the device left this port for good (its USB connection was torn down to
+   * re-enumerate): lost as by an unplug, and nothing done on this port reaches the device again.
+   */
+  retire(): void {
+    this.lose();
+    this.retired = true;
+    this.device = null;
+  }
+
+  /** Device side: the retired device is back as `successor`; fires {@link SimPortReplacedEvent}. */
+  announceSuccessor(successor: SimSerialPort): void {
+    this.next = successor;
+    this.dispatchEvent(new SimPortReplacedEvent(successor));
+  }
+
+  /** Device side: the device was plugged in again (a retired port stays dead). */
   restore(): void {
-    if (this.isConnected) return;
+    if (this.isConnected || this.retired) return;
     this.isConnected = true;
     this.fire('connect');
   }

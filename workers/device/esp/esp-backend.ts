@@ -34,6 +34,11 @@ export const ESP_FLASH_REGION = 'Flash';
 const WORD = 4;
 /** Bytes per READ_FLASH command (progress and cancellation granularity). */
 const READ_CHUNK = 0x40000;
+/**
+ * Port changes one connect follows: the reset into download mode re-enumerates a USB-OTG board,
+ * and its port may already have changed since the last session (a disconnect resets the chip).
+ */
+const MAX_PORT_CHANGES = 2;
 
 /** Options of the ESP backend. */
 export interface EspBackendOptions {
@@ -43,6 +48,8 @@ export interface EspBackendOptions {
   skipUnchanged?: boolean;
   /** Ports granted now: finds a native-USB board again after its port re-enumerated. */
   getPorts?: () => Promise<SerialPort[]>;
+  /** How long to wait for a re-enumerated port to appear (default 3000 ms). */
+  portWaitMs?: number;
   /** Receives esptool-js's progress lines. */
   log?: (line: string) => void;
 }
@@ -403,13 +410,15 @@ export class EspBackend implements Backend {
     await this.stopMonitorNow();
     await this.dropSession();
     throwIfCancelled(ctx.signal);
-    let link: EspLink;
-    try {
-      link = await EspLink.open(this.port, { baud: this.baud, log: this.options.log });
-    } catch (error) {
-      const e = toEspError(error, 'Connect');
-      if (e.code !== 'DEVICE_LOST' || !(await this.findPortAgain())) throw e;
-      link = await EspLink.open(this.port, { baud: this.baud, log: this.options.log });
+    let link: EspLink | undefined;
+    for (let changes = 0; link === undefined; changes++) {
+      try {
+        link = await EspLink.open(this.port, { baud: this.baud, log: this.options.log });
+      } catch (error) {
+        const e = toEspError(error, 'Connect');
+        if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
+        await this.findPortAgain(this.options.getPorts, e, ctx);
+      }
     }
     const info = link.info;
     this.lastInfo = info;
@@ -432,25 +441,38 @@ export class EspBackend implements Backend {
   }
 
   /**
-   * A native-USB board (USB-Serial/JTAG) re-enumerates when reset: its old port object dies and a
-   * new one with the same USB ids appears. Looks for it for up to 3 s.
+   * A board on the chip's own USB-OTG port re-enumerates when reset: its old port object dies
+   * and a new one with the same USB ids appears. Switches to it, waiting up to `portWaitMs`;
+   * throws DEVICE_LOST saying what to do when none comes (`lost` is the original failure).
    */
-  private async findPortAgain(): Promise<boolean> {
-    if (!this.options.getPorts) return false;
+  private async findPortAgain(
+    getPorts: () => Promise<SerialPort[]>,
+    lost: WebProgError,
+    ctx: OperationContext,
+  ): Promise<void> {
     const { usbVendorId, usbProductId } = this.port.getInfo();
-    for (let waited = 0; waited < 3000; waited += 250) {
-      const ports = await this.options.getPorts();
-      const found = ports.find((p) => {
+    const waitMs = this.options.portWaitMs ?? 3000;
+    const step = Math.min(250, waitMs);
+    for (let waited = 0; ; waited += step) {
+      throwIfCancelled(ctx.signal);
+      const found = (await getPorts()).find((p) => {
         const i = p.getInfo();
         return p !== this.port && i.usbVendorId === usbVendorId && i.usbProductId === usbProductId;
       });
       if (found) {
         this.port = found;
-        return true;
+        return;
       }
-      await sleep(250);
+      if (waited >= waitMs) break;
+      await sleep(step);
     }
-    return false;
+    const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
+    throw new WebProgError(
+      'DEVICE_LOST',
+      `Connect: the board's serial port (USB ${hex4(usbVendorId)}:${hex4(usbProductId)}) went away and did not come back within ${waitMs / 1000} s. ` +
+        'Boards on native USB show up as a new port after a reset: plug the board in again (or hold BOOT, press and release RESET, release BOOT), choose its port again and retry.',
+      { cause: lost },
+    );
   }
 
   private async dropSession(): Promise<void> {

@@ -5,7 +5,12 @@
  */
 import { MemoryImage } from '../../../src/core/memory/memory-image';
 import { flashRegion } from '../../../src/core/memory/region';
-import { createSimulatedEspBoard, type EspBoardOptions, type SimulatedEspBoard } from '../../../src/sim/esp';
+import {
+  createSimulatedEspBoard,
+  SimulatedSerial,
+  type EspBoardOptions,
+  type SimulatedEspBoard,
+} from '../../../src/sim/esp';
 import { randomBytes } from '../../../src/sim/esp/test-helpers';
 import { EspBackend, ESP_FLASH_REGION, type EspBackendOptions, type FlashPart } from './esp-backend';
 
@@ -21,6 +26,26 @@ export interface EspRig {
 export function espRig(board: EspBoardOptions, backend: EspBackendOptions = {}): EspRig {
   const b = createSimulatedEspBoard({ latency: 'zero', ...board });
   return { board: b, backend: new EspBackend(b.port, backend), clock: () => b.clock.now() * 1000 };
+}
+
+/** An {@link EspRig} whose board re-enumerates, and the simulated `navigator.serial` listing it. */
+export interface OtgRig extends EspRig {
+  serial: SimulatedSerial;
+}
+
+/**
+ * A board on its USB-OTG port (a new port after every chip reset), granted in a simulated
+ * `navigator.serial` whose `getPorts()` the backend uses to find the board again.
+ */
+export function otgRig(board: Omit<EspBoardOptions, 'usb'>, backend: EspBackendOptions = {}): OtgRig {
+  const b = createSimulatedEspBoard({ latency: 'zero', ...board, usb: 'usb-otg' });
+  const serial = new SimulatedSerial([b.port], { granted: [b.port] });
+  return {
+    board: b,
+    serial,
+    backend: new EspBackend(b.port, { getPorts: () => serial.getPorts(), ...backend }),
+    clock: () => b.clock.now() * 1000,
+  };
 }
 
 /** An ESP application image header (magic 0xE9) for `chipId`, flash size code `sizeCode`. */
