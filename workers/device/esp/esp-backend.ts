@@ -39,6 +39,8 @@ const READ_CHUNK = 0x40000;
  * and its port may already have changed since the last session (a disconnect resets the chip).
  */
 const MAX_PORT_CHANGES = 2;
+/** Port changes one monitor session follows (each reset of a USB-OTG board is one). */
+const MAX_MONITOR_FOLLOWS = 3;
 
 /** Options of the ESP backend. */
 export interface EspBackendOptions {
@@ -348,13 +350,51 @@ export class EspBackend implements Backend {
     return this.exclusive('Monitor', async () => {
       await this.stopMonitorNow();
       await this.dropSession();
-      const monitor = new SerialMonitor(this.port, listener, () => {
-        if (this.monitor === monitor) this.monitor = undefined;
-      });
-      await monitor.start(baud);
-      this.monitor = monitor;
-      if (options.reset ?? true) await resetIntoApp(this.port);
+      await this.followingPort('Monitor', {}, (moved) => this.openMonitor(baud, listener, 0, !moved));
+      if (!(options.reset ?? true)) return;
+      try {
+        await resetIntoApp(this.port);
+      } catch (error) {
+        // A board on its own USB port drops the port when it resets; the monitor follows it.
+        if (toEspError(error, 'Monitor').code !== 'DEVICE_LOST' || !this.options.getPorts) throw error;
+      }
     });
+  }
+
+  /**
+   * Opens the monitor on the current port. When the port is lost while monitoring and ports can
+   * be listed, follows the board to its new port (a native-USB board re-enumerates on every
+   * reset) up to {@link MAX_MONITOR_FOLLOWS} times, without resetting it again.
+   */
+  private async openMonitor(
+    baud: number,
+    listener: MonitorListener,
+    follows: number,
+    releaseLines: boolean,
+  ): Promise<void> {
+    const monitor = new SerialMonitor(this.port, listener, (error) => {
+      if (this.monitor !== monitor) return;
+      this.monitor = undefined;
+      const getPorts = this.options.getPorts;
+      if (error === undefined || !getPorts || follows >= MAX_MONITOR_FOLLOWS) return;
+      const lost = toEspError(error, 'Monitor');
+      if (lost.code !== 'DEVICE_LOST') return;
+      void this.exclusive('Monitor', async () => {
+        if (this.monitor || this.session) return; // something else has the port now
+        await this.findPortAgain(getPorts, lost, {});
+        await this.openMonitor(baud, listener, follows + 1, false);
+      }).catch((e: unknown) =>
+        this.options.log?.(`Serial monitor stopped: ${toEspError(e, 'Monitor').message}`),
+      );
+    });
+    // Set before starting: the port may already be failing while it opens.
+    this.monitor = monitor;
+    try {
+      await monitor.start(baud, releaseLines);
+    } catch (error) {
+      if (this.monitor === monitor) this.monitor = undefined;
+      throw error;
+    }
   }
 
   /** Sends text to the running program (the monitor must be running). */
@@ -410,16 +450,9 @@ export class EspBackend implements Backend {
     await this.stopMonitorNow();
     await this.dropSession();
     throwIfCancelled(ctx.signal);
-    let link: EspLink | undefined;
-    for (let changes = 0; link === undefined; changes++) {
-      try {
-        link = await EspLink.open(this.port, { baud: this.baud, log: this.options.log });
-      } catch (error) {
-        const e = toEspError(error, 'Connect');
-        if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
-        await this.findPortAgain(this.options.getPorts, e, ctx);
-      }
-    }
+    const link = await this.followingPort('Connect', ctx, () =>
+      EspLink.open(this.port, { baud: this.baud, log: this.options.log }),
+    );
     const info = link.info;
     this.lastInfo = info;
     const regions = [flashRegion(ESP_FLASH_REGION, 0, info.flashSize, SECTOR_SIZE, WORD)];
@@ -438,6 +471,27 @@ export class EspBackend implements Backend {
     };
     this.session = { link, regions, target };
     return { target, regions };
+  }
+
+  /**
+   * Runs `open` on the current port; when the port turns out to be gone (DEVICE_LOST) and ports
+   * can be listed, moves to the board's new port and tries again (`moved` true), up to
+   * {@link MAX_PORT_CHANGES} times.
+   */
+  private async followingPort<T>(
+    what: string,
+    ctx: OperationContext,
+    open: (moved: boolean) => Promise<T>,
+  ): Promise<T> {
+    for (let changes = 0; ; changes++) {
+      try {
+        return await open(changes > 0);
+      } catch (error) {
+        const e = toEspError(error, what);
+        if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
+        await this.findPortAgain(this.options.getPorts, e, ctx);
+      }
+    }
   }
 
   /**

@@ -93,4 +93,26 @@ describe('ESP32-S3 on its USB-OTG port', () => {
       message: expect.stringContaining('Plug it in again') as unknown,
     });
   }, 30_000);
+
+  test('after flashing, the monitor follows the board to its new port and shows what the program prints', async () => {
+    const { board, backend, clock } = otgRig({ chip: 'esp32s3' });
+    await backend.connect({ clock });
+    await backend.flashParts(threePartBuild(0, S3_IMAGE_CHIP_ID), { allowWrites: true, clock });
+    const before = backend.serialPort;
+    const output: number[] = [];
+    await backend.startMonitor(115200, (bytes) => output.push(...bytes));
+    // The reset into the application re-enumerated the port; the monitor reopens the new one
+    // (what the program printed before the host enumerated it is gone, as on a real board).
+    await vi.waitFor(() => {
+      expect(backend.serialPort).toBe(board.port);
+      expect(backend.monitoring).toBe(true);
+    });
+    expect(backend.serialPort).not.toBe(before);
+    expect(board.mode).toBe('app');
+    board.setAppOutput('hello over USB-OTG\n');
+    await vi.waitFor(() =>
+      expect(new TextDecoder().decode(Uint8Array.from(output))).toContain('hello over USB-OTG'),
+    );
+    await backend.stopMonitor();
+  }, 30_000);
 });

@@ -25,12 +25,16 @@ export class SerialMonitor {
     return this.loop !== undefined;
   }
 
-  /** Opens the port at `baud` and starts passing on its bytes. */
-  async start(baud: number): Promise<void> {
+  /**
+   * Opens the port at `baud` and starts passing on its bytes. `releaseLines` (default true)
+   * releases DTR and RTS, which a tty raises on open; leave them as they are on a port that a
+   * board re-enumerated on, where releasing RTS would restart it again.
+   */
+  async start(baud: number, releaseLines = true): Promise<void> {
     if (this.loop) return;
     await this.port.open({ baudRate: baud });
-    // Leave EN and IO0 alone: both lines released (a tty raises them on open).
-    await this.port.setSignals({ dataTerminalReady: false, requestToSend: false });
+    // Leave EN and IO0 alone: both lines released.
+    if (releaseLines) await this.port.setSignals({ dataTerminalReady: false, requestToSend: false });
     this.stopping = false;
     this.loop = this.readLoop();
   }
