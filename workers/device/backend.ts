@@ -155,6 +155,11 @@ export interface Backend {
    * FICR), after connect. Optional: backends that cannot leave it out.
    */
   readMemory?(address: number, length: number): Promise<Uint8Array>;
+  /**
+   * Serial backends: the port in use now. A board on its own USB port is a new port object
+   * after each reset, and the backend moves to it; the device keeps its id.
+   */
+  readonly serialPort?: SerialPort;
   /** Switches target power; throws NOT_SUPPORTED where the probe cannot. */
   setPower(setting: PowerSetting | 'toggle'): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { microbitFriendlyName } from '../../src/core/microbit/board';
 import { createSimulatedMicrobit, createSimulatedStm32f411Probe, SimulatedUsb } from '../../src/sim';
+import { SimulatedSerial, createSimulatedEspBoard } from '../../src/sim/esp';
 import { CmsisDapBackend } from './cmsis-dap/backend';
 import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
 import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
 import { nodeScripts } from './cmsis-dap/testing/node-scripts';
 import { DeviceManager, usbDeviceId } from './devices';
+import { EspBackend } from './esp/esp-backend';
 
 function manager(devices: USBDevice[]): DeviceManager {
   const usb = new SimulatedUsb(devices as never, { grantAll: true });
@@ -42,4 +44,29 @@ describe('DeviceManager identity on connect', () => {
     expect(connection.friendlyName).toBeUndefined();
     expect(connection.programmer.firmware).toBe('0257');
   });
+});
+
+describe('DeviceManager and a board on its own USB port', () => {
+  it('keeps the device id and the session when the ESP32-S3 re-enumerates on connect', async () => {
+    const board = createSimulatedEspBoard({ chip: 'esp32s3', usb: 'usb-otg', latency: 'zero' });
+    const serial = new SimulatedSerial([board.port], { granted: [board.port] });
+    const devices = new DeviceManager({
+      serial,
+      usbBackend: () => {
+        throw new Error('no USB here');
+      },
+      serialBackend: (port) => new EspBackend(port, { getPorts: () => serial.getPorts() }),
+    });
+    const [before] = await devices.listDevices();
+    const original = board.port;
+    const connection = await devices.connectDevice(before.id);
+    expect(connection.target.name).toBe('ESP32-S3');
+    expect(board.port).not.toBe(original);
+
+    const after = await devices.listDevices();
+    expect(after).toEqual([expect.objectContaining({ id: before.id, type: 'esp', connected: true })]);
+    const info = await devices.targetInfo(before.id);
+    expect(info.name).toBe('ESP32-S3');
+    await devices.disconnectDevice(before.id);
+  }, 30_000);
 });

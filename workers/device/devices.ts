@@ -105,6 +105,7 @@ export class DeviceManager implements DeviceOperationsApi {
   constructor(private readonly sources: DeviceSources) {}
 
   async listDevices(): Promise<DeviceSummary[]> {
+    this.followMovedPorts();
     const devices = (await this.sources.usb?.getDevices()) ?? [];
     const seen = new Set<string>();
     const out: DeviceSummary[] = [];
@@ -314,6 +315,19 @@ export class DeviceManager implements DeviceOperationsApi {
         return {};
       default:
         throw new WebProgError('NOT_SUPPORTED', `Not Supported: unknown operation ${String(operation)}.`);
+    }
+  }
+
+  /**
+   * A board on native USB is a new port object after it resets, and its backend moves to it:
+   * the new port takes over the device's id, so the app's device and its session carry on.
+   */
+  private followMovedPorts(): void {
+    for (const entry of this.entries.values()) {
+      const moved = entry.backend?.serialPort;
+      if (!moved || moved === entry.device || isUsbDevice(entry.device)) continue;
+      portIds.set(moved, entry.id);
+      entry.device = moved;
     }
   }
 
