@@ -4,6 +4,7 @@
  * show the application's boot output.
  */
 import { expect, test } from '@playwright/test';
+import { DevicePanelPage } from './pages/device-panel';
 
 /** Deterministic bytes (xorshift32). */
 function bytes(length: number, seed: number): Buffer {
@@ -71,5 +72,32 @@ test('flash a simulated ESP32 from a manifest and see the monitor output', async
   await expect(panel.getByTestId('esp-result')).toContainText('verified', { timeout: 30_000 });
   await expect(panel.getByTestId('esp-monitor')).toContainText('Calling app_main()', { timeout: 10_000 });
   await expect(panel.getByTestId('esp-error')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('an ESP32-S3 on its own USB port keeps its place in the device list while its port re-enumerates', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?sim&simLatency=zero');
+  const devices = new DevicePanelPage(page);
+  await devices.addSimulated('esp32s3-usb');
+  await expect(devices.items).toHaveCount(1);
+  const panel = page.getByTestId('esp-panel');
+  await panel.getByTestId('esp-connect').click();
+  // The reset into download mode drops the USB port; the worker follows the board to the new one.
+  await expect(panel.getByTestId('esp-chip')).toContainText('ESP32-S3', { timeout: 20_000 });
+  await expect(devices.items).toHaveCount(1);
+
+  const app = image(0x8000, 3);
+  app[12] = 9; // ESP32-S3 image chip id
+  await panel
+    .getByTestId('esp-files')
+    .setInputFiles([{ name: 'merged.bin', mimeType: 'application/octet-stream', buffer: app }]);
+  await panel.getByTestId('esp-flash').click();
+  await expect(panel.getByTestId('esp-result')).toContainText('verified', { timeout: 30_000 });
+  await expect(panel.getByTestId('esp-error')).toHaveCount(0);
+  await expect(devices.items).toHaveCount(1);
   expect(errors).toEqual([]);
 });

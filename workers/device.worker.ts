@@ -22,7 +22,7 @@ expose(
           decodeLayout: decodeScriptLayout,
         }),
       serial: 'serial' in navigator ? navigator.serial : undefined,
-      serialBackend: (port) => new EspBackend(port, { getPorts: () => navigator.serial.getPorts() }),
+      serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
     },
     loadSimulation: () => import('./device/simulation-impl').then((m) => m.createSimulation()),
   }),

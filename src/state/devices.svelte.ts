@@ -57,6 +57,11 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
   { kind: 'esp32', label: 'ESP32', detail: 'behind a CP210x USB-UART (Web Serial)' },
   { kind: 'esp32s3', label: 'ESP32-S3', detail: 'behind a USB-UART (Web Serial)' },
   { kind: 'esp32c3', label: 'ESP32-C3', detail: 'behind a USB-UART (Web Serial)' },
+  {
+    kind: 'esp32s3-usb',
+    label: 'ESP32-S3 (native USB)',
+    detail: 'on its own USB port, a new serial port after every reset (Web Serial)',
+  },
 ];
 
 /** Connection state of one device. */

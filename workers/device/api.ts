@@ -53,7 +53,14 @@ export interface CallOptions {
 
 /** Simulated devices a visitor (or a test) can plug in. */
 export type SimulatedDeviceKind =
-  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'esp32' | 'esp32s3' | 'esp32c3';
+  | 'microbit-v1'
+  | 'microbit-v2'
+  | 'stm32f411'
+  | 'esp32'
+  | 'esp32s3'
+  | 'esp32c3'
+  /** An ESP32-S3 on its own USB-OTG port, which re-enumerates on every reset. */
+  | 'esp32s3-usb';
 
 /** Options of a simulated device. */
 export interface SimulatedDeviceOptions {

@@ -55,7 +55,7 @@ describe('DeviceManager and a board on its own USB port', () => {
       usbBackend: () => {
         throw new Error('no USB here');
       },
-      serialBackend: (port) => new EspBackend(port, { getPorts: () => serial.getPorts() }),
+      serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
     });
     const [before] = await devices.listDevices();
     const original = board.port;

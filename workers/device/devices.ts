@@ -25,8 +25,12 @@ import { OperationQueue, withTimeout } from './op-queue';
 /** Creates the backend for a USB device (a CMSIS-DAP probe). */
 export type UsbBackendFactory = (device: USBDevice) => Backend;
 
-/** Creates the backend for a serial port (an ESP board). */
-export type SerialBackendFactory = (port: SerialPort) => Backend;
+/**
+ * Creates the backend for a serial port (an ESP board). `getPorts` lists the ports granted now,
+ * from the same source as the device list (simulated ones with `?sim`), so the backend can find
+ * a native-USB board's new port after a reset.
+ */
+export type SerialBackendFactory = (port: SerialPort, getPorts: () => Promise<SerialPort[]>) => Backend;
 
 /** Where devices come from (the worker's navigator, or a test double). */
 export interface DeviceSources {
@@ -76,8 +80,14 @@ const SERIAL_BRIDGES: Record<number, string> = {
   0x10c4: 'Silicon Labs CP210x USB-UART',
   0x1a86: 'WCH CH340 USB-UART',
   0x0403: 'FTDI USB-UART',
-  0x303a: 'Espressif USB-Serial/JTAG',
+  0x303a: 'Espressif native USB',
 };
+
+/** The name of a serial port's USB device: the bridge, or which of an ESP chip's own USB ports. */
+function serialPortName(info: SerialPortInfo): string {
+  if (info.usbVendorId === 0x303a && info.usbProductId === 0x1001) return 'Espressif USB-Serial/JTAG';
+  return SERIAL_BRIDGES[info.usbVendorId ?? -1] ?? 'Serial port';
+}
 
 /** USB vendor ids of CMSIS-DAP probes we recognise without opening them. */
 const DAP_VENDORS = new Set([0x0d28, 0xc251, 0x1366]);
@@ -131,7 +141,7 @@ export class DeviceManager implements DeviceOperationsApi {
       out.push({
         id,
         type: 'esp',
-        name: SERIAL_BRIDGES[info.usbVendorId ?? -1] ?? 'Serial port',
+        name: serialPortName(info),
         serial: '',
         simulated: this.sources.isSimulated?.(port) ?? false,
         connected: entry.backend?.isConnected() ?? false,
@@ -347,7 +357,7 @@ export class DeviceManager implements DeviceOperationsApi {
         'Not Supported: this build cannot flash boards over Web Serial.',
       );
     }
-    return this.sources.serialBackend(port);
+    return this.sources.serialBackend(port, async () => (await this.sources.serial?.getPorts()) ?? []);
   }
 
   private async find(deviceId: string): Promise<ReadyEntry> {

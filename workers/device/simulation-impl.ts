@@ -71,7 +71,11 @@ export function createSimulation(): Simulation {
         usb.add(probe.usbDevice);
         return id;
       }
-      const board = createSimulatedEspBoard({ chip: kind, latency: latency ?? 'real' });
+      const board = createSimulatedEspBoard(
+        kind === 'esp32s3-usb'
+          ? { chip: 'esp32s3', usb: 'usb-otg', latency: latency ?? 'real' }
+          : { chip: kind, latency: latency ?? 'real' },
+      );
       serial.addPort(board.port);
       choice = board.port;
       void serial.requestPort({});

@@ -21,8 +21,8 @@ export class EspBackends {
   /** Wraps the worker's serial backend factory so every backend it makes is remembered. */
   wrap(factory: SerialBackendFactory | undefined): SerialBackendFactory | undefined {
     if (!factory) return undefined;
-    return (port) => {
-      const backend = factory(port);
+    return (port, getPorts) => {
+      const backend = factory(port, getPorts);
       this.byId.set(serialPortId(port), { backend, port });
       return backend;
     };
@@ -51,7 +51,8 @@ export function createEspApi(
         `Not Supported: ${deviceId} is not an ESP board on a serial port.`,
       );
     }
-    return { backend: entry.backend, clock: clockFor(entry.port) };
+    // A native-USB board's port changes when it resets; the backend knows the current one.
+    return { backend: entry.backend, clock: clockFor(entry.backend.serialPort) };
   };
   const plan = (backend: EspBackend, parts: FirmwarePart[]) => {
     const info = backend.chipInfo;

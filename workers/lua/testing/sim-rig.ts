@@ -48,7 +48,7 @@ export async function simRig(devices: SimRigDevices) {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
       }),
-    serialBackend: (port) => new EspBackend(port, { getPorts: () => serial.getPorts() }),
+    serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
     isSimulated: () => true,
   });
   const channel = new MessageChannel();
