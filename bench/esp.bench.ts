@@ -13,7 +13,7 @@ import { createSimulatedEspBoard } from '../src/sim/esp/board';
 import {
   connectEsptool,
   halfIncompressibleImage,
-  md5Hex,
+  writeFlashOptions,
   sectorMixedImage,
 } from '../src/sim/esp/test-helpers';
 import { inflatedPerBlock } from '../workers/device/esp/deflate-writer';
@@ -47,15 +47,7 @@ async function esptoolFlash(baud: number, image: Uint8Array): Promise<number> {
   const { loader, transport } = connectEsptool(board, baud);
   await loader.main();
   const t0 = board.clock.now();
-  await loader.writeFlash({
-    fileArray: [{ data: image, address: ADDRESS }],
-    flashMode: 'keep',
-    flashFreq: 'keep',
-    flashSize: 'keep',
-    eraseAll: false,
-    compress: true,
-    calculateMD5Hash: md5Hex,
-  });
+  await loader.writeFlash(writeFlashOptions(image, ADDRESS, true));
   const seconds = board.clock.now() - t0;
   await transport.disconnect();
   return seconds;

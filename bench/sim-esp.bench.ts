@@ -6,7 +6,7 @@
  */
 import { deflate } from 'pako';
 import { createSimulatedEspBoard } from '../src/sim/esp/board';
-import { connectEsptool, halfIncompressibleImage, md5Hex } from '../src/sim/esp/test-helpers';
+import { connectEsptool, halfIncompressibleImage, writeFlashOptions } from '../src/sim/esp/test-helpers';
 import type { BenchResult } from './types';
 
 interface Case {
@@ -28,15 +28,7 @@ async function measure({ baud, compress }: Case, image: Uint8Array): Promise<Ben
   const wireBytes = compress ? deflate(image, { level: 9 }).length : image.length;
   const wallStart = performance.now();
   const start = board.clock.now();
-  await loader.writeFlash({
-    fileArray: [{ data: image, address: 0x10000 }],
-    flashMode: 'keep',
-    flashFreq: 'keep',
-    flashSize: 'keep',
-    eraseAll: false,
-    compress,
-    calculateMD5Hash: md5Hex,
-  });
+  await loader.writeFlash(writeFlashOptions(image, 0x10000, compress));
   const modeled = board.clock.now() - start;
   const wall = performance.now() - wallStart;
   await transport.disconnect();

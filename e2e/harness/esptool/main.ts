@@ -8,7 +8,7 @@
 import { ESPLoader, Transport } from 'esptool-js';
 import { createSimulatedEspBoard, installSimulatedSerial, USB_IDS } from '../../../src/sim/esp';
 import type { EspChipName } from '../../../src/sim/esp';
-import { md5Hex, randomBytes, readPortText } from '../../../src/sim/esp/test-helpers';
+import { md5Hex, randomBytes, readPortText, writeFlashOptions } from '../../../src/sim/esp/test-helpers';
 
 /** Post-stub baud rate esptool-js is asked to switch to. */
 const FLOW_BAUD = 921600;
@@ -150,15 +150,7 @@ export async function runEsptoolFlow(chip: EspChipName): Promise<EsptoolFlowResu
 
     const write = async (address: number, data: Uint8Array, compress: boolean): Promise<WriteCheck> => {
       const logStart = log.length;
-      await loader.writeFlash({
-        fileArray: [{ data, address }],
-        flashMode: 'keep',
-        flashFreq: 'keep',
-        flashSize: 'keep',
-        eraseAll: false,
-        compress,
-        calculateMD5Hash: md5Hex,
-      });
+      await loader.writeFlash(writeFlashOptions(data, address, compress));
       const hashVerified = log.slice(logStart).includes('Hash of data verified.');
       const back = await loader.readFlash(address, data.length);
       return {

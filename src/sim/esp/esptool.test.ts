@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createSimulatedEspBoard } from './board';
 import type { SimulatedEspBoard } from './board';
 import type { EspChipName } from './chips';
-import { connectEsptool, md5Hex, randomBytes, readPortText } from './test-helpers';
+import { connectEsptool, md5Hex, randomBytes, readPortText, writeFlashOptions } from './test-helpers';
 import type { LoaderHarness } from './test-helpers';
 
 beforeEach(() => {
@@ -80,15 +80,7 @@ describe('connections and latency', () => {
     await loader.main();
     expect(board.mode).toBe('stub');
     const image = randomBytes(20_000, 11);
-    await loader.writeFlash({
-      fileArray: [{ data: image, address: 0x8000 }],
-      flashMode: 'keep',
-      flashFreq: 'keep',
-      flashSize: 'keep',
-      eraseAll: false,
-      compress: true,
-      calculateMD5Hash: md5Hex,
-    });
+    await loader.writeFlash(writeFlashOptions(image, 0x8000, true));
     expect(output).toContain('Hash of data verified.');
     await transport.disconnect();
   });
@@ -99,15 +91,7 @@ describe('esptool-js flash operations (ESP32)', () => {
     const { board, loader, transport, output } = await connected('esp32');
     const image = randomBytes(100_000);
     image.fill(0x00, 50_000, 80_000);
-    await loader.writeFlash({
-      fileArray: [{ data: image, address: 0x10000 }],
-      flashMode: 'keep',
-      flashFreq: 'keep',
-      flashSize: 'keep',
-      eraseAll: false,
-      compress: true,
-      calculateMD5Hash: md5Hex,
-    });
+    await loader.writeFlash(writeFlashOptions(image, 0x10000, true));
     expect(output).toContain('Hash of data verified.');
     expect(board.flash.read(0x10000, image.length)).toEqual(image);
     // Sector-granular erase: the rest of the last sector reads erased.
@@ -120,15 +104,7 @@ describe('esptool-js flash operations (ESP32)', () => {
   test('writeFlash uncompressed with MD5 check at an unaligned size', async () => {
     const { board, loader, transport, output } = await connected('esp32c3');
     const image = randomBytes(40_001, 7);
-    await loader.writeFlash({
-      fileArray: [{ data: image, address: 0x20000 }],
-      flashMode: 'keep',
-      flashFreq: 'keep',
-      flashSize: 'keep',
-      eraseAll: false,
-      compress: false,
-      calculateMD5Hash: md5Hex,
-    });
+    await loader.writeFlash(writeFlashOptions(image, 0x20000, false));
     expect(output).toContain('Hash of data verified.');
     // esptool-js pads the image to 4 bytes with 0xFF.
     expect(board.flash.read(0x20000, image.length)).toEqual(image);
@@ -140,14 +116,7 @@ describe('esptool-js flash operations (ESP32)', () => {
     const { board, loader, transport } = await connected('esp32s3');
     board.flash.load(0x30000, new Uint8Array(0x2000).fill(0x0f));
     const image = new Uint8Array(0x1000).fill(0xf0);
-    await loader.writeFlash({
-      fileArray: [{ data: image, address: 0x30000 }],
-      flashMode: 'keep',
-      flashFreq: 'keep',
-      flashSize: 'keep',
-      eraseAll: false,
-      compress: true,
-    });
+    await loader.writeFlash(writeFlashOptions(image, 0x30000, true, false));
     expect(board.flash.read(0x30000, 0x1000)).toEqual(image);
     // The following sector was outside the write and keeps its old contents.
     expect(board.flash.read(0x31000, 0x1000)).toEqual(new Uint8Array(0x1000).fill(0x0f));
@@ -181,14 +150,7 @@ describe('back to the application', () => {
     const { loader, transport } = await connected2(board);
     const bootloader = new Uint8Array(0x100).fill(0x00);
     bootloader[0] = 0xe9;
-    await loader.writeFlash({
-      fileArray: [{ data: bootloader, address: 0x1000 }],
-      flashMode: 'keep',
-      flashFreq: 'keep',
-      flashSize: 'keep',
-      eraseAll: false,
-      compress: true,
-    });
+    await loader.writeFlash(writeFlashOptions(bootloader, 0x1000, true, false));
     await transport.disconnect();
     // A serial monitor opens at the application's baud rate and pulses EN (the working reset).
     await board.port.open({ baudRate: 115200 });

@@ -1,11 +1,10 @@
 /**
  * Each fault of the simulated ESP board, and what esptool-js 0.7.0 makes of it.
  */
-import type { FlashOptions } from 'esptool-js';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { createSimulatedEspBoard } from './board';
 import type { EspBoardOptions } from './board';
-import { connectEsptool, md5Hex, randomBytes, sameBytes } from './test-helpers';
+import { connectEsptool, md5Hex, randomBytes, sameBytes, writeFlashOptions } from './test-helpers';
 
 beforeEach(() => void vi.spyOn(console, 'log').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
@@ -17,25 +16,13 @@ async function ready(options: EspBoardOptions = { chip: 'esp32' }, debugLogging 
   return { board, ...harness };
 }
 
-function writeOptions(data: Uint8Array, address = 0x10000, compress = true): FlashOptions {
-  return {
-    fileArray: [{ data, address }],
-    flashMode: 'keep',
-    flashFreq: 'keep',
-    flashSize: 'keep',
-    eraseAll: false,
-    compress,
-    calculateMD5Hash: md5Hex,
-  };
-}
-
 describe('board unplugged mid-transfer', () => {
   test('the write fails with the NetworkError Chrome reports, and the port fires disconnect', async () => {
     const { board, loader, transport, output } = await ready({ chip: 'esp32' }, true);
     const disconnects: Event[] = [];
     board.port.addEventListener('disconnect', (e) => disconnects.push(e));
     board.faults.unplugAfter('to-device', 40_000);
-    const error = await loader.writeFlash(writeOptions(randomBytes(200_000))).then(
+    const error = await loader.writeFlash(writeFlashOptions(randomBytes(200_000), 0x10000)).then(
       () => null,
       (e: unknown) => e,
     );
@@ -59,7 +46,7 @@ describe('line noise', () => {
     const { board, loader, transport, output } = await ready({ chip: 'esp32' }, true);
     const image = randomBytes(60_000, 3);
     board.faults.corrupt({ direction: 'to-device', after: 20_000 });
-    await loader.writeFlash(writeOptions(image));
+    await loader.writeFlash(writeFlashOptions(image, 0x10000));
     const failures = output.filter((l) => l.includes('write failed'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('failed with status 193,0'); // 0xC1 = bad data checksum
@@ -71,7 +58,7 @@ describe('line noise', () => {
     const { board, loader, transport, output } = await ready({ chip: 'esp32' }, true);
     const image = randomBytes(60_000, 4);
     board.faults.drop({ direction: 'to-device', after: 20_000, count: 3 });
-    await loader.writeFlash(writeOptions(image));
+    await loader.writeFlash(writeFlashOptions(image, 0x10000));
     const failures = output.filter((l) => l.includes('write failed'));
     expect(failures).toHaveLength(1);
     expect(failures[0]).toContain('failed with status 192,0'); // 0xC0 = bad data length
@@ -122,7 +109,7 @@ describe('flash that fails verification', () => {
   test('esptool-js reports the MD5 mismatch', async () => {
     const { board, loader, transport } = await ready({ chip: 'esp32s3' });
     board.flash.setWeakRange({ address: 0x12345, length: 8 });
-    const error = await loader.writeFlash(writeOptions(randomBytes(0x10000, 5))).then(
+    const error = await loader.writeFlash(writeFlashOptions(randomBytes(0x10000, 5), 0x10000)).then(
       () => null,
       (e: unknown) => e,
     );

@@ -9,7 +9,7 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { deflate } from 'pako';
 import { createSimulatedEspBoard } from './board';
-import { connectEsptool, halfIncompressibleImage, md5Hex, sameBytes } from './test-helpers';
+import { connectEsptool, halfIncompressibleImage, sameBytes, writeFlashOptions } from './test-helpers';
 
 beforeEach(() => void vi.spyOn(console, 'log').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
@@ -22,15 +22,7 @@ test.each([921600, 460800])('1 MiB compressed write at %i baud respects the line
   const compressed = deflate(image, { level: 9 }).length;
   const limit = (compressed * 10) / baud;
   const start = board.clock.now();
-  await loader.writeFlash({
-    fileArray: [{ data: image, address: 0x10000 }],
-    flashMode: 'keep',
-    flashFreq: 'keep',
-    flashSize: 'keep',
-    eraseAll: false,
-    compress: true,
-    calculateMD5Hash: md5Hex,
-  });
+  await loader.writeFlash(writeFlashOptions(image, 0x10000, true));
   const modeled = board.clock.now() - start;
   expect(output).toContain('Hash of data verified.');
   expect(sameBytes(board.flash.read(0x10000, image.length), image)).toBe(true);

@@ -2,7 +2,7 @@
  * Helpers shared by the ESP simulator tests and the benchmark: an esptool-js loader wired to
  * a simulated board, with its terminal output captured.
  */
-import { ESPLoader, Transport } from 'esptool-js';
+import { ESPLoader, Transport, type FlashOptions } from 'esptool-js';
 import { md5 } from '@noble/hashes/legacy.js';
 import type { SimulatedEspBoard } from './board';
 
@@ -32,6 +32,27 @@ export function connectEsptool(
   const transport = new Transport(board.port as unknown as SerialPort, false);
   const loader = new ESPLoader({ transport, baudrate, romBaudrate, terminal, debugLogging });
   return { loader, transport, output };
+}
+
+/**
+ * esptool-js `writeFlash` options for one image at `address`, flash settings kept as they are;
+ * `md5` (default true) makes esptool-js check the chip's MD5 afterwards.
+ */
+export function writeFlashOptions(
+  data: Uint8Array,
+  address: number,
+  compress = true,
+  md5 = true,
+): FlashOptions {
+  return {
+    fileArray: [{ data, address }],
+    flashMode: 'keep',
+    flashFreq: 'keep',
+    flashSize: 'keep',
+    eraseAll: false,
+    compress,
+    ...(md5 ? { calculateMD5Hash: md5Hex } : {}),
+  };
 }
 
 /** MD5 of `data` as lowercase hex, the form esptool-js's `calculateMD5Hash` must return. */
