@@ -19,6 +19,7 @@ import { SaveState, type Download } from './save.svelte';
 import { SearchState } from './search.svelte';
 import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
+import { openFirmwareLink, type LinkFetch } from './firmware-link';
 
 /** What the app state needs from the outside world. */
 export interface AppDependencies {
@@ -40,6 +41,8 @@ export interface AppDependencies {
   theme?: ThemeEnvironment;
   /** Where the selected device is remembered (defaults to localStorage; none in tests). */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Downloads the firmware a link carries (defaults to `fetch`). */
+  fetch?: LinkFetch;
 }
 
 /** Every piece of UI state, built once per page. */
@@ -71,7 +74,12 @@ export class AppState {
   /** Classroom mode: one image, many micro:bits. */
   readonly classroom: ClassroomState;
 
+  private readonly pageUrl: string | undefined;
+  private readonly fetchLinked: LinkFetch | undefined;
+
   constructor(deps: AppDependencies) {
+    this.pageUrl = deps.pageUrl ?? globalThis.location?.href;
+    this.fetchLinked = deps.fetch;
     const clock = deps.clock ?? (() => performance.now());
     this.log = new LogState(deps.now);
     this.files = new FilesState(deps.device, this.log, clock);
@@ -83,7 +91,7 @@ export class AppState {
     this.health = new WorkerHealthState(deps.device, deps.lua, this.log, clock);
     const deviceCalls = deviceWorkflowClient(deps.device);
     this.deviceCalls = deviceCalls;
-    const options = parseDeviceOptions(deps.pageUrl ?? globalThis.location?.href);
+    const options = parseDeviceOptions(this.pageUrl);
     const storage = 'storage' in deps ? deps.storage : safeStorage();
     this.devices = new DevicesState(
       deviceCalls,
@@ -106,5 +114,6 @@ export class AppState {
   async start(): Promise<void> {
     this.theme.start();
     await Promise.all([this.health.check(), this.devices.start()]);
+    await openFirmwareLink(this.pageUrl, this.files, this.log, this.fetchLinked);
   }
 }

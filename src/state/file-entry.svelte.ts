@@ -49,6 +49,8 @@ export class FileEntry {
   readonly parseMs: number;
   /** Base address a binary was opened at. */
   readonly binBase: number | undefined;
+  /** SHA-256 of the file's bytes as opened (lower-case hex), for firmware links. */
+  readonly sha256: string | undefined;
   private readonly primary: SparseData;
 
   /** Universal Hex only: the board whose data is shown. */
@@ -75,7 +77,7 @@ export class FileEntry {
     this.ranges.find((r) => r.key === this.rangeKey) ?? defaultRange(this.ranges),
   );
 
-  constructor(id: number, dto: ParsedFileDto, fileSize: number, binBase?: number) {
+  constructor(id: number, dto: ParsedFileDto, fileSize: number, binBase?: number, sha256?: string) {
     this.id = id;
     this.name = dto.name;
     this.format = dto.format;
@@ -87,6 +89,7 @@ export class FileEntry {
     this.warnings = dto.warnings;
     this.parseMs = dto.parseMs;
     this.binBase = binBase;
+    this.sha256 = sha256;
     this.boardId = this.boards[0]?.boardId;
     this.resetLayout();
   }

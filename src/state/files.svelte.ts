@@ -7,6 +7,7 @@ import type { Clock, DeviceClient } from './clients';
 import { FileEntry } from './file-entry.svelte';
 import type { LogState } from './log.svelte';
 import { FORMAT_LABELS, boardName, byteCount, duration, hex32, hexValue, plural } from './text';
+import { sha256Hex } from './sha256';
 
 /** A file picked or dropped by a person: its name and bytes. */
 export interface FileInput {
@@ -96,12 +97,14 @@ export class FilesState {
     this.parsing++;
     try {
       const options = binBase === undefined ? {} : { binBase };
+      // Hashed before the bytes move to the worker: a firmware link names the file by it.
+      const sha256 = await sha256Hex(input.bytes).catch(() => undefined);
       const dto = await this.device.parseFile(
         input.name,
         transfer(input.bytes, [input.bytes.buffer]),
         options,
       );
-      const entry = new FileEntry(this.nextId++, dto, size, binBase);
+      const entry = new FileEntry(this.nextId++, dto, size, binBase, sha256);
       this.files = [...this.files, entry];
       this.selectedId = entry.id;
       this.error = undefined;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../core/errors';
 import { MICROPYTHON_RELEASES, firmwareFor } from '../core/microbit/firmware-catalogue';
-import { FirmwareStore, MemoryFirmwareCache, sha256Hex, type FirmwareFetch } from './firmware-store';
+import { FirmwareStore, MemoryFirmwareCache, type FirmwareFetch } from './firmware-store';
+import { sha256Hex } from './sha256';
 
 const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/microbit');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES, name)));

@@ -5,6 +5,7 @@
  * fixture files and a Map-backed cache.
  */
 import { WebProgError } from '../core/errors';
+import { sha256Hex } from './sha256';
 import type { MicrobitVersion } from '../core/microbit/board';
 import { getDeviceMemInfo } from '../core/microbit/device-memory';
 import {
@@ -252,12 +253,6 @@ export class FirmwareStore {
     }
     return bytes;
   }
-}
-
-/** SHA-256 with WebCrypto, as lower-case hex. */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function customKey(board: MicrobitVersion): string {
