@@ -5,13 +5,12 @@
  * CSV lists all 8 with names and results; the page's longest task stays under 50 ms.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { CSV_COLUMNS } from '../src/state/classroom-csv';
 import { AppPage } from './pages/app-page';
+import { V2_NAME, V2_PATH } from './v2-hex';
 import { ClassroomPage } from './pages/classroom-page';
 
-const V2_HEX = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
 const BOARDS = 8;
 const FAILING = 5;
 
@@ -22,12 +21,12 @@ test('classroom: 8 simulated micro:bits flashed, one failed and retried, CSV, UI
   const app = new AppPage(page);
   const classroom = new ClassroomPage(page);
   await page.goto('/?sim&simLatency=zero');
-  await app.openWithInput([V2_HEX]);
-  await expect(app.fileItem('micropython-v2.1.2.hex')).toBeVisible();
+  await app.openWithInput([V2_PATH]);
+  await expect(app.fileItem(V2_NAME)).toBeVisible();
 
   await classroom.open();
   await classroom.useOpenFileAndStart();
-  await expect(page.getByTestId('classroom-image')).toContainText('micropython-v2.1.2.hex');
+  await expect(page.getByTestId('classroom-image')).toContainText(V2_NAME);
   await classroom.watchLongTasks();
   expect(await classroom.checkLongTaskObserver()).toBeGreaterThanOrEqual(80);
 
@@ -72,7 +71,7 @@ test('classroom: 8 simulated micro:bits flashed, one failed and retried, CSV, UI
     expect(line.startsWith(`${n},${name},`)).toBe(true);
     expect(line).toContain(`,${friendlyNames[n - 1]},${serials[n - 1]},micro:bit V2.00,yes,Flashed,`);
     expect(line).toContain(`,${n === FAILING ? 2 : 1},,`); // attempts, no error code
-    expect(line.endsWith(',micropython-v2.1.2.hex')).toBe(true);
+    expect(line.endsWith(`,${V2_NAME}`)).toBe(true);
   }
   expect(app.errors, 'console errors').toEqual([]);
 });

@@ -4,25 +4,12 @@
  * show the application's boot output.
  */
 import { expect, test } from '@playwright/test';
+import { randomBytes } from '../src/sim/esp/test-helpers';
 import { DevicePanelPage } from './pages/device-panel';
-
-/** Deterministic bytes (xorshift32). */
-function bytes(length: number, seed: number): Buffer {
-  const out = Buffer.alloc(length);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    out[i] = s & 0xff;
-  }
-  return out;
-}
 
 /** An ESP32 image: magic 0xE9, chip id 0, 4 MB flash in the header. */
 function image(length: number, seed: number): Buffer {
-  const b = bytes(length, seed);
+  const b = Buffer.from(randomBytes(length, seed));
   b.fill(0, 0, 24);
   b[0] = 0xe9;
   b[1] = 1;

@@ -6,14 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from './pages/app-page';
+import { V2_NAME, V2_PATH } from './v2-hex';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
 
-const V2_HEX_PATH = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
-const HEX = readFileSync(V2_HEX_PATH);
+const HEX = readFileSync(V2_PATH);
 const SHA256 = createHash('sha256').update(HEX).digest('hex');
 const FIRMWARE_URL = 'https://school.example/class-4b/blinky.hex';
 
@@ -55,8 +54,8 @@ test('a file that does not match the link is refused', async ({ page }) => {
 test('a teacher makes the link from the open file, and it opens that file', async ({ page }) => {
   const app = new AppPage(page);
   await app.goto('?sim&simLatency=zero');
-  await app.openWithInput([V2_HEX_PATH]);
-  await expect(app.fileItem('micropython-v2.1.2.hex')).toBeVisible();
+  await app.openWithInput([V2_PATH]);
+  await expect(app.fileItem(V2_NAME)).toBeVisible();
   await page.getByTestId('share-published').fill(FIRMWARE_URL);
   const link = await page.getByTestId('share-link').inputValue();
   const params = new URL(link).searchParams;

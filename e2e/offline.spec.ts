@@ -3,13 +3,11 @@
  * (including the Lua wasm and the device scripts), so after going offline a reload still opens
  * a hex and both workers still answer. The Content-Security-Policy allows all of it.
  */
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app-page';
+import { V2_NAME, V2_PATH } from './v2-hex';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
-
-const V2_HEX = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
 
 test('loads once, then works offline: reload, open a hex, flash the simulated board', async ({
   page,
@@ -37,8 +35,8 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   await expect(page.getByRole('main')).toBeVisible();
   await expect(app.workerStatus('device')).toContainText(/ready/i);
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
-  await app.openWithInput([V2_HEX]);
-  await expect(app.fileItem('micropython-v2.1.2.hex')).toBeVisible();
+  await app.openWithInput([V2_PATH]);
+  await expect(app.fileItem(V2_NAME)).toBeVisible();
   await expect(app.region('Code Flash')).toBeVisible();
   // Flash the simulated micro:bit V2 with no network at all.
   await new DevicePanelPage(page).addSimulated('microbit-v2');

@@ -8,30 +8,13 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import MemoryMap from 'nrf-intel-hex';
 import { AppPage } from './pages/app-page';
+import { V2_NAME, V2_PATH, v2Bytes } from './v2-hex';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
 
-const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/microbit');
-const V2_NAME = 'micropython-v2.1.2.hex';
-const V2_PATH = path.join(FIXTURES, V2_NAME);
 const SCREENSHOTS = path.resolve(process.cwd(), 'docs/screenshots');
 const READ_NAME = 'nordic-nrf52833-read.hex';
-
-/** The V2 hex as nrf-intel-hex reads it. */
-const v2 = MemoryMap.fromHex(readFileSync(V2_PATH, 'utf8'));
-
-/** Bytes of `[start, end)` of the V2 hex, gaps as 0xFF (an erased chip). */
-function v2Bytes(start: number, end: number): Buffer {
-  const out = Buffer.alloc(end - start, 0xff);
-  for (const [address, block] of v2) {
-    const from = Math.max(start, address);
-    const to = Math.min(end, address + block.length);
-    if (from < to) out.set(block.subarray(from - address, to - address), from - start);
-  }
-  return out;
-}
 
 /** Starts recording long tasks (main-thread work of 50 ms or more) in the page. */
 async function recordLongTasks(page: Page): Promise<void> {

@@ -1,5 +1,6 @@
 /** Page object for the WebProg shell: the controls the e2e specs drive, by their test ids. */
 import type { Download, Locator, Page } from '@playwright/test';
+import { dropFile } from './drop';
 
 /** The app as a person sees it. */
 export class AppPage {
@@ -30,22 +31,7 @@ export class AppPage {
 
   /** Drops a file on the window the way a browser does: dragenter, dragover, drop with a DataTransfer. */
   async dropFile(name: string, bytes: Uint8Array): Promise<void> {
-    const transfer = await this.page.evaluateHandle(
-      ({ name, base64 }) => {
-        const binary = atob(base64);
-        const data = new Uint8Array(binary.length);
-        for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
-        const dt = new DataTransfer();
-        dt.items.add(new File([data], name));
-        return dt;
-      },
-      { name, base64: Buffer.from(bytes).toString('base64') },
-    );
-    for (const type of ['dragenter', 'dragover']) {
-      await this.page.dispatchEvent('body', type, { dataTransfer: transfer });
-    }
-    await this.page.getByTestId('drop-overlay').waitFor();
-    await this.page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+    await dropFile(this.page, 'body', 'drop-overlay', name, bytes);
   }
 
   /** The list entry of an opened file. */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Download, Locator, Page } from '@playwright/test';
 import { MICROPYTHON_RELEASES } from '../../src/core/microbit/firmware-catalogue';
+import { dropFile } from './drop';
 
 /** The fixture files served in place of the catalogue's download addresses. */
 const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/microbit');
@@ -102,22 +103,6 @@ export class MicrobitProjectPage {
 
   /** Drops a file on the workspace as a browser does. */
   async drop(name: string, bytes: Uint8Array): Promise<void> {
-    const transfer = await this.page.evaluateHandle(
-      ({ name, base64 }) => {
-        const binary = atob(base64);
-        const data = new Uint8Array(binary.length);
-        for (let i = 0; i < binary.length; i++) data[i] = binary.charCodeAt(i);
-        const dt = new DataTransfer();
-        dt.items.add(new File([data], name));
-        return dt;
-      },
-      { name, base64: Buffer.from(bytes).toString('base64') },
-    );
-    const target = '[data-testid="mb-workspace"]';
-    for (const type of ['dragenter', 'dragover']) {
-      await this.page.dispatchEvent(target, type, { dataTransfer: transfer });
-    }
-    await this.page.getByTestId('mb-drop-overlay').waitFor();
-    await this.page.dispatchEvent(target, 'drop', { dataTransfer: transfer });
+    await dropFile(this.page, '[data-testid="mb-workspace"]', 'mb-drop-overlay', name, bytes);
   }
 }

@@ -16,20 +16,20 @@ import { checkParts, flashMap } from './firmware-set';
 
 /** Remembers the ESP backend of each serial port, so the ESP API finds it by device id. */
 export class EspBackends {
-  private readonly byId = new Map<string, { backend: Backend; port: SerialPort }>();
+  private readonly byId = new Map<string, Backend>();
 
   /** Wraps the worker's serial backend factory so every backend it makes is remembered. */
   wrap(factory: SerialBackendFactory | undefined): SerialBackendFactory | undefined {
     if (!factory) return undefined;
     return (port, getPorts) => {
       const backend = factory(port, getPorts);
-      this.byId.set(serialPortId(port), { backend, port });
+      this.byId.set(serialPortId(port), backend);
       return backend;
     };
   }
 
-  /** The backend and port made for `deviceId`, if any. */
-  get(deviceId: string): { backend: Backend; port: SerialPort } | undefined {
+  /** The backend made for `deviceId`, if any. */
+  get(deviceId: string): Backend | undefined {
     return this.byId.get(deviceId);
   }
 }
@@ -44,15 +44,15 @@ export function createEspApi(
   const find = async (deviceId: string) => {
     // The device manager makes backends on first use; asking for the programmer makes it.
     if (!backends.get(deviceId)) await devices.programmerInfo(deviceId);
-    const entry = backends.get(deviceId);
-    if (!entry || !(entry.backend instanceof EspBackend)) {
+    const backend = backends.get(deviceId);
+    if (!(backend instanceof EspBackend)) {
       throw new WebProgError(
         'NOT_SUPPORTED',
         `Not Supported: ${deviceId} is not an ESP board on a serial port.`,
       );
     }
     // A native-USB board's port changes when it resets; the backend knows the current one.
-    return { backend: entry.backend, clock: clockFor(entry.backend.serialPort) };
+    return { backend, clock: clockFor(backend.serialPort) };
   };
   const plan = (backend: EspBackend, parts: FirmwarePart[]) => {
     const info = backend.chipInfo;

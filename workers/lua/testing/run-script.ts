@@ -24,6 +24,34 @@ export interface RunScriptOptions extends Partial<ScriptRunOptions> {
   picked?: ScriptFile | null;
 }
 
+/**
+ * Runs `code` on `service` with `defaults` (anything in `options` overrides them), recording
+ * the log, status updates, confirmations and saved files.
+ */
+export async function runRecorded(
+  service: Pick<ReturnType<typeof createLuaService>, 'run'>,
+  code: string,
+  defaults: ScriptRunOptions,
+  options: RunScriptOptions = {},
+): Promise<ScriptOutcome> {
+  const logs: string[] = [];
+  const statuses: ScriptOutcome['statuses'] = [];
+  const questions: string[] = [];
+  const saved: ScriptFile[] = [];
+  const callbacks: ScriptCallbacks = {
+    onLog: (level: LogLevel, text: string) => void logs.push(`${level}: ${text}`),
+    onStatus: (status) => void statuses.push(status),
+    confirm: (message) => {
+      questions.push(message);
+      return options.answer ?? true;
+    },
+    pickFile: async () => options.picked ?? null,
+    onFileSaved: (file) => void saved.push(file),
+  };
+  const result = await service.run(code, { ...defaults, ...options }, callbacks);
+  return { ...result, logs, statuses, questions, saved };
+}
+
 /** A Lua service bound to `device` (a fresh {@link FakeDevice} by default). */
 export function createTestRunner(device: FakeDevice = new FakeDevice()) {
   const service = createLuaService({ version: '9.9.9-test', device });
@@ -31,27 +59,13 @@ export function createTestRunner(device: FakeDevice = new FakeDevice()) {
     device,
     service,
     /** Runs `code` with the fake chip's empty buffer and the fake device selected. */
-    async run(code: string, options: RunScriptOptions = {}): Promise<ScriptOutcome> {
-      const logs: string[] = [];
-      const statuses: ScriptOutcome['statuses'] = [];
-      const questions: string[] = [];
-      const saved: ScriptFile[] = [];
-      const callbacks: ScriptCallbacks = {
-        onLog: (level: LogLevel, text: string) => void logs.push(`${level}: ${text}`),
-        onStatus: (status) => void statuses.push(status),
-        confirm: (message) => {
-          questions.push(message);
-          return options.answer ?? true;
-        },
-        pickFile: async () => options.picked ?? null,
-        onFileSaved: (file) => void saved.push(file),
-      };
-      const result = await service.run(
+    run(code: string, options: RunScriptOptions = {}): Promise<ScriptOutcome> {
+      return runRecorded(
+        service,
         code,
-        { image: imageToDto(fakeImage()), deviceId: FAKE_DEVICE_ID, ...options },
-        callbacks,
+        { image: imageToDto(fakeImage()), deviceId: FAKE_DEVICE_ID },
+        options,
       );
-      return { ...result, logs, statuses, questions, saved };
     },
   };
 }

@@ -17,9 +17,8 @@ import { nodeScripts } from '../../device/cmsis-dap/testing/node-scripts';
 import { DeviceManager, serialPortId, usbDeviceId } from '../../device/devices';
 import { EspBackend } from '../../device/esp/esp-backend';
 import { registerTransferHandlers } from '../../shared/comlink-setup';
-import type { LogLevel, ScriptCallbacks, ScriptFile, ScriptRunOptions } from '../api';
 import { createLuaService } from '../service';
-import type { RunScriptOptions, ScriptOutcome } from './run-script';
+import { runRecorded, type RunScriptOptions, type ScriptOutcome } from './run-script';
 
 /** What the rig drives. */
 export interface SimRigDevices {
@@ -64,28 +63,9 @@ export async function simRig(devices: SimRigDevices) {
     /** Device ids of the probes, then of the boards, in the order given. */
     ids: [...probeIds, ...boardIds],
     /** Runs `code` with an empty buffer and the first device selected (unless options say otherwise). */
-    async run(code: string, options: RunScriptOptions = {}): Promise<ScriptOutcome> {
-      const logs: string[] = [];
-      const statuses: ScriptOutcome['statuses'] = [];
-      const questions: string[] = [];
-      const saved: ScriptFile[] = [];
-      const callbacks: ScriptCallbacks = {
-        onLog: (level: LogLevel, text: string) => void logs.push(`${level}: ${text}`),
-        onStatus: (status) => void statuses.push(status),
-        confirm: (message) => {
-          questions.push(message);
-          return options.answer ?? true;
-        },
-        pickFile: async () => options.picked ?? null,
-        onFileSaved: (file) => void saved.push(file),
-      };
-      const runOptions: ScriptRunOptions = {
-        image: { regions: [], segments: [] },
-        deviceId: probeIds[0] ?? boardIds[0],
-        ...options,
-      };
-      const result = await service.run(code, runOptions, callbacks);
-      return { ...result, logs, statuses, questions, saved };
+    run(code: string, options: RunScriptOptions = {}): Promise<ScriptOutcome> {
+      const defaults = { image: { regions: [], segments: [] }, deviceId: probeIds[0] ?? boardIds[0] };
+      return runRecorded(service, code, defaults, options);
     },
     /** Closes the channel. */
     close(): void {
