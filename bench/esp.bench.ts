@@ -1,10 +1,16 @@
 /**
  * ESP flashing speed on the simulated ESP32 (modeled time on the board's virtual clock: wire
  * time at the baud in force plus flash busy time, not wall time). A 1 MiB image, half
- * incompressible (as two halves, the worst case, and mixed by sector as firmware is), written at 0x10000 by the ESP backend's `flash` (skip-unchanged comparison,
+ * incompressible, written at 0x10000 by the ESP backend's `flash` (skip-unchanged comparison,
  * pipelined compressed write, MD5 verification), against the line-rate limit (the image's
  * zlib size × 10 / baud) and, as the peer, esptool-js 0.7.0's plain `writeFlash` (with its MD5
  * check) on a fresh board in the same run. Connecting is not timed.
+ *
+ * The image comes in two layouts of the same bytes. Mixed by 4 KiB sector, as firmware mixes
+ * code and data, is the figure held to the target of 90 % of line rate. Two halves (all the
+ * random bytes, then all the text) is the worst case: the stub programs the whole text half
+ * after the wire has gone quiet, so no host reaches 90 % of line rate with it at 921600, and
+ * its target is 90 % of what the stub allows for it ({@link stubBound}) instead.
  */
 import { deflate } from 'pako';
 import { DEFAULT_FLASH_TIMINGS, PAGE_SIZE } from '../src/sim/esp/spi-flash';
@@ -59,7 +65,10 @@ async function esptoolFlash(baud: number, image: Uint8Array): Promise<number> {
  * stub handles one command at a time with one frame buffered behind it, so what the last
  * 16 KiB block inflates to (here the whole compressible half) is programmed after the wire
  * has gone quiet (its erase may have run ahead during the wire time), and the MD5 verify
- * reads the image back after that.
+ * reads the image back after that. It is a lower bound, not the stub's exact time: while the
+ * stub's erase runs ahead (one 64 KiB block per inflate step), each 32 KiB it programs first
+ * waits for that erase, so a mixed image also loses about 22 ms per block until the erase has
+ * reached the end of the range (about 0.3 s at 921600, for esptool-js as for us).
  */
 function stubBound(image: Uint8Array, compressed: Uint8Array, baud: number): number {
   const escapes = compressed.reduce((n, b) => n + (b === 0xc0 || b === 0xdb ? 1 : 0), 0);
@@ -76,21 +85,27 @@ function stubBound(image: Uint8Array, compressed: Uint8Array, baud: number): num
   );
 }
 
-/** The two layouts of the same data: worst case (two halves, also re-flashed) and mixed as in firmware. */
-const IMAGES = [
-  {
-    label: 'half incompressible',
-    make: halfIncompressibleImage,
-    reflash: true,
-    why: 'then programming the text half that the last block inflates to, then the MD5 read',
-  },
-  {
-    label: 'half incompressible, mixed by 4 KiB sector',
-    make: sectorMixedImage,
-    reflash: false,
-    why: 'then programming what the last block inflates to, then the MD5 read',
-  },
-];
+/** Which limit a layout's target is 90 % of: the line rate, or the stub's bound for that image. */
+type TargetOf = 'line rate' | 'stub bound';
+
+/** The two layouts of the same data: mixed as in firmware (held to the target, also re-flashed) and the worst case. */
+const IMAGES: { label: string; make: () => Uint8Array; reflash: boolean; targetOf: TargetOf; why: string }[] =
+  [
+    {
+      label: 'half incompressible, mixed by 4 KiB sector',
+      make: sectorMixedImage,
+      reflash: true,
+      targetOf: 'line rate',
+      why: 'then programming what the last block inflates to, then the MD5 read',
+    },
+    {
+      label: 'half incompressible as two halves, worst case',
+      make: halfIncompressibleImage,
+      reflash: false,
+      targetOf: 'stub bound',
+      why: 'then programming the text half that the last block inflates to, then the MD5 read',
+    },
+  ];
 
 /** Runs the ESP flashing benchmark. */
 export async function run(): Promise<BenchResult[]> {
@@ -98,7 +113,7 @@ export async function run(): Promise<BenchResult[]> {
   console.log = () => undefined; // esptool-js's Transport prints a TRACE line on every disconnect
   try {
     const results: BenchResult[] = [];
-    for (const { label, make, reflash, why } of IMAGES) {
+    for (const { label, make, reflash, targetOf, why } of IMAGES) {
       const image = make();
       const zlib = deflate(image, { level: 9 });
       const compressed = zlib.length;
@@ -111,13 +126,14 @@ export async function run(): Promise<BenchResult[]> {
           name: `ESP32 flash 1 MiB (${label}) at ${baud} baud`,
           value: round(ours.first),
           unit: 's',
-          target: { value: round(limit / 0.9), better: 'lower' },
+          target: { value: round((targetOf === 'line rate' ? limit : bound) / 0.9), better: 'lower' },
           limit: round(limit),
           peer: { name: 'esptool-js 0.7.0 writeFlash', value: round(peer) },
           note:
             `modeled; ${pct(limit / ours.first)} of line rate (esptool-js ${pct(limit / peer)}); ` +
             `${compressed} bytes compressed; incl. skip check and MD5 verify; ` +
-            `no host can beat ${round(bound)} s = ${pct(limit / bound)} with this image (SLIP escapes, ${why})`,
+            `no host can beat ${round(bound)} s = ${pct(limit / bound)} with this image (SLIP escapes, ${why}); ` +
+            `target: 90 % of the ${targetOf}`,
         });
         if (!reflash) continue;
         results.push({

@@ -1,6 +1,6 @@
 /**
  * Modeled time of flashing a simulated ESP32 with esptool-js 0.7.0 (unmodified): a 1 MiB image,
- * half incompressible, through `writeFlash` after `main()`, against the serial line's limit
+ * half incompressible as two halves, through `writeFlash` after `main()`, against the serial line's limit
  * (bytes on the wire × 10 / baud). The figures are the board's virtual clock (wire time at the
  * baud rate in force plus flash busy time), not wall time.
  */
@@ -33,7 +33,7 @@ async function measure({ baud, compress }: Case, image: Uint8Array): Promise<Ben
   const wall = performance.now() - wallStart;
   await transport.disconnect();
   return {
-    name: `ESP32 writeFlash 1 MiB (half incompressible), ${compress ? 'compressed' : 'uncompressed'}, ${baud} baud`,
+    name: `ESP32 writeFlash 1 MiB (half incompressible as two halves), ${compress ? 'compressed' : 'uncompressed'}, ${baud} baud`,
     value: Number(modeled.toFixed(3)),
     unit: 's',
     limit: Number(((wireBytes * 10) / baud).toFixed(3)),
