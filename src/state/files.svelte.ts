@@ -17,6 +17,16 @@ export interface FileInput {
   bytes: Uint8Array;
 }
 
+/** What {@link FilesState.open} did with the files it was given. */
+export interface OpenOutcome {
+  /** Files parsed and added to the list. */
+  opened: readonly FileEntry[];
+  /** Raw binaries now waiting for their base address. */
+  awaitingBase: readonly FileInput[];
+  /** Files that could not be opened (each failure is logged). */
+  failed: number;
+}
+
 /** Extensions of raw binaries, which need a base address before they can be parsed. */
 const RAW_BINARY = /\.bin$/i;
 
@@ -49,14 +59,20 @@ export class FilesState {
   /**
    * Opens files in the given order. Raw binaries are queued until {@link confirmBinary} gives
    * their base address; every other file is parsed at once. Resolves when all non-binaries are
-   * open (or have failed: failures are logged and kept in {@link error}).
+   * open (or have failed: failures are logged and kept in {@link error}), saying which.
    */
-  async open(inputs: readonly FileInput[]): Promise<void> {
+  async open(inputs: readonly FileInput[]): Promise<OpenOutcome> {
     const binaries = inputs.filter((f) => RAW_BINARY.test(f.name));
     if (binaries.length > 0) this.pendingBinaries = [...this.pendingBinaries, ...binaries];
+    const opened: FileEntry[] = [];
+    let failed = 0;
     for (const input of inputs) {
-      if (!RAW_BINARY.test(input.name)) await this.parse(input);
+      if (RAW_BINARY.test(input.name)) continue;
+      const entry = await this.parse(input);
+      if (entry) opened.push(entry);
+      else failed++;
     }
+    return { opened, awaitingBase: binaries, failed };
   }
 
   /** Parses the pending raw binary at `base`. */

@@ -38,8 +38,9 @@ describe('FilesState', () => {
   it('asks for the base address of a raw binary and opens the others meanwhile', async () => {
     const { files, device } = setup();
     const bin = { name: 'app.bin', bytes: new Uint8Array([1, 2, 3, 4]) };
-    await files.open([bin, fixture('micropython-v1.1.1.hex')]);
+    const outcome = await files.open([bin, fixture('micropython-v1.1.1.hex')]);
     expect(files.files.map((f) => f.name)).toEqual(['micropython-v1.1.1.hex']);
+    expect(outcome).toEqual({ opened: [files.files[0]], awaitingBase: [bin], failed: 0 });
     expect(files.files[0].targetId).toBe('nrf51822');
     expect(files.pendingBinary?.name).toBe('app.bin');
     const entry = await files.confirmBinary(0x0800_0000);
@@ -64,7 +65,8 @@ describe('FilesState', () => {
 
   it('reports a file it cannot read in plain words with the line', async () => {
     const { files, log } = setup();
-    await files.open([fixture('not-a-hex.hex')]);
+    const outcome = await files.open([fixture('not-a-hex.hex')]);
+    expect(outcome).toEqual({ opened: [], awaitingBase: [], failed: 1 });
     expect(files.files).toEqual([]);
     expect(files.error).toMatch(/^Open not-a-hex\.hex failed\. /);
     expect(log.entries.at(-1)).toMatchObject({ level: 'error', text: files.error });

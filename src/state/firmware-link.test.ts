@@ -15,7 +15,8 @@ import {
   type LinkFetch,
 } from './firmware-link';
 import { LogState } from './log.svelte';
-import type { FileInput } from './files.svelte';
+import type { FileEntry } from './file-entry.svelte';
+import type { FileInput, OpenOutcome } from './files.svelte';
 
 const HEX = new Uint8Array(
   readFileSync(path.resolve(process.cwd(), '../shared/fixtures/microbit/makecode-v1.hex')),
@@ -88,8 +89,11 @@ describe('openFirmwareLink', () => {
     return {
       opened,
       error: undefined as string | undefined,
-      async open(inputs: readonly FileInput[]) {
+      async open(inputs: readonly FileInput[]): Promise<OpenOutcome> {
         opened.push([...inputs]);
+        const awaitingBase = inputs.filter((f) => f.name.endsWith('.bin'));
+        const parsed = inputs.length - awaitingBase.length;
+        return { opened: Array.from({ length: parsed }, () => ({}) as FileEntry), awaitingBase, failed: 0 };
       },
     };
   }
@@ -103,7 +107,19 @@ describe('openFirmwareLink', () => {
     expect(list.opened[0][0].name).toBe('blinky v2.hex');
     expect(list.opened[0][0].bytes).toEqual(HEX);
     expect(list.error).toBeUndefined();
-    expect(log.entries.at(-1)?.text).toMatch(/^Opened blinky v2\.hex from the link; its SHA-256 matches/);
+    expect(log.entries.at(-1)?.text).toMatch(/^Opened blinky v2\.hex from the link \(its SHA-256 matches\)/);
+  });
+
+  it('asks for the base address of a linked raw binary instead of saying it is open', async () => {
+    const list = files();
+    const log = new LogState(() => 0);
+    const page = firmwareLinkUrl('https://webprog.example/', FIRMWARE_URL, HEX_SHA, 'app.bin');
+    await openFirmwareLink(page, list, log, server());
+    expect(list.opened[0][0].name).toBe('app.bin');
+    expect(log.entries.at(-1)?.text).toMatch(
+      /^Downloaded app\.bin from the link \(its SHA-256 matches\)\. It is a raw binary: give the address/,
+    );
+    expect(log.entries.some((e) => e.text.startsWith('Opened'))).toBe(false);
   });
 
   it('opens nothing and shows why when the file is not the one the link promises', async () => {

@@ -138,12 +138,17 @@ export async function openFirmwareLink(
   log.info(`Downloading ${link.name} from ${new URL(link.url).host} (firmware link)…`);
   try {
     const firmware = await fetchLinkedFirmware(link, fetchFn);
-    await files.open([{ name: firmware.name, bytes: firmware.bytes }]);
-    log.info(
-      firmware.verified
-        ? `Opened ${firmware.name} from the link; its SHA-256 matches. Pick a device and press Flash.`
-        : `Opened ${firmware.name} from the link (it gives no SHA-256 to check the file against). Pick a device and press Flash.`,
-    );
+    const outcome = await files.open([{ name: firmware.name, bytes: firmware.bytes }]);
+    const checked = firmware.verified
+      ? 'its SHA-256 matches'
+      : 'the link gives no SHA-256 to check the file against';
+    if (outcome.opened.length > 0) {
+      log.info(`Opened ${firmware.name} from the link (${checked}). Pick a device and press Flash.`);
+    } else if (outcome.awaitingBase.length > 0) {
+      log.info(
+        `Downloaded ${firmware.name} from the link (${checked}). It is a raw binary: give the address it starts at to open it.`,
+      );
+    } // a file that failed to parse has been logged and shown by `files.open`
   } catch (error) {
     files.error = log.failure(`Open ${link.name} from the link`, error);
   }
