@@ -348,9 +348,16 @@ export class EspBackend implements Backend {
    */
   startMonitor(baud: number, listener: MonitorListener, options: { reset?: boolean } = {}): Promise<void> {
     return this.exclusive('Monitor', async () => {
+      // Listed before ending the session: closing a native-USB port can restart the board.
+      const present = await this.presentPorts();
       await this.stopMonitorNow();
       await this.dropSession();
-      await this.followingPort('Monitor', {}, (moved) => this.openMonitor(baud, listener, 0, !moved));
+      await this.followingPort(
+        'Monitor',
+        {},
+        (moved) => this.openMonitor(baud, listener, 0, !moved, present),
+        present,
+      );
       if (!(options.reset ?? true)) return;
       try {
         await resetIntoApp(this.port);
@@ -364,24 +371,27 @@ export class EspBackend implements Backend {
   /**
    * Opens the monitor on the current port. When the port is lost while monitoring and ports can
    * be listed, follows the board to its new port (a native-USB board re-enumerates on every
-   * reset) up to {@link MAX_MONITOR_FOLLOWS} times, without resetting it again.
+   * reset) up to {@link MAX_MONITOR_FOLLOWS} times, without resetting it again. `present`: the
+   * ports listed before the reset the monitor follows (listed now if not given).
    */
   private async openMonitor(
     baud: number,
     listener: MonitorListener,
     follows: number,
     releaseLines: boolean,
+    present?: ReadonlySet<SerialPort>,
   ): Promise<void> {
+    const getPorts = this.options.getPorts;
+    present ??= await this.presentPorts();
     const monitor = new SerialMonitor(this.port, listener, (error) => {
       if (this.monitor !== monitor) return;
       this.monitor = undefined;
-      const getPorts = this.options.getPorts;
       if (error === undefined || !getPorts || follows >= MAX_MONITOR_FOLLOWS) return;
       const lost = toEspError(error, 'Monitor');
       if (lost.code !== 'DEVICE_LOST') return;
       void this.exclusive('Monitor', async () => {
         if (this.monitor || this.session) return; // something else has the port now
-        await this.findPortAgain(getPorts, lost, {});
+        await this.findPortAgain(getPorts, present, false, lost, {});
         await this.openMonitor(baud, listener, follows + 1, false);
       }).catch((e: unknown) =>
         this.options.log?.(`Serial monitor stopped: ${toEspError(e, 'Monitor').message}`),
@@ -476,31 +486,46 @@ export class EspBackend implements Backend {
   /**
    * Runs `open` on the current port; when the port turns out to be gone (DEVICE_LOST) and ports
    * can be listed, moves to the board's new port and tries again (`moved` true), up to
-   * {@link MAX_PORT_CHANGES} times.
+   * {@link MAX_PORT_CHANGES} times. `listed`: the ports listed before anything could reset the
+   * board (listed now if not given).
    */
   private async followingPort<T>(
     what: string,
     ctx: OperationContext,
     open: (moved: boolean) => Promise<T>,
+    listed?: ReadonlySet<SerialPort>,
   ): Promise<T> {
+    const present = listed ?? (await this.presentPorts());
+    const movedWhileIdle = !present.has(this.port);
     for (let changes = 0; ; changes++) {
       try {
         return await open(changes > 0);
       } catch (error) {
         const e = toEspError(error, what);
         if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
-        await this.findPortAgain(this.options.getPorts, e, ctx);
+        await this.findPortAgain(this.options.getPorts, present, movedWhileIdle && changes === 0, e, ctx);
       }
     }
+  }
+
+  /** The ports listed before an operation that may reset the board (empty when ports cannot be listed). */
+  private async presentPorts(): Promise<ReadonlySet<SerialPort>> {
+    return new Set((await this.options.getPorts?.()) ?? []);
   }
 
   /**
    * A board on the chip's own USB-OTG port re-enumerates when reset: its old port object dies
    * and a new one with the same USB ids appears. Switches to it, waiting up to `portWaitMs`;
    * throws DEVICE_LOST saying what to do when none comes (`lost` is the original failure).
+   * Only a port that was not `present` before the reset counts: another board with the same
+   * USB ids is already listed, and must never be taken for this one. A board that `movedWhileIdle`
+   * (a disconnect restarts it, and its port was gone when the operation began) is followed to
+   * the one listed port with its ids, if there is exactly one.
    */
   private async findPortAgain(
     getPorts: () => Promise<SerialPort[]>,
+    present: ReadonlySet<SerialPort>,
+    movedWhileIdle: boolean,
     lost: WebProgError,
     ctx: OperationContext,
   ): Promise<void> {
@@ -509,10 +534,14 @@ export class EspBackend implements Backend {
     const step = Math.min(250, waitMs);
     for (let waited = 0; ; waited += step) {
       throwIfCancelled(ctx.signal);
-      const found = (await getPorts()).find((p) => {
+      const same = (await getPorts()).filter((p) => {
         const i = p.getInfo();
         return p !== this.port && i.usbVendorId === usbVendorId && i.usbProductId === usbProductId;
       });
+      // A port that has come since the reset is this board's. When the board moved while idle
+      // (its port was already gone when the operation began), only a lone candidate can be it.
+      const found =
+        same.find((p) => !present.has(p)) ?? (movedWhileIdle && same.length === 1 ? same[0] : undefined);
       if (found) {
         this.port = found;
         return;

@@ -2,11 +2,13 @@
  * The ESP backend and a board whose native USB port re-enumerates on reset (ESP32-S3 on its
  * USB-OTG port, issue #6): the reset into download mode kills the port, the backend finds the
  * new port with the same USB ids, connects, flashes and verifies; without a new port it gives
- * up with a DEVICE_LOST that says what to do.
+ * up with a DEVICE_LOST that says what to do. With two identical boards, each backend follows
+ * its own. Ports are compared by identity as booleans: a failed `toBe` would print whole boards.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { WebProgError } from '../../../src/core/errors';
-import { USB_REENUMERATION_SECONDS } from '../../../src/sim/esp';
+import { SimulatedSerial, USB_REENUMERATION_SECONDS, createSimulatedEspBoard } from '../../../src/sim/esp';
+import { EspBackend } from './esp-backend';
 import { sameBytes } from '../../../src/sim/esp/test-helpers';
 import { flashImage, otgRig, threePartBuild } from './testing';
 
@@ -22,8 +24,8 @@ describe('ESP32-S3 on its USB-OTG port', () => {
     const connected = await backend.connect({ clock });
     expect(connected.target.name).toBe('ESP32-S3');
     expect(original.connected).toBe(false);
-    expect(backend.serialPort).not.toBe(original);
-    expect(backend.serialPort).toBe(board.port);
+    expect(backend.serialPort === original).toBe(false);
+    expect(backend.serialPort === board.port).toBe(true);
     expect(backend.serialPort.getInfo()).toEqual(original.getInfo());
     expect(await serial.getPorts()).toEqual([board.port]);
     expect(board.mode).toBe('stub');
@@ -45,7 +47,7 @@ describe('ESP32-S3 on its USB-OTG port', () => {
     const started = Date.now();
     const connected = await backend.connect({ clock });
     expect(connected.target.name).toBe('ESP32-S3');
-    expect(backend.serialPort).not.toBe(original);
+    expect(backend.serialPort === original).toBe(false);
     // The new port cannot have been used before the modeled re-enumeration time passed.
     expect(Date.now() - started).toBeGreaterThanOrEqual(USB_REENUMERATION_SECONDS * 1000);
     await backend.disconnect();
@@ -57,11 +59,11 @@ describe('ESP32-S3 on its USB-OTG port', () => {
     const firstSession = backend.serialPort;
     // Closing the port drops DTR and RTS: the line-state rule restarts the chip into its app.
     await backend.disconnect();
-    await vi.waitFor(() => expect(board.port).not.toBe(firstSession));
+    await vi.waitFor(() => expect(board.port === firstSession).toBe(false));
     expect(board.mode).toBe('app');
     const again = await backend.connect({ clock });
     expect(again.target.name).toBe('ESP32-S3');
-    expect(backend.serialPort).toBe(board.port);
+    expect(backend.serialPort === board.port).toBe(true);
     expect(board.mode).toBe('stub');
     await backend.disconnect();
   }, 30_000);
@@ -104,15 +106,58 @@ describe('ESP32-S3 on its USB-OTG port', () => {
     // The reset into the application re-enumerated the port; the monitor reopens the new one
     // (what the program printed before the host enumerated it is gone, as on a real board).
     await vi.waitFor(() => {
-      expect(backend.serialPort).toBe(board.port);
+      expect(backend.serialPort === board.port).toBe(true);
       expect(backend.monitoring).toBe(true);
     });
-    expect(backend.serialPort).not.toBe(before);
+    expect(backend.serialPort === before).toBe(false);
     expect(board.mode).toBe('app');
     board.setAppOutput('hello over USB-OTG\n');
     await vi.waitFor(() =>
       expect(new TextDecoder().decode(Uint8Array.from(output))).toContain('hello over USB-OTG'),
     );
     await backend.stopMonitor();
+  }, 30_000);
+});
+
+describe('two ESP32-S3 boards on their USB-OTG ports', () => {
+  function twoBoards(backendOptions: { portWaitMs?: number } = {}) {
+    const a = createSimulatedEspBoard({ chip: 'esp32s3', usb: 'usb-otg', mac: '24:0a:c4:00:00:a1' });
+    const b = createSimulatedEspBoard({ chip: 'esp32s3', usb: 'usb-otg', mac: '24:0a:c4:00:00:b2' });
+    const serial = new SimulatedSerial([b.port, a.port], { granted: [b.port, a.port] });
+    const backend = new EspBackend(a.port, { getPorts: () => serial.getPorts(), ...backendOptions });
+    return { a, b, bPort: b.port, backend, clock: () => a.clock.now() * 1000 };
+  }
+
+  test("connect and the monitor follow their own board to its new port, never the other board's port with the same ids", async () => {
+    const { a, b, bPort, backend, clock } = twoBoards();
+    await backend.connect({ clock });
+    expect(backend.serialPort === a.port).toBe(true);
+    expect(backend.chipInfo?.mac).toBe('24:0a:c4:00:00:a1');
+    expect(a.mode).toBe('stub');
+    await backend.flashParts(threePartBuild(0, S3_IMAGE_CHIP_ID), { allowWrites: true, clock });
+    const output: number[] = [];
+    await backend.startMonitor(115200, (bytes) => output.push(...bytes));
+    await vi.waitFor(() => {
+      expect(backend.serialPort === a.port).toBe(true);
+      expect(backend.monitoring).toBe(true);
+    });
+    a.setAppOutput('board A\n');
+    await vi.waitFor(() => expect(new TextDecoder().decode(Uint8Array.from(output))).toContain('board A'));
+    // Board B was never reset, opened or written.
+    expect(b.port === bPort).toBe(true);
+    expect(b.mode).toBe('app');
+    expect(b.flash.read(0, 4)).toEqual(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+    await backend.stopMonitor();
+  }, 30_000);
+
+  test('a board that moved while idle is not confused with an identical one: connect says what to do', async () => {
+    const { a, b, bPort, backend, clock } = twoBoards({ portWaitMs: 300 });
+    await backend.connect({ clock });
+    const firstSession = backend.serialPort;
+    await backend.disconnect(); // restarts board A, whose port re-enumerates while idle
+    await vi.waitFor(() => expect(a.port === firstSession).toBe(false));
+    await expect(backend.connect({ clock })).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    expect(b.port === bPort).toBe(true);
+    expect(b.mode).toBe('app');
   }, 30_000);
 });
