@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../errors';
 import { writeBin } from './bin';
 import { parseElf } from './elf';
+import { thrown } from '../testing/thrown';
 
 interface TestSegment {
   type?: number;
@@ -67,16 +67,6 @@ const segments: TestSegment[] = [
   { paddr: 0x0800_0028, vaddr: 0x2000_0000, data: initData }, // .data: loaded at its LMA
   { paddr: 0x2000_0004, data: new Uint8Array(0), memsz: 64 }, // .bss: nothing to program
 ];
-
-function thrown(fn: () => unknown): WebProgError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebProgError);
-    return error as WebProgError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseElf', () => {
   for (const wide of [false, true]) {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../errors';
 import { SparseData } from '../memory';
 import { formatRecord } from './hex-record';
 import { parseIntelHex, readIntelHex, writeIntelHex } from './intel-hex';
+import { thrown } from '../testing/thrown';
 
 const fixture = (name: string): string =>
   readFileSync(resolve(process.cwd(), '../shared/fixtures/microbit', name), 'latin1');
@@ -12,16 +12,6 @@ const fixture = (name: string): string =>
 /** Ranges as [start, length] pairs. */
 function ranges(data: SparseData): [number, number][] {
   return data.ranges().map((r) => [r.start, r.end - r.start]);
-}
-
-function thrown(fn: () => unknown): WebProgError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebProgError);
-    return error as WebProgError;
-  }
-  throw new Error('expected an error');
 }
 
 const v2 = fixture('micropython-v2.1.2.hex');

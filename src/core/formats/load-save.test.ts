@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../errors';
 import { SparseData } from '../memory';
 import { detectFormat, loadFile, saveFile, writeUf2 } from './index';
+import { thrown } from '../testing/thrown';
 
 const fixtureBytes = (name: string): Uint8Array =>
   new Uint8Array(readFileSync(resolve(process.cwd(), '../shared/fixtures/microbit', name)));
 const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
 const elfHeader = Uint8Array.of(0x7f, 0x45, 0x4c, 0x46, 1, 1, 1);
-
-function thrown(fn: () => unknown): WebProgError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebProgError);
-    return error as WebProgError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('detectFormat', () => {
   it('goes by content first', () => {

@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../errors';
 import { SparseData } from '../memory';
 import { parseIntelHex } from './intel-hex';
 import { UF2_FAMILIES, parseUf2, readUf2, uf2Family, writeUf2 } from './uf2';
-
-function thrown(fn: () => unknown): WebProgError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebProgError);
-    return error as WebProgError;
-  }
-  throw new Error('expected an error');
-}
+import { thrown } from '../testing/thrown';
 
 const word = (bytes: Uint8Array, at: number): number =>
   new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true);

@@ -1,23 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../errors';
 import { parseIntelHex } from './intel-hex';
 import { isUniversalHex, readUniversalHex, selectBoard, splitUniversalHex } from './universal-hex';
 import { createUniversalHex } from './universal-hex-create';
+import { thrown } from '../testing/thrown';
 
 const fixture = (name: string): string =>
   readFileSync(resolve(process.cwd(), '../shared/fixtures/microbit', name), 'latin1');
-
-function thrown(fn: () => unknown): WebProgError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(WebProgError);
-    return error as WebProgError;
-  }
-  throw new Error('expected an error');
-}
 
 const sections = fixture('universal-sections-9901-9903.hex');
 const blocks = fixture('universal-blocks-9901-9903.hex');

@@ -1,0 +1,16 @@
+/** Test helper: the error a synchronous call throws, for assertions on its code and context. */
+import { WebProgError } from '../errors';
+
+/**
+ * Calls `fn` and returns the {@link WebProgError} it throws. Throws (failing the test) when `fn`
+ * returns normally or throws anything that is not a WebProgError.
+ */
+export function thrown(fn: () => unknown): WebProgError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof WebProgError) return error;
+    throw new Error(`expected a WebProgError, got ${String(error)}`, { cause: error });
+  }
+  throw new Error('expected an error, but the call returned');
+}
