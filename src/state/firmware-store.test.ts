@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WebProgError } from '../core/errors';
+import type { WebProgError } from '../core/errors';
 import { MICROPYTHON_RELEASES, firmwareFor } from '../core/microbit/firmware-catalogue';
 import { FirmwareStore, MemoryFirmwareCache, type FirmwareFetch } from './firmware-store';
 import { sha256Hex } from './sha256';
+import { rejection } from '../core/testing/thrown';
 
 const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/microbit');
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES, name)));
@@ -31,13 +32,9 @@ function fixtureServer(overrides: Record<string, Uint8Array | number> = {}) {
 }
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<WebProgError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebProgError);
-  expect((error as WebProgError).code).toBe(code);
-  return error as WebProgError;
+  const error = await rejection(promise);
+  expect(error.code).toBe(code);
+  return error;
 }
 
 describe('FirmwareStore', () => {

@@ -1,4 +1,4 @@
-/** Test helper: the error a synchronous call throws, for assertions on its code and context. */
+/** Test helpers: the error a call throws or a promise rejects with, for assertions on its code and context. */
 import { WebProgError } from '../errors';
 
 /**
@@ -13,4 +13,20 @@ export function thrown(fn: () => unknown): WebProgError {
     throw new Error(`expected a WebProgError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected an error, but the call returned');
+}
+
+/**
+ * Awaits `promise` and returns the {@link WebProgError} it rejects with. Throws (failing the
+ * test) when it resolves or rejects with anything that is not a WebProgError.
+ */
+export async function rejection(promise: Promise<unknown>): Promise<WebProgError> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection, but the promise resolved');
+    },
+    (error: unknown) => {
+      if (error instanceof WebProgError) return error;
+      throw new Error(`expected a WebProgError, got ${String(error)}`, { cause: error });
+    },
+  );
 }

@@ -2,9 +2,9 @@
  * Faults on the simulated ESP32: each gives a clear error, and the next attempt succeeds.
  */
 import { afterEach, beforeEach, expect, test, vi } from 'vitest';
-import { WebProgError } from '../../../src/core/errors';
 import { sameBytes } from '../../../src/sim/esp/test-helpers';
 import { espRig, flashImage, threePartBuild } from './testing';
+import { rejection } from '../../../src/core/testing/thrown';
 
 beforeEach(() => void vi.spyOn(console, 'log').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
@@ -15,20 +15,11 @@ function written(board: ReturnType<typeof espRig>['board']): boolean {
   return parts.every((p) => sameBytes(board.flash.read(p.address, p.data.length), p.data));
 }
 
-async function failure(promise: Promise<unknown>): Promise<WebProgError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebProgError);
-  return error as WebProgError;
-}
-
 test('unplugged mid-write: DEVICE_LOST, then plugged back in the next flash succeeds', async () => {
   const { board, backend } = espRig({ chip: 'esp32' });
   await backend.connect();
   board.faults.unplugAfter('to-device', 60_000);
-  const error = await failure(backend.flashParts(parts, { allowWrites: true }));
+  const error = await rejection(backend.flashParts(parts, { allowWrites: true }));
   expect(error.code).toBe('DEVICE_LOST');
   expect(error.message).toMatch(/disconnected/);
   expect(backend.isConnected()).toBe(false);
@@ -40,7 +31,7 @@ test('unplugged mid-write: DEVICE_LOST, then plugged back in the next flash succ
 
 test('a board without auto-reset: instructions to hold BOOT and press RESET, then Retry works', async () => {
   const { board, backend } = espRig({ chip: 'esp32', autoReset: false });
-  const error = await failure(backend.connect());
+  const error = await rejection(backend.connect());
   expect(error.code).toBe('BOOT_MODE_REQUIRED');
   expect(error.message).toMatch(/hold BOOT.*press and release RESET/);
   board.holdBoot(true);
@@ -63,7 +54,7 @@ test('a failed verify names the address; after the flash heals the next flash su
   const { board, backend } = espRig({ chip: 'esp32' });
   await backend.connect();
   board.flash.setWeakRange({ address: 0x12345, length: 8 });
-  const error = await failure(backend.flashParts(parts, { allowWrites: true }));
+  const error = await rejection(backend.flashParts(parts, { allowWrites: true }));
   expect(error.code).toBe('VERIFY_FAILED');
   expect(error.address).toBe(0x12345);
   expect(error.message).toContain('0x00012345');

@@ -3,23 +3,14 @@
  * before any serial traffic, blank check and NOT_BLANK, erase, checksums, read, power.
  */
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { WebProgError } from '../../../src/core/errors';
 import { MemoryImage } from '../../../src/core/memory/memory-image';
 import { randomBytes, sameBytes } from '../../../src/sim/esp/test-helpers';
 import { md5Hex } from './stub-channel';
 import { espRig, flashImage } from './testing';
+import { rejection } from '../../../src/core/testing/thrown';
 
 beforeEach(() => void vi.spyOn(console, 'log').mockImplementation(() => undefined));
 afterEach(() => vi.restoreAllMocks());
-
-async function failure(promise: Promise<unknown>): Promise<WebProgError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WebProgError);
-  return error as WebProgError;
-}
 
 async function connected(flashSize = 0x100000) {
   const rig = espRig({ chip: 'esp32c3', flashSize });
@@ -46,7 +37,7 @@ describe('segment operations', () => {
       write_segment: () => backend.writeSegment(image, address, size, ctx),
       erase_segment: () => backend.eraseSegment(address, size, ctx),
     }[op];
-    expect((await failure(call())).code).toBe(code);
+    expect((await rejection(call())).code).toBe(code);
     expect(board.stats.bytesToDevice).toBe(before);
     expect(backend.isConnected()).toBe(true);
   });
@@ -55,7 +46,7 @@ describe('segment operations', () => {
     const { board, backend } = await connected();
     const data = randomBytes(0x2000, 9);
     const image = flashImage(0x100000, [{ address: 0x20000, data }]);
-    expect((await failure(backend.writeSegment(image, 0x20000, 0x2000))).code).toBe('WRITES_NOT_ALLOWED');
+    expect((await rejection(backend.writeSegment(image, 0x20000, 0x2000))).code).toBe('WRITES_NOT_ALLOWED');
     const report = await backend.writeSegment(image, 0x20000, 0x2000, { allowWrites: true });
     expect(report).toMatchObject({ bytesWritten: 0x2000, verified: true });
     expect(sameBytes(board.flash.read(0x20000, 0x2000), data)).toBe(true);
@@ -64,12 +55,12 @@ describe('segment operations', () => {
     const questions: string[] = [];
     const no = async (q: string) => (questions.push(q), false);
     expect(
-      (await failure(backend.eraseSegment(0x20000, 0x1000, { allowWrites: true, confirm: no }))).code,
+      (await rejection(backend.eraseSegment(0x20000, 0x1000, { allowWrites: true, confirm: no }))).code,
     ).toBe('CANCELLED');
     expect(questions[0]).toContain('0x00020000');
     await backend.eraseSegment(0x20000, 0x1000, { allowWrites: true, confirm: async () => true });
     expect(board.flash.read(0x20000, 0x1000).every((b) => b === 0xff)).toBe(true);
-    const error = await failure(backend.verifySegment(image, 0x20000, 0x2000));
+    const error = await rejection(backend.verifySegment(image, 0x20000, 0x2000));
     expect(error.code).toBe('VERIFY_FAILED');
     expect(error.address).toBe(0x20000 + data.findIndex((b) => b !== 0xff));
   });
@@ -89,16 +80,16 @@ describe('whole-flash operations', () => {
     board.flash.load(0x5010, Uint8Array.of(0x12));
     const data = randomBytes(0x3000, 2);
     const image = flashImage(0x100000, [{ address: 0x4000, data }]);
-    const error = await failure(backend.write(image, { allowWrites: true }));
+    const error = await rejection(backend.write(image, { allowWrites: true }));
     expect(error.code).toBe('NOT_BLANK');
     expect(error.message).toContain('Block 5');
     expect(error.address).toBe(0x5010);
     await backend.writeNoBlank(image, { allowWrites: true });
     await backend.verify(image);
-    expect((await failure(backend.blankCheck())).code).toBe('NOT_BLANK');
+    expect((await rejection(backend.blankCheck())).code).toBe('NOT_BLANK');
     await backend.eraseBlocks({ allowWrites: true });
     await backend.blankCheck();
-    expect((await failure(backend.eraseBlocks({ allowWrites: true }, 'EEPROM'))).code).toBe(
+    expect((await rejection(backend.eraseBlocks({ allowWrites: true }, 'EEPROM'))).code).toBe(
       'REGION_NOT_FOUND',
     );
   }, 20_000);
@@ -114,14 +105,14 @@ describe('whole-flash operations', () => {
     expect(sums).toHaveLength(64);
     expect(sums[3].address).toBe(0x3000);
     expect(sums[3].baseChecksum).toBe(Number.parseInt(md5Hex(data.subarray(0x3000, 0x4000)).slice(0, 8), 16));
-    expect((await failure(backend.erase())).code).toBe('WRITES_NOT_ALLOWED');
+    expect((await rejection(backend.erase())).code).toBe('WRITES_NOT_ALLOWED');
     await backend.erase({ allowWrites: true });
     expect(board.flash.read(0, 0x40000).every((b) => b === 0xff)).toBe(true);
   }, 30_000);
 
   test('power control is not supported; operations before connect say so', async () => {
     const rig = espRig({ chip: 'esp32' });
-    expect((await failure(rig.backend.setPower('off'))).message).toMatch(/^Not Supported: /);
-    expect((await failure(rig.backend.blankCheck())).code).toBe('NOT_CONNECTED');
+    expect((await rejection(rig.backend.setPower('off'))).message).toMatch(/^Not Supported: /);
+    expect((await rejection(rig.backend.blankCheck())).code).toBe('NOT_CONNECTED');
   });
 });
