@@ -104,7 +104,7 @@ export async function flashImage(
         }))
         .filter((w) => !isErased(w.data));
       throwIfCancelled(options.signal);
-      if (options.alreadyErased) {
+      const writeEach = async (): Promise<void> => {
         for (const w of writes) {
           throwIfCancelled(options.signal);
           await guard(
@@ -114,6 +114,9 @@ export async function flashImage(
             w.address,
           );
         }
+      };
+      if (options.alreadyErased) {
+        await writeEach();
       } else if (algorithm.eraseAndWrite) {
         const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
         await guard(
@@ -124,15 +127,7 @@ export async function flashImage(
         );
       } else {
         await guard(() => algorithm.eraseBlock(block.address), 'FLASH_ERASE_FAILED', 'erase', block.address);
-        for (const w of writes) {
-          throwIfCancelled(options.signal);
-          await guard(
-            () => algorithm.writeBlock(w.address, w.data),
-            'FLASH_WRITE_FAILED',
-            'write',
-            w.address,
-          );
-        }
+        await writeEach();
       }
       if (!options.alreadyErased) report.erasedBlocks++;
       report.writtenBlocks += writes.length;
