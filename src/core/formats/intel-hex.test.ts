@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import MemoryMap from 'nrf-intel-hex';
 import { describe, expect, it } from 'vitest';
 import { SparseData } from '../memory';
 import { formatRecord } from './hex-record';
@@ -198,5 +199,21 @@ describe('writeIntelHex', () => {
 
   it('writes an empty image as just the end-of-file record', () => {
     expect(writeIntelHex(new SparseData())).toBe(':00000001FF\n');
+  });
+
+  it('writes the records nrf-intel-hex writes, for both MicroPython images and unaligned blocks', () => {
+    const odd = new SparseData();
+    odd.write(
+      0x0000_fff3,
+      Uint8Array.from({ length: 0x40 }, (_, i) => i),
+    ); // crosses 64 KiB
+    odd.write(0x2000_0001, Uint8Array.of(1, 2, 3));
+    for (const image of [data, parseIntelHex(fixture('micropython-v1.1.1.hex')), odd]) {
+      const map = new MemoryMap();
+      for (const s of image.segments()) map.set(s.address, s.data);
+      for (const recordSize of [16, 32] as const) {
+        expect(writeIntelHex(image, { recordSize })).toBe(map.asHexString(recordSize) + '\n');
+      }
+    }
   });
 });
