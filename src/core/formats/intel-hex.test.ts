@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SparseData } from '../memory';
 import { formatRecord } from './hex-record';
 import { parseIntelHex, readIntelHex, writeIntelHex } from './intel-hex';
+import { normaliseHex } from './normalise-hex';
 import { thrown } from '../testing/thrown';
 
 const fixture = (name: string): string =>
@@ -19,6 +20,23 @@ const v2 = fixture('micropython-v2.1.2.hex');
 const v2Lines = v2.split('\n');
 
 describe('parseIntelHex with the real micro:bit files', () => {
+  it('reads the same bytes as nrf-intel-hex from every plain hex fixture', () => {
+    const plain = [
+      'micropython-v1.1.1.hex',
+      'micropython-v1.0.1-appended-script.hex',
+      'micropython-v2.1.2.hex',
+      'micropython-v2-beta-regions-table.hex',
+      'makecode-v1.hex',
+    ];
+    for (const name of plain) {
+      const text = fixture(name);
+      const expected = new SparseData();
+      for (const [address, bytes] of MemoryMap.fromHex(normaliseHex(text).text))
+        expected.write(address, bytes);
+      expect(parseIntelHex(text).equals(expected), name).toBe(true);
+    }
+  });
+
   it('reads MicroPython V2 2.1.2: SoftDevice, MicroPython, regions table, bootloader, UICR', () => {
     const data = parseIntelHex(v2);
     expect(ranges(data)).toEqual([
