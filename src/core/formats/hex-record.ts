@@ -37,18 +37,26 @@ export interface NumberedLine {
  * colons the first micro:bit web editors left where a script was to be inserted.
  */
 export function numberedLines(text: string): NumberedLine[] {
-  const raw = text.split(/\r\n|\r|\n/);
-  if (raw.length > 0 && raw[0].charCodeAt(0) === 0xfeff) raw[0] = raw[0].slice(1);
+  // A scan rather than split(/\r\n|\r|\n/): the regex path slows ~40-fold once anything in
+  // the page or process (core-js in @microbit/microbit-universal-hex's bundle) patches RegExp.
   const out: NumberedLine[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    let line = raw[i];
-    if (line.length === 0) continue;
-    if (isSpace(line.charCodeAt(0)) || isSpace(line.charCodeAt(line.length - 1))) {
-      line = line.trim();
-      if (line.length === 0) continue;
+  const end = text.length;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let number = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? text.charCodeAt(i) : 0x0a;
+    if (c !== 0x0a && c !== 0x0d) continue;
+    number++;
+    if (i > start) {
+      let line = text.slice(start, i);
+      if (isSpace(line.charCodeAt(0)) || isSpace(line.charCodeAt(line.length - 1))) line = line.trim();
+      // Skips blank lines and the legacy editors' ":::…" marker.
+      if (line.length > 0 && !(line.charCodeAt(1) === 0x3a && /^:+$/.test(line))) {
+        out.push({ text: line, line: number });
+      }
     }
-    if (line.charCodeAt(1) === 0x3a && /^:+$/.test(line)) continue; // legacy editors' ":::…" marker
-    out.push({ text: line, line: i + 1 });
+    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+    start = i + 1;
   }
   return out;
 }
