@@ -1,8 +1,8 @@
 /**
- * A record-by-record Intel Hex reader that names the line and the reason of every problem.
- * It is the fallback behind nrf-intel-hex: that library reports character offsets instead
- * of lines and rejects addresses at or above 2 GiB (it builds them with a signed shift), so
- * when it throws, this reader either reads the file or explains what is wrong with it.
+ * A record-by-record Intel Hex reader that names the line and the reason of every problem,
+ * and the project's only one (`readIntelHex`): nrf-intel-hex reports character offsets instead
+ * of lines, rejects addresses at or above 2 GiB (it builds them with a signed shift) and reads
+ * about six times slower.
  */
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
