@@ -15,6 +15,8 @@ export interface FileInput {
   name: string;
   /** The file's bytes. */
   bytes: Uint8Array;
+  /** SHA-256 of the bytes (lower-case hex), when the caller has already taken it. */
+  sha256?: string;
 }
 
 /** What {@link FilesState.open} did with the files it was given. */
@@ -114,7 +116,7 @@ export class FilesState {
     try {
       const options = binBase === undefined ? {} : { binBase };
       // Hashed before the bytes move to the worker: a firmware link names the file by it.
-      const sha256 = await sha256Hex(input.bytes).catch(() => undefined);
+      const sha256 = input.sha256 ?? (await sha256Hex(input.bytes).catch(() => undefined));
       const dto = await this.device.parseFile(
         input.name,
         transfer(input.bytes, [input.bytes.buffer]),

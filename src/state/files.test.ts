@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +53,16 @@ describe('FilesState', () => {
     expect([...entry!.data.read(0x0800_0000, 4)]).toEqual([1, 2, 3, 4]);
     expect(files.selectedId).toBe(entry?.id);
     expect(files.pendingBinary).toBeUndefined();
+  });
+
+  it("keeps the file's SHA-256: its own, or the one the caller already took", async () => {
+    const { files } = setup();
+    const hex = fixture('micropython-v1.1.1.hex');
+    const expected = createHash('sha256').update(hex.bytes).digest('hex');
+    await files.open([hex]);
+    expect(files.selected?.sha256).toBe(expected);
+    await files.open([{ ...fixture('micropython-v1.1.1.hex'), sha256: 'ab'.repeat(32) }]);
+    expect(files.selected?.sha256).toBe('ab'.repeat(32));
   });
 
   it('skips a binary on request', async () => {

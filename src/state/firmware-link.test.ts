@@ -106,6 +106,7 @@ describe('openFirmwareLink', () => {
     expect(list.opened).toHaveLength(1);
     expect(list.opened[0][0].name).toBe('blinky v2.hex');
     expect(list.opened[0][0].bytes).toEqual(HEX);
+    expect(list.opened[0][0].sha256).toBe(HEX_SHA); // taken once, not again when the file opens
     expect(list.error).toBeUndefined();
     expect(log.entries.at(-1)?.text).toMatch(/^Opened blinky v2\.hex from the link \(its SHA-256 matches\)/);
   });

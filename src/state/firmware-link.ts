@@ -138,7 +138,8 @@ export async function openFirmwareLink(
   log.info(`Downloading ${link.name} from ${new URL(link.url).host} (firmware link)…`);
   try {
     const firmware = await fetchLinkedFirmware(link, fetchFn);
-    const outcome = await files.open([{ name: firmware.name, bytes: firmware.bytes }]);
+    const { name, bytes, sha256 } = firmware;
+    const outcome = await files.open([{ name, bytes, sha256 }]);
     const checked = firmware.verified
       ? 'its SHA-256 matches'
       : 'the link gives no SHA-256 to check the file against';

@@ -391,7 +391,7 @@ export class EspBackend implements Backend {
       if (lost.code !== 'DEVICE_LOST') return;
       void this.exclusive('Monitor', async () => {
         if (this.monitor || this.session) return; // something else has the port now
-        await this.findPortAgain(getPorts, present, false, lost, {});
+        await this.findPortAgain('Monitor', getPorts, present, false, lost, {});
         await this.openMonitor(baud, listener, follows + 1, false);
       }).catch((e: unknown) =>
         this.options.log?.(`Serial monitor stopped: ${toEspError(e, 'Monitor').message}`),
@@ -503,7 +503,14 @@ export class EspBackend implements Backend {
       } catch (error) {
         const e = toEspError(error, what);
         if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
-        await this.findPortAgain(this.options.getPorts, present, movedWhileIdle && changes === 0, e, ctx);
+        await this.findPortAgain(
+          what,
+          this.options.getPorts,
+          present,
+          movedWhileIdle && changes === 0,
+          e,
+          ctx,
+        );
       }
     }
   }
@@ -516,13 +523,15 @@ export class EspBackend implements Backend {
   /**
    * A board on the chip's own USB-OTG port re-enumerates when reset: its old port object dies
    * and a new one with the same USB ids appears. Switches to it, waiting up to `portWaitMs`;
-   * throws DEVICE_LOST saying what to do when none comes (`lost` is the original failure).
+   * throws DEVICE_LOST saying what to do when none comes (`lost` is the original failure;
+   * `what` names the operation in the message).
    * Only a port that was not `present` before the reset counts: another board with the same
    * USB ids is already listed, and must never be taken for this one. A board that `movedWhileIdle`
    * (a disconnect restarts it, and its port was gone when the operation began) is followed to
    * the one listed port with its ids, if there is exactly one.
    */
   private async findPortAgain(
+    what: string,
     getPorts: () => Promise<SerialPort[]>,
     present: ReadonlySet<SerialPort>,
     movedWhileIdle: boolean,
@@ -552,7 +561,7 @@ export class EspBackend implements Backend {
     const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
     throw new WebProgError(
       'DEVICE_LOST',
-      `Connect: the board's serial port (USB ${hex4(usbVendorId)}:${hex4(usbProductId)}) went away and did not come back within ${waitMs / 1000} s. ` +
+      `${what}: the board's serial port (USB ${hex4(usbVendorId)}:${hex4(usbProductId)}) went away and did not come back within ${waitMs / 1000} s. ` +
         'Boards on native USB show up as a new port after a reset: plug the board in again (or hold BOOT, press and release RESET, release BOOT), choose its port again and retry.',
       { cause: lost },
     );
