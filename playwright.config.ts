@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 
-const PORT = 4317;
+const PORT = Number(process.env.E2E_PORT ?? 4317);
 
 /**
  * e2e tests run the production build (vite preview) in Debian's Chromium. Nothing is
