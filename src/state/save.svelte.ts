@@ -1,6 +1,6 @@
 /**
  * Save as: the file shown (the board shown, for a Universal Hex) written as Intel Hex with 16-
- * or 32-byte records, a flat binary of a range with a gap fill, or UF2 with a family id. The
+ * or 32-byte records, Motorola S-records, a flat binary of a range with a gap fill, or UF2 with a family id. The
  * bytes are produced in the device worker and handed to {@link Download}.
  */
 import type { SaveFormat, SaveOptions } from '../core/formats';
@@ -18,7 +18,7 @@ export type Download = (name: string, bytes: Uint8Array) => void;
 /** One entry of the format choice. */
 export interface SaveChoice {
   /** Stable id. */
-  id: 'intel-hex-16' | 'intel-hex-32' | 'bin' | 'uf2';
+  id: 'intel-hex-16' | 'intel-hex-32' | 'srec' | 'bin' | 'uf2';
   /** What the person reads. */
   label: string;
   /** The format written. */
@@ -31,6 +31,7 @@ export interface SaveChoice {
 export const SAVE_CHOICES: readonly SaveChoice[] = [
   { id: 'intel-hex-16', label: 'Intel Hex, 16-byte records', format: 'intel-hex', extension: 'hex' },
   { id: 'intel-hex-32', label: 'Intel Hex, 32-byte records', format: 'intel-hex', extension: 'hex' },
+  { id: 'srec', label: 'Motorola S-records', format: 'srec', extension: 'srec' },
   { id: 'bin', label: 'Binary (gaps filled)', format: 'bin', extension: 'bin' },
   { id: 'uf2', label: 'UF2', format: 'uf2', extension: 'uf2' },
 ];
@@ -132,6 +133,8 @@ export class SaveState {
           options: { recordSize: this.choice.id === 'intel-hex-32' ? 32 : 16 } as SaveOptions,
           detail: '',
         };
+      case 'srec':
+        return { segments: all, options: { header: this.files.selected?.name } as SaveOptions, detail: '' };
       case 'uf2': {
         const familyId = this.familyId;
         return { segments: all, options: { familyId }, detail: ` (family ${hex32(familyId)})` };

@@ -8,6 +8,7 @@ import type { FileFormat } from '../core/formats';
 export const FORMAT_LABELS: Readonly<Record<FileFormat, string>> = {
   'intel-hex': 'Intel Hex',
   'universal-hex': 'Universal Hex',
+  srec: 'S-records',
   bin: 'Binary',
   uf2: 'UF2',
   elf: 'ELF',

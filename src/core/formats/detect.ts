@@ -1,15 +1,18 @@
 /**
  * Tells file formats apart: by content first (ELF magic, UF2 magics, text starting with an
- * Intel Hex record, a Universal Hex's Block Start record), then by the file name's extension.
+ * Intel Hex record, a Universal Hex's Block Start record, an S-record), then by the file name's
+ * extension.
  */
 import type { FileFormat } from './types';
 import { isElf } from './elf';
 import { UF2_MAGIC_START0, UF2_MAGIC_START1 } from './uf2';
 import { isUniversalHex } from './universal-hex';
 import { decodeText } from './text-codec';
+import { looksLikeSrec } from './srec';
 
 const HEX_EXTENSIONS = ['hex', 'ihex', 'ihx', 'h86', 'a43'];
 const ELF_EXTENSIONS = ['elf', 'axf', 'out'];
+const SREC_EXTENSIONS = ['srec', 's19', 's28', 's37', 'mot', 's', 'sx', 'mhx', 'exo'];
 
 /**
  * The format of a file: content first, then the extension (`.hex` → Intel Hex even if the
@@ -22,8 +25,10 @@ export function detectFormat(name: string, bytes: Uint8Array): FileFormat {
   if (/^\s*:[0-9A-Fa-f]{10}/.test(head.charCodeAt(0) === 0xfeff ? head.slice(1) : head)) {
     return isUniversalHex(head) ? 'universal-hex' : 'intel-hex';
   }
+  if (looksLikeSrec(head)) return 'srec';
   const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
   if (HEX_EXTENSIONS.includes(extension)) return 'intel-hex';
+  if (SREC_EXTENSIONS.includes(extension)) return 'srec';
   if (extension === 'uf2') return 'uf2';
   if (ELF_EXTENSIONS.includes(extension)) return 'elf';
   return 'bin';

@@ -1,5 +1,5 @@
 /**
- * File formats: Intel Hex, micro:bit Universal Hex, raw binary, UF2 and ELF. Open any of
+ * File formats: Intel Hex, micro:bit Universal Hex, Motorola S-records, raw binary, UF2 and ELF. Open any of
  * them with {@link loadFile} (format detected by content, then extension) and save sparse
  * data with {@link saveFile}; the per-format functions are exported too.
  *
@@ -23,3 +23,5 @@ export { parseUf2, readUf2, writeUf2, uf2Family, UF2_FAMILIES } from './uf2';
 export type { Uf2Family, Uf2Contents } from './uf2';
 export { parseElf, isElf } from './elf';
 export { readBin, writeBin } from './bin';
+export { readSrec, writeSrec, looksLikeSrec } from './srec';
+export type { SrecContents, SrecWriteOptions } from './srec';

@@ -11,6 +11,7 @@ import { readUniversalHex, selectBoard } from './universal-hex';
 import { readUf2, writeUf2 } from './uf2';
 import { parseElf } from './elf';
 import { readBin, writeBin } from './bin';
+import { readSrec, writeSrec } from './srec';
 import { decodeText, encodeText } from './text-codec';
 
 /**
@@ -53,6 +54,10 @@ function load(name: string, bytes: Uint8Array, options: LoadOptions): LoadedFile
         warnings,
       };
     }
+    case 'srec': {
+      const { data, entry, warnings } = readSrec(decodeText(bytes), name);
+      return entry === undefined ? { name, format, data, warnings } : { name, format, data, entry, warnings };
+    }
     case 'uf2': {
       const { data, familyId, warnings } = readUf2(bytes);
       return familyId === undefined
@@ -69,8 +74,9 @@ function load(name: string, bytes: Uint8Array, options: LoadOptions): LoadedFile
 }
 
 /**
- * Writes sparse data as Intel Hex (`recordSize`), a binary image (`fill`, default 0xFF) or
- * UF2 (`familyId`); `start`/`end` limit the range written.
+ * Writes sparse data as Intel Hex (`recordSize`), S-records (`recordSize`, `header`, `entry`),
+ * a binary image (`fill`, default 0xFF) or UF2 (`familyId`); `start`/`end` limit the range
+ * written.
  */
 export function saveFile(data: SparseData, format: SaveFormat, options: SaveOptions = {}): Uint8Array {
   const { start, end } = options;
@@ -78,7 +84,11 @@ export function saveFile(data: SparseData, format: SaveFormat, options: SaveOpti
     start === undefined && end === undefined ? data : data.slice(start ?? 0, end ?? 0x1_0000_0000);
   switch (format) {
     case 'intel-hex':
-      return encodeText(writeIntelHex(range, { recordSize: options.recordSize }));
+      return encodeText(writeIntelHex(range, { recordSize: options.recordSize === 32 ? 32 : 16 }));
+    case 'srec':
+      return encodeText(
+        writeSrec(range, { recordSize: options.recordSize, header: options.header, entry: options.entry }),
+      );
     case 'bin':
       return writeBin(data, { fill: options.fill, start, end });
     case 'uf2':

@@ -2,10 +2,10 @@
 import type { SparseData } from '../memory';
 
 /** A format WebProg can open. */
-export type FileFormat = 'intel-hex' | 'universal-hex' | 'bin' | 'uf2' | 'elf';
+export type FileFormat = 'intel-hex' | 'universal-hex' | 'srec' | 'bin' | 'uf2' | 'elf';
 
 /** A format WebProg can write. */
-export type SaveFormat = 'intel-hex' | 'bin' | 'uf2';
+export type SaveFormat = 'intel-hex' | 'srec' | 'bin' | 'uf2';
 
 /** How to open a file. */
 export interface LoadOptions {
@@ -27,7 +27,7 @@ export interface LoadedFile {
   boards?: { boardId: number; data: SparseData }[];
   /** UF2: family id of the blocks read. */
   familyId?: number;
-  /** ELF: entry point. */
+  /** ELF and S-records: entry point (the S-records' termination record's start address). */
   entry?: number;
   /** Things a person should know, e.g. "text after the EOF record was ignored (line 1234)". */
   warnings: string[];
@@ -35,8 +35,8 @@ export interface LoadedFile {
 
 /** How to write a file. */
 export interface SaveOptions {
-  /** Intel Hex data bytes per record (default 16). */
-  recordSize?: 16 | 32;
+  /** Data bytes per record: Intel Hex 16 or 32, S-records 1–250 (default 16). */
+  recordSize?: number;
   /** Binary: value of bytes without data (default 0xFF). */
   fill?: number;
   /** First address to write (default: the data's start). */
@@ -45,4 +45,8 @@ export interface SaveOptions {
   end?: number;
   /** UF2: family id written in every block. */
   familyId?: number;
+  /** S-records: text of the S0 header record. */
+  header?: string;
+  /** S-records: start address of the termination record (default 0). */
+  entry?: number;
 }

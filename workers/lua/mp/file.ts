@@ -20,13 +20,18 @@ import { resolveRegion } from './memory';
 import { natives } from './natives';
 
 /** Extensions `mp.file.pick()` offers by default. */
-const DEFAULT_ACCEPT = '.hex,.ihex,.bin,.uf2,.elf,.axf,.out';
+const DEFAULT_ACCEPT = '.hex,.ihex,.srec,.s19,.s28,.s37,.mot,.bin,.uf2,.elf,.axf,.out';
 
 const SAVE_FORMATS: Record<string, SaveFormat> = {
   hex: 'intel-hex',
   ihex: 'intel-hex',
   bin: 'bin',
   uf2: 'uf2',
+  srec: 'srec',
+  s19: 'srec',
+  s28: 'srec',
+  s37: 'srec',
+  mot: 'srec',
 };
 
 function fileBytes(ctx: ScriptContext, name: string): Uint8Array {
