@@ -9,6 +9,8 @@
  */
 export type { ChecksumAlgorithm, ChecksumInfo, ChecksumResult, Checksummer } from './types';
 export { CHECKSUMS, checksum, checksumInfo, createChecksum } from './checksums';
-export { checksumRange, checksumRegion } from './range';
+export { checksumRange, checksumRegion, feedRange } from './range';
+export { CRC_PRESETS, crcHex, crcPreset, findCrcPreset, type CrcPreset } from './crc-catalogue';
+export { adler32, bcc, fletcher16, fletcher32, lrc } from './classic';
 export { crc32 } from './crc32';
 export { CrcEngine, crcOf, type CrcParams } from './crc-engine';

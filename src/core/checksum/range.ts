@@ -31,8 +31,24 @@ export function checksumRange(
   end: number,
   fill = 0xff,
 ): ChecksumResult {
-  checkRange(start, end, fill);
   const sum = createChecksum(algorithm);
+  feedRange(data, start, end, fill, (bytes) => sum.update(bytes));
+  return sum.digest();
+}
+
+/**
+ * Feeds the bytes of `[start, end)` of `data` to `update` in address order, bytes without data
+ * as `fill`, without allocating the range. Throws like {@link checksumRange}.
+ */
+export function feedRange(
+  data: SparseData,
+  start: number,
+  end: number,
+  fill: number,
+  update: (bytes: Uint8Array) => void,
+): void {
+  checkRange(start, end, fill);
+  const sum = { update };
   let gapChunk: Uint8Array | undefined;
   const feedGap = (length: number): void => {
     gapChunk ??= new Uint8Array(Math.min(GAP_CHUNK, length)).fill(fill);
@@ -54,7 +70,6 @@ export function checksumRange(
     at = to;
   }
   if (at < end) feedGap(end - at);
-  return sum.digest();
 }
 
 /**
