@@ -52,8 +52,21 @@ M.find = function(region, pattern, offset) return m_find(region, to_bytes(patter
 M.compare = function(address, data) return m_compare(address, to_bytes(data, "data")) end
 
 local C = copy(checksum)
-local c_compute = checksum.compute
+local c_compute, c_crc, c_crc_custom = checksum.compute, checksum.crc, checksum._crc_custom
+C._crc_custom = nil
 C.compute = function(algorithm, data) return c_compute(algorithm, to_bytes(data, "data")) end
+C.crc = function(preset, data) return c_crc(preset, to_bytes(data, "bytes")) end
+C.crc_custom = function(params, data)
+  if type(params) ~= "table" then
+    error("bad argument 'params' to 'mp.checksum.crc_custom' (table expected, got " .. type(params) .. ")", 2)
+  end
+  return c_crc_custom(params.name, params.width, params.poly, params.init, params.reflect_in,
+    params.reflect_out, params.xor_out, to_bytes(data, "bytes"))
+end
+for _, name in ipairs({ "sum8", "sum16", "sum16_inv", "sum_rl78", "fletcher16", "fletcher32", "adler32", "lrc", "bcc" }) do
+  local fn = checksum[name]
+  C[name] = function(data) return fn(to_bytes(data, "bytes")) end
+end
 
 local write_log = log.write
 local function join(...)

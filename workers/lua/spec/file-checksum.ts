@@ -137,8 +137,132 @@ export const FILE_SPEC: MpFunction[] = [
   ),
 ];
 
+const BYTES = param('bytes', 'table|string', 'The bytes: a table of byte values (1-based) or a byte string.');
+const PRESET = param(
+  'preset',
+  'string',
+  'CRC preset by its catalogue name or alias, any case: "CRC-32", "CRC-16/MODBUS", "CRC-16/CCITT-FALSE", "CRC-8/SMBUS"… (see list_crc_presets).',
+);
+const CRC_RESULT = 'value: integer?, hex: string?, info: {value, hex, width, preset, error?}';
+
+function builtin(name: string, width: number, description: string, example: string): MpFunction {
+  return {
+    module: 'checksum',
+    name,
+    params: [BYTES],
+    returns: `value: integer (${width} bits)`,
+    description,
+    example,
+  };
+}
+
 /** Every `mp.checksum` function. */
 export const CHECKSUM_SPEC: MpFunction[] = [
+  {
+    module: 'checksum',
+    name: 'list_crc_presets',
+    params: [],
+    returns: '{name, width, poly, init, reflect_in, reflect_out, xor_out, check}[]',
+    description:
+      'The CRC presets of the CRC RevEng catalogue (widths 8 to 32) with their parameters and check value (the CRC of "123456789").',
+    example: 'for _, p in ipairs(mp.checksum.list_crc_presets()) do mp.log.info(p.name) end',
+  },
+  {
+    module: 'checksum',
+    name: 'crc',
+    params: [PRESET, BYTES],
+    returns: CRC_RESULT,
+    description:
+      'CRC of bytes with a catalogue preset. Returns the value, its hex form as MultiProg shows it ("0xCBF43926") and an info table; an unknown preset gives nil, nil and info.error.',
+    example: 'local v, hex = mp.checksum.crc("CRC-32", "123456789") -- 0xCBF43926',
+  },
+  {
+    module: 'checksum',
+    name: 'crc_custom',
+    params: [
+      param(
+        'params',
+        'table',
+        '{name?, width (8–32), poly, init = 0, reflect_in = false, reflect_out = false, xor_out = 0} in the Rocksoft model.',
+      ),
+      BYTES,
+    ],
+    returns: CRC_RESULT,
+    description: 'CRC of bytes with parameters of your own.',
+    example:
+      'local v, hex = mp.checksum.crc_custom({width = 16, poly = 0x1021, init = 0xFFFF}, "123456789") -- 0x29B1',
+  },
+  {
+    module: 'checksum',
+    name: 'crc_region',
+    params: [
+      PRESET,
+      param('region', 'string|integer', 'Region name or 0-based index.'),
+      param('start', 'integer', 'Offset in the region (default 0).', true),
+      param('len', 'integer', 'Number of bytes (default: to the end of the region).', true),
+    ],
+    returns: CRC_RESULT,
+    description: "CRC over a region of the buffer or a slice of it (gaps read as the region's fill value).",
+    example: 'local v, hex = mp.checksum.crc_region("CRC-32", "Code Flash", 0, 256)',
+  },
+  builtin('sum8', 8, 'Sum of the bytes modulo 256.', 'local s = mp.checksum.sum8({1, 2, 3}) -- 6'),
+  builtin(
+    'sum16',
+    16,
+    'Sum of the bytes modulo 65536.',
+    'local s = mp.checksum.sum16("123456789") -- 0x01DD',
+  ),
+  builtin(
+    'sum16_inv',
+    16,
+    "Two's complement of the 16-bit byte sum, (0 − Σ) & 0xFFFF.",
+    'local s = mp.checksum.sum16_inv("123456789") -- 0xFE23',
+  ),
+  builtin(
+    'sum_rl78',
+    16,
+    'The Renesas RL78 / NEC 78K block checksum: (0 − Σ bytes) & 0xFFFF, what the chip’s Checksum command returns.',
+    'local s = mp.checksum.sum_rl78(mp.memory.read_at("Code Flash", 0, 0x400))',
+  ),
+  builtin(
+    'fletcher16',
+    16,
+    'Fletcher-16 (modulo-255 sums of bytes).',
+    'local f = mp.checksum.fletcher16("abcde") -- 0xC8F0',
+  ),
+  builtin(
+    'fletcher32',
+    32,
+    'Fletcher-32 over 16-bit little-endian words (modulo 65535; an odd last byte padded with 0).',
+    'local f = mp.checksum.fletcher32("abcde") -- 0xF04FC729',
+  ),
+  builtin(
+    'adler32',
+    32,
+    'Adler-32 (RFC 1950, as zlib).',
+    'local a = mp.checksum.adler32("Wikipedia") -- 0x11E60398',
+  ),
+  builtin(
+    'lrc',
+    8,
+    "Longitudinal redundancy check: the two's complement of the 8-bit byte sum (Modbus ASCII).",
+    'local l = mp.checksum.lrc({0x11, 0x03, 0x00, 0x6B, 0x00, 0x03}) -- 0x7E',
+  ),
+  builtin(
+    'bcc',
+    8,
+    'Block check character: the XOR of all bytes.',
+    'local b = mp.checksum.bcc({0x02, 0x31, 0x03})',
+  ),
+  {
+    module: 'checksum',
+    name: 'list_builtins',
+    params: [],
+    returns: '{name, width}[]',
+    description:
+      'The checksums other than CRCs: sum8, sum16, sum16_inv, sum_rl78, fletcher16, fletcher32, adler32, lrc, bcc.',
+    example: 'for _, b in ipairs(mp.checksum.list_builtins()) do mp.log.info(b.name, b.width) end',
+  },
   {
     module: 'checksum',
     name: 'list',
