@@ -55,6 +55,7 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       current = controller;
       const ctx: ScriptContext = {
         image: imageFromDto(runOptions.image),
+        readOnlyRegions: new Set(),
         files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
         savedFiles: [],
         device,

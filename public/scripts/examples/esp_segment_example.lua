@@ -22,7 +22,7 @@ mp.log.infof("Flash: %d KiB in %d-byte sectors; scratch sector at 0x%06X", flash
 -- 3. Read the sector into the buffer and look at it.
 ok, err = mp.backend.read_segment(scratch, sector)
 if not ok then mp.log.error(err) return end
-local before = mp.memory.read_at(flash.name, scratch, 16)
+local before = mp.memory.read_raw_at(flash.name, scratch, 16)
 mp.log.infof("Before: %s", (before:gsub(".", function(c) return string.format("%02X ", c:byte()) end)))
 
 -- 4. Change the buffer: a text and a counter.
@@ -45,7 +45,7 @@ if not ok then mp.log.error(err) return end
 mp.memory.fill_at(scratch, sector, 0x00)
 ok, err = mp.backend.read_segment(scratch, sector)
 if not ok then mp.log.error(err) return end
-local text = mp.memory.read_at(flash.name, scratch, 16)
+local text = mp.memory.read_raw_at(flash.name, scratch, 16)
 mp.log.infof("After: %q, written %d time(s)", text, mp.memory.read_u32_at(scratch + 16, "le"))
 mp.ui.set_statusbar("Scratch writes", mp.memory.read_u32_at(scratch + 16, "le"))
 return text == "WebProg segment!"

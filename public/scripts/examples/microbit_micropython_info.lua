@@ -18,12 +18,12 @@ if not at then
   mp.log.warn("No MicroPython banner found: the board runs something else (MakeCode, C++...).")
   return false
 end
-local banner = mp.memory.read_at(flash.name, at, 80)
+local banner = mp.memory.read_raw_at(flash.name, at, 80)
 banner = banner:match("^[%g ]+") or banner
 mp.log.infof("Found at 0x%05X: %s", at, banner)
 mp.ui.set_statusbar("MicroPython", banner:match("^MicroPython (v[%w%.%-]+)") or "?")
 
-if target.name:find("nRF51") and mp.memory.read_at(flash.name, 0x3E000, 2) == "MP" then
+if target.name:find("nRF51") and mp.memory.read_string(flash.name, 0x3E000, 2) == "MP" then
   local length = mp.memory.read_u16_at(0x3E002, "le")
   mp.log.infof("Appended script: %d bytes at 0x3E004", length)
 end

@@ -32,7 +32,7 @@ describe('mp.backend on the simulated micro:bit', () => {
       out.write_t = mp.backend.write_timeout(5000)
       mp.memory.clear()
       out.read_t = mp.backend.read_timeout(20000)
-      out.readback = mp.memory.read_at(0x2000, 4)
+      out.readback = mp.memory.read_raw_at(0x2000, 4)
       out.read = mp.backend.read()
       out.erase2 = mp.backend.erase()
       out.flash_t = mp.backend.flash_timeout(30000)

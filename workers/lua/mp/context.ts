@@ -10,6 +10,8 @@ export interface ScriptContext {
   image: MemoryImage;
   /** Region the functions with an optional region use. */
   selectedRegion?: string;
+  /** Regions the script made read-only (`mp.memory.set_writable`): writes there return false. */
+  readOnlyRegions: Set<string>;
   /** Files the script may open, by name. */
   files: Map<string, Uint8Array>;
   /** Files the script saved, in order. */

@@ -16,11 +16,12 @@ async function failure(code: string) {
 }
 
 describe('mp.memory regions', () => {
-  it('get_regions, get_region_info, region_count, select_region, current_region', async () => {
-    const [regions, byName, byIndex, count, current, selected, after, dflt] = await returns(`
-      return mp.memory.get_regions(), mp.memory.get_region_info("UICR"), mp.memory.get_region_info(1),
-        mp.memory.region_count(), mp.memory.current_region().name, mp.memory.select_region("UICR").name,
-        mp.memory.current_region().name, mp.memory.get_region_info().name`);
+  it('get_regions (names), list_regions, get_region_info, region_count, select_region, current_region', async () => {
+    const [names, regions, byName, byIndex, count, current, selected, after, dflt] = await returns(`
+      return mp.memory.get_regions(), mp.memory.list_regions(), mp.memory.get_region_info("UICR"),
+        mp.memory.get_region_info(1), mp.memory.region_count(), mp.memory.current_region(),
+        mp.memory.select_region("UICR").name, mp.memory.current_region(), mp.memory.get_region_info().name`);
+    expect(names).toEqual(['Code Flash', 'UICR']);
     expect(regions).toHaveLength(2);
     expect((regions as object[])[0]).toEqual({
       index: 0,
@@ -35,6 +36,48 @@ describe('mp.memory regions', () => {
     });
     expect(byName).toEqual(byIndex);
     expect([count, current, selected, after, dflt]).toEqual([2, 'Code Flash', 'UICR', 'UICR', 'UICR']);
+  });
+
+  it('region_size and select_region_by_name answer for missing regions without raising', async () => {
+    expect(
+      await returns(`
+        return mp.memory.region_size("UICR"), mp.memory.region_size("Nope"), mp.memory.select_region_by_name("Nope"),
+          mp.memory.current_region(), mp.memory.select_region_by_name("UICR"), mp.memory.current_region()`),
+    ).toEqual([0x100, -1, false, 'Code Flash', true, 'UICR']);
+  });
+
+  it('set_writable makes writes to a region return false, as read-only tabs in MultiProg', async () => {
+    const r = await returns(`
+      local ok1, err1 = mp.memory.set_writable("UICR", false)
+      local w1, why = mp.memory.write_at(0x10001000, {1, 2})
+      local w2 = mp.memory.write_at(0x0, {1, 2})
+      local bad, bad_err = mp.memory.set_writable(0)
+      local before = mp.memory.is_writable("UICR")
+      local fill = mp.memory.fill_at(0x10001000, 4, 0)
+      local clear = mp.memory.clear()
+      mp.memory.set_writable_all(true)
+      local w3 = mp.memory.write_byte("UICR", 0, 7)
+      mp.memory.set_writable_all(false)
+      local w4 = mp.memory.write_u32_at(0x10, 1)
+      return ok1, err1, w1, why, w2, bad, type(bad_err), before, fill, clear, w3, w4,
+        mp.memory.read_byte("UICR", 0), mp.memory.is_writable(), mp.memory.is_writable("Nope")`);
+    expect(r).toEqual([
+      true,
+      '',
+      false,
+      'Region "UICR" is read-only (mp.memory.set_writable).',
+      true,
+      false,
+      'string',
+      false,
+      false,
+      false,
+      true,
+      false,
+      7,
+      false,
+      false,
+    ]);
   });
 
   it('names missing regions in errors', async () => {
@@ -59,8 +102,9 @@ describe('mp.memory data', () => {
       await returns(`
         mp.memory.write_at("Code Flash", 0x400, {0x00})
         mp.memory.write_at(0x10001000, "AB")
-        return mp.memory.read_at(0x400, 2) == "\\0\\255", mp.memory.read_at("UICR", 0x10001000, 2)`),
-    ).toEqual([true, 'AB']);
+        local t = mp.memory.read_at(0x400, 2)
+        return mp.memory.read_raw_at(0x400, 2) == "\\0\\255", t[1], t[2], #t, mp.memory.read_raw_at("UICR", 0x10001000, 2)`),
+    ).toEqual([true, 0, 255, 2, 'AB']);
     expect((await failure('mp.memory.write_at("UICR", 0x400, {0})')).message).toMatch(
       /not inside region "UICR"/,
     );
@@ -93,7 +137,43 @@ describe('mp.memory data', () => {
         return mp.memory.read_byte("UICR", 1), mp.memory.read_byte_at(0x10001002), mp.memory.read_byte_at(0x10001003)`),
     ).toEqual([0x5a, 0xa6, 0xff]);
     expect((await failure('mp.memory.write_byte_at(0, 256)')).message).toMatch(/not a byte value/);
-    expect((await failure('mp.memory.read_byte("UICR", 0x100)')).message).toMatch(/outside region "UICR"/);
+  });
+
+  it("read_byte and read_byte_at give -1 where MultiProg does, and read_byte_at takes MultiProg's region", async () => {
+    expect(
+      await returns(`
+        mp.memory.write_byte_at(0x10001004, 0x42)
+        return mp.memory.read_byte("UICR", 0x1000), mp.memory.read_byte("Nope", 0), mp.memory.read_byte_at(0x20000000),
+          mp.memory.read_byte_at("UICR", 0x10001004), mp.memory.read_byte_at("Code Flash", 0x10001004),
+          mp.memory.read_byte_at(1, 0x10001004)`),
+    ).toEqual([-1, -1, -1, 0x42, -1, 0x42]);
+  });
+
+  it('read_range, read_hex, read_string, read_string_until_null, get_region_data, get_all_data', async () => {
+    const r = await returns(`
+      mp.memory.write("UICR", 0, "hello\\0world")
+      mp.memory.write("Code Flash", 0xFFFE, {0xDE, 0xAD})
+      local range = mp.memory.read_range("UICR", 1, 3)
+      local data = mp.memory.get_region_data("UICR")
+      local all = mp.memory.get_all_data()
+      return range[1], range[3], #range, mp.memory.read_hex("Code Flash", 0xFFFE, 2), mp.memory.read_string("UICR", 0, 5),
+        mp.memory.read_string_until_null("UICR", 0), mp.memory.read_string_until_null("UICR", 6, 3),
+        #data, data[1], data[0x100], #all, all[0xFFFF], all[0x10001]`);
+    expect(r).toEqual([
+      0x65,
+      0x6c,
+      3,
+      'dead',
+      'hello',
+      'hello',
+      'wor',
+      0x100,
+      0x68,
+      0xff,
+      0x10100,
+      0xde,
+      0x68,
+    ]);
   });
 
   it('16- and 32-bit access in both byte orders', async () => {

@@ -7,6 +7,7 @@ import { WebProgError, formatAddress } from '../../../src/core/errors';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import { regionEnd, type Region } from '../../../src/core/memory/region';
 import type { LuaCall } from '../vm/lua-call';
+import { LuaTag } from '../vm/raw-lua';
 import type { NativeEntry } from '../vm/native-bridge';
 import { readByte, readBytes, regionFor, writeBytes } from './buffer-access';
 import type { ScriptContext } from './context';
@@ -105,7 +106,18 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array, from: number): number
   return -1;
 }
 
-/** The `mp.memory` natives of a run (data arguments are byte strings; see the prelude). */
+/** Lower-case hex of bytes, as MultiProg's `read_hex` gives them ("deadbeef"). */
+function hexOf(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/**
+ * The `mp.memory` natives of a run (data arguments are byte strings; see the prelude, which
+ * also turns the byte strings of the functions MultiProg documents as returning byte tables
+ * into tables).
+ */
 export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
   const region = (c: LuaCall, index: number) => resolveRegion(ctx.image, c.nameOrIndex(index, 'region'));
   const selected = (): Region | undefined => {
@@ -121,6 +133,32 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     if (!r) throw new WebProgError('REGION_NOT_FOUND', 'The buffer has no regions yet (connect first).');
     return r;
   };
+  /** The region that would be written, or undefined when it is read-only (MultiProg's tabs). */
+  const writable = (address: number, length: number): Region | undefined => {
+    const r = regionFor(ctx.image, address, length);
+    return ctx.readOnlyRegions.has(r.name) ? undefined : r;
+  };
+  /** Runs a write unless its region is read-only: `true`, or `false, reason` as MultiProg. */
+  const guarded = (address: number, length: number, write: () => void): unknown[] => {
+    if (!writable(address, length)) {
+      const name = regionFor(ctx.image, address, length).name;
+      return [false, `Region "${name}" is read-only (mp.memory.set_writable).`];
+    }
+    write();
+    return [true];
+  };
+  /** A region by name or index, or undefined (MultiProg's lenient lookups). */
+  const lookup = (c: LuaCall, index: number): Region | undefined => {
+    try {
+      return region(c, index);
+    } catch (error) {
+      if (error instanceof WebProgError && error.code === 'REGION_NOT_FOUND') return undefined;
+      throw error;
+    }
+  };
+  /** MultiProg's read_byte form: the byte, or -1 when the region or offset does not exist. */
+  const byteOrMinusOne = (r: Region | undefined, offset: number): number =>
+    r && offset >= 0 && offset < r.size ? readByte(ctx.image, r.base + offset) : -1;
   const inRegion = (c: LuaCall, index: number, address: number, length: number) => {
     if (c.isNil(index)) return;
     const r = region(c, index);
@@ -134,17 +172,82 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
   };
 
   return natives('mp.memory', {
-    get_regions: () => [ctx.image.regions.map((r) => regionInfo(ctx.image, r))],
+    get_regions: () => [ctx.image.regions.map((r) => r.name)],
+    list_regions: () => [ctx.image.regions.map((r) => regionInfo(ctx.image, r))],
     get_region_info: (c) => [regionInfo(ctx.image, optRegion(c, 1))],
     region_count: () => [ctx.image.regions.length],
+    region_size: (c) => [lookup(c, 1)?.size ?? -1],
     select_region: (c) => {
       const r = region(c, 1);
       ctx.selectedRegion = r.name;
       return [regionInfo(ctx.image, r)];
     },
-    current_region: () => {
-      const r = selected();
-      return [r ? regionInfo(ctx.image, r) : undefined];
+    select_region_by_name: (c) => {
+      const name = c.string(1, 'name');
+      const r = ctx.image.regions.find((x) => x.name === name);
+      if (r) ctx.selectedRegion = r.name;
+      return [r !== undefined];
+    },
+    current_region: () => [selected()?.name],
+    set_writable: (c) => {
+      const flagAt = c.count >= 2 ? 2 : 1;
+      if (c.type(flagAt) !== LuaTag.Boolean) {
+        return [
+          false,
+          'set_writable expects true or false (e.g. mp.memory.set_writable("Code Flash", false)).',
+        ];
+      }
+      const r = flagAt === 2 ? lookup(c, 1) : selected();
+      if (!r) return [false, 'No such region.'];
+      if (c.boolean(flagAt, 'writable')) ctx.readOnlyRegions.delete(r.name);
+      else ctx.readOnlyRegions.add(r.name);
+      return [true, ''];
+    },
+    set_writable_all: (c) => {
+      if (c.type(1) !== LuaTag.Boolean) return [false, 'set_writable_all expects true or false.'];
+      if (c.boolean(1, 'writable')) ctx.readOnlyRegions.clear();
+      else for (const r of ctx.image.regions) ctx.readOnlyRegions.add(r.name);
+      return [true, ''];
+    },
+    is_writable: (c) => {
+      const r = c.isNil(1) ? selected() : lookup(c, 1);
+      return [r !== undefined && !ctx.readOnlyRegions.has(r.name)];
+    },
+    read_range: (c) => {
+      const length = checkLength(c.integer(3, 'len'));
+      return [readBytes(ctx.image, at(region(c, 1), c.integer(2, 'start'), length), length)];
+    },
+    read_hex: (c) => {
+      const length = checkLength(c.integer(3, 'length'));
+      return [hexOf(readBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), length), length))];
+    },
+    read_string: (c) => {
+      const r = region(c, 1);
+      const offset = c.integer(2, 'offset');
+      const length = Math.min(checkLength(c.integer(3, 'max_len')), Math.max(0, r.size - offset));
+      return [readBytes(ctx.image, at(r, offset, length), length)];
+    },
+    read_string_until_null: (c) => {
+      const r = region(c, 1);
+      const offset = c.integer(2, 'offset');
+      const max = Math.min(checkLength(c.optInteger(3, 'max_len', 256)), Math.max(0, r.size - offset));
+      const bytes = readBytes(ctx.image, at(r, offset, max), max);
+      const end = bytes.indexOf(0);
+      return [end < 0 ? bytes : bytes.subarray(0, end)];
+    },
+    get_region_data: (c) => {
+      const r = region(c, 1);
+      return [readBytes(ctx.image, r.base, r.size)];
+    },
+    get_all_data: () => {
+      const total = ctx.image.regions.reduce((n, r) => n + r.size, 0);
+      const out = new Uint8Array(total);
+      let offset = 0;
+      for (const r of ctx.image.regions) {
+        out.set(readBytes(ctx.image, r.base, r.size), offset);
+        offset += r.size;
+      }
+      return [out];
     },
     read: (c) => {
       const length = checkLength(c.integer(3, 'length'));
@@ -156,8 +259,8 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     },
     write: (c) => {
       const data = c.bytes(3, 'data');
-      writeBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), data.length), data);
-      return [];
+      const address = at(region(c, 1), c.integer(2, 'offset'), data.length);
+      return guarded(address, data.length, () => writeBytes(ctx.image, address, data));
     },
     read_at: (c) => {
       const address = c.integer(2, 'address');
@@ -169,50 +272,60 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const address = c.integer(2, 'address');
       const data = c.bytes(3, 'data');
       inRegion(c, 1, address, data.length);
-      writeBytes(ctx.image, address, data);
-      return [];
+      return guarded(address, data.length, () => writeBytes(ctx.image, address, data));
     },
-    read_byte: (c) => [readByte(ctx.image, at(region(c, 1), c.integer(2, 'offset'), 1))],
+    read_byte: (c) => [byteOrMinusOne(lookup(c, 1), c.integer(2, 'offset'))],
     write_byte: (c) => {
       const address = at(region(c, 1), c.integer(2, 'offset'), 1);
-      writeBytes(ctx.image, address, Uint8Array.of(checkByte(c.integer(3, 'value'))));
-      return [];
+      const value = Uint8Array.of(checkByte(c.integer(3, 'value')));
+      return guarded(address, 1, () => writeBytes(ctx.image, address, value));
     },
-    read_byte_at: (c) => [readByte(ctx.image, c.integer(1, 'address'))],
+    read_byte_at: (c) => {
+      if (c.count >= 2) {
+        // MultiProg's form: read_byte_at(region, address).
+        const r = lookup(c, 1);
+        return [r ? byteOrMinusOne(r, c.integer(2, 'address') - r.base) : -1];
+      }
+      const address = c.integer(1, 'address');
+      const r = ctx.image.regionAt(address);
+      return [r ? byteOrMinusOne(r, address - r.base) : -1];
+    },
     write_byte_at: (c) => {
-      writeBytes(ctx.image, c.integer(1, 'address'), Uint8Array.of(checkByte(c.integer(2, 'value'))));
-      return [];
+      const address = c.integer(1, 'address');
+      const value = Uint8Array.of(checkByte(c.integer(2, 'value')));
+      return guarded(address, 1, () => writeBytes(ctx.image, address, value));
     },
     read_u16_at: (c) => [readUint(ctx.image, c.integer(1, 'address'), 2, littleEndian(c, 2))],
     read_u32_at: (c) => [readUint(ctx.image, c.integer(1, 'address'), 4, littleEndian(c, 2))],
     write_u16_at: (c) => {
-      writeUint(ctx.image, c.integer(1, 'address'), 2, c.integer(2, 'value'), littleEndian(c, 3));
-      return [];
+      const address = c.integer(1, 'address');
+      const value = c.integer(2, 'value');
+      const little = littleEndian(c, 3);
+      return guarded(address, 2, () => writeUint(ctx.image, address, 2, value, little));
     },
     write_u32_at: (c) => {
-      writeUint(ctx.image, c.integer(1, 'address'), 4, c.integer(2, 'value'), littleEndian(c, 3));
-      return [];
+      const address = c.integer(1, 'address');
+      const value = c.integer(2, 'value');
+      const little = littleEndian(c, 3);
+      return guarded(address, 4, () => writeUint(ctx.image, address, 4, value, little));
     },
     fill: (c) => {
       const length = checkLength(c.integer(3, 'length'));
       const address = at(region(c, 1), c.integer(2, 'offset'), length);
-      ctx.image.fill(address, length, checkByte(c.integer(4, 'value')));
-      return [];
+      const value = checkByte(c.integer(4, 'value'));
+      return guarded(address, length, () => ctx.image.fill(address, length, value));
     },
     fill_at: (c) => {
       const address = c.integer(1, 'address');
       const length = checkLength(c.integer(2, 'length'));
-      regionFor(ctx.image, address, length);
-      ctx.image.fill(address, length, checkByte(c.integer(3, 'value')));
-      return [];
+      const value = checkByte(c.integer(3, 'value'));
+      return guarded(address, length, () => ctx.image.fill(address, length, value));
     },
     copy: (c) => {
       const from = c.integer(1, 'from');
       const to = c.integer(2, 'to');
       const length = checkLength(c.integer(3, 'length'));
-      regionFor(ctx.image, to, length);
-      writeBytes(ctx.image, to, readBytes(ctx.image, from, length));
-      return [];
+      return guarded(to, length, () => writeBytes(ctx.image, to, readBytes(ctx.image, from, length)));
     },
     find: (c) => {
       const r = region(c, 1);
@@ -230,9 +343,18 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       return [true];
     },
     clear: (c) => {
-      if (c.isNil(1)) ctx.image.clear();
-      else ctx.image.clear(region(c, 1).name);
-      return [];
+      if (c.isNil(1)) {
+        const locked = ctx.image.regions.filter((r) => ctx.readOnlyRegions.has(r.name));
+        if (locked.length > 0)
+          return [false, `Region "${locked[0].name}" is read-only (mp.memory.set_writable).`];
+        ctx.image.clear();
+        return [true];
+      }
+      const r = region(c, 1);
+      if (ctx.readOnlyRegions.has(r.name))
+        return [false, `Region "${r.name}" is read-only (mp.memory.set_writable).`];
+      ctx.image.clear(r.name);
+      return [true];
     },
     data_ranges: (c) => {
       const r = c.isNil(1) ? undefined : region(c, 1);

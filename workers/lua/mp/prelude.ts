@@ -37,6 +37,18 @@ local function to_bytes(data, what)
   return concat(parts)
 end
 
+-- A byte string as a table of byte values (1-based), 4096 at a time.
+local byte, move = string.byte, table.move
+local function to_table(s)
+  if type(s) ~= "string" then return s end
+  local t, n = {}, #s
+  for i = 1, n, 4096 do
+    local chunk = { byte(s, i, min(n, i + 4095)) }
+    move(chunk, 1, #chunk, i, t)
+  end
+  return t
+end
+
 local M = copy(memory)
 local m_write, m_write_at, m_read_at, m_find, m_compare = memory.write, memory.write_at, memory.read_at, memory.find, memory.compare
 M.write = function(region, offset, data) return m_write(region, offset, to_bytes(data, "data")) end
@@ -44,9 +56,15 @@ M.write_at = function(a, b, c)
   if c == nil then return m_write_at(nil, a, to_bytes(b, "data")) end
   return m_write_at(a, b, to_bytes(c, "data"))
 end
-M.read_at = function(a, b, c)
+-- MultiProg's read_at gives a byte table; read_raw_at is WebProg's byte-string form.
+M.read_raw_at = function(a, b, c)
   if c == nil then return m_read_at(nil, a, b) end
   return m_read_at(a, b, c)
+end
+M.read_at = function(a, b, c) return to_table(M.read_raw_at(a, b, c)) end
+for _, name in ipairs({ "read_range", "get_region_data", "get_all_data" }) do
+  local fn = memory[name]
+  M[name] = function(...) return to_table(fn(...)) end
 end
 M.find = function(region, pattern, offset) return m_find(region, to_bytes(pattern, "pattern"), offset) end
 M.compare = function(address, data) return m_compare(address, to_bytes(data, "data")) end

@@ -43,7 +43,7 @@ describe('mp API specification', () => {
     const labels = mpCompletions().map((c) => c.label);
     expect(labels).toEqual([...MP_MODULES.map((m) => `mp.${m.module}`), ...MP_API.map(qualifiedName)]);
     const read = mpCompletions().find((c) => c.label === 'mp.memory.read_at')!;
-    expect(read.detail).toBe('mp.memory.read_at([region], address, length) → bytes: string');
+    expect(read.detail).toBe('mp.memory.read_at([region], address, length) → bytes: integer[]');
     expect(read.insertText).toBe('mp.memory.read_at(${1:address}, ${2:length})');
   });
 
