@@ -49,6 +49,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'workers/**/*.test.ts',
       'device-scripts/**/*.test.ts',
+      'cli/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
     environment: 'node',

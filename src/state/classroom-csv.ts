@@ -4,6 +4,7 @@
  * a formula by spreadsheets (OWASP "CSV injection": a leading `=`, `+`, `-`, `@`, tab or CR gets
  * a `'` in front).
  */
+import { csvField, safeText } from '../core/csv';
 import { STATUS_LABELS, rowName, writtenSerialNumber, type ClassroomRow } from './classroom-rows';
 
 /** The CSV's columns, in order. */
@@ -26,17 +27,7 @@ export const CSV_COLUMNS = [
   'Image',
 ] as const;
 
-/** One CSV field, quoted when needed. */
-export function csvField(value: string | number | boolean | undefined): string {
-  if (value === undefined) return '';
-  const text = typeof value === 'string' ? value : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Free text a person typed, made safe to open in a spreadsheet. */
-export function safeText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+export { csvField, safeText };
 
 /** The rows as a CSV document with a header line. */
 export function classroomCsv(rows: readonly ClassroomRow[], imageName: string): string {

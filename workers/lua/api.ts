@@ -54,6 +54,8 @@ export interface ScriptRunOptions {
   allowHwWrites?: boolean;
   /** `mp.config.get()`. */
   config?: Record<string, string | number | boolean>;
+  /** The run's parameters, `mp.app.args()` (the command line's words after `--`). */
+  args?: string[];
   /** Call id used for every device call of the run, so the page can `cancel` it. */
   deviceCallId?: number;
   /** Shared stop flag: `Int32Array(stopFlag)[0] = 1` stops the run within ~1000 instructions. */

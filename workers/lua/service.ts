@@ -63,6 +63,7 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
         deviceCallId: runOptions.deviceCallId ?? nextCallId++,
         allowHwWrites: runOptions.allowHwWrites ?? false,
         config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
+        args: runOptions.args ?? [],
         callbacks,
         signal: controller.signal,
         version: options.version,

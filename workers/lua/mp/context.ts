@@ -26,6 +26,8 @@ export interface ScriptContext {
   allowHwWrites: boolean;
   /** `mp.config.get()`. */
   config: Readonly<Record<string, string | number | boolean>>;
+  /** `mp.app.args()`. */
+  args: readonly string[];
   /** The page's callbacks. */
   callbacks: ScriptCallbacks;
   /** Last progress event of a backend call. */

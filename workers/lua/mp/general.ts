@@ -72,6 +72,7 @@ export function generalNatives(
         return new Blocking(sleep(ms, ctx.signal));
       },
       version: () => [ctx.version],
+      args: () => [[...ctx.args]],
       script_api_version: () => [MP_API_VERSION],
     }),
   };

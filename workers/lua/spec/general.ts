@@ -57,6 +57,15 @@ export const GENERAL_SPEC: MpFunction[] = [
   },
   {
     module: 'app',
+    name: 'args',
+    params: [],
+    returns: 'args: string[]',
+    description:
+      "The run's parameters: on the command line, the words after `--` (webprog run script.lua -- 0042 batch7); empty in the app.",
+    example: 'local serial = mp.app.args()[1] or "0000"',
+  },
+  {
+    module: 'app',
     name: 'allow_hw_writes',
     params: [param('allow', 'boolean', 'true to allow erasing and programming.')],
     returns: 'nothing',
