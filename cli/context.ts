@@ -16,7 +16,6 @@ export interface CliOptions extends DeviceChoice {
   yes: boolean;
   all: boolean;
   csv?: string;
-  chip?: string;
 }
 
 /** A command's environment. */

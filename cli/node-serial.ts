@@ -70,7 +70,11 @@ export class NodeSerialPort extends EventTarget {
     try {
       await call((cb) => stream.open(cb));
     } catch (error) {
-      throw new WebProgError('DEVICE_BUSY', `Cannot open ${this.info.path}: ${(error as Error).message}.`, {
+      const text = (error as Error).message;
+      const advice = /EACCES|permission denied/i.test(text)
+        ? ' Your user may not open serial ports: on Linux add it to the dialout group (sudo usermod -aG dialout $USER), then log in again.'
+        : '';
+      throw new WebProgError('DEVICE_BUSY', `Cannot open ${this.info.path}: ${text}.${advice}`, {
         cause: error,
       });
     }
