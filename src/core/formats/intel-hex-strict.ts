@@ -6,9 +6,9 @@
  */
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
-import type { NumberedLine, RecordSource } from './hex-record';
+import type { RecordSource } from './hex-record';
 import { RecordType, decodeRecord, hexByte, numberedLines, recordScratch } from './hex-record';
-import { RunBuilder } from './run-builder';
+import { RunBuilder, type RunOverlap } from './run-builder';
 
 const ADDRESS_LIMIT = 0x1_0000_0000;
 
@@ -34,7 +34,8 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
     });
   }
   const scratch = recordScratch();
-  const runs = new RunBuilder();
+  // Neither more records than lines nor more data bytes than half the text.
+  const runs = new RunBuilder(lines.length, text.length >>> 1);
   let base = 0;
   for (let i = 0; i < lines.length; i++) {
     const source: RecordSource = { line: lines[i].line, file };
@@ -44,8 +45,7 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
       case RecordType.data: {
         const address = base + offset;
         checkDataRange(address, offset, data.length, source);
-        const overlap = runs.add(address, data);
-        if (overlap !== undefined) throw overlapError(lines, i, address, data.length, overlap, file);
+        runs.add(address, data, source.line);
         break;
       }
       case RecordType.endOfFile: {
@@ -53,7 +53,9 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
         const warnings: string[] = [];
         if (i + 1 < lines.length)
           warnings.push(`text after the EOF record was ignored (line ${lines[i + 1].line})`);
-        return { data: runs.finish(), warnings };
+        const built = runs.finish();
+        if (built.overlap !== undefined) throw overlapError(built.overlap, file);
+        return { data: built.data, warnings };
       }
       case RecordType.extendedSegmentAddress:
         expectLength(type, data.length, 2, source);
@@ -121,35 +123,11 @@ function unknownTypeError(type: number, source: RecordSource): WebProgError {
   );
 }
 
-/** Builds the error for the record `lines[index]` whose data overlaps earlier data at `overlap`. */
-function overlapError(
-  lines: NumberedLine[],
-  index: number,
-  address: number,
-  length: number,
-  overlap: number,
-  file: string | undefined,
-): WebProgError {
-  const line = lines[index].line;
-  const earlier = findEarlierRecord(lines, index, address, address + length);
+/** The error for data (tagged with its line) that overlaps data of an earlier line. */
+function overlapError(overlap: RunOverlap, file: string | undefined): WebProgError {
   return new WebProgError(
     'FORMAT_OVERLAP',
-    `Line ${line}: data at ${formatAddress(overlap)} overlaps data from line ${earlier}.`,
-    { line, file, address: overlap },
+    `Line ${overlap.tag}: data at ${formatAddress(overlap.address)} overlaps data from line ${overlap.earlierTag}.`,
+    { line: overlap.tag, file, address: overlap.address },
   );
-}
-
-/** The line of the first record before `lines[index]` with data inside `[start, end)`. */
-function findEarlierRecord(lines: NumberedLine[], index: number, start: number, end: number): number {
-  const scratch = recordScratch();
-  let base = 0;
-  for (let i = 0; i < index; i++) {
-    const { type, offset, data } = decodeRecord(lines[i].text, { line: lines[i].line }, scratch);
-    if (type === RecordType.extendedLinearAddress) base = ((data[0] << 8) | data[1]) * 0x10000;
-    else if (type === RecordType.extendedSegmentAddress) base = ((data[0] << 8) | data[1]) * 16;
-    else if (type === RecordType.data && base + offset < end && base + offset + data.length > start) {
-      return lines[i].line;
-    }
-  }
-  return lines[index].line;
 }

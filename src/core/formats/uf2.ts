@@ -89,7 +89,8 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const runs = new RunBuilder();
+  const blocks = bytes.length / UF2_BLOCK_SIZE;
+  const runs = new RunBuilder(blocks, blocks * MAX_PAYLOAD);
   let familyId: number | undefined;
   const otherFamilies = new Set<number>();
   let skipped = 0;
@@ -149,14 +150,7 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
         },
       );
     }
-    const overlap = runs.add(address, bytes.subarray(at + 32, at + 32 + size));
-    if (overlap !== undefined) {
-      throw new WebProgError(
-        'FORMAT_OVERLAP',
-        `${where}: data at ${formatAddress(overlap)} overlaps an earlier block.`,
-        { address: overlap },
-      );
-    }
+    runs.add(address, bytes.subarray(at + 32, at + 32 + size), block);
   }
   for (const [key, sequence] of sequences) {
     if (key !== 'none' && familyId !== undefined && key !== familyId) continue; // not read
@@ -177,7 +171,16 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
       `blocks for other families (${others}) were skipped; only ${familyLabel(familyId ?? 0)} was read`,
     );
   }
-  const data = runs.finish();
+  const built = runs.finish();
+  if (built.overlap !== undefined) {
+    const { tag, earlierTag, address } = built.overlap;
+    throw new WebProgError(
+      'FORMAT_OVERLAP',
+      `Block ${tag} (byte 0x${(tag * UF2_BLOCK_SIZE).toString(16).toUpperCase()}): data at ${formatAddress(address)} overlaps block ${earlierTag}.`,
+      { address },
+    );
+  }
+  const data = built.data;
   return familyId === undefined ? { data, warnings } : { data, familyId, warnings };
 }
 
