@@ -34,8 +34,9 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
     });
   }
   const scratch = recordScratch();
-  // Neither more records than lines nor more data bytes than half the text.
-  const runs = new RunBuilder(lines.length, text.length >>> 1);
+  // No more records than lines, or than 11-character records fit in the text, and no more
+  // data bytes than half the text: the buffers are sized once.
+  const runs = new RunBuilder(Math.min(lines.length, Math.ceil(text.length / 11)), text.length >>> 1);
   let base = 0;
   for (let i = 0; i < lines.length; i++) {
     const source: RecordSource = { line: lines[i].line, file };

@@ -12,6 +12,7 @@ import { parseElf } from './elf';
 import { parseIntelHex } from './intel-hex';
 import { readUf2 } from './uf2';
 import { readUniversalHex } from './universal-hex';
+import { END_OF_FILE_RECORD, RecordType, formatRecord } from './hex-record';
 import type { SparseData } from '../memory';
 
 const HEX_RECORDS = 75_000;
@@ -85,5 +86,17 @@ describe('readers on files of many one-byte records', () => {
     const error = thrown(() => parseElf(elf));
     expect(error.code).toBe('FORMAT_INVALID');
     expect(error.message).toMatch(/read the same file bytes more than once/);
+  });
+
+  it('a Universal Hex naming thousands of boards is refused rather than given buffers for each', () => {
+    const lines = [formatRecord(RecordType.extendedLinearAddress, 0, [0, 0])];
+    for (let id = 0; id < 5000; id++) {
+      lines.push(formatRecord(RecordType.blockStart, 0, [id >> 8, id & 0xff, 0xc0, 0xde]));
+      lines.push(formatRecord(RecordType.customData, id * 2, [id & 0xff]));
+    }
+    lines.push(END_OF_FILE_RECORD);
+    const error = thrown(() => readUniversalHex(lines.join('\n')));
+    expect([error.code, error.line]).toEqual(['FORMAT_UNSUPPORTED', 66]);
+    expect(error.message).toMatch(/more than 32 boards/);
   });
 });

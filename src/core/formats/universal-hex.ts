@@ -21,6 +21,9 @@ import type { RecordSource } from './hex-record';
 import { checkDataRange } from './intel-hex-strict';
 import { RunBuilder } from './run-builder';
 
+/** Most boards one Universal Hex may name (micro:bit has six board ids; files hold two or three). */
+const MAX_BOARDS = 32;
+
 /** One board's program inside a Universal Hex. */
 export interface UniversalHexPart {
   /** Board id from the Block Start record, e.g. 0x9900/0x9901 (V1), 0x9903 (V2). */
@@ -116,9 +119,24 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
         const boardId = (data[0] << 8) | data[1];
         board = boards.get(boardId);
         if (board === undefined) {
-          // The board's records can only be on the lines that follow, half a byte per character.
+          if (boards.size === MAX_BOARDS) {
+            throw new WebProgError(
+              'FORMAT_UNSUPPORTED',
+              `Line ${source.line}: this Universal Hex names more than ${MAX_BOARDS} boards; a real one holds a few.`,
+              { line: source.line, file: fileName },
+            );
+          }
+          // The first board's records can only be on the lines that follow, half a byte per
+          // character (record lines are at least 11 characters): its buffers are sized once.
+          // Later boards start small and grow, so many boards cannot claim the text many times.
           const share = (lines.length - i) / lines.length;
-          const runs = new RunBuilder(lines.length - i, Math.ceil((share * text.length) / 2));
+          const runs =
+            boards.size === 0
+              ? new RunBuilder(
+                  Math.min(lines.length - i, Math.ceil(text.length / 11)),
+                  Math.ceil((share * text.length) / 2),
+                )
+              : new RunBuilder(4, 16);
           board = { boardId, lines: [], addressRecord: undefined, runs };
           boards.set(boardId, board);
         }
