@@ -7,7 +7,7 @@
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
 import type { RecordSource } from './hex-record';
-import { RecordType, decodeRecord, hexByte, numberedLines, recordScratch } from './hex-record';
+import { LineReader, RecordType, decodeRecord, hexByte, recordScratch } from './hex-record';
 import { RunBuilder, type RunOverlap } from './run-builder';
 
 const ADDRESS_LIMIT = 0x1_0000_0000;
@@ -26,21 +26,22 @@ export interface StrictHexResult {
  * `FORMAT_UNSUPPORTED` with the 1-based line of the original text.
  */
 export function parseIntelHexStrict(text: string, file?: string): StrictHexResult {
-  const lines = numberedLines(text);
-  if (lines.length === 0) {
+  const lines = new LineReader(text);
+  if (!lines.next()) {
     throw new WebProgError('FORMAT_INVALID', 'Line 1: the file holds no Intel Hex records.', {
       line: 1,
       file,
     });
   }
   const scratch = recordScratch();
-  // No more records than lines, or than 11-character records fit in the text, and no more
-  // data bytes than half the text: the buffers are sized once.
-  const runs = new RunBuilder(Math.min(lines.length, Math.ceil(text.length / 11)), text.length >>> 1);
+  // No more records than 11-character records fit in the text and no more data bytes than
+  // half the text: the buffers are sized once.
+  const runs = new RunBuilder(Math.ceil(text.length / 11), text.length >>> 1);
   let base = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const source: RecordSource = { line: lines[i].line, file };
-    const record = decodeRecord(lines[i].text, source, scratch);
+  const source: RecordSource = { line: 0, file };
+  do {
+    source.line = lines.line;
+    const record = decodeRecord(lines.text, source, scratch);
     const { type, offset, data } = record;
     switch (type) {
       case RecordType.data: {
@@ -52,8 +53,7 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
       case RecordType.endOfFile: {
         expectLength(type, data.length, 0, source);
         const warnings: string[] = [];
-        if (i + 1 < lines.length)
-          warnings.push(`text after the EOF record was ignored (line ${lines[i + 1].line})`);
+        if (lines.next()) warnings.push(`text after the EOF record was ignored (line ${lines.line})`);
         const built = runs.finish();
         if (built.overlap !== undefined) throw overlapError(built.overlap, file);
         return { data: built.data, warnings };
@@ -73,8 +73,8 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
       default:
         throw unknownTypeError(type, source);
     }
-  }
-  const last = lines[lines.length - 1].line;
+  } while (lines.next());
+  const last = source.line;
   throw new WebProgError(
     'FORMAT_INVALID',
     `Line ${last}: the file ends without an end-of-file record (:00000001FF); it may be cut short.`,

@@ -5,7 +5,7 @@
  * Memory stays proportional to the data and time O(n log n) whatever the record order: the
  * records are appended to flat, doubling typed arrays (16 bytes of bookkeeping per record,
  * the bytes themselves copied once), and sorted only at the end when they did not arrive in
- * ascending order. The result's segments share one buffer of exactly the data's size.
+ * ascending order (a radix sort, linear in the records). The result's segments share one buffer of exactly the data's size.
  */
 import { SparseData, type Segment } from '../memory';
 
@@ -118,13 +118,26 @@ export class RunBuilder {
     return { data: SparseData.fromSorted(segments) };
   }
 
-  /** Record indexes in ascending address order (file order among equal addresses). */
+  /** Record indexes in ascending address order (the order added among equal addresses). */
   private sortedOrder(): Uint32Array {
-    const order = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) order[i] = i;
-    if (!this.ascending) {
-      const starts = this.starts;
-      order.sort((a, b) => starts[a] - starts[b] || a - b);
+    const count = this.count;
+    let order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    if (this.ascending) return order;
+    // A stable least-significant-digit radix sort on the 32-bit start address, a byte per
+    // pass: O(n), and records at equal addresses keep the order they were added in.
+    let spare = new Uint32Array(count);
+    const starts = this.starts;
+    const offsets = new Uint32Array(257);
+    for (let shift = 0; shift < 32; shift += 8) {
+      offsets.fill(0);
+      for (let k = 0; k < count; k++) offsets[((starts[order[k]] >>> shift) & 0xff) + 1]++;
+      for (let b = 1; b <= 256; b++) offsets[b] += offsets[b - 1];
+      for (let k = 0; k < count; k++) {
+        const i = order[k];
+        spare[offsets[(starts[i] >>> shift) & 0xff]++] = i;
+      }
+      [order, spare] = [spare, order];
     }
     return order;
   }
