@@ -1,6 +1,31 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The headers `public/_headers` (Netlify / Cloudflare Pages format) gives every path (`/*`):
+ * cross-origin isolation (COOP/COEP, for the Lua worker's shared stop flag) and
+ * `frame-ancestors`. The dev server and `vite preview` send the same ones, so what is tested
+ * is what a host serves.
+ */
+function hostingHeaders(): Record<string, string> {
+  const text = readFileSync(new URL('./public/_headers', import.meta.url), 'utf8');
+  const headers: Record<string, string> = {};
+  let inAllPaths = false;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '' || line.trimStart().startsWith('#')) continue;
+    if (!/^\s/.test(line)) {
+      inAllPaths = line.trim() === '/*';
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (inAllPaths && colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+const HOSTING_HEADERS = hostingHeaders();
 
 /**
  * Vite configuration: the static single-page app, its two module workers, the service worker
@@ -43,7 +68,8 @@ export default defineConfig({
   worker: { format: 'es' },
   optimizeDeps: { include: ['comlink', 'wasmoon', 'nrf-intel-hex'] },
   build: { target: 'es2022', sourcemap: true },
-  server: { fs: { allow: ['.', '../shared'] } },
+  server: { fs: { allow: ['.', '../shared'] }, headers: HOSTING_HEADERS },
+  preview: { headers: HOSTING_HEADERS },
   test: {
     include: [
       'src/**/*.test.ts',

@@ -20,6 +20,7 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   });
   await app.goto('?sim&simLatency=zero');
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   // Wait until the service worker controls the page (it claims clients once installed).
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -35,6 +36,8 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   await expect(page.getByRole('main')).toBeVisible();
   await expect(app.workerStatus('device')).toContainText(/ready/i);
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  // The service worker's copy of the page keeps the isolation headers.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await app.openWithInput([V2_PATH]);
   await expect(app.fileItem(V2_NAME)).toBeVisible();
   await expect(app.region('Code Flash')).toBeVisible();
@@ -55,4 +58,25 @@ test('the page declares a strict Content-Security-Policy', async ({ page }) => {
   expect(csp).toContain("object-src 'none'");
   const inlineScripts = await page.locator('script:not([src])').count();
   expect(inlineScripts).toBe(0);
+});
+
+test('the host headers isolate the page (shared stop flag for Lua) and forbid framing', async ({ page }) => {
+  const app = new AppPage(page);
+  const response = await page.goto('/?sim');
+  const headers = response?.headers() ?? {};
+  expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+  expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
+  expect(headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  expect(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).toBe(
+    true,
+  );
+  // Both workers (the Lua worker holds the stop flag) are isolated too.
+  expect(page.workers().length).toBeGreaterThanOrEqual(2);
+  for (const worker of page.workers()) {
+    expect(await worker.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).toBe(
+      true,
+    );
+  }
+  expect(app.errors).toEqual([]);
 });

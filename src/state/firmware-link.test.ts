@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../core/errors';
+import { thrown } from '../core/testing/thrown';
 import {
   fetchLinkedFirmware,
   firmwareLinkUrl,
@@ -52,6 +53,30 @@ describe('parseFirmwareLink', () => {
   it('resolves a relative address against the page and takes a name from the link', () => {
     const link = parseFirmwareLink('https://webprog.example/app/?firmware=files/a.bin&name=robot.uf2');
     expect(link).toEqual({ url: 'https://webprog.example/app/files/a.bin', name: 'robot.uf2' });
+  });
+
+  // Issue 14 item 7: an http link was accepted, then the download failed with a vague CSP error.
+  it("refuses http links to other origins clearly; http is only for the page's own origin", () => {
+    const http = thrown(() =>
+      parseFirmwareLink('https://webprog.example/?firmware=http://school.example/a.hex'),
+    );
+    expect(http.code).toBe('INVALID_ARGUMENT');
+    expect(http.message).toBe(
+      "The link's firmware address must start with https://; it is http://school.example…, which this page may not download from. Ask for an https link.",
+    );
+    const otherLocal = thrown(() =>
+      parseFirmwareLink('http://127.0.0.1:4317/?firmware=http://localhost:8080/a.hex'),
+    );
+    expect(otherLocal.message).toMatch(
+      /must start with https:\/\/ or from this page's own address \(http:\/\/127\.0\.0\.1:4317\)/,
+    );
+    // A local preview may link to its own files, by relative or absolute address.
+    expect(parseFirmwareLink('http://127.0.0.1:4317/?firmware=fw/a.hex')?.url).toBe(
+      'http://127.0.0.1:4317/fw/a.hex',
+    );
+    expect(parseFirmwareLink('http://localhost:5173/?firmware=http://localhost:5173/a.hex')?.url).toBe(
+      'http://localhost:5173/a.hex',
+    );
   });
 
   it('refuses addresses that are not http(s) and a damaged SHA-256', () => {

@@ -15,7 +15,7 @@ import type { LogState } from './log.svelte';
 
 /** What a firmware link asks for. */
 export interface FirmwareLink {
-  /** Absolute http(s) URL of the firmware file. */
+  /** Absolute URL of the firmware file: https, or on the page's own origin. */
   url: string;
   /** Expected SHA-256 (lower-case hex), when the link gives one. */
   sha256?: string;
@@ -41,7 +41,8 @@ export type LinkFetch = (url: string) => Promise<Response>;
 /**
  * Reads a firmware link from a page URL; undefined when the URL carries none.
  *
- * @throws WebProgError `INVALID_ARGUMENT` for a firmware address that is not http(s) or a
+ * @throws WebProgError `INVALID_ARGUMENT` for a firmware address that is neither https nor on
+ *   the page's own origin (the only addresses the page's CSP lets it download from), or a
  *   SHA-256 that is not 64 hexadecimal digits.
  */
 export function parseFirmwareLink(pageUrl: string | undefined): FirmwareLink | undefined {
@@ -58,10 +59,14 @@ export function parseFirmwareLink(pageUrl: string | undefined): FirmwareLink | u
       `The link's firmware address "${firmware}" is not a valid URL.`,
     );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+  // The page's Content-Security-Policy (connect-src 'self' https:) lets it download over
+  // https, or from its own origin: http only where the page itself is served over http
+  // (a local `vite preview`, or a relative link on a local server).
+  if (url.protocol !== 'https:' && url.origin !== page.origin) {
+    const ownHttp = page.protocol === 'http:' ? ` or from this page's own address (${page.origin})` : '';
     throw new WebProgError(
       'INVALID_ARGUMENT',
-      `The link's firmware address must start with https:// (it is ${url.protocol}…).`,
+      `The link's firmware address must start with https://${ownHttp}; it is ${url.protocol}//${url.host}…, which this page may not download from. Ask for an https link.`,
     );
   }
   const link: FirmwareLink = {

@@ -51,7 +51,9 @@ export function isElf(bytes: Uint8Array): boolean {
  * Reads the loadable segments of an ELF file at their physical addresses (p_paddr, p_filesz
  * bytes each) and the entry point. Throws `FORMAT_INVALID` for a truncated or malformed
  * file, `FORMAT_UNSUPPORTED` for an ELF without program headers (an object file),
- * `FORMAT_RANGE` for data past 4 GiB and `FORMAT_OVERLAP` for overlapping segments.
+ * `FORMAT_RANGE` for data past 4 GiB and `FORMAT_OVERLAP` for overlapping segments. Segments
+ * that together hold more bytes than the file (file ranges read twice) are `FORMAT_INVALID`,
+ * which keeps memory within about three times the file size.
  */
 export function parseElf(bytes: Uint8Array): { data: SparseData; entry: number } {
   if (!isElf(bytes)) throw invalid('the file does not start with the ELF magic number.');
@@ -88,7 +90,7 @@ export function parseElf(bytes: Uint8Array): { data: SparseData; entry: number }
       `the program headers (${phnum} at byte ${phoff}) run past the end of the file (cut short?).`,
     );
   }
-  const runs = new RunBuilder();
+  const runs = new RunBuilder(phnum, bytes.length);
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phentsize;
     if (reader.u32(at + layout.ph.type) !== PT_LOAD) continue;
@@ -108,16 +110,25 @@ export function parseElf(bytes: Uint8Array): { data: SparseData; entry: number }
         paddr < ADDRESS_LIMIT ? { address: paddr } : {},
       );
     }
-    const overlap = runs.add(paddr, bytes.subarray(offset, offset + filesz));
-    if (overlap !== undefined) {
-      throw new WebProgError(
-        'FORMAT_OVERLAP',
-        `ELF segment ${i}: data at ${formatAddress(overlap)} overlaps an earlier segment.`,
-        { address: overlap },
+    if (runs.byteCount + filesz > bytes.length) {
+      // Segments of a linked program hold disjoint parts of the file; segments that read the
+      // same file bytes again and again would turn a small file into gigabytes of data.
+      throw invalid(
+        `the loadable segments up to segment ${i} hold more bytes than the file's ${bytes.length}: they read the same file bytes more than once.`,
       );
     }
+    runs.add(paddr, bytes.subarray(offset, offset + filesz), i);
   }
-  return { data: runs.finish(), entry };
+  const built = runs.finish();
+  if (built.overlap !== undefined) {
+    const { tag, earlierTag, address } = built.overlap;
+    throw new WebProgError(
+      'FORMAT_OVERLAP',
+      `ELF segment ${tag}: data at ${formatAddress(address)} overlaps segment ${earlierTag}.`,
+      { address },
+    );
+  }
+  return { data: built.data, entry };
 }
 
 /** Reads header fields in the file's byte order; `word` is 4 or 8 bytes by class. */

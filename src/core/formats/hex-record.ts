@@ -37,28 +37,56 @@ export interface NumberedLine {
  * colons the first micro:bit web editors left where a script was to be inserted.
  */
 export function numberedLines(text: string): NumberedLine[] {
-  // A scan rather than split(/\r\n|\r|\n/): the regex path slows ~40-fold once anything in
-  // the page or process (core-js in @microbit/microbit-universal-hex's bundle) patches RegExp.
   const out: NumberedLine[] = [];
-  const end = text.length;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let number = 0;
-  for (let i = start; i <= end; i++) {
-    const c = i < end ? text.charCodeAt(i) : 0x0a;
-    if (c !== 0x0a && c !== 0x0d) continue;
-    number++;
-    if (i > start) {
-      let line = text.slice(start, i);
+  for (const reader = new LineReader(text); reader.next();)
+    out.push({ text: reader.text, line: reader.line });
+  return out;
+}
+
+/**
+ * Walks the lines {@link numberedLines} returns one at a time, without building the list (a
+ * reader then holds one line, not an object per line of the file).
+ */
+export class LineReader {
+  /** The current line, trimmed (valid after `next()` returned true). */
+  text = '';
+  /** Its 1-based line number in the original text. */
+  line = 0;
+  private at: number;
+  private number = 0;
+
+  constructor(private readonly source: string) {
+    this.at = source.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  /** Moves to the next non-blank line; false at the end of the text. */
+  next(): boolean {
+    // A scan rather than split(/\r\n|\r|\n/): the regex path slows ~40-fold once anything in
+    // the page or process (core-js in @microbit/microbit-universal-hex's bundle) patches RegExp.
+    const text = this.source;
+    const end = text.length;
+    let start = this.at;
+    for (let i = start; i <= end; i++) {
+      if (start > end) break;
+      const c = i < end ? text.charCodeAt(i) : 0x0a;
+      if (c !== 0x0a && c !== 0x0d) continue;
+      this.number++;
+      let line = i > start ? text.slice(start, i) : '';
+      if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
+      start = i + 1;
+      if (line.length === 0) continue;
       if (isSpace(line.charCodeAt(0)) || isSpace(line.charCodeAt(line.length - 1))) line = line.trim();
       // Skips blank lines and the legacy editors' ":::…" marker.
       if (line.length > 0 && !(line.charCodeAt(1) === 0x3a && /^:+$/.test(line))) {
-        out.push({ text: line, line: number });
+        this.at = start;
+        this.text = line;
+        this.line = this.number;
+        return true;
       }
     }
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-    start = i + 1;
+    this.at = end + 1;
+    return false;
   }
-  return out;
 }
 
 function isSpace(code: number): boolean {

@@ -6,9 +6,9 @@
  */
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
-import type { NumberedLine, RecordSource } from './hex-record';
-import { RecordType, decodeRecord, hexByte, numberedLines, recordScratch } from './hex-record';
-import { RunBuilder } from './run-builder';
+import type { RecordSource } from './hex-record';
+import { LineReader, RecordType, decodeRecord, hexByte, recordScratch } from './hex-record';
+import { RunBuilder, type RunOverlap } from './run-builder';
 
 const ADDRESS_LIMIT = 0x1_0000_0000;
 
@@ -26,34 +26,37 @@ export interface StrictHexResult {
  * `FORMAT_UNSUPPORTED` with the 1-based line of the original text.
  */
 export function parseIntelHexStrict(text: string, file?: string): StrictHexResult {
-  const lines = numberedLines(text);
-  if (lines.length === 0) {
+  const lines = new LineReader(text);
+  if (!lines.next()) {
     throw new WebProgError('FORMAT_INVALID', 'Line 1: the file holds no Intel Hex records.', {
       line: 1,
       file,
     });
   }
   const scratch = recordScratch();
-  const runs = new RunBuilder();
+  // No more records than 11-character records fit in the text and no more data bytes than
+  // half the text: the buffers are sized once.
+  const runs = new RunBuilder(Math.ceil(text.length / 11), text.length >>> 1);
   let base = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const source: RecordSource = { line: lines[i].line, file };
-    const record = decodeRecord(lines[i].text, source, scratch);
+  const source: RecordSource = { line: 0, file };
+  do {
+    source.line = lines.line;
+    const record = decodeRecord(lines.text, source, scratch);
     const { type, offset, data } = record;
     switch (type) {
       case RecordType.data: {
         const address = base + offset;
         checkDataRange(address, offset, data.length, source);
-        const overlap = runs.add(address, data);
-        if (overlap !== undefined) throw overlapError(lines, i, address, data.length, overlap, file);
+        runs.add(address, data, source.line);
         break;
       }
       case RecordType.endOfFile: {
         expectLength(type, data.length, 0, source);
         const warnings: string[] = [];
-        if (i + 1 < lines.length)
-          warnings.push(`text after the EOF record was ignored (line ${lines[i + 1].line})`);
-        return { data: runs.finish(), warnings };
+        if (lines.next()) warnings.push(`text after the EOF record was ignored (line ${lines.line})`);
+        const built = runs.finish();
+        if (built.overlap !== undefined) throw overlapError(built.overlap, file);
+        return { data: built.data, warnings };
       }
       case RecordType.extendedSegmentAddress:
         expectLength(type, data.length, 2, source);
@@ -70,8 +73,8 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
       default:
         throw unknownTypeError(type, source);
     }
-  }
-  const last = lines[lines.length - 1].line;
+  } while (lines.next());
+  const last = source.line;
   throw new WebProgError(
     'FORMAT_INVALID',
     `Line ${last}: the file ends without an end-of-file record (:00000001FF); it may be cut short.`,
@@ -121,35 +124,11 @@ function unknownTypeError(type: number, source: RecordSource): WebProgError {
   );
 }
 
-/** Builds the error for the record `lines[index]` whose data overlaps earlier data at `overlap`. */
-function overlapError(
-  lines: NumberedLine[],
-  index: number,
-  address: number,
-  length: number,
-  overlap: number,
-  file: string | undefined,
-): WebProgError {
-  const line = lines[index].line;
-  const earlier = findEarlierRecord(lines, index, address, address + length);
+/** The error for data (tagged with its line) that overlaps data of an earlier line. */
+function overlapError(overlap: RunOverlap, file: string | undefined): WebProgError {
   return new WebProgError(
     'FORMAT_OVERLAP',
-    `Line ${line}: data at ${formatAddress(overlap)} overlaps data from line ${earlier}.`,
-    { line, file, address: overlap },
+    `Line ${overlap.tag}: data at ${formatAddress(overlap.address)} overlaps data from line ${overlap.earlierTag}.`,
+    { line: overlap.tag, file, address: overlap.address },
   );
-}
-
-/** The line of the first record before `lines[index]` with data inside `[start, end)`. */
-function findEarlierRecord(lines: NumberedLine[], index: number, start: number, end: number): number {
-  const scratch = recordScratch();
-  let base = 0;
-  for (let i = 0; i < index; i++) {
-    const { type, offset, data } = decodeRecord(lines[i].text, { line: lines[i].line }, scratch);
-    if (type === RecordType.extendedLinearAddress) base = ((data[0] << 8) | data[1]) * 0x10000;
-    else if (type === RecordType.extendedSegmentAddress) base = ((data[0] << 8) | data[1]) * 16;
-    else if (type === RecordType.data && base + offset < end && base + offset + data.length > start) {
-      return lines[i].line;
-    }
-  }
-  return lines[index].line;
 }

@@ -1,76 +1,204 @@
 /**
- * Collects data records into contiguous runs of bytes, detecting overlaps, and hands the
- * result over as {@link SparseData}.
+ * Collects data records (in any address order) into sorted, merged runs of bytes, detects
+ * overlaps, and hands the result over as {@link SparseData}.
+ *
+ * Memory stays proportional to the data and time O(n log n) whatever the record order: the
+ * records are appended to flat, doubling typed arrays (16 bytes of bookkeeping per record,
+ * the bytes themselves copied once), and sorted only at the end when they did not arrive in
+ * ascending order (a radix sort, linear in the records). The result's segments share one buffer of exactly the data's size.
  */
-import { SparseData } from '../memory';
+import { SparseData, type Segment } from '../memory';
 
-/** A contiguous run of data being collected. */
-interface Run {
+/** Two records that hold data at the same address. */
+export interface RunOverlap {
+  /** The lowest address both records hold. */
   address: number;
-  length: number;
-  bytes: Uint8Array;
+  /** Tag of the later record (in the order they were added): the one to blame. */
+  tag: number;
+  /** Tag of the earlier record it overlaps. */
+  earlierTag: number;
 }
 
+/** What {@link RunBuilder.finish} gives: the data, or the first overlap. */
+export type RunResult = { data: SparseData; overlap?: undefined } | { overlap: RunOverlap; data?: undefined };
+
+const INITIAL_RECORDS = 64;
+const INITIAL_BYTES = 1024;
+
 /**
- * Collects data records into contiguous runs, kept sorted by address. Records that continue
- * the current run are appended (the usual case: ascending records); anything else is placed
- * by binary search and checked against its neighbours for overlap.
+ * Collects data records into contiguous runs. Each record carries a tag chosen by the caller
+ * (a line number, a segment or block index) that an overlap report names.
  */
 export class RunBuilder {
-  private runs: Run[] = [];
-  private current = -1;
+  private starts: Uint32Array;
+  private lengths: Uint32Array;
+  private offsets: Uint32Array;
+  private tags: Uint32Array;
+  private bytes: Uint8Array;
+  private count = 0;
+  private used = 0;
+  /** True while every record started at or after the end of the one before. */
+  private ascending = true;
+  private lastEnd = 0;
 
-  /** Adds `data` at `address`; returns the first overlapping address instead if it overlaps. */
-  add(address: number, data: Uint8Array): number | undefined {
-    const end = address + data.length;
-    if (data.length === 0) return undefined;
-    let index = this.current;
-    const cur = index >= 0 ? this.runs[index] : undefined;
-    if (cur === undefined || cur.address + cur.length !== address) {
-      index = this.upperIndex(address) - 1;
-      const prev = index >= 0 ? this.runs[index] : undefined;
-      if (prev !== undefined && prev.address + prev.length > address) return address;
-      if (prev === undefined || prev.address + prev.length !== address) {
-        const next = this.runs[index + 1];
-        if (next !== undefined && next.address < end) return next.address;
-        index++;
-        this.runs.splice(index, 0, {
-          address,
-          length: 0,
-          bytes: new Uint8Array(Math.max(4096, data.length)),
-        });
+  /**
+   * `maxRecords` and `maxBytes`, when the reader knows them (lines of a hex, program headers
+   * of an ELF, blocks of a UF2), size the buffers once; beyond them (or without them) the
+   * buffers double as needed.
+   */
+  constructor(maxRecords = INITIAL_RECORDS, maxBytes = INITIAL_BYTES) {
+    const records = Math.max(1, Math.min(maxRecords, 1 << 26));
+    this.starts = new Uint32Array(records);
+    this.lengths = new Uint32Array(records);
+    this.offsets = new Uint32Array(records);
+    this.tags = new Uint32Array(records);
+    this.bytes = new Uint8Array(Math.max(1, Math.min(maxBytes, 1 << 30)));
+  }
+
+  /**
+   * Adds a copy of `data` at `address` (an unsigned 32-bit address; the caller has checked that
+   * `address + data.length` stays within 4 GiB). Empty records are ignored.
+   */
+  add(address: number, data: Uint8Array, tag = 0): void {
+    if (data.length === 0) return;
+    if (this.count === this.starts.length) this.growRecords();
+    if (this.used + data.length > this.bytes.length) this.growBytes(this.used + data.length);
+    const i = this.count++;
+    this.starts[i] = address;
+    this.lengths[i] = data.length;
+    this.offsets[i] = this.used;
+    this.tags[i] = tag;
+    this.bytes.set(data, this.used);
+    this.used += data.length;
+    if (address < this.lastEnd) this.ascending = false;
+    this.lastEnd = address + data.length;
+  }
+
+  /** Bytes the builder holds in its buffers now (bookkeeping and data, with spare capacity). */
+  get allocatedBytes(): number {
+    return this.starts.byteLength * 4 + this.bytes.byteLength;
+  }
+
+  /** Data bytes added so far. */
+  get byteCount(): number {
+    return this.used;
+  }
+
+  /**
+   * The collected data as sorted, merged segments, or the overlap of the first record (in the
+   * order added) that overlaps an earlier one.
+   */
+  finish(): RunResult {
+    const order = this.sortedOrder();
+    if (!this.ascending && hasOverlap(order, this.starts, this.lengths, this.count)) {
+      return { overlap: this.firstOverlap(order) };
+    }
+    const data = new Uint8Array(this.used);
+    const segments: Segment[] = [];
+    let at = 0;
+    let segmentStart = 0;
+    let segmentAddress = -1;
+    let segmentEnd = -1;
+    for (let k = 0; k < order.length; k++) {
+      const i = order[k];
+      const start = this.starts[i];
+      const length = this.lengths[i];
+      if (start !== segmentEnd) {
+        if (segmentAddress >= 0)
+          segments.push({ address: segmentAddress, data: data.subarray(segmentStart, at) });
+        segmentAddress = start;
+        segmentStart = at;
       }
+      data.set(this.bytes.subarray(this.offsets[i], this.offsets[i] + length), at);
+      at += length;
+      segmentEnd = start + length;
     }
-    const next = this.runs[index + 1];
-    if (next !== undefined && next.address < end) return next.address;
-    const run = this.runs[index];
-    if (run.length + data.length > run.bytes.length) {
-      const grown = new Uint8Array(Math.max(run.bytes.length * 2, run.length + data.length));
-      grown.set(run.bytes.subarray(0, run.length));
-      run.bytes = grown;
-    }
-    run.bytes.set(data, run.length);
-    run.length += data.length;
-    this.current = index;
-    return undefined;
+    if (segmentAddress >= 0)
+      segments.push({ address: segmentAddress, data: data.subarray(segmentStart, at) });
+    return { data: SparseData.fromSorted(segments) };
   }
 
-  /** The collected data. */
-  finish(): SparseData {
-    return SparseData.from(
-      this.runs.map((r) => ({ address: r.address, data: r.bytes.subarray(0, r.length) })),
-    );
+  /** Record indexes in ascending address order (the order added among equal addresses). */
+  private sortedOrder(): Uint32Array {
+    const count = this.count;
+    let order = new Uint32Array(count);
+    for (let i = 0; i < count; i++) order[i] = i;
+    if (this.ascending) return order;
+    // A stable least-significant-digit radix sort on the 32-bit start address, a byte per
+    // pass: O(n), and records at equal addresses keep the order they were added in.
+    let spare = new Uint32Array(count);
+    const starts = this.starts;
+    const offsets = new Uint32Array(257);
+    for (let shift = 0; shift < 32; shift += 8) {
+      offsets.fill(0);
+      for (let k = 0; k < count; k++) offsets[((starts[order[k]] >>> shift) & 0xff) + 1]++;
+      for (let b = 1; b <= 256; b++) offsets[b] += offsets[b - 1];
+      for (let k = 0; k < count; k++) {
+        const i = order[k];
+        spare[offsets[(starts[i] >>> shift) & 0xff]++] = i;
+      }
+      [order, spare] = [spare, order];
+    }
+    return order;
   }
 
-  /** Index of the first run starting after `address`. */
-  private upperIndex(address: number): number {
-    let lo = 0;
-    let hi = this.runs.length;
+  /**
+   * The overlap of the first record that overlaps an earlier one: the shortest prefix of the
+   * records that holds an overlap is found by bisection (each test is one O(n) sweep of the
+   * sorted order), then its last record is compared with those before it.
+   */
+  private firstOverlap(order: Uint32Array): RunOverlap {
+    let lo = 2; // a prefix of one record cannot overlap
+    let hi = this.count; // the whole set does
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.runs[mid].address <= address) lo = mid + 1;
-      else hi = mid;
+      if (hasOverlap(order, this.starts, this.lengths, mid)) hi = mid;
+      else lo = mid + 1;
     }
-    return lo;
+    const k = lo - 1;
+    const start = this.starts[k];
+    const end = start + this.lengths[k];
+    let address = Infinity;
+    let earlier = 0;
+    for (let i = 0; i < k; i++) {
+      const s = this.starts[i];
+      const e = s + this.lengths[i];
+      if (s < end && e > start && Math.max(s, start) < address) {
+        address = Math.max(s, start);
+        earlier = i;
+      }
+    }
+    return { address, tag: this.tags[k], earlierTag: this.tags[earlier] };
   }
+
+  private growRecords(): void {
+    const grow = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(a.length * 2);
+      b.set(a);
+      return b;
+    };
+    this.starts = grow(this.starts);
+    this.lengths = grow(this.lengths);
+    this.offsets = grow(this.offsets);
+    this.tags = grow(this.tags);
+  }
+
+  private growBytes(needed: number): void {
+    const grown = new Uint8Array(Math.max(needed, this.bytes.length * 2));
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
+  }
+}
+
+/** True when two of the records with index below `limit` overlap (one sweep of `order`). */
+function hasOverlap(order: Uint32Array, starts: Uint32Array, lengths: Uint32Array, limit: number): boolean {
+  let maxEnd = -1;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (i >= limit) continue;
+    if (starts[i] < maxEnd) return true;
+    const end = starts[i] + lengths[i];
+    if (end > maxEnd) maxEnd = end;
+  }
+  return false;
 }

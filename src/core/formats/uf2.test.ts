@@ -14,6 +14,16 @@ const setWord = (bytes: Uint8Array, at: number, value: number): void =>
 const pattern = (length: number, seed = 1): Uint8Array =>
   Uint8Array.from({ length }, (_, i) => (i * 7 + seed) & 0xff);
 
+const concat = (...parts: Uint8Array[]): Uint8Array => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+};
+
 describe('writeUf2', () => {
   it('writes one 512-byte block per 256-byte page with the UF2 header fields', () => {
     const data = SparseData.from([{ address: 0x1000, data: pattern(600) }]);
@@ -85,12 +95,59 @@ describe('readUf2', () => {
   });
 
   it('reads only the first family and warns about others', () => {
-    const uf2 = writeUf2(image, { familyId: 0xe48bff56 });
-    setWord(uf2, 3 * 512 + 28, 0x57755a57);
-    const { data, familyId, warnings } = readUf2(uf2);
+    // A multi-family file is one-family files put end to end, each numbered from 0.
+    const rp2040 = writeUf2(image, { familyId: 0xe48bff56 });
+    const stm32 = writeUf2(SparseData.from([{ address: 0x8000, data: pattern(256) }]), {
+      familyId: 0x57755a57,
+    });
+    const { data, familyId, warnings } = readUf2(concat(rp2040, stm32));
     expect(familyId).toBe(0xe48bff56);
-    expect(data.ranges()).toEqual([{ start: 0x2000, end: 0x2300 }]);
+    expect(data.ranges()).toEqual([{ start: 0x2000, end: 0x2400 }]);
     expect(warnings[0]).toMatch(/STM32F4 0x57755A57.*only RP2040 0xE48BFF56/);
+  });
+
+  it('refuses a file cut at any block boundary, naming the missing blocks', () => {
+    const uf2 = writeUf2(SparseData.from([{ address: 0, data: pattern(10 * 256) }]), {
+      familyId: 0xe48bff56,
+    });
+    for (let blocks = 1; blocks < 10; blocks++) {
+      const error = thrown(() => readUf2(uf2.subarray(0, blocks * 512)));
+      expect(error.code).toBe('FORMAT_INVALID');
+      const missing = blocks === 9 ? 'block 9 is' : `blocks ${blocks}–9 are`;
+      expect(error.message).toBe(
+        `This UF2 file is incomplete: of its 10 blocks of family RP2040 0xE48BFF56, ${missing} missing (cut short or damaged?).`,
+      );
+    }
+  });
+
+  it('refuses a file missing middle blocks, or with a block twice or out of range', () => {
+    const uf2 = writeUf2(SparseData.from([{ address: 0, data: pattern(10 * 256) }]));
+    const without = (...gone: number[]): Uint8Array =>
+      concat(
+        ...[...Array(10).keys()]
+          .filter((b) => !gone.includes(b))
+          .map((b) => uf2.subarray(b * 512, (b + 1) * 512)),
+      );
+    expect(thrown(() => readUf2(without(4))).message).toMatch(/of its 10 blocks, block 4 is missing/);
+    expect(thrown(() => readUf2(without(0, 2, 3, 7))).message).toMatch(
+      /of its 10 blocks, blocks 0, 2–3 and 7 are missing/,
+    );
+
+    const twice = uf2.slice();
+    setWord(twice, 512 + 20, 0);
+    expect(thrown(() => readUf2(twice)).message).toBe('Block 1 (byte 0x200): block number 0 appears twice.');
+    const outOfRange = uf2.slice();
+    setWord(outOfRange, 512 + 20, 10);
+    expect(thrown(() => readUf2(outOfRange)).message).toMatch(
+      /block number 10 is not below the block count 10/,
+    );
+    const otherCount = uf2.slice();
+    setWord(otherCount, 512 + 24, 11);
+    expect(thrown(() => readUf2(otherCount)).code).toBe('FORMAT_INVALID');
+    // A huge claimed count costs nothing: the missing blocks are found from those present.
+    const huge = writeUf2(image);
+    for (let b = 0; b < 4; b++) setWord(huge, b * 512 + 24, 0xffff_ffff);
+    expect(thrown(() => readUf2(huge)).message).toMatch(/blocks 4–4294967294 are missing/);
   });
 
   it('refuses file containers, bad magics, partial blocks, big payloads and overlaps', () => {

@@ -76,7 +76,10 @@ export function parseUf2(bytes: Uint8Array): { data: SparseData; familyId?: numb
  * Reads a UF2 file. Blocks flagged not-main-flash are skipped; when blocks carry different
  * family ids only the first family is read (with a warning). Throws `FORMAT_INVALID` for a
  * size that is not a whole number of blocks or a bad magic, `FORMAT_UNSUPPORTED` for a file
- * container, `FORMAT_RANGE` past 4 GiB and `FORMAT_OVERLAP` when blocks overlap.
+ * container, `FORMAT_RANGE` past 4 GiB and `FORMAT_OVERLAP` when blocks overlap. Blocks are
+ * checked per family against their numbering (blockNo of numBlocks): a block number out of
+ * range or seen twice, or a block missing from the family read (a file cut short, or a block
+ * lost in the middle), is `FORMAT_INVALID` naming the missing blocks.
  */
 export function readUf2(bytes: Uint8Array): Uf2Contents {
   if (bytes.length === 0 || bytes.length % UF2_BLOCK_SIZE !== 0) {
@@ -86,10 +89,12 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
     );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const runs = new RunBuilder();
+  const blocks = bytes.length / UF2_BLOCK_SIZE;
+  const runs = new RunBuilder(blocks, blocks * MAX_PAYLOAD);
   let familyId: number | undefined;
   const otherFamilies = new Set<number>();
   let skipped = 0;
+  const sequences = new Map<number | 'none', BlockSequence>();
   for (let block = 0, at = 0; at < bytes.length; block++, at += UF2_BLOCK_SIZE) {
     const where = `Block ${block} (byte 0x${at.toString(16).toUpperCase()})`;
     if (
@@ -102,12 +107,22 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
     const flags = view.getUint32(at + 8, true);
     const address = view.getUint32(at + 12, true);
     const size = view.getUint32(at + 16, true);
+    const blockNo = view.getUint32(at + 20, true);
+    const numBlocks = view.getUint32(at + 24, true);
     if (flags & UF2_FLAG_FILE_CONTAINER) {
       throw new WebProgError(
         'FORMAT_UNSUPPORTED',
         `${where}: this UF2 is a file container, not a flash image.`,
       );
     }
+    const key = flags & UF2_FLAG_FAMILY_ID ? view.getUint32(at + 28, true) : 'none';
+    let sequence = sequences.get(key);
+    if (sequence === undefined) {
+      sequence = new BlockSequence(numBlocks);
+      sequences.set(key, sequence);
+    }
+    const numbering = sequence.add(blockNo, numBlocks);
+    if (numbering !== undefined) throw new WebProgError('FORMAT_INVALID', `${where}: ${numbering}`);
     if (flags & UF2_FLAG_NOT_MAIN_FLASH) {
       skipped++;
       continue;
@@ -135,12 +150,16 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
         },
       );
     }
-    const overlap = runs.add(address, bytes.subarray(at + 32, at + 32 + size));
-    if (overlap !== undefined) {
+    runs.add(address, bytes.subarray(at + 32, at + 32 + size), block);
+  }
+  for (const [key, sequence] of sequences) {
+    if (key !== 'none' && familyId !== undefined && key !== familyId) continue; // not read
+    const missing = sequence.missing();
+    if (missing !== undefined) {
+      const of = key === 'none' ? '' : ` of family ${familyLabel(key)}`;
       throw new WebProgError(
-        'FORMAT_OVERLAP',
-        `${where}: data at ${formatAddress(overlap)} overlaps an earlier block.`,
-        { address: overlap },
+        'FORMAT_INVALID',
+        `This UF2 file is incomplete: of its ${sequence.total} blocks${of}, ${missing.count === 1 ? 'block' : 'blocks'} ${missing.text} ${missing.count === 1 ? 'is' : 'are'} missing (cut short or damaged?).`,
       );
     }
   }
@@ -152,8 +171,63 @@ export function readUf2(bytes: Uint8Array): Uf2Contents {
       `blocks for other families (${others}) were skipped; only ${familyLabel(familyId ?? 0)} was read`,
     );
   }
-  const data = runs.finish();
+  const built = runs.finish();
+  if (built.overlap !== undefined) {
+    const { tag, earlierTag, address } = built.overlap;
+    throw new WebProgError(
+      'FORMAT_OVERLAP',
+      `Block ${tag} (byte 0x${(tag * UF2_BLOCK_SIZE).toString(16).toUpperCase()}): data at ${formatAddress(address)} overlaps block ${earlierTag}.`,
+      { address },
+    );
+  }
+  const data = built.data;
   return familyId === undefined ? { data, warnings } : { data, familyId, warnings };
+}
+
+/**
+ * The block numbers of one family seen so far (UF2 numbers blocks 0..numBlocks-1 per family;
+ * files of several families are concatenated files of one family each).
+ */
+class BlockSequence {
+  private readonly seen: number[] = [];
+  private readonly present = new Set<number>();
+
+  constructor(readonly total: number) {}
+
+  /** Records block `blockNo`; returns what is wrong with its numbering, if anything. */
+  add(blockNo: number, numBlocks: number): string | undefined {
+    if (numBlocks !== this.total) {
+      return `the file says it has ${numBlocks} blocks, where earlier blocks of its family say ${this.total}.`;
+    }
+    if (blockNo >= numBlocks) return `block number ${blockNo} is not below the block count ${numBlocks}.`;
+    if (this.present.has(blockNo)) return `block number ${blockNo} appears twice.`;
+    this.present.add(blockNo);
+    this.seen.push(blockNo);
+    return undefined;
+  }
+
+  /**
+   * The missing block numbers as text ("3, 7–9 and 12"), or undefined when none is missing.
+   * Sorting what was seen keeps this O(n log n) whatever `total` claims.
+   */
+  missing(): { text: string; count: number } | undefined {
+    if (this.seen.length === this.total) return undefined;
+    const sorted = Float64Array.from(this.seen).sort();
+    const gaps: string[] = [];
+    let next = 0;
+    const gap = (from: number, to: number): void => {
+      if (to > from) gaps.push(to - from === 1 ? `${from}` : `${from}–${to - 1}`);
+    };
+    for (const n of sorted) {
+      gap(next, n);
+      next = n + 1;
+    }
+    gap(next, this.total);
+    const shown = gaps.length > 8 ? [...gaps.slice(0, 8), `${gaps.length - 8} more ranges`] : gaps;
+    const text =
+      shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+    return { text, count: this.total - this.seen.length };
+  }
 }
 
 function familyLabel(id: number): string {

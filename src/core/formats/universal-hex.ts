@@ -21,6 +21,9 @@ import type { RecordSource } from './hex-record';
 import { checkDataRange } from './intel-hex-strict';
 import { RunBuilder } from './run-builder';
 
+/** Most boards one Universal Hex may name (micro:bit has six board ids; files hold two or three). */
+const MAX_BOARDS = 32;
+
 /** One board's program inside a Universal Hex. */
 export interface UniversalHexPart {
   /** Board id from the Block Start record, e.g. 0x9900/0x9901 (V1), 0x9903 (V2). */
@@ -93,14 +96,7 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
           throw invalid(source, 'data record before any Block Start record (type 0x0A).');
         const address = base + offset;
         checkDataRange(address, offset, data.length, source);
-        const overlap = board.runs.add(address, data);
-        if (overlap !== undefined) {
-          throw new WebProgError(
-            'FORMAT_OVERLAP',
-            `Line ${source.line}: data for board 0x${boardHex(board.boardId)} at ${formatAddress(overlap)} overlaps earlier data for that board.`,
-            { line: source.line, file: fileName, address: overlap },
-          );
-        }
+        board.runs.add(address, data, source.line);
         if (board.addressRecord !== addressRecord) {
           board.lines.push(addressRecord ?? formatRecord(RecordType.extendedLinearAddress, 0, [0, 0]));
           board.addressRecord = addressRecord;
@@ -123,7 +119,25 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
         const boardId = (data[0] << 8) | data[1];
         board = boards.get(boardId);
         if (board === undefined) {
-          board = { boardId, lines: [], addressRecord: undefined, runs: new RunBuilder() };
+          if (boards.size === MAX_BOARDS) {
+            throw new WebProgError(
+              'FORMAT_UNSUPPORTED',
+              `Line ${source.line}: this Universal Hex names more than ${MAX_BOARDS} boards; a real one holds a few.`,
+              { line: source.line, file: fileName },
+            );
+          }
+          // The first board's records can only be on the lines that follow, half a byte per
+          // character (record lines are at least 11 characters): its buffers are sized once.
+          // Later boards start small and grow, so many boards cannot claim the text many times.
+          const share = (lines.length - i) / lines.length;
+          const runs =
+            boards.size === 0
+              ? new RunBuilder(
+                  Math.min(lines.length - i, Math.ceil(text.length / 11)),
+                  Math.ceil((share * text.length) / 2),
+                )
+              : new RunBuilder(4, 16);
+          board = { boardId, lines: [], addressRecord: undefined, runs };
           boards.set(boardId, board);
         }
         break;
@@ -137,7 +151,7 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
         const result = [...boards.values()].map((b) => ({
           boardId: b.boardId,
           hex: b.lines.join('\n') + (b.lines.length > 0 ? '\n' : '') + END_OF_FILE_RECORD + '\n',
-          data: b.runs.finish(),
+          data: boardData(b, fileName),
         }));
         return { boards: result, warnings };
       }
@@ -179,6 +193,18 @@ export function selectBoard<T extends UniversalHexPart>(parts: readonly T[], boa
     `This Universal Hex has no program for board 0x${boardHex(boardId)} (it has ${parts
       .map((p) => '0x' + boardHex(p.boardId))
       .join(', ')}).`,
+  );
+}
+
+/** The board's data; throws `FORMAT_OVERLAP` naming both lines when two of its records overlap. */
+function boardData(board: BoardBuilder, file: string | undefined): SparseData {
+  const built = board.runs.finish();
+  if (built.overlap === undefined) return built.data;
+  const { tag: line, earlierTag, address } = built.overlap;
+  throw new WebProgError(
+    'FORMAT_OVERLAP',
+    `Line ${line}: data for board 0x${boardHex(board.boardId)} at ${formatAddress(address)} overlaps earlier data for that board (line ${earlierTag}).`,
+    { line, file, address },
   );
 }
 

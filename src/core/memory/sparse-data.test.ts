@@ -89,3 +89,27 @@ describe('SparseData', () => {
     );
   });
 });
+
+describe('SparseData.fromSorted', () => {
+  it('keeps sorted, separate segments as they are and merges anything else', () => {
+    const shared = new Uint8Array([1, 2, 3, 4]);
+    const kept = SparseData.fromSorted([
+      { address: 0x10, data: shared.subarray(0, 2) },
+      { address: 0x20, data: shared.subarray(2) },
+    ]);
+    expect(kept.segments()[1].data.buffer).toBe(shared.buffer);
+    expect(kept.ranges()).toEqual([
+      { start: 0x10, end: 0x12 },
+      { start: 0x20, end: 0x22 },
+    ]);
+    const merged = SparseData.fromSorted([
+      { address: 0x20, data: new Uint8Array([5]) },
+      { address: 0x10, data: new Uint8Array([6, 7]) },
+      { address: 0x12, data: new Uint8Array([8]) },
+    ]);
+    expect(merged.ranges()).toEqual([
+      { start: 0x10, end: 0x13 },
+      { start: 0x20, end: 0x21 },
+    ]);
+  });
+});

@@ -33,6 +33,24 @@ export class SparseData {
     return sparse;
   }
 
+  /**
+   * Sparse data over `segments` as they are, without copying: they must be in ascending
+   * address order, non-empty, and neither overlap nor touch (what a reader that sorted and
+   * merged its records produces); they may share one buffer. Falls back to {@link from}
+   * (copying and merging) when they are not so.
+   */
+  static fromSorted(segments: Segment[]): SparseData {
+    let end = -1;
+    for (const s of segments) {
+      checkRange(s.address, s.data.length);
+      if (s.data.length === 0 || s.address <= end) return SparseData.from(segments);
+      end = segEnd(s);
+    }
+    const sparse = new SparseData();
+    sparse.segs = segments;
+    return sparse;
+  }
+
   /** The segments in ascending address order. Treat them as read-only. */
   segments(): readonly Segment[] {
     return this.segs;
