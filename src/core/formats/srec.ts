@@ -70,7 +70,8 @@ export function readSrec(text: string, file?: string): SrecContents {
   if (lines.length === 0) {
     throw new WebProgError('FORMAT_INVALID', 'Line 1: the file holds no S-records.', { line: 1, file });
   }
-  const runs = new RunBuilder();
+  // Sized from the text: a data record is at least 10 characters and holds half its digits.
+  const runs = new RunBuilder(Math.ceil(text.length / 10), text.length >>> 1);
   const warnings: string[] = [];
   let header: string | undefined;
   let dataRecords = 0;
@@ -95,15 +96,7 @@ export function readSrec(text: string, file?: string): SrecContents {
             `${data.length} bytes at ${formatAddress(address)} run past 4 GiB.`,
           );
         }
-        const overlap = runs.add(address, data);
-        if (overlap !== undefined) {
-          lineError(
-            'FORMAT_OVERLAP',
-            source,
-            `data at ${formatAddress(overlap)} is given twice (this record: ${formatAddress(address)}, ${data.length} bytes).`,
-            overlap,
-          );
-        }
+        runs.add(address, data, source.line);
         dataRecords++;
         countedAll = false;
         break;
@@ -124,7 +117,7 @@ export function readSrec(text: string, file?: string): SrecContents {
         if (i + 1 < lines.length) {
           warnings.push(`text after the termination record was ignored (line ${lines[i + 1].line})`);
         }
-        const contents: SrecContents = { data: runs.finish(), entry: record.address, warnings };
+        const contents: SrecContents = { data: collected(runs, file), entry: record.address, warnings };
         if (header !== undefined) contents.header = header;
         return contents;
       }
@@ -137,9 +130,21 @@ export function readSrec(text: string, file?: string): SrecContents {
       `the file ends without a count (S5/S6) or termination (S7/S8/S9) record (line ${lines[lines.length - 1].line}): it may be cut short`,
     );
   }
-  const contents: SrecContents = { data: runs.finish(), warnings };
+  const contents: SrecContents = { data: collected(runs, file), warnings };
   if (header !== undefined) contents.header = header;
   return contents;
+}
+
+/** The data collected, or the error naming the lines of the first two records that overlap. */
+function collected(runs: RunBuilder, file: string | undefined): SparseData {
+  const built = runs.finish();
+  if (built.overlap === undefined) return built.data;
+  const { address, tag, earlierTag } = built.overlap;
+  throw new WebProgError(
+    'FORMAT_OVERLAP',
+    `Line ${tag}: data at ${formatAddress(address)} is also given on line ${earlierTag}.`,
+    { line: tag, file, address },
+  );
 }
 
 /** Decodes and checks one trimmed record line. */
