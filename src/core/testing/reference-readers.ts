@@ -201,3 +201,48 @@ export function referenceElf(file: Uint8Array): Reference {
     return map;
   });
 }
+
+/**
+ * Motorola S-records (srec_motorola(5); M68000 Programmer's Reference Manual, appendix C): a
+ * count byte, 2/3/4 address bytes by type, data, a ones'-complement checksum; S5/S6 count the
+ * data records before them; S7/S8/S9 end the file (anything after is ignored).
+ */
+export function referenceSrec(text: string): Reference {
+  return attempt(() => {
+    const map = new Map<number, number>();
+    const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    let records = 0;
+    for (const raw of body.split(/\r\n|\r|\n/)) {
+      const line = raw.trim();
+      if (line === '') continue;
+      const match = /^[Ss]([0-9])((?:[0-9A-Fa-f]{2})+)$/.exec(line);
+      if (!match) reject(`bad record syntax: ${line.slice(0, 20)}`);
+      const type = Number(match[1]);
+      const bytes: number[] = [];
+      for (let i = 0; i < match[2].length; i += 2) bytes.push(parseInt(match[2].slice(i, i + 2), 16));
+      if (bytes[0] !== bytes.length - 1) reject('record length does not match its count');
+      if (bytes.reduce((a, b) => a + b, 0) % 256 !== 0xff) reject('checksum mismatch');
+      const addressBytes = [2, 2, 3, 4, -1, 2, 3, 4, 3, 2][type];
+      if (addressBytes < 0) reject('S4 is reserved');
+      if (bytes.length < addressBytes + 2) reject('record too short for its address');
+      let address = 0;
+      for (let i = 1; i <= addressBytes; i++) address = address * 256 + bytes[i];
+      const data = bytes.slice(1 + addressBytes, -1);
+      if (type >= 1 && type <= 3) {
+        if (address + data.length > TOP) reject('data past 4 GiB');
+        data.forEach((b, i) => {
+          if (map.has(address + i)) reject('overlapping data');
+          map.set(address + i, b);
+        });
+        records++;
+      } else if (type === 5 || type === 6) {
+        if (data.length > 0) reject('count record with data');
+        if (address !== records % (type === 5 ? 0x10000 : 0x1000000)) reject('count does not match');
+      } else if (type >= 7) {
+        if (data.length > 0) reject('termination record with data');
+        return map;
+      }
+    }
+    return map;
+  });
+}
