@@ -5,6 +5,7 @@
 import { crc32 } from '../../../src/core/checksum';
 import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
 import type { FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { ChipChangeLog, withChipChanges } from '../../../src/core/flash/chip-changes';
 import { flashImage, isErased, verifyBlocks } from '../../../src/core/flash/flasher';
 import { buildLayout } from '../../../src/core/flash/layout';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
@@ -457,6 +458,8 @@ export class CmsisDapBackend implements Backend {
       if (s.algorithm.eraseAll) {
         const progress = new ProgressReporter('Erase', 1, ctx.onProgress, 50, ctx.clock);
         progress.start();
+        throwIfCancelled(ctx.signal);
+        // Once started the mass erase runs to its end: a Stop during it gets the finished report.
         await s.algorithm.eraseAll();
         progress.finish();
         return {
@@ -517,8 +520,16 @@ export class CmsisDapBackend implements Backend {
       const full =
         options.fullWhenDiffers !== undefined && !(await this.holdsRange(s, image, options.fullWhenDiffers));
       const massErased = full && s.algorithm.eraseAll !== undefined;
-      if (massErased) await s.algorithm.eraseAll!();
+      const changes = new ChipChangeLog();
+      if (massErased) {
+        // Stop before the mass erase changes nothing; once it runs it finishes (the chip cannot
+        // stop it), and a Stop during it is seen right after: the error then says so.
+        throwIfCancelled(ctx.signal);
+        await s.algorithm.eraseAll!();
+        changes.massErase();
+      }
       const report = await flashImage(s.algorithm, image.data, s.regions, {
+        changes,
         preserve: !full,
         skipUnchanged: !full,
         alreadyErased: massErased,
@@ -715,10 +726,13 @@ export class CmsisDapBackend implements Backend {
     const discarded = await this.dap.pipe.drain().catch(() => 0);
     this.session = undefined;
     if (discarded > 0 || this.dap.pipe.takeStaleSeen() || /stale response|out of order/.test(error.message)) {
-      throw new WebProgError(
-        'DEVICE_PROTOCOL',
-        'The probe answered out of order (a stale response was left in its pipe, a known DAPLink problem). It has been resynchronised: connect and try again.',
-        { cause: error },
+      throw withChipChanges(
+        new WebProgError(
+          'DEVICE_PROTOCOL',
+          'The probe answered out of order (a stale response was left in its pipe, a known DAPLink problem). It has been resynchronised: connect and try again.',
+          { cause: error },
+        ),
+        error.changes,
       );
     }
     throw error;
@@ -755,14 +769,21 @@ export class CmsisDapBackend implements Backend {
     );
     progress.start();
     let bytesWritten = 0;
-    for (const wb of layout.writeBlocks) {
-      throwIfCancelled(ctx.signal);
-      const bytes = data.read(wb.address, wb.size);
-      if (!isErased(bytes)) {
-        await s.algorithm.writeBlock(wb.address, bytes);
-        bytesWritten += wb.size;
+    const changes = new ChipChangeLog();
+    try {
+      for (const wb of layout.writeBlocks) {
+        throwIfCancelled(ctx.signal);
+        const bytes = data.read(wb.address, wb.size);
+        if (!isErased(bytes)) {
+          const eb = layout.eraseBlocks[wb.eraseBlock];
+          changes.block(eb.address, eb.size);
+          await s.algorithm.writeBlock(wb.address, bytes);
+          bytesWritten += wb.size;
+        }
+        progress.advance(wb.size);
       }
-      progress.advance(wb.size);
+    } catch (error) {
+      throw changes.annotate(error);
     }
     progress.finish();
     return { bytesWritten, erasedBlocks: 0, skippedBlocks: 0, verified: false };
@@ -781,10 +802,16 @@ export class CmsisDapBackend implements Backend {
       ctx.clock,
     );
     progress.start();
-    for (const b of blocks) {
-      throwIfCancelled(ctx.signal);
-      await s.algorithm.eraseBlock(b.address);
-      progress.advance(b.size);
+    const changes = new ChipChangeLog();
+    try {
+      for (const b of blocks) {
+        throwIfCancelled(ctx.signal);
+        changes.block(b.address, b.size);
+        await s.algorithm.eraseBlock(b.address);
+        progress.advance(b.size);
+      }
+    } catch (error) {
+      throw changes.annotate(error);
     }
     progress.finish();
     return { bytesWritten: 0, erasedBlocks: blocks.length, skippedBlocks: 0, verified: false };
