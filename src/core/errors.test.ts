@@ -15,6 +15,14 @@ describe('WebProgError', () => {
     expect((back.cause as Error).name).toBe('TypeError');
   });
 
+  it('round-trips what a stopped step had changed on the chip', () => {
+    const changes = { massErased: true, blocks: [{ address: 0x1000, size: 0x1000 }] };
+    const e = new WebProgError('CANCELLED', 'Stopped.', { changes });
+    const back = WebProgError.fromRecord(JSON.parse(JSON.stringify(e.toRecord())));
+    expect(back.changes).toEqual(changes);
+    expect(new WebProgError('CANCELLED', 'Stopped.').toRecord()).not.toHaveProperty('changes');
+  });
+
   it('wraps foreign errors and aborts', () => {
     expect(toWebProgError(new Error('x'), 'DEVICE_PROTOCOL').code).toBe('DEVICE_PROTOCOL');
     expect(toWebProgError(new DOMException('stop', 'AbortError')).code).toBe('CANCELLED');

@@ -47,6 +47,17 @@ export const ErrorCodes = [
 /** One of {@link ErrorCodes}. */
 export type ErrorCode = (typeof ErrorCodes)[number];
 
+/**
+ * What a destructive step (erase, flash) had done to the chip when it stopped early
+ * (cancelled, timed out, failed): a `CANCELLED` is then not "nothing happened".
+ */
+export interface ChipChanges {
+  /** The whole chip was erased (mass erase). */
+  massErased: boolean;
+  /** Erase blocks erased or programmed (or being so when the step stopped), in address order. */
+  blocks: { address: number; size: number }[];
+}
+
 /** Context that helps a person find the problem. */
 export interface ErrorContext {
   /** Absolute target address involved, if any. */
@@ -57,6 +68,8 @@ export interface ErrorContext {
   file?: string;
   /** The underlying error. */
   cause?: unknown;
+  /** What the failed or cancelled step had already changed on the chip. */
+  changes?: ChipChanges;
 }
 
 /** The plain-object form of a {@link WebProgError}, safe to structured-clone across workers. */
@@ -67,6 +80,7 @@ export interface ErrorRecord {
   address?: number;
   line?: number;
   file?: string;
+  changes?: ChipChanges;
   stack?: string;
   cause?: ErrorRecord | { name: string; message: string; stack?: string };
 }
@@ -82,6 +96,8 @@ export class WebProgError extends Error {
   readonly line?: number;
   /** File name involved, if any. */
   readonly file?: string;
+  /** What the step had changed on the chip before it stopped, if anything. */
+  readonly changes?: ChipChanges;
 
   constructor(code: ErrorCode, message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
@@ -89,6 +105,7 @@ export class WebProgError extends Error {
     if (context.address !== undefined) this.address = context.address;
     if (context.line !== undefined) this.line = context.line;
     if (context.file !== undefined) this.file = context.file;
+    if (context.changes !== undefined) this.changes = context.changes;
   }
 
   /** Serialises this error (and its cause chain) into a structured-cloneable record. */
@@ -97,6 +114,11 @@ export class WebProgError extends Error {
     if (this.address !== undefined) record.address = this.address;
     if (this.line !== undefined) record.line = this.line;
     if (this.file !== undefined) record.file = this.file;
+    if (this.changes !== undefined)
+      record.changes = {
+        massErased: this.changes.massErased,
+        blocks: this.changes.blocks.map((b) => ({ ...b })),
+      };
     if (this.stack !== undefined) record.stack = this.stack;
     if (this.cause !== undefined) record.cause = causeToRecord(this.cause);
     return record;
@@ -117,6 +139,7 @@ export class WebProgError extends Error {
       address: record.address,
       line: record.line,
       file: record.file,
+      changes: record.changes,
       cause,
     });
     if (record.stack !== undefined) error.stack = record.stack;

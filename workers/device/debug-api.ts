@@ -44,3 +44,47 @@ export interface DebugResult {
 
 /** CortexProg's CPU_STAT codes (the same bits as DFSR). */
 export const CPU_STAT = { HALT_OR_STEP: 0x01, BKPT: 0x02, DWPT: 0x04, VCATCH: 0x08, EXTERNAL: 0x10 } as const;
+
+/**
+ * The confirmation a debug request asks for before it runs, where the caller gives a
+ * `confirm` callback (as `mp.backend`'s erase operations do): a raw write (a target memory
+ * word or an access-port register, which can reach a flash controller or Nordic's CTRL-AP and
+ * erase or program the chip), the device script's mass erase, or its block erase.
+ */
+export type DebugConfirmation = 'raw_write' | 'erase_all' | 'erase_block';
+
+/**
+ * True for requests that may change what the chip holds: they are refused unless hardware
+ * writes are allowed (`mp.app.allow_hw_writes`), like `mp.backend`'s write operations.
+ * Reads, core registers and run control stay allowed, and so do writes to SW-DP registers
+ * (SELECT, ABORT, CTRL/STAT): they reach no memory, and selecting an AP is part of reading it.
+ */
+export function debugRequestWrites(request: DebugRequest): boolean {
+  switch (request.op) {
+    case 'swd_write':
+      return request.ap;
+    case 'word_write':
+    case 'script_erase_all':
+    case 'script_erase_block':
+    case 'script_write_block':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The confirmation `request` asks for, if any (see {@link DebugConfirmation}). */
+export function debugConfirmation(request: DebugRequest): DebugConfirmation | undefined {
+  switch (request.op) {
+    case 'swd_write':
+      return request.ap ? 'raw_write' : undefined;
+    case 'word_write':
+      return 'raw_write';
+    case 'script_erase_all':
+      return 'erase_all';
+    case 'script_erase_block':
+      return 'erase_block';
+    default:
+      return undefined;
+  }
+}

@@ -60,6 +60,9 @@ function main(step, haveDbg, haveCpu, haveScpt)
     return false
   end
 
+  -- Writing an access port changes the chip: WebProg refuses it unless hardware writes are
+  -- allowed, and asks once more before the first such write.
+  mp.app.allow_hw_writes(true)
   mp.log.info("Erasing everything...")
   assert(ap_write(ap, ERASEALL, 1), "could not start ERASEALL")
   local polls = 0

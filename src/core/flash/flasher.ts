@@ -11,6 +11,7 @@ import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
 import { yieldToEventLoop } from '../yield';
 import type { FlashAlgorithm } from './algorithm';
+import { ChipChangeLog } from './chip-changes';
 import { buildLayout, type EraseBlock } from './layout';
 
 /** Options of {@link flashImage}. */
@@ -29,6 +30,11 @@ export interface FlashOptions {
   signal?: CancelSignal;
   /** Clock for progress rates (virtual in simulations). */
   clock?: Clock;
+  /**
+   * Collects the blocks this flash erases or programs (give one that already noted a mass
+   * erase). A flash that stops early throws its error with these changes attached.
+   */
+  changes?: ChipChangeLog;
 }
 
 /** What a flash did. */
@@ -72,6 +78,7 @@ export async function flashImage(
   const progress = new ProgressReporter('Flash', total, options.onProgress, 50, options.clock);
   progress.start();
   const written: { block: EraseBlock; content: Uint8Array }[] = [];
+  const changes = options.changes ?? new ChipChangeLog();
   try {
     const chipCrcs = skipUnchanged ? await chipChecksums(algorithm, layout.eraseBlocks) : undefined;
     for (let i = 0; i < layout.eraseBlocks.length; i++) {
@@ -104,6 +111,7 @@ export async function flashImage(
         }))
         .filter((w) => !isErased(w.data));
       throwIfCancelled(options.signal);
+      changes.block(block.address, block.size);
       const writeEach = async (): Promise<void> => {
         for (const w of writes) {
           throwIfCancelled(options.signal);
@@ -137,12 +145,19 @@ export async function flashImage(
     }
     progress.finish();
   } catch (error) {
-    const e = toWebProgError(error);
+    const e = changes.annotate(error);
     progress.fail(e.toRecord());
     throw e;
   }
   if (options.verify ?? true) {
-    await verifyBlocks(algorithm, written, options);
+    try {
+      await verifyBlocks(algorithm, written, options);
+    } catch (error) {
+      // A verify that was stopped or lost the chip says what the flash had changed; a failed
+      // verify names its address, and the changed blocks are the ones just written.
+      const e = toWebProgError(error);
+      throw ['CANCELLED', 'TIMEOUT', 'DEVICE_LOST'].includes(e.code) ? changes.annotate(e) : e;
+    }
     report.verified = true;
   }
   return report;

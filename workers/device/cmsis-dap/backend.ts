@@ -5,6 +5,7 @@
 import { crc32 } from '../../../src/core/checksum';
 import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
 import type { FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { ChipChangeLog, withChipChanges } from '../../../src/core/flash/chip-changes';
 import { flashImage, isErased, verifyBlocks } from '../../../src/core/flash/flasher';
 import { buildLayout } from '../../../src/core/flash/layout';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
@@ -22,7 +23,13 @@ import type {
   ProgrammerInfo,
   TargetInfo,
 } from '../backend';
-import type { DebugInfo, DebugRequest, DebugResult } from '../debug-api';
+import {
+  debugConfirmation,
+  debugRequestWrites,
+  type DebugInfo,
+  type DebugRequest,
+  type DebugResult,
+} from '../debug-api';
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
@@ -77,6 +84,12 @@ export class CmsisDapBackend implements Backend {
   private opened = false;
   private probeInfo: ProbeInfo | undefined;
   private debugCpu: CortexM | undefined;
+  /**
+   * Set by raw debug access that may have changed what the session relies on (the loaded
+   * device script, its core state and trap, the debug port's state): the next operation
+   * connects again before it touches the chip.
+   */
+  private disturbed = false;
 
   constructor(
     private readonly transport: PacketTransport,
@@ -144,6 +157,7 @@ export class CmsisDapBackend implements Backend {
         ],
       };
       this.session = { probe, cpu, runner, script, algorithm, regions, target };
+      this.disturbed = false;
       return { target, regions };
     } catch (error) {
       this.session = undefined;
@@ -177,13 +191,19 @@ export class CmsisDapBackend implements Backend {
       return {};
     }
     const link = await this.debugLink();
+    if (debugRequestWrites(request)) requireWrites(ctx.allowWrites, debugWriteName(request));
     switch (request.op) {
       case 'swd_read':
         return {
-          value: (await this.dap.transfer([{ ap: request.ap, register: (request.a23 & 3) << 2 }]))[0] >>> 0,
+          value:
+            (await this.dap.rawTransfer([{ ap: request.ap, register: (request.a23 & 3) << 2 }]))[0] >>> 0,
         };
       case 'swd_write':
-        await this.dap.transfer([
+        await this.confirmDebug(request, ctx);
+        // A DP or AP register written behind the engine's back (SELECT, CTRL/STAT, another AP
+        // such as a CTRL-AP that resets the chip): the session is rebuilt before its next use.
+        this.disturbed = true;
+        await this.dap.rawTransfer([
           { ap: request.ap, register: (request.a23 & 3) << 2, write: request.value >>> 0 },
         ]);
         return {};
@@ -195,23 +215,30 @@ export class CmsisDapBackend implements Backend {
       case 'word_read':
         return { value: await cpu.ap.read32(request.address) };
       case 'word_write':
+        await this.confirmDebug(request, ctx);
+        if (this.reachesSession(request.address)) this.disturbed = true;
         await cpu.ap.write32(request.address, request.value);
         return {};
       case 'reg_get':
         return { value: await cpu.readRegister(request.reg) };
       case 'reg_set':
+        // The device script keeps its state in SP, LR and R4–R12 between calls.
+        this.disturbed = true;
         await cpu.writeRegister(request.reg, request.value);
         return {};
       case 'stop':
         await cpu.halt();
         return { value: (await cpu.state()).reasons };
       case 'go':
+        this.disturbed = true;
         await cpu.resume();
         return {};
       case 'step':
+        this.disturbed = true;
         await cpu.step();
         return { value: (await cpu.state()).reasons };
       case 'reset':
+        this.disturbed = true;
         await cpu.reset();
         return {};
       case 'status': {
@@ -219,18 +246,18 @@ export class CmsisDapBackend implements Backend {
         return { value: state.halted ? state.reasons : 0 };
       }
     }
-    const s = this.requireSession();
-    if (request.op !== 'info')
-      requireWrites(ctx.allowWrites, `The device script's ${request.op.slice(7).replace('_', ' ')}`);
+    const s = await this.liveSession(ctx);
     switch (request.op) {
       case 'info':
         return { info: await this.debugInfo(s) };
       case 'script_erase_all':
         if (!s.algorithm.eraseAll)
           throw new WebProgError('NOT_SUPPORTED', `Not Supported: "${s.script.name}" has no mass erase.`);
+        await this.confirmDebug(request, ctx);
         await s.algorithm.eraseAll();
         return {};
       case 'script_erase_block':
+        await this.confirmDebug(request, ctx);
         await s.algorithm.eraseBlock(request.address);
         return {};
       case 'script_write_block':
@@ -240,10 +267,54 @@ export class CmsisDapBackend implements Backend {
     throw new WebProgError('INVALID_ARGUMENT', `Unknown debug request ${(request as { op: string }).op}.`);
   }
 
+  /**
+   * Asks `ctx.confirm`, when given, before a debug request that can erase or program the chip
+   * (see {@link debugConfirmation}); a refusal throws CANCELLED and nothing is sent.
+   */
+  private async confirmDebug(request: DebugRequest, ctx: OperationContext): Promise<void> {
+    const kind = debugConfirmation(request);
+    if (!kind || !ctx.confirm) return;
+    const chip = this.session?.target.name ?? 'chip';
+    const question =
+      kind === 'erase_all'
+        ? `Erase the whole ${chip}? Everything on the chip is lost.`
+        : kind === 'erase_block'
+          ? `Erase flash blocks of the ${chip} through its device script?`
+          : `Write to the ${chip}'s memory and access ports directly? Such writes can erase or program its flash.`;
+    if (!(await ctx.confirm(question))) {
+      throw new WebProgError(
+        'CANCELLED',
+        kind === 'raw_write' ? 'The direct write was not confirmed.' : 'Erase was not confirmed.',
+      );
+    }
+  }
+
+  /**
+   * True when a word written at `address` may change what the session relies on: the loaded
+   * device script's code and data, or the core's debug registers (halt control, the DWT
+   * comparator that traps the script's syscalls), in the system space from 0xE0000000.
+   */
+  private reachesSession(address: number): boolean {
+    const s = this.session;
+    if (!s) return false;
+    const { loadAddr, image } = s.runner.script;
+    return address >>> 0 >= 0xe000_0000 || (address >= loadAddr - 3 && address < loadAddr + image.length);
+  }
+
+  /**
+   * The session, connected again first when raw debug access may have changed what it relies
+   * on (the chip was reset, the core ran, the debug port's registers were written): the next
+   * operation then works on the chip as it is, not on stale state.
+   */
+  private async liveSession(ctx: OperationContext): Promise<Session> {
+    if (this.session && this.disturbed) await this.connect(ctx);
+    return this.requireSession();
+  }
+
   /** Brings the connection up to a CortexProg step. */
   private async attach(stage: 'debugger' | 'cpu' | 'script' | 'init', ctx: OperationContext): Promise<void> {
     if (stage === 'script' || stage === 'init') {
-      if (!this.session) await this.connect(ctx);
+      if (!this.session || this.disturbed) await this.connect(ctx);
       return;
     }
     await this.openLink();
@@ -306,7 +377,7 @@ export class CmsisDapBackend implements Backend {
 
   async read(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const regions = s.regions.filter((r) => image.regions.some((x) => x.name === r.name));
       const total = regions.reduce((n, r) => n + r.size, 0);
       const progress = new ProgressReporter('Read', total, ctx.onProgress, 50, ctx.clock);
@@ -332,7 +403,7 @@ export class CmsisDapBackend implements Backend {
   async write(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Write');
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const layout = buildLayout(image.data, s.regions, { preserve: false });
       for (const block of layout.eraseBlocks) {
         const blank = await this.isBlank(s, block.address, block.size);
@@ -353,7 +424,7 @@ export class CmsisDapBackend implements Backend {
   async writeNoBlank(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Write');
-      return this.program(this.requireSession(), image.data, ctx);
+      return this.program(await this.liveSession(ctx), image.data, ctx);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -361,7 +432,7 @@ export class CmsisDapBackend implements Backend {
 
   async verify(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const layout = buildLayout(image.data, s.regions, { preserve: false });
       const blocks = [];
       for (const block of layout.eraseBlocks) {
@@ -377,7 +448,7 @@ export class CmsisDapBackend implements Backend {
   async erase(ctx: OperationContext = {}): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Erase');
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       if (
         ctx.confirm &&
         !(await ctx.confirm(`Erase the whole ${s.target.name}? Everything on the chip is lost.`))
@@ -387,6 +458,8 @@ export class CmsisDapBackend implements Backend {
       if (s.algorithm.eraseAll) {
         const progress = new ProgressReporter('Erase', 1, ctx.onProgress, 50, ctx.clock);
         progress.start();
+        throwIfCancelled(ctx.signal);
+        // Once started the mass erase runs to its end: a Stop during it gets the finished report.
         await s.algorithm.eraseAll();
         progress.finish();
         return {
@@ -405,7 +478,7 @@ export class CmsisDapBackend implements Backend {
   async eraseBlocks(ctx: OperationContext = {}, region?: string): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Erase');
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       return this.eraseList(s, regionBlocks(pickRegion(s.regions, region)), ctx);
     } catch (error) {
       return this.diagnose(error);
@@ -414,7 +487,7 @@ export class CmsisDapBackend implements Backend {
 
   async blankCheck(ctx: OperationContext = {}, regionName?: string): Promise<void> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       let n = 0;
       for (const region of [pickRegion(s.regions, regionName)]) {
         for (const block of regionBlocks(region)) {
@@ -443,12 +516,20 @@ export class CmsisDapBackend implements Backend {
     try {
       requireWrites(ctx.allowWrites, 'Flash');
       if (!this.session) await this.connect(ctx);
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const full =
         options.fullWhenDiffers !== undefined && !(await this.holdsRange(s, image, options.fullWhenDiffers));
       const massErased = full && s.algorithm.eraseAll !== undefined;
-      if (massErased) await s.algorithm.eraseAll!();
+      const changes = new ChipChangeLog();
+      if (massErased) {
+        // Stop before the mass erase changes nothing; once it runs it finishes (the chip cannot
+        // stop it), and a Stop during it is seen right after: the error then says so.
+        throwIfCancelled(ctx.signal);
+        await s.algorithm.eraseAll!();
+        changes.massErase();
+      }
       const report = await flashImage(s.algorithm, image.data, s.regions, {
+        changes,
         preserve: !full,
         skipUnchanged: !full,
         alreadyErased: massErased,
@@ -481,7 +562,7 @@ export class CmsisDapBackend implements Backend {
 
   async readChecksums(ctx: OperationContext = {}): Promise<BlockChecksum[]> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const out: BlockChecksum[] = [];
       let n = 0;
       for (const region of s.regions.filter((r) => r.kind === 'flash')) {
@@ -514,7 +595,7 @@ export class CmsisDapBackend implements Backend {
     ctx: OperationContext = {},
   ): Promise<void> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       checkSegment(s.regions, address, size, READ_ALIGNMENT, 'read_segment');
       throwIfCancelled(ctx.signal);
       const bytes = await s.cpu.ap.readBytes(address, size);
@@ -531,7 +612,7 @@ export class CmsisDapBackend implements Backend {
     ctx: OperationContext = {},
   ): Promise<void> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       checkSegment(s.regions, address, size, READ_ALIGNMENT, 'verify_segment');
       throwIfCancelled(ctx.signal);
       const expected = image.readAt(address, size);
@@ -557,7 +638,7 @@ export class CmsisDapBackend implements Backend {
     ctx: OperationContext = {},
   ): Promise<OperationReport> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const region = checkSegment(s.regions, address, size, 1, 'write_segment');
       checkBlockAligned(region, address, size, 'write_segment');
       requireWrites(ctx.allowWrites, 'write_segment');
@@ -581,7 +662,7 @@ export class CmsisDapBackend implements Backend {
 
   async eraseSegment(address: number, size: number, ctx: OperationContext = {}): Promise<OperationReport> {
     try {
-      const s = this.requireSession();
+      const s = await this.liveSession(ctx);
       const region = checkSegment(s.regions, address, size, 1, 'erase_segment');
       checkBlockAligned(region, address, size, 'erase_segment');
       requireWrites(ctx.allowWrites, 'erase_segment');
@@ -617,7 +698,7 @@ export class CmsisDapBackend implements Backend {
 
   async readMemory(address: number, length: number): Promise<Uint8Array> {
     try {
-      return await this.requireSession().cpu.ap.readBytes(address, length);
+      return (await this.liveSession({})).cpu.ap.readBytes(address, length);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -645,10 +726,13 @@ export class CmsisDapBackend implements Backend {
     const discarded = await this.dap.pipe.drain().catch(() => 0);
     this.session = undefined;
     if (discarded > 0 || this.dap.pipe.takeStaleSeen() || /stale response|out of order/.test(error.message)) {
-      throw new WebProgError(
-        'DEVICE_PROTOCOL',
-        'The probe answered out of order (a stale response was left in its pipe, a known DAPLink problem). It has been resynchronised: connect and try again.',
-        { cause: error },
+      throw withChipChanges(
+        new WebProgError(
+          'DEVICE_PROTOCOL',
+          'The probe answered out of order (a stale response was left in its pipe, a known DAPLink problem). It has been resynchronised: connect and try again.',
+          { cause: error },
+        ),
+        error.changes,
       );
     }
     throw error;
@@ -685,14 +769,21 @@ export class CmsisDapBackend implements Backend {
     );
     progress.start();
     let bytesWritten = 0;
-    for (const wb of layout.writeBlocks) {
-      throwIfCancelled(ctx.signal);
-      const bytes = data.read(wb.address, wb.size);
-      if (!isErased(bytes)) {
-        await s.algorithm.writeBlock(wb.address, bytes);
-        bytesWritten += wb.size;
+    const changes = new ChipChangeLog();
+    try {
+      for (const wb of layout.writeBlocks) {
+        throwIfCancelled(ctx.signal);
+        const bytes = data.read(wb.address, wb.size);
+        if (!isErased(bytes)) {
+          const eb = layout.eraseBlocks[wb.eraseBlock];
+          changes.block(eb.address, eb.size);
+          await s.algorithm.writeBlock(wb.address, bytes);
+          bytesWritten += wb.size;
+        }
+        progress.advance(wb.size);
       }
-      progress.advance(wb.size);
+    } catch (error) {
+      throw changes.annotate(error);
     }
     progress.finish();
     return { bytesWritten, erasedBlocks: 0, skippedBlocks: 0, verified: false };
@@ -711,10 +802,16 @@ export class CmsisDapBackend implements Backend {
       ctx.clock,
     );
     progress.start();
-    for (const b of blocks) {
-      throwIfCancelled(ctx.signal);
-      await s.algorithm.eraseBlock(b.address);
-      progress.advance(b.size);
+    const changes = new ChipChangeLog();
+    try {
+      for (const b of blocks) {
+        throwIfCancelled(ctx.signal);
+        changes.block(b.address, b.size);
+        await s.algorithm.eraseBlock(b.address);
+        progress.advance(b.size);
+      }
+    } catch (error) {
+      throw changes.annotate(error);
     }
     progress.finish();
     return { bytesWritten: 0, erasedBlocks: blocks.length, skippedBlocks: 0, verified: false };
@@ -781,6 +878,22 @@ function checkBlockAligned(region: Region, address: number, size: number, what: 
 
 function pick(ctx: OperationContext) {
   return { onProgress: ctx.onProgress, signal: ctx.signal, clock: ctx.clock };
+}
+
+/** What a gated debug request does, for the "writes are not allowed" message. */
+function debugWriteName(request: DebugRequest): string {
+  switch (request.op) {
+    case 'swd_write':
+      return 'A direct access-port write';
+    case 'word_write':
+      return `A direct memory write (at ${formatAddress(request.address)})`;
+    case 'script_erase_all':
+      return "The device script's mass erase";
+    case 'script_erase_block':
+      return "The device script's block erase";
+    default:
+      return "The device script's block write";
+  }
 }
 
 function hex(n: number | undefined): string {

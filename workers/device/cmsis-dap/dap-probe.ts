@@ -44,6 +44,13 @@ export class DapProbe {
   readonly pipe: DapPipe;
   /** Packet size in use (the probe's, capped by the transport). */
   packetSize = 64;
+  /**
+   * What the engine last wrote to the DP's SELECT and the MEM-AP's CSW (-1: not known). It
+   * belongs to the probe, not to one {@link MemAp}: every MemAp on this probe shares it, so one
+   * MemAp's writes (a second attach, a connect) are never hidden from another, and raw
+   * accesses ({@link rawTransfer}) make both unknown.
+   */
+  readonly apState = { select: -1, csw: -1 };
 
   constructor(readonly transport: PacketTransport) {
     this.pipe = new DapPipe(transport, 1);
@@ -187,6 +194,25 @@ export class DapProbe {
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
     return results.flatMap((r) => (r as PromiseFulfilledResult<number[]>).value);
+  }
+
+  /**
+   * DAP_Transfer for a caller outside the engine (a special script's `dbgSwdRead` /
+   * `dbgSwdWrite`): the same as {@link transfer}, but SELECT and CSW count as unknown
+   * afterwards, since such an access may change them (and TAR) behind the engine's back.
+   */
+  async rawTransfer(ops: readonly TransferOp[]): Promise<number[]> {
+    try {
+      return await this.transfer(ops);
+    } finally {
+      this.forgetApState();
+    }
+  }
+
+  /** Marks SELECT and CSW as not known: the next MEM-AP access writes them again. */
+  forgetApState(): void {
+    this.apState.select = -1;
+    this.apState.csw = -1;
   }
 
   private async transferPacket(ops: readonly TransferOp[]): Promise<number[]> {

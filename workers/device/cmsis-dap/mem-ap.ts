@@ -30,10 +30,23 @@ export interface ConnectOptions {
 
 /** Memory access through AP 0 of the connected SW-DP. */
 export class MemAp {
-  private select = -1;
-  private csw = -1;
-
   constructor(readonly probe: DapProbe) {}
+
+  /** SELECT as last written (-1: unknown); kept by the probe, shared with its other MemAps. */
+  private get select(): number {
+    return this.probe.apState.select;
+  }
+  private set select(value: number) {
+    this.probe.apState.select = value;
+  }
+
+  /** CSW as last written (-1: unknown); kept by the probe. */
+  private get csw(): number {
+    return this.probe.apState.csw;
+  }
+  private set csw(value: number) {
+    this.probe.apState.csw = value;
+  }
 
   /** Brings up SWD and the debug port's power domains; reads DPIDR, AP IDR and BASE. */
   async connect(options: ConnectOptions = {}): Promise<DebugPortInfo> {

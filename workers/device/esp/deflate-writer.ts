@@ -56,6 +56,8 @@ export interface WriterOptions {
   onBytes?: (bytes: number) => void;
   /** Called once the bytes to write are known (after the skip comparison). */
   onPlan?: (bytesToWrite: number) => void;
+  /** Called before each range is sent: from its FLASH_DEFL_BEGIN on, the stub erases it. */
+  onOperation?: (range: { address: number; size: number }) => void;
 }
 
 /** What {@link writeRanges} did. */
@@ -149,6 +151,8 @@ export async function writeRanges(
   };
   for (const op of operations) {
     const plan = planOperation(op, options.blockSize ?? STUB_BLOCK_SIZE);
+    throwIfCancelled(options.signal);
+    options.onOperation?.({ address: op.address, size: op.data.length });
     for (let attempt = 1; ; attempt++) {
       let acknowledged = 0;
       try {

@@ -6,6 +6,7 @@
  * already holds (flash, write_segment and firmware parts; `write` keeps MultiProg's blank check).
  */
 import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
+import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import { flashRegion, regionEnd, type Region } from '../../../src/core/memory/region';
 import { SparseData } from '../../../src/core/memory/sparse-data';
@@ -333,12 +334,15 @@ export class EspBackend implements Backend {
         data.write(p.address, p.data);
       }
       const ranges = await this.rangesOf(s, data);
+      const changes = new ChipChangeLog();
       if (options.eraseAll) {
         const progress = this.progress('Erase', 1, ctx);
+        throwIfCancelled(ctx.signal);
         await s.link.channel.eraseChip();
+        changes.massErase();
         progress.finish();
       }
-      return this.writeNow(s, ranges, ctx, true, options.eraseAll ? false : options.skipUnchanged);
+      return this.writeNow(s, ranges, ctx, true, options.eraseAll ? false : options.skipUnchanged, changes);
     });
   }
 
@@ -602,21 +606,37 @@ export class EspBackend implements Backend {
     ctx: OperationContext,
     verify: boolean,
     skipUnchanged = this.skipUnchanged,
+    changes = new ChipChangeLog(),
   ): Promise<OperationReport> {
     const total = ranges.reduce((n, r) => n + r.data.length, 0);
     const progress = this.progress('Write', total, ctx);
     let done = 0;
     const skip = verify && skipUnchanged;
-    const written = await writeRanges(s.link.channel, ranges, {
-      skipUnchanged: skip,
-      baud: s.link.info.baud,
-      blockSize: s.link.info.blockSize,
-      signal: ctx.signal,
-      onPlan: (bytes) => progress.update((done = total - bytes)),
-      onBytes: (bytes) => progress.update((done += bytes)),
-    });
+    let written;
+    try {
+      written = await writeRanges(s.link.channel, ranges, {
+        skipUnchanged: skip,
+        baud: s.link.info.baud,
+        blockSize: s.link.info.blockSize,
+        signal: ctx.signal,
+        onPlan: (bytes) => progress.update((done = total - bytes)),
+        onBytes: (bytes) => progress.update((done += bytes)),
+        onOperation: (range) => logSectors(changes, range.address, range.size),
+      });
+    } catch (error) {
+      // Nothing changed yet: the error goes out as it came (named after the operation).
+      throw changes.isEmpty ? error : changes.annotate(toEspError(error, 'Write'));
+    }
     progress.finish();
-    if (verify && written.written.length > 0) await this.verifyNow(s, written.written, ctx);
+    if (verify && written.written.length > 0) {
+      try {
+        await this.verifyNow(s, written.written, ctx);
+      } catch (error) {
+        const e = toEspError(error, 'Verify');
+        if (changes.isEmpty || !['CANCELLED', 'TIMEOUT', 'DEVICE_LOST'].includes(e.code)) throw error;
+        throw changes.annotate(e);
+      }
+    }
     return report(
       written.bytesWritten,
       written.sectorsWritten,
@@ -704,12 +724,18 @@ export class EspBackend implements Backend {
     ctx: OperationContext,
   ): Promise<OperationReport> {
     const progress = this.progress('Erase', size, ctx);
-    for (let a = address; a < address + size;) {
-      throwIfCancelled(ctx.signal);
-      const n = Math.min(address + size - a, SKIP_CHUNK - (a % SKIP_CHUNK));
-      await s.link.channel.eraseRegion(a, n);
-      progress.advance(n);
-      a += n;
+    const changes = new ChipChangeLog();
+    try {
+      for (let a = address; a < address + size;) {
+        throwIfCancelled(ctx.signal);
+        const n = Math.min(address + size - a, SKIP_CHUNK - (a % SKIP_CHUNK));
+        logSectors(changes, a, n);
+        await s.link.channel.eraseRegion(a, n);
+        progress.advance(n);
+        a += n;
+      }
+    } catch (error) {
+      throw changes.isEmpty ? error : changes.annotate(toEspError(error, 'Erase'));
     }
     progress.finish();
     return report(0, size / SECTOR_SIZE, 0, false);
@@ -752,4 +778,9 @@ function splitAtSectors(seg: { address: number; data: Uint8Array }): { address: 
 
 function hex2(n: number | undefined): string {
   return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
+}
+
+/** Notes each flash sector of `[address, address+size)` as changed. */
+function logSectors(changes: ChipChangeLog, address: number, size: number): void {
+  for (let a = address; a < address + size; a += SECTOR_SIZE) changes.block(a, SECTOR_SIZE);
 }

@@ -74,3 +74,16 @@ test('a chip that never changes baud: the link falls back to 115200 and still fl
   const report = await backend.flash(flashImage(0x400000, parts.slice(1)), { allowWrites: true });
   expect(report.verified).toBe(true);
 }, 30_000);
+
+test('unplugged while the board is replying: DEVICE_LOST at once, not a TIMEOUT', async () => {
+  const { board, backend } = espRig({ chip: 'esp32' });
+  await backend.connect();
+  board.faults.unplugAfter('to-host', 30);
+  const error = await rejection(backend.flashParts(parts, { allowWrites: true }));
+  // A TIMEOUT here would mean the loss went unseen until the 3 s reply timeout.
+  expect(error.code).toBe('DEVICE_LOST');
+  expect(error.message).toMatch(/disconnected/);
+  expect(backend.isConnected()).toBe(false);
+  board.plug();
+  expect((await backend.flashParts(parts, { allowWrites: true })).verified).toBe(true);
+}, 20_000);

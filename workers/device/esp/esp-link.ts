@@ -9,6 +9,7 @@
 import { ESPLoader, Transport } from 'esptool-js';
 import { WebProgError } from '../../../src/core/errors';
 import { toEspError } from './esp-protocol';
+import { LossAwareTransport } from './loss-aware-transport';
 import { StubChannel } from './stub-channel';
 import type { EspChipInfo } from './esp-api';
 
@@ -50,7 +51,7 @@ export class EspLink {
     const romBaud = options.romBaud ?? 115200;
     const log = options.log ?? (() => undefined);
     const terminal = { clean: () => undefined, writeLine: log, write: log };
-    const transport = new Transport(port, false);
+    const transport = new LossAwareTransport(port, false);
     const loader = new ESPLoader({ transport, baudrate: baud, romBaudrate: romBaud, terminal });
     try {
       try {

@@ -10,7 +10,14 @@
  * "Not Supported" message, as CortexProg does on probes that lack them.
  */
 import { WebProgError } from '../../../src/core/errors';
-import type { DebugInfo, DebugRequest, DebugResult } from '../../device/debug-api';
+import type { BackendCallOptions } from '../../device/device-api';
+import {
+  debugConfirmation,
+  type DebugConfirmation,
+  type DebugInfo,
+  type DebugRequest,
+  type DebugResult,
+} from '../../device/debug-api';
 import type { ScriptContext } from '../mp/context';
 import { describeError, natives } from '../mp/natives';
 import type { LuaCall } from '../vm/lua-call';
@@ -48,6 +55,18 @@ function uint(c: LuaCall, index: number, mask: number, what: string): number {
 
 /** The special-script natives of a run sharing `link`, keyed by their global names. */
 export function specialNatives(ctx: ScriptContext, link: SpecialLink): Record<string, NativeEntry> {
+  // Writes go through the device worker's hardware-write gate with this run's
+  // `mp.app.allow_hw_writes` state, and the page confirms what can erase or program the chip.
+  // A person is asked once per run about direct writes and block erases (a script makes many),
+  // and at every mass erase, as `mp.backend.erase` does.
+  const answers = new Map<DebugConfirmation, boolean>();
+  const confirmFor = (kind: DebugConfirmation) => async (message: string) => {
+    const known = answers.get(kind);
+    if (known !== undefined) return known;
+    const yes = Boolean(await ctx.callbacks.confirm(message));
+    if (kind !== 'erase_all') answers.set(kind, yes);
+    return yes;
+  };
   const debug = (request: DebugRequest): Promise<DebugResult> => {
     if (!ctx.device || !ctx.deviceId) {
       return Promise.reject(
@@ -57,10 +76,11 @@ export function specialNatives(ctx: ScriptContext, link: SpecialLink): Record<st
         ),
       );
     }
-    return ctx.device.debug(ctx.deviceId, request, {
-      callId: ctx.deviceCallId,
-      allowWrites: ctx.allowHwWrites,
-    });
+    const options: BackendCallOptions = { callId: ctx.deviceCallId, allowWrites: ctx.allowHwWrites };
+    const kind = debugConfirmation(request);
+    // Once a person said yes for this run, the device worker is not asked to ask again.
+    if (kind && answers.get(kind) !== true) options.confirm = confirmFor(kind);
+    return ctx.device.debug(ctx.deviceId, request, options);
   };
   /** Resolves to `[value]`, or `[nil, message, code]` when `work` fails. */
   const nilOnFailure = (work: () => Promise<unknown>): Blocking =>

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatedMicrobit, createSimulatedStm32f411Probe } from '../../../src/sim';
 import { exampleScript, simRig } from '../testing/sim-rig';
+import { MemoryImage } from '../../../src/core/memory/memory-image';
+import { imageToDto } from '../../device/image-dto';
 
 describe('CortexProg special scripts', () => {
   it('nrf52 unlock: finds the CTRL-AP, mass-erases a locked micro:bit V2 and leaves it programmable', async () => {
@@ -16,6 +18,7 @@ describe('CortexProg special scripts', () => {
     expect(result.error).toBeUndefined();
     expect(result.questions).toEqual([
       'Erase the whole nRF52 (flash, UICR and RAM) to remove its read-out protection?',
+      "Write to the chip's memory and access ports directly? Such writes can erase or program its flash.",
     ]);
     expect(result.logs[0]).toBe('info: Nordic CTRL-AP is access port 1; the chip is read-protected.');
     expect(result.logs.at(-1)).toBe('info: Unlocked: the chip is blank and can be programmed again.');
@@ -80,6 +83,9 @@ describe('CortexProg special scripts', () => {
         out.regset = cpuRegSet(3, 0xCAFE)
         out.r3 = cpuRegGet(3)
         out.xpsr_t = (cpuRegGet(16) >> 24) & 1
+        out.refused_ww = { cpuWordWrite(0x2001F100, 0xE7FEE7FE) }
+        out.refused = { scriptEraseBlock(0x70000) }
+        mp.app.allow_hw_writes(true)
         cpuWordWrite(0x2001F100, 0xE7FEE7FE) -- b . ; b .
         cpuRegSet(15, 0x2001F100)
         out.step = cpuStep()
@@ -94,8 +100,6 @@ describe('CortexProg special scripts', () => {
         out.erase_size = scriptGetFlashBlockSize(0, false)
         out.write_size = scriptGetFlashBlockSize(0, true)
         out.outside = scriptGetFlashBlockSize(0x30000000, false)
-        out.refused = { scriptEraseBlock(0x70000) }
-        mp.app.allow_hw_writes(true)
         out.erased = scriptEraseBlock(0x70000)
         for i = 0, out.write_size - 4, 4 do cpuWordWrite(out.staging + i, 0xA5000000 + i) end
         out.written = { scriptWriteBlock(0x70000) }
@@ -144,6 +148,12 @@ describe('CortexProg special scripts', () => {
       reset: 'true',
     });
     expect(out.refused).toMatch(/^nil\|.*not allowed.*\|WRITES_NOT_ALLOWED$/);
+    expect(out.refused_ww).toMatch(/^nil\|A direct memory write .*not allowed.*\|WRITES_NOT_ALLOWED$/);
+    // Asked once per run for direct writes and once for block erases, not at every call.
+    expect(result.questions).toEqual([
+      "Write to the Nordic nRF52833's memory and access ports directly? Such writes can erase or program its flash.",
+      'Erase flash blocks of the Nordic nRF52833 through its device script?',
+    ]);
     expect(out.outside).toBeUndefined();
     const writeSize = Number(out.write_size);
     const block = probe.target.readMemory(0x70000, writeSize);
@@ -175,5 +185,108 @@ describe('CortexProg special scripts', () => {
       function main(step) return true end`);
     // The nRF51 device script has a mass erase: the check passes and every step runs.
     expect(result.error).toBeUndefined();
+  });
+});
+
+describe('special scripts and the hardware-write gate', () => {
+  const firmware = Uint8Array.from({ length: 0x1000 }, (_, i) => (i * 13 + 1) & 0xff);
+  const programmed = () =>
+    createSimulatedMicrobit('v2', { latency: 'zero', flash: [{ address: 0x1000, data: firmware }] });
+  /** NVMC CONFIG = EEN, then ERASEALL: a mass erase of the nRF52 through its flash controller. */
+  const massEraseByNvmc = `
+    function init() return TOOL_OP_NEEDS_CPU end
+    function main(step)
+      if step ~= TOOL_OP_STEP_MAIN then return true end
+      local results = {}
+      for _, w in ipairs({ { 0x4001E504, 2 }, { 0x4001E50C, 1 } }) do
+        local ok, message, code = cpuWordWrite(w[1], w[2])
+        results[#results + 1] = tostring(ok) .. "|" .. tostring(code)
+      end
+      local ok, message, code = dbgSwdWrite(1, 1, 0x4001E50C)
+      results[#results + 1] = tostring(ok) .. "|" .. tostring(code)
+      mp.log.info(table.concat(results, " "))
+      return true
+    end`;
+
+  it('cpuWordWrite and AP writes to the flash controller are refused while writes are not allowed', async () => {
+    const probe = programmed();
+    const rig = await simRig({ probes: [probe] });
+    const result = await rig.run(massEraseByNvmc);
+    expect(result.error).toBeUndefined();
+    expect(result.logs).toEqual([
+      'info: nil|WRITES_NOT_ALLOWED nil|WRITES_NOT_ALLOWED nil|WRITES_NOT_ALLOWED',
+    ]);
+    expect(result.questions).toEqual([]);
+    expect(probe.target.readMemory(0x1000, firmware.length)).toEqual(firmware);
+  });
+
+  it('with writes allowed, direct writes are confirmed once per run; a refusal erases nothing', async () => {
+    const probe = programmed();
+    const rig = await simRig({ probes: [probe] });
+    const allowed = `mp.app.allow_hw_writes(true)\n${massEraseByNvmc}`;
+    const refused = await rig.run(allowed, { answer: false });
+    expect(refused.logs).toEqual(['info: nil|CANCELLED nil|CANCELLED nil|CANCELLED']);
+    expect(refused.questions).toEqual([
+      "Write to the chip's memory and access ports directly? Such writes can erase or program its flash.",
+    ]);
+    expect(probe.target.readMemory(0x1000, firmware.length)).toEqual(firmware);
+
+    const accepted = await rig.run(allowed);
+    expect(accepted.questions).toHaveLength(1);
+    expect(accepted.logs[0]).toMatch(/^info: true\|nil true\|nil /);
+    expect(probe.target.readMemory(0x1000, firmware.length).every((b) => b === 0xff)).toBe(true);
+  });
+
+  it('script block erases and mass erase ask as mp.backend does, and need writes allowed', async () => {
+    const probe = programmed();
+    const rig = await simRig({ probes: [probe] });
+    const script = (allow: boolean) => `
+      mp.app.allow_hw_writes(${allow})
+      function init() return TOOL_OP_NEEDS_SCRIPT | TOOL_OP_NEEDS_SCPT_ERASEBLOCK end
+      function main(step)
+        if step ~= TOOL_OP_STEP_MAIN then return true end
+        local a = { scriptEraseBlock(0x1000) }
+        local b = { scriptEraseBlock(0x2000) }
+        local c = { scriptEraseAll() }
+        mp.log.info(tostring(a[1]) .. "|" .. tostring(a[3]) .. " " .. tostring(b[1]) .. " " .. tostring(c[1]) .. "|" .. tostring(c[3]))
+        return true
+      end`;
+    const refused = await rig.run(script(false));
+    expect(refused.logs).toEqual(['info: nil|WRITES_NOT_ALLOWED nil nil|WRITES_NOT_ALLOWED']);
+    expect(probe.target.readMemory(0x1000, firmware.length)).toEqual(firmware);
+    const declined = await rig.run(script(true), { answer: false });
+    expect(declined.logs).toEqual(['info: nil|CANCELLED nil nil|CANCELLED']);
+    expect(declined.questions).toEqual([
+      'Erase flash blocks of the Nordic nRF52833 through its device script?',
+      'Erase the whole Nordic nRF52833? Everything on the chip is lost.',
+    ]);
+    expect(probe.target.readMemory(0x1000, firmware.length)).toEqual(firmware);
+    const accepted = await rig.run(script(true));
+    expect(accepted.logs).toEqual(['info: true|nil true true|nil']);
+    expect(accepted.questions).toHaveLength(2);
+    expect(probe.target.readMemory(0x1000, firmware.length).every((b) => b === 0xff)).toBe(true);
+  });
+
+  it("after a script's raw DP SELECT write the page's next flash works on the untouched chip", async () => {
+    const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
+    const rig = await simRig({ probes: [probe] });
+    const result = await rig.run(`
+      function init() return TOOL_OP_NEEDS_SCRIPT end
+      function main(step)
+        if step == TOOL_OP_STEP_MAIN then assert(dbgSwdWrite(0, 2, 0xF0)) end
+        return true
+      end`);
+    expect(result.error).toBeUndefined();
+    const { regions } = await rig.manager.connectDevice(rig.ids[0]);
+    const image = new MemoryImage(regions);
+    image.writeAt(0x1000, firmware);
+    const flashed = await rig.manager.backendCall(
+      rig.ids[0],
+      'flash',
+      { image: imageToDto(image) },
+      { allowWrites: true },
+    );
+    expect(flashed.report?.verified).toBe(true);
+    expect(probe.target.readMemory(0x1000, firmware.length)).toEqual(firmware);
   });
 });
