@@ -25,6 +25,9 @@ export interface RawLua {
   _lua_isinteger(L: LuaState, index: number): number;
   _lua_toboolean(L: LuaState, index: number): number;
   _lua_rawlen(L: LuaState, index: number): number;
+  _lua_next(L: LuaState, index: number): number;
+  _lua_checkstack(L: LuaState, n: number): number;
+  _lua_topointer(L: LuaState, index: number): number;
   _lua_pushnil(L: LuaState): void;
   _lua_pushboolean(L: LuaState, value: number): void;
   _lua_pushinteger(L: LuaState, value: bigint): void;
