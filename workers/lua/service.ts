@@ -4,12 +4,14 @@ import { WebProgError, toWebProgError } from '../../src/core/errors';
 import type { DeviceOperationsApi } from '../device/device-api';
 import { imageFromDto, imageToDto } from '../device/image-dto';
 import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
-import type { ScriptContext } from './mp/context';
+import { notify, type ScriptContext } from './mp/context';
+import { LogCap } from './mp/log-cap';
+import { RunMemory } from './mp/run-memory';
 import { installMp } from './mp/prelude';
 import { applySandbox } from './sandbox';
 import { installSpecial, runSpecialSteps } from './special/driver';
 import { installCoroutineFix } from './vm/coroutines';
-import { LuaVm, type ScriptEngine } from './vm/lua-vm';
+import { LuaVm, SCRIPT_MEMORY_LIMIT, type ScriptEngine } from './vm/lua-vm';
 import { runChunk } from './vm/script-runner';
 
 /** First device call id of runs that bring none (far above the page's own call ids). */
@@ -53,10 +55,14 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
     callbacks: ScriptCallbacks,
     controller: AbortController,
   ): Promise<ScriptRunResult> => {
+    const image = imageFromDto(runOptions.image);
     const ctx: ScriptContext = {
-      image: imageFromDto(runOptions.image),
+      image,
       files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
       savedFiles: [],
+      memory: new RunMemory(runOptions.memoryLimit ?? SCRIPT_MEMORY_LIMIT),
+      bufferBaseline: image.data.byteCount,
+      log: new LogCap(),
       device,
       deviceId: runOptions.deviceId,
       deviceCallId: runOptions.deviceCallId ?? nextCallId++,
@@ -68,15 +74,18 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
     };
     const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
     controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
-    const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => ({
-      ...result,
-      image: imageToDto(ctx.image),
-      savedFiles: ctx.savedFiles,
-    });
+    const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => {
+      const cut = ctx.log.summary();
+      if (cut) notify(() => callbacks.onLog('warn', cut, Date.now()));
+      return { ...result, image: imageToDto(ctx.image), savedFiles: ctx.savedFiles };
+    };
     let engine: ScriptEngine | undefined;
     let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles'>;
     try {
-      engine = await (await loadVm()).createEngine(runOptions.memoryLimit);
+      engine = await (await loadVm()).createEngine(ctx.memory.limit);
+      const lua = engine;
+      ctx.memory.attach({ used: () => lua.memoryUsed(), setMax: (max) => lua.setMemoryMax(max) });
+      lua.scope.reserve = (bytes) => ctx.memory.reserve(bytes);
       applySandbox(engine);
       installCoroutineFix(engine);
       installMp(engine, ctx);

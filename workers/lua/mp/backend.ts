@@ -12,7 +12,7 @@ import type { BackendCallOptions, BackendOperation, DeviceOperationsApi } from '
 import { imageFromDto, imageToDto } from '../../device/image-dto';
 import type { LuaCall } from '../vm/lua-call';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
-import { notify, type ScriptContext } from './context';
+import { countBuffer, notify, type ScriptContext } from './context';
 import { describeError, natives } from './natives';
 
 /** Operations that may erase: the device worker asks the page to confirm through these. */
@@ -106,7 +106,10 @@ export function backendNatives(ctx: ScriptContext): Record<string, NativeEntry> 
           range ? { ...args, address: range[0], size: range[1] } : args,
           options(operation, timeoutMs),
         );
-        if (RETURNS_IMAGE.has(operation) && result.image) ctx.image = imageFromDto(result.image);
+        if (RETURNS_IMAGE.has(operation) && result.image) {
+          ctx.image = imageFromDto(result.image);
+          countBuffer(ctx);
+        }
       }),
     );
 

@@ -9,7 +9,7 @@ import { regionEnd, type Region } from '../../../src/core/memory/region';
 import type { LuaCall } from '../vm/lua-call';
 import type { NativeEntry } from '../vm/native-bridge';
 import { readByte, readBytes, regionFor, writeBytes } from './buffer-access';
-import type { ScriptContext } from './context';
+import { growBuffer, type ScriptContext } from './context';
 import { natives } from './natives';
 
 /** What `get_region_info()` returns. */
@@ -148,28 +148,33 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     },
     read: (c) => {
       const length = checkLength(c.integer(3, 'length'));
+      ctx.memory.reserve(length);
       return [readBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), length), length)];
     },
     read_bytes: (c) => {
       const length = checkLength(c.integer(3, 'length'));
+      // A table of numbers: ≈ 16 bytes a byte in Lua.
+      ctx.memory.reserve(length * 16);
       return [Array.from(readBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), length), length))];
     },
     write: (c) => {
       const data = c.bytes(3, 'data');
-      writeBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), data.length), data);
+      const address = at(region(c, 1), c.integer(2, 'offset'), data.length);
+      growBuffer(ctx, data.length, () => writeBytes(ctx.image, address, data));
       return [];
     },
     read_at: (c) => {
       const address = c.integer(2, 'address');
       const length = checkLength(c.integer(3, 'length'));
       inRegion(c, 1, address, length);
+      ctx.memory.reserve(length);
       return [readBytes(ctx.image, address, length)];
     },
     write_at: (c) => {
       const address = c.integer(2, 'address');
       const data = c.bytes(3, 'data');
       inRegion(c, 1, address, data.length);
-      writeBytes(ctx.image, address, data);
+      growBuffer(ctx, data.length, () => writeBytes(ctx.image, address, data));
       return [];
     },
     read_byte: (c) => [readByte(ctx.image, at(region(c, 1), c.integer(2, 'offset'), 1))],
@@ -196,14 +201,16 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     fill: (c) => {
       const length = checkLength(c.integer(3, 'length'));
       const address = at(region(c, 1), c.integer(2, 'offset'), length);
-      ctx.image.fill(address, length, checkByte(c.integer(4, 'value')));
+      const value = checkByte(c.integer(4, 'value'));
+      growBuffer(ctx, length, () => ctx.image.fill(address, length, value));
       return [];
     },
     fill_at: (c) => {
       const address = c.integer(1, 'address');
       const length = checkLength(c.integer(2, 'length'));
       regionFor(ctx.image, address, length);
-      ctx.image.fill(address, length, checkByte(c.integer(3, 'value')));
+      const value = checkByte(c.integer(3, 'value'));
+      growBuffer(ctx, length, () => ctx.image.fill(address, length, value));
       return [];
     },
     copy: (c) => {
@@ -211,7 +218,7 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const to = c.integer(2, 'to');
       const length = checkLength(c.integer(3, 'length'));
       regionFor(ctx.image, to, length);
-      writeBytes(ctx.image, to, readBytes(ctx.image, from, length));
+      growBuffer(ctx, 2 * length, () => writeBytes(ctx.image, to, readBytes(ctx.image, from, length)));
       return [];
     },
     find: (c) => {

@@ -100,6 +100,17 @@ export class LuaStrings {
     return decoder.decode(this.raw.HEAPU8.subarray(pointer, pointer + length));
   }
 
+  /**
+   * At most the first `maxBytes` bytes of the string at `index`, decoded as UTF-8 (a
+   * character cut in two becomes U+FFFD), and how many bytes were left out.
+   */
+  textPrefix(L: LuaState, index: number, maxBytes: number): { text: string; rest: number } {
+    const pointer = this.raw._lua_tolstring(L, index, this.lengthPointer);
+    const length = this.raw.HEAPU32[this.lengthPointer >> 2]!;
+    const taken = Math.min(length, maxBytes);
+    return { text: decoder.decode(this.raw.HEAPU8.subarray(pointer, pointer + taken)), rest: length - taken };
+  }
+
   /** Pushes `bytes` as a Lua string. */
   pushBytes(L: LuaState, bytes: Uint8Array): void {
     const pointer = this.raw._malloc(Math.max(1, bytes.length));

@@ -72,8 +72,7 @@ export async function runChunk(
 }
 
 function memoryLimitText(engine: ScriptEngine): string {
-  const max = engine.engine.global.getMemoryMax();
-  return max ? `${Math.round(max / (1024 * 1024))} MiB` : 'no more';
+  return `${Math.round(engine.memoryLimit / (1024 * 1024))} MiB`;
 }
 
 function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
