@@ -1,8 +1,11 @@
 /**
  * Lua runtime costs (issue 7): script start-up, 100 000 `mp.memory` byte reads, 1 000 blocking
  * backend calls against a device op that resolves at once (direct, and over a MessageChannel
- * with comlink as between the Lua and device workers), and moving 1 MiB from Lua to the buffer.
- * Wall time in Node; the Lua service runs in-process (the worker adds only message hops).
+ * with comlink as between the Lua and device workers), moving 1 MiB from Lua to the buffer,
+ * and Stop latency through `LuaRunnerClient` with real Lua workers on worker_threads (the
+ * real-time figures the tests do not assert, issue 14).
+ * Wall time in Node; apart from the Stop figures the Lua service runs in-process (the worker
+ * adds only message hops).
  */
 import { expose, wrap } from 'comlink';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +16,9 @@ import type { DeviceOperationsApi } from '../workers/device/device-api';
 import { imageToDto } from '../workers/device/image-dto';
 import type { ScriptCallbacks, ScriptRunResult } from '../workers/lua/api';
 import { createLuaService } from '../workers/lua/service';
+import { LuaRunnerClient } from '../workers/lua/lua-runner-client';
+import { FAKE_DEVICE_ID, FakeDevice, fakeImage } from '../workers/lua/testing/fake-device';
+import { connectFakeDevice, startNodeLuaWorker } from '../workers/lua/testing/node-lua-workers';
 import { registerTransferHandlers } from '../workers/shared/comlink-setup';
 import { median, medianMs } from './stats';
 import type { BenchResult } from './types';
@@ -161,5 +167,96 @@ export async function run(): Promise<BenchResult[]> {
     target: { value: 50, better: 'lower' },
     note: 'packed to a string inside Lua 4096 values at a time, then one copy',
   });
+  results.push(...(await stopLatency()));
   return results;
+}
+
+/**
+ * Stop latency: from `LuaRunnerClient.stop()` until the run has ended, for a busy loop with
+ * the shared stop flag, a busy loop without it (terminate + replace the worker), and a run
+ * waiting in a device call (cancelled). Medians of 5 stops each.
+ */
+async function stopLatency(): Promise<BenchResult[]> {
+  const device = new FakeDevice();
+  const stopped: string[] = [];
+  const stopCallbacks: ScriptCallbacks = {
+    onLog: (_level, text) => void stopped.push(text),
+    onStatus: () => undefined,
+    confirm: () => true,
+  };
+  const clientWith = (useStopFlag: boolean) =>
+    new LuaRunnerClient({
+      createWorker: startNodeLuaWorker,
+      connectDevice: (api) => connectFakeDevice(api, device),
+      cancelDeviceCall: (callId) => device.cancel(callId),
+      useStopFlag,
+    });
+  const measure = async (client: LuaRunnerClient, code: string, ready = () => true) => {
+    const values: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      stopped.length = 0;
+      const running = client.run(
+        `mp.log.info("started") ${code}`,
+        { image: imageToDto(fakeImage()), deviceId: FAKE_DEVICE_ID },
+        stopCallbacks,
+      );
+      while (!stopped.includes('started') || !ready()) await new Promise((r) => setTimeout(r, 2));
+      const report = await client.stop();
+      await running;
+      values.push(report.ms);
+    }
+    return median(values);
+  };
+  const flag = clientWith(true);
+  const noFlag = clientWith(false);
+  try {
+    await (await flag.api()).hello();
+    await (await noFlag.api()).hello();
+    const busyFlag = await measure(flag, 'while true do end');
+    const busyTerminate = await measure(noFlag, 'while true do end');
+    device.delayMs = 600_000;
+    const deviceCall = await measure(flag, 'mp.backend.connect()', () => device.waitingCalls > 0);
+    device.delayMs = 0;
+    const workerStart = await medianMs(
+      async () => {
+        const worker = startNodeLuaWorker();
+        await worker.api.hello();
+        worker.terminate();
+      },
+      3,
+      0,
+    );
+    return [
+      {
+        name: 'Lua: Stop a busy loop (shared stop flag)',
+        value: busyFlag,
+        unit: 'ms',
+        target: { value: 100, better: 'lower' },
+        note: 'LuaRunnerClient.stop() until the run ended; Node worker_threads; median of 5',
+      },
+      {
+        name: 'Lua: Stop a busy loop without the flag (terminate + replace the worker)',
+        value: busyTerminate,
+        unit: 'ms',
+        target: { value: 100, better: 'lower' },
+        note: 'includes the 40 ms grace period before terminating; median of 5',
+      },
+      {
+        name: 'Lua: Stop a run waiting in a device call (cancelled, worker kept)',
+        value: deviceCall,
+        unit: 'ms',
+        target: { value: 100, better: 'lower' },
+        note: 'the device call is cancelled in the device worker; median of 5',
+      },
+      {
+        name: 'Lua: start a new Lua worker until it answers',
+        value: workerStart,
+        unit: 'ms',
+        note: 'Node worker_threads with tsx compiling the service (a browser worker loads the built bundle); median of 3',
+      },
+    ];
+  } finally {
+    flag.dispose();
+    noFlag.dispose();
+  }
 }

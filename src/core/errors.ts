@@ -32,6 +32,7 @@ export const ErrorCodes = [
   'NOT_BLANK',
   'WRITES_NOT_ALLOWED',
   'SCRIPT_ERROR',
+  'SCRIPT_ENGINE_FAILED',
   'WORKER_ERROR',
   'INTERNAL',
   'NOT_MICROPYTHON',

@@ -31,6 +31,7 @@ const HEADINGS: Partial<Record<ErrorCode, string>> = {
   NOT_BLANK: 'The memory is not blank',
   WRITES_NOT_ALLOWED: 'Writing is not allowed',
   SCRIPT_ERROR: 'The script failed',
+  SCRIPT_ENGINE_FAILED: 'The script engine failed and was restarted',
   WORKER_ERROR: 'A background worker failed',
   INTERNAL: 'Something went wrong inside WebProg',
   NOT_MICROPYTHON: 'The file is not a MicroPython firmware',

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { imageToDto } from '../device/image-dto';
 import type { ScriptCallbacks } from './api';
 import { LuaRunnerClient } from './lua-runner-client';
@@ -6,10 +6,21 @@ import { FAKE_DEVICE_ID, FakeDevice, fakeImage } from './testing/fake-device';
 import { connectFakeDevice, startNodeLuaWorker } from './testing/node-lua-workers';
 
 // Real Lua workers on worker_threads; the fake device lives in this thread, as the device
-// worker does in the browser. Stop must end every kind of run within 100 ms.
-const STOP_LIMIT_MS = 100;
+// worker does in the browser. These tests check how Stop ends each kind of run (flag, cancel
+// or terminate) and that the next run works; how fast it does is measured in
+// bench/lua.bench.ts. The grace periods are far above the real figures (a few ms), so a busy
+// machine cannot turn a stop by the flag or by cancelling into a terminate.
+const GRACE_MS = { flag: 5_000, noFlag: 1_500 };
+// A new worker thread compiles the Lua service with tsx: seconds on a busy 2-core machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-const callbacks: ScriptCallbacks = { onLog: () => undefined, onStatus: () => undefined, confirm: () => true };
+/** Lines the scripts log; a script logs "started" once it is inside what Stop must end. */
+const logged: string[] = [];
+const callbacks: ScriptCallbacks = {
+  onLog: (_level, text) => void logged.push(text),
+  onStatus: () => undefined,
+  confirm: () => true,
+};
 
 function clientFor(device: FakeDevice, useStopFlag: boolean) {
   let started = 0;
@@ -21,12 +32,18 @@ function clientFor(device: FakeDevice, useStopFlag: boolean) {
     connectDevice: (api) => connectFakeDevice(api, device),
     cancelDeviceCall: (callId) => device.cancel(callId),
     useStopFlag,
+    stopGraceMs: useStopFlag ? GRACE_MS.flag : GRACE_MS.noFlag,
   });
   return { client, workersStarted: () => started };
 }
 
 const devices = { flag: new FakeDevice(), noFlag: new FakeDevice() };
 const clients = { flag: clientFor(devices.flag, true), noFlag: clientFor(devices.noFlag, false) };
+
+beforeAll(async () => {
+  await (await clients.flag.client.api()).hello();
+  await (await clients.noFlag.client.api()).hello();
+});
 
 afterAll(() => {
   clients.flag.client.dispose();
@@ -37,16 +54,18 @@ function run(client: LuaRunnerClient, code: string) {
   return client.run(code, { image: imageToDto(fakeImage()), deviceId: FAKE_DEVICE_ID }, callbacks);
 }
 
-/** Starts `code`, waits until it is surely inside its loop or wait, stops it, measures. */
-async function stopWhileRunning(mode: keyof typeof clients, code: string) {
+/**
+ * Runs `code` after logging "started", waits until it has (and until `ready()`), and stops
+ * it.
+ */
+async function stopWhileRunning(mode: keyof typeof clients, code: string, ready = () => true) {
   const { client } = clients[mode];
-  await (await client.api()).hello();
-  const running = run(client, code);
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  const stopCalled = performance.now();
+  logged.length = 0;
+  const running = run(client, `mp.log.info("started") ${code}`);
+  while (!logged.includes('started') || !ready()) await new Promise((resolve) => setTimeout(resolve, 5));
   const report = await client.stop();
   const result = await running;
-  return { report, result, latency: performance.now() - stopCalled };
+  return { report, result };
 }
 
 const cases = {
@@ -59,26 +78,29 @@ describe.each([
   ['with the shared stop flag', 'flag' as const],
   ['without it (terminate and replace the worker)', 'noFlag' as const],
 ])('Stop %s', (_title, mode) => {
-  it.each(Object.entries(cases))('ends %s within 100 ms', async (_name, code) => {
-    const { report, result, latency } = await stopWhileRunning(mode, code);
+  it.each(Object.entries(cases))('ends %s', async (_name, code) => {
+    const { report, result } = await stopWhileRunning(mode, code);
     expect(result.ok).toBe(false);
     expect(result.error).toMatchObject({ code: 'CANCELLED', message: 'Script stopped.' });
-    expect(latency).toBeLessThan(STOP_LIMIT_MS);
+    // With the flag the loop ends by itself, well inside the grace period; without it only
+    // terminating the worker can end it.
     expect(report.terminated).toBe(mode === 'noFlag');
   });
 
-  it('ends a pending device call within 100 ms: the device operation is cancelled and the device stays usable', async () => {
+  it('ends a pending device call: the device operation is cancelled and the device stays usable', async () => {
     const device = devices[mode];
-    device.delayMs = 10_000;
-    const { report, result, latency } = await stopWhileRunning(
+    // Far longer than the test may take: only the cancel can end this call.
+    device.delayMs = 600_000;
+    const { report, result } = await stopWhileRunning(
       mode,
       'mp.backend.connect() mp.log.info("not reached")',
+      () => device.waitingCalls > 0,
     );
     device.delayMs = 0;
     expect(result, JSON.stringify({ ...result, image: undefined })).toMatchObject({
       error: { code: 'CANCELLED' },
     });
-    expect(latency).toBeLessThan(STOP_LIMIT_MS);
+    expect(logged).not.toContain('not reached');
     expect(report.terminated).toBe(false);
     expect(device.cancelled.length).toBeGreaterThan(0);
     const next = await run(

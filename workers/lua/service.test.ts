@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebProgError } from '../../src/core/errors';
 import { createLuaService } from './service';
+import { imageToDto } from '../device/image-dto';
+import { fakeImage } from './testing/fake-device';
 import { createTestRunner } from './testing/run-script';
+import { LuaVm, ScriptEngine } from './vm/lua-vm';
 
 const lua = createLuaService({ version: 'test' });
 
@@ -127,13 +130,143 @@ describe('Lua service: run', () => {
   });
 
   it('stops a run waiting in a blocking call when stop() is called', async () => {
+    // Behaviour only: the sleep would last a minute, so only stop() can end the run this soon.
+    // Stop latency is measured in bench/lua.bench.ts.
     const runner = createTestRunner();
-    const run = runner.run('mp.app.sleep(10000)');
-    await new Promise((r) => setTimeout(r, 20));
+    let inSleep!: () => void;
+    const sleeping = new Promise<void>((resolve) => (inSleep = resolve));
+    const run = runner.service.run(
+      'mp.log.info("sleeping") mp.app.sleep(60000) mp.log.info("not reached")',
+      { image: imageToDto(fakeImage()) },
+      {
+        onLog: (_level, text) => (text === 'sleeping' ? inSleep() : undefined),
+        onStatus: () => undefined,
+        confirm: () => true,
+      },
+    );
+    await sleeping;
     const started = performance.now();
     await runner.service.stop();
     const result = await run;
-    expect(performance.now() - started).toBeLessThan(100);
     expect(result.error).toMatchObject({ code: 'CANCELLED', message: 'Script stopped.' });
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
+
+describe('Lua service: every run leaves the worker ready for the next (issue 14)', () => {
+  const nested = (depth: number) => `local t={} local c=t for i=1,${depth} do c.n={} c=c.n end return t`;
+  const chainDepth = (value: unknown): number => {
+    let depth = 0;
+    for (let c = value as { n?: unknown } | undefined; c && typeof c === 'object'; c = c.n as typeof c)
+      depth++;
+    return depth;
+  };
+
+  it('returns a chain of 22 nested tables from a fresh worker (this trapped with "memory access out of bounds")', async () => {
+    const runner = createTestRunner();
+    const result = await runner.run(nested(22));
+    expect(result.error).toBeUndefined();
+    expect(chainDepth(result.returns[0])).toBe(23);
+    expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
+  });
+
+  it.each([100, 5000])(
+    'refuses %i nested tables as a return value with a clear error, at once, and runs the next script',
+    async (depth) => {
+      const runner = createTestRunner();
+      const started = performance.now();
+      const result = await runner.run(nested(depth));
+      expect(result.ok).toBe(false);
+      expect(result.error?.code).toBe('SCRIPT_ERROR');
+      expect(result.error?.message).toMatch(
+        /return values cannot be handed back: .*nested more than 64 deep/,
+      );
+      // Generous bound for a busy machine: this hung for minutes.
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
+      const evaluated = await lua.evaluate(nested(depth)).catch((e: unknown) => e);
+      expect(evaluated).toMatchObject({ code: 'SCRIPT_ERROR' });
+      expect(await lua.evaluate('return 3 * 3')).toEqual([9]);
+    },
+  );
+
+  it('refuses a table that contains itself, and a shared-table blow-up, by their bounds', async () => {
+    const runner = createTestRunner();
+    const cycle = await runner.run('local t = {} t.me = t return t');
+    expect(cycle.error?.message).toMatch(/a table that contains itself/);
+    const blowUp = await runner.run('local t = {} for i = 1, 40 do t = {t, t} end return t');
+    expect(blowUp.error?.message).toMatch(/more than 1,000,000 values/);
+    expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
+  });
+
+  it('converts return values without running metamethods, binary-safe, with arrays only for 1..n keys', async () => {
+    const runner = createTestRunner();
+    const result = await runner.run(`
+      local loud = setmetatable({}, { __index = function() error("ran") end, __pairs = function() error("ran") end })
+      local key = setmetatable({}, { __tostring = function() while true do end end })
+      return {1, 2, 3}, {a = 1}, {}, {[1] = "x", [3] = "z"}, loud, print, 2^53, 1.5, "a\\0b", {[true] = 1}, {[key] = 1}`);
+    expect(result.error).toBeUndefined();
+    const [seq, obj, empty, holes, quiet, fn, big, float, bin, boolKey, tableKey] = result.returns;
+    expect([seq, obj, empty, holes, quiet, fn, big, float, bin, boolKey]).toEqual([
+      [1, 2, 3],
+      { a: 1 },
+      {},
+      { 1: 'x', 3: 'z' },
+      {},
+      '<function>',
+      2 ** 53,
+      1.5,
+      'a\0b',
+      { true: 1 },
+    ]);
+    expect(Object.keys(tableKey as object)[0]).toMatch(/^table: 0x[0-9a-f]+$/);
+  });
+
+  it('discards the engine after a wasm trap while closing it, says so, and runs the next script', async () => {
+    const runner = createTestRunner();
+    expect((await runner.run('return 1')).ok).toBe(true);
+    const close = vi.spyOn(ScriptEngine.prototype, 'close').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('memory access out of bounds');
+    });
+    const create = vi.spyOn(LuaVm, 'create');
+    try {
+      const trapped = await runner.run('return 1');
+      expect(trapped.ok).toBe(false);
+      expect(trapped.error).toMatchObject({ code: 'SCRIPT_ENGINE_FAILED' });
+      expect(trapped.error?.message).toMatch(/memory access out of bounds.*next script runs in a fresh one/);
+      expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
+      expect(create).toHaveBeenCalledTimes(1);
+    } finally {
+      close.mockRestore();
+      create.mockRestore();
+    }
+  });
+
+  it('discards the engine after a wasm trap during the run, keeps the buffer, and runs the next script', async () => {
+    const runner = createTestRunner();
+    const exec = vi.spyOn(ScriptEngine.prototype, 'exec').mockImplementationOnce(() => {
+      throw new WebAssembly.RuntimeError('unreachable');
+    });
+    try {
+      const trapped = await runner.run('return 1');
+      expect(trapped.error).toMatchObject({ code: 'SCRIPT_ENGINE_FAILED' });
+      expect(trapped.image.regions.length).toBeGreaterThan(0);
+      expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
+      const evaluated = vi.spyOn(ScriptEngine.prototype, 'exec').mockImplementationOnce(() => {
+        throw new WebAssembly.RuntimeError('unreachable');
+      });
+      await expect(lua.evaluate('return 1')).rejects.toMatchObject({ code: 'SCRIPT_ENGINE_FAILED' });
+      evaluated.mockRestore();
+      expect(await lua.evaluate('return 2')).toEqual([2]);
+    } finally {
+      exec.mockRestore();
+    }
+  });
+
+  it('answers a run with options it cannot use with an error, and runs the next script', async () => {
+    const runner = createTestRunner();
+    const bad = await runner.run('return 1', { image: { regions: null } as never });
+    expect(bad.ok).toBe(false);
+    expect((await runner.run('return 6 * 7')).returns).toEqual([42]);
   });
 });

@@ -3,13 +3,15 @@ import { wrap } from 'comlink';
 import { WebProgError, toWebProgError } from '../../src/core/errors';
 import type { DeviceOperationsApi } from '../device/device-api';
 import { imageFromDto, imageToDto } from '../device/image-dto';
-import type { LuaValue, LuaWorkerApi, ScriptRunResult } from './api';
-import type { ScriptContext } from './mp/context';
+import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
+import { notify, type ScriptContext } from './mp/context';
+import { LogCap } from './mp/log-cap';
+import { RunMemory } from './mp/run-memory';
 import { installMp } from './mp/prelude';
 import { applySandbox } from './sandbox';
 import { installSpecial, runSpecialSteps } from './special/driver';
 import { installCoroutineFix } from './vm/coroutines';
-import { LuaVm } from './vm/lua-vm';
+import { LuaVm, SCRIPT_MEMORY_LIMIT, type ScriptEngine } from './vm/lua-vm';
 import { runChunk } from './vm/script-runner';
 
 /** First device call id of runs that bring none (far above the page's own call ids). */
@@ -29,98 +31,162 @@ export interface LuaServiceOptions {
 export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
   let vm: Promise<LuaVm> | undefined;
   const loadVm = () => (vm ??= LuaVm.create(options.wasmUrl));
+  /** After a trap the module's memory may be corrupt: the next run loads a fresh one. */
+  const discardVm = () => {
+    vm = undefined;
+  };
+  /** Frees `engine`; a trap while doing so discards the module and is returned. */
+  const closeEngine = (engine: ScriptEngine | undefined): unknown => {
+    try {
+      engine?.close();
+      return undefined;
+    } catch (error) {
+      discardVm();
+      return error;
+    }
+  };
   let device = options.device;
   let current: AbortController | undefined;
   let nextCallId = FIRST_CALL_ID;
+
+  const runScript = async (
+    code: string,
+    runOptions: ScriptRunOptions,
+    callbacks: ScriptCallbacks,
+    controller: AbortController,
+  ): Promise<ScriptRunResult> => {
+    const image = imageFromDto(runOptions.image);
+    const ctx: ScriptContext = {
+      image,
+      readOnlyRegions: new Set(),
+      files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
+      savedFiles: [],
+      memory: new RunMemory(runOptions.memoryLimit ?? SCRIPT_MEMORY_LIMIT),
+      bufferBaseline: image.data.byteCount,
+      log: new LogCap(),
+      device,
+      deviceId: runOptions.deviceId,
+      deviceCallId: runOptions.deviceCallId ?? nextCallId++,
+      allowHwWrites: runOptions.allowHwWrites ?? false,
+      config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
+      args: runOptions.args ?? [],
+      callbacks,
+      signal: controller.signal,
+      version: options.version,
+    };
+    const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
+    controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
+    const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => {
+      const cut = ctx.log.summary();
+      if (cut) notify(() => callbacks.onLog('warn', cut, Date.now()));
+      return { ...result, image: imageToDto(ctx.image), savedFiles: ctx.savedFiles };
+    };
+    let engine: ScriptEngine | undefined;
+    let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles'>;
+    try {
+      engine = await (await loadVm()).createEngine(ctx.memory.limit);
+      const lua = engine;
+      ctx.memory.attach({ used: () => lua.memoryUsed(), setMax: (max) => lua.setMemoryMax(max) });
+      lua.scope.reserve = (bytes) => ctx.memory.reserve(bytes);
+      applySandbox(engine);
+      installCoroutineFix(engine);
+      installMp(engine, ctx);
+      installSpecial(engine, ctx, runOptions.specialParams);
+      const stopFlag = runOptions.stopFlag ? new Int32Array(runOptions.stopFlag) : undefined;
+      const chunkOptions = {
+        chunkName: runOptions.chunkName ?? 'script.lua',
+        signal: controller.signal,
+        stopFlag,
+      };
+      const returns = await runChunk(engine, code, chunkOptions);
+      // A CortexProg special script (global init and main) now runs through its steps.
+      await runSpecialSteps(engine, chunkOptions);
+      outcome = { ok: true, returns };
+    } catch (error) {
+      if (isEngineFailure(error)) {
+        discardVm();
+        engine = undefined;
+        outcome = { ok: false, error: engineFailed(error).toRecord(), returns: [] };
+      } else {
+        outcome = { ok: false, error: toWebProgError(error).toRecord(), returns: [] };
+      }
+    } finally {
+      controller.signal.removeEventListener('abort', cancelDeviceCall);
+    }
+    const closeFailure = closeEngine(engine);
+    if (closeFailure !== undefined) {
+      outcome = { ok: false, error: engineFailed(closeFailure).toRecord(), returns: [] };
+    }
+    return finish(outcome);
+  };
 
   return {
     async hello() {
       return { version: options.version, time: performance.now() };
     },
-
     async evaluate(code, chunkName = 'script.lua') {
-      const engine = await (await loadVm()).createEngine();
+      let engine: ScriptEngine | undefined;
+      let values: LuaValue[] = [];
+      let failure: { error: unknown } | undefined;
       try {
+        engine = await (await loadVm()).createEngine();
         applySandbox(engine);
-        const values = await runChunk(engine, code, { chunkName });
-        return values.map(toLuaValue);
-      } finally {
-        engine.close();
+        values = await runChunk(engine, code, { chunkName });
+      } catch (error) {
+        failure = { error };
       }
+      if (failure && isEngineFailure(failure.error)) {
+        discardVm();
+        throw engineFailed(failure.error);
+      }
+      const closeFailure = closeEngine(engine);
+      if (closeFailure !== undefined) throw engineFailed(closeFailure);
+      if (failure) throw failure.error;
+      return values;
     },
-
     async run(code, runOptions, callbacks) {
       if (current) throw new WebProgError('WORKER_ERROR', 'A script is already running in this worker.');
       const controller = new AbortController();
       current = controller;
-      const ctx: ScriptContext = {
-        image: imageFromDto(runOptions.image),
-        readOnlyRegions: new Set(),
-        files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
-        savedFiles: [],
-        device,
-        deviceId: runOptions.deviceId,
-        deviceCallId: runOptions.deviceCallId ?? nextCallId++,
-        allowHwWrites: runOptions.allowHwWrites ?? false,
-        config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
-        args: runOptions.args ?? [],
-        callbacks,
-        signal: controller.signal,
-        version: options.version,
-      };
-      const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
-      controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
-      const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => ({
-        ...result,
-        image: imageToDto(ctx.image),
-        savedFiles: ctx.savedFiles,
-      });
-      let engine;
       try {
-        engine = await (await loadVm()).createEngine(runOptions.memoryLimit);
-        applySandbox(engine);
-        installCoroutineFix(engine);
-        installMp(engine, ctx);
-        installSpecial(engine, ctx, runOptions.specialParams);
-        const stopFlag = runOptions.stopFlag ? new Int32Array(runOptions.stopFlag) : undefined;
-        const chunkOptions = {
-          chunkName: runOptions.chunkName ?? 'script.lua',
-          signal: controller.signal,
-          stopFlag,
-        };
-        const values = await runChunk(engine, code, chunkOptions);
-        // A CortexProg special script (global init and main) now runs through its steps.
-        await runSpecialSteps(engine, chunkOptions);
-        return finish({ ok: true, returns: values.map(toLuaValue) });
+        return await runScript(code, runOptions, callbacks, controller);
       } catch (error) {
-        return finish({ ok: false, error: toWebProgError(error).toRecord(), returns: [] });
+        // Only bad options get here (e.g. an image that cannot be rebuilt); the worker stays usable.
+        return {
+          ok: false,
+          error: toWebProgError(error).toRecord(),
+          returns: [],
+          image: runOptions.image,
+          savedFiles: [],
+        };
       } finally {
-        controller.signal.removeEventListener('abort', cancelDeviceCall);
-        engine?.close();
         current = undefined;
       }
     },
-
     async stop() {
       current?.abort();
     },
-
     async connectDevicePort(port) {
       device = wrap<DeviceOperationsApi>(port);
     },
   };
 }
 
-/** Converts a value wasmoon returned into plain, cloneable data. */
-function toLuaValue(value: unknown): LuaValue {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value)) return value.map(toLuaValue);
-  if (typeof value === 'object') {
-    const out: Record<string, LuaValue> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = toLuaValue(v);
-    return out;
-  }
-  return String(value);
+/**
+ * True for failures of the wasm module itself (a trap such as "memory access out of bounds",
+ * an emscripten abort, a JS stack overflow inside wasm): the module's state can no longer be
+ * trusted.
+ */
+function isEngineFailure(error: unknown): boolean {
+  if (error instanceof WebAssembly.RuntimeError) return true;
+  return error instanceof RangeError && /call stack/i.test(error.message);
+}
+
+function engineFailed(error: unknown): WebProgError {
+  const detail = error instanceof Error ? error.message : String(error);
+  return new WebProgError(
+    'SCRIPT_ENGINE_FAILED',
+    `The Lua engine failed (${detail}) and was discarded; the next script runs in a fresh one.`,
+    { cause: error },
+  );
 }

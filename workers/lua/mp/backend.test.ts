@@ -44,6 +44,28 @@ describe('mp.backend', () => {
     expect(returns).toEqual([true, false]);
   });
 
+  it('refuses a time limit a timer cannot hold (2^31 ms overflowed and fired at once) with a clear error', async () => {
+    const names = ['connect', 'read', 'write', 'verify', 'erase', 'flash'].map((n) => `${n}_timeout`);
+    const { returns } = await run(`
+      mp.app.allow_hw_writes(true)
+      local out = {}
+      for _, name in ipairs({ "${names.join('", "')}" }) do
+        for _, ms in ipairs({ 2^31, 2^53, 86400001 }) do
+          local ok, err = pcall(mp.backend[name], ms)
+          out[#out + 1] = tostring(ok) .. " " .. err
+        end
+      end
+      out[#out + 1] = tostring((mp.backend.connect_timeout(86400000)))
+      return table.concat(out, "\\n")`);
+    const lines = String(returns[0]).split('\n');
+    expect(lines).toHaveLength(names.length * 3 + 1);
+    for (const line of lines.slice(0, -1))
+      expect(line).toMatch(
+        /^false .*mp\.backend\.\w+_timeout: the time limit must be 1 to 86400000 ms \(one day\), not \d+/,
+      );
+    expect(lines.at(-1)).toBe('true');
+  });
+
   it('returns false, message and code without a selected programmer', async () => {
     const { returns } = await run('return mp.backend.connect()', new FakeDevice(), { deviceId: undefined });
     expect(returns).toEqual([

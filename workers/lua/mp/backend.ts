@@ -12,7 +12,7 @@ import type { BackendCallOptions, BackendOperation, DeviceOperationsApi } from '
 import { imageFromDto, imageToDto } from '../../device/image-dto';
 import type { LuaCall } from '../vm/lua-call';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
-import { notify, type ScriptContext } from './context';
+import { countBuffer, notify, type ScriptContext } from './context';
 import { describeError, natives } from './natives';
 
 /** Operations that may erase: the device worker asks the page to confirm through these. */
@@ -22,6 +22,12 @@ const CONFIRMING: ReadonlySet<BackendOperation> = new Set([
   'erase_segment',
   'flash',
 ]);
+/**
+ * Longest time limit of the `*_timeout` calls: one day, as `mp.app.sleep` (timers overflow
+ * above 2^31-1 ms and would fire at once).
+ */
+export const MAX_TIMEOUT_MS = 24 * 3600 * 1000;
+
 /** Operations that send the buffer. */
 const SENDS_IMAGE: ReadonlySet<BackendOperation> = new Set([
   'read',
@@ -100,13 +106,21 @@ export function backendNatives(ctx: ScriptContext): Record<string, NativeEntry> 
           range ? { ...args, address: range[0], size: range[1] } : args,
           options(operation, timeoutMs),
         );
-        if (RETURNS_IMAGE.has(operation) && result.image) ctx.image = imageFromDto(result.image);
+        if (RETURNS_IMAGE.has(operation) && result.image) {
+          ctx.image = imageFromDto(result.image);
+          countBuffer(ctx);
+        }
       }),
     );
 
   const timeout = (c: LuaCall) => {
     const ms = c.integer(1, 'ms');
-    if (ms <= 0) throw new WebProgError('INVALID_ARGUMENT', `${c.name}: the time limit must be positive.`);
+    if (ms <= 0 || ms > MAX_TIMEOUT_MS) {
+      throw new WebProgError(
+        'INVALID_ARGUMENT',
+        `${c.name}: the time limit must be 1 to ${MAX_TIMEOUT_MS} ms (one day), not ${ms}.`,
+      );
+    }
     return ms;
   };
   const range = (c: LuaCall): [number, number] => [c.integer(1, 'addr'), c.integer(2, 'size')];

@@ -3,6 +3,8 @@ import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import type { ProgressEvent } from '../../../src/core/progress';
 import type { DeviceOperationsApi } from '../../device/device-api';
 import type { ScriptCallbacks, ScriptFile } from '../api';
+import type { LogCap } from './log-cap';
+import type { RunMemory } from './run-memory';
 
 /** One script run's state. */
 export interface ScriptContext {
@@ -14,8 +16,14 @@ export interface ScriptContext {
   readOnlyRegions: Set<string>;
   /** Files the script may open, by name. */
   files: Map<string, Uint8Array>;
-  /** Files the script saved, in order. */
+  /** Files the script saved, in the order first saved; the last version of each name only. */
   savedFiles: ScriptFile[];
+  /** The run's memory budget (Lua heap and what natives hold). */
+  memory: RunMemory;
+  /** Bytes of data in the buffer when the run started (its growth counts against {@link memory}). */
+  bufferBaseline: number;
+  /** The run's log budget. */
+  log: LogCap;
   /** The device worker's operations, when the page connected them. */
   device?: DeviceOperationsApi;
   /** The selected programmer. */
@@ -46,4 +54,24 @@ export function notify(action: () => unknown): void {
   } catch {
     // The page's end of the callback proxy is gone; nothing to tell.
   }
+}
+
+/** Buffer writes at least this big check and update the memory budget (smaller ones are not worth a count). */
+const LARGE_WRITE = 64 * 1024;
+
+/**
+ * Runs `write`, which may grow the buffer by up to `bytes`: a large one is first checked
+ * against the run's memory budget, and the buffer's growth is counted after.
+ */
+export function growBuffer<T>(ctx: ScriptContext, bytes: number, write: () => T): T {
+  if (bytes < LARGE_WRITE) return write();
+  ctx.memory.reserve(bytes);
+  const result = write();
+  countBuffer(ctx);
+  return result;
+}
+
+/** Counts the buffer's growth since the run started against the memory budget. */
+export function countBuffer(ctx: ScriptContext): void {
+  ctx.memory.track('buffer', Math.max(0, ctx.image.data.byteCount - ctx.bufferBaseline));
 }

@@ -15,7 +15,7 @@ import { regionEnd } from '../../../src/core/memory/region';
 import type { SparseData } from '../../../src/core/memory/sparse-data';
 import type { LuaCall } from '../vm/lua-call';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
-import { notify, type ScriptContext } from './context';
+import { countBuffer, notify, type ScriptContext } from './context';
 import { resolveRegion } from './memory';
 import { natives } from './natives';
 
@@ -47,7 +47,9 @@ function fileBytes(ctx: ScriptContext, name: string): Uint8Array {
 
 /** Loads `data` into the buffer and describes what went where. */
 function place(ctx: ScriptContext, data: SparseData, format: string, warnings: string[]) {
+  ctx.memory.reserve(data.byteCount);
   ctx.image.load(data);
+  countBuffer(ctx);
   const blocks = data.segments().map((s) => ({ address: s.address, size: s.data.length }));
   const populated: { region: string; offset: number; bytes: number }[] = [];
   for (const s of data.segments()) {
@@ -87,12 +89,34 @@ function saveFormat(name: string): SaveFormat {
   return format;
 }
 
+function savedKey(name: string): string {
+  return `file:${name}`;
+}
+
+/** At most how many bytes saving `data` as `format` makes (hex: ≈ 2.8 characters a byte). */
+function savedSizeBound(
+  data: SparseData,
+  format: SaveFormat,
+  range: { start?: number; end?: number },
+): number {
+  if (format === 'bin') {
+    const bounds = data.bounds();
+    return (range.end ?? bounds?.end ?? 0) - (range.start ?? bounds?.start ?? 0);
+  }
+  const bytes = data.byteCount;
+  return format === 'uf2' ? bytes * 2 + 512 : bytes * 3 + 1024;
+}
+
 /** The `mp.file` natives of a run. */
 export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
   const name = (c: LuaCall) => c.string(1, 'name');
+  /** Keeps the last version of a saved file only, held against the run's memory budget. */
   const store = (file: { name: string; bytes: Uint8Array }): number => {
+    ctx.memory.hold(savedKey(file.name), file.bytes.length);
     ctx.files.set(file.name, file.bytes);
-    ctx.savedFiles.push(file);
+    const earlier = ctx.savedFiles.findIndex((f) => f.name === file.name);
+    if (earlier >= 0) ctx.savedFiles[earlier] = file;
+    else ctx.savedFiles.push(file);
     if (ctx.callbacks.onFileSaved) notify(() => ctx.callbacks.onFileSaved?.(file));
     return file.bytes.length;
   };
@@ -141,6 +165,7 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
         data = ctx.image.regionData(region.name);
         range = format === 'bin' ? { start: region.base, end: regionEnd(region) } : {};
       }
+      ctx.memory.reserve(savedSizeBound(data, format, range));
       return [store({ name: n, bytes: saveFile(data, format, range) })];
     },
     save_bin: (c) => {
@@ -148,6 +173,7 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const start = c.integer(2, 'address');
       const length = c.integer(3, 'length');
       if (length < 0) throw new WebProgError('INVALID_ARGUMENT', `The length ${length} is negative.`);
+      ctx.memory.reserve(length);
       return [store({ name: n, bytes: saveFile(ctx.image.data, 'bin', { start, end: start + length }) })];
     },
     write_text: (c) => {
@@ -158,6 +184,8 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const n = name(c);
       const before = ctx.files.get(n) ?? new Uint8Array(0);
       const added = c.bytes(2, 'text');
+      // The new version replaces the old one: only the growth is new memory.
+      ctx.memory.reserve(before.length + added.length - ctx.memory.holding(savedKey(n)));
       const bytes = new Uint8Array(before.length + added.length);
       bytes.set(before);
       bytes.set(added, before.length);

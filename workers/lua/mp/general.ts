@@ -4,7 +4,16 @@ import { MP_API_VERSION } from '../spec';
 import type { LogLevel } from '../api';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
 import { notify, type ScriptContext } from './context';
+import { MAX_LOG_LINE } from './log-cap';
 import { natives } from './natives';
+
+/** Characters of a status bar label or value, and of a confirmation question. */
+const MAX_STATUS_TEXT = 1024;
+const MAX_QUESTION = 4096;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters cut]` : text;
+}
 
 const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
 
@@ -35,7 +44,9 @@ export function generalNatives(
       write: (c) => {
         const level = c.string(1, 'level');
         if (!LEVELS.has(level)) throw new WebProgError('INVALID_ARGUMENT', `Unknown log level "${level}".`);
-        const text = c.string(2, 'text');
+        const { text: read, rest } = c.stringPrefix(2, 'text', MAX_LOG_LINE);
+        const text = ctx.log.line(read, rest);
+        if (text === undefined) return [];
         const time = Date.now();
         notify(() => ctx.callbacks.onLog(level as LogLevel, text, time));
         return [];
@@ -43,7 +54,10 @@ export function generalNatives(
     }),
     ui: natives('mp.ui', {
       set_statusbar: (c) => {
-        const status = { label: c.string(1, 'label'), value: c.string(2, 'value') };
+        const status = {
+          label: cut(c.string(1, 'label'), MAX_STATUS_TEXT),
+          value: cut(c.string(2, 'value'), MAX_STATUS_TEXT),
+        };
         notify(() => ctx.callbacks.onStatus(status));
         return [];
       },
@@ -62,7 +76,7 @@ export function generalNatives(
       },
       hw_writes_allowed: () => [ctx.allowHwWrites],
       confirm: (c) => {
-        const message = c.string(1, 'message');
+        const message = cut(c.string(1, 'message'), MAX_QUESTION);
         return new Blocking(Promise.resolve(ctx.callbacks.confirm(message)).then((yes) => [Boolean(yes)]));
       },
       sleep: (c) => {

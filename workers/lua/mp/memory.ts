@@ -10,7 +10,7 @@ import type { LuaCall } from '../vm/lua-call';
 import { LuaTag } from '../vm/raw-lua';
 import type { NativeEntry } from '../vm/native-bridge';
 import { readByte, readBytes, regionFor, writeBytes } from './buffer-access';
-import type { ScriptContext } from './context';
+import { growBuffer, type ScriptContext } from './context';
 import { natives } from './natives';
 
 /** What `get_region_info()` returns. */
@@ -251,28 +251,36 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     },
     read: (c) => {
       const length = checkLength(c.integer(3, 'length'));
+      ctx.memory.reserve(length);
       return [readBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), length), length)];
     },
     read_bytes: (c) => {
       const length = checkLength(c.integer(3, 'length'));
+      // A table of numbers: ≈ 16 bytes a byte in Lua.
+      ctx.memory.reserve(length * 16);
       return [Array.from(readBytes(ctx.image, at(region(c, 1), c.integer(2, 'offset'), length), length))];
     },
     write: (c) => {
       const data = c.bytes(3, 'data');
       const address = at(region(c, 1), c.integer(2, 'offset'), data.length);
-      return guarded(address, data.length, () => writeBytes(ctx.image, address, data));
+      return guarded(address, data.length, () =>
+        growBuffer(ctx, data.length, () => writeBytes(ctx.image, address, data)),
+      );
     },
     read_at: (c) => {
       const address = c.integer(2, 'address');
       const length = checkLength(c.integer(3, 'length'));
       inRegion(c, 1, address, length);
+      ctx.memory.reserve(length);
       return [readBytes(ctx.image, address, length)];
     },
     write_at: (c) => {
       const address = c.integer(2, 'address');
       const data = c.bytes(3, 'data');
       inRegion(c, 1, address, data.length);
-      return guarded(address, data.length, () => writeBytes(ctx.image, address, data));
+      return guarded(address, data.length, () =>
+        growBuffer(ctx, data.length, () => writeBytes(ctx.image, address, data)),
+      );
     },
     read_byte: (c) => [byteOrMinusOne(lookup(c, 1), c.integer(2, 'offset'))],
     write_byte: (c) => {
@@ -313,19 +321,25 @@ export function memoryNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const length = checkLength(c.integer(3, 'length'));
       const address = at(region(c, 1), c.integer(2, 'offset'), length);
       const value = checkByte(c.integer(4, 'value'));
-      return guarded(address, length, () => ctx.image.fill(address, length, value));
+      return guarded(address, length, () =>
+        growBuffer(ctx, length, () => ctx.image.fill(address, length, value)),
+      );
     },
     fill_at: (c) => {
       const address = c.integer(1, 'address');
       const length = checkLength(c.integer(2, 'length'));
       const value = checkByte(c.integer(3, 'value'));
-      return guarded(address, length, () => ctx.image.fill(address, length, value));
+      return guarded(address, length, () =>
+        growBuffer(ctx, length, () => ctx.image.fill(address, length, value)),
+      );
     },
     copy: (c) => {
       const from = c.integer(1, 'from');
       const to = c.integer(2, 'to');
       const length = checkLength(c.integer(3, 'length'));
-      return guarded(to, length, () => writeBytes(ctx.image, to, readBytes(ctx.image, from, length)));
+      return guarded(to, length, () =>
+        growBuffer(ctx, 2 * length, () => writeBytes(ctx.image, to, readBytes(ctx.image, from, length))),
+      );
     },
     find: (c) => {
       const r = region(c, 1);

@@ -4,7 +4,7 @@ import { OK_ERR, param, type MpFunction } from './types';
 const TIMEOUT = param(
   'ms',
   'integer',
-  'Time limit in milliseconds; the operation is cancelled when it runs over.',
+  'Time limit in milliseconds (1 to 86 400 000, one day); the operation is cancelled when it runs over.',
 );
 const ADDR = param('addr', 'integer', 'Absolute start address (not a region offset).');
 const SIZE = param('size', 'integer', 'Number of bytes.');

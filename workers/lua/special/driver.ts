@@ -34,9 +34,11 @@ local function bring_up(needed, what, ok, err)
   return false
 end
 
+local rawget, globals = rawget, _G
 _WEBPROG_SPECIAL = function()
   _WEBPROG_SPECIAL = nil
-  local init, main = init, main
+  -- Raw reads: a script may guard its globals with a strict __index that errors on unknown names.
+  local init, main = rawget(globals, "init"), rawget(globals, "main")
   if type(init) ~= "function" or type(main) ~= "function" then return false end
   local flags = init(link.params())
   if flags == nil then fail("init() failed (it returned nil)") end
@@ -135,6 +137,10 @@ export function installSpecial(engine: ScriptEngine, ctx: ScriptContext, params?
  * `init` and `main`. Resolves to true when it did, false for ordinary scripts.
  */
 export async function runSpecialSteps(engine: ScriptEngine, options: RunChunkOptions): Promise<boolean> {
-  const [ran] = await runChunk(engine, 'local run = _WEBPROG_SPECIAL\nreturn run ~= nil and run()', options);
+  const [ran] = await runChunk(
+    engine,
+    'local run = rawget(_G, "_WEBPROG_SPECIAL")\nreturn run ~= nil and run()',
+    options,
+  );
   return ran === true;
 }

@@ -59,6 +59,11 @@ export class FakeDevice implements DeviceOperationsApi {
   private connected = false;
   private readonly running = new Map<number, (error: WebProgError) => void>();
 
+  /** Number of calls waiting out {@link delayMs} now (a test can stop a run while one waits). */
+  get waitingCalls(): number {
+    return this.running.size;
+  }
+
   /** Milliseconds each backend call takes (may be changed between runs). */
   delayMs: number;
 

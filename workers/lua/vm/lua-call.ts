@@ -75,6 +75,12 @@ export class LuaCall {
     return this.strings.text(this.L, index);
   }
 
+  /** A string argument cut to its first `maxBytes` bytes (see `LuaStrings.textPrefix`). */
+  stringPrefix(index: number, what: string, maxBytes: number): { text: string; rest: number } {
+    if (this.type(index) !== LuaTag.String) this.fail(index, what, 'string');
+    return this.strings.textPrefix(this.L, index, maxBytes);
+  }
+
   /** An optional string argument. */
   optString(index: number, what: string): string | undefined {
     return this.isNil(index) ? undefined : this.string(index, what);

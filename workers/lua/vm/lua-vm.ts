@@ -40,7 +40,7 @@ export class LuaVm {
       traceAllocations: true,
     });
     engine.global.setMemoryMax(memoryLimit);
-    return new ScriptEngine(engine, this.bridge, this.bridge.createScope());
+    return new ScriptEngine(engine, this.bridge, this.bridge.createScope(), memoryLimit);
   }
 }
 
@@ -55,6 +55,8 @@ export class ScriptEngine {
     readonly bridge: NativeBridge,
     /** This engine's natives and pending blocking call. */
     readonly scope: NativeScope,
+    /** Bytes the whole run may use (the Lua heap's cap may be lower while natives hold memory). */
+    readonly memoryLimit = SCRIPT_MEMORY_LIMIT,
   ) {}
 
   /**
@@ -81,6 +83,11 @@ export class ScriptEngine {
   /** Bytes the state uses now. */
   memoryUsed(): number {
     return this.engine.global.getMemoryUsed();
+  }
+
+  /** Caps the Lua heap at `max` bytes (allocations beyond fail with "not enough memory"). */
+  setMemoryMax(max: number): void {
+    this.engine.global.setMemoryMax(max);
   }
 
   /** Frees the state. Safe to call twice. */

@@ -43,6 +43,8 @@ export const STOP_MESSAGE = 'Script stopped.';
 const HOOK_INTERVAL = 1000;
 /** Prefix of locations inside the runtime's own Lua chunks (loaded as "=mp"). */
 const RUNTIME_CHUNK_PREFIX = 'mp:';
+/** `LUA_MINSTACK`: free slots pushValue may use beyond the results (nested tables). */
+const LUA_MINSTACK = 20;
 /** Natives per scope (the key's low 16 bits). */
 const SCOPE_CAPACITY = 0x10000;
 
@@ -57,6 +59,8 @@ export class NativeScope {
   readonly natives: NativeEntry[] = [];
   /** The blocking call the script waits for. */
   pending?: PendingCall;
+  /** Checks that `bytes` of byte strings may be handed to the script (throws when not). */
+  reserve?: (bytes: number) => void;
 
   constructor(readonly id: number) {}
 
@@ -141,8 +145,7 @@ export class NativeBridge {
     }
     if (failure !== undefined || result === undefined) return this.raise(L, failure ?? 'no result');
     if (result instanceof Blocking) return this.block(L, scope, native.name, result);
-    for (const value of result) pushValue(this.raw, this.strings, L, value);
-    return result.length;
+    return this.pushResults(L, scope, result);
   }
 
   private block(L: LuaState, scope: NativeScope, name: string, blocking: Blocking): number {
@@ -177,8 +180,22 @@ export class NativeBridge {
       const error = outcome.error;
       return this.raise(L, error instanceof Error ? error.message : String(error));
     }
-    for (const value of outcome.values) pushValue(this.raw, this.strings, L, value);
-    return outcome.values.length;
+    return this.pushResults(L, scope, outcome.values);
+  }
+
+  /** Pushes a native's results, after checking the scope's budget for the byte strings among them. */
+  private pushResults(L: LuaState, scope: NativeScope, values: readonly unknown[]): number {
+    if (scope.reserve) {
+      const bytes = values.reduce<number>((n, v) => n + (v instanceof Uint8Array ? v.length : 0), 0);
+      try {
+        if (bytes > 0) scope.reserve(bytes);
+      } catch (error) {
+        return this.raise(L, error instanceof Error ? error.message : String(error));
+      }
+    }
+    if (!this.raw._lua_checkstack(L, values.length + LUA_MINSTACK)) return this.raise(L, 'too many results');
+    for (const value of values) pushValue(this.raw, this.strings, L, value);
+    return values.length;
   }
 
   private onHook(L: LuaState): void {

@@ -25,6 +25,9 @@ export interface RawLua {
   _lua_isinteger(L: LuaState, index: number): number;
   _lua_toboolean(L: LuaState, index: number): number;
   _lua_rawlen(L: LuaState, index: number): number;
+  _lua_next(L: LuaState, index: number): number;
+  _lua_checkstack(L: LuaState, n: number): number;
+  _lua_topointer(L: LuaState, index: number): number;
   _lua_pushnil(L: LuaState): void;
   _lua_pushboolean(L: LuaState, value: number): void;
   _lua_pushinteger(L: LuaState, value: bigint): void;
@@ -95,6 +98,17 @@ export class LuaStrings {
     const pointer = this.raw._lua_tolstring(L, index, this.lengthPointer);
     const length = this.raw.HEAPU32[this.lengthPointer >> 2]!;
     return decoder.decode(this.raw.HEAPU8.subarray(pointer, pointer + length));
+  }
+
+  /**
+   * At most the first `maxBytes` bytes of the string at `index`, decoded as UTF-8 (a
+   * character cut in two becomes U+FFFD), and how many bytes were left out.
+   */
+  textPrefix(L: LuaState, index: number, maxBytes: number): { text: string; rest: number } {
+    const pointer = this.raw._lua_tolstring(L, index, this.lengthPointer);
+    const length = this.raw.HEAPU32[this.lengthPointer >> 2]!;
+    const taken = Math.min(length, maxBytes);
+    return { text: decoder.decode(this.raw.HEAPU8.subarray(pointer, pointer + taken)), rest: length - taken };
   }
 
   /** Pushes `bytes` as a Lua string. */

@@ -7,6 +7,8 @@
  */
 import { LuaReturn } from 'wasmoon';
 import { WebProgError } from '../../../src/core/errors';
+import type { LuaValue } from '../api';
+import { readLuaValues } from './lua-values';
 import { pendingSettled, STOP_MESSAGE } from './native-bridge';
 import type { ScriptEngine } from './lua-vm';
 
@@ -22,13 +24,13 @@ export interface RunChunkOptions {
 
 /**
  * Loads `code` as chunk `chunkName` and runs it to completion on a new thread of `engine`,
- * returning its return values (converted by wasmoon: tables are copied, strings decoded).
+ * returning its return values as plain data (bounded: see {@link readLuaValues}).
  */
 export async function runChunk(
   engine: ScriptEngine,
   code: string,
   options: RunChunkOptions = {},
-): Promise<unknown[]> {
+): Promise<LuaValue[]> {
   const chunkName = options.chunkName ?? 'script.lua';
   const { signal, stopFlag } = options;
   const stopped = () =>
@@ -62,7 +64,7 @@ export async function runChunk(
       }
       throw scriptError(String(thread.indexToString(-1)), chunkName);
     }
-    return thread.getStackValues();
+    return readLuaValues(engine.bridge.raw, engine.bridge.strings, thread.address, 1, thread.getTop());
   } finally {
     if (stopFlag) engine.bridge.clearStopFlag(stopFlag);
     global.remove(threadIndex);
@@ -70,8 +72,7 @@ export async function runChunk(
 }
 
 function memoryLimitText(engine: ScriptEngine): string {
-  const max = engine.engine.global.getMemoryMax();
-  return max ? `${Math.round(max / (1024 * 1024))} MiB` : 'no more';
+  return `${Math.round(engine.memoryLimit / (1024 * 1024))} MiB`;
 }
 
 function untilSettledOrAborted(settled: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
