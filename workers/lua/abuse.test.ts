@@ -20,7 +20,9 @@ const runner = createTestRunner();
 
 /** The worker still runs plain Lua and the mp API correctly. */
 async function expectUsable(): Promise<void> {
-  const next = await runner.run('mp.memory.write_at(0x100, "ab") return 6 * 7, mp.memory.read_raw_at(0x100, 2)');
+  const next = await runner.run(
+    'mp.memory.write_at(0x100, "ab") return 6 * 7, mp.memory.read_raw_at(0x100, 2)',
+  );
   expect(next.error).toBeUndefined();
   expect(next.returns).toEqual([42, 'ab']);
 }
