@@ -135,7 +135,13 @@ export class SimulatedEspBoard implements SerialDevice {
     this.flash = new SpiFlash({ size: options.flashSize });
     this.clock = new WireClock({ latency: options.latency, timeScale: options.timeScale });
     const mac = options.mac === undefined ? chip.defaultMac : parseMac(options.mac);
-    this.registers = new RegisterFile(chip, this.flash, mac, () => this.uartBaud);
+    this.registers = new RegisterFile(
+      chip,
+      this.flash,
+      mac,
+      () => this.uartBaud,
+      this.otg ? 'usb-otg' : this.native ? 'usb-serial-jtag' : 'uart',
+    );
     const wiring = this.otg
       ? 'usb-otg'
       : this.native
