@@ -11,7 +11,7 @@ import { FaultInjector } from './faults';
 import { RamImage } from './protocol';
 import type { LoaderContext } from './protocol';
 import { RegisterFile } from './registers';
-import { ResetCircuit } from './reset-circuit';
+import { EN_CAPACITANCE_FARADS, ResetCircuit, enRiseSeconds } from './reset-circuit';
 import { RomLoader } from './rom-protocol';
 import { SimSerialPort } from './serial-port';
 import type { SerialDevice } from './serial-port';
@@ -61,6 +61,11 @@ export interface EspBoardOptions {
   autoReset?: boolean;
   /** Give the port a non-standard in-place `setBaudRate()` (default false, like Chrome). */
   setBaudRate?: boolean;
+  /**
+   * The capacitor on EN in farads (default 1 µF, Espressif's reference design; boards fit up to
+   * 10 µF; 0 = none): EN rises {@link enRiseSeconds} after it is released.
+   */
+  enCapacitanceFarads?: number;
 }
 
 /** What the chip is doing. */
@@ -149,11 +154,27 @@ export class SimulatedEspBoard implements SerialDevice {
         : options.autoReset === false
           ? 'none'
           : 'auto';
-    this.circuit = new ResetCircuit(wiring, {
-      enterReset: () => this.enterReset(this.clock.hostNow()),
-      releaseReset: (download) => this.boot(this.clock.hostNow(), download),
-      usbRestart: (download) => this.usbRestart(download),
-    });
+    const capacitance = options.enCapacitanceFarads ?? EN_CAPACITANCE_FARADS;
+    this.circuit = new ResetCircuit(
+      wiring,
+      {
+        enterReset: () => this.enterReset(this.clock.hostNow()),
+        releaseReset: (download) => {
+          if (this.state !== 'unpowered') this.boot(this.clock.hostNow(), download);
+        },
+        usbRestart: (download) => this.usbRestart(download),
+      },
+      capacitance > 0 ? enRiseSeconds(capacitance) : 0,
+      {
+        // EN charges in board time, which is the host's wall time here (the host's own sleeps
+        // are wall time); in 'real' mode scaled like the rest of the board.
+        schedule: (seconds, done) => {
+          const scale = this.clock.latency === 'real' ? this.clock.timeScale : 1;
+          const timer = setTimeout(done, (seconds * 1000) / scale);
+          return () => clearTimeout(timer);
+        },
+      },
+    );
     this.usbPort = new SimSerialPort({ info: USB_IDS[usb], setBaudRate: this.offerSetBaudRate });
     this.usbPort.attach(this);
     this.context = this.createContext();
@@ -207,10 +228,18 @@ export class SimulatedEspBoard implements SerialDevice {
     this.circuit.setBootButton(down);
   }
 
-  /** Presses and releases the RESET (EN) button. */
+  /**
+   * Presses and releases the RESET (EN) button. The chip starts once EN has charged through its
+   * RC delay (see {@link enSettled}); hold BOOT until then to enter download mode.
+   */
   pressReset(): void {
     this.circuit.setResetButton(true);
     this.circuit.setResetButton(false);
+  }
+
+  /** Resolves once EN is no longer charging (the chip has started after a released reset). */
+  async enSettled(): Promise<void> {
+    while (this.circuit.enCharging) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   // --- SerialDevice (called by the port) ---

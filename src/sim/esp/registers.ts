@@ -38,7 +38,8 @@ export class RegisterFile {
     this.fixed = new Map(chip.registers);
     const bufNo = chip.uartDevBufNo;
     if (bufNo !== null) {
-      const value = console === 'usb-serial-jtag' ? bufNo.usbSerialJtag : console === 'usb-otg' ? bufNo.usbOtg : 0;
+      const value =
+        console === 'usb-serial-jtag' ? bufNo.usbSerialJtag : console === 'usb-otg' ? bufNo.usbOtg : 0;
       if (value === null) throw new RangeError(`${chip.displayName} has no USB-OTG port`);
       this.fixed.set(bufNo.address, value);
     }

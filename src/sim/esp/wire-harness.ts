@@ -43,7 +43,7 @@ export async function downloadMode(chip: EspChipName, baud = 115200, options: Pa
     // esptool's ClassicReset: EN low, then IO0 low while EN rises through the board's RC delay.
     await port.setSignals({ dataTerminalReady: false, requestToSend: true });
     await port.setSignals({ dataTerminalReady: true, requestToSend: false });
-    await sleep(CLASSIC_RESET_DELAY_MS);
+    await sleep(CLASSIC_RESET_DELAY_MS / (options.latency === 'real' ? (options.timeScale ?? 1) : 1));
     await port.setSignals({ dataTerminalReady: false, requestToSend: false });
   }
   await settle(() => received.length >= 100);
