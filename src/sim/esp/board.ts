@@ -20,6 +20,8 @@ import { SpiFlash } from './spi-flash';
 import { StubLoader } from './stub';
 import { receiveAtBaud } from './uart-line';
 import {
+  BRIDGE_TIMINGS,
+  BridgeReceiver,
   NATIVE_USB_EQUIVALENT_BAUD,
   USB_IDS,
   USB_OTG_CHIPS,
@@ -91,6 +93,8 @@ export class SimulatedEspBoard implements SerialDevice {
   readonly stats: EspWireStats = { bytesToDevice: 0, bytesToHost: 0 };
   private readonly native: boolean;
   private readonly otg: boolean;
+  /** The USB-UART bridge's receive side (null on the chip's own USB ports). */
+  private readonly bridge: BridgeReceiver | null;
   private readonly offerSetBaudRate: boolean;
   private usbPort: SimSerialPort;
   /** USB-OTG: the chip reset tore down the USB device; a new port comes after the restart. */
@@ -134,6 +138,7 @@ export class SimulatedEspBoard implements SerialDevice {
     this.chip = chip;
     this.otg = usb === 'usb-otg';
     this.native = usb === 'native' || this.otg;
+    this.bridge = this.native ? null : new BridgeReceiver(BRIDGE_TIMINGS[usb as keyof typeof BRIDGE_TIMINGS]);
     this.offerSetBaudRate = options.setBaudRate ?? false;
     this.uartBaud = chip.romBaud;
     this.appOutput = options.appOutput ?? '';
@@ -273,7 +278,8 @@ export class SimulatedEspBoard implements SerialDevice {
     if (this.state === 'unpowered') return false;
     this.stats.bytesToDevice += bytes.length;
     const sent = this.clock.hostNow();
-    const start = Math.max(sent, this.lineFreeToDevice);
+    // Through a bridge the write is a USB transfer that starts at the next USB frame.
+    const start = Math.max(sent + (this.bridge?.timing.hostWriteSeconds ?? 0), this.lineFreeToDevice);
     const arrival = start + lineSeconds(bytes.length, this.hostRate());
     this.lineFreeToDevice = arrival;
     this.clock.observe(arrival);
@@ -427,6 +433,7 @@ export class SimulatedEspBoard implements SerialDevice {
     if (this.otg) this.detachUsb();
     this.generation++;
     this.lineFreeToHost = Math.min(this.lineFreeToHost, at);
+    this.bridge?.rewind(at);
     while (this.queue.length > 0 && this.queue[this.queue.length - 1].at > at) this.queue.pop();
     this.state = 'reset';
     this.loader = null;
@@ -485,7 +492,15 @@ export class SimulatedEspBoard implements SerialDevice {
     this.stats.bytesToHost += bytes.length;
     const seen = this.native ? bytes : receiveAtBaud(bytes, this.uartBaud, this.hostBaud);
     const filtered = this.faults.filter('to-host', seen);
-    this.schedule(end, filtered.bytes, filtered.unplug, port);
+    if (this.bridge === null) {
+      this.schedule(end, filtered.bytes, filtered.unplug, port);
+      return;
+    }
+    const deliveries = this.bridge.receive(filtered.bytes, start, end);
+    deliveries.forEach((d, i) => {
+      this.clock.observe(d.at);
+      this.schedule(d.at, d.bytes, filtered.unplug && i === deliveries.length - 1, port);
+    });
   }
 
   private schedule(at: number, bytes: Uint8Array, unplug: boolean, port: SimSerialPort): void {
