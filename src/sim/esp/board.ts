@@ -33,11 +33,22 @@ import type { LatencyMode } from './wire-clock';
 
 export { NATIVE_USB_EQUIVALENT_BAUD, USB_IDS, USB_REENUMERATION_SECONDS, type EspUsbBridge };
 
-/** Seconds from EN release to the ROM's first output. */
+/**
+ * Seconds from EN release to the ROM's first output. Source: none published; modeling
+ * assumption, kept well under esptool's 50 ms between releasing EN and releasing IO0
+ * (`reset.py` DEFAULT_RESET_DELAY), which real ROMs meet.
+ */
 export const ROM_BOOT_SECONDS = 0.005;
-/** Seconds from the ROM banner to the application's first output (bootloader + app start). */
+/**
+ * Seconds from the ROM banner to the application's first output (second-stage bootloader + app
+ * start). Source: none measured by the project; modeling assumption of the order of ESP-IDF's
+ * default boot (image verification and logging on).
+ */
 export const APP_BOOT_SECONDS = 0.25;
-/** Seconds the uploaded stub takes to start and say OHAI. */
+/**
+ * Seconds the uploaded stub takes to start and say OHAI. Source: none published; modeling
+ * assumption (esptool-js waits up to 3 s for it, reference sheet §5).
+ */
 export const STUB_START_SECONDS = 0.001;
 
 /** Options of {@link createSimulatedEspBoard}. */
