@@ -2,7 +2,7 @@
  * Modeled time of flashing a simulated ESP32 with esptool-js 0.7.0 (unmodified): a 1 MiB image,
  * half incompressible as two halves, through `writeFlash` after `main()`, against the serial line's limit
  * (bytes on the wire × 10 / baud). The figures are the board's virtual clock (wire time at the
- * baud rate in force plus flash busy time), not wall time.
+ * baud rate in force, the CP2102 bridge's USB costs, and flash busy time), not wall time.
  */
 import { deflate } from 'pako';
 import { createSimulatedEspBoard } from '../src/sim/esp/board';
@@ -22,7 +22,7 @@ const CASES: Case[] = [
 ];
 
 async function measure({ baud, compress }: Case, image: Uint8Array): Promise<BenchResult> {
-  const board = createSimulatedEspBoard({ chip: 'esp32' });
+  const board = createSimulatedEspBoard({ chip: 'esp32', usb: 'cp2102' });
   const { loader, transport } = connectEsptool(board, baud);
   await loader.main();
   const wireBytes = compress ? deflate(image, { level: 9 }).length : image.length;
@@ -33,7 +33,7 @@ async function measure({ baud, compress }: Case, image: Uint8Array): Promise<Ben
   const wall = performance.now() - wallStart;
   await transport.disconnect();
   return {
-    name: `ESP32 writeFlash 1 MiB (half incompressible as two halves), ${compress ? 'compressed' : 'uncompressed'}, ${baud} baud`,
+    name: `ESP32 writeFlash 1 MiB (half incompressible as two halves), ${compress ? 'compressed' : 'uncompressed'}, ${baud} baud, CP2102`,
     value: Number(modeled.toFixed(3)),
     unit: 's',
     limit: Number(((wireBytes * 10) / baud).toFixed(3)),

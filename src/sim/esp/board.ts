@@ -11,7 +11,7 @@ import { FaultInjector } from './faults';
 import { RamImage } from './protocol';
 import type { LoaderContext } from './protocol';
 import { RegisterFile } from './registers';
-import { ResetCircuit } from './reset-circuit';
+import { EN_CAPACITANCE_FARADS, ResetCircuit, enRiseSeconds } from './reset-circuit';
 import { RomLoader } from './rom-protocol';
 import { SimSerialPort } from './serial-port';
 import type { SerialDevice } from './serial-port';
@@ -20,6 +20,8 @@ import { SpiFlash } from './spi-flash';
 import { StubLoader } from './stub';
 import { receiveAtBaud } from './uart-line';
 import {
+  BRIDGE_TIMINGS,
+  BridgeReceiver,
   NATIVE_USB_EQUIVALENT_BAUD,
   USB_IDS,
   USB_OTG_CHIPS,
@@ -31,11 +33,22 @@ import type { LatencyMode } from './wire-clock';
 
 export { NATIVE_USB_EQUIVALENT_BAUD, USB_IDS, USB_REENUMERATION_SECONDS, type EspUsbBridge };
 
-/** Seconds from EN release to the ROM's first output. */
+/**
+ * Seconds from EN release to the ROM's first output. Source: none published; modeling
+ * assumption, kept well under esptool's 50 ms between releasing EN and releasing IO0
+ * (`reset.py` DEFAULT_RESET_DELAY), which real ROMs meet.
+ */
 export const ROM_BOOT_SECONDS = 0.005;
-/** Seconds from the ROM banner to the application's first output (bootloader + app start). */
+/**
+ * Seconds from the ROM banner to the application's first output (second-stage bootloader + app
+ * start). Source: none measured by the project; modeling assumption of the order of ESP-IDF's
+ * default boot (image verification and logging on).
+ */
 export const APP_BOOT_SECONDS = 0.25;
-/** Seconds the uploaded stub takes to start and say OHAI. */
+/**
+ * Seconds the uploaded stub takes to start and say OHAI. Source: none published; modeling
+ * assumption (esptool-js waits up to 3 s for it, reference sheet §5).
+ */
 export const STUB_START_SECONDS = 0.001;
 
 /** Options of {@link createSimulatedEspBoard}. */
@@ -61,6 +74,11 @@ export interface EspBoardOptions {
   autoReset?: boolean;
   /** Give the port a non-standard in-place `setBaudRate()` (default false, like Chrome). */
   setBaudRate?: boolean;
+  /**
+   * The capacitor on EN in farads (default 1 µF, Espressif's reference design; boards fit up to
+   * 10 µF; 0 = none): EN rises {@link enRiseSeconds} after it is released.
+   */
+  enCapacitanceFarads?: number;
 }
 
 /** What the chip is doing. */
@@ -86,6 +104,8 @@ export class SimulatedEspBoard implements SerialDevice {
   readonly stats: EspWireStats = { bytesToDevice: 0, bytesToHost: 0 };
   private readonly native: boolean;
   private readonly otg: boolean;
+  /** The USB-UART bridge's receive side (null on the chip's own USB ports). */
+  private readonly bridge: BridgeReceiver | null;
   private readonly offerSetBaudRate: boolean;
   private usbPort: SimSerialPort;
   /** USB-OTG: the chip reset tore down the USB device; a new port comes after the restart. */
@@ -129,13 +149,20 @@ export class SimulatedEspBoard implements SerialDevice {
     this.chip = chip;
     this.otg = usb === 'usb-otg';
     this.native = usb === 'native' || this.otg;
+    this.bridge = this.native ? null : new BridgeReceiver(BRIDGE_TIMINGS[usb as keyof typeof BRIDGE_TIMINGS]);
     this.offerSetBaudRate = options.setBaudRate ?? false;
     this.uartBaud = chip.romBaud;
     this.appOutput = options.appOutput ?? '';
     this.flash = new SpiFlash({ size: options.flashSize });
     this.clock = new WireClock({ latency: options.latency, timeScale: options.timeScale });
     const mac = options.mac === undefined ? chip.defaultMac : parseMac(options.mac);
-    this.registers = new RegisterFile(chip, this.flash, mac, () => this.uartBaud);
+    this.registers = new RegisterFile(
+      chip,
+      this.flash,
+      mac,
+      () => this.uartBaud,
+      this.otg ? 'usb-otg' : this.native ? 'usb-serial-jtag' : 'uart',
+    );
     const wiring = this.otg
       ? 'usb-otg'
       : this.native
@@ -143,11 +170,27 @@ export class SimulatedEspBoard implements SerialDevice {
         : options.autoReset === false
           ? 'none'
           : 'auto';
-    this.circuit = new ResetCircuit(wiring, {
-      enterReset: () => this.enterReset(this.clock.hostNow()),
-      releaseReset: (download) => this.boot(this.clock.hostNow(), download),
-      usbRestart: (download) => this.usbRestart(download),
-    });
+    const capacitance = options.enCapacitanceFarads ?? EN_CAPACITANCE_FARADS;
+    this.circuit = new ResetCircuit(
+      wiring,
+      {
+        enterReset: () => this.enterReset(this.clock.hostNow()),
+        releaseReset: (download) => {
+          if (this.state !== 'unpowered') this.boot(this.clock.hostNow(), download);
+        },
+        usbRestart: (download) => this.usbRestart(download),
+      },
+      capacitance > 0 ? enRiseSeconds(capacitance) : 0,
+      {
+        // EN charges in board time, which is the host's wall time here (the host's own sleeps
+        // are wall time); in 'real' mode scaled like the rest of the board.
+        schedule: (seconds, done) => {
+          const scale = this.clock.latency === 'real' ? this.clock.timeScale : 1;
+          const timer = setTimeout(done, (seconds * 1000) / scale);
+          return () => clearTimeout(timer);
+        },
+      },
+    );
     this.usbPort = new SimSerialPort({ info: USB_IDS[usb], setBaudRate: this.offerSetBaudRate });
     this.usbPort.attach(this);
     this.context = this.createContext();
@@ -201,10 +244,18 @@ export class SimulatedEspBoard implements SerialDevice {
     this.circuit.setBootButton(down);
   }
 
-  /** Presses and releases the RESET (EN) button. */
+  /**
+   * Presses and releases the RESET (EN) button. The chip starts once EN has charged through its
+   * RC delay (see {@link enSettled}); hold BOOT until then to enter download mode.
+   */
   pressReset(): void {
     this.circuit.setResetButton(true);
     this.circuit.setResetButton(false);
+  }
+
+  /** Resolves once EN is no longer charging (the chip has started after a released reset). */
+  async enSettled(): Promise<void> {
+    while (this.circuit.enCharging) await new Promise((resolve) => setTimeout(resolve, 1));
   }
 
   // --- SerialDevice (called by the port) ---
@@ -238,7 +289,8 @@ export class SimulatedEspBoard implements SerialDevice {
     if (this.state === 'unpowered') return false;
     this.stats.bytesToDevice += bytes.length;
     const sent = this.clock.hostNow();
-    const start = Math.max(sent, this.lineFreeToDevice);
+    // Through a bridge the write is a USB transfer that starts at the next USB frame.
+    const start = Math.max(sent + (this.bridge?.timing.hostWriteSeconds ?? 0), this.lineFreeToDevice);
     const arrival = start + lineSeconds(bytes.length, this.hostRate());
     this.lineFreeToDevice = arrival;
     this.clock.observe(arrival);
@@ -392,6 +444,7 @@ export class SimulatedEspBoard implements SerialDevice {
     if (this.otg) this.detachUsb();
     this.generation++;
     this.lineFreeToHost = Math.min(this.lineFreeToHost, at);
+    this.bridge?.rewind(at);
     while (this.queue.length > 0 && this.queue[this.queue.length - 1].at > at) this.queue.pop();
     this.state = 'reset';
     this.loader = null;
@@ -450,7 +503,15 @@ export class SimulatedEspBoard implements SerialDevice {
     this.stats.bytesToHost += bytes.length;
     const seen = this.native ? bytes : receiveAtBaud(bytes, this.uartBaud, this.hostBaud);
     const filtered = this.faults.filter('to-host', seen);
-    this.schedule(end, filtered.bytes, filtered.unplug, port);
+    if (this.bridge === null) {
+      this.schedule(end, filtered.bytes, filtered.unplug, port);
+      return;
+    }
+    const deliveries = this.bridge.receive(filtered.bytes, start, end);
+    deliveries.forEach((d, i) => {
+      this.clock.observe(d.at);
+      this.schedule(d.at, d.bytes, filtered.unplug && i === deliveries.length - 1, port);
+    });
   }
 
   private schedule(at: number, bytes: Uint8Array, unplug: boolean, port: SimSerialPort): void {

@@ -34,6 +34,17 @@ export interface EspChipSpec {
   romBaud: number;
   /** Crystal frequency in Hz (the ROM runs the UART from it). */
   xtalHz: number;
+  /**
+   * The crystal frequency the ROM believes in, in Hz: it computes CHANGE_BAUDRATE's divider from
+   * this. The ESP32 ROM estimates it at boot from the RTC 8 MHz clock calibration (esptool
+   * `targets/esp32.py` `get_rom_cal_crystal_freq`); later ROMs use the fixed 40 MHz.
+   */
+  romXtalEstimateHz: number;
+  /**
+   * The ROM's "UART in use" variable (`UARTDEV_BUF_NO`, in ROM .bss) and the values it holds
+   * when the ROM talks over USB-Serial/JTAG or USB-OTG (UART0 = 0); null on chips without USB.
+   */
+  uartDevBufNo: { address: number; usbSerialJtag: number; usbOtg: number | null } | null;
   /** UART0 clock divider register (integer part in bits 19:0). */
   uartClkdivReg: number;
   /** SPI registers for user commands. */
@@ -59,6 +70,23 @@ export interface EspChipSpec {
 }
 
 const ESP32_EFUSE = 0x3ff5a000;
+/** ESP32 RTC calibration result register (esptool `ESP32ROM.RTCCALICFG1`), value in bits 31:7. */
+const ESP32_RTCCALICFG1 = 0x3ff5f06c;
+/**
+ * eFuse CK8M_FREQ (EFUSE_BLK0_RDATA4 bits 7:0) of the simulated ESP32. Modeling assumption: 160,
+ * which with esptool's formula (`cali × 15625 × ck8m / 40`) makes a calibration count of 640 read
+ * as exactly 40 MHz.
+ */
+const ESP32_CK8M_FREQ = 160;
+/**
+ * The RTC calibration count the simulated ESP32's ROM measured at boot: 666, so the ROM believes
+ * in a 41.625 MHz crystal (+4 %). Modeling assumption: real ESP32s drift this way (esptool's
+ * `change_baud` carries a workaround "to avoid esp32 CK_8M frequency drift"); 4 % is chosen
+ * beyond a UART's ±3 % tolerance so that a host skipping the correction visibly fails.
+ */
+const ESP32_RTC_CALI_VALUE = 666;
+/** What esptool computes from the two registers above (`get_rom_cal_crystal_freq`). */
+const ESP32_ROM_XTAL_ESTIMATE_HZ = (ESP32_RTC_CALI_VALUE * 15625 * ESP32_CK8M_FREQ) / 40;
 const ESP32S3_EFUSE_BLOCK1 = 0x60007044;
 const ESP32C3_EFUSE_BLOCK1 = 0x60008844;
 
@@ -71,6 +99,8 @@ const ESP32: EspChipSpec = {
   securityInfoRomError: 0,
   romBaud: 115200,
   xtalHz: 40_000_000,
+  romXtalEstimateHz: ESP32_ROM_XTAL_ESTIMATE_HZ,
+  uartDevBufNo: null,
   uartClkdivReg: 0x3ff40014,
   spi: { base: 0x3ff42000, usr: 0x1c, usr1: 0x20, usr2: 0x24, w0: 0x80 },
   romMaxFlashBlock: 0x4000,
@@ -82,10 +112,11 @@ const ESP32: EspChipSpec = {
   defaultMac: [0x24, 0x0a, 0xc4, 0x12, 0x34, 0x56],
   registers: new Map([
     [ESP32_EFUSE + 4 * 3, (1 << 9) | (1 << 15)],
-    [ESP32_EFUSE + 4 * 4, 0x0a << 8],
+    [ESP32_EFUSE + 4 * 4, (0x0a << 8) | ESP32_CK8M_FREQ],
     [ESP32_EFUSE + 4 * 5, 1 << 20],
     [ESP32_EFUSE + 4 * 6, 0],
     [0x3ff6607c, 0x96042000],
+    [ESP32_RTCCALICFG1, ESP32_RTC_CALI_VALUE << 7],
   ]),
   macRegisters: [ESP32_EFUSE + 4 * 1, ESP32_EFUSE + 4 * 2],
 };
@@ -99,6 +130,9 @@ const ESP32S3: EspChipSpec = {
   securityInfoRomError: 0x05,
   romBaud: 115200,
   xtalHz: 40_000_000,
+  romXtalEstimateHz: 40_000_000,
+  // esptool targets/esp32s3.py: UARTDEV_BUF_NO 0x3FCEF14C, USB-OTG 3, USB-Serial/JTAG 4.
+  uartDevBufNo: { address: 0x3fcef14c, usbSerialJtag: 4, usbOtg: 3 },
   uartClkdivReg: 0x60000014,
   spi: { base: 0x60002000, usr: 0x18, usr1: 0x1c, usr2: 0x20, w0: 0x58 },
   romMaxFlashBlock: 0x4000,
@@ -126,6 +160,9 @@ const ESP32C3: EspChipSpec = {
   securityInfoRomError: 0,
   romBaud: 115200,
   xtalHz: 40_000_000,
+  romXtalEstimateHz: 40_000_000,
+  // esptool targets/esp32c3.py: UARTDEV_BUF_NO 0x3FCDF07C, USB-Serial/JTAG 3 (no USB-OTG).
+  uartDevBufNo: { address: 0x3fcdf07c, usbSerialJtag: 3, usbOtg: null },
   uartClkdivReg: 0x60000014,
   spi: { base: 0x60002000, usr: 0x18, usr1: 0x1c, usr2: 0x20, w0: 0x58 },
   romMaxFlashBlock: 2047,

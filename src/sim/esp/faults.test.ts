@@ -92,6 +92,7 @@ describe('no auto-reset circuit', () => {
     expect(board.mode).toBe('app');
     board.holdBoot(true);
     board.pressReset();
+    await board.enSettled(); // EN's RC delay: keep BOOT held until the chip starts
     board.holdBoot(false);
     expect(board.mode).toBe('download');
     // Let esptool-js's read loop take the banner before disconnecting: cancelling its reader

@@ -13,6 +13,9 @@ const SPI_CMD_USR = 1 << 18;
 /** SPI_USR_REG bit: the user command reads data (MISO phase). */
 const SPI_USR_MISO = 1 << 28;
 
+/** The port the ROM loader talks over: UART0 (through a bridge) or one of the chip's USB ports. */
+export type RomConsole = 'uart' | 'usb-serial-jtag' | 'usb-otg';
+
 /** Register space of one chip. */
 export class RegisterFile {
   private readonly written = new Map<number, number>();
@@ -23,14 +26,23 @@ export class RegisterFile {
    * @param flash the flash chip attached to SPI0/1
    * @param mac the MAC address to burn into the eFuses
    * @param uartBaud the UART0 baud rate in force (for the clock divider register)
+   * @param console the port the ROM talks over (sets its "UART in use" variable)
    */
   constructor(
     private readonly chip: EspChipSpec,
     private readonly flash: SpiFlash,
     mac: readonly number[],
     private readonly uartBaud: () => number,
+    console: RomConsole = 'uart',
   ) {
     this.fixed = new Map(chip.registers);
+    const bufNo = chip.uartDevBufNo;
+    if (bufNo !== null) {
+      const value =
+        console === 'usb-serial-jtag' ? bufNo.usbSerialJtag : console === 'usb-otg' ? bufNo.usbOtg : 0;
+      if (value === null) throw new RangeError(`${chip.displayName} has no USB-OTG port`);
+      this.fixed.set(bufNo.address, value);
+    }
     const [low, high] = macWords(mac);
     this.fixed.set(chip.macRegisters[0], low);
     this.fixed.set(chip.macRegisters[1], high);

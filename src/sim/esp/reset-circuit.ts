@@ -22,7 +22,33 @@
  *
  * The BOOT button pulls the strapping pin low, the RESET (EN) button pulls EN low. The chip
  * samples the strapping pin when EN rises.
+ *
+ * EN has an RC delay on real boards (a pull-up and a capacitor to ground, see
+ * {@link EN_PULLUP_OHMS}). Pulling EN low (the transistor or the button) discharges the capacitor
+ * at once, so the chip stops at once; releasing it lets the capacitor charge, and the chip starts
+ * only when EN crosses its input-high threshold, {@link enRiseSeconds} later, sampling the
+ * strapping pin then. A release shorter than that (the moment with both lines asserted while
+ * esptool's ClassicReset sets DTR and RTS one call at a time, or both released on the way from
+ * (0,1) to (1,0)) starts nothing. The USB-Serial/JTAG and USB-OTG resets are inside the chip and
+ * have no such delay.
  */
+
+/** EN pull-up of Espressif's reference design (ESP32 Hardware Design Guidelines: R = 10 kΩ, C = 1 µF). */
+export const EN_PULLUP_OHMS = 10_000;
+/** EN capacitor of Espressif's reference design; boards fit 1–10 µF (reference sheet §9). */
+export const EN_CAPACITANCE_FARADS = 1e-6;
+/** CHIP_PU input-high threshold as a fraction of VDD (ESP32 datasheet, DC characteristics: V_IH = 0.75 × VDD). */
+export const EN_THRESHOLD_FRACTION = 0.75;
+
+/** Seconds for EN to charge from 0 V to the input-high threshold through the pull-up. */
+export function enRiseSeconds(capacitanceFarads: number = EN_CAPACITANCE_FARADS): number {
+  return EN_PULLUP_OHMS * capacitanceFarads * Math.log(1 / (1 - EN_THRESHOLD_FRACTION));
+}
+
+/** How the circuit waits for EN to charge: `schedule` runs `done` after `seconds` of board time. */
+export interface CircuitTimer {
+  schedule(seconds: number, done: () => void): () => void;
+}
 
 /** How DTR/RTS are wired to the chip. */
 export type ResetWiring = 'auto' | 'none' | 'usb-serial-jtag' | 'usb-otg';
@@ -45,11 +71,29 @@ export class ResetCircuit {
   private resetButton = false;
   private usbDownloadLatch = false;
   private enHigh = true;
+  /** EN pin above its threshold (false while held low and while charging after release). */
+  private pinCharged = true;
+  private cancelRise: (() => void) | null = null;
 
+  /**
+   * @param wiring how the lines reach the chip
+   * @param target the chip
+   * @param riseSeconds EN's RC delay ({@link enRiseSeconds}); 0 = none
+   * @param timer waits out the RC delay (required when `riseSeconds` > 0)
+   */
   constructor(
     readonly wiring: ResetWiring,
     private readonly target: ResetTarget,
-  ) {}
+    private readonly riseSeconds = 0,
+    private readonly timer?: CircuitTimer,
+  ) {
+    if (riseSeconds > 0 && timer === undefined) throw new RangeError('An EN RC delay needs a timer');
+  }
+
+  /** True while EN is charging after a release (the chip has not started yet). */
+  get enCharging(): boolean {
+    return this.cancelRise !== null;
+  }
 
   /** Level of EN (true = high = running). */
   get en(): boolean {
@@ -96,14 +140,37 @@ export class ResetCircuit {
     this.update();
   }
 
-  private computeEn(): boolean {
-    if (this.resetButton) return false;
-    if (this.wiring === 'none' || this.wiring === 'usb-otg') return true;
-    return !(this.rts && !this.dtr);
+  /** Something pulls the EN pin itself low: the button, or the auto-reset transistor. */
+  private pinPulledLow(): boolean {
+    return this.resetButton || (this.wiring === 'auto' && this.rts && !this.dtr);
+  }
+
+  /** The USB-Serial/JTAG peripheral holds the chip in reset (no RC delay: inside the chip). */
+  private internalReset(): boolean {
+    return this.wiring === 'usb-serial-jtag' && this.rts && !this.dtr;
   }
 
   private update(): void {
-    const en = this.computeEn();
+    if (this.pinPulledLow()) {
+      this.cancelRise?.();
+      this.cancelRise = null;
+      this.pinCharged = false;
+    } else if (!this.pinCharged && this.cancelRise === null) {
+      if (this.riseSeconds > 0) {
+        this.cancelRise = this.timer!.schedule(this.riseSeconds, () => {
+          this.cancelRise = null;
+          this.pinCharged = true;
+          this.apply();
+        });
+      } else {
+        this.pinCharged = true;
+      }
+    }
+    this.apply();
+  }
+
+  private apply(): void {
+    const en = this.pinCharged && !this.internalReset();
     if (en === this.enHigh) return;
     this.enHigh = en;
     if (!en) {

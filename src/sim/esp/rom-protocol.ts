@@ -8,6 +8,7 @@ import { Inflate } from 'pako';
 import { md5 } from '@noble/hashes/legacy.js';
 import { Op, SYNC_PAYLOAD, buildResponse, checksum, parseRequest, readU32, securityInfo } from './protocol';
 import type { LoaderContext, LoaderRequest } from './protocol';
+import type { EspChipSpec } from './chips';
 
 /** ROM error codes (second status byte). */
 export const RomError = {
@@ -29,9 +30,28 @@ const UNSUPPORTED_REPLY_OP = 0x00;
 interface FlashWrite {
   offset: number;
   blockSize: number;
-  end: number;
   inflate: Inflate | null;
   written: number;
+}
+
+/** Highest baud rate the ESP32/S3/C3 UARTs support (TRM, UART Controller: "up to 5 Mbaud"). */
+export const UART_MAX_BAUD = 5_000_000;
+
+/**
+ * The baud rate the ROM's UART really runs at after CHANGE_BAUDRATE(`requested`), or null when
+ * no divider gives it. The ROM computes the clock divider (integer part and 4-bit fraction,
+ * UART_CLKDIV_REG) from the crystal frequency it estimated at boot ({@link EspChipSpec.romXtalEstimateHz}),
+ * while the UART runs from the real crystal: on an ESP32 whose estimate is off, the baud is off by
+ * the same ratio, which is why esptool (`targets/esp32.py` `change_baud`) scales its argument by
+ * estimate / 40 MHz. A zero, a rate above the UART's limit, or one the 20-bit divider cannot reach
+ * is refused with "invalid message" instead of being applied (what the real ROM does with them is
+ * unverified: it would divide by zero or program a nonsense divider).
+ */
+export function romAppliedBaud(chip: EspChipSpec, requested: number): number | null {
+  if (!(requested > 0) || requested > UART_MAX_BAUD) return null;
+  const sixteenths = Math.floor((chip.romXtalEstimateHz * 16) / requested);
+  if (sixteenths < 16 || sixteenths >> 4 > 0xfffff) return null;
+  return (chip.xtalHz * 16) / sixteenths;
 }
 
 /** The ROM loader's state machine; feed it each received SLIP frame. */
@@ -80,10 +100,13 @@ export class RomLoader {
         return this.ok(r.op);
       case Op.SPI_SET_PARAMS:
         return d.length === 24 ? this.ok(r.op) : this.fail(r.op, RomError.INVALID_MESSAGE);
-      case Op.CHANGE_BAUDRATE:
+      case Op.CHANGE_BAUDRATE: {
         if (d.length !== 8) return this.fail(r.op, RomError.INVALID_MESSAGE);
+        const applied = romAppliedBaud(ctx.chip, readU32(d, 0));
+        if (applied === null) return this.fail(r.op, RomError.INVALID_MESSAGE);
         this.ok(r.op);
-        return ctx.changeBaud(readU32(d, 0));
+        return ctx.changeBaud(applied);
+      }
       case Op.MEM_BEGIN:
         if (d.length !== 16) return this.fail(r.op, RomError.INVALID_MESSAGE);
         this.mem = { size: readU32(d, 0), blockSize: readU32(d, 8), address: readU32(d, 12) };
@@ -150,7 +173,6 @@ export class RomLoader {
     this.write = {
       offset,
       blockSize: readU32(d, 8),
-      end: offset + eraseSize,
       inflate: compressed ? new Inflate({ chunkSize: 0x8000 }) : null,
       written: 0,
     };
@@ -179,8 +201,11 @@ export class RomLoader {
       bytes = out;
       at = w.offset + w.written;
     }
+    // The ROM programs whole blocks wherever they land: a last block padded past FLASH_BEGIN's
+    // size (esptool pads it to the block size with 0xFF) is written too; only the end of the
+    // flash chip stops it.
     for (const chunk of bytes) {
-      if (at + chunk.length > w.end) return this.fail(r.op, RomError.FLASH_WRITE);
+      if (at + chunk.length > this.ctx.flash.size) return this.fail(r.op, RomError.FLASH_WRITE);
       this.ctx.flashWork(this.ctx.flash.program(at, chunk));
       at += chunk.length;
       w.written += chunk.length;

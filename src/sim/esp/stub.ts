@@ -14,6 +14,7 @@ import { md5 } from '@noble/hashes/legacy.js';
 import { Op, SYNC_PAYLOAD, buildResponse, checksum, parseRequest, readU32, securityInfo } from './protocol';
 import type { LoaderContext, LoaderRequest } from './protocol';
 import { BLOCK_SIZE, SECTOR_SIZE } from './spi-flash';
+import { UART_MAX_BAUD } from './rom-protocol';
 
 /** Stub response codes (sent big-endian in the two status bytes). */
 export const StubResponse = {
@@ -103,10 +104,16 @@ export class StubLoader {
       case Op.SPI_SET_PARAMS:
         if (d.length !== 24) code = StubResponse.BAD_DATA_LEN;
         break;
-      case Op.CHANGE_BAUDRATE:
+      case Op.CHANGE_BAUDRATE: {
+        // The stub divides the real APB clock, so the requested rate is what it gets. A zero or a
+        // rate beyond the UART's limit is refused rather than applied (simulator choice: what
+        // the real stub does with it is unverified).
+        const baud = d.length === 8 ? readU32(d, 0) : 0;
         if (d.length !== 8) code = StubResponse.BAD_DATA_LEN;
-        else post = () => (this.ctx.changeBaud(readU32(d, 0)), StubResponse.SUCCESS);
+        else if (baud === 0 || baud > UART_MAX_BAUD) code = StubResponse.INVALID_COMMAND;
+        else post = () => (this.ctx.changeBaud(baud), StubResponse.SUCCESS);
         break;
+      }
       case Op.FLASH_BEGIN:
       case Op.FLASH_DEFL_BEGIN:
         code = this.flashBegin(d, r.op === Op.FLASH_DEFL_BEGIN);

@@ -167,6 +167,7 @@ describe('ESP32-S3 board on its USB-OTG port', () => {
     const first = board.port;
     board.holdBoot(true);
     board.pressReset();
+    await board.enSettled(); // EN's RC delay: keep BOOT held until the chip starts
     board.holdBoot(false);
     expect(first.connected).toBe(false);
     await nextPort(board, first);

@@ -33,9 +33,19 @@ export async function downloadMode(chip: EspChipName, baud = 115200, options: Pa
       received.push(...value);
     }
   })();
-  await port.setSignals({ dataTerminalReady: false, requestToSend: true });
-  await port.setSignals({ dataTerminalReady: true, requestToSend: false });
-  await port.setSignals({ dataTerminalReady: false, requestToSend: false });
+  if (options.usb === 'native') {
+    // esptool's USBJTAGSerialReset (the chip's own USB-Serial/JTAG reset logic).
+    await port.setSignals({ dataTerminalReady: false, requestToSend: false });
+    await port.setSignals({ dataTerminalReady: true, requestToSend: false });
+    await port.setSignals({ dataTerminalReady: false, requestToSend: true });
+    await port.setSignals({ dataTerminalReady: false, requestToSend: false });
+  } else {
+    // esptool's ClassicReset: EN low, then IO0 low while EN rises through the board's RC delay.
+    await port.setSignals({ dataTerminalReady: false, requestToSend: true });
+    await port.setSignals({ dataTerminalReady: true, requestToSend: false });
+    await sleep(CLASSIC_RESET_DELAY_MS / (options.latency === 'real' ? (options.timeScale ?? 1) : 1));
+    await port.setSignals({ dataTerminalReady: false, requestToSend: false });
+  }
   await settle(() => received.length >= 100);
   const banner = String.fromCharCode(...received.splice(0));
   const write = async (op: number, data: Uint8Array, chk = 0): Promise<void> => {
@@ -63,6 +73,13 @@ export async function downloadMode(chip: EspChipName, baud = 115200, options: Pa
     await port.close();
   };
   return { board, banner, send, write, collect, close };
+}
+
+/** esptool's ClassicReset delay between releasing EN and releasing IO0 (`DEFAULT_RESET_DELAY`). */
+const CLASSIC_RESET_DELAY_MS = 50;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Waits (up to 2 s) until `done()` holds, letting timers and stream reads run. */

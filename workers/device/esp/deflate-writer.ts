@@ -13,7 +13,11 @@
  *    its worst-case flash work (a background block erase still running, then erasing and
  *    programming what it inflates to) must fit in the wire time of the block between.
  *    Otherwise the writer waits for the reply first (as esptool does), so a real stub never
- *    loses a frame (the simulated stub drops one that finds both buffers taken).
+ *    loses a frame (the simulated stub drops one that finds both buffers taken). On the chip's
+ *    USB-Serial/JTAG or USB-OTG port a block crosses in a millisecond whatever the baud rate
+ *    says, so there it always waits. Block size: the stub's 16 KiB on USB-Serial/JTAG as on a
+ *    bridge (esptool.py; esptool-js #255 was fixed that way in #259), 2 KiB on USB-OTG
+ *    (`USB_RAM_BLOCK`), as `blockSize` says.
  *
  * A failed block (bad checksum on a noisy line) restarts its operation: with a block already
  * in flight behind it, resending only that block would feed the stub's inflater out of order.
@@ -31,6 +35,8 @@ const STUB_WRITE_BYTES_PER_SECOND = 150_000;
 const BLOCK_ERASE_SECONDS = 0.15;
 /** Erase+write timeout per MiB (esptool `ERASE_WRITE_TIMEOUT_PER_MB`). */
 const WRITE_MS_PER_MB = 40000;
+/** USB vendor id of Espressif's on-chip USB ports. */
+const ESPRESSIF_VID = 0x303a;
 /** Attempts per operation. */
 const ATTEMPTS = 3;
 
@@ -44,7 +50,7 @@ export interface FlashRange {
 export interface WriterOptions {
   /** Compare MD5s per chunk first and write only chunks that differ. */
   skipUnchanged: boolean;
-  /** Baud rate in force (for the in-flight guard). */
+  /** Baud rate in force (for the in-flight guard; ignored on the chip's own USB ports). */
   baud: number;
   /** Largest data block (0x4000 over a bridge, less over USB-OTG). */
   blockSize?: number;
@@ -257,7 +263,11 @@ async function sendOperation(
     })),
   ];
   const window = Math.max(1, options.inFlight ?? 2);
-  const wireSeconds = (f: Frame) => ((f.packet.length + 2) * 10) / options.baud;
+  // On the chip's own USB ports (USB-Serial/JTAG, USB-OTG) the baud rate is a fiction: a block
+  // crosses in about a millisecond, so the block behind it would land in the stub's busy frame
+  // buffer. There the writer keeps one block in flight (a USB round trip costs ~1 ms anyway).
+  const usbPort = channel.transport.device.getInfo().usbVendorId === ESPRESSIF_VID;
+  const wireSeconds = (f: Frame) => (usbPort ? 0 : ((f.packet.length + 2) * 10) / options.baud);
   channel.transport.flushInput();
   let sent = 0;
   let acked = 0;

@@ -36,6 +36,7 @@ test('a board without auto-reset: instructions to hold BOOT and press RESET, the
   expect(error.message).toMatch(/hold BOOT.*press and release RESET/);
   board.holdBoot(true);
   board.pressReset();
+  await board.enSettled(); // EN's RC delay: keep BOOT held until the chip starts
   board.holdBoot(false);
   const connected = await backend.connect();
   expect(connected.target.name).toBe('ESP32');

@@ -10,6 +10,7 @@ import { ESPLoader, Transport } from 'esptool-js';
 import { WebProgError } from '../../../src/core/errors';
 import { toEspError } from './esp-protocol';
 import { LossAwareTransport } from './loss-aware-transport';
+import { BRIDGE_RESETS } from './reset-sequences';
 import { StubChannel } from './stub-channel';
 import type { EspChipInfo } from './esp-api';
 
@@ -21,11 +22,17 @@ export interface EspLinkOptions {
   baud?: number;
   /** Baud rate of the ROM loader (default 115200). */
   romBaud?: number;
-  /** Reset+sync attempts (esptool-js tries 7; each takes about half a second). */
+  /**
+   * Reset+sync attempts (default 4: UnixTightReset and ClassicReset, each with esptool's 50 ms
+   * and 550 ms IO0 delays; esptool-js tries 7; each takes about half a second).
+   */
   attempts?: number;
   /** Receives esptool-js's progress lines. */
   log?: (line: string) => void;
 }
+
+/** USB vendor id of Espressif's on-chip USB ports. */
+const ESPRESSIF_VID = 0x303a;
 
 /** Milliseconds EN is held low by {@link resetIntoApp} (esptool's HardReset). */
 const RESET_PULSE_MS = 100;
@@ -52,10 +59,17 @@ export class EspLink {
     const log = options.log ?? (() => undefined);
     const terminal = { clean: () => undefined, writeLine: log, write: log };
     const transport = new LossAwareTransport(port, false);
-    const loader = new ESPLoader({ transport, baudrate: baud, romBaudrate: romBaud, terminal });
+    const loader = new ESPLoader({
+      transport,
+      baudrate: baud,
+      romBaudrate: romBaud,
+      terminal,
+      // Espressif's own USB ports (USB-Serial/JTAG, USB-OTG) keep esptool-js's sequences.
+      ...(port.getInfo().usbVendorId === ESPRESSIF_VID ? {} : { resetConstructors: BRIDGE_RESETS }),
+    });
     try {
       try {
-        await loader.detectChip('default_reset', options.attempts ?? 3);
+        await loader.detectChip('default_reset', options.attempts ?? 4);
       } catch (error) {
         if (error instanceof Error && /Failed to connect/i.test(error.message)) {
           throw new WebProgError(

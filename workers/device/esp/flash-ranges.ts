@@ -9,6 +9,21 @@ import { SparseData } from '../../../src/core/memory/sparse-data';
 import { SECTOR_SIZE } from './esp-protocol';
 import type { FlashRange } from './deflate-writer';
 
+/** Alignment of the chip reads that fill a sector's gaps. */
+const WORD = 4;
+
+/** The parts of `[start, end)` that `data` does not define. */
+export function gapsIn(data: SparseData, start: number, end: number): { start: number; end: number }[] {
+  const gaps: { start: number; end: number }[] = [];
+  let at = start;
+  for (const r of data.slice(start, end).ranges()) {
+    if (r.start > at) gaps.push({ start: at, end: r.start });
+    at = Math.max(at, r.end);
+  }
+  if (at < end) gaps.push({ start: at, end });
+  return gaps;
+}
+
 /** Reads flash bytes from the chip. */
 export type FlashReader = (address: number, size: number) => Promise<Uint8Array>;
 
@@ -45,8 +60,12 @@ export async function toSectorRanges(
     }
     const merged = new SparseData();
     for (let s = span.start; s < span.end; s += SECTOR_SIZE) {
-      if (!data.covers(s, SECTOR_SIZE)) {
-        merged.write(s, readChip ? await readChip(s, SECTOR_SIZE) : new Uint8Array(SECTOR_SIZE).fill(0xff));
+      for (const gap of gapsIn(data, s, s + SECTOR_SIZE)) {
+        // Only the bytes the image leaves out are read (whole words: the stub reads words).
+        const from = gap.start - (gap.start % WORD);
+        const to = Math.min(s + SECTOR_SIZE, Math.ceil(gap.end / WORD) * WORD);
+        const bytes = readChip ? await readChip(from, to - from) : new Uint8Array(to - from).fill(0xff);
+        merged.write(gap.start, bytes.subarray(gap.start - from, gap.end - from));
       }
     }
     for (const seg of data.slice(span.start, span.end).segments()) merged.write(seg.address, seg.data);
