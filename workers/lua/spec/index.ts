@@ -21,9 +21,17 @@ export const MP_MODULES: readonly { module: MpModule; summary: string }[] = [
     summary: 'Device operations of the selected programmer. Blocking calls return ok, err, code.',
   },
   { module: 'memory', summary: 'The buffer: regions of the target with the data to program or just read.' },
-  { module: 'file', summary: 'Files opened in the app or picked by the person; saving offers a download.' },
+  {
+    module: 'file',
+    summary:
+      "Files opened in the app or picked by the person; saving offers a download. A saved file keeps its last version, which counts against the script's memory (64 MiB for Lua and saved files together).",
+  },
   { module: 'checksum', summary: 'Checksums computed on the host over bytes or the buffer.' },
-  { module: 'log', summary: "Lines in the app's log (print() writes info lines too)." },
+  {
+    module: 'log',
+    summary:
+      "Lines in the app's log (print() writes info lines too). A line is cut at 16 KiB and a run's log at 4 MiB of text, with a note of what was cut.",
+  },
   { module: 'ui', summary: 'The status bar.' },
   { module: 'config', summary: "The app's current selection." },
   { module: 'app', summary: 'Hardware-write permission, confirmation, sleeping, versions.' },
