@@ -16,10 +16,11 @@ expose(
   createDeviceService({
     sources: {
       usb: 'usb' in navigator ? navigator.usb : undefined,
-      usbBackend: (device) =>
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: bundledScripts,
           decodeLayout: decodeScriptLayout,
+          now: clock,
         }),
       serial: 'serial' in navigator ? navigator.serial : undefined,
       serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),

@@ -61,10 +61,12 @@ function memoryStorage() {
 function service() {
   const real = createDeviceService({
     sources: {
-      usbBackend: (device) =>
+      // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          now: clock,
         }),
     },
     loadSimulation: async () => createSimulation(),
