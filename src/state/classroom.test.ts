@@ -61,10 +61,12 @@ function memoryStorage() {
 function service() {
   const real = createDeviceService({
     sources: {
-      usbBackend: (device) =>
+      // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          now: clock,
         }),
     },
     loadSimulation: async () => createSimulation(),
@@ -122,221 +124,183 @@ async function expectHolds(device: DeviceWorkerApi, id: string, file: ClassroomF
   await expect(device.backendCall(id, 'verify', { image })).resolves.toBeDefined();
 }
 
-describe('ClassroomState with simulated micro:bits', () => {
-  it(
-    'flashes every plugged-in micro:bit at once when started, and each one plugged in afterwards',
-    async () => {
-      const { device, stats, classroom } = await setup();
-      const early = [
-        await classroom.plugSimulated('microbit-v2'),
-        await classroom.plugSimulated('microbit-v2'),
-      ];
-      expect(classroom.rows.map((r) => r.status)).toEqual(['waiting', 'waiting']);
-      expect(classroom.start()).toBe(false); // no image yet
-      expect(classroom.notice?.level).toBe('error');
+describe('ClassroomState with simulated micro:bits', { timeout: LIMIT_MS }, () => {
+  it('flashes every plugged-in micro:bit at once when started, and each one plugged in afterwards', async () => {
+    const { device, stats, classroom } = await setup();
+    const early = [
+      await classroom.plugSimulated('microbit-v2'),
+      await classroom.plugSimulated('microbit-v2'),
+    ];
+    expect(classroom.rows.map((r) => r.status)).toEqual(['waiting', 'waiting']);
+    expect(classroom.start()).toBe(false); // no image yet
+    expect(classroom.notice?.level).toBe('error');
 
-      expect(classroom.useFile(V2_HEX)).toBe(true);
-      expect(classroom.start()).toBe(true);
-      const late = await classroom.plugSimulated('microbit-v2');
-      await classroom.whenIdle();
+    expect(classroom.useFile(V2_HEX)).toBe(true);
+    expect(classroom.start()).toBe(true);
+    const late = await classroom.plugSimulated('microbit-v2');
+    await classroom.whenIdle();
 
-      expect(stats.maxInFlight).toBe(3);
-      expect(classroom.rows.map((r) => [r.index, r.status, r.present])).toEqual([
-        [1, 'flashed', true],
-        [2, 'flashed', true],
-        [3, 'flashed', true],
-      ]);
-      for (const row of classroom.rows) {
-        expect(row.friendlyName).toMatch(/^[a-z]{5}$/);
-        expect(row.bytesWritten).toBeGreaterThan(400_000);
-        expect(row.elapsedMs).toBeGreaterThan(0);
-        expect(row.full).toBe(true);
-        expect(row.message).toMatch(/^wrote .* \(full flash\), verified/);
-      }
-      expect(classroom.summary).toMatchObject({
-        boards: 3,
-        present: 3,
-        flashed: 3,
-        failed: 0,
-        upToDate: 0,
-        active: 0,
+    expect(stats.maxInFlight).toBe(3);
+    expect(classroom.rows.map((r) => [r.index, r.status, r.present])).toEqual([
+      [1, 'flashed', true],
+      [2, 'flashed', true],
+      [3, 'flashed', true],
+    ]);
+    for (const row of classroom.rows) {
+      expect(row.friendlyName).toMatch(/^[a-z]{5}$/);
+      expect(row.bytesWritten).toBeGreaterThan(400_000);
+      expect(row.elapsedMs).toBeGreaterThan(0);
+      expect(row.full).toBe(true);
+      expect(row.message).toMatch(/^wrote .* \(full flash\), verified/);
+    }
+    expect(classroom.summary).toMatchObject({
+      boards: 3,
+      present: 3,
+      flashed: 3,
+      failed: 0,
+      upToDate: 0,
+      active: 0,
+    });
+    for (const id of [...early, late]) await expectHolds(device, id!, V2_HEX, 'V2');
+  });
+
+  it('shows a board whose flash fails as failed, and flashes it on retry', async () => {
+    const { classroom } = await setup();
+    classroom.useFile(V2_HEX);
+    classroom.start();
+    await classroom.plugSimulated('microbit-v2');
+    await classroom.plugSimulated('microbit-v2', { failFirstFlash: true });
+    await classroom.whenIdle();
+    const [good, bad] = classroom.rows;
+    expect(good.status).toBe('flashed');
+    expect(bad).toMatchObject({ status: 'failed', errorCode: 'DEVICE_PROTOCOL', attempts: 1 });
+    expect(bad.message).toMatch(/NO_ACK|did not answer/);
+    expect(classroom.summary).toMatchObject({ flashed: 1, failed: 1 });
+
+    expect(classroom.retryFailed()).toBe(1);
+    await classroom.whenIdle();
+    expect(classroom.rows[1]).toMatchObject({ status: 'flashed', attempts: 2, errorCode: undefined });
+    expect(classroom.summary).toMatchObject({ flashed: 2, failed: 0 });
+  });
+
+  it('counts boards that already hold the image as up to date', async () => {
+    const { classroom } = await setup();
+    await classroom.plugSimulated('microbit-v2');
+    classroom.useFile(V2_HEX);
+    classroom.start();
+    await classroom.whenIdle();
+    expect(classroom.rows[0].status).toBe('flashed');
+
+    expect(classroom.flashAll()).toBe(1);
+    await classroom.whenIdle();
+    expect(classroom.rows[0]).toMatchObject({ status: 'up-to-date', bytesWritten: 0, attempts: 2 });
+    expect(classroom.rows[0].skippedBlocks).toBeGreaterThan(100);
+    expect(classroom.summary).toMatchObject({ flashed: 0, upToDate: 1 });
+  });
+
+  it('writes each board its own serial number at the chosen flash address', async () => {
+    const { device, classroom } = await setup();
+    const ids = [await classroom.plugSimulated('microbit-v2'), await classroom.plugSimulated('microbit-v2')];
+    classroom.useFile(V2_HEX);
+    classroom.setSerialNumbers({ enabled: true, address: 0x7_3000, first: 4100 });
+    classroom.start();
+    await classroom.whenIdle();
+    expect(classroom.rows.map((r) => [r.status, r.serialNumber])).toEqual([
+      ['flashed', 4100],
+      ['flashed', 4101],
+    ]);
+    for (const [n, id] of ids.entries()) {
+      const { regions } = await device.connectDevice(id!);
+      const read = await device.backendCall(id!, 'read_segment', {
+        image: { regions, segments: [] },
+        address: 0x7_3000,
+        size: 4,
       });
-      for (const id of [...early, late]) await expectHolds(device, id!, V2_HEX, 'V2');
-    },
-    LIMIT_MS,
-  );
+      const word = new DataView(read.image!.segments[0].data.buffer, read.image!.segments[0].data.byteOffset);
+      expect(word.getUint32(0, true)).toBe(4100 + n);
+    }
+    const lines = classroom.csv().split('\r\n');
+    expect(lines[1]).toMatch(/,4100,1,,/);
+    expect(lines[2]).toMatch(/,4101,1,,/);
+  });
 
-  it(
-    'shows a board whose flash fails as failed, and flashes it on retry',
-    async () => {
-      const { classroom } = await setup();
-      classroom.useFile(V2_HEX);
-      classroom.start();
-      await classroom.plugSimulated('microbit-v2');
-      await classroom.plugSimulated('microbit-v2', { failFirstFlash: true });
-      await classroom.whenIdle();
-      const [good, bad] = classroom.rows;
-      expect(good.status).toBe('flashed');
-      expect(bad).toMatchObject({ status: 'failed', errorCode: 'DEVICE_PROTOCOL', attempts: 1 });
-      expect(bad.message).toMatch(/NO_ACK|did not answer/);
-      expect(classroom.summary).toMatchObject({ flashed: 1, failed: 1 });
+  it('refuses a serial number location inside MicroPython’s file system, per board', async () => {
+    const { classroom } = await setup();
+    await classroom.plugSimulated('microbit-v2');
+    classroom.useFile(V2_HEX);
+    classroom.setSerialNumbers({ enabled: true, address: 0x6_d000, first: 1 });
+    classroom.start();
+    await classroom.whenIdle();
+    expect(classroom.rows[0]).toMatchObject({ status: 'failed', errorCode: 'INVALID_ARGUMENT' });
+    expect(classroom.rows[0].message).toMatch(/file system/);
+  });
 
-      expect(classroom.retryFailed()).toBe(1);
-      await classroom.whenIdle();
-      expect(classroom.rows[1]).toMatchObject({ status: 'flashed', attempts: 2, errorCode: undefined });
-      expect(classroom.summary).toMatchObject({ flashed: 2, failed: 0 });
-    },
-    LIMIT_MS,
-  );
+  it('gives V1 and V2 boards their own section of a Universal Hex', async () => {
+    const universal = fixture('universal-sections-9901-9903.hex');
+    const { device, classroom } = await setup();
+    const v1 = await classroom.plugSimulated('microbit-v1');
+    const v2 = await classroom.plugSimulated('microbit-v2');
+    classroom.useFile(universal);
+    classroom.start();
+    await classroom.whenIdle();
+    expect(classroom.rows.map((r) => [r.board, r.status])).toEqual([
+      ['micro:bit V1.3', 'flashed'],
+      ['micro:bit V2.00', 'flashed'],
+    ]);
+    await expectHolds(device, v1!, universal, 'V1');
+    await expectHolds(device, v2!, universal, 'V2');
+  });
 
-  it(
-    'counts boards that already hold the image as up to date',
-    async () => {
-      const { classroom } = await setup();
-      await classroom.plugSimulated('microbit-v2');
-      classroom.useFile(V2_HEX);
-      classroom.start();
-      await classroom.whenIdle();
-      expect(classroom.rows[0].status).toBe('flashed');
+  it('keeps unplugged boards with their results and exports every board as CSV with names and labels', async () => {
+    const { device, devices, classroom, downloads, storage } = await setup();
+    classroom.useFile(V2_HEX);
+    classroom.start();
+    const a = await classroom.plugSimulated('microbit-v2');
+    await classroom.plugSimulated('microbit-v2', { failFirstFlash: true });
+    await classroom.whenIdle();
+    classroom.setLabel(a!, 'Table 3, "Ada"');
+    await device.unplugSimulated(a!);
+    await devices.refresh();
+    classroom.sync(devices.summaries);
+    expect(classroom.rows.map((r) => r.present)).toEqual([false, true]);
+    expect(classroom.summary).toMatchObject({ boards: 2, present: 1, flashed: 1, failed: 1 });
 
-      expect(classroom.flashAll()).toBe(1);
-      await classroom.whenIdle();
-      expect(classroom.rows[0]).toMatchObject({ status: 'up-to-date', bytesWritten: 0, attempts: 2 });
-      expect(classroom.rows[0].skippedBlocks).toBeGreaterThan(100);
-      expect(classroom.summary).toMatchObject({ flashed: 0, upToDate: 1 });
-    },
-    LIMIT_MS,
-  );
+    const name = classroom.exportCsv();
+    expect(name).toBe('classroom-micropython-v2-1-2-2025-09-01-0905.csv');
+    expect(downloads).toHaveLength(1);
+    const lines = downloads[0].text.trimEnd().split('\r\n');
+    expect(lines[0]).toBe(CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(3);
+    const [first, second] = classroom.rows;
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^1,"Table 3, ""Ada""","Table 3, ""Ada""",${first.friendlyName},${first.serial},micro:bit V2.00,yes,Flashed,\\d+,0,\\d+\\.\\d\\d,,1,,`,
+      ),
+    );
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^2,${second.friendlyName},,${second.friendlyName},${second.serial},.*,Failed,.*,DEVICE_PROTOCOL,`,
+      ),
+    );
+    expect(lines[2]).toMatch(/,micropython-v2\.1\.2\.hex$/);
 
-  it(
-    'writes each board its own serial number at the chosen flash address',
-    async () => {
-      const { device, classroom } = await setup();
-      const ids = [
-        await classroom.plugSimulated('microbit-v2'),
-        await classroom.plugSimulated('microbit-v2'),
-      ];
-      classroom.useFile(V2_HEX);
-      classroom.setSerialNumbers({ enabled: true, address: 0x7_3000, first: 4100 });
-      classroom.start();
-      await classroom.whenIdle();
-      expect(classroom.rows.map((r) => [r.status, r.serialNumber])).toEqual([
-        ['flashed', 4100],
-        ['flashed', 4101],
-      ]);
-      for (const [n, id] of ids.entries()) {
-        const { regions } = await device.connectDevice(id!);
-        const read = await device.backendCall(id!, 'read_segment', {
-          image: { regions, segments: [] },
-          address: 0x7_3000,
-          size: 4,
-        });
-        const word = new DataView(
-          read.image!.segments[0].data.buffer,
-          read.image!.segments[0].data.byteOffset,
-        );
-        expect(word.getUint32(0, true)).toBe(4100 + n);
-      }
-      const lines = classroom.csv().split('\r\n');
-      expect(lines[1]).toMatch(/,4100,1,,/);
-      expect(lines[2]).toMatch(/,4101,1,,/);
-    },
-    LIMIT_MS,
-  );
+    // The label is remembered by USB serial for the next session.
+    expect(JSON.parse(storage.getItem(LABELS_KEY)!)).toEqual({ [first.serial]: 'Table 3, "Ada"' });
+  });
 
-  it(
-    'refuses a serial number location inside MicroPython’s file system, per board',
-    async () => {
-      const { classroom } = await setup();
-      await classroom.plugSimulated('microbit-v2');
-      classroom.useFile(V2_HEX);
-      classroom.setSerialNumbers({ enabled: true, address: 0x6_d000, first: 1 });
-      classroom.start();
-      await classroom.whenIdle();
-      expect(classroom.rows[0]).toMatchObject({ status: 'failed', errorCode: 'INVALID_ARGUMENT' });
-      expect(classroom.rows[0].message).toMatch(/file system/);
-    },
-    LIMIT_MS,
-  );
-
-  it(
-    'gives V1 and V2 boards their own section of a Universal Hex',
-    async () => {
-      const universal = fixture('universal-sections-9901-9903.hex');
-      const { device, classroom } = await setup();
-      const v1 = await classroom.plugSimulated('microbit-v1');
-      const v2 = await classroom.plugSimulated('microbit-v2');
-      classroom.useFile(universal);
-      classroom.start();
-      await classroom.whenIdle();
-      expect(classroom.rows.map((r) => [r.board, r.status])).toEqual([
-        ['micro:bit V1.3', 'flashed'],
-        ['micro:bit V2.00', 'flashed'],
-      ]);
-      await expectHolds(device, v1!, universal, 'V1');
-      await expectHolds(device, v2!, universal, 'V2');
-    },
-    LIMIT_MS,
-  );
-
-  it(
-    'keeps unplugged boards with their results and exports every board as CSV with names and labels',
-    async () => {
-      const { device, devices, classroom, downloads, storage } = await setup();
-      classroom.useFile(V2_HEX);
-      classroom.start();
-      const a = await classroom.plugSimulated('microbit-v2');
-      await classroom.plugSimulated('microbit-v2', { failFirstFlash: true });
-      await classroom.whenIdle();
-      classroom.setLabel(a!, 'Table 3, "Ada"');
-      await device.unplugSimulated(a!);
-      await devices.refresh();
-      classroom.sync(devices.summaries);
-      expect(classroom.rows.map((r) => r.present)).toEqual([false, true]);
-      expect(classroom.summary).toMatchObject({ boards: 2, present: 1, flashed: 1, failed: 1 });
-
-      const name = classroom.exportCsv();
-      expect(name).toBe('classroom-micropython-v2-1-2-2025-09-01-0905.csv');
-      expect(downloads).toHaveLength(1);
-      const lines = downloads[0].text.trimEnd().split('\r\n');
-      expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-      expect(lines).toHaveLength(3);
-      const [first, second] = classroom.rows;
-      expect(lines[1]).toMatch(
-        new RegExp(
-          `^1,"Table 3, ""Ada""","Table 3, ""Ada""",${first.friendlyName},${first.serial},micro:bit V2.00,yes,Flashed,\\d+,0,\\d+\\.\\d\\d,,1,,`,
-        ),
-      );
-      expect(lines[2]).toMatch(
-        new RegExp(
-          `^2,${second.friendlyName},,${second.friendlyName},${second.serial},.*,Failed,.*,DEVICE_PROTOCOL,`,
-        ),
-      );
-      expect(lines[2]).toMatch(/,micropython-v2\.1\.2\.hex$/);
-
-      // The label is remembered by USB serial for the next session.
-      expect(JSON.parse(storage.getItem(LABELS_KEY)!)).toEqual({ [first.serial]: 'Table 3, "Ada"' });
-    },
-    LIMIT_MS,
-  );
-
-  it(
-    'stop cancels the flashes in progress; the image cannot change while running',
-    async () => {
-      const { classroom } = await setup();
-      await classroom.plugSimulated('microbit-v2');
-      await classroom.plugSimulated('microbit-v2');
-      classroom.useFile(V2_HEX);
-      classroom.start();
-      expect(classroom.useFile(V2_HEX)).toBe(false);
-      classroom.stop();
-      await classroom.whenIdle();
-      expect(classroom.rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
-      expect(classroom.summary.waiting).toBe(2);
-      expect(classroom.retryFailed()).toBe(2);
-      await classroom.whenIdle();
-      expect(classroom.rows.map((r) => r.status)).toEqual(['flashed', 'flashed']);
-    },
-    LIMIT_MS,
-  );
+  it('stop cancels the flashes in progress; the image cannot change while running', async () => {
+    const { classroom } = await setup();
+    await classroom.plugSimulated('microbit-v2');
+    await classroom.plugSimulated('microbit-v2');
+    classroom.useFile(V2_HEX);
+    classroom.start();
+    expect(classroom.useFile(V2_HEX)).toBe(false);
+    classroom.stop();
+    await classroom.whenIdle();
+    expect(classroom.rows.map((r) => r.status)).toEqual(['cancelled', 'cancelled']);
+    expect(classroom.summary.waiting).toBe(2);
+    expect(classroom.retryFailed()).toBe(2);
+    await classroom.whenIdle();
+    expect(classroom.rows.map((r) => r.status)).toEqual(['flashed', 'flashed']);
+  });
 });

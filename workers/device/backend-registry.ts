@@ -22,10 +22,12 @@ export function backendFactories(
   options: BackendRegistryOptions,
 ): Required<Pick<DeviceSources, 'usbBackend' | 'serialBackend'>> {
   return {
-    usbBackend: (device) =>
+    usbBackend: (device, clock) =>
       new CmsisDapBackend(new WebUsbPacketTransport(device), {
         scripts: options.scripts,
         decodeLayout: decodeScriptLayout,
+        // A simulated probe's modeled clock, so device-script deadlines hold on a busy machine.
+        now: clock,
       }),
     serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
   };

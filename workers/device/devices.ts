@@ -22,8 +22,12 @@ import type { DebugRequest, DebugResult } from './debug-api';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
 
-/** Creates the backend for a USB device (a CMSIS-DAP probe). */
-export type UsbBackendFactory = (device: USBDevice) => Backend;
+/**
+ * Creates the backend for a USB device (a CMSIS-DAP probe). `clock` is the device's own clock
+ * when it has one (a simulated probe's modeled time): the backend measures its deadlines (a
+ * device script entry's time limit) on it, so a simulation on a busy machine does not time out.
+ */
+export type UsbBackendFactory = (device: USBDevice, clock?: Clock) => Backend;
 
 /**
  * Creates the backend for a serial port (an ESP board). `getPorts` lists the ports granted now,
@@ -370,7 +374,7 @@ export class DeviceManager implements DeviceOperationsApi {
       );
     }
     entry.backend ??= isUsbDevice(entry.device)
-      ? this.sources.usbBackend(entry.device)
+      ? this.sources.usbBackend(entry.device, this.sources.clockFor?.(entry.device))
       : this.serialBackend(entry.device);
     return entry as ReadyEntry;
   }

@@ -40,7 +40,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     get serial() {
       return simulation?.serial ?? sources.serial;
     },
-    usbBackend: (device) => sources.usbBackend(device),
+    usbBackend: (device, clock) => sources.usbBackend(device, clock),
     serialBackend: espBackends.wrap(sources.serialBackend),
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),

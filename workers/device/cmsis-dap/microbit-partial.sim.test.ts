@@ -56,75 +56,61 @@ async function boardHolding(image: MemoryImage, latency: LatencyOption) {
 const MAIN_V1 = 'from microbit import *\nwhile True:\n    display.scroll("Hello")\n';
 const MAIN_V2 = 'from microbit import *\nwhile True:\n    display.scroll("Hello, class 4B")\n';
 
-describe('micro:bit partial flashing (simulated V2, DAPLink latency)', () => {
-  it(
-    'sends a changed main.py by rewriting only the pages that changed',
-    async () => {
-      const regions = await v2Regions();
-      const fs = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
-      fs.write('main.py', MAIN_V1);
-      const first = projectImage(fs, regions);
-      const { probe, backend } = await boardHolding(first.image, 'daplink');
+describe('micro:bit partial flashing (simulated V2, DAPLink latency)', { timeout: LIMIT_MS }, () => {
+  it('sends a changed main.py by rewriting only the pages that changed', async () => {
+    const regions = await v2Regions();
+    const fs = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
+    fs.write('main.py', MAIN_V1);
+    const first = projectImage(fs, regions);
+    const { probe, backend } = await boardHolding(first.image, 'daplink');
 
-      fs.write('main.py', MAIN_V2);
-      const second = projectImage(fs, regions);
-      const before = probe.clock.elapsedMs;
-      const report = await backend.flash(second.image, W, { fullWhenDiffers: second.runtime });
-      const modeledMs = probe.clock.elapsedMs - before;
-      expect(report.full).toBe(false);
-      expect(report.erasedBlocks).toBe(1);
-      expect(report.bytesWritten).toBe(4096);
-      expect(modeledMs).toBeLessThan(1500);
-      expectHolds(probe, second.image);
-    },
-    LIMIT_MS,
-  );
+    fs.write('main.py', MAIN_V2);
+    const second = projectImage(fs, regions);
+    const before = probe.clock.elapsedMs;
+    const report = await backend.flash(second.image, W, { fullWhenDiffers: second.runtime });
+    const modeledMs = probe.clock.elapsedMs - before;
+    expect(report.full).toBe(false);
+    expect(report.erasedBlocks).toBe(1);
+    expect(report.bytesWritten).toBe(4096);
+    expect(modeledMs).toBeLessThan(1500);
+    expectHolds(probe, second.image);
+  });
 
-  it(
-    'recovers from an unplug during a partial flash: the retry leaves the intended image',
-    async () => {
-      const regions = await v2Regions();
-      const fs = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
-      fs.write('main.py', MAIN_V1);
-      const first = projectImage(fs, regions);
-      const { probe, backend } = await boardHolding(first.image, 'zero');
-      fs.write('main.py', MAIN_V2);
-      fs.write('lib.py', 'x = 1\n'.repeat(500));
-      const second = projectImage(fs, regions);
-      probe.faults.unplugAtTransfer(120);
-      await expect(backend.flash(second.image, W, { fullWhenDiffers: second.runtime })).rejects.toMatchObject(
-        {
-          code: 'DEVICE_LOST',
-        },
-      );
-      probe.plug();
-      await backend.connect();
-      const retry = await backend.flash(second.image, W, { fullWhenDiffers: second.runtime });
-      expect(retry.full).toBe(false);
-      expectHolds(probe, second.image);
-    },
-    LIMIT_MS,
-  );
+  it('recovers from an unplug during a partial flash: the retry leaves the intended image', async () => {
+    const regions = await v2Regions();
+    const fs = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
+    fs.write('main.py', MAIN_V1);
+    const first = projectImage(fs, regions);
+    const { probe, backend } = await boardHolding(first.image, 'zero');
+    fs.write('main.py', MAIN_V2);
+    fs.write('lib.py', 'x = 1\n'.repeat(500));
+    const second = projectImage(fs, regions);
+    probe.faults.unplugAtTransfer(120);
+    await expect(backend.flash(second.image, W, { fullWhenDiffers: second.runtime })).rejects.toMatchObject({
+      code: 'DEVICE_LOST',
+    });
+    probe.plug();
+    await backend.connect();
+    const retry = await backend.flash(second.image, W, { fullWhenDiffers: second.runtime });
+    expect(retry.full).toBe(false);
+    expectHolds(probe, second.image);
+  });
 
-  it(
-    'flashes in full when the board holds a different MicroPython',
-    async () => {
-      const regions = await v2Regions();
-      const beta = MicroPythonFs.fromHex(fixture('micropython-v2-beta-regions-table.hex'));
-      beta.write('main.py', MAIN_V1);
-      const old = projectImage(beta, regions);
-      const { probe, backend } = await boardHolding(old.image, 'zero');
-      const current = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
-      current.write('main.py', MAIN_V1);
-      const next = projectImage(current, regions);
-      const report = await backend.flash(next.image, W, { fullWhenDiffers: next.runtime });
-      expect(report.full).toBe(true);
-      expect(report.skippedBlocks).toBe(0);
-      expectHolds(probe, next.image);
-      // Nothing of the old firmware survives outside the new image's data.
-      const gap = next.image.data.ranges().find((r, i, all) => all[i + 1] && all[i + 1].start - r.end >= 4);
-      if (gap) expect(probe.target.readMemory(gap.end, 4)).toEqual(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
-    },
-    LIMIT_MS,
-  );
+  it('flashes in full when the board holds a different MicroPython', async () => {
+    const regions = await v2Regions();
+    const beta = MicroPythonFs.fromHex(fixture('micropython-v2-beta-regions-table.hex'));
+    beta.write('main.py', MAIN_V1);
+    const old = projectImage(beta, regions);
+    const { probe, backend } = await boardHolding(old.image, 'zero');
+    const current = MicroPythonFs.fromHex(fixture('micropython-v2.1.2.hex'));
+    current.write('main.py', MAIN_V1);
+    const next = projectImage(current, regions);
+    const report = await backend.flash(next.image, W, { fullWhenDiffers: next.runtime });
+    expect(report.full).toBe(true);
+    expect(report.skippedBlocks).toBe(0);
+    expectHolds(probe, next.image);
+    // Nothing of the old firmware survives outside the new image's data.
+    const gap = next.image.data.ranges().find((r, i, all) => all[i + 1] && all[i + 1].start - r.end >= 4);
+    if (gap) expect(probe.target.readMemory(gap.end, 4)).toEqual(new Uint8Array([0xff, 0xff, 0xff, 0xff]));
+  });
 });
