@@ -175,6 +175,25 @@ describe('webprog command line', { timeout: 120_000 }, () => {
     expect((sums.lines.at(-1) as { blocks: unknown[] }).blocks.length).toBe(257);
   });
 
+  it('--chip narrows identification to the named script, and names the scripts when none is called so', async () => {
+    const info = await webprog(['info', '--json', '--chip', 'nrf52833', '--sim', 'microbit-v2', ...ZERO]);
+    expect(info.code).toBe(0);
+    expect(info.lines.at(-1)).toMatchObject({ command: 'info', chip: expect.stringMatching(/nRF52833/) });
+    const refused = await webprog(['info', '--json', '--chip', 'nRF51822', '--sim', 'microbit-v2', ...ZERO]);
+    expect(refused.code).toBe(1);
+    expect(refused.lines.at(-1)).toMatchObject({
+      code: 'CHIP_UNKNOWN',
+      message: expect.stringContaining('refuses this chip'),
+    });
+    const wrong = await webprog(['info', '--json', '--chip', 'z80', '--sim', 'microbit-v2', ...ZERO]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.lines.at(-1)).toMatchObject({
+      type: 'error',
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/z80.*nRF51822/s),
+    });
+  });
+
   it('exits 3 when no device matches and 4 when the device is lost mid-flash', async () => {
     const none = await webprog(['info', '--json', '--sim', 'microbit-v2', '--probe', 'nosuchboard']);
     expect(none.code).toBe(3);

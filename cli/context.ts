@@ -16,6 +16,8 @@ export interface CliOptions extends DeviceChoice {
   yes: boolean;
   all: boolean;
   csv?: string;
+  /** A chip to take when identification finds none (a device script's name, or part of it). */
+  chip?: string;
 }
 
 /** A command's environment. */

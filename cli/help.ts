@@ -20,6 +20,7 @@ Commands:
 Options for every command:
   --probe <id>      choose a probe: device id, USB serial (or its start), VID:PID or micro:bit name
   --port <path>     choose a serial board by its port, e.g. /dev/ttyUSB0
+  --chip <name>     the chip's device script (e.g. nRF52833) when identification finds none
   --json            one JSON object per line (progress events, results, errors)
   --sim <board>     work on a simulated board instead of hardware (repeat for several):
                     microbit-v1, microbit-v2, stm32f411, esp32, esp32s3, esp32c3, esp32s3-usb

@@ -75,6 +75,7 @@ function parse(argv: string[]) {
         yes: { type: 'boolean', short: 'y' },
         all: { type: 'boolean' },
         csv: { type: 'string' },
+        chip: { type: 'string' },
       },
     });
     return { values, positionals, scriptArgs };
@@ -108,6 +109,7 @@ function options(values: ReturnType<typeof parse>['values']): CliOptions {
     yes: values.yes ?? false,
     all: values.all ?? false,
     csv: values.csv,
+    chip: values.chip,
   };
 }
 

@@ -27,7 +27,7 @@ export async function openSession(
 ): Promise<Session> {
   const onProgress = (event: Parameters<CommandContext['reporter']['progress']>[0]) =>
     ctx.reporter.progress(event, tag);
-  const connection = await ctx.host.device.connectDevice(device.id, { onProgress });
+  const connection = await ctx.host.device.connectDevice(device.id, { onProgress, chip: ctx.options.chip });
   const label = connection.friendlyName ?? device.microbit?.name ?? device.name;
   return {
     device,

@@ -24,6 +24,11 @@ export interface OperationContext {
   confirm?: (message: string) => Promise<boolean>;
   /** Clock for progress rates (virtual in simulations). */
   clock?: Clock;
+  /**
+   * connect: the chip the person named (a device script's family name, or part of it), taken
+   * when identification by ids finds no script (`webprog --chip`, pyOCD's `--target`).
+   */
+  chip?: string;
 }
 
 /** What `get_target_info()` returns. */

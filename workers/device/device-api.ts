@@ -85,6 +85,8 @@ export interface BackendCallOptions {
   onProgress?: ProgressListener;
   /** Comlink-proxied confirmation prompt for destructive steps. */
   confirm?: (message: string) => Promise<boolean>;
+  /** connect: the chip to take when identification finds none (see OperationContext.chip). */
+  chip?: string;
 }
 
 /** What a backend call returns. */

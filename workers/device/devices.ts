@@ -264,6 +264,7 @@ export class DeviceManager implements DeviceOperationsApi {
       onProgress: options.onProgress,
       confirm: options.confirm,
       clock: this.sources.clockFor?.(entry.device),
+      ...(options.chip !== undefined ? { chip: options.chip } : {}),
     };
   }
 

@@ -127,7 +127,7 @@ export class CmsisDapBackend implements Backend {
       const ids = await readChipIds(ap, port);
       await cpu.halt();
       throwIfCancelled(ctx.signal);
-      const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts());
+      const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts(), ctx.chip);
       const host = safeReadHost(ap);
       let init = { r0: 0xffffffff, r1: 0 };
       for (const [slot, name] of [

@@ -102,18 +102,60 @@ export async function identifyChip(
   cpu: CortexM,
   ids: ChipIds,
   candidates: readonly ScriptCandidate[],
+  chip?: string,
 ): Promise<{ script: ScriptCandidate; runner: ScriptRunner }> {
   const host = safeReadHost(cpu.ap);
-  for (const script of candidates) {
+  const named = chip === undefined ? candidates : scriptsNamed(candidates, chip);
+  for (const script of named) {
     if (!pidsMatch(script, ids.pids)) continue;
     if (!(await checkValuesPass(script, host))) continue;
-    const runner = new ScriptRunner(cpu, script);
-    await runner.load();
-    if (!runner.has(Slot.cpuid)) return { script, runner };
-    const r = await runner.call(Slot.cpuid, [], EntryTimeoutMs.cpuid, host, 'cpuid');
-    if (r.r0 !== 0 && r.r1 >>> 0 === CPUID_KEY) return { script, runner };
+    const found = await tryCpuid(cpu, script, host);
+    if (found) return found;
+  }
+  if (chip !== undefined) {
+    // The person named the chip: take its script although the ids did not match, as long as
+    // the script's own cpuid entry (when it has one) does not refuse the core.
+    for (const script of named) {
+      try {
+        const found = await tryCpuid(cpu, script, host);
+        if (found) return found;
+      } catch (error) {
+        // A script for another chip may fault reading registers this chip lacks: a refusal too.
+        if (!(error instanceof WebProgError && error.code === 'DEVICE_FAULT')) throw error;
+      }
+    }
+    throw new WebProgError(
+      'CHIP_UNKNOWN',
+      `The ${named.map((s) => s.name).join(', ')} script refuses this chip (its cpuid check failed).\n${describeUnknown(ids, named.length)}`,
+    );
   }
   throw new WebProgError('CHIP_UNKNOWN', describeUnknown(ids, candidates.length));
+}
+
+/** The runner of `script` when its cpuid entry (if any) accepts the core. */
+async function tryCpuid(
+  cpu: CortexM,
+  script: ScriptCandidate,
+  host: SyscallHost,
+): Promise<{ script: ScriptCandidate; runner: ScriptRunner } | undefined> {
+  const runner = new ScriptRunner(cpu, script);
+  await runner.load();
+  if (!runner.has(Slot.cpuid)) return { script, runner };
+  const r = await runner.call(Slot.cpuid, [], EntryTimeoutMs.cpuid, host, 'cpuid');
+  return r.r0 !== 0 && r.r1 >>> 0 === CPUID_KEY ? { script, runner } : undefined;
+}
+
+/** The scripts whose family name contains `chip` (any case); INVALID_ARGUMENT naming them all when none does. */
+export function scriptsNamed(candidates: readonly ScriptCandidate[], chip: string): ScriptCandidate[] {
+  const wanted = chip.trim().toLowerCase();
+  const named = candidates.filter((s) => s.name.toLowerCase().includes(wanted));
+  if (named.length === 0) {
+    throw new WebProgError(
+      'INVALID_ARGUMENT',
+      `No device script is named like "${chip}". Scripts: ${candidates.map((s) => s.name).join(', ')}.`,
+    );
+  }
+  return named;
 }
 
 async function checkValuesPass(script: ScriptCandidate, host: SyscallHost): Promise<boolean> {
