@@ -6,9 +6,16 @@
  * state, similar garbage);
  * the Universal Hex figures run in separate blocks because the peer leaves far more garbage
  * behind, which would otherwise be collected during our runs.
+ *
+ * Then every reader on the worst input found for it (issue 14 and the fuzz suite: each record
+ * its own one-byte run, in descending address order), each in a fresh process
+ * (bench/reader-worst-case.ts): peak memory as a multiple of the file size (target ≤ 4×) and
+ * time per megabyte of file (target ≤ 200 ms/MB).
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import MemoryMap from 'nrf-intel-hex';
 import type * as MicrobitUh from '@microbit/microbit-universal-hex';
@@ -74,6 +81,55 @@ async function blocks(ours: () => unknown, peer: () => unknown): Promise<{ ours:
 }
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
+
+/** The worst case of each reader, as reader-worst-case.ts names them, and what it is. */
+const WORST_CASES: { name: string; reader: string; input: string }[] = [
+  { name: 'intel-hex', reader: 'Intel Hex', input: '75,000 one-byte records 2 bytes apart, descending' },
+  { name: 'universal-hex', reader: 'Universal Hex', input: '75,000 one-byte 0x0D records, descending' },
+  { name: 'uf2', reader: 'UF2', input: '2,048 blocks of one byte each, descending' },
+  { name: 'elf', reader: 'ELF', input: '65,534 one-byte PT_LOAD segments, descending' },
+  { name: 'bin', reader: 'bin', input: '1 MiB at 0x1000' },
+  {
+    name: 'micropython-fs',
+    reader: 'MicroPython filesystem',
+    input: 'V1+V2 Universal Hex, filesystem full of tiny files',
+  },
+];
+
+/** Runs one worst case in its own process (a clean heap, small young generation, gc exposed). */
+function worstCase(name: string): { fileBytes: number; peakBytes: number; ms: number } {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'reader-worst-case.ts');
+  const out = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--max-semi-space-size=1', '--import', 'tsx', script, name],
+    { encoding: 'utf8', cwd: process.cwd() },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as { fileBytes: number; peakBytes: number; ms: number };
+}
+
+/** Peak memory and time of every reader on its worst case, beside the targets. */
+export function worstCaseResults(): BenchResult[] {
+  const results: BenchResult[] = [];
+  for (const c of WORST_CASES) {
+    const { fileBytes, peakBytes, ms } = worstCase(c.name);
+    const mb = fileBytes / 1e6;
+    results.push({
+      name: `${c.reader} worst case: peak memory`,
+      value: Math.round((peakBytes / fileBytes) * 10) / 10,
+      unit: '× file',
+      target: { value: 4, better: 'lower' },
+      note: `${c.input}: ${(peakBytes / 1e6).toFixed(1)} MB for ${mb.toFixed(2)} MB (heap + typed arrays, result alive)`,
+    });
+    results.push({
+      name: `${c.reader} worst case: time`,
+      value: round(ms / mb),
+      unit: 'ms/MB',
+      target: { value: 200, better: 'lower' },
+      note: `${c.input}: ${round(ms)} ms for ${mb.toFixed(2)} MB (median of 7)`,
+    });
+  }
+  return results;
+}
 
 /** Runs the format benchmarks. */
 export async function run(): Promise<BenchResult[]> {
@@ -142,5 +198,6 @@ export async function run(): Promise<BenchResult[]> {
     note: `${image.byteCount} bytes, 16-byte records (the same records as the peer's)`,
   });
 
+  results.push(...worstCaseResults());
   return results;
 }

@@ -17,7 +17,7 @@ import type { SparseData } from '../memory';
 
 const HEX_RECORDS = 75_000;
 const ELF_HEADERS = 65_534;
-const TIME_LIMIT_MS = 2_500;
+const TIME_LIMIT_MS = 5_000;
 
 function timed<T>(fn: () => T): { result: T; ms: number } {
   const t0 = performance.now();

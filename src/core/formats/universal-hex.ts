@@ -13,6 +13,7 @@ import {
   decodeRecord,
   formatRecord,
   hexByte,
+  LineReader,
   numberedLines,
   peekRecordType,
   recordScratch,
@@ -80,15 +81,17 @@ interface BoardBuilder {
  * data outside any block, overlapping data of one board or a missing end-of-file record.
  */
 export function readUniversalHex(text: string, fileName?: string): UniversalHexContents {
-  const lines = numberedLines(text);
+  const lines = new LineReader(text);
   const scratch = recordScratch();
   const boards = new Map<number, BoardBuilder>();
   let board: BoardBuilder | undefined;
   let addressRecord: string | undefined;
   let base = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const source: RecordSource = { line: lines[i].line, file: fileName };
-    const { type, offset, data } = decodeRecord(lines[i].text, source, scratch);
+  let last = 1;
+  while (lines.next()) {
+    last = lines.line;
+    const source: RecordSource = { line: lines.line, file: fileName };
+    const { type, offset, data } = decodeRecord(lines.text, source, scratch);
     switch (type) {
       case RecordType.data:
       case RecordType.customData: {
@@ -101,7 +104,7 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
           board.lines.push(addressRecord ?? formatRecord(RecordType.extendedLinearAddress, 0, [0, 0]));
           board.addressRecord = addressRecord;
         }
-        const line = lines[i].text;
+        const line = lines.text;
         board.lines.push(
           type === RecordType.data ? line : changeRecordType(line, RecordType.customData, RecordType.data),
         );
@@ -129,13 +132,10 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
           // The first board's records can only be on the lines that follow, half a byte per
           // character (record lines are at least 11 characters): its buffers are sized once.
           // Later boards start small and grow, so many boards cannot claim the text many times.
-          const share = (lines.length - i) / lines.length;
+          const rest = text.length - lines.position;
           const runs =
             boards.size === 0
-              ? new RunBuilder(
-                  Math.min(lines.length - i, Math.ceil(text.length / 11)),
-                  Math.ceil((share * text.length) / 2),
-                )
+              ? new RunBuilder(Math.ceil(rest / 11), Math.ceil(rest / 2))
               : new RunBuilder(4, 16);
           board = { boardId, lines: [], addressRecord: undefined, runs };
           boards.set(boardId, board);
@@ -146,8 +146,7 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
         if (boards.size === 0)
           throw invalid(source, 'no Block Start record (type 0x0A) before the end: not a Universal Hex.');
         const warnings: string[] = [];
-        if (i + 1 < lines.length)
-          warnings.push(`text after the EOF record was ignored (line ${lines[i + 1].line})`);
+        if (lines.next()) warnings.push(`text after the EOF record was ignored (line ${lines.line})`);
         const result = [...boards.values()].map((b) => ({
           boardId: b.boardId,
           hex: b.lines.join('\n') + (b.lines.length > 0 ? '\n' : '') + END_OF_FILE_RECORD + '\n',
@@ -165,7 +164,6 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
         throw invalid(source, `unknown record type 0x${hexByte(type)}.`);
     }
   }
-  const last = lines.length > 0 ? lines[lines.length - 1].line : 1;
   throw invalid(
     { line: last, file: fileName },
     'the file ends without an end-of-file record (:00000001FF); it may be cut short.',

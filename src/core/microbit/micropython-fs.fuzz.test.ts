@@ -17,8 +17,8 @@ import { fsLayout } from './fs-layout';
 import { getDeviceMemInfo } from './device-memory';
 import { MicroPythonFs } from './micropython-fs';
 
-const TIME_LIMIT_MS = 2_000;
-const RUNS = { numRuns: 100_000, interruptAfterTimeLimit: 2_500, markInterruptAsFailure: false };
+const TIME_LIMIT_MS = 5_000;
+const RUNS = { numRuns: 100_000, interruptAfterTimeLimit: 2_000, markInterruptAsFailure: false };
 
 const fixture = (name: string): string =>
   readFileSync(resolve(process.cwd(), '../shared/fixtures/microbit', name), 'utf8');
