@@ -152,7 +152,9 @@ test('an ESP image built for another chip, or for a bigger flash, is refused bef
   await page.getByTestId('file-input').setInputFiles([bin('s3-app@0x10000.bin', espImage(0x8000, 7, 9))]);
   await flow.flashButton.click();
   const refused = await refusal(page, 'esp-header');
-  await expect(refused).toContainText('built for chip id 9, but this is a ESP32');
+  await expect(refused).toContainText(
+    's3-app@0x10000.bin at 0x00010000 is built for the ESP32-S3 (image chip id 9), but this board is an ESP32',
+  );
   // 16 MB in the header of an image for a 4 MiB board.
   await page.getByTestId('file-input').setInputFiles([bin('big@0x10000.bin', espImage(0x8000, 8, 0, 4))]);
   await flow.flashButton.click();

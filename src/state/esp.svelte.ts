@@ -83,10 +83,10 @@ export class EspState implements DeviceFlow {
   }
 
   /** Image headers naming another chip or a bigger flash, and parts past the end of the flash. */
-  async refusals(deviceId: string, plan: ImagePlan): Promise<Refusal[]> {
+  async refusals(deviceId: string, plan: ImagePlan, fileName: string): Promise<Refusal[]> {
     const chip = await this.client.espChipInfo(deviceId);
     if (!chip) return [];
-    return checkParts(partsOf(plan), chip).map((text) => ({ key: 'esp-header', text }));
+    return checkParts(partsOf(plan, fileName), chip).map((text) => ({ key: 'esp-header', text }));
   }
 
   /** Writes the plan's segments as firmware parts (erasing everything first when chosen), verified. */
@@ -173,10 +173,11 @@ export class EspState implements DeviceFlow {
   }
 }
 
-/** The plan's segments as ESP firmware parts, named by their offsets. */
-export function partsOf(plan: ImagePlan): FirmwarePart[] {
+/** The plan's segments as ESP firmware parts, named after the file (and the offset, when several). */
+export function partsOf(plan: ImagePlan, fileName = 'the image'): FirmwarePart[] {
+  const several = plan.segments.length > 1;
   return plan.segments.map((s) => ({
-    name: `0x${s.address.toString(16).padStart(5, '0')}`,
+    name: several ? `${fileName} (part at 0x${s.address.toString(16)})` : fileName,
     address: s.address,
     data: s.data,
   }));

@@ -30,6 +30,23 @@ export interface EspChipFacts {
 /** Flash size codes of the image header's high nibble (esptool `ESP32ROM.FLASH_SIZES`). */
 const HEADER_FLASH_SIZES = [1, 2, 4, 8, 16, 32, 64, 128].map((mb) => mb * 0x100000);
 
+/** esptool's `IMAGE_CHIP_ID` of each chip. */
+const IMAGE_CHIP_NAMES: Readonly<Record<number, string>> = {
+  0: 'ESP32',
+  2: 'ESP32-S2',
+  5: 'ESP32-C3',
+  9: 'ESP32-S3',
+  12: 'ESP32-C2',
+  13: 'ESP32-C6',
+  16: 'ESP32-H2',
+};
+
+/** "the ESP32-S3" for an image chip id, "another chip" for an id not known here. */
+function chipOfImageId(id: number): string {
+  const name = IMAGE_CHIP_NAMES[id];
+  return name ? `the ${name}` : 'another chip';
+}
+
 /** What an ESP image header says, if `data` starts with one. */
 export function readImageHeader(data: Uint8Array): { chipId: number; flashSize?: number } | undefined {
   if (data.length < 24 || data[0] !== 0xe9) return undefined;
@@ -50,7 +67,7 @@ export function checkParts(parts: readonly EspImagePart[], chip: EspChipFacts): 
       if (!header) continue;
       if (chip.imageChipId !== undefined && header.chipId !== chip.imageChipId) {
         warnings.push(
-          `${p.name} at ${formatAddress(image.at)} is built for chip id ${header.chipId}, but this is a ${chip.chip} (chip id ${chip.imageChipId}).`,
+          `${p.name} at ${formatAddress(image.at)} is built for ${chipOfImageId(header.chipId)} (image chip id ${header.chipId}), but this board is an ${chip.chip} (chip id ${chip.imageChipId}).`,
         );
       }
       if (header.flashSize !== undefined && header.flashSize > chip.flashSize) {
