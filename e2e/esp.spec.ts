@@ -130,6 +130,12 @@ test('.bin parts named with their offsets open as one firmware and flash an ESP3
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText('verified');
   await expect(page.getByTestId('log')).toContainText('3 parts at their offsets');
+  // Flashed again, every chunk is already there; with "Erase the whole flash first" all is written.
+  await flow.flashButton.click();
+  await expect(await flow.waitForResult('done')).toContainText('nothing to write');
+  await page.getByTestId('esp-erase-all').check();
+  await flow.flashButton.click();
+  await expect(await flow.waitForResult('done')).toContainText(/wrote [\d.]+ KiB/);
 });
 
 test('a merged image flashes an ESP32-S3 on its own USB port, which keeps its place while it re-enumerates', async ({
