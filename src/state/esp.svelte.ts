@@ -82,6 +82,12 @@ export class EspState implements DeviceFlow {
     return this.sessionEnded.delete(deviceId);
   }
 
+  /** Sets the link baud of device `deviceId` now, so its next connect (from anywhere) uses it. */
+  async setBaud(deviceId: string, baud: number): Promise<void> {
+    this.baud = baud;
+    await this.run('Baud', () => this.client.espConfigure(deviceId, { baud }));
+  }
+
   /** Image headers naming another chip or a bigger flash, and parts past the end of the flash. */
   async refusals(deviceId: string, plan: ImagePlan, fileName: string): Promise<Refusal[]> {
     const chip = await this.client.espChipInfo(deviceId);

@@ -130,4 +130,12 @@ describe('EspState as a device flow', () => {
     expect(fake.flashed()!.options).toMatchObject({ allowWrites: true, eraseAll: true, callId: 7 });
     expect(fake.flashed()!.parts.map((x) => x.address)).toEqual([0x1000, 0x10000]);
   });
+
+  it('sets the link baud on the device at once, for its next connect', async () => {
+    const { client, calls } = fakeClient();
+    const esp = new EspState(client, new LogState());
+    await esp.setBaud('esp:1', 115200);
+    expect(esp.baud).toBe(115200);
+    expect(calls).toEqual(['configure 115200']);
+  });
 });
