@@ -56,6 +56,7 @@ test('a teacher makes the link from the open file, and it opens that file', asyn
   await app.goto('?sim&simLatency=zero');
   await app.openWithInput([V2_PATH]);
   await expect(app.fileItem(V2_NAME)).toBeVisible();
+  await app.showTask('inspect');
   await page.getByTestId('share-published').fill(FIRMWARE_URL);
   const link = await page.getByTestId('share-link').inputValue();
   const params = new URL(link).searchParams;

@@ -55,8 +55,14 @@ export class AppPage {
     await this.page.getByTestId('goto-button').click();
   }
 
-  /** Computes a checksum of the region shown; returns the hex shown. */
+  /** Shows a job by its tab: `home`, `flash`, `microbit`, `classroom`, `scripts`, `inspect`. */
+  async showTask(task: string): Promise<void> {
+    await this.page.getByTestId(`task-${task}`).click();
+  }
+
+  /** Computes a checksum of the region shown (in Inspect and convert files); returns the hex shown. */
   async checksum(algorithm: string): Promise<string> {
+    await this.showTask('inspect');
     await this.page.getByTestId('checksum-algorithm').selectOption(algorithm);
     await this.page.getByTestId('checksum-compute').click();
     const result = this.page.getByTestId('checksum-result');
@@ -64,8 +70,9 @@ export class AppPage {
     return (await result.textContent())?.trim() ?? '';
   }
 
-  /** Saves with the given format choice and returns the download. */
+  /** Saves with the given format choice (in Inspect and convert files) and returns the download. */
   async saveAs(choice: string): Promise<Download> {
+    await this.showTask('inspect');
     await this.page.getByTestId('save-format').selectOption(choice);
     const download = this.page.waitForEvent('download');
     await this.page.getByTestId('save-button').click();

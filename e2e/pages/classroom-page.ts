@@ -25,9 +25,9 @@ export class ClassroomPage {
     return this.page.getByTestId(`classroom-${which}`);
   }
 
-  /** Opens the workspace from the tools column. */
+  /** Opens the workspace with the Classroom tab (one click). */
   async open(): Promise<void> {
-    await this.page.getByTestId('classroom-open').click();
+    await this.page.getByTestId('task-classroom').click();
     await this.workspace.waitFor();
   }
 

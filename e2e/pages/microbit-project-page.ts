@@ -33,9 +33,9 @@ export class MicrobitProjectPage {
     }
   }
 
-  /** Opens the workspace from the tools column and waits for the editor. */
+  /** Opens the workspace with the micro:bit Python tab (one click) and waits for the editor. */
   async open(): Promise<void> {
-    await this.page.getByTestId('mb-open-project').click();
+    await this.page.getByTestId('task-microbit').click();
     await this.workspace.waitFor();
     await this.page.locator('[data-testid="mb-editor"][data-ready="true"]').waitFor();
   }

@@ -10,9 +10,9 @@ export class ScriptPanelPage {
     return this.page.getByTestId('script-panel');
   }
 
-  /** Opens the panel from the tools column and waits for the editor. */
+  /** Opens the panel with the Scripts tab (one click) and waits for the editor. */
   async open(): Promise<void> {
-    await this.page.getByTestId('script-open').click();
+    await this.page.getByTestId('task-scripts').click();
     await this.page.locator('[data-testid="script-editor"][data-ready="true"]').waitFor();
   }
 

@@ -11,12 +11,16 @@ import { browserDevices, type DeviceBrowser } from './devices-browser';
 import { deviceWorkflowClient, type DeviceWorkflowClient } from './devices-client';
 import { parseDeviceOptions } from './devices-options';
 import { DevicesState } from './devices.svelte';
+import { DeviceFlows } from './device-flow';
+import { espClient } from './esp-client';
+import { EspState } from './esp.svelte';
 import { FilesState } from './files.svelte';
 import { LogState } from './log.svelte';
 import { NavigationState } from './navigation.svelte';
 import { OperationState } from './operation.svelte';
 import { SaveState, type Download } from './save.svelte';
 import { SearchState } from './search.svelte';
+import { TaskState } from './tasks.svelte';
 import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
@@ -73,6 +77,12 @@ export class AppState {
   readonly deviceCalls: DeviceWorkflowClient;
   /** Classroom mode: one image, many micro:bits. */
   readonly classroom: ClassroomState;
+  /** The job shown (home screen, Flash a board, ...). */
+  readonly tasks: TaskState;
+  /** What each kind of device adds to the Flash flow. */
+  readonly flows: DeviceFlows;
+  /** ESP boards: link baud, erase-all, serial monitor. */
+  readonly esp: EspState;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -100,7 +110,18 @@ export class AppState {
       options,
       storage,
     );
-    this.operation = new OperationState(deviceCalls, this.devices, this.files, this.compare, this.log);
+    this.esp = new EspState(espClient(deps.device), this.log, deps.download);
+    this.flows = new DeviceFlows();
+    this.flows.register(this.esp);
+    this.operation = new OperationState(
+      deviceCalls,
+      this.devices,
+      this.files,
+      this.compare,
+      this.log,
+      this.flows,
+    );
+    this.tasks = new TaskState();
     this.theme = new ThemeState(deps.theme ?? browserThemeEnvironment());
     this.classroom = new ClassroomState(classroomClient(deps.device), this.devices, this.log, {
       simLatency: options.simLatency,

@@ -184,6 +184,25 @@ export class DevicesState {
     }
   }
 
+  /**
+   * Turns simulated devices on from the page (what `?sim` does at start-up) and opens the chooser
+   * of simulated boards: the simulators are the demo for visitors without a board.
+   */
+  async trySimulation(): Promise<void> {
+    if (!this.simulation) {
+      try {
+        await this.client.enableSimulation();
+        this.simulation = true;
+        this.log.info('Simulated devices are on: pick one to try WebProg without a board.');
+      } catch (error) {
+        this.log.failure('Turning on simulated devices', error);
+        this.notice = { level: 'error', problem: deviceProblem(error, this.browser.platform) };
+        return;
+      }
+    }
+    this.simChooserOpen = true;
+  }
+
   /** Stops following plug events. */
   stop(): void {
     this.unsubscribe?.();

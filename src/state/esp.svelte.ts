@@ -1,15 +1,20 @@
 /**
- * State of the ESP panel: the ESP board picked in the device panel, connection baud, chip
- * details, the firmware set (an ESP Web Tools manifest with its part files, or single images
- * at chosen offsets) with its flash map, flashing with progress, and the serial monitor.
- * Everything that touches the board goes through the device worker.
+ * An ESP board as a device of the one Flash flow: its options (link baud, erase-all), its flash
+ * map, the image-header checks that refuse another chip's firmware, writing through the ESP
+ * stub, and the serial monitor. Everything that touches the board goes through the device
+ * worker.
  */
 import { proxy } from 'comlink';
-import type { ProgressEvent } from '../core/progress';
-import type { EspChipInfo, FirmwarePart, FlashMapEntry } from '../../workers/device/esp/esp-api';
-import { parseManifest, pickBuild } from './esp-manifest';
+import { flashRegion } from '../core/memory/region';
+import type { TargetDescription } from '../core/targets';
+import type { BackendCallResult, DeviceConnection } from '../../workers/device/device-api';
+import type { FirmwarePart } from '../../workers/device/esp/esp-api';
+import { checkParts } from '../core/esp/image-header';
+import type { DeviceFlow, FlowWrite } from './device-flow';
 import type { EspClient } from './esp-client';
+import type { Refusal } from './image-checks';
 import type { LogState } from './log.svelte';
+import type { ImagePlan } from './operation-plan';
 
 /** Baud rates offered for flashing. */
 export const FLASH_BAUDS = [921600, 460800, 230400, 115200] as const;
@@ -18,51 +23,38 @@ export const MONITOR_BAUDS = [115200, 74880, 57600, 9600, 230400, 460800, 921600
 /** Most monitor text kept (older text is dropped). */
 const MONITOR_LIMIT = 200_000;
 
-/** A file the person picked (name and bytes). */
-export interface PickedFile {
-  name: string;
-  bytes: Uint8Array;
-}
+/** Region name of an ESP's flash in the device worker (`ESP_FLASH_REGION`). */
+const ESP_FLASH = 'Flash';
+/** The flash size assumed before the board is connected (the largest ESP32 flash). */
+const UNKNOWN_FLASH_SIZE = 16 * 0x100000;
 
-/** Flashing progress as the panel shows it. */
-export interface FlashProgress {
-  operation: string;
-  done: number;
-  total: number;
-  /** Bytes per second. */
-  rate: number;
-  /** Seconds left at the current rate. */
-  secondsLeft: number | undefined;
-}
-
-/** The ESP panel's state for one page. */
-export class EspState {
+/**
+ * An ESP board in the one Flash flow: its options (link baud, erase the whole flash first),
+ * its flash as the memory map files are shown in, its image-header refusals, writing through
+ * the ESP stub (erase-all, skip unchanged), and the serial monitor that starts after a flash.
+ */
+export class EspState implements DeviceFlow {
+  readonly type = 'esp';
   /** Baud rate for connecting and flashing. */
   baud = $state<number>(921600);
-  /** The chip found by the last connect. */
-  chip = $state.raw<EspChipInfo | undefined>();
-  /** The firmware parts to write. */
-  parts = $state.raw<FirmwarePart[]>([]);
-  /** The flash map and header warnings of `parts` for the connected chip. */
-  map = $state.raw<FlashMapEntry[]>([]);
-  warnings = $state.raw<string[]>([]);
   /** Erase the whole flash before writing. */
   eraseAll = $state(false);
-  /** What runs now ("Connect", "Flash", ...), if anything. */
+  /** What runs now ("Monitor", "Reset", ...), if anything. */
   busy = $state<string | undefined>();
-  /** Progress of the running flash. */
-  progress = $state.raw<FlashProgress | undefined>();
-  /** The last failure, in words. */
+  /** The last monitor failure, in words. */
   error = $state<string | undefined>();
-  /** The result line of the last flash. */
-  result = $state<string | undefined>();
   /** Monitor baud rate. */
   monitorBaud = $state<number>(115200);
   /** True while the monitor runs. */
   monitoring = $state(false);
+  /** Id of the device the monitor shows. */
+  monitorDevice = $state<string | undefined>();
   /** What the board printed. */
   monitorText = $state('');
   private readonly decoder = new TextDecoder();
+  /** Devices whose worker session the monitor ended (it resets the board into its application). */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- never read by the UI
+  private readonly sessionEnded = new Set<string>();
 
   constructor(
     private readonly client: EspClient,
@@ -70,87 +62,71 @@ export class EspState {
     private readonly download: (name: string, bytes: Uint8Array) => void = () => undefined,
   ) {}
 
-  /** Connects the board at the chosen baud and reads its chip details. */
-  async connect(deviceId: string): Promise<void> {
-    await this.run('Connect', async () => {
-      await this.stopMonitorQuietly(deviceId);
-      await this.client.espConfigure(deviceId, { baud: this.baud });
-      await this.client.connectDevice(deviceId);
-      this.chip = await this.client.espChipInfo(deviceId);
-      this.log.info(`Connected to ${this.chip?.description ?? 'the ESP board'} at ${this.chip?.baud} baud.`);
-      await this.plan(deviceId);
-    });
+  /** The ESP's flash: one region from 0 to the flash size (16 MiB until connected). */
+  layout(connection: DeviceConnection | undefined): TargetDescription {
+    const regions = connection?.regions.length
+      ? connection.regions.map((r) => ({ ...r }))
+      : [flashRegion(ESP_FLASH, 0, UNKNOWN_FLASH_SIZE, 0x1000, 4)];
+    const size = regions[0].size / 0x100000;
+    const chip = connection?.target.name ?? 'ESP';
+    return { id: 'esp-flash', name: `${chip} flash (${size} MiB)`, regions };
   }
 
   /**
-   * Takes picked files: a manifest (`.json`) with its part files, or images (`.bin`). A single
-   * image goes at 0 (a merged image); several images at the offsets their names carry
-   * (`0x10000.bin`, `app@0x10000.bin`), else after each other from 0x10000.
+   * Frees the port from the monitor and applies the baud before connecting; true when the
+   * monitor ended the worker's session (the board runs its application), so it connects again.
    */
-  async loadFiles(deviceId: string | undefined, files: readonly PickedFile[]): Promise<void> {
-    await this.run('Load firmware', async () => {
-      const manifestFile = files.find((f) => f.name.toLowerCase().endsWith('.json'));
-      if (manifestFile) {
-        const manifest = parseManifest(this.decoder.decode(manifestFile.bytes));
-        if (!this.chip) throw new Error('Connect the board first: the manifest has a build per chip.');
-        const build = pickBuild(manifest, this.chip.chip);
-        this.parts = build.parts.map((p) => {
-          const base = p.path.split('/').pop() ?? p.path;
-          const file = files.find((f) => f.name === base);
-          if (!file) throw new Error(`The manifest needs ${base}: pick it together with the manifest.`);
-          return { name: base, address: p.offset, data: file.bytes };
-        });
-        this.log.info(
-          `Firmware "${manifest.name}" ${manifest.version ?? ''}: ${this.parts.length} parts for the ${this.chip.chip}.`,
-        );
-      } else {
-        this.parts = files.map((f, i) => ({
-          name: f.name,
-          address: offsetFromName(f.name) ?? (files.length === 1 ? 0 : 0x10000 * (i + 1)),
-          data: f.bytes,
-        }));
-      }
-      if (deviceId) await this.plan(deviceId);
-    });
+  async beforeConnect(deviceId: string): Promise<boolean> {
+    await this.stopMonitorQuietly(deviceId);
+    await this.client.espConfigure(deviceId, { baud: this.baud });
+    return this.sessionEnded.delete(deviceId);
   }
 
-  /** Changes the offset of part `index`. */
-  async setOffset(deviceId: string | undefined, index: number, address: number): Promise<void> {
-    this.parts = this.parts.map((p, i) => (i === index ? { ...p, address } : p));
-    if (deviceId) await this.run('Check firmware', () => this.plan(deviceId));
+  /** Sets the link baud of device `deviceId` now, so its next connect (from anywhere) uses it. */
+  async setBaud(deviceId: string, baud: number): Promise<void> {
+    this.baud = baud;
+    await this.run('Baud', () => this.client.espConfigure(deviceId, { baud }));
   }
 
-  /** Writes the parts (connecting first if needed), verifies them, then starts the monitor. */
-  async flash(deviceId: string): Promise<void> {
-    await this.run('Flash', async () => {
-      await this.stopMonitorQuietly(deviceId);
-      this.result = undefined;
-      await this.client.espConfigure(deviceId, { baud: this.baud });
-      const result = await this.client.espFlashParts(deviceId, this.parts, {
+  /** Image headers naming another chip or a bigger flash, and parts past the end of the flash. */
+  async refusals(deviceId: string, plan: ImagePlan, fileName: string): Promise<Refusal[]> {
+    const chip = await this.client.espChipInfo(deviceId);
+    if (!chip) return [];
+    return checkParts(partsOf(plan, fileName), chip).map((text) => ({ key: 'esp-header', text }));
+  }
+
+  /** Writes the plan's segments as firmware parts (erasing everything first when chosen), verified. */
+  async write(request: FlowWrite): Promise<BackendCallResult & { warnings: string[] }> {
+    const { deviceId, plan, cancellable, confirm } = request;
+    await this.stopMonitorQuietly(deviceId);
+    const result = await cancellable((callId, onProgress) =>
+      this.client.espFlashParts(deviceId, partsOf(plan), {
         allowWrites: true,
         eraseAll: this.eraseAll,
-        onProgress: proxy((e: ProgressEvent) => this.onProgress(e)),
-        confirm: proxy(async (message: string) => globalThis.confirm?.(message) ?? true),
-      });
-      for (const w of result.warnings) this.log.warn(w);
-      const r = result.report;
-      this.result =
-        r.bytesWritten === 0
-          ? `Nothing to write: the board already holds this firmware (verified, ${(result.elapsedMs / 1000).toFixed(2)} s).`
-          : `Wrote ${r.bytesWritten} bytes, skipped ${r.skippedBlocks} unchanged sectors, verified, in ${(result.elapsedMs / 1000).toFixed(2)} s.`;
-      this.log.info(this.result);
-    });
-    if (!this.error) await this.startMonitor(deviceId);
+        callId,
+        onProgress: proxy(onProgress),
+        confirm: proxy(confirm),
+      }),
+    );
+    return { report: result.report, elapsedMs: result.elapsedMs, warnings: result.warnings };
+  }
+
+  /** Starts the monitor: the board resets into the new application and its output shows. */
+  async afterFlash(deviceId: string): Promise<void> {
+    await this.startMonitor(deviceId);
   }
 
   /** Resets into the application and shows what it prints. */
   async startMonitor(deviceId: string): Promise<void> {
     await this.run('Monitor', async () => {
+      if (this.monitorDevice !== deviceId) this.monitorText = '';
+      this.sessionEnded.add(deviceId);
       await this.client.espMonitorStart(deviceId, {
         baud: this.monitorBaud,
         onData: proxy((bytes: Uint8Array) => this.append(bytes)),
       });
       this.monitoring = true;
+      this.monitorDevice = deviceId;
     });
   }
 
@@ -184,30 +160,10 @@ export class EspState {
     this.monitorText = text.length > MONITOR_LIMIT ? text.slice(-MONITOR_LIMIT) : text;
   }
 
-  private async plan(deviceId: string): Promise<void> {
-    if (!this.chip || this.parts.length === 0) {
-      this.map = [];
-      this.warnings = [];
-      return;
-    }
-    const planned = await this.client.espPlanParts(deviceId, this.parts);
-    this.map = planned.map;
-    this.warnings = planned.warnings;
-  }
-
   private async stopMonitorQuietly(deviceId: string): Promise<void> {
-    if (!this.monitoring) return;
+    if (!this.monitoring || this.monitorDevice !== deviceId) return;
     this.monitoring = false;
     await this.client.espMonitorStop(deviceId);
-  }
-
-  private onProgress(e: ProgressEvent): void {
-    if (e.kind === 'finished' || e.kind === 'failed') {
-      this.progress = undefined;
-      return;
-    }
-    const left = e.rate > 0 ? (e.total - e.done) / e.rate : undefined;
-    this.progress = { operation: e.operation, done: e.done, total: e.total, rate: e.rate, secondsLeft: left };
   }
 
   private async run(what: string, work: () => Promise<void>): Promise<void> {
@@ -219,13 +175,16 @@ export class EspState {
       this.error = this.log.failure(what, error);
     } finally {
       this.busy = undefined;
-      this.progress = undefined;
     }
   }
 }
 
-/** An offset written in a file name: `0x10000.bin`, `app@0x10000.bin`, `app-0x10000.bin`. */
-export function offsetFromName(name: string): number | undefined {
-  const m = /(?:^|[@_-])(0x[0-9a-f]+)\.bin$/i.exec(name);
-  return m ? Number.parseInt(m[1], 16) : undefined;
+/** The plan's segments as ESP firmware parts, named after the file (and the offset, when several). */
+export function partsOf(plan: ImagePlan, fileName = 'the image'): FirmwarePart[] {
+  const several = plan.segments.length > 1;
+  return plan.segments.map((s) => ({
+    name: several ? `${fileName} (part at 0x${s.address.toString(16)})` : fileName,
+    address: s.address,
+    data: s.data,
+  }));
 }

@@ -19,6 +19,14 @@ export interface BoardData {
   data: SparseData;
 }
 
+/** One chip family's build inside an ESP Web Tools manifest. */
+export interface ChipBuild {
+  /** Chip family as the manifest names it, e.g. "ESP32-S3". */
+  chipFamily: string;
+  /** The build's parts laid at their offsets. */
+  data: SparseData;
+}
+
 /** Bytes highlighted in the hex view, `[start, end)`. */
 export interface ByteMark {
   /** First highlighted address. */
@@ -39,6 +47,8 @@ export class FileEntry {
   readonly fileSize: number;
   /** Universal Hex only: every board's data, in the file's order. */
   readonly boards: readonly BoardData[];
+  /** ESP Web Tools manifest only: every chip family's build, in the manifest's order. */
+  readonly builds: readonly ChipBuild[];
   /** UF2 only: the blocks' family id. */
   readonly familyId: number | undefined;
   /** ELF only: the entry point. */
@@ -57,6 +67,8 @@ export class FileEntry {
   boardId = $state<number | undefined>();
   /** Id of the target whose regions lay out the data (a `TARGETS` id or {@link GENERIC_TARGET_ID}). */
   targetId = $state(GENERIC_TARGET_ID);
+  /** The selected device's memory map, when its backend lays files out in it (an ESP's flash). */
+  deviceLayout = $state.raw<TargetDescription | undefined>();
   /** Key of the view range shown in the hex view. */
   rangeKey = $state(WHOLE_FILE_KEY);
   /** Address of the byte under the hex view's cursor. */
@@ -69,7 +81,9 @@ export class FileEntry {
     () => this.boards.find((b) => b.boardId === this.boardId)?.data ?? this.primary,
   );
   /** The target description the data is laid out in. */
-  readonly target: TargetDescription = $derived(targetById(this.targetId) ?? genericTarget(this.data));
+  readonly target: TargetDescription = $derived(
+    this.deviceLayout ?? targetById(this.targetId) ?? genericTarget(this.data),
+  );
   /** Whole file, then the target's regions and any "Other" ranges, in address order. */
   readonly ranges: readonly ViewRange[] = $derived(layoutRanges(this.target, this.data));
   /** The range the hex view shows. */
@@ -77,13 +91,21 @@ export class FileEntry {
     this.ranges.find((r) => r.key === this.rangeKey) ?? defaultRange(this.ranges),
   );
 
-  constructor(id: number, dto: ParsedFileDto, fileSize: number, binBase?: number, sha256?: string) {
+  constructor(
+    id: number,
+    dto: ParsedFileDto,
+    fileSize: number,
+    binBase?: number,
+    sha256?: string,
+    builds: readonly ChipBuild[] = [],
+  ) {
     this.id = id;
     this.name = dto.name;
     this.format = dto.format;
     this.fileSize = fileSize;
     this.primary = SparseData.from(dto.segments);
     this.boards = (dto.boards ?? []).map((b) => ({ boardId: b.boardId, data: SparseData.from(b.segments) }));
+    this.builds = builds;
     this.familyId = dto.familyId;
     this.entry = dto.entry;
     this.warnings = dto.warnings;
@@ -104,6 +126,16 @@ export class FileEntry {
   /** Lays the data out in target `targetId` (keeps the range shown when it still exists). */
   selectTarget(targetId: string): void {
     this.targetId = targetById(targetId) ? targetId : GENERIC_TARGET_ID;
+    if (!this.ranges.some((r) => r.key === this.rangeKey)) this.showRange(defaultRange(this.ranges).key);
+  }
+
+  /**
+   * Lays the data out in the selected device's memory map (undefined: back to the file's own
+   * target); keeps the range shown when it still exists.
+   */
+  useDeviceLayout(layout: TargetDescription | undefined): void {
+    if (this.deviceLayout === layout) return;
+    this.deviceLayout = layout;
     if (!this.ranges.some((r) => r.key === this.rangeKey)) this.showRange(defaultRange(this.ranges).key);
   }
 

@@ -4,7 +4,9 @@
  */
 import { transfer } from 'comlink';
 import type { Clock, DeviceClient } from './clients';
+import { SparseData } from '../core/memory/sparse-data';
 import { FileEntry } from './file-entry.svelte';
+import { assembleManifest, isManifestName, layParts, offsetFromName } from './firmware-parts';
 import type { LogState } from './log.svelte';
 import { FORMAT_LABELS, boardName, byteCount, duration, hex32, hexValue, plural } from './text';
 import { sha256Hex } from './sha256';
@@ -64,17 +66,77 @@ export class FilesState {
    * open (or have failed: failures are logged and kept in {@link error}), saying which.
    */
   async open(inputs: readonly FileInput[]): Promise<OpenOutcome> {
-    const binaries = inputs.filter((f) => RAW_BINARY.test(f.name));
-    if (binaries.length > 0) this.pendingBinaries = [...this.pendingBinaries, ...binaries];
     const opened: FileEntry[] = [];
     let failed = 0;
-    for (const input of inputs) {
+    let rest = inputs;
+    // An ESP Web Tools manifest takes its part files with it: one entry, a build per chip.
+    for (const manifest of inputs.filter((f) => isManifestName(f.name))) {
+      rest = rest.filter((f) => f !== manifest);
+      try {
+        const assembled = assembleManifest(manifest, inputs);
+        rest = rest.filter((f) => !assembled.used.includes(f.name));
+        opened.push(this.addParts(manifest.name, inputs, assembled.builds, assembled.title));
+      } catch (error) {
+        this.error = this.log.failure(`Open ${manifest.name}`, error);
+        failed++;
+      }
+    }
+    // Binaries whose names carry offsets open at them; two or more together are one firmware.
+    const placed = rest.filter((f) => RAW_BINARY.test(f.name) && offsetFromName(f.name) !== undefined);
+    rest = rest.filter((f) => !placed.includes(f));
+    if (placed.length === 1) {
+      const entry = await this.parse(placed[0], offsetFromName(placed[0].name));
+      if (entry) opened.push(entry);
+      else failed++;
+    } else if (placed.length > 1) {
+      try {
+        const parts = placed.map((f) => ({ name: f.name, address: offsetFromName(f.name)!, data: f.bytes }));
+        const name = `${placed.length} parts (${placed.map((f) => f.name).join(', ')})`;
+        opened.push(this.addParts(name, placed, [{ chipFamily: '', segments: layParts(parts) }]));
+      } catch (error) {
+        this.error = this.log.failure(`Open ${placed.map((f) => f.name).join(', ')}`, error);
+        failed++;
+      }
+    }
+    const binaries = rest.filter((f) => RAW_BINARY.test(f.name));
+    if (binaries.length > 0) this.pendingBinaries = [...this.pendingBinaries, ...binaries];
+    for (const input of rest) {
       if (RAW_BINARY.test(input.name)) continue;
       const entry = await this.parse(input);
       if (entry) opened.push(entry);
       else failed++;
     }
     return { opened, awaitingBase: binaries, failed };
+  }
+
+  /** Adds firmware made of parts (a manifest's builds, or binaries at their offsets), shown. */
+  private addParts(
+    name: string,
+    files: readonly FileInput[],
+    builds: readonly { chipFamily: string; segments: { address: number; data: Uint8Array }[] }[],
+    title?: string,
+  ): FileEntry {
+    const chipBuilds = builds
+      .filter((b) => b.chipFamily !== '')
+      .map((b) => ({ chipFamily: b.chipFamily, data: SparseData.from(b.segments) }));
+    const dto = {
+      name,
+      format: 'bin' as const,
+      segments: builds[0].segments,
+      warnings: [],
+      parseMs: 0,
+    };
+    const size = files.reduce((n, f) => n + f.bytes.length, 0);
+    const entry = new FileEntry(this.nextId++, dto, size, undefined, undefined, chipBuilds);
+    this.files = [...this.files, entry];
+    this.selectedId = entry.id;
+    this.error = undefined;
+    const what =
+      chipBuilds.length > 0
+        ? `ESP Web Tools manifest${title ? ` "${title}"` : ''}, builds for ${chipBuilds.map((b) => b.chipFamily).join(', ')}`
+        : `${plural(builds[0].segments.length, 'part')} at their offsets`;
+    this.log.info(`Opened ${name}: ${what}, ${byteCount(entry.data.byteCount)}`);
+    return entry;
   }
 
   /** Parses the pending raw binary at `base`. */

@@ -130,4 +130,79 @@ describe('FilesState', () => {
     files.remove(a.id);
     expect(files.selected).toBeUndefined();
   });
+
+  it('opens an ESP Web Tools manifest with its parts as one entry with a build per chip', async () => {
+    const { files, log } = setup();
+    const manifest = {
+      name: 'FW',
+      builds: [
+        {
+          chipFamily: 'ESP32',
+          parts: [
+            { path: 'boot.bin', offset: 0x1000 },
+            { path: 'app.bin', offset: 0x10000 },
+          ],
+        },
+        { chipFamily: 'ESP32-C3', parts: [{ path: 'c3.bin', offset: 0 }] },
+      ],
+    };
+    const outcome = await files.open([
+      { name: 'manifest.json', bytes: new TextEncoder().encode(JSON.stringify(manifest)) },
+      { name: 'boot.bin', bytes: new Uint8Array(16).fill(1) },
+      { name: 'app.bin', bytes: new Uint8Array(32).fill(2) },
+      { name: 'c3.bin', bytes: new Uint8Array(8).fill(3) },
+    ]);
+    expect(outcome.awaitingBase).toEqual([]);
+    expect(files.files.map((f) => f.name)).toEqual(['manifest.json']);
+    const file = files.selected!;
+    expect(file.builds.map((b) => [b.chipFamily, b.data.byteCount])).toEqual([
+      ['ESP32', 48],
+      ['ESP32-C3', 8],
+    ]);
+    expect(file.data.read(0x10000, 2)).toEqual(new Uint8Array([2, 2]));
+    expect(log.entries.at(-1)?.text).toBe(
+      'Opened manifest.json: ESP Web Tools manifest "FW", builds for ESP32, ESP32-C3, 48 bytes',
+    );
+  });
+
+  it('opens binaries named with offsets at them, several together as one firmware, without asking', async () => {
+    const { files } = setup();
+    const outcome = await files.open([
+      { name: 'boot@0x1000.bin', bytes: new Uint8Array(4).fill(1) },
+      { name: 'app@0x10000.bin', bytes: new Uint8Array(4).fill(2) },
+    ]);
+    expect(outcome.awaitingBase).toEqual([]);
+    expect(files.files).toHaveLength(1);
+    expect(files.selected!.name).toBe('2 parts (boot@0x1000.bin, app@0x10000.bin)');
+    expect(files.selected!.data.segments().map((s) => s.address)).toEqual([0x1000, 0x10000]);
+
+    await files.open([{ name: 'one@0x2000.bin', bytes: new Uint8Array(4) }]);
+    expect(files.selected!.binBase).toBe(0x2000);
+    expect(files.pendingBinaries).toEqual([]);
+  });
+
+  it('lays a file out in the selected device’s memory map while it is given one', async () => {
+    const { files } = setup();
+    await files.open([fixture('micropython-v2.1.2.hex')]);
+    const file = files.selected!;
+    file.useDeviceLayout({
+      id: 'esp-flash',
+      name: 'ESP32 flash (4 MiB)',
+      regions: [
+        {
+          name: 'Flash',
+          base: 0,
+          size: 0x400000,
+          eraseSize: 0x1000,
+          writeSize: 4,
+          fill: 0xff,
+          kind: 'flash',
+        },
+      ],
+    });
+    expect(file.target.name).toBe('ESP32 flash (4 MiB)');
+    expect(file.ranges.map((r) => r.name)).toContain('Flash');
+    file.useDeviceLayout(undefined);
+    expect(file.target.id).toBe('nrf52833');
+  });
 });

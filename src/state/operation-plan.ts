@@ -9,6 +9,7 @@ import { SparseData, type Segment } from '../core/memory/sparse-data';
 import type { BlockChecksum } from '../../workers/device/backend';
 import type { DeviceSummary, ImageDto } from '../../workers/device/device-api';
 import type { FileEntry } from './file-entry.svelte';
+import { sameChipFamily } from './firmware-parts';
 
 /** One chip region in the region choice. */
 export interface RegionChoice {
@@ -43,12 +44,18 @@ export function boardVersion(boardId: number): 'V1' | 'V2' | undefined {
 
 /**
  * The data to program into `device`: for a Universal Hex the section of the board's version
- * (falling back to the section shown), else the file's data.
+ * (falling back to the section shown), for an ESP Web Tools manifest the build of the connected
+ * chip `chip` (falling back to the first), else the file's data.
  */
 export function bufferFor(
   file: FileEntry,
   device: DeviceSummary | undefined,
-): { data: SparseData; boardId?: number } {
+  chip?: string,
+): { data: SparseData; boardId?: number; chipFamily?: string } {
+  if (file.builds.length > 0) {
+    const build = chip ? file.builds.find((b) => sameChipFamily(b.chipFamily, chip)) : undefined;
+    return build ? { data: build.data, chipFamily: build.chipFamily } : { data: file.data };
+  }
   const version = device?.microbit?.version;
   const board = version ? file.boards.find((b) => boardVersion(b.boardId) === version) : undefined;
   if (board) return { data: board.data, boardId: board.boardId };

@@ -21,11 +21,13 @@ import type {
 } from '../../workers/device/device-api';
 import { callWithSignal } from '../../workers/shared/cancellation';
 import type { CompareState } from './compare.svelte';
+import type { CancellableCall, DeviceFlow, DeviceFlows } from './device-flow';
 import { deviceProblem, type DeviceProblem } from './devices-advice';
 import type { DevicesState, DeviceView } from './devices.svelte';
 import { describeError } from './error-text';
 import type { FileEntry } from './file-entry.svelte';
 import type { FilesState } from './files.svelte';
+import { imageRefusals, type Refusal } from './image-checks';
 import type { LogState } from './log.svelte';
 import {
   bufferFor,
@@ -85,12 +87,30 @@ export interface RunningOperation {
 export interface OperationResult {
   /** Which operation. */
   kind: OperationKind;
-  /** `mismatch`: verify found differences, blank check found data. */
-  outcome: 'done' | 'mismatch' | 'failed' | 'cancelled';
+  /**
+   * `mismatch`: verify found differences, blank check found data; `refused`: the image cannot
+   * be right for the board and nothing was written (see {@link refusals}).
+   */
+  outcome: 'done' | 'mismatch' | 'failed' | 'cancelled' | 'refused';
   /** The result line. */
   text: string;
   /** For failures: what went wrong and what to try. */
   problem?: DeviceProblem;
+  /** For refusals: why the image cannot be right for the board. */
+  refusals?: Refusal[];
+}
+
+/** Options of {@link OperationState.flash}. */
+export interface FlashOptions {
+  /** Expert override: write even though the checks refuse the image. */
+  override?: boolean;
+}
+
+/** Thrown inside a flash when the checks refuse the image. */
+class ImageRefused extends Error {
+  constructor(readonly refusals: Refusal[]) {
+    super(refusals.map((r) => r.text).join(' '));
+  }
 }
 
 /** A question the device worker asks before a destructive step. */
@@ -106,6 +126,10 @@ interface RunContext {
   device: DeviceView;
   connection: DeviceConnection;
   file: FileEntry | undefined;
+  /** The backend's part of the flow, if it has one. */
+  flow: DeviceFlow | undefined;
+  /** Runs a worker call with the operation's cancel and progress. */
+  cancellable: CancellableCall;
   /** Runs one backend operation, cancellable, reporting progress. */
   call(
     operation: BackendOperation,
@@ -134,7 +158,10 @@ export class OperationState {
   /** The buffer's data for the selected device (a Universal Hex: the board's section). */
   readonly buffer = $derived.by(() => {
     const file = this.files.selected;
-    return file ? { file, ...bufferFor(file, this.devices.selected?.summary) } : undefined;
+    const device = this.devices.selected;
+    return file
+      ? { file, ...bufferFor(file, device?.summary, device?.session.connection?.target.name) }
+      : undefined;
   });
   /** The chip's regions with the buffer bytes in each and whether they are included. */
   readonly regions: readonly RegionChoice[] = $derived.by(() =>
@@ -153,6 +180,7 @@ export class OperationState {
     private readonly files: FilesState,
     private readonly compare: CompareState,
     private readonly log: LogState,
+    private readonly flows?: DeviceFlows,
   ) {}
 
   /** True when `kind` can start now (nothing running, a device selected, a buffer if needed). */
@@ -175,14 +203,52 @@ export class OperationState {
     this.controller?.abort();
   }
 
-  /** Connect → erase → write → verify the buffer, skipping blocks that already hold it. */
-  flash(): Promise<boolean> {
-    return this.run('flash', async ({ device, file, call }) => {
+  /**
+   * Connect → check → erase → write → verify the buffer, skipping blocks that already hold it.
+   * An image that cannot be right for the board is refused before anything is written, unless
+   * `options.override` (the expert's "Flash anyway").
+   */
+  flash(options: FlashOptions = {}): Promise<boolean> {
+    return this.run('flash', async (ctx) => {
+      const { device, file, call, flow } = ctx;
+      if (!options.override) {
+        const refusals = await this.refusals(ctx);
+        if (refusals.length > 0) throw new ImageRefused(refusals);
+      }
       const plan = this.requirePlan();
-      const r = await call('flash', { image: planDto(plan) }, { allowWrites: true });
+      const r: BackendCallResult & { warnings?: string[] } = flow?.write
+        ? await flow.write({
+            deviceId: device.summary.id,
+            plan,
+            cancellable: ctx.cancellable,
+            confirm: (message) => this.ask(message),
+          })
+        : await call('flash', { image: planDto(plan) }, { allowWrites: true });
+      for (const warning of r.warnings ?? []) this.log.warn(warning);
       const report = r.report ?? { bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 0, verified: false };
-      return `Flashed ${this.bufferName(file)} to ${device.title}: ${flashSummary(report, r.elapsedMs)}.`;
+      const overridden = options.override ? ' (checks overridden)' : '';
+      const text = `Flashed ${this.bufferName(file)} to ${device.title}${overridden}: ${flashSummary(report, r.elapsedMs)}.`;
+      await flow?.afterFlash?.(device.summary.id);
+      return text;
     });
+  }
+
+  /** Why the buffer cannot be right for the connected board (empty when nothing is found). */
+  private async refusals({ device, connection, file, flow }: RunContext): Promise<Refusal[]> {
+    const buffer = this.buffer;
+    if (!file || !buffer) return [];
+    const found = imageRefusals({
+      fileName: file.name,
+      data: buffer.data,
+      boardIds: file.boards.map((b) => b.boardId),
+      chipFamilies: file.builds.map((b) => b.chipFamily),
+      microbit: device.summary.microbit,
+      chip: { name: connection.target.name, regions: connection.regions },
+    });
+    const plan = this.plan;
+    if (flow?.refusals && plan && plan.bytes > 0)
+      found.push(...(await flow.refusals(device.summary.id, plan, file.name)));
+    return found;
   }
 
   /** Compares the chip with the buffer in the chosen regions. */
@@ -358,11 +424,19 @@ export class OperationState {
             onProgress: (event: ProgressEvent) => this.onProgress(event),
           }),
       );
+    const cancellable: CancellableCall = (start) =>
+      callWithSignal(
+        controller.signal,
+        (callId) => this.client.cancel(callId),
+        (callId) => start(callId, (event) => this.onProgress(event)),
+      );
+    const flow = this.flows?.of(device.summary.type);
     try {
+      if (await flow?.beforeConnect?.(deviceId)) await this.devices.connectionLost(deviceId);
       const connection = await this.devices.ensureConnected(deviceId);
       if (controller.signal.aborted) throw new WebProgError('CANCELLED', 'The operation was cancelled.');
       const view = this.devices.devices.find((d) => d.summary.id === deviceId) ?? device;
-      const text = await body({ device: view, connection, file, call });
+      const text = await body({ device: view, connection, file, flow, cancellable, call });
       this.result = { kind, outcome: 'done', text };
       this.log.info(text);
       return true;
@@ -381,6 +455,11 @@ export class OperationState {
 
   private failure(kind: OperationKind, device: DeviceView, error: unknown): OperationResult {
     const label = OPERATION_LABELS[kind];
+    if (error instanceof ImageRefused) {
+      const text = `${label} refused, nothing was written: ${error.message}`;
+      this.log.warn(text);
+      return { kind, outcome: 'refused', text, refusals: error.refusals };
+    }
     const d = describeError(error);
     if (d.code === 'CANCELLED') {
       const done =

@@ -233,4 +233,73 @@ describe('OperationState', () => {
     expect(await app.operation.flash()).toBe(false);
     expect(app.operation.result).toMatchObject({ outcome: 'failed', text: 'Flash: open a file first.' });
   });
+
+  it('refuses a V1 hex on a V2 before writing anything, and the expert override flashes it', async () => {
+    const { app } = await setup('microbit-v2');
+    await app.files.open([fixture('micropython-v1.1.1.hex')]);
+    expect(await app.operation.flash()).toBe(false);
+    expect(app.operation.result).toMatchObject({ kind: 'flash', outcome: 'refused' });
+    expect(app.operation.result!.refusals!.map((r) => r.key)).toEqual(['microbit-version']);
+    expect(app.operation.result!.text).toMatch(
+      /^Flash refused, nothing was written: micropython-v1\.1\.1\.hex is built for the micro:bit V1/,
+    );
+    // The chip is still erased: the V1 image is not on it.
+    expect(await app.operation.verify()).toBe(false);
+    expect(app.operation.result!.outcome).toBe('mismatch');
+
+    expect(await app.operation.flash({ override: true })).toBe(true);
+    expect(app.operation.result!.text).toMatch(
+      /^Flashed micropython-v1\.1\.1\.hex to .* \(checks overridden\): wrote/,
+    );
+    expect(await app.operation.verify()).toBe(true);
+  });
+
+  it('runs a backend’s own flow: options before connecting, its refusals, its write and what follows', async () => {
+    const { app, deviceId } = await setup('microbit-v2');
+    const calls: string[] = [];
+    let refuse = true;
+    app.flows.register({
+      type: 'cmsis-dap',
+      beforeConnect: async (id) => {
+        calls.push(`before ${id === deviceId}`);
+        return false;
+      },
+      refusals: async (_id, plan, fileName) => {
+        calls.push(`check ${fileName} ${plan.bytes}`);
+        return refuse ? [{ key: 'test', text: 'Not for this board.' }] : [];
+      },
+      write: async ({ plan, cancellable }) => {
+        calls.push(`write ${plan.segments.length}`);
+        const r = await cancellable((callId, onProgress) =>
+          app.deviceCalls.backendCall(
+            deviceId,
+            'flash',
+            { image: { regions: plan.regions, segments: plan.segments } },
+            { allowWrites: true, callId, onProgress },
+          ),
+        );
+        return { ...r, warnings: ['A warning of the backend.'] };
+      },
+      afterFlash: async () => {
+        calls.push('after');
+      },
+    });
+    await app.files.open([fixture(V2_HEX)]);
+    const bytes = app.operation.plan!.bytes;
+    expect(await app.operation.flash()).toBe(false);
+    expect(app.operation.result!.refusals).toEqual([{ key: 'test', text: 'Not for this board.' }]);
+    expect(calls).toEqual(['before true', `check ${V2_HEX} ${bytes}`]);
+
+    refuse = false;
+    calls.length = 0;
+    expect(await app.operation.flash()).toBe(true);
+    expect(calls).toEqual([
+      'before true',
+      `check ${V2_HEX} ${bytes}`,
+      `write ${app.operation.plan!.segments.length}`,
+      'after',
+    ]);
+    expect(app.operation.result!.text).toMatch(/verified\.$/);
+    expect(app.log.entries.map((e) => e.text)).toContain('A warning of the backend.');
+  });
 });

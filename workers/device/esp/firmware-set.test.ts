@@ -29,13 +29,15 @@ describe('checks before writing', () => {
       ],
       esp32,
     );
-    expect(warnings[0]).toMatch(/app.bin .* chip id 9, but this is a ESP32 \(chip id 0\)/);
+    expect(warnings[0]).toMatch(
+      /app.bin .* built for the ESP32-S3 \(image chip id 9\), but this board is an ESP32 \(chip id 0\)/,
+    );
     expect(warnings[1]).toMatch(/expects 16 MiB of flash; the board has 4 MiB/);
     expect(warnings[2]).toMatch(/big.bin ends at 0x00400FFF, past the end/);
     const merged = new Uint8Array(0x2000);
     merged.set(imageHeader(5), 0x1000);
     expect(checkParts([{ name: 'merged.bin', address: 0, data: merged }], esp32)[0]).toMatch(
-      /0x00001000 is built for chip id 5/,
+      /0x00001000 is built for the ESP32-C3 \(image chip id 5\)/,
     );
     expect(() =>
       flashMap(
