@@ -48,7 +48,7 @@ export async function run(): Promise<BenchResult[]> {
   const t3 = probe.clock.elapsedMs;
 
   // Physical limit: the flash's busy time for what was written, or the link if slower.
-  const timings = NRF52833.nvmcTimings;
+  const timings = NRF52833.nvmcTimings.typical;
   const flashBusyMs =
     (full.erasedBlocks * timings.pageEraseUs + (full.bytesWritten / 4) * timings.wordWriteUs) / 1000;
   const linkMs = (full.bytesWritten / (14 * 4)) * (DAPLINK_LATENCY.usbRoundTripUs / 1000 / 5);
