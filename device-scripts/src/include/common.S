@@ -17,6 +17,11 @@
     .equ WP_V2_MAGIC, 0x32535057
 @ cpuid must leave this key in R1 (CortexProg convention).
     .equ WP_CPUID_KEY, 0xACEFACE5
+@ "WPB2" read as a little-endian word: marks the second staging buffer's address at 0x30.
+    .equ WP_BUFFERS_MAGIC, 0x32425057
+@ pageWrite reads its data from R1 (not the staging buffer) only when R2 holds this key
+@ ("WPSR"), so a CortexProg host that leaves R1/R2 undefined still gets the staging buffer.
+    .equ WP_SOURCE_KEY, 0x52535057
 
 @ One header slot: a 4-byte `bl` to the entry, or the word 0 when `entry` is `none`.
 .macro wp_slot entry
@@ -28,8 +33,9 @@
 .endm
 
 @ The header at offset 0: syscall spin loop, the 7 CortexProg slots (0x04-0x1C), then our
-@ version-2 extension: magic "WPS2" at 0x20, block_checksum at 0x24, blank_check at 0x28.
-.macro wp_header init1, init2, init3, allErase, pageErase, pageWrite, cpuid, blockChecksum, blankCheck
+@ version-2 extension: magic "WPS2" at 0x20, block_checksum at 0x24, blank_check at 0x28,
+@ magic "WPB2" at 0x2C and the second staging buffer's address at 0x30 (double buffering).
+.macro wp_header init1, init2, init3, allErase, pageErase, pageWrite, cpuid, blockChecksum, blankCheck, staging2
     .section .text, "ax", %progbits
     .globl entrypts
     .thumb_func
@@ -47,6 +53,18 @@ wp_syscall:
     .ascii "WPS2"
     wp_slot \blockChecksum
     wp_slot \blankCheck
+    .ascii "WPB2"
+    .word \staging2
+.endm
+
+@ pageWrite's data source: R1 when R2 = WP_SOURCE_KEY, else the staging buffer in R4. Leaves it
+@ in R9 (scratch between calls). Clobbers r3.
+.macro wp_write_source
+    ldr r3, =WP_SOURCE_KEY
+    cmp r2, r3
+    beq 8f
+    mov r1, r4
+8:  mov r9, r1
 .endm
 
 @ First thing of every entry point: a known stack, whatever the host left in SP (the host runs

@@ -2,15 +2,18 @@
  * The flasher stage of the pipeline: runs a {@link FlashLayout} on a chip through a
  * {@link FlashAlgorithm}. Per erase block it skips blocks that already hold the right bytes
  * (on-chip CRC-32 when the algorithm has it), keeps the bytes the image does not cover
- * (preserve), erases, programs only write blocks that are not all erased, and verifies.
+ * (preserve), erases (not a block that is already blank; the whole chip at once when that is
+ * cheaper, restoring what it must keep), programs only write blocks that are not all erased
+ * (streamed, overlapping transfer with programming, when the algorithm can), and verifies.
  */
 import { crc32 } from '../checksum';
 import { WebProgError, formatAddress, throwIfCancelled, toWebProgError, type CancelSignal } from '../errors';
-import type { Region } from '../memory/region';
+import { regionBlocks, regionEnd, type Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
 import { yieldToEventLoop } from '../yield';
-import type { FlashAlgorithm } from './algorithm';
+import type { FlashAlgorithm, ProgramJob } from './algorithm';
+import { blockEraseCostUs, chipEraseIsCheaper } from './erase-plan';
 import { buildLayout, type EraseBlock } from './layout';
 
 /** Options of {@link flashImage}. */
@@ -47,9 +50,24 @@ export interface FlashReport {
   dataBytes: number;
   /** True when the result was verified. */
   verified: boolean;
+  /** True when the flasher chose a chip erase over block erases (cheaper by modeled cost). */
+  chipErased: boolean;
 }
 
-/** Flashes `data` into the chip's flash `regions` through `algorithm`. */
+/** One erase block to program, with the bytes it must hold afterwards. */
+interface PlannedJob extends ProgramJob {
+  block: EraseBlock;
+  content: Uint8Array;
+  /** Progress bytes this job accounts for (0 for blocks a chip erase forced back in). */
+  progressBytes: number;
+}
+
+/**
+ * Flashes `data` into the chip's flash `regions` through `algorithm`: plans every erase block
+ * (skip unchanged, no erase for blocks already blank, chip erase instead of block erases when
+ * the algorithm's costs say it is cheaper), then runs the plan as one stream when the
+ * algorithm can overlap transfer with programming, and verifies.
+ */
 export async function flashImage(
   algorithm: FlashAlgorithm,
   data: SparseData,
@@ -67,6 +85,7 @@ export async function flashImage(
     bytesWritten: 0,
     dataBytes: layout.dataBytes,
     verified: false,
+    chipErased: false,
   };
   const total = layout.eraseBlocks.reduce((n, b) => n + b.size, 0);
   const progress = new ProgressReporter('Flash', total, options.onProgress, 50, options.clock);
@@ -74,6 +93,8 @@ export async function flashImage(
   const written: { block: EraseBlock; content: Uint8Array }[] = [];
   try {
     const chipCrcs = skipUnchanged ? await chipChecksums(algorithm, layout.eraseBlocks) : undefined;
+    let jobs: PlannedJob[] = [];
+    const unchangedBlocks: number[] = [];
     for (let i = 0; i < layout.eraseBlocks.length; i++) {
       await yieldToEventLoop();
       throwIfCancelled(options.signal);
@@ -92,6 +113,7 @@ export async function flashImage(
       }
       if (unchanged) {
         report.skippedBlocks++;
+        unchangedBlocks.push(i);
         progress.advance(block.size);
         continue;
       }
@@ -103,37 +125,51 @@ export async function flashImage(
           data: content.slice(wb.address - block.address, wb.address - block.address + wb.size),
         }))
         .filter((w) => !isErased(w.data));
-      throwIfCancelled(options.signal);
-      const writeEach = async (): Promise<void> => {
-        for (const w of writes) {
-          throwIfCancelled(options.signal);
-          await guard(
-            () => algorithm.writeBlock(w.address, w.data),
-            'FLASH_WRITE_FAILED',
-            'write',
-            w.address,
-          );
-        }
-      };
-      if (options.alreadyErased) {
-        await writeEach();
-      } else if (algorithm.eraseAndWrite) {
-        const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
-        await guard(
-          () => eraseAndWrite(block, writes),
-          'FLASH_WRITE_FAILED',
-          'erase and write',
-          block.address,
-        );
-      } else {
-        await guard(() => algorithm.eraseBlock(block.address), 'FLASH_ERASE_FAILED', 'erase', block.address);
-        await writeEach();
-      }
+      const blankOnChip = chipCrcs?.get(block.address) === erasedCrc(block.size);
+      jobs.push({
+        block,
+        content,
+        writes,
+        erase: !options.alreadyErased && !blankOnChip,
+        progressBytes: block.size,
+      });
+    }
+    throwIfCancelled(options.signal);
+    const chipPlan =
+      options.alreadyErased || !chipCrcs
+        ? undefined
+        : await planChipErase(algorithm, data, regions, layout.eraseBlocks, unchangedBlocks, jobs, preserve);
+    if (chipPlan) {
+      const eraseAll = algorithm.eraseAll!.bind(algorithm);
+      await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
+      jobs = [...jobs.map((j) => ({ ...j, erase: false })), ...chipPlan].sort(
+        (a, b) => a.block.address - b.block.address,
+      );
+      report.chipErased = true;
+      report.skippedBlocks = 0;
+    }
+    const account = (job: PlannedJob): void => {
       if (!options.alreadyErased) report.erasedBlocks++;
-      report.writtenBlocks += writes.length;
-      report.bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);
-      written.push({ block, content });
-      progress.advance(block.size);
+      report.writtenBlocks += job.writes.length;
+      report.bytesWritten += job.writes.reduce((n, w) => n + w.data.length, 0);
+      written.push({ block: job.block, content: job.content });
+      progress.advance(job.progressBytes);
+    };
+    if (algorithm.programStream && jobs.length > 0) {
+      const programStream = algorithm.programStream.bind(algorithm);
+      await guard(
+        () => programStream(jobs, { signal: options.signal, onJobDone: (i) => account(jobs[i]) }),
+        'FLASH_WRITE_FAILED',
+        'write',
+        jobs[0].block.address,
+      );
+    } else {
+      for (const job of jobs) {
+        await yieldToEventLoop();
+        throwIfCancelled(options.signal);
+        await runJob(algorithm, job, options.signal);
+        account(job);
+      }
     }
     progress.finish();
   } catch (error) {
@@ -146,6 +182,104 @@ export async function flashImage(
     report.verified = true;
   }
   return report;
+}
+
+/** Erases (when the job says so) and programs one block through the per-block entries. */
+async function runJob(algorithm: FlashAlgorithm, job: ProgramJob, signal?: CancelSignal): Promise<void> {
+  const writeEach = async (): Promise<void> => {
+    for (const w of job.writes) {
+      throwIfCancelled(signal);
+      await guard(() => algorithm.writeBlock(w.address, w.data), 'FLASH_WRITE_FAILED', 'write', w.address);
+    }
+  };
+  if (!job.erase) {
+    await writeEach();
+  } else if (algorithm.eraseAndWrite) {
+    const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
+    await guard(
+      () => eraseAndWrite(job.block, job.writes),
+      'FLASH_WRITE_FAILED',
+      'erase and write',
+      job.block.address,
+    );
+  } else {
+    await guard(
+      () => algorithm.eraseBlock(job.block.address),
+      'FLASH_ERASE_FAILED',
+      'erase',
+      job.block.address,
+    );
+    await writeEach();
+  }
+}
+
+/**
+ * When the algorithm can chip-erase and knows its costs: the blocks a chip erase would force
+ * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region,
+ * UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
+ * erases `jobs` need; undefined otherwise (block erases win).
+ */
+async function planChipErase(
+  algorithm: FlashAlgorithm,
+  data: SparseData,
+  regions: readonly Region[],
+  touched: readonly EraseBlock[],
+  unchangedBlocks: readonly number[],
+  jobs: readonly PlannedJob[],
+  preserve: boolean,
+): Promise<PlannedJob[] | undefined> {
+  const costs = algorithm.costs;
+  if (!algorithm.eraseAll || !costs) return undefined;
+  const erasing = jobs.filter((j) => j.erase).map((j) => j.block);
+  const blockCost = blockEraseCostUs(costs, erasing);
+  if (blockCost <= costs.chipEraseUs) return undefined;
+  const touchedAt = new Set(touched.map((b) => b.address));
+  const outside: EraseBlock[] = regions
+    .filter((r) => r.kind === 'flash')
+    .flatMap((r) => regionBlocks(r).map((b) => ({ ...b, region: r.name })))
+    .filter((b) => !touchedAt.has(b.address));
+  const outsideCrcs = await chipChecksums(algorithm, outside);
+  if (!outsideCrcs) return undefined;
+  const kept = outside.filter((b) => outsideCrcs.get(b.address) !== erasedCrc(b.size));
+  const unchanged = unchangedBlocks.map((i) => touched[i]);
+  const readBackBytes =
+    kept.reduce((n, b) => n + b.size, 0) +
+    unchanged.filter((b) => preserve && !data.covers(b.address, b.size)).reduce((n, b) => n + b.size, 0);
+  if (!chipEraseIsCheaper(costs, { erasing, rewrite: [...kept, ...unchanged], readBackBytes }))
+    return undefined;
+  const restored: PlannedJob[] = [];
+  for (const block of unchanged) {
+    const content = await intendedContent(algorithm, data, block, preserve);
+    restored.push(restoreJob(regions, block, content));
+  }
+  for (const block of kept) {
+    restored.push(restoreJob(regions, block, await algorithm.read(block.address, block.size)));
+  }
+  return restored;
+}
+
+/** A job putting `content` back into `block` after a chip erase (no progress of its own). */
+function restoreJob(regions: readonly Region[], block: EraseBlock, content: Uint8Array): PlannedJob {
+  const region = regions.find((r) => block.address >= r.base && block.address < regionEnd(r));
+  const writeSize = Math.min(region?.writeSize ?? block.size, block.size);
+  const writes: { address: number; data: Uint8Array }[] = [];
+  for (let at = 0; at < block.size; at += writeSize) {
+    const bytes = content.slice(at, Math.min(at + writeSize, block.size));
+    if (!isErased(bytes)) writes.push({ address: block.address + at, data: bytes });
+  }
+  return { block, content, writes, erase: false, progressBytes: 0 };
+}
+
+const erasedCrcs = new Map<number, number>();
+
+/** CRC-32 of `size` erased (0xFF) bytes. */
+function erasedCrc(size: number): number {
+  let crc = erasedCrcs.get(size);
+  if (crc === undefined) {
+    crc = crc32(new Uint8Array(size).fill(0xff));
+    erasedCrcs.set(size, crc);
+  }
+  return crc;
 }
 
 /** The bytes the block must hold afterwards: image data over preserved chip bytes or 0xFF. */

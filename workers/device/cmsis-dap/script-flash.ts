@@ -1,10 +1,23 @@
 /**
  * A {@link FlashAlgorithm} backed by a loaded device script: erase/write call the script's
- * entries; our format-2 extension entries give on-chip CRC-32 and blank checks.
+ * entries; our format-2 extension entries give on-chip CRC-32 and blank checks, and with a
+ * second staging buffer ("WPB2") a streamed flash uploads one block while the chip programs
+ * the other.
  */
-import { WebProgError, formatAddress } from '../../../src/core/errors';
-import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { SOURCE_KEY } from '../../../src/core/device-script/header';
+import { WebProgError, formatAddress, throwIfCancelled, type CancelSignal } from '../../../src/core/errors';
+import type {
+  BlankCheckResult,
+  EraseCosts,
+  FlashAlgorithm,
+  ProgramJob,
+} from '../../../src/core/flash/algorithm';
 import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
+
+/** One chip operation of a streamed flash. */
+type StreamOp =
+  | { kind: 'erase'; address: number; job: number }
+  | { kind: 'write'; address: number; data: Uint8Array; job: number; buffer: number };
 
 /** Header offsets of the format-2 entries, when the script has them. */
 export interface ExtensionSlots {
@@ -25,6 +38,8 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
     extension: ExtensionSlots = {},
     /** Bytes of the staging buffer (the largest write block). */
     stagingBytes = 0,
+    /** The chip's operation costs, when known (lets the flasher choose chip erase). */
+    readonly costs?: EraseCosts,
   ) {
     if (runner.has(Slot.allErase)) {
       this.eraseAll = async () => {
@@ -182,6 +197,84 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           { address: writes[i].address },
         );
       }
+    }
+  }
+
+  /**
+   * Runs the jobs as one stream of erase and pageWrite calls. The next write block's upload
+   * overlaps the operation in progress whenever its buffer is free: during an erase always,
+   * during a pageWrite when the script has a second staging buffer (the blocks alternate
+   * between the two). Upload errors are collected, never left unhandled.
+   */
+  async programStream(
+    jobs: readonly ProgramJob[],
+    options: { onJobDone?: (index: number) => void; signal?: CancelSignal } = {},
+  ): Promise<void> {
+    const { runner, host } = this;
+    const buffers = [runner.script.stagingAddr];
+    if (runner.secondStagingAddr !== undefined) buffers.push(runner.secondStagingAddr);
+    const ops: StreamOp[] = [];
+    let writes = 0;
+    jobs.forEach((job, index) => {
+      if (job.erase) ops.push({ kind: 'erase', address: job.block.address, job: index });
+      for (const w of job.writes)
+        ops.push({ kind: 'write', ...w, job: index, buffer: buffers[writes++ % buffers.length] });
+    });
+    const uploads = new Map<number, Promise<unknown>>();
+    const upload = (k: number): void => {
+      const op = ops[k];
+      if (op.kind !== 'write' || uploads.has(k)) return;
+      uploads.set(
+        k,
+        runner.cpu.ap.writeBytes(op.buffer, op.data).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
+    };
+    let done = -1;
+    /** Reports every job before `index` complete (jobs without operations included). */
+    const completeBefore = (index: number): void => {
+      while (done < index - 1) options.onJobDone?.(++done);
+    };
+    const nextWrite = (after: number): number => {
+      for (let j = after + 1; j < ops.length; j++) if (ops[j].kind === 'write') return j;
+      return -1;
+    };
+    try {
+      for (let k = 0; k < ops.length; k++) {
+        throwIfCancelled(options.signal);
+        const op = ops[k];
+        completeBefore(op.job);
+        if (op.kind === 'write') {
+          upload(k);
+          const error = await uploads.get(k);
+          uploads.delete(k);
+          if (error) throw error;
+        }
+        const slot = op.kind === 'erase' ? Slot.pageErase : Slot.pageWrite;
+        const name = op.kind === 'erase' ? 'pageErase' : 'pageWrite';
+        const args = op.kind === 'erase' ? [op.address] : [op.address, op.buffer, SOURCE_KEY];
+        await runner.start(slot, args, name);
+        const next = nextWrite(k);
+        const nextOp = ops[next];
+        if (nextOp?.kind === 'write' && (op.kind === 'erase' || nextOp.buffer !== op.buffer)) upload(next);
+        const timeout = op.kind === 'erase' ? EntryTimeoutMs.pageErase : EntryTimeoutMs.pageWrite;
+        const result = await runner.finish(timeout, host, name);
+        if (!result.r0) {
+          throw new WebProgError(
+            op.kind === 'erase' ? 'FLASH_ERASE_FAILED' : 'FLASH_WRITE_FAILED',
+            op.kind === 'erase'
+              ? `The chip refused to erase the block at ${formatAddress(op.address)} (pageErase returned 0).`
+              : `The chip refused to program the block at ${formatAddress(op.address)} (pageWrite returned 0).`,
+            { address: op.address },
+          );
+        }
+        if (ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
+      }
+      completeBefore(jobs.length);
+    } finally {
+      await Promise.all(uploads.values());
     }
   }
 

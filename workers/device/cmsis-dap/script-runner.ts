@@ -43,6 +43,8 @@ export interface RunnableScript {
   loadAddr: number;
   /** RAM buffer for write data. */
   stagingAddr: number;
+  /** A second buffer `pageWrite` can program from (version-2 "WPB2" header), when present. */
+  secondStagingAddr?: number;
 }
 
 /** Result of one entry call: R0 and R1 after it returned. */
@@ -60,6 +62,11 @@ export interface SyscallHost {
 /** Runs one loaded script's entry points. */
 export class ScriptRunner {
   private prepared = false;
+  /**
+   * The second staging buffer, once {@link load} found that RAM there holds what is written
+   * (a script may name one that a smaller part of its family lacks); undefined otherwise.
+   */
+  secondStagingAddr: number | undefined;
   constructor(
     readonly cpu: CortexM,
     readonly script: RunnableScript,
@@ -91,6 +98,16 @@ export class ScriptRunner {
           { address },
         );
       }
+    }
+    this.secondStagingAddr = undefined;
+    const second = this.script.secondStagingAddr;
+    if (second !== undefined) {
+      const probe = 0x5a17c0de;
+      const holds = await ap.write32(second, probe).then(
+        async () => (await ap.read32(second)) === probe,
+        () => false,
+      );
+      if (holds) this.secondStagingAddr = second;
     }
     await this.prepareCore();
     await ap.writeBytes(loadAddr, image);
