@@ -32,13 +32,11 @@ import {
 } from '../src/sim/testing/dapjs-session';
 import { nodeScripts } from '../workers/device/cmsis-dap/testing/node-scripts';
 import { simBackend } from '../workers/device/cmsis-dap/testing/sim-backend';
-import { flashFloor, programmedWords, type Floor } from './flash-floor';
+import { flashFloor, measureLinkUsPerByte, programmedWords, type Floor } from './flash-floor';
 import type { BenchResult } from './types';
 
 const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'microbit');
 const W = { allowWrites: true };
-/** Packet buffers of the simulated DAPLink (DAP_Info 0xFE; `src/sim/boards.ts`). */
-const PACKET_COUNT = 5;
 /** Where UICR starts on Nordic parts. */
 const UICR = 0x10001000;
 
@@ -61,7 +59,13 @@ function createBoard(board: Board, latency: LatencyProfile, flash: { address: nu
 }
 
 /** The floor of flashing `data` over a chip that held something else in every block. */
-function floorOf(board: Board, data: SparseData, probe: SimulatedProbe, latency: LatencyProfile): Floor {
+async function floorOf(
+  board: Board,
+  data: SparseData,
+  probe: SimulatedProbe,
+  latency: LatencyProfile,
+): Promise<Floor> {
+  const linkUsPerByte = await measureLinkUsPerByte(createBoard(board, latency, []));
   const regions: { address: number; size: number }[] = [];
   let offset = 0;
   for (const size of probe.target.chip.eraseBlocks) {
@@ -86,8 +90,7 @@ function floorOf(board: Board, data: SparseData, probe: SimulatedProbe, latency:
       words,
       programUs: t.programUs,
       eraseUs,
-      latency,
-      packetCount: PACKET_COUNT,
+      linkUsPerByte,
     });
   }
   const t = pickTiming(board === 'v1' ? NRF51822_TIMINGS : NRF52833_TIMINGS, latency);
@@ -97,8 +100,7 @@ function floorOf(board: Board, data: SparseData, probe: SimulatedProbe, latency:
     words,
     programUs: t.wordWriteUs,
     eraseUs,
-    latency,
-    packetCount: PACKET_COUNT,
+    linkUsPerByte,
   });
 }
 
@@ -117,7 +119,7 @@ async function fullFlash(
   const start = probe.clock.elapsedMs;
   const report = await backend.flash(image, W);
   const ms = probe.clock.elapsedMs - start;
-  return { probe, backend, image, report, ms, floor: floorOf(board, data, probe, latency) };
+  return { probe, backend, image, report, ms, floor: await floorOf(board, data, probe, latency) };
 }
 
 const floorNote = (f: Floor) =>

@@ -1,28 +1,38 @@
 /**
  * The true floor of a full flash: what a perfect host needs on the modeled silicon over the
  * modeled link, `max(link time, flash busy time)` with the fastest erase the chip allows.
- * - Link: every byte of data crosses in full DAP_TransferBlock packets (14 words of 64-byte
- *   packets), every packet buffer of the probe busy, so a packet costs the larger of its share
- *   of a USB round trip (round trip / packet count) and its SWD time (14 word writes of 46 bits:
- *   8 request + 1 turnaround + 3 ack + 33 data + 1 turnaround, as `src/sim/cmsis-dap` clocks
- *   them).
+ * - Link: the modeled time to move the data into the target's RAM with the probe's packet
+ *   buffers all busy and every packet a full DAP_TransferBlock ({@link measureLinkUsPerByte}
+ *   measures it on the same simulated board: an upload to RAM with nothing else going on).
  * - Flash busy: the cheaper of a chip erase and erasing the changed blocks, plus one program
  *   operation per word that is not 0xFFFFFFFF (hosts and our scripts skip those).
  */
-import type { LatencyProfile } from '../src/sim/clock';
+import type { SimulatedProbe } from '../src/sim';
+import { simBackend } from '../workers/device/cmsis-dap/testing/sim-backend';
 
-/** Words per DAP_TransferBlock in a 64-byte packet. */
-const WORDS_PER_PACKET = 14;
-/** SWD bits of one word write (request, turnaround, ack, data + parity, turnaround). */
-const BITS_PER_WORD_WRITE = 8 + 1 + 3 + 33 + 1;
+/** Bytes uploaded to measure the link. */
+const LINK_SAMPLE = 32 * 1024;
 
-/** Modeled µs a perfect host needs to move `bytes` to the target's RAM. */
-export function linkFloorUs(bytes: number, latency: LatencyProfile, packetCount: number): number {
-  const perPacketUs = Math.max(
-    latency.usbRoundTripUs / packetCount,
-    (WORDS_PER_PACKET * BITS_PER_WORD_WRITE * 1e6) / latency.probeMaxSwdHz,
-  );
-  return Math.ceil(bytes / (WORDS_PER_PACKET * 4)) * perPacketUs;
+/** The part of the backend's private session this measurement uses. */
+type SessionView = {
+  session: { cpu: { ap: { writeBytes(address: number, data: Uint8Array): Promise<void> } } };
+};
+
+/**
+ * Modeled µs per byte of a pipelined RAM upload on `probe` (a fresh board of the same kind as
+ * the one flashed): our MEM-AP's writeBlock keeps every packet buffer busy with full
+ * DAP_TransferBlock packets, re-setting TAR only at the 1 KiB auto-increment boundary that
+ * binds every host, so it is what a perfect host gets from this link.
+ */
+export async function measureLinkUsPerByte(probe: SimulatedProbe): Promise<number> {
+  const backend = simBackend(probe);
+  await backend.connect();
+  const ap = (backend as unknown as SessionView).session.cpu.ap;
+  const data = new Uint8Array(LINK_SAMPLE).fill(0xa5);
+  await ap.writeBytes(probe.target.chip.ramBase, data.subarray(0, 1024)); // CSW, TAR set up
+  const start = probe.clock.elapsedMs;
+  await ap.writeBytes(probe.target.chip.ramBase, data);
+  return ((probe.clock.elapsedMs - start) * 1000) / LINK_SAMPLE;
 }
 
 /** Words of `bytes` that are not 0xFFFFFFFF (the ones a flash must program). */
@@ -48,10 +58,10 @@ export function flashFloor(options: {
   programUs: number;
   /** The fastest erase: min(chip erase, erase of the changed blocks), µs. */
   eraseUs: number;
-  latency: LatencyProfile;
-  packetCount: number;
+  /** Modeled link µs per byte ({@link measureLinkUsPerByte}). */
+  linkUsPerByte: number;
 }): Floor {
-  const linkMs = linkFloorUs(options.bytesMoved, options.latency, options.packetCount) / 1000;
+  const linkMs = (options.bytesMoved * options.linkUsPerByte) / 1000;
   const flashBusyMs = (options.eraseUs + options.words * options.programUs) / 1000;
   return { linkMs, flashBusyMs, floorMs: Math.max(linkMs, flashBusyMs) };
 }

@@ -69,12 +69,14 @@ export interface FlashAlgorithm {
   /**
    * Erases (where asked) and programs `jobs` in order as one stream, free to upload the next
    * write block while the chip erases or programs (double-buffered staging where the chip has
-   * room). Calls `onJobDone(i)` once job `i` is complete; checks `signal` between operations.
-   * When absent the flasher calls {@link eraseAndWrite} or {@link eraseBlock}/{@link writeBlock}.
+   * room). With `eraseAll` it erases the whole chip first (staging the first blocks meanwhile).
+   * Calls `onJobDone(i)` once job `i` is complete; checks `signal` between operations. When
+   * absent the flasher calls {@link eraseAll}, {@link eraseAndWrite} or {@link eraseBlock} and
+   * {@link writeBlock}.
    */
   programStream?(
     jobs: readonly ProgramJob[],
-    options?: { onJobDone?: (index: number) => void; signal?: CancelSignal },
+    options?: { onJobDone?: (index: number) => void; signal?: CancelSignal; eraseAll?: boolean },
   ): Promise<void>;
   /** What the chip's operations cost; with {@link eraseAll}, lets the flasher pick chip erase. */
   readonly costs?: EraseCosts;

@@ -43,19 +43,29 @@ class FakeChip implements FlashAlgorithm {
     this.log.push(`write ${address.toString(16)}`);
     for (let i = 0; i < data.length; i++) this.mem[address + i] &= data[i];
   }
+  async blockChecksum(address: number, length: number) {
+    return crc32(this.mem.subarray(address, address + length));
+  }
   async blockChecksums(address: number, size: number, count: number) {
     return Array.from({ length: count }, (_, i) =>
       crc32(this.mem.subarray(address + i * size, address + (i + 1) * size)),
     );
   }
+  reads: string[] = [];
   async read(address: number, length: number) {
+    this.reads.push(`${address.toString(16)}+${length.toString(16)}`);
     return this.mem.slice(address, address + length);
+  }
+  async blankCheck(address: number, length: number) {
+    const at = this.mem.subarray(address, address + length).findIndex((b) => b !== 0xff);
+    return at < 0 ? { blank: true } : { blank: false, firstNonBlank: address + at };
   }
   programStream? = async (
     jobs: readonly ProgramJob[],
-    options: { onJobDone?: (index: number) => void } = {},
+    options: { onJobDone?: (index: number) => void; eraseAll?: boolean } = {},
   ): Promise<void> => {
     this.log.push(`stream ${jobs.length}`);
+    if (options.eraseAll) await this.eraseAll();
     for (const [i, job] of jobs.entries()) {
       if (job.erase) await this.eraseBlock(job.block.address);
       for (const w of job.writes) await this.writeBlock(w.address, w.data);
@@ -104,6 +114,19 @@ describe('flashImage: the fastest erase', () => {
     // 60 ms of page erases vs 40 ms + 20 KiB read back and rewritten at 20 µs/B.
     expect(chipEraseIsCheaper(NRF_LIKE, { erasing, rewrite, readBackBytes: 5 * 0x1000 })).toBe(false);
     expect(chipEraseIsCheaper(NRF_LIKE, { erasing, rewrite: [], readBackBytes: 0 })).toBe(true);
+  });
+
+  it('keeps the chip bytes around a partial image, reading back only what is not blank', async () => {
+    const chip = new FakeChip();
+    chip.mem.fill(0x11, 0x1000, 0x1100); // old data in the block
+    chip.mem.fill(0x77, 0x1f00, 0x1f10); // and a setting near its end
+    const report = await flashImage(chip, fill(0x1100, 0x100, 0x5a), regions);
+    expect(report.verified).toBe(true);
+    expect(chip.reads).toEqual(['1000+100', '1f00+100']); // the 0x1200-0x1EFF gap was blank
+    expect(chip.mem[0x10ff]).toBe(0x11);
+    expect(chip.mem[0x1100]).toBe(0x5a);
+    expect(chip.mem[0x1f0f]).toBe(0x77);
+    expect(chip.mem[0x1f10]).toBe(0xff);
   });
 
   it('runs the plan as one stream when the algorithm can, reporting progress per block', async () => {

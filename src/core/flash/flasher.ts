@@ -139,9 +139,13 @@ export async function flashImage(
       options.alreadyErased || !chipCrcs
         ? undefined
         : await planChipErase(algorithm, data, regions, layout.eraseBlocks, unchangedBlocks, jobs, preserve);
+    const streamed = algorithm.programStream !== undefined;
     if (chipPlan) {
-      const eraseAll = algorithm.eraseAll!.bind(algorithm);
-      await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
+      // A streaming algorithm erases the chip itself, staging the first blocks meanwhile.
+      if (!streamed) {
+        const eraseAll = algorithm.eraseAll!.bind(algorithm);
+        await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
+      }
       jobs = [...jobs.map((j) => ({ ...j, erase: false })), ...chipPlan].sort(
         (a, b) => a.block.address - b.block.address,
       );
@@ -155,13 +159,14 @@ export async function flashImage(
       written.push({ block: job.block, content: job.content });
       progress.advance(job.progressBytes);
     };
-    if (algorithm.programStream && jobs.length > 0) {
+    if (algorithm.programStream && (jobs.length > 0 || chipPlan)) {
       const programStream = algorithm.programStream.bind(algorithm);
+      const eraseAll = chipPlan !== undefined;
       await guard(
-        () => programStream(jobs, { signal: options.signal, onJobDone: (i) => account(jobs[i]) }),
+        () => programStream(jobs, { signal: options.signal, eraseAll, onJobDone: (i) => account(jobs[i]) }),
         'FLASH_WRITE_FAILED',
         'write',
-        jobs[0].block.address,
+        jobs[0]?.block.address ?? 0,
       );
     } else {
       for (const job of jobs) {
@@ -282,20 +287,40 @@ function erasedCrc(size: number): number {
   return crc;
 }
 
-/** The bytes the block must hold afterwards: image data over preserved chip bytes or 0xFF. */
+/**
+ * The bytes the block must hold afterwards: image data over preserved chip bytes or 0xFF. Only
+ * the gaps the image leaves are taken from the chip, and a long gap the chip reports blank (on
+ * chip, when the algorithm can) is not read at all.
+ */
 async function intendedContent(
   algorithm: FlashAlgorithm,
   data: SparseData,
-  block: EraseBlock,
+  block: { address: number; size: number },
   preserve: boolean,
 ): Promise<Uint8Array> {
-  if (data.covers(block.address, block.size) || !preserve) return data.read(block.address, block.size, 0xff);
-  const current = await algorithm.read(block.address, block.size);
-  const merged = SparseData.from([{ address: block.address, data: current }]);
-  for (const s of data.slice(block.address, block.address + block.size).segments())
-    merged.write(s.address, s.data);
-  return merged.read(block.address, block.size);
+  const content = data.read(block.address, block.size, 0xff);
+  if (data.covers(block.address, block.size) || !preserve) return content;
+  let at = block.address;
+  const gaps: { start: number; end: number }[] = [];
+  for (const r of data.slice(block.address, block.address + block.size).ranges()) {
+    if (r.start > at) gaps.push({ start: at, end: r.start });
+    at = r.end;
+  }
+  if (at < block.address + block.size) gaps.push({ start: at, end: block.address + block.size });
+  for (const gap of gaps) {
+    let from = gap.start;
+    if (algorithm.blankCheck && gap.end - gap.start >= BLANK_CHECK_MIN) {
+      const check = await algorithm.blankCheck(gap.start, gap.end - gap.start);
+      if (check.blank) continue;
+      from = Math.max(gap.start, check.firstNonBlank ?? gap.start);
+    }
+    content.set(await algorithm.read(from, gap.end - from), from - block.address);
+  }
+  return content;
 }
+
+/** Gaps at least this long are blank-checked on the chip before being read back. */
+const BLANK_CHECK_MIN = 256;
 
 /**
  * The chip's CRC-32 of every block, fetched in batches of contiguous equal-size blocks when

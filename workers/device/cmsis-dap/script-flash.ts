@@ -14,8 +14,16 @@ import type {
 } from '../../../src/core/flash/algorithm';
 import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
 
+/** The entry, name and timeout of each kind of stream operation. */
+const ENTRIES = {
+  eraseAll: { slot: Slot.allErase, name: 'allErase', timeoutMs: EntryTimeoutMs.allErase },
+  erase: { slot: Slot.pageErase, name: 'pageErase', timeoutMs: EntryTimeoutMs.pageErase },
+  write: { slot: Slot.pageWrite, name: 'pageWrite', timeoutMs: EntryTimeoutMs.pageWrite },
+} as const;
+
 /** One chip operation of a streamed flash. */
 type StreamOp =
+  | { kind: 'eraseAll'; address: number; job: number }
   | { kind: 'erase'; address: number; job: number }
   | { kind: 'write'; address: number; data: Uint8Array; job: number; buffer: number };
 
@@ -208,12 +216,15 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
    */
   async programStream(
     jobs: readonly ProgramJob[],
-    options: { onJobDone?: (index: number) => void; signal?: CancelSignal } = {},
+    options: { onJobDone?: (index: number) => void; signal?: CancelSignal; eraseAll?: boolean } = {},
   ): Promise<void> {
     const { runner, host } = this;
+    if (options.eraseAll && !this.eraseAll) {
+      throw new WebProgError('NOT_SUPPORTED', `Device script "${runner.script.name}" has no allErase entry.`);
+    }
     const buffers = [runner.script.stagingAddr];
     if (runner.secondStagingAddr !== undefined) buffers.push(runner.secondStagingAddr);
-    const ops: StreamOp[] = [];
+    const ops: StreamOp[] = options.eraseAll ? [{ kind: 'eraseAll', address: 0, job: 0 }] : [];
     let writes = 0;
     jobs.forEach((job, index) => {
       if (job.erase) ops.push({ kind: 'erase', address: job.block.address, job: index });
@@ -237,9 +248,20 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
     const completeBefore = (index: number): void => {
       while (done < index - 1) options.onJobDone?.(++done);
     };
-    const nextWrite = (after: number): number => {
-      for (let j = after + 1; j < ops.length; j++) if (ops[j].kind === 'write') return j;
-      return -1;
+    /** The writes after op `after` whose buffers are free while `after` runs, in order. */
+    const writesToStage = (after: number): number[] => {
+      const running = ops[after];
+      const busy = running.kind === 'write' ? running.buffer : undefined;
+      const out: number[] = [];
+      const taken = new Set<number>();
+      for (let j = after + 1; j < ops.length && out.length < buffers.length; j++) {
+        const op = ops[j];
+        if (op.kind !== 'write') continue;
+        if (op.buffer === busy || taken.has(op.buffer)) break;
+        taken.add(op.buffer);
+        out.push(j);
+      }
+      return out;
     };
     try {
       for (let k = 0; k < ops.length; k++) {
@@ -252,25 +274,26 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           uploads.delete(k);
           if (error) throw error;
         }
-        const slot = op.kind === 'erase' ? Slot.pageErase : Slot.pageWrite;
-        const name = op.kind === 'erase' ? 'pageErase' : 'pageWrite';
-        const args = op.kind === 'erase' ? [op.address] : [op.address, op.buffer, SOURCE_KEY];
-        await runner.start(slot, args, name);
-        const next = nextWrite(k);
-        const nextOp = ops[next];
-        if (nextOp?.kind === 'write' && (op.kind === 'erase' || nextOp.buffer !== op.buffer)) upload(next);
-        const timeout = op.kind === 'erase' ? EntryTimeoutMs.pageErase : EntryTimeoutMs.pageWrite;
-        const result = await runner.finish(timeout, host, name);
+        const entry = ENTRIES[op.kind];
+        const args = op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
+        await runner.start(entry.slot, args, entry.name);
+        // Stage what fits while the chip works, and let the uploads have the link to themselves:
+        // polling for the halt meanwhile would only take packet slots from them.
+        for (const j of writesToStage(k)) {
+          upload(j);
+          await uploads.get(j);
+        }
+        const result = await runner.finish(entry.timeoutMs, host, entry.name);
         if (!result.r0) {
           throw new WebProgError(
-            op.kind === 'erase' ? 'FLASH_ERASE_FAILED' : 'FLASH_WRITE_FAILED',
-            op.kind === 'erase'
-              ? `The chip refused to erase the block at ${formatAddress(op.address)} (pageErase returned 0).`
-              : `The chip refused to program the block at ${formatAddress(op.address)} (pageWrite returned 0).`,
+            op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
+            op.kind === 'eraseAll'
+              ? `Mass erase failed (device script "${runner.script.name}").`
+              : `The chip refused to ${op.kind === 'write' ? 'program' : 'erase'} the block at ${formatAddress(op.address)} (${entry.name} returned 0).`,
             { address: op.address },
           );
         }
-        if (ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
+        if (op.kind !== 'eraseAll' && ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
       }
       completeBefore(jobs.length);
     } finally {
