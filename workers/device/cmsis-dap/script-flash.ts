@@ -264,26 +264,39 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
       return out;
     };
     try {
+      const argsOf = (op: StreamOp): number[] =>
+        op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
+      /** Staged writes whose upload finished without error. */
+      const staged = new Set<number>();
+      let started = false;
       for (let k = 0; k < ops.length; k++) {
-        throwIfCancelled(options.signal);
         const op = ops[k];
-        completeBefore(op.job);
-        if (op.kind === 'write') {
-          upload(k);
-          const error = await uploads.get(k);
-          uploads.delete(k);
-          if (error) throw error;
-        }
         const entry = ENTRIES[op.kind];
-        const args = op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
-        await runner.start(entry.slot, args, entry.name);
+        completeBefore(op.job);
+        if (!started) {
+          throwIfCancelled(options.signal);
+          if (op.kind === 'write') {
+            upload(k);
+            const error = await uploads.get(k);
+            if (error) throw error;
+          }
+          await runner.start(entry.slot, argsOf(op), entry.name);
+        }
+        uploads.delete(k);
         // Stage what fits while the chip works, and let the uploads have the link to themselves:
         // polling for the halt meanwhile would only take packet slots from them.
         for (const j of writesToStage(k)) {
           upload(j);
-          await uploads.get(j);
+          if (!(await uploads.get(j))) staged.add(j);
         }
-        const result = await runner.finish(entry.timeoutMs, host, entry.name);
+        // The batch that reads this result starts the next operation when it is ready to go.
+        const nextOp = ops[k + 1] as StreamOp | undefined;
+        const chain =
+          nextOp !== undefined && !options.signal?.aborted && (nextOp.kind !== 'write' || staged.has(k + 1));
+        const next = chain
+          ? { offset: ENTRIES[nextOp.kind].slot, args: argsOf(nextOp), entryName: ENTRIES[nextOp.kind].name }
+          : undefined;
+        const result = await runner.finish(entry.timeoutMs, host, entry.name, next);
         if (!result.r0) {
           throw new WebProgError(
             op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
@@ -293,6 +306,7 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
             { address: op.address },
           );
         }
+        started = chain;
         if (op.kind !== 'eraseAll' && ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
       }
       completeBefore(jobs.length);
