@@ -183,6 +183,7 @@ export class ScriptRunner {
         }
         // A watchpoint armed through syscall 0 hit: CortexProg reports success with R0 = 1.
         const r1 = await this.cpu.readRegister(1);
+        if (next) await this.start(next.offset, next.args, next.entryName);
         return { r0: 1, r1 };
       }
       if (!next) {
