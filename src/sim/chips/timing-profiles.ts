@@ -25,12 +25,13 @@ export function pickTiming<T>(profile: TimingProfile<T>, latency: Pick<LatencyPr
 }
 
 /**
- * nRF51822 (micro:bit V1), 1 KiB pages. Maxima: nRF51822 PS v3.4, NVMC electrical specification (tWRITE ≤ 46 µs,
- * tERASEPAGE and tERASEALL ≤ 22.3 ms; Zephyr's nRF51 flash driver budgets the same 22.3 ms
- * per page, `FLASH_PAGE_ERASE_MAX_TIME_US`). Typical: no typical published and no per-operation
- * log found (pyOCD #23/#287 measure only whole-flash throughput through the link), so typical
- * = maximum; the S130 SoftDevice spec's flash-access figures (≈ 22 ms per page, ≈ 48 µs per
- * word including SoftDevice overhead) agree with it.
+ * nRF51822 (micro:bit V1), 1 KiB pages. Maxima: tWRITE 46 µs, tERASEPAGE = tERASEALL = 22.3 ms,
+ * the nRF51822 PS v3.4 NVMC figures this model has used from the start (reference notes
+ * flash-targets.md §3; not re-read from the PDF for this change); Zephyr's nRF51 flash driver
+ * budgets the same 22.3 ms per page erase. Typical: no typical published and no
+ * per-operation log found (pyOCD #23/#287 measure only whole-flash throughput through the
+ * link), so typical = maximum; the S130 SoftDevice spec's flash-access figures (≈ 22 ms per
+ * page, ≈ 48 µs per word including SoftDevice overhead) agree with it.
  */
 export const NRF51822_TIMINGS: TimingProfile<NvmcTimings> = {
   typical: { wordWriteUs: 46, pageEraseUs: 22_300, eraseAllUs: 22_300, uicrEraseUs: 22_300 },
@@ -38,13 +39,14 @@ export const NRF51822_TIMINGS: TimingProfile<NvmcTimings> = {
 };
 
 /**
- * nRF52833 (micro:bit V2), 4 KiB pages. Maxima: nRF52833 PS v1.5, NVMC electrical specification
- * (tWRITE ≤ 41 µs, tERASEPAGE ≤ 85 ms, tERASEALL ≤ 169 ms; the same flash macro
- * as the nRF52840, whose 85 ms page erase nrf-hal PR #385 quotes). Typical page erase: 20 ms,
- * measured (pyOCD sector-erase log of a micro:bit V2, ≈ 20–21 ms per 4 KiB page; reference
- * notes flash-targets.md §3). Typical UICR erase: the same erase pulse as a page (ERASEUICR and
- * ERASEPAGE share tERASEPAGE in the PS). Typical ERASEALL: derived, 40 ms = the measured page
- * erase × the PS's ERASEALL/ERASEPAGE maximum ratio (169 / 85 ≈ 2); no ERASEALL log found.
+ * nRF52833 (micro:bit V2), 4 KiB pages. Maxima: tWRITE 41 µs, tERASEPAGE 85 ms, tERASEALL
+ * 169 ms, the NVMC electrical specification of the nRF52 parts with this flash (nRF52833 PS
+ * v1.5 / nRF52840 PS; reference notes flash-targets.md §3 mark them unverified for the 833;
+ * nrf-hal PR #385 quotes the 85 ms page erase on the nRF52840, Zephyr budgets 89.7 ms for the
+ * older nRF52832). Typical page erase: 20 ms, measured (a pyOCD log of a micro:bit V2 shows
+ * ≈ 20–21 ms per 4 KiB page; reference notes §3). Typical UICR erase: the same erase pulse as a
+ * page (ERASEUICR shares tERASEPAGE in the PS). Typical ERASEALL: derived, 40 ms = the measured
+ * page erase × the PS's ERASEALL/ERASEPAGE maximum ratio (169 / 85 ≈ 2); no ERASEALL log found.
  * Typical word write: no typical published, none measured, so 41 µs (= maximum).
  */
 export const NRF52833_TIMINGS: TimingProfile<NvmcTimings> = {
@@ -63,11 +65,13 @@ interface EraseRow {
 }
 
 /**
- * STM32F411xC/E datasheet DS10314, table "Flash memory programming", by program/erase
- * parallelism (PSIZE, which follows the supply range: ×32 for 2.7–3.6 V, ×16 from 2.1 V, ×8
- * from 1.7 V; ×64 needs VPP, which the F411 has not, so it is timed as ×32 here). Word (any
- * PSIZE) programming 16 µs typical, 100 µs maximum. Mass erase is for the F411's 512 KiB (half
- * the 1 MiB F405's 8/11/16 s typical in its datasheet DS8626).
+ * STM32F411xC/E datasheet DS10314, table "Flash memory programming" (typical and maximum), by
+ * program/erase parallelism (PSIZE, which follows the supply range: ×32 for 2.7–3.6 V, ×16
+ * from 2.1 V, ×8 from 1.7 V; ×64 needs VPP, which the F411 has not, so it is timed as ×32
+ * here). Word (any PSIZE) programming 16 µs typical, 100 µs maximum. The ×32 sector figures
+ * match the F405 figures of the reference notes (flash-targets.md §4); the ×8/×16 columns and
+ * the mass erase (half the 1 MiB F405's 8/11/16 s, this part having 512 KiB) are the F4
+ * datasheets' as recalled — the search tool did not return the PDF, so they are unverified.
  */
 const STM32F411_ERASE: Record<FlashTiming, Record<Stm32Parallelism, EraseRow>> = {
   typical: {
