@@ -18,6 +18,7 @@ import {
   matchesRomTable,
   parseSwds,
   readFlashAreas,
+  SOURCE_KEY,
   type DeviceScript,
   type EntryName,
 } from '../src/core/device-script';
@@ -287,6 +288,31 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     expect(probe.target.readMemory(c.eraseBlock.address, c.eraseBlock.size)).toEqual(before);
     expect(probe.target.ignoredFlashWrites).toBe(0);
     expect(probe.target.ignoredFlashErases).toBe(0);
+  });
+
+  it('programs from the second staging buffer when R2 holds the source key, else from staging', async () => {
+    const probe = createWithOldData();
+    const loaded = await LoadedScript.load(probe, script);
+    await loaded.call('initStage1');
+    const second = script.header.secondStagingAddr;
+    expect(second).toBeDefined();
+    const { eraseBlock, writeBlock } = c;
+    expect(await loaded.call('pageErase', [eraseBlock.address])).toMatchObject({ r0: 1 });
+    const staged = pattern(writeBlock.size, 5);
+    const other = pattern(writeBlock.size, 9);
+    await loaded.stage(staged);
+    await writeWords(loaded.cortex, second!, new Uint32Array(other.slice().buffer));
+    // R1 without the key (a CortexProg host's leftovers) is ignored: the staging buffer is used.
+    expect(await loaded.call('pageWrite', [writeBlock.address, second!, 0x12345678])).toMatchObject({
+      r0: 1,
+    });
+    expect(await loaded.read(writeBlock.address, writeBlock.size)).toEqual(staged);
+    expect(await loaded.call('pageErase', [eraseBlock.address])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('pageWrite', [writeBlock.address, second!, SOURCE_KEY])).toMatchObject({
+      r0: 1,
+    });
+    expect(await loaded.read(writeBlock.address, writeBlock.size)).toEqual(other);
+    expect(probe.target.ignoredFlashWrites).toBe(0);
   });
 
   it('mass-erases everything', async () => {

@@ -1,11 +1,13 @@
 @ WebProg device script: Nordic nRF51822 (micro:bit V1). CortexProg format, version-2 header.
 @ RAM use (16 KiB parts): image 0x20000000, staging 0x20000800 (one 1 KiB page),
-@ FlashInfoRaw/FlashNamesRaw 0x20000C00, stack below 0x20001000.
+@ FlashInfoRaw/FlashNamesRaw 0x20000C00, stack below 0x20001000, second staging buffer
+@ 0x20001000 (one 1 KiB page).
 
     .equ WP_LOAD, 0x20000000
     .equ WP_STAGING, 0x20000800
     .equ WP_INFO, 0x20000C00
     .equ WP_STACK_TOP, 0x20001000
+    .equ WP_STAGING2, 0x20001000
     @ UICR on the nRF51: 256 bytes (0x10001000-0x100010FF), erased only as a whole
     .equ NRF_UICR_SIZE, 0x100
     .equ NRF_UICR_SIZE_CODE, 0x08
@@ -13,7 +15,7 @@
     .include "common.S"
     .include "nrf5.S"
 
-    wp_header nrf_init, none, none, nrf_mass_erase, nrf_block_erase, nrf_block_write, nrf51_cpuid, wp_block_checksum, wp_blank_check
+    wp_header nrf_init, none, none, nrf_mass_erase, nrf_block_erase, nrf_block_write, nrf51_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
 
 @ cpuid: a Cortex-M0 (CPUID PARTNO 0xC20) with 1 KiB code pages in FICR. r1 = key.
     .thumb_func

@@ -1,11 +1,12 @@
 @ WebProg device script: Nordic nRF52833 (micro:bit V2). CortexProg format, version-2 header.
 @ RAM use: image 0x20000000, staging 0x20000800 (one 4 KiB page), FlashInfoRaw/FlashNamesRaw
-@ 0x20001800, stack below 0x20002000.
+@ 0x20001800, stack below 0x20002000, second staging buffer 0x20002000 (one page).
 
     .equ WP_LOAD, 0x20000000
     .equ WP_STAGING, 0x20000800
     .equ WP_INFO, 0x20001800
     .equ WP_STACK_TOP, 0x20002000
+    .equ WP_STAGING2, 0x20002000
     @ UICR on the nRF52833: registers up to 0x10001307; described as one 1 KiB erase block
     @ (the smallest size code that covers it), erased only as a whole with ERASEUICR
     .equ NRF_UICR_SIZE, 0x400
@@ -14,7 +15,7 @@
     .include "common.S"
     .include "nrf5.S"
 
-    wp_header nrf_init, none, none, nrf_mass_erase, nrf_block_erase, nrf_block_write, nrf52833_cpuid, wp_block_checksum, wp_blank_check
+    wp_header nrf_init, none, none, nrf_mass_erase, nrf_block_erase, nrf_block_write, nrf52833_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
 
 @ cpuid: FICR INFO.PART (0x10000100) reads 0x52833. r1 = key.
     .thumb_func

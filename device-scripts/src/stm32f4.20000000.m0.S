@@ -6,7 +6,9 @@
 @ 0x08020000 up to the size in the flash-size register (KiB, u16 at 0x1FFF7A22). Writes go in
 @ 16 KiB blocks (one staging buffer), programmed 32 bits at a time (PSIZE x32, 2.7-3.6 V).
 @ RAM use (fits the 32 KiB of the smallest F4): image 0x20000000, staging 0x20000800
-@ (16 KiB), FlashInfoRaw/FlashNamesRaw 0x20004800, stack below 0x20005000.
+@ (16 KiB), FlashInfoRaw/FlashNamesRaw 0x20004800, stack below 0x20005000; a second 16 KiB
+@ staging buffer at 0x20005000 where RAM reaches 0x20009000 (parts with 64 KiB or more; the
+@ host checks it holds what it writes before using it).
 @
 @ State kept between entry calls (set by stm_init):
 @   R4 staging address, R5 FLASH register base, R8 end of flash (exclusive)
@@ -15,6 +17,7 @@
     .equ WP_STAGING, 0x20000800
     .equ WP_INFO, 0x20004800
     .equ WP_STACK_TOP, 0x20005000
+    .equ WP_STAGING2, 0x20005000
     .equ STM_WRITE_SIZE, 0x4000
 
     .equ STM_FLASH_START, 0x08000000
@@ -45,7 +48,7 @@
 
     .include "common.S"
 
-    wp_header stm_init, none, none, stm_mass_erase, stm_block_erase, stm_block_write, stm_cpuid, wp_block_checksum, wp_blank_check
+    wp_header stm_init, none, none, stm_mass_erase, stm_block_erase, stm_block_write, stm_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
 
 @ Waits while SR.BSY (bit 16) is set. Clobbers r3.
 .macro stm_wait_bsy
@@ -268,11 +271,13 @@ stm_block_erase:
     stm_wait_bsy
     b stm_finish
 
-@ pageWrite(r0): programs one 16 KiB block from the staging buffer, 32 bits at a time, waiting
-@ for BSY after each word and stopping at the first error; 0xFFFFFFFF words are skipped.
+@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): programs one 16 KiB block from the
+@ staging buffer (or r1), 32 bits at a time, waiting for BSY after each word and stopping at
+@ the first error; 0xFFFFFFFF words are skipped.
     .thumb_func
 stm_block_write:
     wp_enter
+    wp_write_source
     ldr r3, =STM_FLASH_START
     cmp r0, r3
     blo stm_fail
@@ -290,7 +295,7 @@ stm_block_write:
     str r3, [r5, #FLASH_SR]
     ldr r3, =(CR_PG | CR_PSIZE_X32)
     str r3, [r5, #FLASH_CR]
-    mov r2, r4               @ r2 = source
+    mov r2, r9               @ r2 = source
 1:  ldr r3, [r2]
     adds r2, #4
     adds r3, #1              @ 0xFFFFFFFF -> 0: skip

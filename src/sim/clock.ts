@@ -10,18 +10,30 @@ export interface LatencyProfile {
   usbRoundTripUs: number;
   /** Highest SWD clock the probe really reaches, in Hz (DAPLink bit-bangs ≈ 2 MHz). */
   probeMaxSwdHz: number;
-  /** Multiplier for the datasheet erase/program times: 1 = datasheet, 0 = instant. */
+  /** Multiplier for the chip's erase/program times: 1 = as modeled, 0 = instant. */
   flashTimeScale: number;
+  /**
+   * Which flash timings the chips use: 'typical' (measured silicon, the default) or 'worst'
+   * (datasheet maxima); see `chips/timing-profiles.ts`.
+   */
+  flashTiming?: 'typical' | 'worst';
 }
 
 /**
  * A full-speed DAPLink (reference notes: 1.7–2.4 ms per WebUSB command, SWD ≈ 1.7–2.3 MHz
- * effective), with datasheet flash timings.
+ * effective), with typical flash timings.
  */
 export const DAPLINK_LATENCY: Readonly<LatencyProfile> = Object.freeze({
   usbRoundTripUs: 1500,
   probeMaxSwdHz: 2_000_000,
   flashTimeScale: 1,
+  flashTiming: 'typical',
+});
+
+/** {@link DAPLINK_LATENCY} on a chip that takes the datasheet's maximum for every operation. */
+export const DAPLINK_WORST_CASE: Readonly<LatencyProfile> = Object.freeze({
+  ...DAPLINK_LATENCY,
+  flashTiming: 'worst',
 });
 
 /**

@@ -17,6 +17,11 @@
     .equ WP_V2_MAGIC, 0x32535057
 @ cpuid must leave this key in R1 (CortexProg convention).
     .equ WP_CPUID_KEY, 0xACEFACE5
+@ "WPB2" read as a little-endian word: marks the second staging buffer's address at 0x30.
+    .equ WP_BUFFERS_MAGIC, 0x32425057
+@ pageWrite reads its data from R1 (not the staging buffer) only when R2 holds this key
+@ ("WPSR"), so a CortexProg host that leaves R1/R2 undefined still gets the staging buffer.
+    .equ WP_SOURCE_KEY, 0x52535057
 
 @ One header slot: a 4-byte `bl` to the entry, or the word 0 when `entry` is `none`.
 .macro wp_slot entry
@@ -28,8 +33,9 @@
 .endm
 
 @ The header at offset 0: syscall spin loop, the 7 CortexProg slots (0x04-0x1C), then our
-@ version-2 extension: magic "WPS2" at 0x20, block_checksum at 0x24, blank_check at 0x28.
-.macro wp_header init1, init2, init3, allErase, pageErase, pageWrite, cpuid, blockChecksum, blankCheck
+@ version-2 extension: magic "WPS2" at 0x20, block_checksum at 0x24, blank_check at 0x28,
+@ magic "WPB2" at 0x2C and the second staging buffer's address at 0x30 (double buffering).
+.macro wp_header init1, init2, init3, allErase, pageErase, pageWrite, cpuid, blockChecksum, blankCheck, staging2
     .section .text, "ax", %progbits
     .globl entrypts
     .thumb_func
@@ -47,6 +53,18 @@ wp_syscall:
     .ascii "WPS2"
     wp_slot \blockChecksum
     wp_slot \blankCheck
+    .ascii "WPB2"
+    .word \staging2
+.endm
+
+@ pageWrite's data source: R1 when R2 = WP_SOURCE_KEY, else the staging buffer in R4. Leaves it
+@ in R9 (scratch between calls). Clobbers r3.
+.macro wp_write_source
+    ldr r3, =WP_SOURCE_KEY
+    cmp r2, r3
+    beq 8f
+    mov r1, r4
+8:  mov r9, r1
 .endm
 
 @ First thing of every entry point: a known stack, whatever the host left in SP (the host runs
@@ -72,9 +90,9 @@ wp_fail:
 @ (zlib's crc32). With r2 = 0 (the plain form) it checksums the `length` bytes at `address`.
 @ With r2 = n > 0 it checksums n consecutive blocks of `length` bytes and stores each CRC as a
 @ word at `out` (when out is not 0), so a host gets every block's CRC in one call; r1 is then
-@ the last block's CRC. Half-byte (nibble) table variant of Sarwate's table-driven CRC
-@ (D. V. Sarwate, "Computation of cyclic redundancy checks via table look-up", CACM 31(8),
-@ 1988): two 16-entry look-ups per byte, so the table is 64 bytes instead of 1 KiB.
+@ the last block's CRC. Sarwate's table-driven CRC (D. V. Sarwate, "Computation of cyclic
+@ redundancy checks via table look-up", CACM 31(8), 1988) with a 256-entry table, a word at a
+@ time where aligned (≈ 7 cycles a byte on an M0 instead of ≈ 20 with the nibble table).
 @ R4-R8 are preserved (scripts keep their state there between calls).
 .macro wp_block_checksum_function
     .thumb_func
@@ -90,29 +108,48 @@ wp_block_checksum:
     movs r7, #1              @ plain form: one block, nothing stored
     movs r2, #0
     mov r12, r2
-3:  ldr r2, =wp_crc_nibbles
-    movs r6, #0x3C           @ nibble index mask, pre-scaled by 4
+3:  ldr r2, =wp_crc_table256
 4:  mov r1, r8
     adds r1, r0, r1          @ r1 = end (compared for equality, so wrap-around at 4 GiB works)
     movs r3, #0
     mvns r3, r3              @ crc = 0xFFFFFFFF
-    cmp r0, r1
+1:  cmp r0, r1               @ leading bytes until the address is word-aligned
     beq 2f
-1:  ldrb r4, [r0]
-    adds r0, #1
-    eors r3, r4
-    lsls r5, r3, #2
-    ands r5, r6
+    lsls r4, r0, #30
+    beq 6f
+    bl wp_crc_byte
+    b 1b
+6:  subs r4, r1, r0          @ whole words while at least 4 bytes remain
+    cmp r4, #4
+    blo 7f
+    ldr r4, [r0]
+    adds r0, #4
+    eors r3, r4              @ the reflected CRC takes the word's bytes low first
+    uxtb r5, r3
+    lsls r5, r5, #2
     ldr r5, [r2, r5]
-    lsrs r3, r3, #4
+    lsrs r3, r3, #8
     eors r3, r5
-    lsls r5, r3, #2
-    ands r5, r6
+    uxtb r5, r3
+    lsls r5, r5, #2
     ldr r5, [r2, r5]
-    lsrs r3, r3, #4
+    lsrs r3, r3, #8
     eors r3, r5
-    cmp r0, r1
-    bne 1b
+    uxtb r5, r3
+    lsls r5, r5, #2
+    ldr r5, [r2, r5]
+    lsrs r3, r3, #8
+    eors r3, r5
+    uxtb r5, r3
+    lsls r5, r5, #2
+    ldr r5, [r2, r5]
+    lsrs r3, r3, #8
+    eors r3, r5
+    b 6b
+7:  cmp r0, r1               @ trailing bytes
+    beq 2f
+    bl wp_crc_byte
+    b 7b
 2:  mvns r3, r3              @ final xor
     mov r5, r12
     cmp r5, #0
@@ -128,6 +165,19 @@ wp_block_checksum:
     pop {r4, r5, r6, r7}
     movs r0, #1
     bkpt #0
+
+@ One byte at r0 (r0 advances) into the CRC in r3, table in r2. Clobbers r4, r5. Leaf.
+    .thumb_func
+wp_crc_byte:
+    ldrb r4, [r0]
+    adds r0, #1
+    eors r4, r3
+    uxtb r4, r4
+    lsls r4, r4, #2
+    ldr r4, [r2, r4]
+    lsrs r3, r3, #8
+    eors r3, r4
+    bx lr
 .endm
 
 @ blank_check(r0 = address, r1 = length) -> r0 = 1 when every byte is 0xFF; otherwise r0 = 0 and
@@ -169,14 +219,20 @@ wp_blank_check:
     bkpt #0
 .endm
 
-@ The 16-entry CRC-32 nibble table: entry i = CRC of the 4-bit value i (reflected 0xEDB88320).
+@ The 256-entry CRC-32 table (Sarwate): entry i = CRC of the byte i (reflected 0xEDB88320),
+@ computed by the assembler.
 .macro wp_crc_table
     .balign 4
-wp_crc_nibbles:
-    .word 0x00000000, 0x1DB71064, 0x3B6E20C8, 0x26D930AC
-    .word 0x76DC4190, 0x6B6B51F4, 0x4DB26158, 0x5005713C
-    .word 0xEDB88320, 0xF00F9344, 0xD6D6A3E8, 0xCB61B38C
-    .word 0x9B64C2B0, 0x86D3D2D4, 0xA00AE278, 0xBDBDF21C
+wp_crc_table256:
+    .set wp_i, 0
+    .rept 256
+    .set wp_c, wp_i
+    .rept 8
+    .set wp_c, ((wp_c >> 1) ^ (0xEDB88320 & -(wp_c & 1)))
+    .endr
+    .word wp_c
+    .set wp_i, wp_i + 1
+    .endr
 .endm
 
 @ Starts the footer (not uploaded): the check values follow, each `wp_checkval addr, mask, value`.

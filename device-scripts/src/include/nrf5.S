@@ -159,17 +159,19 @@ nrf_block_erase:
     b wp_ok
 3:  b wp_fail
 
-@ pageWrite(r0): programs one block from the staging buffer word by word, waiting for READY
-@ after each; words of 0xFFFFFFFF are skipped (a no-op on erased NOR flash, and it keeps
-@ reserved UICR words untouched). Restores CONFIG = read-only.
+@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): programs one block from the staging
+@ buffer (or r1) word by word, waiting for READY after each; words of 0xFFFFFFFF are skipped (a
+@ no-op on erased NOR flash, and it keeps reserved UICR words untouched). Restores CONFIG =
+@ read-only.
     .thumb_func
 nrf_block_write:
     wp_enter
+    wp_write_source
     bl nrf_block_size
     cmp r1, #0
     beq 3f
     adds r1, r0, r1          @ r1 = end
-    mov r2, r4               @ r2 = source
+    mov r2, r9               @ r2 = source
     nvmc_wait_ready
     movs r3, #WEN_WRITE
     str r3, [r6, #NVMC_CONFIG]

@@ -1,7 +1,8 @@
 /**
  * The header of a device script image: the syscall spin loop at 0x00, CortexProg's seven entry
  * slots at 0x04–0x1C, and WebProg's version-2 extension (magic "WPS2" at 0x20, then
- * `block_checksum` at 0x24 and `blank_check` at 0x28; see `device-scripts/README.md`).
+ * `block_checksum` at 0x24 and `blank_check` at 0x28, optionally magic "WPB2" at 0x2C with a
+ * second staging buffer's address at 0x30; see `device-scripts/README.md`).
  * A slot holds a 4-byte Thumb `bl` to its function, or the word 0 when the entry is absent.
  */
 
@@ -50,6 +51,18 @@ export const V2_MAGIC_OFFSET = 0x20;
 /** The version-2 magic: ASCII "WPS2" read as a little-endian word. */
 export const V2_MAGIC = 0x32535057;
 
+/** The double-buffering magic at 0x2C: ASCII "WPB2" read as a little-endian word. */
+export const BUFFERS_MAGIC = 0x32425057;
+
+/** Offset of the double-buffering magic; the second staging address follows it. */
+export const BUFFERS_MAGIC_OFFSET = 0x2c;
+
+/**
+ * The R2 value with which `pageWrite` takes its data from R1 instead of the staging buffer
+ * (ASCII "WPSR" as a little-endian word).
+ */
+export const SOURCE_KEY = 0x52535057;
+
 /** Bytes of header a version-1 script has (syscall + 7 slots). */
 export const V1_HEADER_SIZE = 0x20;
 
@@ -65,6 +78,12 @@ export interface ScriptHeader {
   formatVersion: 1 | 2;
   /** Which entry slots are filled. Version-2 entries are false in a version-1 header. */
   entries: Readonly<Record<EntryName, boolean>>;
+  /**
+   * Version 2 with "WPB2": a second staging buffer's address; `pageWrite` then accepts its
+   * data from R1 (with R2 = {@link SOURCE_KEY}), so a host can upload one block while the
+   * chip programs the other.
+   */
+  secondStagingAddr?: number;
 }
 
 /**
@@ -80,5 +99,10 @@ export function readHeader(image: Uint8Array): ScriptHeader {
   const entries = {} as Record<EntryName, boolean>;
   for (const name of V1_ENTRIES) entries[name] = word(ENTRY_OFFSETS[name]) !== 0;
   for (const name of V2_ENTRIES) entries[name] = formatVersion === 2 && word(ENTRY_OFFSETS[name]) !== 0;
-  return { formatVersion, entries };
+  const buffers =
+    formatVersion === 2 &&
+    image.length >= BUFFERS_MAGIC_OFFSET + 8 &&
+    word(BUFFERS_MAGIC_OFFSET) === BUFFERS_MAGIC;
+  const secondStagingAddr = buffers ? word(BUFFERS_MAGIC_OFFSET + 4) : 0;
+  return secondStagingAddr ? { formatVersion, entries, secondStagingAddr } : { formatVersion, entries };
 }

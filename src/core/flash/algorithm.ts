@@ -1,3 +1,5 @@
+import type { CancelSignal } from '../errors';
+
 /**
  * What the flasher needs from a chip: the operations a device script (or any other flash
  * algorithm) provides. Implemented by the CMSIS-DAP backend; faked in tests.
@@ -9,6 +11,31 @@ export interface BlankCheckResult {
   blank: boolean;
   /** First non-blank address when not blank. */
   firstNonBlank?: number;
+}
+
+/** One erase block's work in a streamed flash ({@link FlashAlgorithm.programStream}). */
+export interface ProgramJob {
+  /** The erase block. */
+  block: { address: number; size: number };
+  /** Erase it first (false when it is already erased). */
+  erase: boolean;
+  /** Write blocks to program in it, ascending; none when the block is to end up erased. */
+  writes: { address: number; data: Uint8Array }[];
+}
+
+/**
+ * What the chip's operations cost, for choosing between a chip erase and block erases the way
+ * pyOCD weighs them (typical silicon figures of the chip the algorithm drives).
+ */
+export interface EraseCosts {
+  /** Erase time of one erase block, µs. */
+  blockEraseUs(block: { address: number; size: number }): number;
+  /** Chip (mass) erase time, µs. */
+  chipEraseUs: number;
+  /** Programming time per byte of data that is not erased-value, µs. */
+  programUsPerByte: number;
+  /** Link time per byte moved to or from the chip, µs. */
+  linkUsPerByte: number;
 }
 
 /** Flash operations on one connected chip. Every call may throw a `WebProgError`. */
@@ -39,4 +66,18 @@ export interface FlashAlgorithm {
     block: { address: number; size: number },
     writes: { address: number; data: Uint8Array }[],
   ): Promise<void>;
+  /**
+   * Erases (where asked) and programs `jobs` in order as one stream, free to upload the next
+   * write block while the chip erases or programs (double-buffered staging where the chip has
+   * room). With `eraseAll` it erases the whole chip first (staging the first blocks meanwhile).
+   * Calls `onJobDone(i)` once job `i` is complete; checks `signal` between operations. When
+   * absent the flasher calls {@link eraseAll}, {@link eraseAndWrite} or {@link eraseBlock} and
+   * {@link writeBlock}.
+   */
+  programStream?(
+    jobs: readonly ProgramJob[],
+    options?: { onJobDone?: (index: number) => void; signal?: CancelSignal; eraseAll?: boolean },
+  ): Promise<void>;
+  /** What the chip's operations cost; with {@link eraseAll}, lets the flasher pick chip erase. */
+  readonly costs?: EraseCosts;
 }

@@ -2,16 +2,19 @@
  * The flasher stage of the pipeline: runs a {@link FlashLayout} on a chip through a
  * {@link FlashAlgorithm}. Per erase block it skips blocks that already hold the right bytes
  * (on-chip CRC-32 when the algorithm has it), keeps the bytes the image does not cover
- * (preserve), erases, programs only write blocks that are not all erased, and verifies.
+ * (preserve), erases (not a block that is already blank; the whole chip at once when that is
+ * cheaper, restoring what it must keep), programs only write blocks that are not all erased
+ * (streamed, overlapping transfer with programming, when the algorithm can), and verifies.
  */
 import { crc32 } from '../checksum';
 import { WebProgError, formatAddress, throwIfCancelled, toWebProgError, type CancelSignal } from '../errors';
-import type { Region } from '../memory/region';
+import { regionBlocks, regionEnd, type Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
 import { yieldToEventLoop } from '../yield';
-import type { FlashAlgorithm } from './algorithm';
+import type { FlashAlgorithm, ProgramJob } from './algorithm';
 import { ChipChangeLog } from './chip-changes';
+import { blockEraseCostUs, chipEraseIsCheaper } from './erase-plan';
 import { buildLayout, type EraseBlock } from './layout';
 
 /** Options of {@link flashImage}. */
@@ -53,9 +56,24 @@ export interface FlashReport {
   dataBytes: number;
   /** True when the result was verified. */
   verified: boolean;
+  /** True when the flasher chose a chip erase over block erases (cheaper by modeled cost). */
+  chipErased: boolean;
 }
 
-/** Flashes `data` into the chip's flash `regions` through `algorithm`. */
+/** One erase block to program, with the bytes it must hold afterwards. */
+interface PlannedJob extends ProgramJob {
+  block: EraseBlock;
+  content: Uint8Array;
+  /** Progress bytes this job accounts for (0 for blocks a chip erase forced back in). */
+  progressBytes: number;
+}
+
+/**
+ * Flashes `data` into the chip's flash `regions` through `algorithm`: plans every erase block
+ * (skip unchanged, no erase for blocks already blank, chip erase instead of block erases when
+ * the algorithm's costs say it is cheaper), then runs the plan as one stream when the
+ * algorithm can overlap transfer with programming, and verifies.
+ */
 export async function flashImage(
   algorithm: FlashAlgorithm,
   data: SparseData,
@@ -73,14 +91,21 @@ export async function flashImage(
     bytesWritten: 0,
     dataBytes: layout.dataBytes,
     verified: false,
+    chipErased: false,
   };
   const total = layout.eraseBlocks.reduce((n, b) => n + b.size, 0);
   const progress = new ProgressReporter('Flash', total, options.onProgress, 50, options.clock);
   progress.start();
   const written: { block: EraseBlock; content: Uint8Array }[] = [];
   const changes = options.changes ?? new ChipChangeLog();
+  /** Notes a job's block as changed (call before it starts). */
+  const changing = (job: PlannedJob | undefined): void => {
+    if (job && (job.erase || job.writes.length > 0)) changes.block(job.block.address, job.block.size);
+  };
   try {
     const chipCrcs = skipUnchanged ? await chipChecksums(algorithm, layout.eraseBlocks) : undefined;
+    let jobs: PlannedJob[] = [];
+    const unchangedBlocks: number[] = [];
     for (let i = 0; i < layout.eraseBlocks.length; i++) {
       await yieldToEventLoop();
       throwIfCancelled(options.signal);
@@ -99,6 +124,7 @@ export async function flashImage(
       }
       if (unchanged) {
         report.skippedBlocks++;
+        unchangedBlocks.push(i);
         progress.advance(block.size);
         continue;
       }
@@ -110,38 +136,64 @@ export async function flashImage(
           data: content.slice(wb.address - block.address, wb.address - block.address + wb.size),
         }))
         .filter((w) => !isErased(w.data));
-      throwIfCancelled(options.signal);
-      changes.block(block.address, block.size);
-      const writeEach = async (): Promise<void> => {
-        for (const w of writes) {
-          throwIfCancelled(options.signal);
-          await guard(
-            () => algorithm.writeBlock(w.address, w.data),
-            'FLASH_WRITE_FAILED',
-            'write',
-            w.address,
-          );
-        }
-      };
-      if (options.alreadyErased) {
-        await writeEach();
-      } else if (algorithm.eraseAndWrite) {
-        const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
-        await guard(
-          () => eraseAndWrite(block, writes),
-          'FLASH_WRITE_FAILED',
-          'erase and write',
-          block.address,
-        );
-      } else {
-        await guard(() => algorithm.eraseBlock(block.address), 'FLASH_ERASE_FAILED', 'erase', block.address);
-        await writeEach();
+      const blankOnChip = chipCrcs?.get(block.address) === erasedCrc(block.size);
+      jobs.push({
+        block,
+        content,
+        writes,
+        erase: !options.alreadyErased && !blankOnChip,
+        progressBytes: block.size,
+      });
+    }
+    throwIfCancelled(options.signal);
+    const chipPlan =
+      options.alreadyErased || !chipCrcs
+        ? undefined
+        : await planChipErase(algorithm, data, regions, layout.eraseBlocks, unchangedBlocks, jobs, preserve);
+    const streamed = algorithm.programStream !== undefined;
+    if (chipPlan) {
+      // A streaming algorithm erases the chip itself, staging the first blocks meanwhile.
+      changes.massErase();
+      if (!streamed) {
+        const eraseAll = algorithm.eraseAll!.bind(algorithm);
+        await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
       }
+      jobs = [...jobs.map((j) => ({ ...j, erase: false })), ...chipPlan].sort(
+        (a, b) => a.block.address - b.block.address,
+      );
+      report.chipErased = true;
+      report.skippedBlocks = 0;
+    }
+    const account = (job: PlannedJob): void => {
       if (!options.alreadyErased) report.erasedBlocks++;
-      report.writtenBlocks += writes.length;
-      report.bytesWritten += writes.reduce((n, w) => n + w.data.length, 0);
-      written.push({ block, content });
-      progress.advance(block.size);
+      report.writtenBlocks += job.writes.length;
+      report.bytesWritten += job.writes.reduce((n, w) => n + w.data.length, 0);
+      written.push({ block: job.block, content: job.content });
+      progress.advance(job.progressBytes);
+    };
+    if (algorithm.programStream && (jobs.length > 0 || chipPlan)) {
+      const programStream = algorithm.programStream.bind(algorithm);
+      const eraseAll = chipPlan !== undefined;
+      // The stream starts job i + 1 while job i finishes: both count as changed from then on.
+      changing(jobs[0]);
+      const done = (i: number): void => {
+        changing(jobs[i + 1]);
+        account(jobs[i]);
+      };
+      await guard(
+        () => programStream(jobs, { signal: options.signal, eraseAll, onJobDone: done }),
+        'FLASH_WRITE_FAILED',
+        'write',
+        jobs[0]?.block.address ?? 0,
+      );
+    } else {
+      for (const job of jobs) {
+        await yieldToEventLoop();
+        throwIfCancelled(options.signal);
+        changing(job);
+        await runJob(algorithm, job, options.signal);
+        account(job);
+      }
     }
     progress.finish();
   } catch (error) {
@@ -163,20 +215,138 @@ export async function flashImage(
   return report;
 }
 
-/** The bytes the block must hold afterwards: image data over preserved chip bytes or 0xFF. */
+/** Erases (when the job says so) and programs one block through the per-block entries. */
+async function runJob(algorithm: FlashAlgorithm, job: ProgramJob, signal?: CancelSignal): Promise<void> {
+  const writeEach = async (): Promise<void> => {
+    for (const w of job.writes) {
+      throwIfCancelled(signal);
+      await guard(() => algorithm.writeBlock(w.address, w.data), 'FLASH_WRITE_FAILED', 'write', w.address);
+    }
+  };
+  if (!job.erase) {
+    await writeEach();
+  } else if (algorithm.eraseAndWrite) {
+    const eraseAndWrite = algorithm.eraseAndWrite.bind(algorithm);
+    await guard(
+      () => eraseAndWrite(job.block, job.writes),
+      'FLASH_WRITE_FAILED',
+      'erase and write',
+      job.block.address,
+    );
+  } else {
+    await guard(
+      () => algorithm.eraseBlock(job.block.address),
+      'FLASH_ERASE_FAILED',
+      'erase',
+      job.block.address,
+    );
+    await writeEach();
+  }
+}
+
+/**
+ * When the algorithm can chip-erase and knows its costs: the blocks a chip erase would force
+ * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region,
+ * UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
+ * erases `jobs` need; undefined otherwise (block erases win).
+ */
+async function planChipErase(
+  algorithm: FlashAlgorithm,
+  data: SparseData,
+  regions: readonly Region[],
+  touched: readonly EraseBlock[],
+  unchangedBlocks: readonly number[],
+  jobs: readonly PlannedJob[],
+  preserve: boolean,
+): Promise<PlannedJob[] | undefined> {
+  const costs = algorithm.costs;
+  if (!algorithm.eraseAll || !costs) return undefined;
+  const erasing = jobs.filter((j) => j.erase).map((j) => j.block);
+  const blockCost = blockEraseCostUs(costs, erasing);
+  if (blockCost <= costs.chipEraseUs) return undefined;
+  const touchedAt = new Set(touched.map((b) => b.address));
+  const outside: EraseBlock[] = regions
+    .filter((r) => r.kind === 'flash')
+    .flatMap((r) => regionBlocks(r).map((b) => ({ ...b, region: r.name })))
+    .filter((b) => !touchedAt.has(b.address));
+  const outsideCrcs = await chipChecksums(algorithm, outside);
+  if (!outsideCrcs) return undefined;
+  const kept = outside.filter((b) => outsideCrcs.get(b.address) !== erasedCrc(b.size));
+  const unchanged = unchangedBlocks.map((i) => touched[i]);
+  const readBackBytes =
+    kept.reduce((n, b) => n + b.size, 0) +
+    unchanged.filter((b) => preserve && !data.covers(b.address, b.size)).reduce((n, b) => n + b.size, 0);
+  if (!chipEraseIsCheaper(costs, { erasing, rewrite: [...kept, ...unchanged], readBackBytes }))
+    return undefined;
+  const restored: PlannedJob[] = [];
+  for (const block of unchanged) {
+    const content = await intendedContent(algorithm, data, block, preserve);
+    restored.push(restoreJob(regions, block, content));
+  }
+  for (const block of kept) {
+    restored.push(restoreJob(regions, block, await algorithm.read(block.address, block.size)));
+  }
+  return restored;
+}
+
+/** A job putting `content` back into `block` after a chip erase (no progress of its own). */
+function restoreJob(regions: readonly Region[], block: EraseBlock, content: Uint8Array): PlannedJob {
+  const region = regions.find((r) => block.address >= r.base && block.address < regionEnd(r));
+  const writeSize = Math.min(region?.writeSize ?? block.size, block.size);
+  const writes: { address: number; data: Uint8Array }[] = [];
+  for (let at = 0; at < block.size; at += writeSize) {
+    const bytes = content.slice(at, Math.min(at + writeSize, block.size));
+    if (!isErased(bytes)) writes.push({ address: block.address + at, data: bytes });
+  }
+  return { block, content, writes, erase: false, progressBytes: 0 };
+}
+
+const erasedCrcs = new Map<number, number>();
+
+/** CRC-32 of `size` erased (0xFF) bytes. */
+function erasedCrc(size: number): number {
+  let crc = erasedCrcs.get(size);
+  if (crc === undefined) {
+    crc = crc32(new Uint8Array(size).fill(0xff));
+    erasedCrcs.set(size, crc);
+  }
+  return crc;
+}
+
+/**
+ * The bytes the block must hold afterwards: image data over preserved chip bytes or 0xFF. Only
+ * the gaps the image leaves are taken from the chip, and a long gap the chip reports blank (on
+ * chip, when the algorithm can) is not read at all.
+ */
 async function intendedContent(
   algorithm: FlashAlgorithm,
   data: SparseData,
-  block: EraseBlock,
+  block: { address: number; size: number },
   preserve: boolean,
 ): Promise<Uint8Array> {
-  if (data.covers(block.address, block.size) || !preserve) return data.read(block.address, block.size, 0xff);
-  const current = await algorithm.read(block.address, block.size);
-  const merged = SparseData.from([{ address: block.address, data: current }]);
-  for (const s of data.slice(block.address, block.address + block.size).segments())
-    merged.write(s.address, s.data);
-  return merged.read(block.address, block.size);
+  const content = data.read(block.address, block.size, 0xff);
+  if (data.covers(block.address, block.size) || !preserve) return content;
+  let at = block.address;
+  const gaps: { start: number; end: number }[] = [];
+  for (const r of data.slice(block.address, block.address + block.size).ranges()) {
+    if (r.start > at) gaps.push({ start: at, end: r.start });
+    at = r.end;
+  }
+  if (at < block.address + block.size) gaps.push({ start: at, end: block.address + block.size });
+  for (const gap of gaps) {
+    let from = gap.start;
+    if (algorithm.blankCheck && gap.end - gap.start >= BLANK_CHECK_MIN) {
+      const check = await algorithm.blankCheck(gap.start, gap.end - gap.start);
+      if (check.blank) continue;
+      from = Math.max(gap.start, check.firstNonBlank ?? gap.start);
+    }
+    content.set(await algorithm.read(from, gap.end - from), from - block.address);
+  }
+  return content;
 }
+
+/** Gaps at least this long are blank-checked on the chip before being read back. */
+const BLANK_CHECK_MIN = 256;
 
 /**
  * The chip's CRC-32 of every block, fetched in batches of contiguous equal-size blocks when

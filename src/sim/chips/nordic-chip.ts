@@ -13,6 +13,7 @@ import { CID_ROM_TABLE, romEntry, romTable } from '../cortex-m/coresight-ids';
 import { ARM_ROM_TABLE, CortexMSystem, type CoreDescription } from '../cortex-m/cortex-m-system';
 import { NorFlash } from './nor-flash';
 import { Nvmc, type NvmcTimings } from './nvmc';
+import { pickTiming, type TimingProfile } from './timing-profiles';
 import { readOnlyWords, RegisterFile } from './register-file';
 import { loadFlash, type ChipOptions, type SimulatedChip } from './simulated-chip';
 
@@ -35,7 +36,8 @@ export interface NordicChipDescription {
   ficrSize: number;
   /** FICR words other than DEVICEID (offset → value). */
   ficr: ReadonlyMap<number, number>;
-  nvmcTimings: NvmcTimings;
+  /** NVMC timings, typical and worst case (`timing-profiles.ts`). */
+  nvmcTimings: TimingProfile<NvmcTimings>;
   /** nRF52: CTRL-AP, APPROTECT in UICR 0x208; nRF51: RBPCONF.PALL in UICR 0x004. */
   nrf52: boolean;
   /** Size of the peripheral register window at 0x40000000. */
@@ -76,7 +78,7 @@ export function createNordicChip(d: NordicChipDescription, options: ChipOptions)
     code,
     uicr,
     pageSize: d.pageSize,
-    timings: d.nvmcTimings,
+    timings: pickTiming(d.nvmcTimings, latency),
     timeScale: latency.flashTimeScale,
     nrf52: d.nrf52,
   });

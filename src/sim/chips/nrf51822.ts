@@ -2,11 +2,12 @@
  * nRF51822-QFAA (micro:bit V1) as data: Cortex-M0 at 16 MHz, 256 KiB flash in 1 KiB pages,
  * 16 KiB RAM, SW-DP 0x0BB11477, AHB-AP 0x04770021 whose BASE points at Nordic's ROM table at
  * 0xF0000000 (PID 0x2007C4001) in front of Arm's. Values: reference notes cmsis-dap-and-adiv5.md
- * §3–§6 and flash-targets.md §1–§3 (nRF51 RM v3.0, nRF51822 PS v3.4).
+ * §3–§6 and flash-targets.md §1–§3 (nRF51 RM v3.0, nRF51822 PS v3.4). Flash timings: `timing-profiles.ts`.
  */
 import { CORTEX_M0 } from '../cortex-m/cortex-m-system';
 import { createNordicChip, type NordicChipDescription } from './nordic-chip';
 import type { ChipOptions, SimulatedChip } from './simulated-chip';
+import { NRF51822_TIMINGS } from './timing-profiles';
 
 /** The nRF51822-QFAA. */
 export const NRF51822: NordicChipDescription = {
@@ -33,7 +34,7 @@ export const NRF51822: NordicChipDescription = {
     [0x05c, 0xffff0072], // CONFIGID: HWID 0x0072 (QFAA, unverified revision)
     [0x0a0, 0xffffffff], // DEVICEADDRTYPE: random
   ]),
-  nvmcTimings: { wordWriteUs: 46, pageEraseUs: 22_300, eraseAllUs: 22_300, uicrEraseUs: 22_300 },
+  nvmcTimings: NRF51822_TIMINGS,
   nrf52: false,
   peripheralWindow: 0x80000,
 };

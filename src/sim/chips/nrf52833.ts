@@ -2,12 +2,13 @@
  * nRF52833-QIAA (micro:bit V2) as data: Cortex-M4F at 64 MHz, 512 KiB flash in 4 KiB pages,
  * 128 KiB RAM, SW-DP 0x2BA01477, AHB-AP 0x24770011 (AP 0) and CTRL-AP 0x02880000 (AP 1), ROM
  * table at 0xE00FF000 with Nordic's PID (designer 0x244, part 0x00D as pyOCD logs it; the
- * revision nibble is unverified). FICR INFO.PART = 0x52833. Flash timings: nRF52833 PS
- * maxima (tWRITE 41 µs, tERASEPAGE 85 ms, tERASEALL 169 ms; unverified for this part).
+ * revision nibble is unverified). FICR INFO.PART = 0x52833. Flash timings, typical (measured)
+ * and worst (PS maxima): `timing-profiles.ts`.
  */
 import { CORTEX_M4F } from '../cortex-m/cortex-m-system';
 import { createNordicChip, type NordicChipDescription } from './nordic-chip';
 import type { ChipOptions, SimulatedChip } from './simulated-chip';
+import { NRF52833_TIMINGS } from './timing-profiles';
 
 /** The nRF52833-QIAA. */
 export const NRF52833: NordicChipDescription = {
@@ -34,7 +35,7 @@ export const NRF52833: NordicChipDescription = {
     [0x10c, 0x80], // INFO.RAM (KiB)
     [0x110, 0x200], // INFO.FLASH (KiB)
   ]),
-  nvmcTimings: { wordWriteUs: 41, pageEraseUs: 85_000, eraseAllUs: 169_000, uicrEraseUs: 85_000 },
+  nvmcTimings: NRF52833_TIMINGS,
   nrf52: true,
   peripheralWindow: 0x100000,
 };

@@ -4,15 +4,16 @@
  * ERASEPAGE/ERASEPCR1 (0x508), ERASEALL (0x50C), ERASEPCR0 (0x510), ERASEUICR (0x514),
  * ICACHECNF (0x540, nRF52). Stores to code flash or UICR program a 32-bit word only while
  * CONFIG = 1; erases only act while CONFIG = 2; everything else is ignored and counted.
- * READY reads 0 for the datasheet erase/program time. Source: nRF51 RM v3.0 and nRF52833 PS
- * v1.5, NVMC chapters; reference notes flash-targets.md §2.
+ * READY reads 0 for the erase/program time of the chip's timing profile (typical or worst,
+ * `timing-profiles.ts`). Source: nRF51 RM v3.0 and nRF52833 PS v1.5, NVMC chapters; reference
+ * notes flash-targets.md §2.
  */
 import type { VirtualClock } from '../clock';
 import { CPU, type BusDevice, type Master } from '../cortex-m/bus';
 import { FlashBusy } from './flash-timing';
 import type { NorFlash } from './nor-flash';
 
-/** Datasheet durations in µs. */
+/** Operation durations in µs (one column of `timing-profiles.ts`). */
 export interface NvmcTimings {
   wordWriteUs: number;
   pageEraseUs: number;

@@ -48,12 +48,17 @@ const ERROR_BITS = FLASH_SR.OPERR | FLASH_SR.WRPERR | FLASH_SR.PGAERR | FLASH_SR
 /** Option byte defaults: RDP 0xAA (level 0), no write protection. */
 export const OPTCR_DEFAULT = 0x0fffaaed;
 
-/** Datasheet durations in µs. */
+/** Program/erase parallelism in bits, set by CR.PSIZE (×8, ×16, ×32, ×64). */
+export type Stm32Parallelism = 8 | 16 | 32 | 64;
+
+/** Operation durations in µs (`timing-profiles.ts`). */
 export interface Stm32FlashTimings {
+  /** One program operation (a byte, halfword or word, as PSIZE says). */
   programUs: number;
-  /** Erase time of a sector of `size` bytes. */
-  sectorEraseUs(size: number): number;
-  massEraseUs: number;
+  /** Erase time of a sector of `size` bytes at a parallelism. */
+  sectorEraseUs(size: number, parallelism: Stm32Parallelism): number;
+  /** Mass erase time at a parallelism. */
+  massEraseUs(parallelism: Stm32Parallelism): number;
 }
 
 /** Options for {@link Stm32f4Flash}. */
@@ -300,7 +305,7 @@ export class Stm32f4Flash implements FlashCounters {
       }
       if (this.injectedFailure()) return;
       flash.erase(0, flash.size);
-      this.startOperation(timings.massEraseUs);
+      this.startOperation(timings.massEraseUs(parallelism(value)));
       return;
     }
     const sector = (value >>> 3) & 0xf;
@@ -311,7 +316,7 @@ export class Stm32f4Flash implements FlashCounters {
     if (this.injectedFailure()) return;
     const start = sectorSizes.slice(0, sector).reduce((a, b) => a + b, 0);
     flash.erase(start, sectorSizes[sector]);
-    this.startOperation(timings.sectorEraseUs(sectorSizes[sector]));
+    this.startOperation(timings.sectorEraseUs(sectorSizes[sector], parallelism(value)));
   }
 
   private writeOptcr(value: number): void {
@@ -327,9 +332,15 @@ export class Stm32f4Flash implements FlashCounters {
     if (wasProtected && !this.readProtected) {
       // Regression from level 1 to level 0 mass-erases the flash (RM0383 §3.6.3).
       this.options.flash.erase(0, this.options.flash.size);
-      this.busy.start(this.options.timings.massEraseUs);
+      this.busy.start(this.options.timings.massEraseUs(parallelism(this.cr)));
     } else {
+      // Option bytes: RM0383 §3.6 gives no duration; modeled as programming their 4 words.
       this.busy.start(this.options.timings.programUs * 4);
     }
   }
+}
+
+/** The parallelism CR's PSIZE field (bits 9:8) selects. */
+function parallelism(cr: number): Stm32Parallelism {
+  return (8 << ((cr >>> 8) & 3)) as Stm32Parallelism;
 }

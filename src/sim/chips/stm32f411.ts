@@ -4,7 +4,7 @@
  * 128 KiB SRAM, the FLASH interface, DBGMCU_IDCODE 0x10006431 at 0xE0042000, flash size
  * (KiB) at 0x1FFF7A22, unique id at 0x1FFF7A10, option bytes at 0x1FFFC000. SWJ-DP 0x2BA01477
  * (starts in JTAG mode), AHB-AP 0x24770011, ROM table PID with ST's JEP106 (0x20) and part
- * 0x431. Timings: F405 datasheet ×32 figures from the reference notes (unverified for F411).
+ * 0x431. Flash timings (typical and worst, by PSIZE): `timing-profiles.ts`.
  */
 import { MemAp } from '../adi/mem-ap';
 import { SwDp } from '../adi/sw-dp';
@@ -14,6 +14,7 @@ import { NorFlash } from './nor-flash';
 import { readOnlyWords, RegisterFile } from './register-file';
 import { loadFlash, type ChipOptions, type SimulatedChip } from './simulated-chip';
 import { OPTCR_DEFAULT, Stm32f4Flash, type Stm32FlashError } from './stm32f4-flash';
+import { pickTiming, STM32F411_TIMINGS } from './timing-profiles';
 
 const FLASH_BASE = 0x08000000;
 const RAM_BASE = 0x20000000;
@@ -46,11 +47,7 @@ export function createStm32f411(options: ChipOptions): SimulatedChip {
     clock,
     flash,
     sectorSizes: STM32F411_SECTORS,
-    timings: {
-      programUs: 16,
-      sectorEraseUs: (size) => (size <= 16 * KiB ? 250_000 : size <= 64 * KiB ? 550_000 : 1_000_000),
-      massEraseUs: 8_000_000,
-    },
+    timings: pickTiming(STM32F411_TIMINGS, latency),
     timeScale: latency.flashTimeScale,
     debuggerConnected: () => dp.debugPowerRequested, // only called after construction
     optcr: options.locked ? (OPTCR_DEFAULT & ~0xff00) | 0x5500 : OPTCR_DEFAULT,

@@ -37,6 +37,7 @@ import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from '.
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
+import { eraseCostsFor } from './erase-costs';
 import { unlockChip } from './unlock';
 import { EntryTimeoutMs, Slot, type ScriptRunner } from './script-runner';
 
@@ -145,7 +146,13 @@ export class CmsisDapBackend implements Backend {
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
-      const algorithm = new ScriptFlashAlgorithm(runner, host, script.extension, stagingBytes);
+      const algorithm = new ScriptFlashAlgorithm(
+        runner,
+        host,
+        script.extension,
+        stagingBytes,
+        eraseCostsFor(script.name),
+      );
       const target: TargetInfo = {
         name: script.name,
         additional: [

@@ -70,7 +70,9 @@ describe('Stop during a destructive step says what it did', () => {
   it('flash: Stop midway names the blocks programmed; the others still hold the old firmware', async () => {
     const { backend, regions, blockOf } = await programmed();
     const image = new MemoryImage(regions);
-    image.writeAt(0, fresh);
+    // Two blocks change (block erases are cheaper than a chip erase); the other six are unchanged.
+    image.writeAt(0, fresh.subarray(0, 2 * BLOCK));
+    image.writeAt(2 * BLOCK, old.subarray(2 * BLOCK));
     // Stop is pressed while the second block is being programmed.
     const signal = abortWhen(() => blockOf(1)[BLOCK - 1] === fresh[2 * BLOCK - 1]);
     const error = await rejection(backend.flash(image, { allowWrites: true, signal }));
@@ -83,5 +85,21 @@ describe('Stop during a destructive step says what it did', () => {
       const expected = n < 2 ? fresh : old;
       expect(blockOf(n)).toEqual(expected.subarray(n * BLOCK, (n + 1) * BLOCK));
     }
+  });
+
+  it('flash that chose a chip erase: Stop midway reports the mass erase and the blocks begun since', async () => {
+    const { backend, regions, blockOf } = await programmed();
+    const image = new MemoryImage(regions);
+    image.writeAt(0, fresh);
+    const signal = abortWhen(() => blockOf(1)[BLOCK - 1] === fresh[2 * BLOCK - 1]);
+    const error = await rejection(backend.flash(image, { allowWrites: true, signal }));
+    expect(error.code).toBe('CANCELLED');
+    expect(error.changes?.massErased).toBe(true);
+    expect(error.changes?.blocks.slice(0, 2)).toEqual(
+      [0, 1].map((n) => ({ address: n * BLOCK, size: BLOCK })),
+    );
+    expect(error.message).toContain('the whole chip was erased');
+    expect(blockOf(0)).toEqual(fresh.subarray(0, BLOCK));
+    expect(blockOf(7).every((b) => b === 0xff)).toBe(true);
   });
 });

@@ -155,6 +155,45 @@ export class CortexM {
     }
   }
 
+  /**
+   * Reads registers `read`, then writes `values` and the word writes `then` (typically
+   * {@link resumeWrites}), all in one pipelined batch: the result of one call and the start of
+   * the next cost a single round trip. The core must be halted. A register transfer that was
+   * not ready in time halts the core again and throws DEVICE_PROTOCOL.
+   */
+  async readThenWriteRegisters(
+    read: readonly number[],
+    values: [number, number][],
+    then: readonly { address: number; value: number }[] = [],
+  ): Promise<number[]> {
+    const accesses = [
+      ...read.flatMap((r) => [
+        { address: Reg.DCRSR, value: r },
+        { address: Reg.DHCSR },
+        { address: Reg.DCRDR },
+      ]),
+      ...values.flatMap(([reg, value]) => [
+        { address: Reg.DCRDR, value: value >>> 0 },
+        { address: Reg.DCRSR, value: reg | 0x10000 },
+        { address: Reg.DHCSR },
+      ]),
+      ...then,
+    ];
+    const results = await this.ap.batch(accesses);
+    const ready = [
+      ...read.map((_, i) => results[i * 2]),
+      ...values.map((_, i) => results[read.length * 2 + i]),
+    ].every((dhcsr) => (dhcsr & Dhcsr.S_REGRDY) !== 0);
+    if (!ready) {
+      await this.halt().catch(() => undefined);
+      throw new WebProgError(
+        'DEVICE_PROTOCOL',
+        'The core did not complete a register transfer in time; it was halted again.',
+      );
+    }
+    return read.map((_, i) => results[i * 2 + 1] >>> 0);
+  }
+
   /** Word writes that resume the core (DFSR cleared first), for batching with register writes. */
   resumeWrites(maskInterrupts = false): { address: number; value: number }[] {
     return [

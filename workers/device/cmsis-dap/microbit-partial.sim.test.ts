@@ -74,7 +74,7 @@ describe('micro:bit partial flashing (simulated V2, DAPLink latency)', { timeout
     expect(report.bytesWritten).toBe(4096);
     expect(modeledMs).toBeLessThan(1500);
     expectHolds(probe, second.image);
-  });
+  }, 120_000); // wall time: two flashes with DAPLink latency run the simulated CPU for seconds
 
   it('recovers from an unplug during a partial flash: the retry leaves the intended image', async () => {
     const regions = await v2Regions();

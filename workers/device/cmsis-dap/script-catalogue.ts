@@ -21,6 +21,7 @@ export function toCandidate(script: DeviceScript): ScriptCandidate {
     image: script.image,
     loadAddr: script.loadAddr,
     stagingAddr: script.stagingAddr,
+    secondStagingAddr: script.header.secondStagingAddr,
     pidMasks: script.pidMasks,
     pidValues: script.pidValues,
     checkValues: script.checkValues,

@@ -1,10 +1,31 @@
 /**
  * A {@link FlashAlgorithm} backed by a loaded device script: erase/write call the script's
- * entries; our format-2 extension entries give on-chip CRC-32 and blank checks.
+ * entries; our format-2 extension entries give on-chip CRC-32 and blank checks, and with a
+ * second staging buffer ("WPB2") a streamed flash uploads one block while the chip programs
+ * the other.
  */
-import { WebProgError, formatAddress } from '../../../src/core/errors';
-import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { SOURCE_KEY } from '../../../src/core/device-script/header';
+import { WebProgError, formatAddress, throwIfCancelled, type CancelSignal } from '../../../src/core/errors';
+import type {
+  BlankCheckResult,
+  EraseCosts,
+  FlashAlgorithm,
+  ProgramJob,
+} from '../../../src/core/flash/algorithm';
 import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
+
+/** The entry, name and timeout of each kind of stream operation. */
+const ENTRIES = {
+  eraseAll: { slot: Slot.allErase, name: 'allErase', timeoutMs: EntryTimeoutMs.allErase },
+  erase: { slot: Slot.pageErase, name: 'pageErase', timeoutMs: EntryTimeoutMs.pageErase },
+  write: { slot: Slot.pageWrite, name: 'pageWrite', timeoutMs: EntryTimeoutMs.pageWrite },
+} as const;
+
+/** One chip operation of a streamed flash. */
+type StreamOp =
+  | { kind: 'eraseAll'; address: number; job: number }
+  | { kind: 'erase'; address: number; job: number }
+  | { kind: 'write'; address: number; data: Uint8Array; job: number; buffer: number };
 
 /** Header offsets of the format-2 entries, when the script has them. */
 export interface ExtensionSlots {
@@ -25,6 +46,8 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
     extension: ExtensionSlots = {},
     /** Bytes of the staging buffer (the largest write block). */
     stagingBytes = 0,
+    /** The chip's operation costs, when known (lets the flasher choose chip erase). */
+    readonly costs?: EraseCosts,
   ) {
     if (runner.has(Slot.allErase)) {
       this.eraseAll = async () => {
@@ -182,6 +205,113 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           { address: writes[i].address },
         );
       }
+    }
+  }
+
+  /**
+   * Runs the jobs as one stream of erase and pageWrite calls. The next write block's upload
+   * overlaps the operation in progress whenever its buffer is free: during an erase always,
+   * during a pageWrite when the script has a second staging buffer (the blocks alternate
+   * between the two). Upload errors are collected, never left unhandled.
+   */
+  async programStream(
+    jobs: readonly ProgramJob[],
+    options: { onJobDone?: (index: number) => void; signal?: CancelSignal; eraseAll?: boolean } = {},
+  ): Promise<void> {
+    const { runner, host } = this;
+    if (options.eraseAll && !this.eraseAll) {
+      throw new WebProgError('NOT_SUPPORTED', `Device script "${runner.script.name}" has no allErase entry.`);
+    }
+    const buffers = [runner.script.stagingAddr];
+    if (runner.secondStagingAddr !== undefined) buffers.push(runner.secondStagingAddr);
+    const ops: StreamOp[] = options.eraseAll ? [{ kind: 'eraseAll', address: 0, job: 0 }] : [];
+    let writes = 0;
+    jobs.forEach((job, index) => {
+      if (job.erase) ops.push({ kind: 'erase', address: job.block.address, job: index });
+      for (const w of job.writes)
+        ops.push({ kind: 'write', ...w, job: index, buffer: buffers[writes++ % buffers.length] });
+    });
+    const uploads = new Map<number, Promise<unknown>>();
+    const upload = (k: number): void => {
+      const op = ops[k];
+      if (op.kind !== 'write' || uploads.has(k)) return;
+      uploads.set(
+        k,
+        runner.cpu.ap.writeBytes(op.buffer, op.data).then(
+          () => undefined,
+          (error: unknown) => error,
+        ),
+      );
+    };
+    let done = -1;
+    /** Reports every job before `index` complete (jobs without operations included). */
+    const completeBefore = (index: number): void => {
+      while (done < index - 1) options.onJobDone?.(++done);
+    };
+    /** The writes after op `after` whose buffers are free while `after` runs, in order. */
+    const writesToStage = (after: number): number[] => {
+      const running = ops[after];
+      const busy = running.kind === 'write' ? running.buffer : undefined;
+      const out: number[] = [];
+      const taken = new Set<number>();
+      for (let j = after + 1; j < ops.length && out.length < buffers.length; j++) {
+        const op = ops[j];
+        if (op.kind !== 'write') continue;
+        if (op.buffer === busy || taken.has(op.buffer)) break;
+        taken.add(op.buffer);
+        out.push(j);
+      }
+      return out;
+    };
+    try {
+      const argsOf = (op: StreamOp): number[] =>
+        op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
+      /** Staged writes whose upload finished without error. */
+      const staged = new Set<number>();
+      let started = false;
+      for (let k = 0; k < ops.length; k++) {
+        const op = ops[k];
+        const entry = ENTRIES[op.kind];
+        completeBefore(op.job);
+        if (!started) {
+          throwIfCancelled(options.signal);
+          if (op.kind === 'write') {
+            upload(k);
+            const error = await uploads.get(k);
+            if (error) throw error;
+          }
+          await runner.start(entry.slot, argsOf(op), entry.name);
+        }
+        uploads.delete(k);
+        // Stage what fits while the chip works, and let the uploads have the link to themselves:
+        // polling for the halt meanwhile would only take packet slots from them.
+        for (const j of writesToStage(k)) {
+          upload(j);
+          if (!(await uploads.get(j))) staged.add(j);
+        }
+        // The batch that reads this result starts the next operation when it is ready to go.
+        const nextOp = ops[k + 1] as StreamOp | undefined;
+        const chain =
+          nextOp !== undefined && !options.signal?.aborted && (nextOp.kind !== 'write' || staged.has(k + 1));
+        const next = chain
+          ? { offset: ENTRIES[nextOp.kind].slot, args: argsOf(nextOp), entryName: ENTRIES[nextOp.kind].name }
+          : undefined;
+        const result = await runner.finish(entry.timeoutMs, host, entry.name, next);
+        if (!result.r0) {
+          throw new WebProgError(
+            op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
+            op.kind === 'eraseAll'
+              ? `Mass erase failed (device script "${runner.script.name}").`
+              : `The chip refused to ${op.kind === 'write' ? 'program' : 'erase'} the block at ${formatAddress(op.address)} (${entry.name} returned 0).`,
+            { address: op.address },
+          );
+        }
+        started = chain;
+        if (op.kind !== 'eraseAll' && ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
+      }
+      completeBefore(jobs.length);
+    } finally {
+      await Promise.all(uploads.values());
     }
   }
 

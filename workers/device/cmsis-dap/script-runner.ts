@@ -43,6 +43,8 @@ export interface RunnableScript {
   loadAddr: number;
   /** RAM buffer for write data. */
   stagingAddr: number;
+  /** A second buffer `pageWrite` can program from (version-2 "WPB2" header), when present. */
+  secondStagingAddr?: number;
 }
 
 /** Result of one entry call: R0 and R1 after it returned. */
@@ -60,6 +62,11 @@ export interface SyscallHost {
 /** Runs one loaded script's entry points. */
 export class ScriptRunner {
   private prepared = false;
+  /**
+   * The second staging buffer, once {@link load} found that RAM there holds what is written
+   * (a script may name one that a smaller part of its family lacks); undefined otherwise.
+   */
+  secondStagingAddr: number | undefined;
   constructor(
     readonly cpu: CortexM,
     readonly script: RunnableScript,
@@ -92,6 +99,16 @@ export class ScriptRunner {
         );
       }
     }
+    this.secondStagingAddr = undefined;
+    const second = this.script.secondStagingAddr;
+    if (second !== undefined) {
+      const probe = 0x5a17c0de;
+      const holds = await ap.write32(second, probe).then(
+        async () => (await ap.read32(second)) === probe,
+        () => false,
+      );
+      if (holds) this.secondStagingAddr = second;
+    }
     await this.prepareCore();
     await ap.writeBytes(loadAddr, image);
     await this.cpu.setWatchpoint(0, loadAddr, 2, 4);
@@ -118,21 +135,36 @@ export class ScriptRunner {
    * meanwhile (upload the next block while this one programs). Pair with {@link finish}.
    */
   async start(offset: number, args: number[], entryName: string): Promise<void> {
+    await this.prepareCore();
+    // Registers, DFSR clear and the resume go out in one pipelined batch.
+    await this.cpu.writeRegisters(this.entryRegisters(offset, args, entryName), this.cpu.resumeWrites(true));
+  }
+
+  /** R0–R3 = `args` (0 when absent) and PC = the entry at `offset`; NOT_SUPPORTED if absent. */
+  private entryRegisters(offset: number, args: number[], entryName: string): [number, number][] {
     if (!this.has(offset)) {
       throw new WebProgError(
         'NOT_SUPPORTED',
         `Device script "${this.script.name}" has no ${entryName} entry.`,
       );
     }
-    await this.prepareCore();
     const regs: [number, number][] = [0, 1, 2, 3].map((r) => [r, (args[r] ?? 0) >>> 0]);
     regs.push([CoreReg.PC, (this.script.loadAddr + offset) | 1]);
-    // Registers, DFSR clear and the resume go out in one pipelined batch.
-    await this.cpu.writeRegisters(regs, this.cpu.resumeWrites(true));
+    return regs;
   }
 
-  /** Waits for the entry started by {@link start} to return, servicing syscalls. */
-  async finish(timeoutMs: number, host: SyscallHost, entryName: string): Promise<EntryResult> {
+  /**
+   * Waits for the entry started by {@link start} to return, servicing syscalls. With `next`,
+   * the batch that reads the result also starts that entry (one round trip instead of two);
+   * when the result is a failure (R0 = 0) the next entry is halted again at once, before it can
+   * have done anything a retry would mind (an erase or program the caller reports anyway).
+   */
+  async finish(
+    timeoutMs: number,
+    host: SyscallHost,
+    entryName: string,
+    next?: { offset: number; args: number[]; entryName: string },
+  ): Promise<EntryResult> {
     const { loadAddr } = this.script;
     for (;;) {
       let state;
@@ -151,9 +183,16 @@ export class ScriptRunner {
         }
         // A watchpoint armed through syscall 0 hit: CortexProg reports success with R0 = 1.
         const r1 = await this.cpu.readRegister(1);
+        if (next) await this.start(next.offset, next.args, next.entryName);
         return { r0: 1, r1 };
       }
-      const [r0, r1] = await this.cpu.readRegisters([0, 1]);
+      if (!next) {
+        const [r0, r1] = await this.cpu.readRegisters([0, 1]);
+        return { r0: r0 >>> 0, r1: r1 >>> 0 };
+      }
+      const regs = this.entryRegisters(next.offset, next.args, next.entryName);
+      const [r0, r1] = await this.cpu.readThenWriteRegisters([0, 1], regs, this.cpu.resumeWrites(true));
+      if (!r0) await this.cpu.halt();
       return { r0: r0 >>> 0, r1: r1 >>> 0 };
     }
   }
