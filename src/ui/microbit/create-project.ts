@@ -39,6 +39,7 @@ export function createMicrobitServices(host: MicrobitHost): MicrobitServices {
     log: host.log,
     download: downloadBytes,
     storage: browserStorage(),
+    online: () => globalThis.navigator?.onLine ?? true,
   });
   const send = new MicrobitSendState(project, {
     device: host.device,
