@@ -19,7 +19,7 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
     if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
   });
   await app.goto('?sim&simLatency=zero');
-  await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  await expect(app.workerStatus('device')).toContainText(/ready/i);
   // Wait until the service worker controls the page (it claims clients once installed).
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
@@ -34,7 +34,6 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   await page.reload();
   await expect(page.getByRole('main')).toBeVisible();
   await expect(app.workerStatus('device')).toContainText(/ready/i);
-  await expect(app.workerStatus('lua')).toContainText(/ready/i);
   await app.openWithInput([V2_PATH]);
   await expect(app.fileItem(V2_NAME)).toBeVisible();
   await expect(app.region('Code Flash')).toBeVisible();
@@ -43,6 +42,9 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   const flow = new WorkflowPage(page);
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText('verified');
+  // The Lua worker loads on first use: its wasm comes from the precache too.
+  await page.getByTestId('script-open').click();
+  await expect(app.workerStatus('lua')).toContainText(/ready/i);
   expect(violations).toEqual([]);
   expect(app.errors).toEqual([]);
 });
