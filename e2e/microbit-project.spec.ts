@@ -184,12 +184,11 @@ test('classroom mode flashes the project to every plugged-in micro:bit', async (
   await app.goto('?sim&simLatency=zero');
   await mb.open();
   await mb.replaceCode(MAIN);
+  // "Use in classroom" opens classroom mode with the project as its image.
   await page.getByTestId('mb-use-in-classroom').click();
-  await expect(page.getByTestId('mb-notice')).toContainText('Classroom mode will flash');
-  await page.getByTestId('mb-close').click();
-
   const classroom = new ClassroomPage(page);
-  await classroom.open();
+  await expect(classroom.workspace).toBeVisible();
+  await expect(mb.workspace).toBeHidden();
   await expect(page.getByTestId('classroom-image')).toContainText('(MicroPython project)');
   await page.getByTestId('classroom-start').click();
   await classroom.plugSimulatedV2();

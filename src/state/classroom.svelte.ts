@@ -85,6 +85,8 @@ export class ClassroomState {
   serialNumbers = $state.raw<SerialNumberOption>({ enabled: false, address: 0x7_3000, first: 1 });
   /** The latest message. */
   notice = $state.raw<ClassroomNotice | undefined>();
+  /** Increases each time another view asks for the classroom view to open ("Use in classroom"). */
+  openRequests = $state(0);
   /** Counts for the summary line. */
   readonly summary: ClassroomSummary = $derived(summarise(this.rows));
 
@@ -121,6 +123,11 @@ export class ClassroomState {
       return false;
     }
     return this.useImage(imageFromFile(file));
+  }
+
+  /** Asks the app to show the classroom view (whichever view is open now). */
+  requestOpen(): void {
+    this.openRequests++;
   }
 
   /** Uses `image` for every board (not while a session runs); clears earlier results. */
