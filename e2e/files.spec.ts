@@ -47,9 +47,11 @@ test.afterEach(() => {
   expect(app.errors, 'console errors').toEqual([]);
 });
 
-test('reports both workers healthy after a round trip each', async () => {
+test('reports both workers healthy after a round trip each (Lua once scripts are opened)', async () => {
   await expect(app.workerStatus('device')).toHaveAttribute('data-state', 'ready');
   await expect(app.workerStatus('device')).toHaveText('Device worker ready');
+  await expect(app.workerStatus('lua')).toHaveAttribute('data-state', 'idle');
+  await app.page.getByTestId('script-open').click();
   await expect(app.workerStatus('lua')).toHaveAttribute('data-state', 'ready');
   await expect(app.workerStatus('lua')).toHaveText('Lua 5.4 ready');
   await expect(app.page.getByTestId('log')).toContainText('answered "return 1+1" with 2');

@@ -19,7 +19,7 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
     if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
   });
   await app.goto('?sim&simLatency=zero');
-  await expect(app.workerStatus('lua')).toContainText(/ready/i);
+  await expect(app.workerStatus('device')).toContainText(/ready/i);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   // Wait until the service worker controls the page (it claims clients once installed).
   await page.evaluate(async () => {
@@ -35,7 +35,6 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   await page.reload();
   await expect(page.getByRole('main')).toBeVisible();
   await expect(app.workerStatus('device')).toContainText(/ready/i);
-  await expect(app.workerStatus('lua')).toContainText(/ready/i);
   // The service worker's copy of the page keeps the isolation headers.
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await app.openWithInput([V2_PATH]);
@@ -46,6 +45,9 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   const flow = new WorkflowPage(page);
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText('verified');
+  // The Lua worker loads on first use: its wasm comes from the precache too.
+  await page.getByTestId('script-open').click();
+  await expect(app.workerStatus('lua')).toContainText(/ready/i);
   expect(violations).toEqual([]);
   expect(app.errors).toEqual([]);
 });

@@ -1,7 +1,7 @@
 /** Page object for the micro:bit project workspace: the controls the e2e specs drive, by test id. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Download, Locator, Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import { MICROPYTHON_RELEASES } from '../../src/core/microbit/firmware-catalogue';
 import { dropFile } from './drop';
 
@@ -16,20 +16,39 @@ export class MicrobitProjectPage {
 
   constructor(readonly page: Page) {}
 
-  /** Serves the fixture MicroPython hexes at every catalogue address (or fails them when `offline`). */
-  async routeFirmware(mode: 'serve' | 'offline' = 'serve'): Promise<void> {
+  /**
+   * Serves the fixture MicroPython hexes at every catalogue address the way the real hosts do:
+   * the CORS mirrors (jsDelivr, raw.githubusercontent.com) with `Access-Control-Allow-Origin`,
+   * the GitHub release assets without permission for the page's origin, so Chromium refuses to
+   * hand those to the page. (Playwright adds a permissive `Access-Control-Allow-Origin` to a
+   * fulfilled cross-origin response that has none, so the refused ones name another origin,
+   * which Chromium refuses the same way as a missing header.) `no-cors` serves every address
+   * so (every source refused); `offline` fails every request as a lost network does.
+   */
+  async routeFirmware(mode: 'serve' | 'no-cors' | 'offline' = 'serve'): Promise<void> {
     for (const entry of MICROPYTHON_RELEASES) {
       for (const url of [entry.url, ...entry.mirrors]) {
+        const cors = mode === 'serve' && entry.mirrors.includes(url);
         await this.page.route(url, async (route) => {
           this.firmwareRequests.push(url);
           if (mode === 'offline') return route.abort('internetdisconnected');
           return route.fulfill({
             status: 200,
-            headers: { 'content-type': 'application/octet-stream', 'access-control-allow-origin': '*' },
+            headers: {
+              'content-type': 'application/octet-stream',
+              'access-control-allow-origin': cors ? '*' : 'https://github.com',
+            },
             body: readFileSync(path.join(FIXTURES, FIRMWARE_FILES[entry.board])),
           });
         });
       }
+    }
+  }
+
+  /** Waits until the background fetch has MicroPython for both boards available offline. */
+  async waitForFirmwareCached(): Promise<void> {
+    for (const board of ['V1', 'V2']) {
+      await expect(this.page.getByTestId(`mb-firmware-${board}`)).toContainText('available offline');
     }
   }
 

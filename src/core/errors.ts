@@ -43,6 +43,7 @@ export const ErrorCodes = [
   'FS_CORRUPT',
   'FS_FILE_EXISTS',
   'BOOT_MODE_REQUIRED',
+  'DOWNLOAD_FAILED',
 ] as const;
 
 /** One of {@link ErrorCodes}. */

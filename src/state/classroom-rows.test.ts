@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  failureAdvice,
   flashResultText,
   resultText,
   rowName,
@@ -78,5 +79,33 @@ describe('classroom result column', () => {
     );
     expect(resultText(row({ status: 'flashing', serialNumber: 7 }))).toBe('');
     expect(resultText(row({ status: 'failed', message: 'Unplugged.', serialNumber: 7 }))).toBe('Unplugged.');
+  });
+});
+
+describe('failureAdvice', () => {
+  const problem = (code: string, detail = 'SWD NO_ACK at DP read') => ({
+    code,
+    title: 'Heading',
+    detail,
+    advice: [{ text: 'Do this.' }],
+  });
+
+  it('tells a teacher what to do when the board does not answer, whatever the protocol detail', () => {
+    for (const code of ['DEVICE_PROTOCOL', 'TIMEOUT', 'DEVICE_FAULT']) {
+      expect(failureAdvice(problem(code))).toBe(
+        'The board did not answer: unplug it and plug it in again; check the cable.',
+      );
+    }
+  });
+
+  it('keeps image problems, which are already in plain words', () => {
+    expect(failureAdvice(problem('INVALID_ARGUMENT', 'game.hex holds nothing for micro:bit V1.'))).toBe(
+      'game.hex holds nothing for micro:bit V1.',
+    );
+  });
+
+  it('falls back to the first advice step, or to trying again', () => {
+    expect(failureAdvice(problem('NOT_SUPPORTED'))).toBe('Heading: Do this.');
+    expect(failureAdvice({ ...problem('INTERNAL'), advice: [] })).toMatch(/^Heading\. Try again/);
   });
 });

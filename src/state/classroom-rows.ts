@@ -68,8 +68,10 @@ export interface ClassroomRow {
   attempts: number;
   /** Error code of the last failure. */
   errorCode?: string;
-  /** The result in words ("wrote 452 KiB, verified", or what went wrong). */
+  /** The result in words ("wrote 452 KiB, verified", or what went wrong and what to do). */
   message?: string;
+  /** The technical detail of a failure (error heading and message), shown on request. */
+  detail?: string;
 }
 
 /** The counts above the table. */
@@ -151,4 +153,47 @@ export function resultText(row: ClassroomRow): string {
 /** `7.9 s`, or "" before the first flash finished. */
 export function rowTime(row: ClassroomRow): string {
   return row.elapsedMs === undefined ? '' : duration(row.elapsedMs);
+}
+
+/** A failed board's problem as classroom mode gets it (see `deviceProblem`). */
+export interface BoardProblem {
+  /** Error code. */
+  code?: string;
+  /** Heading of the error. */
+  title: string;
+  /** The error's own message. */
+  detail: string;
+  /** What to try, first step first. */
+  advice: readonly { text: string }[];
+}
+
+/**
+ * What a teacher reads when a board failed: what happened and what to do, in plain words. The
+ * technical detail stays in the row's `detail`, one click away.
+ */
+export function failureAdvice(problem: BoardProblem): string {
+  switch (problem.code) {
+    case 'DEVICE_PROTOCOL':
+    case 'DEVICE_FAULT':
+    case 'TIMEOUT':
+    case 'CHIP_UNKNOWN':
+      return 'The board did not answer: unplug it and plug it in again; check the cable.';
+    case 'DEVICE_LOST':
+      return 'The board was unplugged: plug it in again (with a cable that carries data).';
+    case 'DEVICE_BUSY':
+      return 'The board is in use by another tab or program: close it, then unplug the board and plug it in again.';
+    case 'DEVICE_LOCKED':
+      return 'The board is locked (read-protected): flash it once from the device panel, which unlocks it.';
+    case 'INVALID_ARGUMENT':
+    case 'FS_FULL':
+    case 'FS_INVALID_NAME':
+      // Problems with the image, already in plain words.
+      return problem.detail;
+    default: {
+      const step = problem.advice[0]?.text;
+      return step
+        ? `${problem.title}: ${step}`
+        : `${problem.title}. Try again; if it fails again, unplug the board and plug it in again.`;
+    }
+  }
 }

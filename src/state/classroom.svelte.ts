@@ -18,6 +18,7 @@ import type { ClassroomClient } from './classroom-client';
 import { classroomCsv, csvFileName } from './classroom-csv';
 import { boardFlashPlan, imageFromFile, type ClassroomFile, type ClassroomImage } from './classroom-image';
 import {
+  failureAdvice,
   flashResultText,
   rowName,
   summarise,
@@ -25,6 +26,7 @@ import {
   type ClassroomSummary,
 } from './classroom-rows';
 import { deviceProblem } from './devices-advice';
+import { describeError } from './error-text';
 import type { DevicesState } from './devices.svelte';
 import type { LogState } from './log.svelte';
 import { duration, hexValue } from './text';
@@ -83,6 +85,8 @@ export class ClassroomState {
   serialNumbers = $state.raw<SerialNumberOption>({ enabled: false, address: 0x7_3000, first: 1 });
   /** The latest message. */
   notice = $state.raw<ClassroomNotice | undefined>();
+  /** Increases each time another view asks for the classroom view to open ("Use in classroom"). */
+  openRequests = $state(0);
   /** Counts for the summary line. */
   readonly summary: ClassroomSummary = $derived(summarise(this.rows));
 
@@ -119,6 +123,11 @@ export class ClassroomState {
       return false;
     }
     return this.useImage(imageFromFile(file));
+  }
+
+  /** Asks the app to show the classroom view (whichever view is open now). */
+  requestOpen(): void {
+    this.openRequests++;
   }
 
   /** Uses `image` for every board (not while a session runs); clears earlier results. */
@@ -215,6 +224,22 @@ export class ClassroomState {
     }
     this.rows = rows;
     if (this.running && this.image) for (const id of appeared) this.flash(id);
+    else
+      for (const id of appeared)
+        if (!this.rows.find((r) => r.id === id)?.friendlyName) void this.identify(id);
+  }
+
+  /**
+   * Reads a board's friendly name as soon as it is plugged in: connecting reads FICR DEVICEID
+   * over SWD; nothing is written. A board that does not answer is left for the flash to report.
+   */
+  private async identify(id: string): Promise<void> {
+    try {
+      const connection = await this.devices.ensureConnected(id);
+      if (connection.friendlyName) this.update(id, { friendlyName: connection.friendlyName });
+    } catch (error) {
+      this.log.warn(`Classroom: could not read the name of ${this.nameOf(id)}: ${describeError(error).text}`);
+    }
   }
 
   /** Gives board `id` a label (empty: back to its friendly name); remembered by its USB serial. */
@@ -286,6 +311,7 @@ export class ClassroomState {
       attempts: row.attempts + 1,
       progress: undefined,
       message: undefined,
+      detail: undefined,
       errorCode: undefined,
       serialNumber,
     });
@@ -339,17 +365,17 @@ export class ClassroomState {
   private failed(id: string, error: unknown): void {
     const problem = deviceProblem(error, this.devices.platform);
     const cancelled = problem.code === 'CANCELLED';
-    const message = cancelled
-      ? 'Cancelled: the board may be partly programmed.'
-      : `${problem.title}. ${problem.detail}`;
+    const message = cancelled ? 'Cancelled: the board may be partly programmed.' : failureAdvice(problem);
+    const detail = `${problem.code ?? 'INTERNAL'}: ${problem.title}. ${problem.detail}`;
     this.update(id, {
       status: cancelled ? 'cancelled' : 'failed',
       progress: undefined,
       errorCode: problem.code,
       message,
+      detail: cancelled ? undefined : detail,
     });
     if (cancelled) this.log.warn(`Classroom: ${this.nameOf(id)}: ${message}`);
-    else this.log.error(`Classroom: ${this.nameOf(id)} failed: ${message}`);
+    else this.log.error(`Classroom: ${this.nameOf(id)} failed: ${message} (${detail})`);
     // The next attempt starts from a fresh connection.
     this.devices.connectionLost(id);
     if (problem.code === 'DEVICE_LOST') void this.devices.refresh();

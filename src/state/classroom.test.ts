@@ -174,14 +174,36 @@ describe('ClassroomState with simulated micro:bits', { timeout: LIMIT_MS }, () =
     const [good, bad] = classroom.rows;
     expect(good.status).toBe('flashed');
     expect(bad).toMatchObject({ status: 'failed', errorCode: 'DEVICE_PROTOCOL', attempts: 1 });
-    expect(bad.message).toMatch(/NO_ACK|did not answer/);
+    // What to do in plain words; the technical detail kept apart, one click away in the table.
+    expect(bad.message).toBe('The board did not answer: unplug it and plug it in again; check the cable.');
+    expect(bad.detail).toMatch(/^DEVICE_PROTOCOL: /);
     expect(classroom.summary).toMatchObject({ flashed: 1, failed: 1 });
 
     expect(classroom.retryFailed()).toBe(1);
     await classroom.whenIdle();
-    expect(classroom.rows[1]).toMatchObject({ status: 'flashed', attempts: 2, errorCode: undefined });
+    expect(classroom.rows[1]).toMatchObject({
+      status: 'flashed',
+      attempts: 2,
+      errorCode: undefined,
+      detail: undefined,
+    });
     expect(classroom.summary).toMatchObject({ flashed: 2, failed: 0 });
   });
+
+  it("shows a board's friendly name as soon as it is plugged in, before any flash", async () => {
+    const { classroom, device, stats } = await setup();
+    const flashes: string[] = [];
+    const backendCall = device.backendCall;
+    device.backendCall = async (id, operation, ...rest) => {
+      flashes.push(operation);
+      return backendCall(id, operation, ...rest);
+    };
+    await classroom.plugSimulated('microbit-v2');
+    await expect.poll(() => classroom.rows[0]?.friendlyName, { timeout: 30_000 }).toMatch(/^[a-z]{5}$/);
+    expect(classroom.rows[0].status).toBe('waiting');
+    expect(flashes).toEqual([]);
+    expect(stats.maxInFlight).toBe(0);
+  }, 60_000);
 
   it('counts boards that already hold the image as up to date', async () => {
     const { classroom } = await setup();

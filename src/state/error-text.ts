@@ -42,6 +42,7 @@ const HEADINGS: Partial<Record<ErrorCode, string>> = {
   FS_CORRUPT: 'The micro:bit file system in this file is damaged',
   FS_FILE_EXISTS: 'A file of that name is already on the micro:bit',
   BOOT_MODE_REQUIRED: 'The board is not in its download mode',
+  DOWNLOAD_FAILED: 'The download failed',
 };
 
 /** An error ready to show: a heading, the detail, and one line joining both. */

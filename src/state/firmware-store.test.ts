@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WebProgError } from '../core/errors';
-import { MICROPYTHON_RELEASES, firmwareFor } from '../core/microbit/firmware-catalogue';
+import { MICROPYTHON_RELEASES, firmwareFor, firmwareSources } from '../core/microbit/firmware-catalogue';
 import { FirmwareStore, MemoryFirmwareCache, type FirmwareFetch } from './firmware-store';
 import { sha256Hex } from './sha256';
 import { rejection } from '../core/testing/thrown';
@@ -13,11 +13,14 @@ const fixture = (name: string) => new Uint8Array(readFileSync(path.join(FIXTURES
 const V1 = fixture('micropython-v1.1.1.hex');
 const V2 = fixture('micropython-v2.1.2.hex');
 
-/** A fetch that serves the fixture files at the catalogue addresses and counts requests. */
+/**
+ * A fetch that serves the fixture files at the catalogue's first mirror and counts requests;
+ * an address it does not serve fails as a network error (what a CORS refusal looks like).
+ */
 function fixtureServer(overrides: Record<string, Uint8Array | number> = {}) {
   const served: Record<string, Uint8Array | number> = {
-    [firmwareFor('V1').url]: V1,
-    [firmwareFor('V2').url]: V2,
+    [firmwareFor('V1').mirrors[0]]: V1,
+    [firmwareFor('V2').mirrors[0]]: V2,
     ...overrides,
   };
   const requests: string[] = [];
@@ -25,7 +28,8 @@ function fixtureServer(overrides: Record<string, Uint8Array | number> = {}) {
     requests.push(url);
     const body = served[url];
     if (body === undefined) throw new TypeError('Failed to fetch');
-    if (typeof body === 'number') return new Response('nope', { status: body, statusText: 'Not Found' });
+    if (typeof body === 'number')
+      return new Response('nope', { status: body, statusText: body === 404 ? 'Not Found' : 'Error' });
     return new Response(body.slice(), { headers: { 'content-length': String(body.length) } });
   };
   return { fetch, requests };
@@ -72,31 +76,51 @@ describe('FirmwareStore', () => {
   it('refuses a download whose hash differs and caches nothing', async () => {
     const tampered = V2.slice();
     tampered[100] ^= 1;
-    const server = fixtureServer({ [firmwareFor('V2').url]: tampered, [firmwareFor('V2').mirrors[0]]: 404 });
+    const entry = firmwareFor('V2');
+    const server = fixtureServer({ [entry.url]: tampered, [entry.mirrors[0]]: 404, [entry.mirrors[1]]: 404 });
     const cache = new MemoryFirmwareCache();
     const store = new FirmwareStore({ cache, fetch: server.fetch });
-    const error = await expectCode(store.get('V2'), 'VERIFY_FAILED');
+    const error = await expectCode(store.get('V2'), 'DOWNLOAD_FAILED');
     expect(error.message).toContain('SHA-256 does not match');
-    expect((error.cause as Error).message).toContain(`expects ${firmwareFor('V2').sha256} (1239726 bytes)`);
+    expect((error.cause as WebProgError).code).toBe('VERIFY_FAILED');
+    expect((error.cause as Error).message).toContain(`expects ${entry.sha256} (1239726 bytes)`);
     expect(cache.entries.size).toBe(0);
   });
 
-  it('falls back to a mirror when the official address fails', async () => {
+  it.each(['V1', 'V2'] as const)(
+    'downloads %s from the first CORS mirror, never reaching GitHub releases',
+    async (board) => {
+      const entry = firmwareFor(board);
+      const server = fixtureServer({ [entry.mirrors[0]]: board === 'V1' ? V1 : V2 });
+      const fw = await new FirmwareStore({ cache: new MemoryFirmwareCache(), fetch: server.fetch }).get(
+        board,
+      );
+      expect(fw.source).toBe('download');
+      expect(server.requests).toEqual([entry.mirrors[0]]);
+    },
+  );
+
+  it('falls back along the mirrors, then to the official address', async () => {
     const entry = firmwareFor('V2');
-    const server = fixtureServer({ [entry.url]: 404, [entry.mirrors[0]]: V2 });
+    const tampered = V2.slice();
+    tampered[7] ^= 1;
+    const server = fixtureServer({ [entry.mirrors[0]]: 503, [entry.mirrors[1]]: tampered, [entry.url]: V2 });
     const fw = await new FirmwareStore({ cache: new MemoryFirmwareCache(), fetch: server.fetch }).get('V2');
     expect(fw.source).toBe('download');
-    expect(server.requests).toEqual([entry.url, entry.mirrors[0]]);
+    expect(fw.text).toBe(new TextDecoder().decode(V2));
+    expect(server.requests).toEqual([...entry.mirrors, entry.url]);
   });
 
-  it('reports every source that failed when nothing can be downloaded', async () => {
-    const server = fixtureServer({ [firmwareFor('V1').url]: 404 });
+  it('says what to do when no source can be reached, never "no device"', async () => {
+    const server = fixtureServer({ [firmwareFor('V1').mirrors[0]]: 404, [firmwareFor('V1').url]: 404 });
     const error = await expectCode(
       new FirmwareStore({ cache: new MemoryFirmwareCache(), fetch: server.fetch }).get('V1'),
-      'NOT_CONNECTED',
+      'DOWNLOAD_FAILED',
     );
     expect(error.message).toContain('HTTP 404 Not Found');
-    expect(error.message).toContain('Open a MicroPython hex for micro:bit V1 you have instead.');
+    expect(error.message).toContain('Failed to fetch');
+    expect(error.message).toContain('Open a MicroPython hex for micro:bit V1 you have');
+    expect(server.requests).toEqual(firmwareSources(firmwareFor('V1')));
   });
 
   it('downloads again when the cached bytes are damaged', async () => {

@@ -109,9 +109,10 @@ export class FirmwareStore {
    * MicroPython for `board`: the person's own hex when they gave one, else the catalogue
    * release from the cache (re-checked), else downloaded, checked and cached.
    *
-   * @throws WebProgError `VERIFY_FAILED` when a download does not match the catalogue's
-   *   SHA-256 or size (nothing is cached), `NOT_CONNECTED` when no source could be reached,
-   *   `CANCELLED` when `signal` aborts.
+   * @throws WebProgError `DOWNLOAD_FAILED` when no source gave bytes matching the catalogue's
+   *   SHA-256 and size (nothing is cached; the message says to open a MicroPython hex the
+   *   person has; a mismatch is kept as `cause`, code `VERIFY_FAILED`), `CANCELLED` when
+   *   `signal` aborts.
    */
   async get(
     board: MicrobitVersion,
@@ -187,7 +188,10 @@ export class FirmwareStore {
     return { board, label: meta.label, source: 'custom', text: decoder.decode(bytes), sha256: meta.sha256 };
   }
 
-  /** Tries each source in order; the first whose bytes match the catalogue wins. */
+  /**
+   * Tries each source in order (CORS mirrors first, see {@link firmwareSources}); the first
+   * whose bytes match the catalogue wins.
+   */
   private async download(
     entry: FirmwareEntry,
     options: { signal?: AbortSignal; onProgress?: DownloadProgress },
@@ -213,10 +217,9 @@ export class FirmwareStore {
       );
       failures.push(`${url}: SHA-256 does not match`);
     }
-    if (mismatch && failures.length === 1) throw mismatch;
     throw new WebProgError(
-      mismatch ? 'VERIFY_FAILED' : 'NOT_CONNECTED',
-      `Could not download ${label}. ${failures.join('; ')}. Open a MicroPython hex for micro:bit ${entry.board} you have instead.`,
+      'DOWNLOAD_FAILED',
+      `${label} could not be downloaded. Open a MicroPython hex for micro:bit ${entry.board} you have ("Use my own MicroPython hex…"), or try again once online. Tried: ${failures.join('; ')}.`,
       { cause: mismatch },
     );
   }

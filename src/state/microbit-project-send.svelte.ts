@@ -52,7 +52,23 @@ export interface MicrobitSendDependencies {
   log: Pick<LogState, 'info' | 'error'>;
   /** Opens the browser's USB chooser (needs a click); absent where WebUSB is missing. */
   requestUsbDevice?: () => Promise<void>;
+  /** Simulated boards (`?sim`): when `enabled()`, "Connect a micro:bit…" offers them too. */
+  simulated?: {
+    /** True while the page simulates devices. */
+    enabled(): boolean;
+    /** Plugs in a simulated micro:bit; resolves with its device id. */
+    plug(kind: SimulatedMicrobitKind): Promise<string | undefined>;
+  };
 }
+
+/** The simulated micro:bits "Connect a micro:bit…" offers under `?sim`. */
+export type SimulatedMicrobitKind = 'microbit-v1' | 'microbit-v2';
+
+/** The simulated boards offered, with their labels. */
+export const SIMULATED_MICROBITS: readonly { kind: SimulatedMicrobitKind; label: string }[] = [
+  { kind: 'microbit-v1', label: 'Simulated micro:bit V1' },
+  { kind: 'microbit-v2', label: 'Simulated micro:bit V2' },
+];
 
 /** The send part of the micro:bit panel. */
 export class MicrobitSendState {
@@ -68,15 +84,44 @@ export class MicrobitSendState {
   result = $state.raw<ProjectNotice | undefined>();
   private controller: AbortController | undefined;
   private readonly friendlyNames: Record<string, string> = {};
+  // Bookkeeping the UI never reads.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- not shown
+  private readonly identifying = new Set<string>();
 
   constructor(
     private readonly project: MicrobitProjectState,
     private readonly deps: MicrobitSendDependencies,
   ) {}
 
-  /** True when a USB chooser can be opened to add a micro:bit. */
+  /** True when a USB chooser can be opened (or a simulated board plugged in) to add a micro:bit. */
   get canRequestDevice(): boolean {
+    return this.deps.requestUsbDevice !== undefined || this.simulatedChoices.length > 0;
+  }
+
+  /** True when a USB chooser can be opened. */
+  get canRequestUsb(): boolean {
     return this.deps.requestUsbDevice !== undefined;
+  }
+
+  /** The simulated micro:bits on offer (none without `?sim`). */
+  get simulatedChoices(): readonly { kind: SimulatedMicrobitKind; label: string }[] {
+    return this.deps.simulated?.enabled() ? SIMULATED_MICROBITS : [];
+  }
+
+  /** Plugs in a simulated micro:bit, lists again and chooses it. */
+  async plugSimulated(kind: SimulatedMicrobitKind): Promise<void> {
+    const plug = this.deps.simulated?.plug;
+    if (!plug) return;
+    try {
+      const id = await plug(kind);
+      await this.refresh();
+      if (id && this.targets.some((t) => t.id === id)) this.chosenId = id;
+    } catch (error) {
+      this.result = {
+        kind: 'error',
+        text: `Plugging in a simulated micro:bit failed. ${describeError(error).text}`,
+      };
+    }
   }
 
   /** Lists the micro:bits the device worker reaches; keeps the choice when still there. */
@@ -93,6 +138,9 @@ export class MicrobitSendState {
       const summaries = await device.listDevices();
       this.targets = summaries.filter((d) => d.microbit).map((d) => this.toTarget(d));
       if (!this.targets.some((t) => t.id === this.chosenId)) this.chosenId = this.targets[0]?.id;
+      for (const target of this.targets) {
+        if (!Object.hasOwn(this.friendlyNames, target.id)) void this.identify(target.id);
+      }
       if (this.targets.length === 0) {
         this.result = {
           kind: 'warn',
@@ -155,9 +203,8 @@ export class MicrobitSendState {
         (callId) => device.connectDevice(target.id, { callId }),
       );
       if (connection.friendlyName) {
-        this.friendlyNames[target.id] = connection.friendlyName;
-        label = `${target.label.split(' · ')[0]} · ${connection.friendlyName}`;
-        this.targets = this.targets.map((t) => (t.id === target.id ? { ...t, label } : t));
+        this.nameTarget(target.id, connection.friendlyName);
+        label = this.targets.find((t) => t.id === target.id)?.label ?? label;
       }
       const regions = targetById(target.version === 'V1' ? 'nrf51822' : 'nrf52833')!.regions.filter(
         (r) => r.kind === 'flash',
@@ -204,13 +251,39 @@ export class MicrobitSendState {
     this.controller?.abort();
   }
 
+  /**
+   * Reads a plugged-in board's friendly name (connecting reads FICR DEVICEID over SWD; nothing
+   * is written), so the list names it before anything is sent. Best effort: a board that does
+   * not answer keeps its plain label, and Send reports the problem if there is one.
+   */
+  private async identify(id: string): Promise<void> {
+    const device = this.deps.device;
+    if (!device || this.identifying.has(id)) return;
+    this.identifying.add(id);
+    try {
+      const connection = await device.connectDevice(id);
+      if (connection.friendlyName) this.nameTarget(id, connection.friendlyName);
+    } catch {
+      // Nothing to show: the name is a convenience.
+    } finally {
+      this.identifying.delete(id);
+    }
+  }
+
+  private nameTarget(id: string, name: string): void {
+    this.friendlyNames[id] = name;
+    this.targets = this.targets.map((t) =>
+      t.id === id ? { ...t, label: `${t.label.split(' · ')[0]} · ${name}` } : t,
+    );
+  }
+
   private toTarget(d: DeviceSummary): MicrobitTarget {
     const board = d.microbit!;
     const name = Object.hasOwn(this.friendlyNames, d.id) ? this.friendlyNames[d.id] : undefined;
     const sim = d.simulated ? ' (simulated)' : '';
     return {
       id: d.id,
-      label: name ? `${board.name} · ${name}` : `${board.name}${sim}`,
+      label: name ? `${board.name}${sim} · ${name}` : `${board.name}${sim}`,
       version: board.version,
       simulated: d.simulated,
     };

@@ -76,6 +76,54 @@ async function readBack(
 }
 
 describe('MicrobitSendState on simulated micro:bits', () => {
+  it('names a board as soon as it is listed, before anything is sent, without writing to it', async () => {
+    const { device, send } = setup();
+    const deviceId = 0x1234_5678;
+    const id = await device.plugSimulated('microbit-v1', { latency: 'zero', deviceId });
+    const writes: string[] = [];
+    const backendCall = device.backendCall;
+    device.backendCall = async (...args: Parameters<typeof backendCall>) => {
+      writes.push(args[1]);
+      return backendCall(...args);
+    };
+    await send.refresh();
+    await expect
+      .poll(() => send.targets.find((t) => t.id === id)?.label, { timeout: 30_000 })
+      .toMatch(new RegExp(`^micro:bit V1\\.\\d+ \\(simulated\\) · ${microbitFriendlyName(deviceId)}$`));
+    expect(writes).toEqual([]);
+    // Listing again keeps the name without connecting again.
+    await send.refresh();
+    expect(send.targets[0].label).toContain(microbitFriendlyName(deviceId));
+  }, 60_000);
+
+  it('offers simulated boards under ?sim and chooses the one plugged in', async () => {
+    const device = deviceService();
+    const { project, log } = setup(device);
+    const builder = { flashSegments: async () => [] };
+    let simulation = false;
+    const send = new MicrobitSendState(project, {
+      device,
+      builder,
+      log,
+      simulated: {
+        enabled: () => simulation,
+        plug: (kind) => device.plugSimulated(kind, { latency: 'zero' }),
+      },
+    });
+    expect(send.simulatedChoices).toEqual([]);
+    expect(send.canRequestDevice).toBe(false);
+    simulation = true;
+    expect(send.simulatedChoices.map((c) => c.label)).toEqual([
+      'Simulated micro:bit V1',
+      'Simulated micro:bit V2',
+    ]);
+    expect(send.canRequestDevice).toBe(true);
+    await send.plugSimulated('microbit-v1');
+    await send.plugSimulated('microbit-v2');
+    expect(send.targets.map((t) => t.version)).toEqual(['V1', 'V2']);
+    expect(send.targets.find((t) => t.id === send.chosenId)?.version).toBe('V2');
+  }, 60_000);
+
   it('lists only micro:bits, sends to a V2 with progress and the friendly name, and the files are on the chip', async () => {
     const { device, project, send, log } = setup();
     const deviceId = 0x0bad_cafe;

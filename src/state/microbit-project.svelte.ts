@@ -6,6 +6,7 @@
  * worker; the project is kept in local storage between visits.
  */
 import type { MicrobitVersion } from '../core/microbit/board';
+import { WebProgError } from '../core/errors';
 import type { Segment } from '../core/memory/sparse-data';
 import { imageFromProject, type ClassroomImage } from './classroom-image';
 import { fileFlashSize } from '../core/microbit/fs-chunks';
@@ -70,6 +71,8 @@ export interface MicrobitProjectDependencies {
   download: (name: string, bytes: Uint8Array) => void;
   /** Keeps the project between visits. */
   storage?: ProjectStorage;
+  /** True when the browser believes it is online (default: always). */
+  online?: () => boolean;
 }
 
 /** A file of the project as the list shows it. */
@@ -127,6 +130,11 @@ export class MicrobitProjectState {
   firmwareStatus = $state.raw<Readonly<Record<MicrobitVersion, string>>>({ V1: '', V2: '' });
   /** Questions waiting for the person. */
   readonly questions = new Questions();
+
+  /** Downloads under way, per board, shared by every caller (prefetch, Download, Send). */
+  private readonly loading: Partial<Record<MicrobitVersion, Promise<LoadedFirmware>>> = {};
+  /** True once the background fetch of both boards' MicroPython has run online. */
+  private prefetched = false;
 
   /** Files in list order (main.py first) with their sizes. */
   readonly files: readonly ProjectFileInfo[] = $derived.by(() =>
@@ -354,20 +362,60 @@ export class MicrobitProjectState {
     }
   }
 
-  /** MicroPython for a board as the worker takes it, downloading it (with progress) on first use. */
+  /**
+   * MicroPython for a board as the worker takes it, downloading it (with progress) on first
+   * use. Callers asking while a download of the same board runs share it; `signal` only ends
+   * this caller's wait.
+   */
   async firmwareText(board: MicrobitVersion, signal?: AbortSignal): Promise<FirmwareText> {
-    const label = `MicroPython for micro:bit ${board}`;
-    try {
-      const fw: LoadedFirmware = await this.deps.firmware.get(board, {
-        signal,
-        onProgress: (done, total) => (this.firmwareProgress = { label, done, total }),
-      });
-      if (fw.source === 'download') this.deps.log.info(`Downloaded ${fw.label}; it is kept for offline use.`);
-      this.setFirmwareStatus(board, fw);
-      return { board, sha256: fw.sha256, text: fw.text };
-    } finally {
-      this.firmwareProgress = undefined;
+    const fw = await untilAborted(this.loadFirmware(board), signal, board);
+    this.setFirmwareStatus(board, fw);
+    return { board, sha256: fw.sha256, text: fw.text };
+  }
+
+  /**
+   * Fetches MicroPython for V1 and V2 in the background, the first time the micro:bit view
+   * opens online, so Download and Send work offline afterwards. Does nothing offline (the next
+   * open tries again) or once it has run. A board whose download fails says what to do in its
+   * status line; nothing is shown as an error, since nothing was asked for yet.
+   */
+  async prefetchFirmware(): Promise<void> {
+    if (this.prefetched || !(this.deps.online?.() ?? true)) return;
+    this.prefetched = true;
+    await this.refreshFirmwareStatus();
+    for (const board of ['V1', 'V2'] as const) {
+      if (await this.deps.firmware.isAvailableOffline(board)) continue;
+      try {
+        await this.firmwareText(board);
+      } catch (error) {
+        this.deps.log.warn(
+          `MicroPython for micro:bit ${board} was not fetched in advance. ${describeError(error).detail}`,
+        );
+        this.firmwareStatus = {
+          ...this.firmwareStatus,
+          [board]: `Could not be downloaded: open a MicroPython hex for ${board} you have, or try again online`,
+        };
+      }
     }
+  }
+
+  private loadFirmware(board: MicrobitVersion): Promise<LoadedFirmware> {
+    const running = this.loading[board];
+    if (running) return running;
+    const label = `MicroPython for micro:bit ${board}`;
+    const load = this.deps.firmware
+      .get(board, { onProgress: (done, total) => (this.firmwareProgress = { label, done, total }) })
+      .then((fw) => {
+        if (fw.source === 'download')
+          this.deps.log.info(`Downloaded ${fw.label}; it is kept for offline use.`);
+        return fw;
+      })
+      .finally(() => {
+        delete this.loading[board];
+        if (this.firmwareProgress?.label === label) this.firmwareProgress = undefined;
+      });
+    this.loading[board] = load;
+    return load;
   }
 
   /** Reads which firmware each board will use (cached, to download, the person's own). */
@@ -440,4 +488,21 @@ export class MicrobitProjectState {
     if (saved.name) this.name = saved.name;
     if (saved.selected) this.selected = saved.selected;
   }
+}
+
+/** `work`, or a `CANCELLED` error as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  board: MicrobitVersion,
+): Promise<T> {
+  if (!signal) return work;
+  const cancelled = () =>
+    new WebProgError('CANCELLED', `Loading MicroPython for micro:bit ${board} was cancelled.`);
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { MicropythonFsHex } from '@microbit/microbit-fs';
 import { describe, expect, it } from 'vitest';
-import { firmwareFor } from '../core/microbit/firmware-catalogue';
+import { firmwareFor, firmwareSources } from '../core/microbit/firmware-catalogue';
 import { MicroPythonFs } from '../core/microbit/micropython-fs';
 import { writeIntelHex } from '../core/formats/intel-hex';
 import { FirmwareStore, MemoryFirmwareCache, type FirmwareFetch } from './firmware-store';
@@ -33,13 +33,15 @@ function mapStorage(): ProjectStorage & { data: Map<string, string> } {
 }
 
 /** A project over the real firmware store, served the fixture files, with a recorded download. */
-function setup(storage = mapStorage(), offline: readonly string[] = []) {
+function setup(storage = mapStorage(), offline: readonly string[] = [], online?: () => boolean) {
   const requests: string[] = [];
   const fetch: FirmwareFetch = async (url) => {
     requests.push(url);
     if (offline.includes(url)) throw new TypeError('Failed to fetch');
-    if (url === firmwareFor('V1').url) return new Response(fixtureBytes('micropython-v1.1.1.hex'));
-    if (url === firmwareFor('V2').url) return new Response(fixtureBytes('micropython-v2.1.2.hex'));
+    if (firmwareSources(firmwareFor('V1')).includes(url))
+      return new Response(fixtureBytes('micropython-v1.1.1.hex'));
+    if (firmwareSources(firmwareFor('V2')).includes(url))
+      return new Response(fixtureBytes('micropython-v2.1.2.hex'));
     return new Response('', { status: 404 });
   };
   const downloads: { name: string; bytes: Uint8Array }[] = [];
@@ -51,6 +53,7 @@ function setup(storage = mapStorage(), offline: readonly string[] = []) {
     log,
     download: (name, bytes) => downloads.push({ name, bytes }),
     storage,
+    online,
   });
   return { project, downloads, requests, log, storage, firmware };
 }
@@ -131,6 +134,55 @@ describe('MicrobitProjectState files and storage', () => {
     expect(again.name).toBe('Robot');
     expect(again.content('wheels.py')).toBe('SPEED = 3\n');
     expect(again.selected).toBe('wheels.py');
+  });
+});
+
+describe('MicrobitProjectState fetching MicroPython in advance', () => {
+  const sources = [...firmwareSources(firmwareFor('V1')), ...firmwareSources(firmwareFor('V2'))];
+
+  it('fetches both boards once, online, so a later Download needs no network', async () => {
+    const { project, requests, firmware } = setup();
+    await project.prefetchFirmware();
+    expect(requests).toEqual([firmwareFor('V1').mirrors[0], firmwareFor('V2').mirrors[0]]);
+    expect(await firmware.isAvailableOffline('V1')).toBe(true);
+    expect(await firmware.isAvailableOffline('V2')).toBe(true);
+    expect(project.firmwareStatus.V1).toBe('MicroPython 1.1.1 for micro:bit V1, available offline');
+    await project.prefetchFirmware();
+    expect(await project.save()).toContain(':00000001FF');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('waits while the browser is offline and fetches on the next open online', async () => {
+    let online = false;
+    const { project, requests } = setup(mapStorage(), [], () => online);
+    await project.prefetchFirmware();
+    expect(requests).toEqual([]);
+    online = true;
+    await project.prefetchFirmware();
+    expect(requests).toHaveLength(2);
+  });
+
+  it('shares a running download with Download instead of fetching twice', async () => {
+    const { project, requests } = setup();
+    const prefetch = project.prefetchFirmware();
+    const saved = project.save();
+    await Promise.all([prefetch, saved]);
+    expect(await saved).toContain(':00000001FF');
+    expect(requests).toHaveLength(2);
+  });
+
+  it('says what to do when no source answers, and Download fails with the same advice', async () => {
+    const { project, log } = setup(mapStorage(), sources);
+    await project.prefetchFirmware();
+    expect(project.firmwareStatus.V1).toBe(
+      'Could not be downloaded: open a MicroPython hex for V1 you have, or try again online',
+    );
+    expect(log.entries.filter((e) => e.level === 'error')).toEqual([]);
+    await project.save();
+    expect(project.notice?.kind).toBe('error');
+    expect(project.notice?.text).toContain('The download failed');
+    expect(project.notice?.text).toContain('Open a MicroPython hex for micro:bit V1 you have');
+    expect(project.notice?.text).not.toMatch(/device/i);
   });
 });
 
@@ -274,7 +326,7 @@ describe('MicrobitProjectState in classroom mode', () => {
   });
 
   it('leaves out a board version whose MicroPython cannot be fetched, and says so', async () => {
-    const { project } = setup(mapStorage(), [firmwareFor('V1').url]);
+    const { project } = setup(mapStorage(), firmwareSources(firmwareFor('V1')));
     const image = await project.classroomImage();
     expect(image?.dataFor('V1')).toBeUndefined();
     expect(image?.dataFor('V2')?.segments().length).toBeGreaterThan(0);

@@ -24,6 +24,14 @@ export interface ScriptLine {
   text: string;
 }
 
+/** A line of the script the last run failed on, marked in the editor. */
+export interface ScriptErrorMark {
+  /** 1-based line in the editor. */
+  line: number;
+  /** The error, as the console shows it. */
+  message: string;
+}
+
 /** A question the script waits for. */
 export interface ScriptQuestion {
   /** What to confirm. */
@@ -80,6 +88,8 @@ export class ScriptState {
   files = $state.raw<readonly ScriptFile[]>([]);
   /** Why the last example or file could not be opened. */
   error = $state<string | undefined>();
+  /** The line the last run failed on (cleared by the next run or another script). */
+  errorMark = $state.raw<ScriptErrorMark | undefined>();
 
   private nextId = 1;
   private answer?: (yes: boolean) => void;
@@ -102,6 +112,7 @@ export class ScriptState {
       this.code = await this.deps.fetchText(exampleUrl(file));
       this.fileName = file;
       this.error = undefined;
+      this.errorMark = undefined;
     } catch (error) {
       this.error = this.deps.log.failure(`Open the example ${file}`, error);
     }
@@ -112,6 +123,7 @@ export class ScriptState {
     this.code = text;
     this.fileName = name;
     this.error = undefined;
+    this.errorMark = undefined;
   }
 
   /** Offers the code as a `.lua` download. */
@@ -131,16 +143,22 @@ export class ScriptState {
     this.files = this.files.filter((f) => f.name !== name);
   }
 
-  /** Runs the code; resolves when the run has ended. */
+  /**
+   * Runs the code; resolves when the run has ended. Every line the script logged is in the
+   * console, in order, before the closing line; a run that logged an error (e.g. "No programmer
+   * is selected") or failed ends with an error line, never with "finished".
+   */
   async run(): Promise<void> {
     const runner = this.deps.runner;
     if (this.running || !runner) return;
     this.running = true;
     this.lines = [];
     this.status = null;
+    this.errorMark = undefined;
     const deviceId = this.deps.deviceId();
     this.add('info', `Running ${this.fileName}${deviceId ? '' : ' (no device selected)'}…`);
     const started = this.clock();
+    const log = new RunLog();
     try {
       const result = await runner.run(
         this.code,
@@ -151,12 +169,19 @@ export class ScriptState {
           files: [...this.files],
           specialParams: this.specialParams.trim() === '' ? undefined : this.specialParams.trim(),
         },
-        this.callbacks(),
+        this.callbacks(log),
       );
+      // Log lines travel on the callbacks' own channel: take in every one still on its way
+      // before the closing line.
+      await log.drained();
       const took = duration(this.clock() - started);
-      if (result.ok) {
+      if (result.ok && log.errors === 0) {
         this.add('info', `${this.fileName} finished in ${took}.`);
         this.deps.log.info(`Script ${this.fileName} finished in ${took}.`);
+      } else if (result.ok) {
+        const what = log.errors === 1 ? 'an error' : `${log.errors} errors`;
+        this.add('error', `${this.fileName} ended with ${what} after ${took}.`);
+        this.deps.log.error(`Script ${this.fileName} ended with ${what}: ${log.firstError}`);
       } else if (result.error?.code === 'CANCELLED') {
         this.add('warn', `${this.fileName} was stopped after ${took}.`);
         this.deps.log.warn(`Script ${this.fileName} was stopped.`);
@@ -164,8 +189,13 @@ export class ScriptState {
         const message = result.error?.message ?? 'The script failed.';
         this.add('error', message);
         this.deps.log.error(`Script ${this.fileName} failed: ${message}`);
+        const line = result.error?.line;
+        if (line !== undefined && (result.error?.file ?? this.fileName) === this.fileName) {
+          this.errorMark = { line, message };
+        }
       }
     } catch (error) {
+      await log.drained();
       this.add('error', describeError(error).text);
       this.deps.log.failure(`Run ${this.fileName}`, error);
     } finally {
@@ -206,9 +236,12 @@ export class ScriptState {
     this.lines = [...kept, line];
   }
 
-  private callbacks(): ScriptCallbacks {
+  private callbacks(log: RunLog): ScriptCallbacks {
     return {
-      onLog: (level, text, time) => this.add(level, text, time),
+      onLog: (level, text, time) => {
+        log.seen(level, text);
+        this.add(level, text, time);
+      },
       onStatus: (status) => {
         this.status = status;
       },
@@ -227,5 +260,43 @@ export class ScriptState {
         this.deps.download(file.name, file.bytes);
       },
     };
+  }
+}
+
+/** How long the console waits for log lines still on their way after a run ended. */
+const DRAIN_QUIET_TURNS = 2;
+/** Most turns the drain waits in all (a script still logging from elsewhere cannot hold the end up). */
+const DRAIN_MAX_TURNS = 50;
+
+/**
+ * What one run logged: counts errors and tells when lines stopped arriving. The worker posts
+ * log lines on the callbacks' MessagePort and the result on another, so the result can overtake
+ * lines posted before it; `drained` waits for event-loop turns until no line came in for
+ * {@link DRAIN_QUIET_TURNS} turns in a row.
+ */
+class RunLog {
+  /** Error lines logged so far. */
+  errors = 0;
+  /** The first error line. */
+  firstError = '';
+  private arrived = 0;
+
+  /** Notes a line. */
+  seen(level: ScriptLogLevel, text: string): void {
+    this.arrived++;
+    if (level === 'error') {
+      if (this.errors === 0) this.firstError = text;
+      this.errors++;
+    }
+  }
+
+  /** Resolves once lines have stopped arriving. */
+  async drained(): Promise<void> {
+    let quiet = 0;
+    for (let turn = 0; turn < DRAIN_MAX_TURNS && quiet < DRAIN_QUIET_TURNS; turn++) {
+      const before = this.arrived;
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      quiet = this.arrived === before ? quiet + 1 : 0;
+    }
   }
 }

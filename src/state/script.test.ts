@@ -71,12 +71,76 @@ describe('ScriptState', () => {
       'info: Running script.lua…',
       'info: connected',
       'error: bad block',
-      'info: script.lua finished in 5.00 ms.',
+      'error: script.lua ended with an error after 5.00 ms.',
     ]);
     expect(script.lines[1]!.time).toBe(1_700_000_000_123);
     expect(script.status).toEqual({ label: 'Serial', value: '0042' });
     expect(script.running).toBe(false);
-    expect(log.entries.at(-1)!.text).toBe('Script script.lua finished in 5.00 ms.');
+    expect(log.entries.at(-1)).toMatchObject({
+      level: 'error',
+      text: 'Script script.lua ended with an error: bad block',
+    });
+  });
+
+  it('ends a clean run with "finished"', async () => {
+    const { script } = state(fakeRunner(async (callbacks) => (await callbacks.onLog('warn', 'slow', 1), {})));
+    await script.run();
+    expect(script.lines.at(-1)).toMatchObject({ level: 'info', text: 'script.lua finished in 5.00 ms.' });
+  });
+
+  it('takes in log lines that arrive after the result, in order, before the closing line', async () => {
+    // The worker's log lines and its result travel on different MessagePorts: lines posted
+    // before the result can be handled after it.
+    const runner = fakeRunner(async (callbacks) => {
+      for (let i = 1; i <= 3; i++) setTimeout(() => void callbacks.onLog('info', `late ${i}`, i), 0);
+      return { ok: true };
+    });
+    const { script } = state(runner);
+    await script.run();
+    expect(script.lines.map((l) => l.text)).toEqual([
+      'Running script.lua…',
+      'late 1',
+      'late 2',
+      'late 3',
+      'script.lua finished in 5.00 ms.',
+    ]);
+  });
+
+  it('"No programmer is selected" is an error, and no success line follows it', async () => {
+    const runner = fakeRunner(async (callbacks) => {
+      await callbacks.onLog(
+        'error',
+        'No programmer is selected: choose one in the app before running the script.',
+        1,
+      );
+      return { ok: true };
+    });
+    const { script } = state(runner);
+    await script.run();
+    expect(script.lines.map((l) => l.level)).toEqual(['info', 'error', 'error']);
+    expect(script.lines.some((l) => l.text.includes('finished'))).toBe(false);
+  });
+
+  it('marks the line a failed run stopped at, and forgets it on the next run or another script', async () => {
+    const error = new WebProgError('SCRIPT_ERROR', 'script.lua:3: boom', { file: 'script.lua', line: 3 });
+    let fail = true;
+    const { script } = state(fakeRunner(async () => (fail ? { ok: false, error: error.toRecord() } : {})));
+    await script.run();
+    expect(script.errorMark).toEqual({ line: 3, message: 'script.lua:3: boom' });
+    fail = false;
+    await script.run();
+    expect(script.errorMark).toBeUndefined();
+    fail = true;
+    await script.run();
+    script.open('other.lua', 'print(1)');
+    expect(script.errorMark).toBeUndefined();
+  });
+
+  it('does not mark a line of another chunk', async () => {
+    const error = new WebProgError('SCRIPT_ERROR', 'lib.lua:9: boom', { file: 'lib.lua', line: 9 });
+    const { script } = state(fakeRunner(async () => ({ ok: false, error: error.toRecord() })));
+    await script.run();
+    expect(script.errorMark).toBeUndefined();
   });
 
   it('shows a failure with its message', async () => {

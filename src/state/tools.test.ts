@@ -137,16 +137,19 @@ describe('SaveState', () => {
 });
 
 describe('WorkerHealthState', () => {
-  it('reports both workers ready after a round trip', async () => {
+  it('reports the device worker ready at start, and Lua once scripts start it', async () => {
     const { app } = setup();
     await app.start();
     expect(app.health.device).toMatchObject({ state: 'ready', text: 'Device worker ready' });
+    expect(app.health.lua.state).toBe('idle');
+    await app.health.startLua();
     expect(app.health.lua).toMatchObject({ state: 'ready', text: 'Lua 5.4 ready' });
   });
 
   it('reports a wrong answer, a failure and silence as errors', async () => {
     const wrong = new AppState({ device: fakeDevice(), lua: fakeLua([3]), download: () => {} });
     await wrong.start();
+    await wrong.health.startLua();
     expect(wrong.health.lua.state).toBe('error');
     expect(wrong.health.lua.detail).toMatch(/gave \[3\] instead of \[2\]/);
 
@@ -156,6 +159,7 @@ describe('WorkerHealthState', () => {
       download: () => {},
     });
     await failed.start();
+    await failed.health.startLua();
     expect(failed.health.lua).toMatchObject({ state: 'error', text: 'Lua failed' });
     expect(failed.log.entries.some((e) => e.level === 'error' && e.text.includes('wasm failed'))).toBe(true);
   });

@@ -1,6 +1,7 @@
 /**
- * Health of the two workers, checked at start-up with a round trip to each: `hello()` to the
- * device worker and `return 1+1` to the Lua worker.
+ * Health of the two workers, each checked with a round trip: `hello()` to the device worker at
+ * start-up, `return 1+1` to the Lua worker when scripts are first used (the Lua worker and its
+ * wasm are not loaded before: most visits never run a script).
  */
 import { WebProgError } from '../core/errors';
 import type { Clock, DeviceClient, LuaClient } from './clients';
@@ -10,8 +11,8 @@ import { duration } from './text';
 
 /** What the status bar shows for one worker. */
 export interface WorkerStatus {
-  /** `pending` until the first answer. */
-  state: 'pending' | 'ready' | 'error';
+  /** `idle` until first needed (Lua), `pending` until the first answer. */
+  state: 'idle' | 'pending' | 'ready' | 'error';
   /** Short text for the status bar. */
   text: string;
   /** Longer text for a tooltip. */
@@ -23,7 +24,13 @@ export class WorkerHealthState {
   /** The device worker. */
   device = $state.raw<WorkerStatus>({ state: 'pending', text: 'Device worker starting…', detail: '' });
   /** The Lua worker. */
-  lua = $state.raw<WorkerStatus>({ state: 'pending', text: 'Lua starting…', detail: '' });
+  lua = $state.raw<WorkerStatus>({
+    state: 'idle',
+    text: 'Lua loads when scripts are used',
+    detail: 'The Lua worker starts the first time the scripts view opens.',
+  });
+
+  private luaCheck: Promise<void> | undefined;
 
   constructor(
     private readonly deviceClient: Pick<DeviceClient, 'hello'>,
@@ -33,9 +40,18 @@ export class WorkerHealthState {
     private readonly timeoutMs = 15_000,
   ) {}
 
-  /** Checks both workers at once; resolves when both have answered or failed. */
+  /** Checks the device worker (start-up); resolves when it has answered or failed. */
   async check(): Promise<void> {
-    await Promise.all([this.checkDevice(), this.checkLua()]);
+    await this.checkDevice();
+  }
+
+  /**
+   * Starts the Lua worker (and its wasm) with a round trip, the first time scripts are used;
+   * later calls share the first check.
+   */
+  startLua(): Promise<void> {
+    this.luaCheck ??= this.checkLua();
+    return this.luaCheck;
   }
 
   private async checkDevice(): Promise<void> {
@@ -52,6 +68,7 @@ export class WorkerHealthState {
   }
 
   private async checkLua(): Promise<void> {
+    this.lua = { state: 'pending', text: 'Lua starting…', detail: '' };
     const started = this.clock();
     try {
       const values = await this.answer(

@@ -39,12 +39,20 @@ describe('MICROPYTHON_RELEASES', () => {
     expect(info.uPyVersion).toContain(`micro:bit v${entry.version}`);
   });
 
-  it('lists the official release asset first', () => {
+  it('tries the CORS mirrors (pinned to a commit) first and the official release asset last', () => {
     for (const e of MICROPYTHON_RELEASES) {
       const sources = firmwareSources(e);
-      expect(sources[0]).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/v/);
-      expect(sources[0]).toContain(e.version);
-      expect(sources.slice(1)).toEqual(e.mirrors);
+      expect(sources.at(-1)).toMatch(/^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/v/);
+      expect(sources.at(-1)).toContain(e.version);
+      expect(sources.slice(0, -1)).toEqual(e.mirrors);
+      // Both board versions have at least two sources a web page may read (CORS), each at a
+      // full 40-digit commit so the bytes behind the address cannot change.
+      expect(e.mirrors.length).toBeGreaterThanOrEqual(2);
+      for (const mirror of e.mirrors) {
+        expect(mirror).toMatch(
+          /^https:\/\/(cdn\.jsdelivr\.net\/gh\/[^/]+\/[^/@]+@[0-9a-f]{40}\/|raw\.githubusercontent\.com\/[^/]+\/[^/]+\/[0-9a-f]{40}\/)/,
+        );
+      }
     }
   });
 

@@ -5,9 +5,14 @@
  *
  * The versions are the ones python-editor-v3 ships (V1 1.1.1, V2 2.1.2). The hashes and sizes
  * are those of python-editor-v3's copies (`src/micropython/microbit-micropython-v1.hex` and
- * `src/micropython/main/microbit-micropython-v2.hex`), which are the official builds. Each
- * entry lists the official GitHub release asset first and a CORS-friendly copy of the same
- * bytes where one is known: a source is only accepted when its bytes hash to `sha256`.
+ * `src/micropython/main/microbit-micropython-v2.hex`), which are the official builds.
+ *
+ * A web page can only read a download whose server allows it (CORS). GitHub release assets do
+ * not (their redirect to objects.githubusercontent.com carries no `Access-Control-Allow-Origin`),
+ * so each entry lists copies that do first: jsDelivr's GitHub mirror and raw.githubusercontent.com,
+ * both at a pinned commit of python-editor-v3, so the bytes cannot change under the same address.
+ * The official release asset comes last (it works where the page is not subject to CORS). A
+ * source is only accepted when its bytes hash to `sha256`, whichever it is.
  */
 import { WebProgError } from '../errors';
 import type { MicrobitVersion } from './board';
@@ -20,9 +25,9 @@ export interface FirmwareEntry {
   version: string;
   /** Board version it runs on. */
   board: MicrobitVersion;
-  /** Official download address of the Intel Hex. */
+  /** Official download address of the Intel Hex (a GitHub release asset: no CORS, tried last). */
   url: string;
-  /** Other addresses holding exactly the same bytes (tried in order after `url`). */
+  /** Addresses that serve the same bytes cross-origin (CORS), tried in order before `url`. */
   mirrors: readonly string[];
   /** Lower-case hex SHA-256 of the file. */
   sha256: string;
@@ -39,7 +44,10 @@ export const MICROPYTHON_RELEASES: readonly FirmwareEntry[] = [
     version: '1.1.1',
     board: 'V1',
     url: 'https://github.com/bbcmicrobit/micropython/releases/download/v1.1.1/micropython-microbit-v1.1.1.hex',
-    mirrors: [],
+    mirrors: [
+      'https://cdn.jsdelivr.net/gh/microbit-foundation/python-editor-v3@0d530f669047626d489d330a28cc00d0012fb060/src/micropython/microbit-micropython-v1.hex',
+      'https://raw.githubusercontent.com/microbit-foundation/python-editor-v3/0d530f669047626d489d330a28cc00d0012fb060/src/micropython/microbit-micropython-v1.hex',
+    ],
     sha256: 'd3686e669677d456ece9d206a44b8acbe73ddf73e1a3211ff89b93972b953152',
     size: 635_792,
     releasePage: 'https://github.com/bbcmicrobit/micropython/releases/tag/v1.1.1',
@@ -50,6 +58,7 @@ export const MICROPYTHON_RELEASES: readonly FirmwareEntry[] = [
     board: 'V2',
     url: 'https://github.com/microbit-foundation/micropython-microbit-v2/releases/download/v2.1.2/micropython-microbit-v2.1.2.hex',
     mirrors: [
+      'https://cdn.jsdelivr.net/gh/microbit-foundation/python-editor-v3@0d530f669047626d489d330a28cc00d0012fb060/src/micropython/main/microbit-micropython-v2.hex',
       'https://raw.githubusercontent.com/microbit-foundation/python-editor-v3/0d530f669047626d489d330a28cc00d0012fb060/src/micropython/main/microbit-micropython-v2.hex',
     ],
     sha256: '66fae07b71777e9e3a6b5122a27930b24cc0be5002ab9a67e92494c54a1645ef',
@@ -58,9 +67,9 @@ export const MICROPYTHON_RELEASES: readonly FirmwareEntry[] = [
   },
 ];
 
-/** Every address an entry can be downloaded from, official first. */
+/** Every address an entry can be downloaded from, in the order to try: CORS mirrors, then the official asset. */
 export function firmwareSources(entry: FirmwareEntry): string[] {
-  return [entry.url, ...entry.mirrors];
+  return [...entry.mirrors, entry.url];
 }
 
 /** A short human label, e.g. "MicroPython 2.1.2 for micro:bit V2". */

@@ -7,7 +7,11 @@ import { IndexedDbFirmwareCache } from '../../state/firmware-idb';
 import { FirmwareStore, MemoryFirmwareCache } from '../../state/firmware-store';
 import type { LogState } from '../../state/log.svelte';
 import { MicrobitProjectState } from '../../state/microbit-project.svelte';
-import { MicrobitSendState, type MicrobitDeviceClient } from '../../state/microbit-project-send.svelte';
+import {
+  MicrobitSendState,
+  type MicrobitDeviceClient,
+  type MicrobitSendDependencies,
+} from '../../state/microbit-project-send.svelte';
 import { startProjectBuilder } from '../../state/microbit-project-worker-client';
 import { downloadBytes } from '../download';
 
@@ -27,6 +31,8 @@ export interface MicrobitHost {
   device?: MicrobitDeviceClient;
   /** Opens the browser's USB chooser. */
   requestUsbDevice?: () => Promise<void>;
+  /** Simulated micro:bits (`?sim`), offered by "Connect a micro:bit…". */
+  simulated?: MicrobitSendDependencies['simulated'];
 }
 
 /** Creates the project and send states (starts the project worker). */
@@ -39,12 +45,14 @@ export function createMicrobitServices(host: MicrobitHost): MicrobitServices {
     log: host.log,
     download: downloadBytes,
     storage: browserStorage(),
+    online: () => globalThis.navigator?.onLine ?? true,
   });
   const send = new MicrobitSendState(project, {
     device: host.device,
     builder,
     log: host.log,
     requestUsbDevice: host.requestUsbDevice,
+    simulated: host.simulated,
   });
   void project.refreshFirmwareStatus();
   return { project, send };

@@ -3,9 +3,11 @@
  * (by `PythonEditor.svelte`) so CodeMirror is not part of the page's first JavaScript.
  */
 import { basicSetup } from 'codemirror';
+import { indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
+import { indentUnit } from '@codemirror/language';
 import { EditorState, type Extension } from '@codemirror/state';
-import { EditorView } from '@codemirror/view';
+import { EditorView, keymap } from '@codemirror/view';
 import { editorTheme as theme } from '../shared/editor-theme';
 
 /** A mounted editor showing one file at a time. */
@@ -35,7 +37,11 @@ export function mountPythonEditor(
     basicSetup,
     python(),
     theme,
+    // Python's convention (PEP 8) and the micro:bit editors': indent by 4 spaces, Tab indents
+    // (Escape then Tab leaves the editor, CodeMirror's rule for keyboard users).
+    indentUnit.of('    '),
     EditorState.tabSize.of(4),
+    keymap.of([indentWithTab]),
     EditorState.readOnly.of(readOnly),
     EditorView.editable.of(!readOnly),
     EditorView.contentAttributes.of({

@@ -11,8 +11,8 @@ import {
 } from '@codemirror/autocomplete';
 import { StreamLanguage } from '@codemirror/language';
 import { lua } from '@codemirror/legacy-modes/mode/lua';
-import { EditorState } from '@codemirror/state';
-import { EditorView } from '@codemirror/view';
+import { EditorState, StateEffect, StateField, type Extension } from '@codemirror/state';
+import { Decoration, EditorView, type DecorationSet } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { mpCompletions } from '../../../workers/lua/docs/completions';
 import { SPECIAL_GLOBALS } from '../../../workers/lua/special/constants';
@@ -22,6 +22,8 @@ import { editorTheme as theme } from '../shared/editor-theme';
 export interface LuaEditorHandle {
   /** Replaces the text when it differs (an example or file was opened). */
   setText(text: string): void;
+  /** Marks the line a run failed on (undefined: no mark); editing the text removes the mark. */
+  markError(mark: { line: number; message: string } | undefined): void;
   /** Moves keyboard focus into the editor. */
   focus(): void;
   /** Removes the editor. */
@@ -91,6 +93,41 @@ function source(options: Completion[]) {
   };
 }
 
+const setErrorMark = StateEffect.define<{ line: number; message: string } | undefined>();
+
+/** The failed line's decoration (class `script-error-line`, the message as its title). */
+const errorMark: Extension = [
+  StateField.define<DecorationSet>({
+    create: () => Decoration.none,
+    update(marks, tr) {
+      let next = tr.docChanged ? Decoration.none : marks;
+      for (const effect of tr.effects) {
+        if (!effect.is(setErrorMark)) continue;
+        const mark = effect.value;
+        if (!mark || mark.line < 1 || mark.line > tr.state.doc.lines) {
+          next = Decoration.none;
+          continue;
+        }
+        const line = tr.state.doc.line(mark.line);
+        next = Decoration.set([
+          Decoration.line({
+            class: 'script-error-line',
+            attributes: { title: mark.message, 'aria-invalid': 'true' },
+          }).range(line.from),
+        ]);
+      }
+      return next;
+    },
+    provide: (field) => EditorView.decorations.from(field),
+  }),
+  EditorView.baseTheme({
+    '.script-error-line': {
+      backgroundColor: 'color-mix(in srgb, var(--error) 18%, transparent)',
+      boxShadow: 'inset 3px 0 0 var(--error)',
+    },
+  }),
+];
+
 /** Mounts an editor in `parent` showing `text`; `onChange` receives the text after each edit. */
 export function mountLuaEditor(
   parent: HTMLElement,
@@ -107,6 +144,7 @@ export function mountLuaEditor(
         StreamLanguage.define(lua),
         autocompletion({ override: [source(completionOptions())] }),
         theme,
+        errorMark,
         EditorState.tabSize.of(2),
         EditorView.contentAttributes.of({
           'aria-label': 'Lua script',
@@ -127,6 +165,13 @@ export function mountLuaEditor(
       } finally {
         applying = false;
       }
+    },
+    markError(mark) {
+      const effects: StateEffect<unknown>[] = [setErrorMark.of(mark)];
+      if (mark && mark.line >= 1 && mark.line <= view.state.doc.lines) {
+        effects.push(EditorView.scrollIntoView(view.state.doc.line(mark.line).from, { y: 'center' }));
+      }
+      view.dispatch({ effects });
     },
     focus: () => view.focus(),
     destroy: () => view.destroy(),
