@@ -103,6 +103,7 @@ export class CpuRunner implements CoreBus {
   private preCheck = false;
   private fetchAddress = 0;
   private stepping = false;
+  private breakPc = 0;
   private readonly loops: IdleLoops;
 
   constructor(
@@ -187,6 +188,9 @@ export class CpuRunner implements CoreBus {
   }
 
   onBreak(): void {
+    // The BKPT/UDF itself: not always the instruction the step began with, since an exception
+    // taken at its start makes the handler's first instruction the one executed.
+    this.breakPc = ((this.core.PC - this.core.breakRewind) & ~1) >>> 0;
     this.raise(EVENT_BREAK);
   }
 
@@ -370,14 +374,15 @@ export class CpuRunner implements CoreBus {
       return;
     }
     if ((events & EVENT_BREAK) !== 0) {
-      const opcode = this.bus.read16(pc & ~1, CPU);
+      const at = this.breakPc;
+      const opcode = this.bus.read16(at & ~1, CPU);
       if (opcode >>> 8 !== 0xbe) {
-        this.takeFault(pc, 'undefined-instruction'); // UDF
+        this.takeFault(at, 'undefined-instruction'); // UDF
         return;
       }
-      core.PC = pc;
+      core.PC = at;
       if (this.debugEnabled) this.halt(DFSR.BKPT);
-      else this.takeFault(pc, 'breakpoint-without-debug');
+      else this.takeFault(at, 'breakpoint-without-debug');
       return;
     }
     if ((events & EVENT_WATCH) !== 0) this.halt(DFSR.DWTTRAP); // imprecise: after the access
