@@ -50,25 +50,22 @@ function sameState(a: Uint32Array, b: Uint32Array): boolean {
 }
 
 /**
- * How many whole iterations can be added to `t` with every addition exact: each step is a
- * multiple of the unit in the last place of `t` and the sum stays within `t`'s binade (so
- * `t + n·period` equals adding the steps one by one). 0 if that does not hold.
+ * How many whole iterations of `period` (the sum of `steps`) can be added to `t` with every
+ * addition exact: each step is a multiple of the unit in the last place of `t` and the sum
+ * stays within `t`'s binade, so `t + n·period` is what adding the steps one by one gives.
+ * 0 if that does not hold.
  */
-function exactIterations(t: number, steps: readonly number[], limit: number): { n: number; period: number } {
-  if (!(t > 0)) return { n: 0, period: 0 };
+function exactIterations(t: number, steps: readonly number[], period: number, limit: number): number {
+  if (!(t > 0)) return 0;
   let e = Math.floor(Math.log2(t));
   if (2 ** e > t) e--;
   else if (2 ** (e + 1) <= t) e++;
   const ulp = 2 ** (e - 52);
-  let period = 0;
-  for (const step of steps) {
-    if (!Number.isInteger(step / ulp)) return { n: 0, period: 0 };
-    period += step;
-  }
+  for (const step of steps) if (!Number.isInteger(step / ulp)) return 0;
   const bound = Math.min(limit, 2 ** (e + 1));
   let n = Math.floor((bound - t) / period);
   while (n > 0 && t + n * period > bound) n--;
-  return { n: n > 0 ? n : 0, period };
+  return n > 0 ? n : 0;
 }
 
 /** Counters of what the fast-forward did (for tests and the bench). */
@@ -197,12 +194,14 @@ export class IdleLoops implements FastForwardStats {
       return 0;
     }
     const limit = Math.min(changeUs, endUs);
+    let period = 0; // the exact sum whenever exactIterations can use it
+    for (const step of steps) period += step;
     let n = 0;
     for (;;) {
-      const exact = exactIterations(t, steps, limit);
-      if (exact.n > 0) {
-        t += exact.n * exact.period;
-        n += exact.n;
+      const exact = exactIterations(t, steps, period, limit);
+      if (exact > 0) {
+        t += exact * period;
+        n += exact;
       }
       let u = t;
       for (const step of steps) u += step;
