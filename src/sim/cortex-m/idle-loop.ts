@@ -22,8 +22,11 @@ export const MAX_LOOP_BYTES = 256;
 /** Loops with longer bodies are not fast-forwarded. */
 const MAX_BODY_INSTRUCTIONS = 48;
 const MAX_BODY_READS = 32;
-/** After this many failed attempts at one loop head, it is left alone for 2^strikes branches. */
+/** After n failed attempts at one loop head, it is left alone for 2^n branches (n ≤ this). */
 const MAX_STRIKE_SHIFT = 12;
+/** Loop heads remembered for that (direct-mapped by address; a collision only costs time). */
+const COOLDOWN_SLOTS = 1024;
+const NO_HEAD = 0xffffffff; // odd: never an instruction address
 const STATE_WORDS = 19;
 
 /** Copies everything about the core that an instruction can change, other than memory. */
@@ -94,8 +97,9 @@ export class IdleLoops implements FastForwardStats {
   private reads = 0;
   /** The earliest time one of the recorded iteration's reads may see another value. */
   private changeUs = Infinity;
-  private readonly strikes = new Map<number, number>();
-  private readonly cooldown = new Map<number, number>();
+  private readonly coolHead = new Uint32Array(COOLDOWN_SLOTS).fill(NO_HEAD);
+  private readonly coolStrikes = new Uint8Array(COOLDOWN_SLOTS);
+  private readonly coolWait = new Uint32Array(COOLDOWN_SLOTS);
 
   constructor(
     private readonly core: CortexM0Core,
@@ -106,9 +110,9 @@ export class IdleLoops implements FastForwardStats {
 
   /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
   backwardBranch(head: number): void {
-    const wait = this.cooldown.get(head);
-    if (wait !== undefined && wait > 0) {
-      this.cooldown.set(head, wait - 1);
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === head && this.coolWait[slot] > 0) {
+      this.coolWait[slot]--;
       return;
     }
     this.head = head;
@@ -173,9 +177,15 @@ export class IdleLoops implements FastForwardStats {
 
   private fail(): void {
     this.recording = false;
-    const strikes = Math.min((this.strikes.get(this.head) ?? 0) + 1, MAX_STRIKE_SHIFT);
-    this.strikes.set(this.head, strikes);
-    this.cooldown.set(this.head, 2 ** strikes);
+    const head = this.head;
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] !== head) {
+      this.coolHead[slot] = head;
+      this.coolStrikes[slot] = 0;
+    }
+    const strikes = Math.min(this.coolStrikes[slot] + 1, MAX_STRIKE_SHIFT);
+    this.coolStrikes[slot] = strikes;
+    this.coolWait[slot] = 2 ** strikes;
   }
 
   /** The recorded iteration is idle: skip whole iterations while nothing it reads changes. */
@@ -210,7 +220,8 @@ export class IdleLoops implements FastForwardStats {
       n++;
     }
     this.recording = false;
-    this.strikes.delete(this.head);
+    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
     if (n === 0) return 0;
     const skipped = n * steps.length;
     clock.nowUs = t;
