@@ -16,6 +16,8 @@ expose(
       serial: 'serial' in navigator ? navigator.serial : undefined,
       ...backendFactories({ scripts: bundledScripts }),
     },
-    loadSimulation: () => import('./device/simulation-impl').then((m) => m.createSimulation()),
+    // Simulated probes take their modeled time on the wall clock, as hardware would.
+    loadSimulation: () =>
+      import('./device/simulation-impl').then((m) => m.createSimulation({ paceWallClock: true })),
   }),
 );

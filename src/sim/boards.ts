@@ -33,6 +33,11 @@ export interface SimulatedProbeOptions {
   paceWallClock?: boolean;
   /** Packets the probe buffers (DAP_Info 0xFE; default 5 as DAPLink on KL26Z/KL27Z). */
   packetCount?: number;
+  /**
+   * Skip the iterations of the target CPU's idle poll loops (default true). `false` executes
+   * every one: the same modeled results, bit for bit, for much more wall time.
+   */
+  fastForward?: boolean;
 }
 
 /** Direct access to the simulated target, for tests. */
@@ -157,6 +162,7 @@ function createProbe(
   const clock = new VirtualClock();
   const deviceId = deviceIdWords(options.deviceId, defaultIds);
   const chip = spec.createChip({ clock, latency, locked: options.locked, deviceId, flash: options.flash });
+  chip.system.runner.fastForward = options.fastForward ?? true;
   const serial =
     options.serial ??
     `${spec.boardId}0000${hex8(deviceId[0])}${hex8(deviceId[1])}${'0'.repeat(16)}${spec.interfaceChipId}`;

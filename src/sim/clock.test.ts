@@ -62,4 +62,28 @@ describe('virtual clock', () => {
     for (let i = 0; i < 10; i++) await raw.command([0x00, 0xfe]);
     expect(Date.now() - start).toBeGreaterThanOrEqual(14);
   });
+
+  it('paces from when the host starts, not from modeled time spent before the session', async () => {
+    const probe = createSimulatedMicrobit('v2', { paceWallClock: true });
+    probe.clock.hostUs = probe.clock.nowUs = 10_000_000; // 10 s of earlier modeled time
+    const raw = new RawDap(probe.usbDevice);
+    await raw.open();
+    const start = Date.now();
+    for (let i = 0; i < 10; i++) await raw.command([0x00, 0xfe]);
+    const took = Date.now() - start;
+    expect(took).toBeGreaterThanOrEqual(14);
+    expect(took).toBeLessThan(5000);
+  });
+
+  it('does not bank wall time the host spent idle: later commands are paced again', async () => {
+    const probe = createSimulatedMicrobit('v2', { paceWallClock: true });
+    const raw = new RawDap(probe.usbDevice);
+    await raw.open();
+    await raw.command([0x00, 0xfe]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const start = Date.now();
+    for (let i = 0; i < 10; i++) await raw.command([0x00, 0xfe]);
+    // Pacing starts over at the first command after the pause: nine more round trips of 1.5 ms.
+    expect(Date.now() - start).toBeGreaterThanOrEqual(12);
+  });
 });

@@ -2,7 +2,10 @@
  * The simulated devices a visitor (or an e2e test) plugs in when the app runs with `?sim`:
  * micro:bits and an STM32F411 behind simulated DAPLink probes, ESP boards behind simulated
  * USB-UART bridges. Each is reached through the same WebUSB / Web Serial interfaces as
- * hardware.
+ * hardware. In the app a simulated probe with realistic latency answers no sooner on the wall
+ * clock than its modeled time (the simulation itself runs far faster), so a visitor sees how
+ * long the operation takes on hardware; ESP boards with realistic latency are paced by their
+ * wire model. Tests and benchmarks run unpaced.
  */
 import { WebProgError } from '../../src/core/errors';
 import {
@@ -23,8 +26,14 @@ import type { Simulation } from './simulation';
 
 type Plugged = { kind: 'usb'; probe: SimulatedProbe } | { kind: 'serial'; board: SimulatedEspBoard };
 
+/** Options of {@link createSimulation}. */
+export interface SimulationOptions {
+  /** Pace simulated probes with realistic latency to the wall clock (the app; default false). */
+  paceWallClock?: boolean;
+}
+
 /** Creates an empty simulation; devices appear as they are plugged in. */
-export function createSimulation(): Simulation {
+export function createSimulation(options: SimulationOptions = {}): Simulation {
   const usb = new SimulatedUsb([], { grantAll: true });
   let choice: SimSerialPort | null = null;
   const serial = new SimulatedSerial([], { choose: () => choice });
@@ -48,14 +57,15 @@ export function createSimulation(): Simulation {
       if (s) return () => s.board.clock.now() * 1000;
       return undefined;
     },
-    plug(kind: SimulatedDeviceKind, options: SimulatedDeviceOptions = {}) {
-      const latency = options.latency === 'zero' ? 'zero' : undefined;
+    plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
+      const latency = deviceOptions.latency === 'zero' ? 'zero' : undefined;
       if (kind === 'microbit-v1' || kind === 'microbit-v2' || kind === 'stm32f411') {
         const probeOptions = {
-          serial: options.serial,
+          serial: deviceOptions.serial,
           // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
-          deviceId: options.deviceId ?? (Math.random() * 0x1_0000_0000) >>> 0,
+          deviceId: deviceOptions.deviceId ?? (Math.random() * 0x1_0000_0000) >>> 0,
           latency: latency ?? 'daplink',
+          paceWallClock: options.paceWallClock === true && latency === undefined,
         } as const;
         const probe =
           kind === 'stm32f411'

@@ -37,6 +37,16 @@ export class FlashBusy {
     return this.busy ? this.busyUntil : 0;
   }
 
+  /** When the controller's status next changes by itself: the end of the operation, if any. */
+  get nextChangeUs(): number {
+    return this.busy ? this.busyUntil : Infinity;
+  }
+
+  /** For a CPU read of the array: unchanged until written while idle; none while busy (stall). */
+  get arrayNextChangeUs(): number {
+    return this.busy ? 0 : Infinity;
+  }
+
   /** Ends any operation at once (system reset). */
   finish(): void {
     this.busyUntil = 0;

@@ -65,6 +65,7 @@ export class Nvmc implements FlashCounters {
     this.registers = {
       read: (offset) => this.readRegister(offset & ~3),
       write: (offset, value, size, master) => this.writeRegister(offset & ~3, value, size, master),
+      nextChangeUs: () => this.busy.nextChangeUs,
     };
     this.codePort = this.arrayPort(options.code);
     this.uicrPort = this.arrayPort(options.uicr);
@@ -92,6 +93,7 @@ export class Nvmc implements FlashCounters {
       },
       write: (offset, value, size, master) => this.program(array, offset, value, size, master),
       stallUntil: () => this.busy.stallUntil(),
+      nextChangeUs: () => this.busy.arrayNextChangeUs,
     };
   }
 

@@ -31,6 +31,11 @@ export class RegisterFile implements BusDevice {
     this.words.set(aligned, ((old & ~mask) | ((value << shift) & mask)) >>> 0);
   }
 
+  /** Plain storage: only a write changes what a read returns. */
+  nextChangeUs(): number {
+    return Infinity;
+  }
+
   /** Clears every register (system reset). */
   reset(): void {
     this.words.clear();
@@ -46,5 +51,6 @@ export function readOnlyWords(words: ReadonlyMap<number, number>, fill = 0xfffff
       return (word >>> (8 * (offset & 3))) & (size === 2 ? 0xffff : 0xff);
     },
     write: () => undefined,
+    nextChangeUs: () => Infinity,
   };
 }

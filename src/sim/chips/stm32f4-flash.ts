@@ -108,15 +108,19 @@ export class Stm32f4Flash implements FlashCounters {
     this.registers = {
       read: (offset) => this.readRegister(offset & ~3),
       write: (offset, value, size) => this.writeRegister(offset & ~3, value >>> 0, size),
+      // SR sets EOP when read after the operation's end: a change at that time too.
+      nextChangeUs: () => Math.min(this.busy.nextChangeUs, this.eopAt >= 0 ? this.eopAt : Infinity),
     };
     this.arrayPort = {
       read: (offset, size, master) => this.readArray(offset, size, master),
       write: (offset, value, size, master) => this.program(offset, value, size, master),
       stallUntil: () => this.busy.stallUntil(),
+      nextChangeUs: () => (this.flashBlocked ? 0 : this.busy.arrayNextChangeUs),
     };
     this.optionBytes = {
       read: (offset) => (offset < 8 ? this.optionWord & 0xffff : (this.optionWord >>> 16) & 0xfff),
       write: () => undefined,
+      nextChangeUs: () => Infinity,
     };
   }
 

@@ -27,7 +27,18 @@ export interface BusDevice {
   write(offset: number, value: number, size: number, master: Master): void;
   /** Device time until which an access at `offset` would stall the bus (0 = no stall). */
   stallUntil?(offset: number): number;
+  /**
+   * When the device next changes as the CPU sees it: the device time (µs) before which a CPU
+   * read of `size` bytes at `offset` keeps returning what it returns now and has no side
+   * effect (no stall, no fault, no cleared flag); `Infinity` while only a write can change it.
+   * A time not after now, or leaving the method out, promises nothing. The idle-loop
+   * fast-forward (`idle-loop.ts`) skips a poll loop only up to this time.
+   */
+  nextChangeUs?(offset: number, size: number): number;
 }
+
+/** What {@link BusDevice.nextChangeUs} returns for a read that only a write can change. */
+export const UNCHANGING = Infinity;
 
 /** A device mapped at `[base, base + size)`. */
 export interface BusMapping {
@@ -126,6 +137,18 @@ export class SystemBus {
     if (this.isRam(address, 1)) return 0;
     const m = this.find(address);
     return m?.device.stallUntil?.(address - m.base) ?? 0;
+  }
+
+  /**
+   * Until when a CPU read of `size` bytes at `address` keeps its value and has no side effect
+   * (see {@link BusDevice.nextChangeUs}): `Infinity` for SRAM, 0 (no promise) for an address
+   * nobody answers or a device that cannot tell.
+   */
+  nextChangeUs(address: number, size: number): number {
+    address >>>= 0;
+    if (this.isRam(address, size)) return UNCHANGING;
+    const m = this.find(address);
+    return m?.device.nextChangeUs?.(address - m.base, size) ?? 0;
   }
 
   private slowRead(address: number, size: number, master: Master): number {

@@ -114,6 +114,8 @@ export class CortexMSystem {
       () => (runner.demcr & DEMCR.DWTENA) !== 0,
       () => this.comparatorsChanged(),
       () => (runner.state === 'halted' ? 0xffffffff : runner.core.PC),
+      31,
+      core.v7m ? () => runner.cycles : undefined,
     );
     this.fpb = new Fpb(core.fpbCodeComparators, core.fpbLiteralComparators, id(core.pids.fpb), () =>
       this.comparatorsChanged(),

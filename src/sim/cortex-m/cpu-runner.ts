@@ -4,9 +4,12 @@
  * with DFSR.BKPT and the PC at the BKPT; FPB/BPU and DWT comparators halt the core; undefined
  * instructions, bus faults and invalid state take the HardFault exception, and a fault inside
  * HardFault (or during exception entry) locks the core up (DHCSR.S_LOCKUP, PC 0xFFFFFFFE).
+ * Idle poll loops are fast-forwarded ({@link IdleLoops}) unless `fastForward` is off; the
+ * result is the same to the bit as executing every iteration.
  */
 import type { VirtualClock } from '../clock';
 import { BUS_FAULT, CPU, type SystemBus } from './bus';
+import { IdleLoops, MAX_LOOP_BYTES, type FastForwardStats } from './idle-loop';
 import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
 
 /** DFSR bits (write 1 to clear). */
@@ -71,8 +74,13 @@ export class CpuRunner implements CoreBus {
   tBit = true;
   /** True while nRESET holds the system in reset: nothing executes. */
   heldInReset = false;
-  /** Instructions executed since creation. */
+  /** Instructions executed since creation (fast-forwarded iterations included). */
   instructions = 0;
+  /**
+   * Skip the iterations of idle poll loops instead of executing them (default on). Clock, cycle
+   * and instruction counts, registers and memory come out the same either way.
+   */
+  fastForward = true;
   /** The faults taken, oldest first (the last 16). */
   readonly faults: CoreFault[] = [];
   /** Address the reset vector table is read from (VTOR resets to 0). */
@@ -95,6 +103,8 @@ export class CpuRunner implements CoreBus {
   private preCheck = false;
   private fetchAddress = 0;
   private stepping = false;
+  private breakPc = 0;
+  private readonly loops: IdleLoops;
 
   constructor(
     private readonly bus: SystemBus,
@@ -104,6 +114,17 @@ export class CpuRunner implements CoreBus {
   ) {
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
+    this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
+  }
+
+  /** What the idle-loop fast-forward has skipped so far. */
+  get fastForwardStats(): FastForwardStats {
+    return { skips: this.loops.skips, skippedInstructions: this.loops.skippedInstructions };
+  }
+
+  /** Cycles executed since creation (fast-forwarded iterations included). */
+  get cycles(): number {
+    return this.core.cycles;
   }
 
   /** Connects the FPB/BPU and DWT. */
@@ -128,6 +149,7 @@ export class CpuRunner implements CoreBus {
   readUint32(address: number): number {
     if ((address & 3) !== 0) throw BUS_FAULT; // ARMv6-M: unaligned access is a HardFault
     if (this.comparators.dataWatchArmed) this.watchData(address, 4, false);
+    if (this.loops.recording) this.loops.noteRead(address, 4);
     return this.bus.read32(address, CPU);
   }
 
@@ -135,32 +157,40 @@ export class CpuRunner implements CoreBus {
     if ((address & 1) !== 0) throw BUS_FAULT;
     const fetch = address === this.fetchAddress || address === this.fetchAddress + 2;
     if (!fetch && this.comparators.dataWatchArmed) this.watchData(address, 2, false);
+    if (this.loops.recording) this.loops.noteRead(address, 2);
     return this.bus.read16(address, CPU);
   }
 
   readUint8(address: number): number {
     if (this.comparators.dataWatchArmed) this.watchData(address, 1, false);
+    if (this.loops.recording) this.loops.noteRead(address, 1);
     return this.bus.read8(address, CPU);
   }
 
   writeUint32(address: number, value: number): void {
     if ((address & 3) !== 0) throw BUS_FAULT;
+    if (this.loops.recording) this.loops.noteWrite();
     this.bus.write32(address, value, CPU);
     if (this.comparators.dataWatchArmed) this.watchData(address, 4, true);
   }
 
   writeUint16(address: number, value: number): void {
     if ((address & 1) !== 0) throw BUS_FAULT;
+    if (this.loops.recording) this.loops.noteWrite();
     this.bus.write16(address, value, CPU);
     if (this.comparators.dataWatchArmed) this.watchData(address, 2, true);
   }
 
   writeUint8(address: number, value: number): void {
+    if (this.loops.recording) this.loops.noteWrite();
     this.bus.write8(address, value, CPU);
     if (this.comparators.dataWatchArmed) this.watchData(address, 1, true);
   }
 
   onBreak(): void {
+    // The BKPT/UDF itself: not always the instruction the step began with, since an exception
+    // taken at its start makes the handler's first instruction the one executed.
+    this.breakPc = ((this.core.PC - this.core.breakRewind) & ~1) >>> 0;
     this.raise(EVENT_BREAK);
   }
 
@@ -176,6 +206,7 @@ export class CpuRunner implements CoreBus {
     }
     const core = this.core;
     const usPerCycle = this.usPerCycle;
+    const loops = this.fastForward && !this.stepping ? this.loops : undefined;
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
       const pc = core.registers[15];
@@ -204,7 +235,13 @@ export class CpuRunner implements CoreBus {
         this.state = 'sleeping';
         break;
       }
+      if (loops !== undefined) {
+        const next = core.registers[15];
+        if (loops.recording) executed += loops.afterInstruction(next, cycles, end);
+        else if (next < pc && pc - next <= MAX_LOOP_BYTES) loops.backwardBranch(next);
+      }
     }
+    this.loops.cancel(); // a recording never spans time slices: the debugger acts between them
     this.instructions += executed;
     if (executed > 0) this.retireSticky = true;
     if (clock.nowUs < end) clock.nowUs = end;
@@ -326,6 +363,7 @@ export class CpuRunner implements CoreBus {
   private handleEvents(pc: number): void {
     const events = this.events;
     this.events = 0;
+    this.loops.cancel();
     const core = this.core;
     if ((events & EVENT_BUS_FAULT) !== 0) {
       this.takeFault(pc, 'bus-fault');
@@ -336,14 +374,15 @@ export class CpuRunner implements CoreBus {
       return;
     }
     if ((events & EVENT_BREAK) !== 0) {
-      const opcode = this.bus.read16(pc & ~1, CPU);
+      const at = this.breakPc;
+      const opcode = this.bus.read16(at & ~1, CPU);
       if (opcode >>> 8 !== 0xbe) {
-        this.takeFault(pc, 'undefined-instruction'); // UDF
+        this.takeFault(at, 'undefined-instruction'); // UDF
         return;
       }
-      core.PC = pc;
+      core.PC = at;
       if (this.debugEnabled) this.halt(DFSR.BKPT);
-      else this.takeFault(pc, 'breakpoint-without-debug');
+      else this.takeFault(at, 'breakpoint-without-debug');
       return;
     }
     if ((events & EVENT_WATCH) !== 0) this.halt(DFSR.DWTTRAP); // imprecise: after the access

@@ -3,7 +3,8 @@
  * comparator is {COMP, MASK, FUNCTION} at 0x20 + 16·n; FUNCTION 4 = PC match, 5 = data read,
  * 6 = data write, 7 = read or write; MASK = number of low address bits ignored; FUNCTION
  * bit 24 (MATCHED) is set on a match and cleared when FUNCTION is read. The unit only acts when
- * DEMCR.DWTENA/TRCENA (bit 24) is set.
+ * DEMCR.DWTENA/TRCENA (bit 24) is set. On ARMv7-M parts CYCCNT (0x004) counts core cycles while
+ * DWT_CTRL.CYCCNTENA (bit 0) and DEMCR.TRCENA are set.
  */
 import { type BusDevice, type Master } from './bus';
 import { idRegister, type ComponentId } from './coresight-ids';
@@ -22,8 +23,10 @@ export class Dwt implements BusDevice {
   /** Armed flags, recomputed on every configuration change. */
   pcWatchArmed = false;
   dataWatchArmed = false;
-  /** Cycle counter (v7-M CYCCNT) as last written; the model does not count cycles. */
-  private cyccnt = 0;
+  /** CYCCNT when the core's cycle count was `cyclesAtBase`. */
+  private cyccntBase = 0;
+  private cyclesAtBase = 0;
+  private counting = false;
   private ctrlLow = 0;
 
   constructor(
@@ -34,12 +37,15 @@ export class Dwt implements BusDevice {
     /** Returns the current PC for DWT_PCSR. */
     private readonly pcSample: () => number,
     private readonly maxMask = 31,
+    /** The core's cycle count (ARMv7-M; without it CYCCNT keeps the value written). */
+    private readonly cycles?: () => number,
   ) {
     this.comparators = Array.from({ length: comparatorCount }, () => ({ comp: 0, mask: 0, func: 0 }));
   }
 
   /** Re-evaluates the armed flags (e.g. after DEMCR changed). */
   refresh(): void {
+    this.recount();
     const on = this.enabled();
     this.pcWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) === 4);
     this.dataWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) >= 5 && (c.func & 0xf) <= 7);
@@ -77,6 +83,18 @@ export class Dwt implements BusDevice {
     return hit;
   }
 
+  private cycleCount(): number {
+    if (!this.counting || this.cycles === undefined) return this.cyccntBase;
+    return (this.cyccntBase + (this.cycles() - this.cyclesAtBase)) >>> 0;
+  }
+
+  /** Folds the cycles counted so far into the base and re-reads whether CYCCNT counts. */
+  private recount(): void {
+    this.cyccntBase = this.cycleCount();
+    this.cyclesAtBase = this.cycles?.() ?? 0;
+    this.counting = this.cycles !== undefined && (this.ctrlLow & 1) !== 0 && this.enabled();
+  }
+
   read(offset: number, size: number): number {
     const word = this.readWord(offset & ~3);
     return size === 4 ? word : (word >>> (8 * (offset & 3))) & (size === 2 ? 0xffff : 0xff);
@@ -84,7 +102,7 @@ export class Dwt implements BusDevice {
 
   private readWord(offset: number): number {
     if (offset === 0x000) return ((this.comparatorCount << 28) | this.ctrlLow) >>> 0;
-    if (offset === 0x004) return this.cyccnt;
+    if (offset === 0x004) return this.cycleCount();
     if (offset === 0x01c) return this.pcSample() >>> 0;
     if (offset >= 0x20 && offset < 0x20 + 16 * this.comparatorCount) {
       const c = this.comparators[(offset - 0x20) >>> 4];
@@ -109,10 +127,12 @@ export class Dwt implements BusDevice {
     if (size !== 4) return;
     if (offset === 0x000) {
       this.ctrlLow = value & 0x0fffffff;
+      this.recount();
       return;
     }
     if (offset === 0x004) {
-      this.cyccnt = value >>> 0;
+      this.recount();
+      this.cyccntBase = value >>> 0;
       return;
     }
     if (offset >= 0x20 && offset < 0x20 + 16 * this.comparatorCount) {

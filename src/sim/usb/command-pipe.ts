@@ -5,12 +5,32 @@
  * packet before (a short request reads stale bytes, as on a real probe). Responses come back
  * in order. Time: a command reaches the device half a USB round trip after the host sent it,
  * the firmware takes its SWD time, and the response reaches the host half a round trip later.
+ * Every few responses the pipe lets the event loop run, at the same points on every run, so
+ * modeled times do not depend on how fast or busy the host machine is.
  */
 import type { VirtualClock } from '../clock';
 import type { DapFirmware } from '../cmsis-dap/dap-firmware';
 import { transferError } from './usb-errors';
 
 const DAP_TRANSFER_ABORT = 0x07;
+/** Responses between two turns of the event loop (a count, not wall time: runs repeat exactly). */
+const RESPONSES_PER_YIELD = 64;
+/** Wall-clock pacing starts over when the simulation is this far behind (or the host was idle). */
+const PACE_SLACK_MS = 100;
+
+/** Resolves on a later macrotask without a timer's clamping (setImmediate, else MessageChannel). */
+function nextTask(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (immediate !== undefined) return new Promise((resolve) => immediate(resolve));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
 
 interface Response {
   data: Uint8Array;
@@ -28,7 +48,11 @@ export interface CommandPipeOptions {
   usbRoundTripUs: number;
   packetCount: number;
   packetSize: number;
-  /** Resolve transfers no faster than modeled time passes (for demos). */
+  /**
+   * Resolve transfers no faster than modeled time passes (for demos): a response reaches the
+   * host no earlier on the wall clock than modeled time says, counted from when pacing last
+   * started over (the pipe's creation, or a moment the simulation was behind or idle).
+   */
   paceWallClock?: boolean;
 }
 
@@ -41,15 +65,17 @@ export class CommandPipe {
   private readonly slotWaiters: (() => void)[] = [];
   private readonly responseWaiters: { resolve: (r: Response) => void; reject: (e: Error) => void }[] = [];
   private broken: Error | undefined;
-  private readonly wallStart = Date.now();
+  private paceWallMs = Date.now();
+  private paceHostUs: number;
   private lastResponse: Uint8Array | undefined;
-  private lastYield = Date.now();
+  private responsesSinceYield = 0;
 
   constructor(
     private readonly options: CommandPipeOptions,
     /** Responses nobody read before the previous session ended: they are still in the probe. */
     leftovers: readonly Uint8Array[] = [],
   ) {
+    this.paceHostUs = options.clock.hostUs;
     this.slots = Array.from({ length: options.packetCount }, () => new Uint8Array(options.packetSize));
     for (const data of leftovers) this.responses.push({ data, readyAtUs: options.clock.nowUs, stale: true });
   }
@@ -90,17 +116,26 @@ export class CommandPipe {
       this.inFlight--;
       this.slotWaiters.shift()?.();
     }
-    if (this.options.paceWallClock) {
-      const due = this.wallStart + clock.hostUs / 1000 - Date.now();
-      if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
-    }
-    if (Date.now() - this.lastYield > 10) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      this.lastYield = Date.now();
+    if (this.options.paceWallClock) await this.pace(clock.hostUs);
+    if (++this.responsesSinceYield >= RESPONSES_PER_YIELD) {
+      this.responsesSinceYield = 0;
+      await nextTask();
     }
     if (this.broken) throw this.broken;
     this.lastResponse = response.data;
     return response.data;
+  }
+
+  /** Waits until the wall clock has caught up with modeled host time `hostUs`. */
+  private async pace(hostUs: number): Promise<void> {
+    const now = Date.now();
+    const due = this.paceWallMs + (hostUs - this.paceHostUs) / 1000 - now;
+    if (due < -PACE_SLACK_MS) {
+      this.paceWallMs = now;
+      this.paceHostUs = hostUs;
+    } else if (due > 0) {
+      await new Promise((resolve) => setTimeout(resolve, due));
+    }
   }
 
   /**

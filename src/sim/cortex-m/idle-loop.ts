@@ -1,0 +1,233 @@
+/**
+ * Fast-forward of idle poll loops. A core spinning on a flash controller's READY bit executes
+ * the same few instructions hundreds of thousands of times per erase; modeling each one costs
+ * wall time and changes nothing. The runner watches every taken backward branch; this class
+ * then records one iteration of the loop (the instructions' cycles, every read including the
+ * instruction fetches). If the iteration wrote nothing, took no stall or event, and left the
+ * core exactly as it found it (all registers, flags, mode, masks), every later iteration does
+ * the same for as long as what it reads stays the same. Each device read reports when it next
+ * changes ({@link BusDevice.nextChangeUs}); the loop is skipped by whole iterations up to the
+ * first one that could observe a change or would cross the end of the time slice the runner
+ * was given, adding each instruction's time to the clock in the order the core would (so the
+ * floating-point clock is bit-for-bit what stepping gives), and advancing the cycle and
+ * instruction counters. That iteration then executes normally. Nothing is recognised by
+ * address or by shape: vendor flash algorithms and user code are treated alike.
+ */
+import type { VirtualClock } from '../clock';
+import type { SystemBus } from './bus';
+import type { CortexM0Core } from './rp2040-core';
+
+/** A taken branch back by at most this many bytes starts watching a loop. */
+export const MAX_LOOP_BYTES = 256;
+/** Loops with longer bodies are not fast-forwarded. */
+const MAX_BODY_INSTRUCTIONS = 48;
+const MAX_BODY_READS = 32;
+/** After n failed attempts at one loop head, it is left alone for 2^n branches (n ≤ this). */
+const MAX_STRIKE_SHIFT = 12;
+/** Loop heads remembered for that (direct-mapped by address; a collision only costs time). */
+const COOLDOWN_SLOTS = 1024;
+const NO_HEAD = 0xffffffff; // odd: never an instruction address
+const STATE_WORDS = 19;
+
+/** Copies everything about the core that an instruction can change, other than memory. */
+function captureState(core: CortexM0Core, out: Uint32Array): void {
+  out.set(core.registers);
+  out[16] =
+    (core.N ? 1 : 0) |
+    (core.Z ? 2 : 0) |
+    (core.C ? 4 : 0) |
+    (core.V ? 8 : 0) |
+    (core.PM ? 16 : 0) |
+    (core.SPSEL << 5) |
+    (core.nPRIV ? 64 : 0) |
+    (core.currentMode << 7) |
+    (core.eventRegistered ? 256 : 0) |
+    (core.waiting ? 512 : 0);
+  out[17] = core.IPSR;
+  out[18] = core.bankedSP;
+}
+
+function sameState(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < STATE_WORDS; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * How many whole iterations of `period` (the sum of `steps`) can be added to `t` with every
+ * addition exact: each step is a multiple of the unit in the last place of `t` and the sum
+ * stays within `t`'s binade, so `t + n·period` is what adding the steps one by one gives.
+ * 0 if that does not hold.
+ */
+function exactIterations(t: number, steps: readonly number[], period: number, limit: number): number {
+  if (!(t > 0)) return 0;
+  let e = Math.floor(Math.log2(t));
+  if (2 ** e > t) e--;
+  else if (2 ** (e + 1) <= t) e++;
+  const ulp = 2 ** (e - 52);
+  for (const step of steps) if (!Number.isInteger(step / ulp)) return 0;
+  const bound = Math.min(limit, 2 ** (e + 1));
+  let n = Math.floor((bound - t) / period);
+  while (n > 0 && t + n * period > bound) n--;
+  return n > 0 ? n : 0;
+}
+
+/** Counters of what the fast-forward did (for tests and the bench). */
+export interface FastForwardStats {
+  /** Loops skipped (one per fast-forward). */
+  skips: number;
+  /** Instructions not executed because their iterations were skipped. */
+  skippedInstructions: number;
+}
+
+/** Watches backward branches of one core and fast-forwards its idle loops. */
+export class IdleLoops implements FastForwardStats {
+  /** True while one iteration of a loop is being recorded. */
+  recording = false;
+  skips = 0;
+  skippedInstructions = 0;
+  private head = -1;
+  private attempts = 0;
+  private dirty = false;
+  private readonly startState = new Uint32Array(STATE_WORDS);
+  private readonly endState = new Uint32Array(STATE_WORDS);
+  private startUs = 0;
+  private startCycles = 0;
+  /** Time each recorded instruction added to the clock, in order. */
+  private readonly steps: number[] = [];
+  private reads = 0;
+  /** The earliest time one of the recorded iteration's reads may see another value. */
+  private changeUs = Infinity;
+  private readonly coolHead = new Uint32Array(COOLDOWN_SLOTS).fill(NO_HEAD);
+  private readonly coolStrikes = new Uint8Array(COOLDOWN_SLOTS);
+  private readonly coolWait = new Uint32Array(COOLDOWN_SLOTS);
+
+  constructor(
+    private readonly core: CortexM0Core,
+    private readonly bus: SystemBus,
+    private readonly clock: VirtualClock,
+    private readonly usPerCycle: number,
+  ) {}
+
+  /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
+  backwardBranch(head: number): void {
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === head && this.coolWait[slot] > 0) {
+      this.coolWait[slot]--;
+      return;
+    }
+    this.head = head;
+    this.attempts = 0;
+    this.begin();
+  }
+
+  /**
+   * A CPU read (data or instruction fetch) during the recorded iteration, called just before
+   * it happens: asks the device, at the time of the read, until when that value holds.
+   */
+  noteRead(address: number, size: number): void {
+    if (++this.reads > MAX_BODY_READS) {
+      this.dirty = true;
+      return;
+    }
+    const until = this.bus.nextChangeUs(address, size);
+    if (until < this.changeUs) this.changeUs = until;
+  }
+
+  /** A CPU write during the recorded iteration: not an idle loop. */
+  noteWrite(): void {
+    this.dirty = true;
+  }
+
+  /** Stops recording (an event, a halt, the end of a time slice). */
+  cancel(): void {
+    this.recording = false;
+  }
+
+  /**
+   * Called after each instruction while recording, with the next PC, the instruction's cycles
+   * and the end of the runner's time slice. Returns how many instructions were skipped.
+   */
+  afterInstruction(nextPc: number, cycles: number, endUs: number): number {
+    this.steps.push(cycles * this.usPerCycle);
+    if (this.dirty || this.steps.length > MAX_BODY_INSTRUCTIONS) {
+      this.fail();
+      return 0;
+    }
+    if (nextPc !== this.head) return 0;
+    captureState(this.core, this.endState);
+    if (!sameState(this.startState, this.endState)) {
+      // The first iteration often starts with values left from before the loop: try once more.
+      if (++this.attempts >= 2) this.fail();
+      else this.begin();
+      return 0;
+    }
+    return this.skip(endUs);
+  }
+
+  private begin(): void {
+    this.recording = true;
+    this.dirty = false;
+    this.steps.length = 0;
+    this.reads = 0;
+    this.changeUs = Infinity;
+    this.startUs = this.clock.nowUs;
+    this.startCycles = this.core.cycles;
+    captureState(this.core, this.startState);
+  }
+
+  private fail(): void {
+    this.recording = false;
+    const head = this.head;
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] !== head) {
+      this.coolHead[slot] = head;
+      this.coolStrikes[slot] = 0;
+    }
+    const strikes = Math.min(this.coolStrikes[slot] + 1, MAX_STRIKE_SHIFT);
+    this.coolStrikes[slot] = strikes;
+    this.coolWait[slot] = 2 ** strikes;
+  }
+
+  /** The recorded iteration is idle: skip whole iterations while nothing it reads changes. */
+  private skip(endUs: number): number {
+    const clock = this.clock;
+    const steps = this.steps;
+    let t = this.startUs;
+    for (const step of steps) t += step;
+    if (t !== clock.nowUs || this.core.interruptsUpdated) {
+      this.fail(); // a stall moved the clock, or an interrupt is about to be taken
+      return 0;
+    }
+    const changeUs = this.changeUs;
+    if (!(changeUs > t)) {
+      this.fail();
+      return 0;
+    }
+    const limit = Math.min(changeUs, endUs);
+    let period = 0; // the exact sum whenever exactIterations can use it
+    for (const step of steps) period += step;
+    let n = 0;
+    for (;;) {
+      const exact = exactIterations(t, steps, period, limit);
+      if (exact > 0) {
+        t += exact * period;
+        n += exact;
+      }
+      let u = t;
+      for (const step of steps) u += step;
+      if (u > limit) break;
+      t = u;
+      n++;
+    }
+    this.recording = false;
+    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
+    if (n === 0) return 0;
+    const skipped = n * steps.length;
+    clock.nowUs = t;
+    this.core.cycles += n * (this.core.cycles - this.startCycles);
+    this.skips++;
+    this.skippedInstructions += skipped;
+    return skipped;
+  }
+}
