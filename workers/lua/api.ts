@@ -18,8 +18,8 @@ export interface ScriptFile {
   bytes: Uint8Array;
 }
 
-/** Levels of `mp.log`. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Levels of `mp.log` (`success` is shown green, `notify` like warn but prominent). */
+export type LogLevel = 'debug' | 'info' | 'success' | 'warn' | 'notify' | 'error';
 
 /**
  * The page's side of a run, passed wrapped in `Comlink.proxy`. Calls without a result are

@@ -15,7 +15,14 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters cut]` : text;
 }
 
-const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
+const LEVELS: ReadonlySet<string> = new Set<LogLevel>([
+  'debug',
+  'info',
+  'success',
+  'warn',
+  'notify',
+  'error',
+]);
 
 /** Longest `mp.app.sleep` (one day), to catch unit mistakes. */
 const MAX_SLEEP_MS = 24 * 3600 * 1000;

@@ -101,6 +101,9 @@ for _, level in ipairs({ "debug", "info", "warn", "error" }) do
     write_log(level, text)
   end
 end
+-- MultiProg's green and notification lines.
+L.success = function(...) write_log("success", join(...)) end
+L.notify = function(...) write_log("notify", join(...)) end
 
 local set_statusbar = ui.set_statusbar
 local U = copy(ui)

@@ -29,6 +29,22 @@ function log(level: string, formatted: boolean): MpFunction {
 export const GENERAL_SPEC: MpFunction[] = [
   ...['debug', 'info', 'warn', 'error'].flatMap((level) => [log(level, false), log(level, true)]),
   {
+    module: 'log',
+    name: 'success',
+    params: [param('...', 'any', 'Values, joined with spaces (tostring).')],
+    returns: 'nothing',
+    description: 'Writes a success line to the log (shown green).',
+    example: 'mp.log.success("programmed and verified")',
+  },
+  {
+    module: 'log',
+    name: 'notify',
+    params: [param('...', 'any', 'Values, joined with spaces (tostring).')],
+    returns: 'nothing',
+    description: 'Writes a notification line to the log: like warn, but shown prominently.',
+    example: 'mp.log.notify("insert the next board")',
+  },
+  {
     module: 'ui',
     name: 'set_statusbar',
     params: [
