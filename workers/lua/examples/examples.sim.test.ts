@@ -77,6 +77,7 @@ describe('example production_line.lua', () => {
     expect(run1.error).toBeUndefined();
     expect(run1.returns).toEqual([true, 1000]);
     expect(run1.statuses).toEqual([{ label: 'Serial', value: '1000' }]);
+    expect(run1.logs).toContain('success: Board 1000 flashed and verified.');
     const uicr = first.target.readMemory(0x10001080, 4);
     expect(new DataView(uicr.buffer, uicr.byteOffset).getUint32(0, true)).toBe(1000);
     const csv1 = run1.savedFiles.filter((f) => f.name === 'production-log.csv').at(-1)!;
