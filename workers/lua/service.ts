@@ -12,6 +12,9 @@ import { applySandbox } from './sandbox';
 import { installSpecial, runSpecialSteps } from './special/driver';
 import { installCoroutineFix } from './vm/coroutines';
 import { LuaVm, SCRIPT_MEMORY_LIMIT, type ScriptEngine } from './vm/lua-vm';
+
+/** `mp.config.get()`'s fields before the page or the script sets them (MultiProg's names). */
+const EMPTY_CONFIG = { target: '', family: '', programmer: '', power: '', file_path: '', region_index: 0 };
 import { runChunk } from './vm/script-runner';
 
 /** First device call id of runs that bring none (far above the page's own call ids). */
@@ -68,7 +71,11 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       deviceId: runOptions.deviceId,
       deviceCallId: runOptions.deviceCallId ?? nextCallId++,
       allowHwWrites: runOptions.allowHwWrites ?? false,
-      config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
+      config: {
+        ...EMPTY_CONFIG,
+        ...runOptions.config,
+        device_id: runOptions.deviceId ?? '',
+      },
       args: runOptions.args ?? [],
       callbacks,
       signal: controller.signal,

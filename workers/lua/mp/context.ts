@@ -32,8 +32,8 @@ export interface ScriptContext {
   deviceCallId: number;
   /** `mp.app.allow_hw_writes` state. */
   allowHwWrites: boolean;
-  /** `mp.config.get()`. */
-  config: Readonly<Record<string, string | number | boolean>>;
+  /** The selection `mp.config.get()` returns and its setters change. */
+  config: Record<string, string | number | boolean>;
   /** `mp.app.args()`. */
   args: readonly string[];
   /** The page's callbacks. */

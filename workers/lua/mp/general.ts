@@ -3,6 +3,7 @@ import { WebProgError } from '../../../src/core/errors';
 import { MP_API_VERSION } from '../spec';
 import type { LogLevel } from '../api';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
+import { configNatives } from './config';
 import { notify, type ScriptContext } from './context';
 import { MAX_LOG_LINE } from './log-cap';
 import { natives } from './natives';
@@ -73,9 +74,7 @@ export function generalNatives(
         return [];
       },
     }),
-    config: natives('mp.config', {
-      get: () => [{ ...ctx.config }],
-    }),
+    config: configNatives(ctx),
     app: natives('mp.app', {
       allow_hw_writes: (c) => {
         ctx.allowHwWrites = c.boolean(1, 'allow');

@@ -105,6 +105,44 @@ F.save = function(path, blocks)
   return f_save_blocks(path, concat(header), concat(parts))
 end
 
+-- MultiProg's mp.config.select and set over the setters.
+local CF = copy(config)
+CF._select_target = nil
+CF.select = function(programmer, family, target)
+  local ok, err = config.set_programmer(programmer)
+  if not ok then return ok, err end
+  return config._select_target(family, target)
+end
+local CONFIG_KEYS = { programmer = true, family = true, target = true, power = true, file_path = true, file = true, region_index = true }
+CF.set = function(opts)
+  if type(opts) ~= "table" then
+    error("bad argument 'opts' to 'mp.config.set' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  for k in pairs(opts) do
+    if not CONFIG_KEYS[k] then
+      return false, 'Unknown option "' .. tostring(k) .. '" (programmer, family, target, power, file_path, region_index).'
+    end
+  end
+  local steps = {}
+  if opts.programmer ~= nil then steps[#steps + 1] = function() return config.set_programmer(opts.programmer) end end
+  if opts.target ~= nil and opts.family ~= nil then
+    steps[#steps + 1] = function() return config.set_target(opts.family, opts.target) end
+  elseif opts.target ~= nil then
+    steps[#steps + 1] = function() return config.set_target(opts.target) end
+  elseif opts.family ~= nil then
+    steps[#steps + 1] = function() return config.set_family(opts.family) end
+  end
+  if opts.power ~= nil then steps[#steps + 1] = function() return config.set_power(opts.power) end end
+  local file = opts.file_path or opts.file
+  if file ~= nil then steps[#steps + 1] = function() return config.set_file(file) end end
+  if opts.region_index ~= nil then steps[#steps + 1] = function() return config.set_region_index(opts.region_index) end end
+  for _, step in ipairs(steps) do
+    local ok, err = step()
+    if not ok then return false, err end
+  end
+  return true, ""
+end
+
 local C = copy(checksum)
 local c_compute, c_crc, c_crc_custom = checksum.compute, checksum.crc, checksum._crc_custom
 C._crc_custom = nil
@@ -152,7 +190,7 @@ mp = {
   checksum = C,
   log = L,
   ui = U,
-  config = copy(config),
+  config = CF,
   app = copy(app),
 }
 print = L.info

@@ -25,6 +25,15 @@ function log(level: string, formatted: boolean): MpFunction {
       };
 }
 
+function config(
+  name: string,
+  params: MpFunction['params'],
+  description: string,
+  example: string,
+): MpFunction {
+  return { module: 'config', name, params, returns: 'ok: boolean, err: string', description, example };
+}
+
 /** Every function of `mp.log`, `mp.ui`, `mp.config` and `mp.app`. */
 export const GENERAL_SPEC: MpFunction[] = [
   ...['debug', 'info', 'warn', 'error'].flatMap((level) => [log(level, false), log(level, true)]),
@@ -67,10 +76,72 @@ export const GENERAL_SPEC: MpFunction[] = [
     module: 'config',
     name: 'get',
     params: [],
-    returns: 'config: {target, family, programmer, device_id, ...}',
-    description: "The app's current selection (target chip, family, programmer).",
-    example: 'local c = mp.config.get()\nmp.log.info(c.target)',
+    returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
+    description:
+      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it; the setters change it for the run.',
+    example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
+  config(
+    'set_target',
+    [
+      param('family', 'string', 'Family, e.g. "nRF52" (when two arguments are given).', true),
+      param('name', 'string', 'Target: its name ("nRF52833") or WebProg id ("nrf52833"), ignoring case.'),
+    ],
+    "Selects a target of WebProg's catalogue: sets target and family and gives the buffer the target's regions (data that fits is kept). Unknown → false and the known names.",
+    'local ok, err = mp.config.set_target("nRF52", "nRF52833")',
+  ),
+  config(
+    'set_family',
+    [param('family', 'string', 'A family of the catalogue, e.g. "nRF51", "nRF52", "STM32F4".')],
+    'Selects a family (the target is cleared when it belongs to another one).',
+    'local ok, err = mp.config.set_family("nRF52")',
+  ),
+  config(
+    'set_programmer',
+    [
+      param(
+        'programmer',
+        'string',
+        '"esp" (ESP boards over Web Serial), "cmsis-dap" or "daplink" (CMSIS-DAP probes over WebUSB); "stlink", "usbdm", "tgsn" and "usb-uart" give false, "Not Supported: …".',
+      ),
+    ],
+    'Selects the kind of programmer; the backend calls then use a programmer of that kind the page can reach (the current one when it fits).',
+    'local ok, err = mp.config.set_programmer("daplink")',
+  ),
+  config(
+    'set_power',
+    [param('power', 'string', '"3v3", "5v" or "off".')],
+    'Records the target power setting in the selection (the programmers WebProg drives cannot switch power: mp.backend.set_power answers Not Supported).',
+    'local ok, err = mp.config.set_power("3v3")',
+  ),
+  config(
+    'set_file',
+    [param('path', 'string', "A file path; matched by base name among the run's files.")],
+    'Selects the file of the selection (file_path); false when the run has no such file.',
+    'local ok, err = mp.config.set_file("C:/fw/app.hex")',
+  ),
+  config(
+    'set_region_index',
+    [param('index', 'integer', '0-based region index.')],
+    "Selects the buffer's active region (as mp.memory.select_region); false when out of range.",
+    'local ok, err = mp.config.set_region_index(0)',
+  ),
+  config(
+    'select',
+    [
+      param('programmer', 'string', 'As set_programmer.'),
+      param('family', 'string', 'As set_target.'),
+      param('target', 'string', 'As set_target.'),
+    ],
+    'set_programmer then set_target(family, target); stops at the first failure.',
+    'local ok, err = mp.config.select("cmsis-dap", "nRF52", "nRF52833")',
+  ),
+  config(
+    'set',
+    [param('opts', 'table', 'Any of programmer, family, target, power, file_path (or file), region_index.')],
+    'Applies several settings in that order; stops at the first failure; an unknown key gives false.',
+    'local ok, err = mp.config.set({ programmer = "daplink", target = "nRF52833", region_index = 0 })',
+  ),
   {
     module: 'app',
     name: 'args',
