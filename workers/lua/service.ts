@@ -5,6 +5,7 @@ import type { DeviceOperationsApi } from '../device/device-api';
 import { imageFromDto, imageToDto } from '../device/image-dto';
 import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
 import { notify, type ScriptContext } from './mp/context';
+import { LogTail } from './mp/log-tail';
 import { LogCap } from './mp/log-cap';
 import { RunMemory } from './mp/run-memory';
 import { installMp } from './mp/prelude';
@@ -67,6 +68,8 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       memory: new RunMemory(runOptions.memoryLimit ?? SCRIPT_MEMORY_LIMIT),
       bufferBaseline: image.data.byteCount,
       log: new LogCap(),
+      logTail: new LogTail(),
+      scriptShortcuts: (runOptions.scriptShortcuts ?? []).map((s) => ({ name: s.name, path: s.path })),
       device,
       deviceId: runOptions.deviceId,
       deviceCallId: runOptions.deviceCallId ?? nextCallId++,
@@ -83,13 +86,20 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
     };
     const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
     controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
-    const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => {
+    const finish = (
+      result: Omit<ScriptRunResult, 'image' | 'savedFiles' | 'scriptShortcuts'>,
+    ): ScriptRunResult => {
       const cut = ctx.log.summary();
       if (cut) notify(() => callbacks.onLog('warn', cut, Date.now()));
-      return { ...result, image: imageToDto(ctx.image), savedFiles: ctx.savedFiles };
+      return {
+        ...result,
+        image: imageToDto(ctx.image),
+        savedFiles: ctx.savedFiles,
+        scriptShortcuts: ctx.scriptShortcuts,
+      };
     };
     let engine: ScriptEngine | undefined;
-    let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles'>;
+    let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles' | 'scriptShortcuts'>;
     try {
       engine = await (await loadVm()).createEngine(ctx.memory.limit);
       const lua = engine;

@@ -25,6 +25,16 @@ function log(level: string, formatted: boolean): MpFunction {
       };
 }
 
+function app(
+  name: string,
+  params: MpFunction['params'],
+  returns: string,
+  description: string,
+  example: string,
+): MpFunction {
+  return { module: 'app', name, params, returns, description, example };
+}
+
 function config(
   name: string,
   params: MpFunction['params'],
@@ -202,4 +212,133 @@ export const GENERAL_SPEC: MpFunction[] = [
     description: 'Version of this scripting API.',
     example: 'mp.log.info(mp.app.script_api_version())',
   },
+  app(
+    'build_info',
+    [],
+    'info: {version, script_api_version, lua, platform}',
+    'What this build is: app version, scripting API version, the Lua runtime and platform "web".',
+    'local b = mp.app.build_info()\nmp.log.info(b.version, b.lua)',
+  ),
+  app(
+    'os_info',
+    [],
+    'info: {name, ...}',
+    'Where the script runs: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
+    'local os = mp.app.os_info()\nmp.log.info(os.name, os.platform)',
+  ),
+  app(
+    'log_path',
+    [],
+    'path: nil, err: string',
+    'The log is not a file in a browser: always nil, "Not Supported: …"; log_tail gives the lines.',
+    'local p, err = mp.app.log_path()',
+  ),
+  app(
+    'log_tail',
+    [
+      param(
+        'n',
+        'integer',
+        'How many lines (default 50; the run keeps its last 200, each cut at 1024 characters).',
+        true,
+      ),
+    ],
+    'text: string',
+    'The run\'s own last log lines, oldest first, one per line as "[level] text".',
+    'mp.log.info("started")\nlocal tail = mp.app.log_tail(10)',
+  ),
+  app(
+    'list_script_shortcuts',
+    [],
+    'shortcuts: {name, path}[]',
+    "The page's saved-script shortcuts as the run started with them (empty when the page passes none), with this run's changes.",
+    'for _, s in ipairs(mp.app.list_script_shortcuts()) do mp.log.info(s.name, s.path) end',
+  ),
+  app(
+    'add_script_shortcut',
+    [
+      param('path', 'string', 'The script (its name in the script list, or a path).'),
+      param('name', 'string', 'Name shown (default: the file name without .lua).', true),
+    ],
+    'ok: boolean, err: string',
+    "Adds a saved-script shortcut to the run's list; the run hands the list back for the page to keep. False when the name is taken.",
+    'local ok, err = mp.app.add_script_shortcut("C:/scripts/flash_all.lua", "Flash all")',
+  ),
+  app(
+    'remove_script_shortcut',
+    [param('name', 'string', "The shortcut's name or path.")],
+    'ok: boolean, err: string',
+    "Removes a saved-script shortcut from the run's list; false when there is none of that name.",
+    'mp.app.remove_script_shortcut("Flash all")',
+  ),
+  app(
+    'get_env',
+    [param('name', 'string', 'Variable name.', true)],
+    'value: nil, err: string',
+    'A web page has no environment variables: always nil, "Not Supported: …".',
+    'local v, err = mp.app.get_env("PATH")',
+  ),
+  app(
+    'cleanup_ipc_dir',
+    [],
+    'ok: boolean, err: string',
+    'MultiProg cleans its AI-agent IPC folder; WebProg has none, so there is nothing to clean: true, "".',
+    'mp.app.cleanup_ipc_dir()',
+  ),
+  app(
+    'exe_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the program\'s folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.exe_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'exe_path',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the program\'s path; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.exe_path()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'config_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the configuration folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.config_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'scripts_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the scripts folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.scripts_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'temp_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the temporary folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.temp_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'home_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the home folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.home_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'desktop_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the desktop folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.desktop_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'documents_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the documents folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.documents_dir()\nif not dir then mp.log.warn(err) end',
+  ),
 ];

@@ -27,7 +27,11 @@ export const MP_MODULES: readonly { module: MpModule; summary: string }[] = [
   { module: 'log', summary: "Lines in the app's log (print() writes info lines too)." },
   { module: 'ui', summary: 'The status bar.' },
   { module: 'config', summary: "The app's current selection." },
-  { module: 'app', summary: 'Hardware-write permission, confirmation, sleeping, versions.' },
+  {
+    module: 'app',
+    summary:
+      "Hardware-write permission, confirmation, sleeping, versions, the run's log and shortcuts; MultiProg's folder functions answer Not Supported in a browser.",
+  },
 ];
 
 /** Every function of the API, grouped by module. */
