@@ -41,7 +41,16 @@ function config(
   description: string,
   example: string,
 ): MpFunction {
-  return { module: 'config', name, params, returns: 'ok: boolean, err: string', description, example };
+  const fn: MpFunction = {
+    module: 'config',
+    name,
+    params,
+    returns: 'ok: boolean, err: string',
+    description,
+    example,
+  };
+  // Choosing a programmer asks the device worker which programmers the page can reach.
+  return ['set_programmer', 'select', 'set'].includes(name) ? { ...fn, blocking: true } : fn;
 }
 
 /** Every function of `mp.log`, `mp.ui`, `mp.config` and `mp.app`. */
