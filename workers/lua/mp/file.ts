@@ -174,7 +174,10 @@ function placeMultiProg(ctx: ScriptContext, data: SparseData, format: string, wa
   for (const r of ctx.image.regions) {
     if (!ctx.readOnlyRegions.has(r.name) || !data.intersects(r.base, regionEnd(r))) continue;
     locked.add(r.name);
-    if (kept === data) kept = data.clone();
+    if (kept === data) {
+      ctx.memory.reserve(data.byteCount);
+      kept = data.clone();
+    }
     kept.clear(r.base, regionEnd(r));
   }
   const described = place(ctx, kept, format, warnings);
@@ -323,6 +326,8 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       if (c.isNil(2)) return [false, 'use mp.memory.save_file(path)'];
       const header = c.bytes(2, 'blocks');
       const payload = c.bytes(3, 'blocks');
+      // The blocks are copied once into a sparse image before they are encoded.
+      ctx.memory.reserve(payload.length);
       return attempt(() => saveAs(target, unpackBlocks(header, payload)), false);
     },
     _save_buffer: (c) => {
