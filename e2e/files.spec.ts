@@ -51,7 +51,7 @@ test('reports both workers healthy after a round trip each (Lua once scripts are
   await expect(app.workerStatus('device')).toHaveAttribute('data-state', 'ready');
   await expect(app.workerStatus('device')).toHaveText('Device worker ready');
   await expect(app.workerStatus('lua')).toHaveAttribute('data-state', 'idle');
-  await app.page.getByTestId('script-open').click();
+  await app.page.getByTestId('task-scripts').click();
   await expect(app.workerStatus('lua')).toHaveAttribute('data-state', 'ready');
   await expect(app.workerStatus('lua')).toHaveText('Lua 5.4 ready');
   await expect(app.page.getByTestId('log')).toContainText('answered "return 1+1" with 2');

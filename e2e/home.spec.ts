@@ -6,6 +6,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from './pages/app-page';
 import { DevicePanelPage } from './pages/device-panel';
+import { MicrobitProjectPage } from './pages/microbit-project-page';
 import { screenshotBothThemes } from './screenshots';
 import { V2_NAME, V2_PATH } from './v2-hex';
 
@@ -23,6 +24,8 @@ test('the first screen offers every job one click away, with the device panel be
 }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   const app = new AppPage(page);
+  // Opening micro:bit Python fetches MicroPython in the background: serve it as its hosts do.
+  await new MicrobitProjectPage(page).routeFirmware();
   await app.goto('?sim&simLatency=zero');
   const home = page.getByTestId('home');
   await expect(home).toBeVisible();
@@ -119,6 +122,7 @@ for (const size of [
   }) => {
     await page.setViewportSize(size);
     const app = new AppPage(page);
+    await new MicrobitProjectPage(page).routeFirmware();
     await app.goto('?sim&simLatency=zero');
     await expectNoSidewaysScroll(page);
     await new DevicePanelPage(page).addSimulated('esp32');

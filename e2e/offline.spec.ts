@@ -46,7 +46,7 @@ test('loads once, then works offline: reload, open a hex, flash the simulated bo
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText('verified');
   // The Lua worker loads on first use: its wasm comes from the precache too.
-  await page.getByTestId('script-open').click();
+  await page.getByTestId('task-scripts').click();
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
   expect(violations).toEqual([]);
   expect(app.errors).toEqual([]);
@@ -69,6 +69,8 @@ test('the host headers isolate the page (shared stop flag for Lua) and forbid fr
   expect(headers['cross-origin-opener-policy']).toBe('same-origin');
   expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
   expect(headers['content-security-policy']).toBe("frame-ancestors 'none'");
+  // The Lua worker starts when scripts are first used.
+  await page.getByTestId('task-scripts').click();
   await expect(app.workerStatus('lua')).toContainText(/ready/i);
   expect(await page.evaluate(() => crossOriginIsolated && typeof SharedArrayBuffer === 'function')).toBe(
     true,

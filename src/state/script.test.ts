@@ -56,6 +56,8 @@ describe('ScriptState', () => {
     const runner = fakeRunner(async (callbacks) => {
       await callbacks.onLog('info', 'connected', 1_700_000_000_123);
       await callbacks.onLog('error', 'bad block', 1_700_000_000_124);
+      await callbacks.onLog('success', 'flashed', 1_700_000_000_125);
+      await callbacks.onLog('notify', 'next board', 1_700_000_000_126);
       await callbacks.onStatus({ label: 'Serial', value: '0042' });
       return { ok: true };
     });
@@ -71,6 +73,8 @@ describe('ScriptState', () => {
       'info: Running script.lua…',
       'info: connected',
       'error: bad block',
+      'success: flashed',
+      'notify: next board',
       'error: script.lua ended with an error after 5.00 ms.',
     ]);
     expect(script.lines[1]!.time).toBe(1_700_000_000_123);

@@ -103,8 +103,8 @@ describe('memory bombs', () => {
   });
 
   it.each([
-    ['mp.file.save_bin of 1 GiB', 'mp.file.save_bin("a.bin", 0, 0x40000000)'],
-    ['mp.file.save_bin of 2^53 bytes', 'mp.file.save_bin("a.bin", 0, 2^53)'],
+    ['mp.file.save_bin_range of 1 GiB', 'mp.file.save_bin_range("a.bin", 0, 0x40000000)'],
+    ['mp.file.save_bin_range of 2^53 bytes', 'mp.file.save_bin_range("a.bin", 0, 2^53)'],
     [
       'append_text of 20 MB, 40 times',
       'local s = ("x"):rep(20e6) for i = 1, 40 do mp.file.append_text("a.txt", s) end',

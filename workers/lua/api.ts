@@ -18,8 +18,16 @@ export interface ScriptFile {
   bytes: Uint8Array;
 }
 
-/** Levels of `mp.log`. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** A saved-script shortcut (`mp.app.list_script_shortcuts`): a script the page can start by name. */
+export interface ScriptShortcut {
+  /** Name shown for it. */
+  name: string;
+  /** The script it starts (its name in the page's script list, or a MultiProg path). */
+  path: string;
+}
+
+/** Levels of `mp.log` (`success` is shown green, `notify` like warn but prominent). */
+export type LogLevel = 'debug' | 'info' | 'success' | 'warn' | 'notify' | 'error';
 
 /**
  * The page's side of a run, passed wrapped in `Comlink.proxy`. Calls without a result are
@@ -56,6 +64,8 @@ export interface ScriptRunOptions {
   config?: Record<string, string | number | boolean>;
   /** The run's parameters, `mp.app.args()` (the command line's words after `--`). */
   args?: string[];
+  /** The page's saved-script shortcuts (`mp.app.list_script_shortcuts`); the run hands back the changed list. */
+  scriptShortcuts?: ScriptShortcut[];
   /** Call id used for every device call of the run, so the page can `cancel` it. */
   deviceCallId?: number;
   /** Shared stop flag: `Int32Array(stopFlag)[0] = 1` stops the run within ~1000 instructions. */
@@ -81,6 +91,8 @@ export interface ScriptRunResult {
   image: ImageDto;
   /** Files the script saved. */
   savedFiles: ScriptFile[];
+  /** The saved-script shortcuts after the run (for the page to keep); absent when the run never started. */
+  scriptShortcuts?: ScriptShortcut[];
 }
 
 /** What the Lua worker offers the page. */

@@ -5,6 +5,7 @@ import type { DeviceOperationsApi } from '../device/device-api';
 import { imageFromDto, imageToDto } from '../device/image-dto';
 import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
 import { notify, type ScriptContext } from './mp/context';
+import { LogTail } from './mp/log-tail';
 import { LogCap } from './mp/log-cap';
 import { RunMemory } from './mp/run-memory';
 import { installMp } from './mp/prelude';
@@ -12,6 +13,9 @@ import { applySandbox } from './sandbox';
 import { installSpecial, runSpecialSteps } from './special/driver';
 import { installCoroutineFix } from './vm/coroutines';
 import { LuaVm, SCRIPT_MEMORY_LIMIT, type ScriptEngine } from './vm/lua-vm';
+
+/** `mp.config.get()`'s fields before the page or the script sets them (MultiProg's names). */
+const EMPTY_CONFIG = { target: '', family: '', programmer: '', power: '', file_path: '', region_index: 0 };
 import { runChunk } from './vm/script-runner';
 
 /** First device call id of runs that bring none (far above the page's own call ids). */
@@ -64,11 +68,17 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       memory: new RunMemory(runOptions.memoryLimit ?? SCRIPT_MEMORY_LIMIT),
       bufferBaseline: image.data.byteCount,
       log: new LogCap(),
+      logTail: new LogTail(),
+      scriptShortcuts: (runOptions.scriptShortcuts ?? []).map((s) => ({ name: s.name, path: s.path })),
       device,
       deviceId: runOptions.deviceId,
       deviceCallId: runOptions.deviceCallId ?? nextCallId++,
       allowHwWrites: runOptions.allowHwWrites ?? false,
-      config: { ...runOptions.config, device_id: runOptions.deviceId ?? '' },
+      config: {
+        ...EMPTY_CONFIG,
+        ...runOptions.config,
+        device_id: runOptions.deviceId ?? '',
+      },
       args: runOptions.args ?? [],
       callbacks,
       signal: controller.signal,
@@ -76,13 +86,20 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
     };
     const cancelDeviceCall = () => void ctx.device?.cancel(ctx.deviceCallId).catch(() => undefined);
     controller.signal.addEventListener('abort', cancelDeviceCall, { once: true });
-    const finish = (result: Omit<ScriptRunResult, 'image' | 'savedFiles'>): ScriptRunResult => {
+    const finish = (
+      result: Omit<ScriptRunResult, 'image' | 'savedFiles' | 'scriptShortcuts'>,
+    ): ScriptRunResult => {
       const cut = ctx.log.summary();
       if (cut) notify(() => callbacks.onLog('warn', cut, Date.now()));
-      return { ...result, image: imageToDto(ctx.image), savedFiles: ctx.savedFiles };
+      return {
+        ...result,
+        image: imageToDto(ctx.image),
+        savedFiles: ctx.savedFiles,
+        scriptShortcuts: ctx.scriptShortcuts,
+      };
     };
     let engine: ScriptEngine | undefined;
-    let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles'>;
+    let outcome: Omit<ScriptRunResult, 'image' | 'savedFiles' | 'scriptShortcuts'>;
     try {
       engine = await (await loadVm()).createEngine(ctx.memory.limit);
       const lua = engine;

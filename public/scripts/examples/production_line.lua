@@ -9,8 +9,9 @@ local SERIAL_ADDRESS = 0x10001080   -- UICR CUSTOMER[0]
 local FIRST_SERIAL = 1000
 
 local function csv_rows()
-  if not mp.file.exists(CSV) then return 0 end
-  local _, lines = mp.file.read(CSV):gsub("\n", "")
+  local text = mp.file.read_text(CSV)
+  if not text then return 0 end
+  local _, lines = text:gsub("\n", "")
   return math.max(lines - 1, 0)      -- minus the header
 end
 
@@ -31,7 +32,8 @@ local probe = mp.backend.get_programmer_info().serial
 if not target:find("nRF5") then mp.log.error("This line programs Nordic chips; found " .. target) return end
 
 -- The buffer: the firmware plus the serial number in UICR.
-local loaded = mp.file.load(firmware)
+local loaded, load_err = mp.file.load(firmware)
+if not loaded then mp.log.error(load_err) return end
 local crc = mp.checksum.compute("crc32", mp.file.read(firmware))
 local serial = FIRST_SERIAL + csv_rows()
 mp.memory.write_u32_at(SERIAL_ADDRESS, serial, "le")
@@ -46,7 +48,7 @@ if not ok then
   result = "FAILED: " .. tostring(err):gsub(",", ";")
   mp.log.error(err)
 else
-  mp.log.infof("Board %d flashed and verified.", serial)
+  mp.log.success(string.format("Board %d flashed and verified.", serial))
 end
 
 log_row({ os.date("!%Y-%m-%dT%H:%M:%SZ"), probe, target, firmware, string.format("%08X", crc), serial, result })

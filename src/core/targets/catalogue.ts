@@ -11,6 +11,8 @@ export interface TargetDescription {
   id: string;
   /** Human name, e.g. "nRF52833 (micro:bit V2)". */
   name: string;
+  /** Family as `mp.config` names it, e.g. "nRF52"; derived from the id when absent. */
+  family?: string;
   /** Regions in ascending base order. */
   regions: Region[];
 }

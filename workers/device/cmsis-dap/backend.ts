@@ -503,7 +503,7 @@ export class CmsisDapBackend implements Backend {
           if (blank !== true) {
             throw new WebProgError(
               'NOT_BLANK',
-              `Block ${n} (${region.name} at ${formatAddress(block.address)}) not blank: first non-blank byte at ${formatAddress(blank)}.`,
+              `Block ${n} not blanked (${region.name} at ${formatAddress(block.address)}): first non-blank byte at ${formatAddress(blank)}.`,
               { address: blank },
             );
           }
@@ -575,12 +575,15 @@ export class CmsisDapBackend implements Backend {
       for (const region of s.regions.filter((r) => r.kind === 'flash')) {
         for (const block of regionBlocks(region)) {
           throwIfCancelled(ctx.signal);
-          const subSize = Math.min(region.writeSize, block.size);
+          // The chip's natural sub-blocks (write units, up to 64), else four equal parts.
+          const natural = Math.min(region.writeSize, block.size);
+          const subSize =
+            natural < block.size && block.size / natural <= 64
+              ? natural
+              : Math.max(1, Math.ceil(block.size / 4));
           const subs: number[] = [];
-          if (subSize < block.size && block.size / subSize <= 64) {
-            for (let a = block.address; a < block.address + block.size; a += subSize)
-              subs.push(await this.checksum(s, a, subSize));
-          }
+          for (let a = block.address; a < block.address + block.size; a += subSize)
+            subs.push(await this.checksum(s, a, Math.min(subSize, block.address + block.size - a)));
           out.push({
             blockN: n++,
             address: block.address,

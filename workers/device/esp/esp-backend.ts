@@ -231,13 +231,22 @@ export class EspBackend implements Backend {
       for (let a = r.base; a < regionEnd(r); a += SECTOR_SIZE)
         sectors.push({ address: a, size: SECTOR_SIZE });
       const progress = this.progress('Checksums', r.size, ctx);
-      const digests = await s.link.channel.md5Many(sectors, ctx.signal, () => progress.advance(SECTOR_SIZE));
+      // A sector has no natural sub-blocks: its four equal parts are hashed as well.
+      const QUARTER = SECTOR_SIZE / 4;
+      const chunks = sectors.flatMap((x) => [
+        x,
+        ...[0, 1, 2, 3].map((k) => ({ address: x.address + k * QUARTER, size: QUARTER })),
+      ]);
+      const digests = await s.link.channel.md5Many(chunks, ctx.signal, (i) => {
+        if (i % 5 === 0) progress.advance(SECTOR_SIZE);
+      });
       progress.finish();
-      return digests.map((d, i) => ({
+      const prefix = (d: string) => Number.parseInt(d.slice(0, 8), 16);
+      return sectors.map((x, i) => ({
         blockN: i,
-        address: sectors[i].address,
-        baseChecksum: Number.parseInt(d.slice(0, 8), 16),
-        subChecksums: [],
+        address: x.address,
+        baseChecksum: prefix(digests[i * 5]!),
+        subChecksums: digests.slice(i * 5 + 1, i * 5 + 5).map(prefix),
       }));
     });
   }
@@ -712,7 +721,7 @@ export class EspBackend implements Backend {
     const sector = Math.floor(at.address / SECTOR_SIZE);
     throw new WebProgError(
       'NOT_BLANK',
-      `Block ${sector} (${ESP_FLASH_REGION} at ${formatAddress(sector * SECTOR_SIZE)}) not blank: first non-blank byte at ${formatAddress(at.address)}.`,
+      `Block ${sector} not blanked (${ESP_FLASH_REGION} at ${formatAddress(sector * SECTOR_SIZE)}): first non-blank byte at ${formatAddress(at.address)}.`,
       { address: at.address },
     );
   }

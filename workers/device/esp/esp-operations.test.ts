@@ -105,6 +105,12 @@ describe('whole-flash operations', () => {
     expect(sums).toHaveLength(64);
     expect(sums[3].address).toBe(0x3000);
     expect(sums[3].baseChecksum).toBe(Number.parseInt(md5Hex(data.subarray(0x3000, 0x4000)).slice(0, 8), 16));
+    // A sector has no natural sub-blocks: its four 1 KiB quarters.
+    expect(sums[3].subChecksums).toEqual(
+      [0, 1, 2, 3].map((k) =>
+        Number.parseInt(md5Hex(data.subarray(0x3000 + k * 0x400, 0x3400 + k * 0x400)).slice(0, 8), 16),
+      ),
+    );
     expect((await rejection(backend.erase())).code).toBe('WRITES_NOT_ALLOWED');
     await backend.erase({ allowWrites: true });
     expect(board.flash.read(0, 0x40000).every((b) => b === 0xff)).toBe(true);

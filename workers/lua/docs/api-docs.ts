@@ -10,6 +10,18 @@ function anchor(fn: MpFunction): string {
   return qualifiedName(fn).replace(/\./g, '-');
 }
 
+const COMPAT_LABEL = {
+  multiprog: 'MultiProg-compatible',
+  webprog: 'WebProg-only',
+  'not-in-browser': 'not supported in a browser',
+} as const;
+
+function renderCompat(fn: MpFunction): string {
+  const compat = fn.compat ?? { kind: 'webprog' as const };
+  const reason = compat.reason ? `: ${escape(compat.reason)}` : '';
+  return `<p class="compat compat-${compat.kind}"><span class="tag">${COMPAT_LABEL[compat.kind]}</span>${reason}</p>`;
+}
+
 function renderFunction(fn: MpFunction): string {
   const params = fn.params.length
     ? `<table><thead><tr><th>Parameter</th><th>Type</th><th>Meaning</th></tr></thead><tbody>${fn.params
@@ -22,6 +34,7 @@ function renderFunction(fn: MpFunction): string {
   return [
     `<section class="fn" id="${anchor(fn)}">`,
     `<h3><code>${escape(signature(fn))}</code>${fn.blocking ? ' <span class="tag">waits</span>' : ''}</h3>`,
+    renderCompat(fn),
     `<p>${escape(fn.description)}</p>`,
     params,
     `<p class="returns">Returns: <code>${escape(fn.returns)}</code></p>`,
@@ -60,6 +73,8 @@ table { border-collapse: collapse; margin: .4rem 0; }
 th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 .fn { border-top: 1px solid #ddd; padding-top: .4rem; }
 .tag { font-size: .75rem; background: #e6f0ff; border-radius: .3rem; padding: 0 .4rem; }
+.compat-multiprog .tag { background: #dcf5e3; }
+.compat-not-in-browser .tag { background: #fde7e7; }
 </style>
 </head>
 <body>
@@ -68,6 +83,9 @@ th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; vertica
 the page; to the script they look blocking (also inside pcall, loops and coroutines). Stop ends a script at once.
 Scripts cannot reach files, modules, <code>debug</code> or bytecode; <code>os</code> keeps only time, clock, date
 and difftime. Regions are named (or indexed from 0); addresses are absolute unless a parameter says offset.</p>
+<p>Each function is marked <span class="tag">MultiProg-compatible</span> (MultiProg's name, arguments, results and
+error convention: scripts written for MultiProg run unchanged), <span class="tag">WebProg-only</span>, or
+<span class="tag">not supported in a browser</span> (MultiProg's name; the reason is given).</p>
 <ul>
 ${toc}
 </ul>

@@ -42,7 +42,12 @@ describe('example read_checksums.lua', () => {
     expect(result.error).toBeUndefined();
     const blocks = result.logs.filter((l) => l.startsWith('info: block '));
     expect(blocks).toHaveLength(257); // 256 flash pages and the UICR;
-    expect(blocks[0]).toMatch(/^info: block 0 at 0x00000000: [0-9A-F]{8}$/);
+    // A 1 KiB page has 256 write units (more than 64): four equal sub-blocks; so has the UICR.
+    expect(blocks[0]).toMatch(/^info: block 0 at 0x00000000: [0-9A-F]{8} subs( [0-9A-F]{8}){4}$/);
+    expect(blocks[256]).toMatch(/^info: block 256 at 0x10001000: [0-9A-F]{8} subs( [0-9A-F]{8}){4}$/);
+    expect(result.logs.at(-2)).toMatch(
+      /^info: host CRC-32 of block 0's first 256-byte sub-block: [0-9A-F]{8} \(matches\)$/,
+    );
     expect(result.logs).toContain('info: 257 blocks');
     expect(result.logs.at(-1)).toMatch(/^info: host CRC-32 of block 0: [0-9A-F]{8} \(matches\)$/);
   });
@@ -77,6 +82,7 @@ describe('example production_line.lua', () => {
     expect(run1.error).toBeUndefined();
     expect(run1.returns).toEqual([true, 1000]);
     expect(run1.statuses).toEqual([{ label: 'Serial', value: '1000' }]);
+    expect(run1.logs).toContain('success: Board 1000 flashed and verified.');
     const uicr = first.target.readMemory(0x10001080, 4);
     expect(new DataView(uicr.buffer, uicr.byteOffset).getUint32(0, true)).toBe(1000);
     const csv1 = run1.savedFiles.filter((f) => f.name === 'production-log.csv').at(-1)!;

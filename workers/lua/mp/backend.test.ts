@@ -119,7 +119,7 @@ describe('mp.backend', () => {
       local w = mp.backend.write_timeout(1000)
       local e = mp.backend.erase_timeout(1000)
       return blank1, why, blank2, w, e, (mp.backend.blank_check())`);
-    expect(result.returns).toEqual([false, 'Block at 0x10001000 is not blank.', true, true, true, true]);
+    expect(result.returns).toEqual([false, 'Block 16 not blanked (at 0x10001000).', true, true, true, true]);
     expect(result.questions).toEqual(['Erase the whole chip?', 'Erase the whole chip?']);
   });
 
@@ -157,7 +157,7 @@ describe('mp.backend', () => {
     expect(returns).toEqual([
       true,
       false,
-      'Block at 0x00000000 is not blank.',
+      'Block 0 not blanked (at 0x00000000).',
       'NOT_BLANK',
       false,
       'Verify failed at 0x00000400.',

@@ -229,7 +229,7 @@ function progressSnapshot(event: ProgressEvent | undefined) {
  * After connect the buffer takes the chip's regions. Data that still fits is kept; when the
  * regions are the same nothing changes.
  */
-function adoptRegions(ctx: ScriptContext, regions: MemoryImage['regions']): void {
+export function adoptRegions(ctx: ScriptContext, regions: MemoryImage['regions']): void {
   const same =
     regions.length === ctx.image.regions.length &&
     regions.every((r, i) => {

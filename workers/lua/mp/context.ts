@@ -2,8 +2,9 @@
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import type { ProgressEvent } from '../../../src/core/progress';
 import type { DeviceOperationsApi } from '../../device/device-api';
-import type { ScriptCallbacks, ScriptFile } from '../api';
+import type { ScriptCallbacks, ScriptFile, ScriptShortcut } from '../api';
 import type { LogCap } from './log-cap';
+import type { LogTail } from './log-tail';
 import type { RunMemory } from './run-memory';
 
 /** One script run's state. */
@@ -24,6 +25,10 @@ export interface ScriptContext {
   bufferBaseline: number;
   /** The run's log budget. */
   log: LogCap;
+  /** The run's last log lines (`mp.app.log_tail`). */
+  logTail: LogTail;
+  /** The page's saved-script shortcuts, changed by `mp.app.*_script_shortcut` and handed back. */
+  scriptShortcuts: ScriptShortcut[];
   /** The device worker's operations, when the page connected them. */
   device?: DeviceOperationsApi;
   /** The selected programmer. */
@@ -32,8 +37,8 @@ export interface ScriptContext {
   deviceCallId: number;
   /** `mp.app.allow_hw_writes` state. */
   allowHwWrites: boolean;
-  /** `mp.config.get()`. */
-  config: Readonly<Record<string, string | number | boolean>>;
+  /** The selection `mp.config.get()` returns and its setters change. */
+  config: Record<string, string | number | boolean>;
   /** `mp.app.args()`. */
   args: readonly string[];
   /** The page's callbacks. */

@@ -22,6 +22,11 @@ describe('mp.log', () => {
     ]);
   });
 
+  it('success and notify (MultiProg) write their own levels, joined with spaces', async () => {
+    const result = await runner.run('mp.log.success("done", 3) mp.log.notify("next", true)');
+    expect(result.logs).toEqual(['success: done 3', 'notify: next true']);
+  });
+
   it('reports a bad format at the script line', async () => {
     const result = await runner.run('\nmp.log.infof("%d", "x")');
     expect(result.error).toMatchObject({ code: 'SCRIPT_ERROR', line: 2 });

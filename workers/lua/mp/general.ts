@@ -3,6 +3,8 @@ import { WebProgError } from '../../../src/core/errors';
 import { MP_API_VERSION } from '../spec';
 import type { LogLevel } from '../api';
 import { Blocking, type NativeEntry } from '../vm/native-bridge';
+import { configNatives } from './config';
+import { baseName } from './file-paths';
 import { notify, type ScriptContext } from './context';
 import { MAX_LOG_LINE } from './log-cap';
 import { natives } from './natives';
@@ -15,7 +17,14 @@ function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}… [${text.length - max} more characters cut]` : text;
 }
 
-const LEVELS: ReadonlySet<string> = new Set<LogLevel>(['debug', 'info', 'warn', 'error']);
+const LEVELS: ReadonlySet<string> = new Set<LogLevel>([
+  'debug',
+  'info',
+  'success',
+  'warn',
+  'notify',
+  'error',
+]);
 
 /** Longest `mp.app.sleep` (one day), to catch unit mistakes. */
 const MAX_SLEEP_MS = 24 * 3600 * 1000;
@@ -35,6 +44,49 @@ function sleep(ms: number, signal: AbortSignal): Promise<readonly unknown[]> {
   });
 }
 
+/** Most saved-script shortcuts a run keeps. */
+const MAX_SHORTCUTS = 256;
+
+/** MultiProg's folder functions, and what a browser cannot show of the computer. */
+const NO_FOLDER: Record<string, string> = {
+  exe_dir: 'the folder of a program (WebProg is a web page)',
+  exe_path: 'the path of a program (WebProg is a web page)',
+  config_dir: 'a configuration folder (settings live in the browser storage)',
+  scripts_dir: 'a scripts folder (scripts live in the browser storage)',
+  temp_dir: "the computer's temporary folder",
+  home_dir: "the person's home folder",
+  desktop_dir: "the person's desktop folder",
+  documents_dir: "the person's documents folder",
+};
+
+/** The browser (or Node, under the command line and tests) the run is in. */
+function osInfo(): Record<string, string | number> {
+  const nav = (
+    globalThis as {
+      navigator?: { userAgent?: string; platform?: string; language?: string; hardwareConcurrency?: number };
+    }
+  ).navigator;
+  const proc = (
+    globalThis as { process?: { versions?: { node?: string }; platform?: string; arch?: string } }
+  ).process;
+  if (proc?.versions?.node) {
+    return {
+      name: 'node',
+      version: proc.versions.node,
+      platform: proc.platform ?? '',
+      arch: proc.arch ?? '',
+      cores: nav?.hardwareConcurrency ?? 0,
+    };
+  }
+  return {
+    name: 'browser',
+    user_agent: nav?.userAgent ?? '',
+    platform: nav?.platform ?? '',
+    language: nav?.language ?? '',
+    cores: nav?.hardwareConcurrency ?? 0,
+  };
+}
+
 /** Natives of the small modules, keyed by module. */
 export function generalNatives(
   ctx: ScriptContext,
@@ -47,6 +99,7 @@ export function generalNatives(
         const { text: read, rest } = c.stringPrefix(2, 'text', MAX_LOG_LINE);
         const text = ctx.log.line(read, rest);
         if (text === undefined) return [];
+        ctx.logTail.add(level, text);
         const time = Date.now();
         notify(() => ctx.callbacks.onLog(level as LogLevel, text, time));
         return [];
@@ -66,9 +119,7 @@ export function generalNatives(
         return [];
       },
     }),
-    config: natives('mp.config', {
-      get: () => [{ ...ctx.config }],
-    }),
+    config: configNatives(ctx),
     app: natives('mp.app', {
       allow_hw_writes: (c) => {
         ctx.allowHwWrites = c.boolean(1, 'allow');
@@ -86,6 +137,50 @@ export function generalNatives(
         return new Blocking(sleep(ms, ctx.signal));
       },
       version: () => [ctx.version],
+      build_info: () => [
+        {
+          version: ctx.version,
+          script_api_version: MP_API_VERSION,
+          lua: 'Lua 5.4 (wasmoon)',
+          platform: 'web',
+        },
+      ],
+      os_info: () => [osInfo()],
+      log_path: () => [
+        undefined,
+        'Not Supported: the log is not a file in a browser (mp.app.log_tail gives its last lines).',
+      ],
+      log_tail: (c) => {
+        const n = c.optInteger(1, 'n', 50);
+        return [ctx.logTail.last(n).join('\n')];
+      },
+      list_script_shortcuts: () => [ctx.scriptShortcuts.map((s) => ({ ...s }))],
+      add_script_shortcut: (c) => {
+        const path = c.string(1, 'path');
+        const name = c.optString(2, 'name') ?? baseName(path).replace(/\.lua$/i, '');
+        if (!path.trim()) return [false, 'The script path is empty.'];
+        if (ctx.scriptShortcuts.some((s) => s.name === name))
+          return [false, `A shortcut named "${name}" exists already.`];
+        if (ctx.scriptShortcuts.length >= MAX_SHORTCUTS)
+          return [false, `At most ${MAX_SHORTCUTS} shortcuts.`];
+        ctx.scriptShortcuts.push({ name: cut(name, MAX_STATUS_TEXT), path: cut(path, MAX_STATUS_TEXT) });
+        return [true, ''];
+      },
+      remove_script_shortcut: (c) => {
+        const key = c.string(1, 'name');
+        const at = ctx.scriptShortcuts.findIndex((s) => s.name === key || s.path === key);
+        if (at < 0) return [false, `No shortcut named "${key}".`];
+        ctx.scriptShortcuts.splice(at, 1);
+        return [true, ''];
+      },
+      get_env: () => [undefined, 'Not Supported: a web page has no environment variables.'],
+      cleanup_ipc_dir: () => [true, ''],
+      ...Object.fromEntries(
+        Object.entries(NO_FOLDER).map(([fn, what]) => [
+          fn,
+          () => [undefined, `Not Supported: a web page cannot see ${what}.`],
+        ]),
+      ),
       args: () => [[...ctx.args]],
       script_api_version: () => [MP_API_VERSION],
     }),

@@ -69,6 +69,80 @@ end
 M.find = function(region, pattern, offset) return m_find(region, to_bytes(pattern, "pattern"), offset) end
 M.compare = function(address, data) return m_compare(address, to_bytes(data, "data")) end
 
+-- MultiProg's mp.file: blocks and loaded binaries as byte tables, save takes {address, data} blocks.
+local F = copy(file)
+local f_load, f_load_bin, f_save_bin, f_save_blocks = file.load, file.load_bin, file.save_bin, file._save_blocks
+local pack = string.pack
+F._save_blocks, F._save_buffer = nil, nil
+M.save_file = file._save_buffer
+F.load = function(path)
+  local data, err = f_load(path)
+  if data then
+    for _, b in ipairs(data.blocks) do b.data = to_table(b.data) end
+  end
+  return data, err
+end
+F.load_bin = function(path)
+  local bytes, err = f_load_bin(path)
+  return to_table(bytes), err
+end
+F.save_bin = function(path, bytes) return f_save_bin(path, to_bytes(bytes, "bytes")) end
+F.save = function(path, blocks)
+  if type(blocks) == "table" and type(blocks.blocks) == "table" then blocks = blocks.blocks end
+  if blocks == nil or (type(blocks) == "table" and #blocks == 0) then return f_save_blocks(path, nil) end
+  if type(blocks) ~= "table" then
+    error("bad argument 'blocks' to 'mp.file.save' (table expected, got " .. type(blocks) .. ")", 2)
+  end
+  local header, parts = {}, {}
+  for i, b in ipairs(blocks) do
+    if type(b) ~= "table" or math.type(b.address) ~= "integer" or b.address < 0 or b.address > 0xFFFFFFFF then
+      error("bad argument 'blocks' to 'mp.file.save' (block " .. i .. ": {address = integer, data = bytes} expected)", 2)
+    end
+    local data = to_bytes(b.data, "blocks")
+    header[i] = pack("<I4I4", b.address, #data)
+    parts[i] = data
+  end
+  return f_save_blocks(path, concat(header), concat(parts))
+end
+
+-- MultiProg's mp.config.select and set over the setters.
+local CF = copy(config)
+CF._select_target = nil
+CF.select = function(programmer, family, target)
+  local ok, err = config.set_programmer(programmer)
+  if not ok then return ok, err end
+  return config._select_target(family, target)
+end
+local CONFIG_KEYS = { programmer = true, family = true, target = true, power = true, file_path = true, file = true, region_index = true }
+CF.set = function(opts)
+  if type(opts) ~= "table" then
+    error("bad argument 'opts' to 'mp.config.set' (table expected, got " .. type(opts) .. ")", 2)
+  end
+  for k in pairs(opts) do
+    if not CONFIG_KEYS[k] then
+      return false, 'Unknown option "' .. tostring(k) .. '" (programmer, family, target, power, file_path, region_index).'
+    end
+  end
+  local steps = {}
+  if opts.programmer ~= nil then steps[#steps + 1] = function() return config.set_programmer(opts.programmer) end end
+  if opts.target ~= nil and opts.family ~= nil then
+    steps[#steps + 1] = function() return config.set_target(opts.family, opts.target) end
+  elseif opts.target ~= nil then
+    steps[#steps + 1] = function() return config.set_target(opts.target) end
+  elseif opts.family ~= nil then
+    steps[#steps + 1] = function() return config.set_family(opts.family) end
+  end
+  if opts.power ~= nil then steps[#steps + 1] = function() return config.set_power(opts.power) end end
+  local file = opts.file_path or opts.file
+  if file ~= nil then steps[#steps + 1] = function() return config.set_file(file) end end
+  if opts.region_index ~= nil then steps[#steps + 1] = function() return config.set_region_index(opts.region_index) end end
+  for _, step in ipairs(steps) do
+    local ok, err = step()
+    if not ok then return false, err end
+  end
+  return true, ""
+end
+
 local C = copy(checksum)
 local c_compute, c_crc, c_crc_custom = checksum.compute, checksum.crc, checksum._crc_custom
 C._crc_custom = nil
@@ -101,6 +175,9 @@ for _, level in ipairs({ "debug", "info", "warn", "error" }) do
     write_log(level, text)
   end
 end
+-- MultiProg's green and notification lines.
+L.success = function(...) write_log("success", join(...)) end
+L.notify = function(...) write_log("notify", join(...)) end
 
 local set_statusbar = ui.set_statusbar
 local U = copy(ui)
@@ -109,11 +186,11 @@ U.set_statusbar = function(label, value) return set_statusbar(tostring(label), t
 mp = {
   backend = copy(backend),
   memory = M,
-  file = copy(file),
+  file = F,
   checksum = C,
   log = L,
   ui = U,
-  config = copy(config),
+  config = CF,
   app = copy(app),
 }
 print = L.info

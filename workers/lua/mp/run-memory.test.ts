@@ -11,13 +11,13 @@ async function stillRuns() {
 }
 
 describe('the run memory budget', () => {
-  it('refuses mp.file.save_bin of 1 GiB at once with the Lua cap\'s "not enough memory", at the line', async () => {
-    const result = await runner.run('\nmp.file.save_bin("a.bin", 0, 0x40000000)');
+  it('refuses mp.file.save_bin_range of 1 GiB at once with the Lua cap\'s "not enough memory", at the line', async () => {
+    const result = await runner.run('\nmp.file.save_bin_range("a.bin", 0, 0x40000000)');
     expect(result.error).toMatchObject({ code: 'SCRIPT_ERROR', line: 2 });
     expect(result.error?.message).toBe('script.lua:2: not enough memory (a script may use 64 MiB).');
     expect(result.saved).toEqual([]);
     const caught = await runner.run(
-      'local ok, err = pcall(mp.file.save_bin, "a.bin", 0, 0x40000000) return ok, err',
+      'local ok, err = pcall(mp.file.save_bin_range, "a.bin", 0, 0x40000000) return ok, err',
     );
     expect(caught.returns).toEqual([
       false,

@@ -1,7 +1,7 @@
 /**
  * One memory budget per script run, shared by the Lua heap and the `mp.*` natives. The Lua
  * allocator is capped at the budget minus what natives hold (saved files, the growth of the
- * buffer); a native checks the budget before it allocates, so `mp.file.save_bin(name, 0,
+ * buffer); a native checks the budget before it allocates, so `mp.file.save_bin_range(name, 0,
  * 0x40000000)` fails at once with the same "not enough memory" as a Lua table that grows too
  * big, instead of allocating 1 GiB in JS.
  */

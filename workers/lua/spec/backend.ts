@@ -89,7 +89,7 @@ export const BACKEND_SPEC: MpFunction[] = [
   ),
   op(
     'blank_check',
-    'Checks that every block reads as erased; when not, ok is false and err names the first non-blank block.',
+    'Checks that every block reads as erased; when not, ok is false and err begins "Block N not blanked" (N counted from 0 over the flash blocks), followed by the region, address and first non-blank byte.',
     'local blank, err = mp.backend.blank_check()',
   ),
   op(
@@ -103,7 +103,7 @@ export const BACKEND_SPEC: MpFunction[] = [
     params: [],
     returns: 'blocks: {block_n, address, base_checksum, sub_checksums[]}[]? , err: string?, code: string?',
     description:
-      'Checksums computed by the chip (or probe) for every block and sub-block, without reading the data back. Arrays are 1-based. On failure returns nil, the message and the code.',
+      "Checksums computed by the chip (or probe) for every block and sub-block, without reading the data back (CRC-32 on CMSIS-DAP, the first 32 bits of MD5 on ESP). sub_checksums is never empty: the chip's natural sub-blocks (write units, when a block has at most 64), else four equal parts of the block. Arrays are 1-based. On failure returns nil, the message and the code.",
     example:
       'local blocks, err = mp.backend.read_checksums()\nfor _, b in ipairs(blocks) do\n  mp.log.infof("block %d %08X", b.block_n, b.base_checksum)\nend',
     blocking: true,

@@ -39,6 +39,20 @@ function sum(name: string, params: MpFunction['params'], description: string, ex
   };
 }
 
+const PATH = param(
+  'path',
+  'string',
+  'A MultiProg path such as "C:/fw/app.hex": it names the file with that base name among the files the run has (opened in the app, picked, or saved by the script).',
+);
+const BYTES_PARAM = param(
+  'bytes',
+  'table|string',
+  'The bytes: a table of byte values (1-based) or a byte string.',
+);
+
+const MP_LOADED =
+  'data: {blocks = {address, data: integer[], size}[], block_count, populated = {region, offset, bytes}[], format, warnings[]}?, err: string';
+
 /** Every `mp.file` function. */
 export const FILE_SPEC: MpFunction[] = [
   file(
@@ -49,34 +63,102 @@ export const FILE_SPEC: MpFunction[] = [
     'for _, n in ipairs(mp.file.list()) do mp.log.info(n) end',
   ),
   file(
+    'list_dir',
+    [
+      param(
+        'path',
+        'string',
+        'A folder path; a browser run has one flat folder, so any path lists the same files.',
+      ),
+      param('filter', 'string', 'A glob such as "*.hex" (* and ?, ignoring case).', true),
+    ],
+    'names: string[]',
+    "The run's files (sorted) whose names match the filter.",
+    'for _, n in ipairs(mp.file.list_dir("C:/fw", "*.hex")) do mp.log.info(n) end',
+  ),
+  file(
     'exists',
-    [NAME],
+    [PATH],
     'exists: boolean',
     'True if the file is available.',
-    'if mp.file.exists("app.hex") then mp.file.load("app.hex") end',
+    'if mp.file.exists("C:/fw/app.hex") then mp.file.load("C:/fw/app.hex") end',
   ),
-  file('size', [NAME], 'size: integer', 'Size of the file in bytes.', 'local n = mp.file.size("app.bin")'),
+  file(
+    'size',
+    [PATH],
+    'size: integer',
+    'Size of the file in bytes; 0 when there is no such file.',
+    'local n = mp.file.size("app.bin")',
+  ),
+  file(
+    'extension',
+    [param('path', 'string', 'Any path; / and \\ both separate folders.')],
+    'ext: string',
+    'The extension of the file name without the dot, as written ("C:\\fw\\app.S19" → "S19"; none → "").',
+    'if mp.file.extension(p):lower() == "hex" then mp.file.load(p) end',
+  ),
+  file(
+    'basename',
+    [param('path', 'string', 'Any path; / and \\ both separate folders.')],
+    'name: string',
+    'The file name with its extension ("C:\\fw\\app.hex" → "app.hex").',
+    'mp.log.info(mp.file.basename("C:/fw/app.hex"))',
+  ),
+  file(
+    'dirname',
+    [param('path', 'string', 'Any path; / and \\ both separate folders.')],
+    'dir: string',
+    'The folder part of a path ("C:/fw/app.hex" → "C:/fw"; a bare name → ".").',
+    'mp.log.info(mp.file.dirname("C:/fw/app.hex"))',
+  ),
   file(
     'detect_format',
+    [PATH],
+    'format: string',
+    'MultiProg\'s format name: "hex" (Intel Hex, Universal Hex), "s19" (Motorola S-records), "bin" or "unknown" (UF2, ELF); a missing file is judged by its extension.',
+    'if mp.file.detect_format("app.s19") == "s19" then mp.log.info("S-records") end',
+  ),
+  file(
+    'detect_format_detailed',
     [NAME],
     'format: string',
-    'The format WebProg sees: "intel-hex", "universal-hex", "bin", "uf2" or "elf".',
-    'local f = mp.file.detect_format("app.hex")',
+    'The format WebProg sees: "intel-hex", "universal-hex", "srec", "bin", "uf2" or "elf". Raises when there is no such file.',
+    'local f = mp.file.detect_format_detailed("app.hex")',
   ),
-  file('read', [NAME], 'bytes: string', "The file's raw bytes.", 'local text = mp.file.read("serials.txt")'),
+  file(
+    'read',
+    [NAME],
+    'bytes: string',
+    "The file's raw bytes; raises when there is no such file.",
+    'local text = mp.file.read("serials.txt")',
+  ),
+  file(
+    'read_text',
+    [PATH],
+    'text: string?, err: string',
+    "The file's content as a string; nil and the reason when there is no such file.",
+    'local text, err = mp.file.read_text("C:/data/serials.txt")\nif not text then mp.log.error(err) return end',
+  ),
   file(
     'load',
-    [NAME],
-    LOADED,
-    'Loads a HEX, Universal Hex (first board), UF2 or ELF file (a .bin goes to address 0) into the buffer at its addresses.',
-    'local info = mp.file.load("firmware.hex")\nmp.log.infof("%d blocks", info.block_count)',
+    [PATH],
+    MP_LOADED,
+    'Loads an Intel HEX, S-record, Universal Hex (first board), UF2 or ELF file into the buffer at its addresses; a raw .bin goes to the active region at offset 0. Each block carries its bytes (data, 1-based). Regions made read-only (mp.memory.set_writable) are left alone and err names them; a missing or malformed file gives nil and the reason (with the line).',
+    'local data, err = mp.file.load("C:/fw/app.hex")\nif not data then mp.log.error(err) return end\nmp.log.infof("%d blocks", data.block_count)',
   ),
   file(
     'load_bin',
+    [PATH],
+    'bytes: integer[]?, err: string',
+    'Reads a file as raw bytes (a flat table, 1-based) and also puts them into the active region at offset 0 (what does not fit, or a read-only region, is named in err).',
+    'local bytes, err = mp.file.load_bin("boot.bin")\nif bytes then mp.log.infof("%d bytes", #bytes) end',
+  ),
+  file(
+    'load_bin_at',
     [NAME, param('address', 'integer', 'Absolute address of the first byte.')],
     LOADED,
-    'Loads a raw binary at an address.',
-    'mp.file.load_bin("boot.bin", 0x0)',
+    'Loads a raw binary at an absolute address; raises on error.',
+    'mp.file.load_bin_at("boot.bin", 0x0)',
   ),
   file(
     'load_region',
@@ -88,37 +170,68 @@ export const FILE_SPEC: MpFunction[] = [
   file(
     'save',
     [
-      param('name', 'string', 'File name; the extension picks the format (.hex, .bin, .uf2).'),
+      param(
+        'path',
+        'string',
+        'File path; its base name is the download name and its extension picks the format (.hex, .s19/.srec/.s28/.s37/.mot, .bin, .uf2).',
+      ),
+      param(
+        'blocks',
+        'table',
+        'Blocks {address, data} as mp.file.load returns them (or that whole result); without blocks the answer is false, "use mp.memory.save_file(path)".',
+      ),
+    ],
+    'ok: boolean, err: string',
+    'Saves blocks of bytes as a file, offered as a download.',
+    'local data = mp.file.load("app.hex")\nlocal ok, err = mp.file.save("C:/out/app.s19", data.blocks)',
+  ),
+  file(
+    'save_region',
+    [
+      param('name', 'string', 'File name; the extension picks the format (.hex, .s19, .bin, .uf2).'),
       param('region', 'string|integer', 'Only this region (default: the whole buffer).', true),
     ],
     'size: integer',
-    'Saves the buffer (or one region) as a download; returns the file size.',
-    'mp.file.save("dump.hex")',
+    'Saves the buffer (or one region) as a download; returns the file size; raises on error.',
+    'mp.file.save_region("dump.hex")',
   ),
   file(
     'save_bin',
+    [param('path', 'string', 'File path (its base name is the download name).'), BYTES_PARAM],
+    'ok: boolean, err: string',
+    'Saves bytes as a raw binary file, offered as a download.',
+    'local ok, err = mp.file.save_bin("C:/out/cfg.bin", {0x01, 0x02, 0x03})',
+  ),
+  file(
+    'save_bin_range',
     [
       param('name', 'string', 'File name.'),
       param('address', 'integer', 'Absolute start address.'),
       param('length', 'integer', 'Number of bytes (gaps are saved as 0xFF).'),
     ],
     'size: integer',
-    'Saves a raw binary of an absolute range as a download.',
-    'mp.file.save_bin("flash.bin", 0x0, 0x80000)',
+    'Saves a raw binary of an absolute range of the buffer as a download; raises on error.',
+    'mp.file.save_bin_range("flash.bin", 0x0, 0x80000)',
   ),
   file(
     'write_text',
-    [param('name', 'string', 'File name.'), param('text', 'string', 'The whole content.')],
-    'size: integer',
-    'Saves text as a file (offered as a download); the file is then readable with the other mp.file functions.',
-    'mp.file.write_text("report.txt", "all good\\n")',
+    [
+      param('path', 'string', 'File path (its base name is the file name).'),
+      param('text', 'string', 'The whole content.'),
+    ],
+    'ok: boolean, err: string',
+    'Saves text as a file, replacing an earlier one (offered as a download); the file is then readable with the other mp.file functions.',
+    'mp.file.write_text("C:/logs/report.txt", "all good\\n")',
   ),
   file(
     'append_text',
-    [param('name', 'string', 'File name.'), param('text', 'string', 'Text added at the end.')],
-    'size: integer',
+    [
+      param('path', 'string', 'File path (its base name is the file name).'),
+      param('text', 'string', 'Text added at the end.'),
+    ],
+    'ok: boolean, err: string',
     'Adds text at the end of a file (an opened one, or one saved earlier in the run; a new one otherwise) and saves it.',
-    'mp.file.append_text("production.csv", "0042,ok\\n")',
+    'mp.file.append_text("C:/logs/production.csv", "0042,ok\\n")',
   ),
   file(
     'pick',

@@ -25,9 +25,53 @@ function log(level: string, formatted: boolean): MpFunction {
       };
 }
 
+function app(
+  name: string,
+  params: MpFunction['params'],
+  returns: string,
+  description: string,
+  example: string,
+): MpFunction {
+  return { module: 'app', name, params, returns, description, example };
+}
+
+function config(
+  name: string,
+  params: MpFunction['params'],
+  description: string,
+  example: string,
+): MpFunction {
+  const fn: MpFunction = {
+    module: 'config',
+    name,
+    params,
+    returns: 'ok: boolean, err: string',
+    description,
+    example,
+  };
+  // Choosing a programmer asks the device worker which programmers the page can reach.
+  return ['set_programmer', 'select', 'set'].includes(name) ? { ...fn, blocking: true } : fn;
+}
+
 /** Every function of `mp.log`, `mp.ui`, `mp.config` and `mp.app`. */
 export const GENERAL_SPEC: MpFunction[] = [
   ...['debug', 'info', 'warn', 'error'].flatMap((level) => [log(level, false), log(level, true)]),
+  {
+    module: 'log',
+    name: 'success',
+    params: [param('...', 'any', 'Values, joined with spaces (tostring).')],
+    returns: 'nothing',
+    description: 'Writes a success line to the log (shown green).',
+    example: 'mp.log.success("programmed and verified")',
+  },
+  {
+    module: 'log',
+    name: 'notify',
+    params: [param('...', 'any', 'Values, joined with spaces (tostring).')],
+    returns: 'nothing',
+    description: 'Writes a notification line to the log: like warn, but shown prominently.',
+    example: 'mp.log.notify("insert the next board")',
+  },
   {
     module: 'ui',
     name: 'set_statusbar',
@@ -51,10 +95,72 @@ export const GENERAL_SPEC: MpFunction[] = [
     module: 'config',
     name: 'get',
     params: [],
-    returns: 'config: {target, family, programmer, device_id, ...}',
-    description: "The app's current selection (target chip, family, programmer).",
-    example: 'local c = mp.config.get()\nmp.log.info(c.target)',
+    returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
+    description:
+      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it; the setters change it for the run.',
+    example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
+  config(
+    'set_target',
+    [
+      param('family', 'string', 'Family, e.g. "nRF52" (when two arguments are given).', true),
+      param('name', 'string', 'Target: its name ("nRF52833") or WebProg id ("nrf52833"), ignoring case.'),
+    ],
+    "Selects a target of WebProg's catalogue: sets target and family and gives the buffer the target's regions (data that fits is kept). Unknown → false and the known names.",
+    'local ok, err = mp.config.set_target("nRF52", "nRF52833")',
+  ),
+  config(
+    'set_family',
+    [param('family', 'string', 'A family of the catalogue, e.g. "nRF51", "nRF52", "STM32F4".')],
+    'Selects a family (the target is cleared when it belongs to another one).',
+    'local ok, err = mp.config.set_family("nRF52")',
+  ),
+  config(
+    'set_programmer',
+    [
+      param(
+        'programmer',
+        'string',
+        '"esp" (ESP boards over Web Serial), "cmsis-dap" or "daplink" (CMSIS-DAP probes over WebUSB); "stlink", "usbdm", "tgsn" and "usb-uart" give false, "Not Supported: …".',
+      ),
+    ],
+    'Selects the kind of programmer; the backend calls then use a programmer of that kind the page can reach (the current one when it fits).',
+    'local ok, err = mp.config.set_programmer("daplink")',
+  ),
+  config(
+    'set_power',
+    [param('power', 'string', '"3v3", "5v" or "off".')],
+    'Records the target power setting in the selection (the programmers WebProg drives cannot switch power: mp.backend.set_power answers Not Supported).',
+    'local ok, err = mp.config.set_power("3v3")',
+  ),
+  config(
+    'set_file',
+    [param('path', 'string', "A file path; matched by base name among the run's files.")],
+    'Selects the file of the selection (file_path); false when the run has no such file.',
+    'local ok, err = mp.config.set_file("C:/fw/app.hex")',
+  ),
+  config(
+    'set_region_index',
+    [param('index', 'integer', '0-based region index.')],
+    "Selects the buffer's active region (as mp.memory.select_region); false when out of range.",
+    'local ok, err = mp.config.set_region_index(0)',
+  ),
+  config(
+    'select',
+    [
+      param('programmer', 'string', 'As set_programmer.'),
+      param('family', 'string', 'As set_target.'),
+      param('target', 'string', 'As set_target.'),
+    ],
+    'set_programmer then set_target(family, target); stops at the first failure.',
+    'local ok, err = mp.config.select("cmsis-dap", "nRF52", "nRF52833")',
+  ),
+  config(
+    'set',
+    [param('opts', 'table', 'Any of programmer, family, target, power, file_path (or file), region_index.')],
+    'Applies several settings in that order; stops at the first failure; an unknown key gives false.',
+    'local ok, err = mp.config.set({ programmer = "daplink", target = "nRF52833", region_index = 0 })',
+  ),
   {
     module: 'app',
     name: 'args',
@@ -115,4 +221,133 @@ export const GENERAL_SPEC: MpFunction[] = [
     description: 'Version of this scripting API.',
     example: 'mp.log.info(mp.app.script_api_version())',
   },
+  app(
+    'build_info',
+    [],
+    'info: {version, script_api_version, lua, platform}',
+    'What this build is: app version, scripting API version, the Lua runtime and platform "web".',
+    'local b = mp.app.build_info()\nmp.log.info(b.version, b.lua)',
+  ),
+  app(
+    'os_info',
+    [],
+    'info: {name, ...}',
+    'Where the script runs: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
+    'local os = mp.app.os_info()\nmp.log.info(os.name, os.platform)',
+  ),
+  app(
+    'log_path',
+    [],
+    'path: nil, err: string',
+    'The log is not a file in a browser: always nil, "Not Supported: …"; log_tail gives the lines.',
+    'local p, err = mp.app.log_path()',
+  ),
+  app(
+    'log_tail',
+    [
+      param(
+        'n',
+        'integer',
+        'How many lines (default 50; the run keeps its last 200, each cut at 1024 characters).',
+        true,
+      ),
+    ],
+    'text: string',
+    'The run\'s own last log lines, oldest first, one per line as "[level] text".',
+    'mp.log.info("started")\nlocal tail = mp.app.log_tail(10)',
+  ),
+  app(
+    'list_script_shortcuts',
+    [],
+    'shortcuts: {name, path}[]',
+    "The page's saved-script shortcuts as the run started with them (empty when the page passes none), with this run's changes.",
+    'for _, s in ipairs(mp.app.list_script_shortcuts()) do mp.log.info(s.name, s.path) end',
+  ),
+  app(
+    'add_script_shortcut',
+    [
+      param('path', 'string', 'The script (its name in the script list, or a path).'),
+      param('name', 'string', 'Name shown (default: the file name without .lua).', true),
+    ],
+    'ok: boolean, err: string',
+    "Adds a saved-script shortcut to the run's list; the run hands the list back for the page to keep. False when the name is taken.",
+    'local ok, err = mp.app.add_script_shortcut("C:/scripts/flash_all.lua", "Flash all")',
+  ),
+  app(
+    'remove_script_shortcut',
+    [param('name', 'string', "The shortcut's name or path.")],
+    'ok: boolean, err: string',
+    "Removes a saved-script shortcut from the run's list; false when there is none of that name.",
+    'mp.app.remove_script_shortcut("Flash all")',
+  ),
+  app(
+    'get_env',
+    [param('name', 'string', 'Variable name.', true)],
+    'value: nil, err: string',
+    'A web page has no environment variables: always nil, "Not Supported: …".',
+    'local v, err = mp.app.get_env("PATH")',
+  ),
+  app(
+    'cleanup_ipc_dir',
+    [],
+    'ok: boolean, err: string',
+    'MultiProg cleans its AI-agent IPC folder; WebProg has none, so there is nothing to clean: true, "".',
+    'mp.app.cleanup_ipc_dir()',
+  ),
+  app(
+    'exe_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the program\'s folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.exe_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'exe_path',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the program\'s path; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.exe_path()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'config_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the configuration folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.config_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'scripts_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the scripts folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.scripts_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'temp_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the temporary folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.temp_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'home_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the home folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.home_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'desktop_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the desktop folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.desktop_dir()\nif not dir then mp.log.warn(err) end',
+  ),
+  app(
+    'documents_dir',
+    [],
+    'path: nil, err: string',
+    'MultiProg gives the documents folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'local dir, err = mp.app.documents_dir()\nif not dir then mp.log.warn(err) end',
+  ),
 ];

@@ -4,12 +4,13 @@
  * test checks the Lua bindings (every entry bound, nothing bound without an entry).
  */
 import { BACKEND_SPEC } from './backend';
+import { withCompat } from './compat';
 import { CHECKSUM_SPEC, FILE_SPEC } from './file-checksum';
 import { GENERAL_SPEC } from './general';
 import { MEMORY_SPEC } from './memory';
 import type { MpFunction, MpModule } from './types';
 
-export type { MpFunction, MpModule, MpParam } from './types';
+export type { MpCompat, MpCompatKind, MpFunction, MpModule, MpParam } from './types';
 
 /** Version of the scripting API (`mp.app.script_api_version()`). */
 export const MP_API_VERSION = '1.0.0';
@@ -34,17 +35,21 @@ export const MP_MODULES: readonly { module: MpModule; summary: string }[] = [
   },
   { module: 'ui', summary: 'The status bar.' },
   { module: 'config', summary: "The app's current selection." },
-  { module: 'app', summary: 'Hardware-write permission, confirmation, sleeping, versions.' },
+  {
+    module: 'app',
+    summary:
+      "Hardware-write permission, confirmation, sleeping, versions, the run's log and shortcuts; MultiProg's folder functions answer Not Supported in a browser.",
+  },
 ];
 
 /** Every function of the API, grouped by module. */
-export const MP_API: readonly MpFunction[] = [
+export const MP_API: readonly MpFunction[] = withCompat([
   ...BACKEND_SPEC,
   ...MEMORY_SPEC,
   ...FILE_SPEC,
   ...CHECKSUM_SPEC,
   ...GENERAL_SPEC,
-];
+]);
 
 /** The full name of a function, e.g. "mp.backend.connect". */
 export function qualifiedName(fn: Pick<MpFunction, 'module' | 'name'>): string {

@@ -314,4 +314,17 @@ export const MEMORY_SPEC: MpFunction[] = [
     'The ranges that hold data (in one region, or in the whole buffer with no argument).',
     'for _, r in ipairs(mp.memory.data_ranges()) do mp.log.infof("%08X +%d", r.address, r.size) end',
   ),
+  mem(
+    'save_file',
+    [
+      param(
+        'path',
+        'string',
+        'File path; its base name is the download name and its extension picks the format (.hex, .s19/.srec/.s28/.s37/.mot, .bin, .uf2).',
+      ),
+    ],
+    'ok: boolean, err: string',
+    'Saves the whole buffer as a file, offered as a download (a .bin spans the lowest to the highest address with data, gaps 0xFF).',
+    'local ok, err = mp.memory.save_file("C:/dumps/read.hex")',
+  ),
 ];

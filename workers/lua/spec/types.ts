@@ -34,6 +34,8 @@ export interface MpFunction {
   example: string;
   /** True when the call waits for the device or the page (looks blocking to the script). */
   blocking?: boolean;
+  /** MultiProg compatibility; filled in for every entry of `MP_API` (see `spec/compat.ts`). */
+  compat?: MpCompat;
 }
 
 /** Shorthand for a parameter. */
@@ -43,3 +45,18 @@ export function param(name: string, type: string, description: string, optional 
 
 /** The `ok, err, code` triple of blocking backend calls. */
 export const OK_ERR = 'ok: boolean, err: string?, code: string?';
+
+/** How a function relates to MultiProg's documented API. */
+export type MpCompatKind = 'multiprog' | 'webprog' | 'not-in-browser';
+
+/** The compatibility mark the docs page shows for a function. */
+export interface MpCompat {
+  /**
+   * `multiprog`: MultiProg's name, arguments, results and error convention; `webprog`: WebProg
+   * only (no MultiProg function of that name); `not-in-browser`: MultiProg's name, but a browser
+   * cannot do it, so it answers `nil, "Not Supported: …"` (or similar) and says why.
+   */
+  kind: MpCompatKind;
+  /** Why, for `not-in-browser` (and any note on a difference). */
+  reason?: string;
+}

@@ -224,14 +224,20 @@ export class FakeDevice implements DeviceOperationsApi {
   }
 
   private blankCheck(ranges: { start: number; end: number }[]): void {
+    let n = 0;
     for (const r of FAKE_REGIONS) {
       for (const block of regionBlocks(r)) {
         const touched = ranges.some((x) => x.start < block.address + block.size && block.address < x.end);
         if (touched && this.readChip(block.address, block.size).some((b) => b !== 0xff)) {
-          throw new WebProgError('NOT_BLANK', `Block at ${formatAddress(block.address)} is not blank.`, {
-            address: block.address,
-          });
+          throw new WebProgError(
+            'NOT_BLANK',
+            `Block ${n} not blanked (at ${formatAddress(block.address)}).`,
+            {
+              address: block.address,
+            },
+          );
         }
+        n++;
       }
     }
   }

@@ -1,0 +1,154 @@
+/**
+ * `mp.config.*` in MultiProg's form (`ok, err` setters) over WebProg's own catalogue of targets
+ * (`src/core/targets`) and backends (CMSIS-DAP probes over WebUSB, ESP boards over Web Serial).
+ */
+import { TARGETS, type TargetDescription } from '../../../src/core/targets';
+import type { LuaCall } from '../vm/lua-call';
+import { Blocking, type NativeEntry, type NativeResult } from '../vm/native-bridge';
+import { adoptRegions } from './backend';
+import type { ScriptContext } from './context';
+import { resolveFileName } from './file-paths';
+import { natives } from './natives';
+
+/** WebProg's backend kinds, as `mp.config` names them. */
+type ProgrammerKind = 'cmsis-dap' | 'esp';
+
+/** MultiProg's (and WebProg's) programmer names → the backend that fits. */
+const PROGRAMMERS: Record<string, ProgrammerKind> = {
+  esp: 'esp',
+  esp32: 'esp',
+  'cmsis-dap': 'cmsis-dap',
+  cmsisdap: 'cmsis-dap',
+  daplink: 'cmsis-dap',
+};
+
+/** MultiProg programmers with no WebProg backend, and why. */
+const UNSUPPORTED: Record<string, string> = {
+  stlink: 'ST-Link probes speak their own USB protocol, which WebProg does not drive (use a CMSIS-DAP probe)',
+  'st-link':
+    'ST-Link probes speak their own USB protocol, which WebProg does not drive (use a CMSIS-DAP probe)',
+  usbdm: 'USBDM pods are not driven by WebProg',
+  tgsn: 'the TGSN programmer is not driven by WebProg',
+  'usb-uart': 'the USB-UART bootloader backends are not in WebProg yet',
+};
+
+const POWER = new Set(['3v3', '5v', 'off']);
+
+/** The family of a catalogue target, e.g. "nRF52" for the nRF52833, "STM32F4" for the STM32F411. */
+export function familyOf(target: TargetDescription): string {
+  if (target.family) return target.family;
+  const nrf = /^nrf(5\d)/i.exec(target.id);
+  if (nrf) return `nRF${nrf[1]}`;
+  const stm = /^stm32([a-z]\d)/i.exec(target.id);
+  if (stm) return `STM32${stm[1]!.toUpperCase()}`;
+  return target.name.split(/\s/)[0]!;
+}
+
+/** The target `name` means: its id, its name, or its name before " (" (ignoring case). */
+function findTarget(name: string, family?: string): TargetDescription | undefined {
+  const key = name.trim().toLowerCase();
+  return TARGETS.find(
+    (t) =>
+      (family === undefined || familyOf(t).toLowerCase() === family.trim().toLowerCase()) &&
+      (t.id.toLowerCase() === key ||
+        t.name.toLowerCase() === key ||
+        t.name.split(' (')[0]!.toLowerCase() === key),
+  );
+}
+
+function families(): string[] {
+  return [...new Set(TARGETS.map(familyOf))];
+}
+
+/** The `mp.config` natives of a run; `ctx.config` holds the selection they change. */
+export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
+  const config = ctx.config;
+  const fail = (err: string): unknown[] => [false, err];
+  const ok = (): unknown[] => [true, ''];
+
+  const setTarget = (name: string, family?: string): unknown[] => {
+    const target = findTarget(name, family);
+    if (!target) {
+      const known = TARGETS.filter((t) => family === undefined || familyOf(t) === family)
+        .map((t) => `"${t.name.split(' (')[0]}"`)
+        .join(', ');
+      return fail(
+        `Unknown target "${name}"${family ? ` in family "${family}"` : ''} (known: ${known || 'none'}).`,
+      );
+    }
+    config.target = target.name.split(' (')[0]!;
+    config.family = familyOf(target);
+    adoptRegions(ctx, target.regions);
+    config.region_index = 0;
+    ctx.selectedRegion = undefined;
+    return ok();
+  };
+
+  const setProgrammer = (c: LuaCall, index: number): NativeResult => {
+    const asked = c.string(index, 'programmer');
+    const key = asked.trim().toLowerCase();
+    const why = UNSUPPORTED[key];
+    if (why) return fail(`Not Supported: ${why}.`);
+    const kind = PROGRAMMERS[key];
+    if (!kind)
+      return fail(`Unknown programmer "${asked}" (WebProg has "cmsis-dap" (also "daplink") and "esp").`);
+    config.programmer = kind;
+    const device = ctx.device;
+    if (!device) return ok();
+    // Use a programmer of that kind the page can reach: the current one when it fits.
+    return new Blocking(
+      device.listDevices().then((list) => {
+        const same = list.find((d) => d.id === ctx.deviceId && d.type === kind);
+        const chosen = same ?? list.find((d) => d.type === kind);
+        ctx.deviceId = chosen?.id;
+        config.device_id = chosen?.id ?? '';
+        return ok();
+      }),
+    );
+  };
+
+  return natives('mp.config', {
+    get: () => [{ ...config }],
+    set_target: (c) =>
+      c.isNil(2) ? setTarget(c.string(1, 'name')) : setTarget(c.string(2, 'name'), c.string(1, 'family')),
+    set_family: (c) => {
+      const name = c.string(1, 'family');
+      const family = families().find((f) => f.toLowerCase() === name.trim().toLowerCase());
+      if (!family)
+        return fail(
+          `Unknown family "${name}" (known: ${families()
+            .map((f) => `"${f}"`)
+            .join(', ')}).`,
+        );
+      config.family = family;
+      const current = typeof config.target === 'string' ? findTarget(config.target) : undefined;
+      if (current && familyOf(current) !== family) config.target = '';
+      return ok();
+    },
+    set_programmer: (c) => setProgrammer(c, 1),
+    set_power: (c) => {
+      const v = c.string(1, 'power');
+      if (!POWER.has(v)) return fail(`"${v}" is not one of "3v3", "5v", "off".`);
+      config.power = v;
+      return ok();
+    },
+    set_file: (c) => {
+      const path = c.string(1, 'path');
+      if (resolveFileName(ctx.files, path) === undefined) return fail(`No file named "${path}" is open.`);
+      config.file_path = path;
+      return ok();
+    },
+    set_region_index: (c) => {
+      const i = c.integer(1, 'index');
+      const region = ctx.image.regions[i];
+      if (!region)
+        return fail(
+          `No region with index ${i} (the buffer has ${ctx.image.regions.length}; indexes start at 0).`,
+        );
+      ctx.selectedRegion = region.name;
+      config.region_index = i;
+      return ok();
+    },
+    _select_target: (c) => setTarget(c.string(2, 'target'), c.string(1, 'family')),
+  });
+}
