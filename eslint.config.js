@@ -5,7 +5,16 @@ import globals from 'globals';
 
 /** Lint rules for every layer; layer boundaries are enforced with no-restricted-imports. */
 export default ts.config(
-  { ignores: ['dist/', 'dist-cli/', 'node_modules/', 'test-results/', 'playwright-report/', 'device-scripts/build/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-cli/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'device-scripts/build/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
