@@ -33,6 +33,7 @@ import {
   writeWords,
 } from '../src/sim/testing/dapjs-session';
 import { nodeScripts } from '../workers/device/cmsis-dap/testing/node-scripts';
+import { randomBytes } from '../workers/device/cmsis-dap/testing/images';
 import { simBackend } from '../workers/device/cmsis-dap/testing/sim-backend';
 import { flashFloor, measureLinkUsPerByte, programmedWords, type Floor } from './flash-floor';
 import type { BenchResult } from './types';
@@ -136,19 +137,6 @@ async function fullFlash(
 const floorNote = (f: Floor) =>
   `floor = max(link ${(f.linkMs / 1000).toFixed(2)} s, flash busy ${(f.flashBusyMs / 1000).toFixed(2)} s)`;
 
-/** 512 KiB of deterministic pseudo-random bytes (xorshift32). */
-function noise(bytes: number, seed: number): Uint8Array {
-  const out = new Uint8Array(bytes);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < bytes; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 export async function run(): Promise<BenchResult[]> {
   const v2Hex = parseIntelHex(readFileSync(join(FIXTURES, 'micropython-v2.1.2.hex'), 'utf8'));
   const v1Hex = parseIntelHex(readFileSync(join(FIXTURES, 'micropython-v1.1.1.hex'), 'utf8'));
@@ -165,9 +153,9 @@ export async function run(): Promise<BenchResult[]> {
 
   const v2Worst = await fullFlash('v2', v2Hex, DAPLINK_WORST_CASE);
   const v1 = await fullFlash('v1', v1Hex, DAPLINK_LATENCY);
-  const stmImage = SparseData.from([{ address: 0x08000000, data: noise(512 * 1024, 0x5eed) }]);
+  const stmImage = SparseData.from([{ address: 0x08000000, data: randomBytes(512 * 1024, 0x5eed) }]);
   const stm = await fullFlash('stm32f411', stmImage, DAPLINK_LATENCY, [
-    { address: 0x08000000, data: noise(512 * 1024, 0xbad5eed) },
+    { address: 0x08000000, data: randomBytes(512 * 1024, 0xbad5eed) },
   ]);
   const naive = await naiveDapjsFlash(v2Hex);
   const typical = NRF52833_TIMINGS.typical;

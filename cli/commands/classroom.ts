@@ -12,7 +12,7 @@ import { CliError } from '../cli-error';
 import type { CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
 import { chosenDevices } from '../select-device';
-import { imageFor, readFirmware } from './files';
+import { sessionFirmware } from './files';
 import { openSession } from './session';
 
 interface BoardResult {
@@ -31,13 +31,7 @@ async function flashOne(ctx: CommandContext, device: DeviceSummary, path: string
   try {
     const session = await openSession(ctx, device, tag);
     try {
-      const file = await readFirmware(ctx, path, device);
-      const image = imageFor(
-        file.segments,
-        session.connection.regions,
-        session.connection.target.name,
-        file.name,
-      );
+      const { image } = await sessionFirmware(ctx, session, path);
       const { report, elapsedMs } = await session.call('flash', { image });
       const result = {
         device,

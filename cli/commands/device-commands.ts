@@ -5,7 +5,7 @@ import type { ImageDto } from '../../workers/device/device-api';
 import { CliError } from '../cli-error';
 import type { CommandContext } from '../context';
 import { ExitCode } from '../exit-codes';
-import { imageFor, readFirmware, writeSegments } from './files';
+import { sessionFirmware, writeSegments } from './files';
 import { seconds, withSession, type Session } from './session';
 
 /** `webprog info`: the chip, its memory regions and the programmer. */
@@ -61,13 +61,7 @@ function reportLine(
  */
 export async function flash(ctx: CommandContext): Promise<number> {
   return withSession(ctx, async (session) => {
-    const file = await readFirmware(ctx, ctx.args[0], session.device);
-    const image = imageFor(
-      file.segments,
-      session.connection.regions,
-      session.connection.target.name,
-      file.name,
-    );
+    const { name, image } = await sessionFirmware(ctx, session);
     let report: OperationReport;
     let elapsedMs: number;
     const { erase } = ctx.options;
@@ -85,11 +79,11 @@ export async function flash(ctx: CommandContext): Promise<number> {
         report.verified = true;
       }
     }
-    ctx.reporter.result(reportLine('Flashed', file.name, session, report, elapsedMs), {
+    ctx.reporter.result(reportLine('Flashed', name, session, report, elapsedMs), {
       command: 'flash',
       device: session.device.id,
       chip: session.connection.target.name,
-      file: file.name,
+      file: name,
       ...report,
       elapsedMs,
     });
@@ -100,18 +94,12 @@ export async function flash(ctx: CommandContext): Promise<number> {
 /** `webprog verify <file>`: compares the chip with the file. */
 export async function verify(ctx: CommandContext): Promise<number> {
   return withSession(ctx, async (session) => {
-    const file = await readFirmware(ctx, ctx.args[0], session.device);
-    const image = imageFor(
-      file.segments,
-      session.connection.regions,
-      session.connection.target.name,
-      file.name,
-    );
+    const { name, image } = await sessionFirmware(ctx, session);
     const { elapsedMs } = await session.call('verify', { image });
-    ctx.reporter.result(`${session.label} holds ${file.name}: verified in ${seconds(elapsedMs)}.`, {
+    ctx.reporter.result(`${session.label} holds ${name}: verified in ${seconds(elapsedMs)}.`, {
       command: 'verify',
       device: session.device.id,
-      file: file.name,
+      file: name,
       verified: true,
       elapsedMs,
     });

@@ -8,6 +8,7 @@ import type { Segment } from '../../src/core/memory/sparse-data';
 import type { DeviceSummary, ImageDto } from '../../workers/device/device-api';
 import type { CommandContext } from '../context';
 import { CliError } from '../cli-error';
+import type { Session } from './session';
 
 /** Reads and parses `path` for `device` (a Universal Hex gives that micro:bit's part). */
 export async function readFirmware(
@@ -66,4 +67,15 @@ export async function writeSegments(ctx: CommandContext, path: string, segments:
   const bytes = await ctx.host.device.saveFile(segments, formatForName(path));
   await writeFile(resolve(ctx.cwd, path), bytes);
   return bytes.length;
+}
+
+/** The firmware file named on the command line, read for a session's board and laid over its chip's regions. */
+export async function sessionFirmware(
+  ctx: CommandContext,
+  session: Session,
+  path = ctx.args[0],
+): Promise<{ name: string; image: ImageDto }> {
+  const file = await readFirmware(ctx, path, session.device);
+  const { regions, target } = session.connection;
+  return { name: file.name, image: imageFor(file.segments, regions, target.name, file.name) };
 }

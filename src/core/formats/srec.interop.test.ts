@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { randomBytes as bytes } from '../../../workers/device/cmsis-dap/testing/images';
 import { SparseData } from '../memory';
 import { readSrec, writeSrec } from './srec';
 
@@ -22,19 +23,6 @@ function run(tool: string, args: string[], debianPackage: string): string {
   }
   if (result.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
-}
-
-/** Deterministic pseudo-random bytes. */
-function bytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 /** The images tried: 16-, 24- and 32-bit addresses, gaps, one of more than 4 MiB. */
