@@ -163,6 +163,8 @@ test('an ESP image built for another chip, or for a bigger flash, is refused bef
   );
   // 16 MB in the header of an image for a 4 MiB board.
   await page.getByTestId('file-input').setInputFiles([bin('big@0x10000.bin', espImage(0x8000, 8, 0, 4))]);
+  // Flash takes the file shown: wait until the new file is open and shown.
+  await expect(app.fileItem('big@0x10000.bin').locator('[aria-current="true"]')).toBeVisible();
   await flow.flashButton.click();
   await expect((await refusal(page, 'esp-header')).first()).toContainText('expects 16 MiB of flash');
   // The expert override writes it anyway, and says so.

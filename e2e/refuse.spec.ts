@@ -79,6 +79,9 @@ test('a Universal Hex without the board’s section is refused; a V2 hex flashes
   );
 
   await app.openWithInput([V2_PATH]);
+  // Flash takes the file shown: wait until the new file is open and shown.
+  await expect(app.fileItem(V2_NAME)).toBeVisible();
+  await expect(app.fileItem(V2_NAME).locator('[aria-current="true"]')).toBeVisible();
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText(`Flashed ${V2_NAME}`);
   await screenshotBothThemes(page, 'flash-probe');
