@@ -90,7 +90,7 @@ export function parseFirmwareLink(pageUrl: string | undefined): FirmwareLink | u
 /**
  * Downloads the linked firmware and checks its SHA-256 when the link gives one.
  *
- * @throws WebProgError `NOT_CONNECTED` when the file cannot be downloaded, `VERIFY_FAILED` when
+ * @throws WebProgError `DOWNLOAD_FAILED` when the file cannot be downloaded, `VERIFY_FAILED` when
  *   its SHA-256 differs from the link's (the bytes are not returned).
  */
 export async function fetchLinkedFirmware(
@@ -105,7 +105,7 @@ export async function fetchLinkedFirmware(
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
     throw new WebProgError(
-      'NOT_CONNECTED',
+      'DOWNLOAD_FAILED',
       `Could not download ${link.name} from ${link.url} (${error instanceof Error ? error.message : String(error)}). Check the network, or open the file from disk.`,
       { cause: error, file: link.name },
     );

@@ -7,6 +7,7 @@
  */
 import type { Remote } from 'comlink';
 import { WebProgError } from '../core/errors';
+import { describeChipChanges } from '../core/flash/chip-changes';
 import { diffRange } from '../core/memory/memory-image';
 import { regionEnd } from '../core/memory/region';
 import type { ProgressEvent } from '../core/progress';
@@ -466,8 +467,12 @@ export class OperationState {
         this.progress && this.progress.done > 0
           ? ` after ${shortSize(this.progress.done)} of ${this.progress.stage.toLowerCase()}`
           : '';
-      const partly =
-        kind === 'flash' || kind === 'erase'
+      // The engine says what a stopped destructive step had changed; without that, the chip may
+      // be partly programmed.
+      const changes = error instanceof WebProgError ? error.changes : undefined;
+      const partly = changes
+        ? ` ${describeChipChanges(changes)} Flash again to finish.`
+        : kind === 'flash' || kind === 'erase'
           ? ' The chip may be partly programmed: flash again to finish.'
           : '';
       const text = `${label} cancelled${done}.${partly}`;

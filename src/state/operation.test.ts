@@ -137,7 +137,7 @@ describe('OperationState', () => {
     expect(await flashing).toBe(false);
     expect(app.operation.result).toMatchObject({ kind: 'flash', outcome: 'cancelled' });
     expect(app.operation.result!.text).toMatch(
-      /^Flash cancelled( after [\d.]+ KiB of flash)?\. The chip may be partly programmed: flash again to finish\.$/,
+      /^Flash cancelled( after [\d.]+ KiB of flash)?\. (The chip may be partly programmed: flash again to finish|Before it stopped, .*\. Flash again to finish)\.$/,
     );
     expect(app.log.entries.at(-1)).toMatchObject({ level: 'warn', text: app.operation.result!.text });
 
