@@ -3,6 +3,7 @@
  * bring the connection up step by step, raw SW-DP/AP registers, target memory words, core
  * registers, run control, and the loaded device script's flash entries.
  */
+import { formatAddress } from '../../src/core/errors';
 
 /** How far to bring the connection up (CortexProg's steps). */
 export type AttachStage = 'debugger' | 'cpu' | 'script' | 'init';
@@ -86,5 +87,21 @@ export function debugConfirmation(request: DebugRequest): DebugConfirmation | un
       return 'erase_block';
     default:
       return undefined;
+  }
+}
+
+/** What a gated debug request does, as the subject of the "writes are not allowed" message. */
+export function describeDebugWrite(request: DebugRequest): string {
+  switch (request.op) {
+    case 'swd_write':
+      return 'A direct access-port write';
+    case 'word_write':
+      return `A direct memory write (at ${formatAddress(request.address)})`;
+    case 'script_erase_all':
+      return "The device script's mass erase";
+    case 'script_erase_block':
+      return "The device script's block erase";
+    default:
+      return "The device script's block write";
   }
 }

@@ -70,3 +70,38 @@ describe('DeviceManager and a board on its own USB port', () => {
     await devices.disconnectDevice(before.id);
   }, 30_000);
 });
+
+describe('DeviceManager debug access', () => {
+  it('refuses writing debug requests without hardware writes allowed before any backend sees them', async () => {
+    const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
+    const seen: string[] = [];
+    const usb = new SimulatedUsb([probe.usbDevice] as never, { grantAll: true });
+    const devices = new DeviceManager({
+      usb,
+      usbBackend: (device) => {
+        const real = new CmsisDapBackend(new WebUsbPacketTransport(device), {
+          scripts: nodeScripts,
+          decodeLayout: decodeScriptLayout,
+        });
+        // A backend that would run every request it gets.
+        real.debug = async (request) => (seen.push(request.op), {});
+        return real;
+      },
+    });
+    const id = usbDeviceId(probe.usbDevice);
+    for (const request of [
+      { op: 'word_write', address: 0x4001e504, value: 2 },
+      { op: 'swd_write', ap: true, a23: 1, value: 0 },
+      { op: 'script_erase_all' },
+      { op: 'script_erase_block', address: 0 },
+      { op: 'script_write_block', address: 0, data: new Uint8Array(4) },
+    ] as const) {
+      await expect(devices.debug(id, request)).rejects.toMatchObject({ code: 'WRITES_NOT_ALLOWED' });
+    }
+    expect(seen).toEqual([]);
+    await devices.debug(id, { op: 'swd_write', ap: false, a23: 2, value: 0 });
+    await devices.debug(id, { op: 'word_read', address: 0 });
+    await devices.debug(id, { op: 'word_write', address: 0x20000000, value: 1 }, { allowWrites: true });
+    expect(seen).toEqual(['swd_write', 'word_read', 'word_write']);
+  });
+});

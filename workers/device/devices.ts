@@ -18,7 +18,8 @@ import type {
   DeviceOperationsApi,
   DeviceSummary,
 } from './device-api';
-import type { DebugRequest, DebugResult } from './debug-api';
+import { debugRequestWrites, describeDebugWrite, type DebugRequest, type DebugResult } from './debug-api';
+import { requireWrites } from './segments';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
 
@@ -227,6 +228,8 @@ export class DeviceManager implements DeviceOperationsApi {
     const backend = entry.backend;
     if (!backend.debug)
       throw new WebProgError('NOT_SUPPORTED', `Not Supported: ${backend.type} devices have no debug access.`);
+    // The hardware-write gate at the worker's edge, whatever the backend (which checks again).
+    if (debugRequestWrites(request)) requireWrites(options.allowWrites, describeDebugWrite(request));
     return this.queued(entry, options, `debug ${request.op}`, (s) =>
       backend.debug!(request, this.context(entry, options, s)),
     );

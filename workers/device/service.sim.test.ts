@@ -24,10 +24,12 @@ type Endpoint = Parameters<typeof wrap>[0];
 expose(
   createDeviceService({
     sources: {
-      usbBackend: (device) =>
+      // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          now: clock,
         }),
     },
     loadSimulation: () => import('./simulation-impl').then((m) => m.createSimulation()),
@@ -45,7 +47,10 @@ const hex = readFileSync(
   'utf8',
 );
 
-describe('the device worker service (comlink, simulation on)', () => {
+/** Per-test limit: each test flashes MicroPython (seconds of CPU idle, 20 s and more when busy). */
+const LIMIT_MS = 300_000;
+
+describe('the device worker service (comlink, simulation on)', { timeout: LIMIT_MS }, () => {
   it('plugs a simulated micro:bit, identifies it, flashes the V2 hex with progress, and reads it back', async () => {
     const id = await device.plugSimulated('microbit-v2', { latency: 'zero', deviceId: 1740 });
     const listed = await device.listDevices();

@@ -14,10 +14,12 @@ import { createDeviceService } from './service';
 function service(withSimulation = true): DeviceWorkerApi {
   return createDeviceService({
     sources: {
-      usbBackend: (device) =>
+      // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          now: clock,
         }),
     },
     loadSimulation: withSimulation

@@ -16,6 +16,11 @@ import { fixtureData, imageOf, randomBytes } from './testing/images';
 import { simBackend } from './testing/sim-backend';
 
 const W = { allowWrites: true };
+/**
+ * Limit of a test that flashes, reads back and verifies a whole image: a few seconds of CPU on
+ * an idle machine (the device script runs on the simulated core), 30-40 s on a busy 2-core one.
+ */
+const FULL_FLASH_LIMIT_MS = 300_000;
 
 interface ChipCase {
   chip: string;
@@ -56,20 +61,24 @@ const cases: ChipCase[] = [
 ];
 
 describe.each(cases)('$chip', ({ probe: makeProbe, name, regions: expected, data }) => {
-  it('is identified, flashed, verified and read back byte-identical', async () => {
-    const probe = makeProbe();
-    const backend = simBackend(probe);
-    const { target, regions } = await backend.connect();
-    expect(target.name).toMatch(name);
-    expect(regions.map((r) => [r.name, r.base, r.size])).toEqual(expected);
-    const image = imageOf(regions, data());
-    const report = await backend.flash(image, W);
-    expect(report.verified).toBe(true);
-    const back = new MemoryImage(regions);
-    await backend.read(back);
-    for (const s of image.data.segments()) expect(back.readAt(s.address, s.data.length)).toEqual(s.data);
-    await backend.verify(image);
-  });
+  it(
+    'is identified, flashed, verified and read back byte-identical',
+    async () => {
+      const probe = makeProbe();
+      const backend = simBackend(probe);
+      const { target, regions } = await backend.connect();
+      expect(target.name).toMatch(name);
+      expect(regions.map((r) => [r.name, r.base, r.size])).toEqual(expected);
+      const image = imageOf(regions, data());
+      const report = await backend.flash(image, W);
+      expect(report.verified).toBe(true);
+      const back = new MemoryImage(regions);
+      await backend.read(back);
+      for (const s of image.data.segments()) expect(back.readAt(s.address, s.data.length)).toEqual(s.data);
+      await backend.verify(image);
+    },
+    FULL_FLASH_LIMIT_MS,
+  );
 
   it('erases one segment and leaves the other blocks intact; blank_check reports the first non-blank block', async () => {
     const probe = makeProbe();

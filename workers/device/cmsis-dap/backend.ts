@@ -26,6 +26,7 @@ import type {
 import {
   debugConfirmation,
   debugRequestWrites,
+  describeDebugWrite,
   type DebugInfo,
   type DebugRequest,
   type DebugResult,
@@ -198,7 +199,7 @@ export class CmsisDapBackend implements Backend {
       return {};
     }
     const link = await this.debugLink();
-    if (debugRequestWrites(request)) requireWrites(ctx.allowWrites, debugWriteName(request));
+    if (debugRequestWrites(request)) requireWrites(ctx.allowWrites, describeDebugWrite(request));
     switch (request.op) {
       case 'swd_read':
         return {
@@ -888,22 +889,6 @@ function checkBlockAligned(region: Region, address: number, size: number, what: 
 
 function pick(ctx: OperationContext) {
   return { onProgress: ctx.onProgress, signal: ctx.signal, clock: ctx.clock };
-}
-
-/** What a gated debug request does, for the "writes are not allowed" message. */
-function debugWriteName(request: DebugRequest): string {
-  switch (request.op) {
-    case 'swd_write':
-      return 'A direct access-port write';
-    case 'word_write':
-      return `A direct memory write (at ${formatAddress(request.address)})`;
-    case 'script_erase_all':
-      return "The device script's mass erase";
-    case 'script_erase_block':
-      return "The device script's block erase";
-    default:
-      return "The device script's block write";
-  }
 }
 
 function hex(n: number | undefined): string {
