@@ -42,7 +42,8 @@ export const TASKS: readonly TaskInfo[] = [
   {
     id: 'inspect',
     label: 'Inspect and convert files',
-    detail: 'Open Intel Hex, Universal Hex, UF2, ELF or binaries: view, compare, checksum, save as.',
+    detail:
+      'Open Intel Hex, Universal Hex, S-records, UF2, ELF or binaries: view, compare, checksum, save as.',
   },
 ];
 
