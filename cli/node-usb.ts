@@ -1,13 +1,9 @@
 /**
  * WebUSB in Node through the `usb` package's WebUSB implementation: the same `USBDevice`
- * interface dapjs's transport and our CMSIS-DAP backend use in the browser. Only CMSIS-DAP
- * probes are listed (the CMSIS-DAP specification requires "CMSIS-DAP" in the product string;
- * the micro:bit's DAPLink is also known by its vendor id).
+ * interface dapjs's transport and our CMSIS-DAP backend use in the browser. The device manager
+ * keeps only CMSIS-DAP probes (`isCmsisDap` in workers/device/devices.ts).
  */
 import { WebProgError } from '../src/core/errors';
-
-/** ARM's (mbed/DAPLink) USB vendor id. */
-const ARM_MBED_VID = 0x0d28;
 
 /** What `list` can tell when USB cannot be reached at all. */
 export interface UsbAccess {
@@ -15,11 +11,6 @@ export interface UsbAccess {
   usb: Pick<USB, 'getDevices'>;
   /** Why no device could be listed (no USB stack, no permission), when so. */
   problem(): string | undefined;
-}
-
-/** True for a CMSIS-DAP probe. */
-function isCmsisDap(device: USBDevice): boolean {
-  return device.vendorId === ARM_MBED_VID || /CMSIS-DAP/i.test(device.productName ?? '');
 }
 
 /** Loads the `usb` package; undefined when it cannot load here (no prebuilt binary for this platform). */
@@ -39,7 +30,7 @@ export async function nodeUsb(): Promise<UsbAccess | undefined> {
         try {
           const devices = (await webusb.getDevices()) as unknown as USBDevice[];
           problem = undefined;
-          return devices.filter(isCmsisDap);
+          return devices;
         } catch (error) {
           problem = `USB devices cannot be listed here (${error instanceof Error ? error.message : String(error)}).`;
           return [];

@@ -6,9 +6,9 @@
  * to it, and the hex view shows its flash. An image for another chip or a bigger flash is
  * refused before writing, with an expert override. Writes flash-esp-*.png.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { randomBytes } from '../src/sim/esp/test-helpers';
-import { AppPage } from './pages/app-page';
+import { AppPage, binaryFile } from './pages/app-page';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
 import { screenshotBothThemes } from './screenshots';
@@ -32,8 +32,6 @@ function partitionTable(): Buffer {
   return b;
 }
 
-const bin = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
-
 let app: AppPage;
 let devices: DevicePanelPage;
 let flow: WorkflowPage;
@@ -50,22 +48,10 @@ test.afterEach(() => {
   expect(app.errors, 'console errors').toEqual([]);
 });
 
-async function addConnected(kind: Parameters<DevicePanelPage['addSimulated']>[0]): Promise<void> {
-  const board = await devices.addSimulated(kind);
-  await expect(board).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
-}
-
-async function refusal(page: Page, key: string) {
-  const line = await flow.waitForResult('refused');
-  await expect(line.locator(`[data-testid="refusal"][data-key="${key}"]`)).toBeVisible();
-  await expect(page.getByTestId('log')).not.toContainText('Flashed ');
-  return line;
-}
-
 test('an ESP32 flashes an ESP Web Tools manifest through the Flash button, then its monitor shows the boot', async ({
   page,
 }) => {
-  await addConnected('esp32');
+  await devices.addConnected('esp32');
   await expect(devices.identity('chip')).toContainText('ESP32');
   // No second Connect: the device panel connected it; the options belong to the device.
   await expect(page.getByTestId('esp-connect')).toHaveCount(0);
@@ -91,10 +77,10 @@ test('an ESP32 flashes an ESP Web Tools manifest through the Flash button, then 
     .getByTestId('file-input')
     .setInputFiles([
       { name: 'manifest.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(manifest)) },
-      bin('bootloader.bin', espImage(0x5000, 1)),
-      bin('partitions.bin', partitionTable()),
-      bin('app.bin', espImage(0x20000, 2)),
-      bin('c3.bin', espImage(0x8000, 3, 5)),
+      binaryFile('bootloader.bin', espImage(0x5000, 1)),
+      binaryFile('partitions.bin', partitionTable()),
+      binaryFile('app.bin', espImage(0x20000, 2)),
+      binaryFile('c3.bin', espImage(0x8000, 3, 5)),
     ]);
   // One entry in the file list, the ESP32's build picked for this board.
   await expect(app.fileItem('manifest.json')).toBeVisible();
@@ -117,13 +103,13 @@ test('an ESP32 flashes an ESP Web Tools manifest through the Flash button, then 
 });
 
 test('.bin parts named with their offsets open as one firmware and flash an ESP32-C3', async ({ page }) => {
-  await addConnected('esp32c3');
+  await devices.addConnected('esp32c3');
   await page
     .getByTestId('file-input')
     .setInputFiles([
-      bin('bootloader@0x0.bin', espImage(0x4000, 4, 5)),
-      bin('partitions@0x8000.bin', partitionTable()),
-      bin('app@0x10000.bin', espImage(0x10000, 5, 5)),
+      binaryFile('bootloader@0x0.bin', espImage(0x4000, 4, 5)),
+      binaryFile('partitions@0x8000.bin', partitionTable()),
+      binaryFile('app@0x10000.bin', espImage(0x10000, 5, 5)),
     ]);
   await expect(page.getByTestId('file-item')).toHaveCount(1);
   await expect(page.getByTestId('bin-dialog')).toHaveCount(0);
@@ -141,9 +127,9 @@ test('.bin parts named with their offsets open as one firmware and flash an ESP3
 test('a merged image flashes an ESP32-S3 on its own USB port, which keeps its place while it re-enumerates', async ({
   page,
 }) => {
-  await addConnected('esp32s3-usb');
+  await devices.addConnected('esp32s3-usb');
   await expect(devices.items).toHaveCount(1);
-  await app.page.getByTestId('file-input').setInputFiles([bin('merged.bin', espImage(0x8000, 6, 9))]);
+  await app.page.getByTestId('file-input').setInputFiles([binaryFile('merged.bin', espImage(0x8000, 6, 9))]);
   await page.getByTestId('bin-open').click();
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText('verified', { timeout: 30_000 });
@@ -153,20 +139,24 @@ test('a merged image flashes an ESP32-S3 on its own USB port, which keeps its pl
 test('an ESP image built for another chip, or for a bigger flash, is refused before writing', async ({
   page,
 }) => {
-  await addConnected('esp32');
+  await devices.addConnected('esp32');
   // ESP32-S3 image (chip id 9) on an ESP32.
-  await page.getByTestId('file-input').setInputFiles([bin('s3-app@0x10000.bin', espImage(0x8000, 7, 9))]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([binaryFile('s3-app@0x10000.bin', espImage(0x8000, 7, 9))]);
   await flow.flashButton.click();
-  const refused = await refusal(page, 'esp-header');
+  const refused = await flow.waitForRefusal('esp-header');
   await expect(refused).toContainText(
     's3-app@0x10000.bin at 0x00010000 is built for the ESP32-S3 (image chip id 9), but this board is an ESP32',
   );
   // 16 MB in the header of an image for a 4 MiB board.
-  await page.getByTestId('file-input').setInputFiles([bin('big@0x10000.bin', espImage(0x8000, 8, 0, 4))]);
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([binaryFile('big@0x10000.bin', espImage(0x8000, 8, 0, 4))]);
   // Flash takes the file shown: wait until the new file is open and shown.
-  await expect(app.fileItem('big@0x10000.bin').locator('[aria-current="true"]')).toBeVisible();
+  await app.waitUntilShown('big@0x10000.bin');
   await flow.flashButton.click();
-  await expect((await refusal(page, 'esp-header')).first()).toContainText('expects 16 MiB of flash');
+  await expect((await flow.waitForRefusal('esp-header')).first()).toContainText('expects 16 MiB of flash');
   // The expert override writes it anyway, and says so.
   await page.getByText('I know what I am doing').click();
   await page.getByTestId('flash-anyway').click();

@@ -106,7 +106,7 @@ test('a visitor without a board and without ?sim is offered a simulated board, a
   await expect(page.getByTestId('flash-button')).toBeVisible();
   await expect(offer).toHaveCount(0);
   await app.openWithInput([V2_PATH]);
-  await expect(app.fileItem(V2_NAME).locator('[aria-current="true"]')).toBeVisible();
+  await app.waitUntilShown(V2_NAME);
   await page.getByTestId('flash-button').click();
   await expect(page.locator('[data-testid="result-line"][data-outcome="done"]')).toContainText('verified', {
     timeout: 60_000,

@@ -6,17 +6,15 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { createUniversalHex } from '../src/core/formats/universal-hex-create';
-import { AppPage } from './pages/app-page';
+import { AppPage, binaryFile } from './pages/app-page';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
 import { screenshotBothThemes } from './screenshots';
 import { FIXTURES, V2_NAME, V2_PATH } from './v2-hex';
 
 const V1_NAME = 'micropython-v1.1.1.hex';
-
-const bin = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
 
 let app: AppPage;
 let devices: DevicePanelPage;
@@ -34,25 +32,13 @@ test.afterEach(() => {
   expect(app.errors, 'console errors').toEqual([]);
 });
 
-async function addConnected(kind: Parameters<DevicePanelPage['addSimulated']>[0]): Promise<void> {
-  const board = await devices.addSimulated(kind);
-  await expect(board).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
-}
-
-async function refusal(page: Page, key: string) {
-  const line = await flow.waitForResult('refused');
-  await expect(line.locator(`[data-testid="refusal"][data-key="${key}"]`)).toBeVisible();
-  await expect(page.getByTestId('log')).not.toContainText('Flashed ');
-  return line;
-}
-
 test('a micro:bit V1 hex is refused on a V2, nothing is written, and the override flashes it', async ({
   page,
 }) => {
-  await addConnected('microbit-v2');
+  await devices.addConnected('microbit-v2');
   await app.openWithInput([path.join(FIXTURES, V1_NAME)]);
   await flow.flashButton.click();
-  const refused = await refusal(page, 'microbit-version');
+  const refused = await flow.waitForRefusal('microbit-version');
   await expect(refused).toContainText(`${V1_NAME} is built for the micro:bit V1`);
   // Nothing reached the chip.
   await flow.run('op-verify');
@@ -66,7 +52,7 @@ test('a micro:bit V1 hex is refused on a V2, nothing is written, and the overrid
 });
 
 test('a Universal Hex without the board’s section is refused; a V2 hex flashes the V2', async ({ page }) => {
-  await addConnected('microbit-v2');
+  await devices.addConnected('microbit-v2');
   const v1Only = createUniversalHex([
     { boardId: 0x9901, hex: readFileSync(path.join(FIXTURES, V1_NAME), 'utf8') },
   ]);
@@ -74,22 +60,24 @@ test('a Universal Hex without the board’s section is refused; a V2 hex flashes
     .getByTestId('file-input')
     .setInputFiles([{ name: 'v1-only-universal.hex', mimeType: 'text/plain', buffer: Buffer.from(v1Only) }]);
   await flow.flashButton.click();
-  await expect(await refusal(page, 'universal-board')).toContainText(
+  await expect(await flow.waitForRefusal('universal-board')).toContainText(
     'without a section for the micro:bit V2',
   );
 
   await app.openWithInput([V2_PATH]);
   // Flash takes the file shown: wait until the new file is open and shown.
   await expect(app.fileItem(V2_NAME)).toBeVisible();
-  await expect(app.fileItem(V2_NAME).locator('[aria-current="true"]')).toBeVisible();
+  await app.waitUntilShown(V2_NAME);
   await flow.flashButton.click();
   await expect(await flow.waitForResult('done')).toContainText(`Flashed ${V2_NAME}`);
   await screenshotBothThemes(page, 'flash-probe');
 });
 
 test('an image outside every region of the chip is refused with its first address', async ({ page }) => {
-  await addConnected('microbit-v1');
-  await page.getByTestId('file-input').setInputFiles([bin('stm32@0x8000000.bin', Buffer.alloc(0x400, 0x5a))]);
+  await devices.addConnected('microbit-v1');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([binaryFile('stm32@0x8000000.bin', Buffer.alloc(0x400, 0x5a))]);
   await flow.flashButton.click();
-  await expect(await refusal(page, 'outside-regions')).toContainText('the first at 0x08000000');
+  await expect(await flow.waitForRefusal('outside-regions')).toContainText('the first at 0x08000000');
 });

@@ -2,6 +2,11 @@
 import type { Download, Locator, Page } from '@playwright/test';
 import { dropFile } from './drop';
 
+/** A binary file for `setInputFiles`. */
+export function binaryFile(name: string, buffer: Buffer) {
+  return { name, mimeType: 'application/octet-stream', buffer };
+}
+
 /** The app as a person sees it. */
 export class AppPage {
   /** Console errors and uncaught exceptions seen since {@link goto}. */
@@ -32,6 +37,11 @@ export class AppPage {
   /** Drops a file on the window the way a browser does: dragenter, dragover, drop with a DataTransfer. */
   async dropFile(name: string, bytes: Uint8Array): Promise<void> {
     await dropFile(this.page, 'body', 'drop-overlay', name, bytes);
+  }
+
+  /** Waits until the file `name` is open and shown (what Flash and the other operations take). */
+  async waitUntilShown(name: string): Promise<void> {
+    await this.fileItem(name).locator('[aria-current="true"]').waitFor();
   }
 
   /** The list entry of an opened file. */

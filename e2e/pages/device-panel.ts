@@ -1,5 +1,5 @@
 /** Page object for the device panel: adding (simulated) devices and reading their identity. */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Simulated device kinds the chooser offers. */
 export type SimKind =
@@ -25,6 +25,13 @@ export class DevicePanelPage {
   }
 
   /** Opens "Add simulated device…", picks `kind` and waits until it is connected. */
+  /** Plugs in a simulated board and waits until the device panel has connected it. */
+  async addConnected(kind: SimKind): Promise<Locator> {
+    const board = await this.addSimulated(kind);
+    await expect(board).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+    return board;
+  }
+
   async addSimulated(kind: SimKind): Promise<Locator> {
     const before = await this.items.count();
     await this.page.getByTestId('add-simulated').click();

@@ -1,5 +1,5 @@
 /** Page object for the workflow bar: Flash, the other operations, progress, cancel and the result line. */
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Test ids of the secondary operations. */
 export type OperationButton =
@@ -51,5 +51,13 @@ export class WorkflowPage {
     await this.page
       .locator('[data-testid="progress-stage"]', { hasText: stage })
       .waitFor({ timeout: 30_000 });
+  }
+
+  /** Waits for a refused Flash naming refusal `key`, with nothing flashed; returns the result line. */
+  async waitForRefusal(key: string): Promise<Locator> {
+    const line = await this.waitForResult('refused');
+    await expect(line.locator(`[data-testid="refusal"][data-key="${key}"]`)).toBeVisible();
+    await expect(this.page.getByTestId('log')).not.toContainText('Flashed ');
+    return line;
   }
 }
