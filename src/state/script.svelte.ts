@@ -4,7 +4,12 @@
  * console (levels and timestamps), the script's status-bar line, and the confirmation the
  * script (or a destructive backend call) is waiting for.
  */
-import type { LogLevel as ScriptLogLevel, ScriptCallbacks, ScriptFile } from '../../workers/lua/api';
+import type {
+  LogLevel as ScriptLogLevel,
+  ScriptCallbacks,
+  ScriptFile,
+  ScriptShortcut,
+} from '../../workers/lua/api';
 import { describeError } from './error-text';
 import type { LogState } from './log.svelte';
 import type { Download } from './save.svelte';
@@ -38,6 +43,22 @@ export interface ScriptQuestion {
   message: string;
 }
 
+/** What the page tells a run about its current selection (`mp.config.get()`). */
+export interface ScriptRunContext {
+  /** The selected device's name, for the write confirmation ("micro:bit V2.00 · tupog"). */
+  deviceName?: string;
+  /** The current target, family, programmer, file and region (MultiProg's `mp.config` keys). */
+  config: Record<string, string | number | boolean>;
+}
+
+/** Where the page keeps the saved-script shortcuts (`mp.app.*_script_shortcut`) between runs and visits. */
+export interface ScriptShortcutStore {
+  /** The saved list. */
+  load(): ScriptShortcut[];
+  /** Replaces the saved list. */
+  save(shortcuts: readonly ScriptShortcut[]): void;
+}
+
 /** What the script panel needs from the page. */
 export interface ScriptDependencies {
   /** The page's script runner (undefined: scripts cannot run here). */
@@ -50,6 +71,10 @@ export interface ScriptDependencies {
   fetchText: (url: string) => Promise<string>;
   /** Offers a file as a download (Save .lua, files the script saves). */
   download: Download;
+  /** The page's current selection, read when a run starts (default: nothing selected). */
+  runContext?: () => ScriptRunContext;
+  /** The saved-script shortcuts (default: kept for this page only). */
+  shortcuts?: ScriptShortcutStore;
   /** Milliseconds since 1970 for console lines. */
   now?: () => number;
   /** Monotonic milliseconds for run durations. */
@@ -90,15 +115,24 @@ export class ScriptState {
   error = $state<string | undefined>();
   /** The line the last run failed on (cleared by the next run or another script). */
   errorMark = $state.raw<ScriptErrorMark | undefined>();
+  /**
+   * "Allow this run to erase and program the device": each run then asks once, naming the
+   * device, and starts with `mp.app.allow_hw_writes(true)` in force, so MultiProg scripts
+   * that write without calling it run unchanged.
+   */
+  allowWrites = $state(false);
 
   private nextId = 1;
   private answer?: (yes: boolean) => void;
   private readonly now: () => number;
   private readonly clock: () => number;
 
+  private readonly shortcuts: ScriptShortcutStore;
+
   constructor(private readonly deps: ScriptDependencies) {
     this.now = deps.now ?? (() => Date.now());
     this.clock = deps.clock ?? (() => performance.now());
+    this.shortcuts = deps.shortcuts ?? memoryShortcuts();
   }
 
   /** True when scripts can run on this page. */
@@ -156,7 +190,21 @@ export class ScriptState {
     this.status = null;
     this.errorMark = undefined;
     const deviceId = this.deps.deviceId();
+    const context = this.deps.runContext?.() ?? { config: {} };
+    const allowHwWrites = this.allowWrites && deviceId !== undefined && (await this.askToWrite(context));
+    if (this.allowWrites && !allowHwWrites) {
+      this.add(
+        'warn',
+        deviceId
+          ? `${this.fileName} was not started: writing to the device was not allowed.`
+          : `${this.fileName} was not started: "Allow writes" needs a selected device.`,
+      );
+      this.running = false;
+      return;
+    }
     this.add('info', `Running ${this.fileName}${deviceId ? '' : ' (no device selected)'}…`);
+    if (allowHwWrites)
+      this.add('warn', `This run may erase and program ${context.deviceName ?? 'the device'}.`);
     const started = this.clock();
     const log = new RunLog();
     try {
@@ -166,11 +214,15 @@ export class ScriptState {
           chunkName: this.fileName,
           image: { regions: [], segments: [] },
           deviceId,
+          allowHwWrites,
+          config: { ...context.config },
+          scriptShortcuts: this.shortcuts.load(),
           files: [...this.files],
           specialParams: this.specialParams.trim() === '' ? undefined : this.specialParams.trim(),
         },
         this.callbacks(log),
       );
+      if (result.scriptShortcuts) this.shortcuts.save(result.scriptShortcuts);
       // Log lines travel on the callbacks' own channel: take in every one still on its way
       // before the closing line.
       await log.drained();
@@ -218,6 +270,23 @@ export class ScriptState {
     this.settleQuestion(yes);
   }
 
+  /** The one confirmation that lets this run write to the device. */
+  private askToWrite(context: ScriptRunContext): Promise<boolean> {
+    const device = context.deviceName ?? 'the selected device';
+    return this.ask(
+      `Allow ${this.fileName} to erase and program ${device} during this run? ` +
+        'The script can then change the chip without asking again, as mp.app.allow_hw_writes(true) would.',
+    );
+  }
+
+  private ask(message: string): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.settleQuestion(false);
+      this.answer = resolve;
+      this.question = { message };
+    });
+  }
+
   /** Empties the console. */
   clearConsole(): void {
     this.lines = [];
@@ -245,12 +314,7 @@ export class ScriptState {
       onStatus: (status) => {
         this.status = status;
       },
-      confirm: (message) =>
-        new Promise<boolean>((resolve) => {
-          this.settleQuestion(false);
-          this.answer = resolve;
-          this.question = { message };
-        }),
+      confirm: (message) => this.ask(message),
       pickFile: () => {
         this.add('warn', 'The script asked for a file: add files under "Files for scripts" before running.');
         return null;
@@ -261,6 +325,17 @@ export class ScriptState {
       },
     };
   }
+}
+
+/** Shortcuts kept in memory only (tests, pages without storage). */
+function memoryShortcuts(): ScriptShortcutStore {
+  let saved: ScriptShortcut[] = [];
+  return {
+    load: () => saved.map((s) => ({ ...s })),
+    save: (list) => {
+      saved = list.map((s) => ({ name: s.name, path: s.path }));
+    },
+  };
 }
 
 /** How long the console waits for log lines still on their way after a run ended. */

@@ -26,6 +26,22 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
     });
   });
 
+  it('get fills the family from the catalogue when the page names only the connected target', async () => {
+    const { returns } = await run('return mp.config.get()', {
+      config: { target: 'STM32F411', programmer: 'cmsis-dap', file_path: 'fw.hex' },
+    });
+    expect(returns[0]).toMatchObject({
+      target: 'STM32F411',
+      family: 'STM32F4',
+      programmer: 'cmsis-dap',
+      file_path: 'fw.hex',
+    });
+    const named = await run('return mp.config.get()', { config: { target: 'Nordic nRF52833' } });
+    expect(named.returns[0]).toMatchObject({ target: 'nRF52833', family: 'nRF52' });
+    const unknown = await run('return mp.config.get()', { config: { target: 'Z80' } });
+    expect(unknown.returns[0]).toMatchObject({ target: 'Z80', family: '' });
+  });
+
   it('set_target (one or two arguments) selects a catalogue target and gives the buffer its regions', async () => {
     const result = await run(`
       local a, ea = mp.config.set_target("nRF52", "nRF52833")

@@ -97,7 +97,7 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [],
     returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
     description:
-      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it; the setters change it for the run.',
+      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
     example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
   config(
@@ -176,7 +176,7 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [param('allow', 'boolean', 'true to allow erasing and programming.')],
     returns: 'nothing',
     description:
-      'Allows (or forbids again) backend calls that erase or program the chip. Off at the start of every run: such calls fail with WRITES_NOT_ALLOWED until allowed.',
+      'Allows (or forbids again) backend calls that erase or program the chip. Off at the start of every run: such calls fail with WRITES_NOT_ALLOWED until allowed. In the app, "Allow writes to the device" in the script panel starts a run with it on after one confirmation naming the device, so MultiProg scripts that never call it run unchanged.',
     example: 'mp.app.allow_hw_writes(true)',
   },
   {
