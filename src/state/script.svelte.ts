@@ -15,6 +15,7 @@ import type { LogState } from './log.svelte';
 import type { Download } from './save.svelte';
 import { exampleUrl } from './script-examples';
 import type { ScriptRunner } from './script-runtime';
+import type { ScriptWorkspace } from './script-workspace.svelte';
 import { duration } from './text';
 
 /** One line of the script console. */
@@ -73,6 +74,8 @@ export interface ScriptDependencies {
   download: Download;
   /** The page's current selection, read when a run starts (default: nothing selected). */
   runContext?: () => ScriptRunContext;
+  /** The granted workspace folder: its files go to runs, saved files into it (default: none). */
+  workspace?: ScriptWorkspace;
   /** The saved-script shortcuts (default: kept for this page only). */
   shortcuts?: ScriptShortcutStore;
   /** Milliseconds since 1970 for console lines. */
@@ -133,6 +136,11 @@ export class ScriptState {
     this.now = deps.now ?? (() => Date.now());
     this.clock = deps.clock ?? (() => performance.now());
     this.shortcuts = deps.shortcuts ?? memoryShortcuts();
+  }
+
+  /** The workspace folder scripts read and save files in (where the page offers one). */
+  get workspace(): ScriptWorkspace | undefined {
+    return this.deps.workspace;
   }
 
   /** True when scripts can run on this page. */
@@ -207,6 +215,9 @@ export class ScriptState {
       this.add('warn', `This run may erase and program ${context.deviceName ?? 'the device'}.`);
     const started = this.clock();
     const log = new RunLog();
+    const folder = this.deps.workspace?.active ? this.deps.workspace : undefined;
+    const files = await this.runFiles(folder);
+    const saver = new FolderSaver(folder, (level, text) => this.add(level, text));
     try {
       const result = await runner.run(
         this.code,
@@ -217,11 +228,13 @@ export class ScriptState {
           allowHwWrites,
           config: { ...context.config },
           scriptShortcuts: this.shortcuts.load(),
-          files: [...this.files],
+          files,
+          workspace: folder?.name,
           specialParams: this.specialParams.trim() === '' ? undefined : this.specialParams.trim(),
         },
-        this.callbacks(log),
+        this.callbacks(log, saver),
       );
+      await saver.done();
       if (result.scriptShortcuts) this.shortcuts.save(result.scriptShortcuts);
       // Log lines travel on the callbacks' own channel: take in every one still on its way
       // before the closing line.
@@ -248,6 +261,7 @@ export class ScriptState {
       }
     } catch (error) {
       await log.drained();
+      await saver.done();
       this.add('error', describeError(error).text);
       this.deps.log.failure(`Run ${this.fileName}`, error);
     } finally {
@@ -268,6 +282,27 @@ export class ScriptState {
   /** Answers the confirmation the script waits for. */
   respond(yes: boolean): void {
     this.settleQuestion(yes);
+  }
+
+  /**
+   * The files a run gets: the workspace folder's (when one is granted), then the panel's,
+   * which win over a folder file of the same name.
+   */
+  private async runFiles(folder: ScriptWorkspace | undefined): Promise<ScriptFile[]> {
+    if (!folder) return [...this.files];
+    try {
+      const { files, skipped } = await folder.files();
+      if (skipped.length > 0)
+        this.add(
+          'warn',
+          `Left out of the run for their size (over 16 MiB each or 256 MiB in all): ${skipped.join(', ')}.`,
+        );
+      const panel = new Set(this.files.map((f) => f.name));
+      return [...files.filter((f) => !panel.has(f.name)), ...this.files];
+    } catch (error) {
+      this.add('error', `The folder ${folder.name ?? ''} could not be read: ${describeError(error).text}`);
+      return [...this.files];
+    }
   }
 
   /** The one confirmation that lets this run write to the device. */
@@ -305,7 +340,7 @@ export class ScriptState {
     this.lines = [...kept, line];
   }
 
-  private callbacks(log: RunLog): ScriptCallbacks {
+  private callbacks(log: RunLog, saver: FolderSaver): ScriptCallbacks {
     return {
       onLog: (level, text, time) => {
         log.seen(level, text);
@@ -320,10 +355,62 @@ export class ScriptState {
         return null;
       },
       onFileSaved: (file) => {
+        if (saver.active) {
+          saver.save(file, () => {
+            this.addFiles([file]);
+            this.deps.download(file.name, file.bytes);
+          });
+          return;
+        }
         this.addFiles([file]);
         this.deps.download(file.name, file.bytes);
       },
     };
+  }
+}
+
+/**
+ * Writes the files a run saves into the workspace folder, one after another in the order the
+ * script saved them (an `append_text` per line writes the file again each time), and says so
+ * once per file; a file the folder refuses is offered as a download instead.
+ */
+class FolderSaver {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly told: string[] = [];
+
+  constructor(
+    private readonly folder: ScriptWorkspace | undefined,
+    private readonly say: (level: ScriptLogLevel, text: string) => void,
+  ) {}
+
+  /** True when saved files go to a folder. */
+  get active(): boolean {
+    return this.folder !== undefined;
+  }
+
+  /** Queues a write; `fallback` runs when the folder refuses it. */
+  save(file: ScriptFile, fallback: () => void): void {
+    const folder = this.folder!;
+    this.queue = this.queue.then(async () => {
+      try {
+        await folder.save(file);
+        if (!this.told.includes(file.name)) {
+          this.told.push(file.name);
+          this.say('info', `Saved ${file.name} in the folder ${folder.name ?? ''}.`);
+        }
+      } catch (error) {
+        this.say(
+          'error',
+          `${file.name} could not be written to the folder ${folder.name ?? ''}: ${describeError(error).text} It is offered as a download.`,
+        );
+        fallback();
+      }
+    });
+  }
+
+  /** Resolves when every queued write has ended. */
+  done(): Promise<void> {
+    return this.queue;
   }
 }
 

@@ -62,6 +62,12 @@ export interface ScriptRunOptions {
   allowHwWrites?: boolean;
   /** `mp.config.get()`. */
   config?: Record<string, string | number | boolean>;
+  /**
+   * The workspace folder the run's `files` come from and its saved files go to (its name in
+   * the app, its path on the command line): `mp.app.documents_dir()`, `scripts_dir()`,
+   * `home_dir()` and `desktop_dir()` give it. Absent: those answer "Not Supported".
+   */
+  workspace?: string;
   /** The run's parameters, `mp.app.args()` (the command line's words after `--`). */
   args?: string[];
   /** The page's saved-script shortcuts (`mp.app.list_script_shortcuts`); the run hands back the changed list. */

@@ -81,6 +81,7 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
         device_id: runOptions.deviceId ?? '',
       }),
       args: runOptions.args ?? [],
+      workspace: runOptions.workspace,
       callbacks,
       signal: controller.signal,
       version: options.version,

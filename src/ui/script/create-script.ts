@@ -4,12 +4,17 @@ import { ScriptState } from '../../state/script.svelte';
 import { runContextOf } from '../../state/script-run-context';
 import { scriptRunner } from '../../state/script-runtime';
 import { storedShortcuts } from '../../state/script-shortcuts';
+import {
+  ScriptWorkspace,
+  browserFolderPicker,
+  indexedDbFolderMemory,
+} from '../../state/script-workspace.svelte';
 import { safeStorage } from '../../state/theme.svelte';
 import { downloadBytes } from '../download';
 
 /**
  * The script panel's state, wired to the page's runner, selected device (and what is connected
- * on it, for `mp.config.get()`), the file shown, the shortcuts kept in storage and the log.
+ * on it, for `mp.config.get()`), the file shown, the workspace folder, the shortcuts kept in storage and the log.
  */
 export function createScriptState(app: AppState): ScriptState {
   return new ScriptState({
@@ -17,6 +22,7 @@ export function createScriptState(app: AppState): ScriptState {
     deviceId: () => app.devices.selectedId,
     runContext: () => runContextOf({ device: app.devices.selected, fileName: app.files.selected?.name }),
     shortcuts: storedShortcuts(safeStorage()),
+    workspace: new ScriptWorkspace({ pickFolder: browserFolderPicker(), memory: indexedDbFolderMemory() }),
     log: app.log,
     fetchText: async (url) => {
       const response = await fetch(url);

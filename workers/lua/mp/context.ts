@@ -39,6 +39,8 @@ export interface ScriptContext {
   allowHwWrites: boolean;
   /** The selection `mp.config.get()` returns and its setters change. */
   config: Record<string, string | number | boolean>;
+  /** The workspace folder's path (the person granted it; `webprog run`: the current folder), if any. */
+  workspace?: string;
   /** `mp.app.args()`. */
   args: readonly string[];
   /** The page's callbacks. */

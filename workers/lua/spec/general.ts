@@ -318,8 +318,8 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'scripts_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the scripts folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the scripts folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.scripts_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
@@ -332,22 +332,22 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'home_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the home folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the home folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.home_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
     'desktop_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the desktop folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the desktop folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.desktop_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
     'documents_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the documents folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the documents folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.documents_dir()\nif not dir then mp.log.warn(err) end',
   ),
 ];
