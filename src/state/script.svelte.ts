@@ -297,8 +297,8 @@ export class ScriptState {
           'warn',
           `Left out of the run for their size (over 16 MiB each or 256 MiB in all): ${skipped.join(', ')}.`,
         );
-      const panel = new Set(this.files.map((f) => f.name));
-      return [...files.filter((f) => !panel.has(f.name)), ...this.files];
+      const panel = this.files.map((f) => f.name);
+      return [...files.filter((f) => !panel.includes(f.name)), ...this.files];
     } catch (error) {
       this.add('error', `The folder ${folder.name ?? ''} could not be read: ${describeError(error).text}`);
       return [...this.files];
