@@ -92,3 +92,35 @@ test('a granted folder gives a script its files by path and keeps what it saves'
   await expect(page.getByTestId('script-folder-name')).toHaveText('Line 3');
   expect(app.errors, 'console errors').toEqual([]);
 });
+
+test('a path the page has no file for is asked for once, and later runs find it', async ({ page }) => {
+  const app = new AppPage(page);
+  const scripts = new ScriptPanelPage(page);
+  await app.goto('?sim');
+  await scripts.open();
+  await scripts.replaceCode(
+    [
+      'assert(mp.config.set_target("nRF52833"))',
+      'local data, err = mp.file.load("C:/builds/app.hex")',
+      'assert(data, err)',
+      'mp.log.info("blocks " .. data.block_count .. " at " .. string.format("0x%X", data.blocks[1].address))',
+      '',
+    ].join('\n'),
+  );
+  await scripts.run.click();
+  const request = page.getByTestId('script-file-request');
+  await expect(request).toContainText('The script opens "C:/builds/app.hex"');
+  await page.getByTestId('script-file-request-input').setInputFiles({
+    name: 'build-42.hex',
+    mimeType: 'text/plain',
+    buffer: Buffer.from(new MemoryMap({ 0x1000: FIRMWARE.subarray(0, 64) }).asHexString()),
+  });
+  await expect(scripts.lines.filter({ hasText: 'blocks 1 at 0x1000' })).toHaveCount(1);
+  await expect(page.getByTestId('script-files')).toContainText('app.hex');
+
+  await scripts.run.click();
+  await expect(scripts.lines.filter({ hasText: 'blocks 1 at 0x1000' })).toHaveCount(1);
+  await expect(scripts.lines.filter({ hasText: 'script.lua finished' })).toHaveCount(1);
+  await expect(request).toBeHidden();
+  expect(app.errors, 'console errors').toEqual([]);
+});

@@ -18,6 +18,11 @@ import type { ScriptRunner } from './script-runtime';
 import type { ScriptWorkspace } from './script-workspace.svelte';
 import { duration } from './text';
 
+/** The last part of a path, splitting on both `/` and `\` (as MultiProg's paths are written). */
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /** One line of the script console. */
 export interface ScriptLine {
   /** Increasing id (stable key). */
@@ -42,6 +47,16 @@ export interface ScriptErrorMark {
 export interface ScriptQuestion {
   /** What to confirm. */
   message: string;
+}
+
+/** A file the script waits for the person to choose. */
+export interface ScriptFileRequest {
+  /** File types offered in the picker (".hex", or a list like ".hex,.bin"). */
+  accept: string;
+  /** The path the script named and the run had no file for ("C:/fw/app.hex"), if that is why. */
+  wanted?: string;
+  /** The name the chosen file gets for the script (the wanted path's base name). */
+  keepAs?: string;
 }
 
 /** What the page tells a run about its current selection (`mp.config.get()`). */
@@ -112,6 +127,8 @@ export class ScriptState {
   status = $state.raw<{ label: string; value: string } | null>(null);
   /** The confirmation the script waits for. */
   question = $state.raw<ScriptQuestion | undefined>();
+  /** The file the script waits for the person to choose. */
+  fileRequest = $state.raw<ScriptFileRequest | undefined>();
   /** Files the person gave scripts (`mp.file.*`), and files scripts saved. */
   files = $state.raw<readonly ScriptFile[]>([]);
   /** Why the last example or file could not be opened. */
@@ -127,6 +144,7 @@ export class ScriptState {
 
   private nextId = 1;
   private answer?: (yes: boolean) => void;
+  private fileAnswer?: (file: ScriptFile | null) => void;
   private readonly now: () => number;
   private readonly clock: () => number;
 
@@ -279,6 +297,22 @@ export class ScriptState {
     await this.deps.runner.stop();
   }
 
+  /**
+   * Answers the file request the script waits for (null: cancelled). A file chosen for a path
+   * the script named joins "Files for scripts" under that path's base name, so the next runs
+   * find it without asking.
+   */
+  provideFile(file: ScriptFile | null): void {
+    const request = this.fileRequest;
+    const answer = this.fileAnswer;
+    this.fileRequest = undefined;
+    this.fileAnswer = undefined;
+    if (!answer) return;
+    const given = file && request?.keepAs ? { name: request.keepAs, bytes: file.bytes } : file;
+    if (given) this.addFiles([given]);
+    answer(given);
+  }
+
   /** Answers the confirmation the script waits for. */
   respond(yes: boolean): void {
     this.settleQuestion(yes);
@@ -328,6 +362,7 @@ export class ScriptState {
   }
 
   private settleQuestion(yes: boolean): void {
+    this.provideFile(null);
     const answer = this.answer;
     this.answer = undefined;
     this.question = undefined;
@@ -350,10 +385,12 @@ export class ScriptState {
         this.status = status;
       },
       confirm: (message) => this.ask(message),
-      pickFile: () => {
-        this.add('warn', 'The script asked for a file: add files under "Files for scripts" before running.');
-        return null;
-      },
+      pickFile: (accept, wanted) =>
+        new Promise<ScriptFile | null>((resolve) => {
+          this.settleQuestion(false);
+          this.fileAnswer = resolve;
+          this.fileRequest = { accept, wanted, keepAs: wanted === undefined ? undefined : baseName(wanted) };
+        }),
       onFileSaved: (file) => {
         if (saver.active) {
           saver.save(file, () => {

@@ -289,6 +289,28 @@ describe('ScriptState', () => {
     expect(runner.seen[0]!.options.allowHwWrites).toBe(false);
   });
 
+  it('asks the person for a file the script named, once: it joins the files under that name', async () => {
+    const got: (string | null)[] = [];
+    const runner = fakeRunner(async (callbacks) => {
+      const file = await callbacks.pickFile!('.hex', 'C:\\fw\\app.hex');
+      got.push(file ? `${file.name}:${file.bytes.length}` : null);
+      got.push((await callbacks.pickFile!('.bin')) === null ? null : 'picked');
+      return {};
+    });
+    const { script } = state(runner);
+    const running = script.run();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(script.fileRequest).toEqual({ accept: '.hex', wanted: 'C:\\fw\\app.hex', keepAs: 'app.hex' });
+    script.provideFile({ name: 'build-42.hex', bytes: new Uint8Array(5) });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(script.fileRequest).toEqual({ accept: '.bin', wanted: undefined, keepAs: undefined });
+    script.provideFile(null);
+    await running;
+    expect(got).toEqual(['app.hex:5', null]);
+    expect(script.files.map((f) => f.name)).toEqual(['app.hex']);
+    expect(script.fileRequest).toBeUndefined();
+  });
+
   it('is unavailable without a runner', async () => {
     const { script } = state(undefined);
     expect(script.available).toBe(false);
