@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { registerTransferHandlers } from '../../shared/comlink-setup';
 import type { DeviceWorkerApi } from '../api';
 import { backendFactories } from '../backend-registry';
-import type { ImageDto } from '../image-dto';
+import type { ImageDto } from '../device-api';
 import { createDeviceService } from '../service';
 
 registerTransferHandlers();
