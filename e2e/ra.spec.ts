@@ -1,0 +1,62 @@
+/**
+ * A Renesas RA chip in the one Flash flow, in Chromium against the simulated boards
+ * (`?sim&simLatency=zero`): an Arduino Uno R4 (RA4M1 in boot mode on its USB port) is added
+ * from the chooser, shows its chip, areas and boot-mode steps, and flashes a hex file with the
+ * same Flash button and result line as every board; a second flash finds every block already
+ * right (the chip's own CRC) and writes nothing.
+ */
+import { expect, test } from '@playwright/test';
+import { writeIntelHex } from '../src/core/formats/intel-hex';
+import { SparseData } from '../src/core/memory/sparse-data';
+import { AppPage } from './pages/app-page';
+import { DevicePanelPage } from './pages/device-panel';
+import { WorkflowPage } from './pages/workflow-page';
+
+let app: AppPage;
+let devices: DevicePanelPage;
+let flow: WorkflowPage;
+
+test.beforeEach(async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  app = new AppPage(page);
+  devices = new DevicePanelPage(page);
+  flow = new WorkflowPage(page);
+  await app.goto('?sim&simLatency=zero');
+});
+
+test.afterEach(() => {
+  expect(app.errors, 'console errors').toEqual([]);
+});
+
+test('an Arduino Uno R4 (RA4M1) flashes a hex file from the Flash button, then a re-flash writes nothing', async ({
+  page,
+}) => {
+  await devices.addConnected('ra4m1');
+  const options = page.getByTestId('ra-options');
+  await expect(options).toBeVisible();
+  await expect(page.getByTestId('ra-chip')).toContainText('R7FA4M1AB3CFM');
+  await expect(page.getByTestId('ra-chip')).toContainText('Code Flash: 0x00000000, 256 KiB');
+  await expect(page.getByTestId('ra-chip')).toContainText('Data Flash: 0x40100000, 8 KiB');
+  await page.getByTestId('ra-boot-guide').locator('summary').click();
+  await expect(page.getByTestId('ra-boot-guide')).toContainText('BOOT');
+
+  const data = new SparseData();
+  data.write(
+    0,
+    Uint8Array.from({ length: 40 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff),
+  );
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: 'blink.hex', mimeType: 'text/plain', buffer: Buffer.from(writeIntelHex(data)) }]);
+  await expect(app.fileItem('blink.hex')).toBeVisible();
+
+  await flow.flashButton.click();
+  const done = await flow.waitForResult('done');
+  await expect(done).toContainText('Flashed blink.hex');
+  await expect(done).toContainText('verified');
+
+  await flow.flashButton.click();
+  const again = await flow.waitForResult('done');
+  await expect(again).toContainText('blink.hex');
+  await expect(again).toContainText('20 blocks skipped as unchanged');
+});
