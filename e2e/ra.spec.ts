@@ -3,13 +3,15 @@
  * (`?sim&simLatency=zero`): an Arduino Uno R4 (RA4M1 in boot mode on its USB port) is added
  * from the chooser, shows its chip, areas and boot-mode steps, and flashes a hex file with the
  * same Flash button and result line as every board; a second flash finds every block already
- * right (the chip's own CRC) and writes nothing.
+ * right (the chip's own CRC) and writes nothing. The RA example script runs on it from the
+ * script panel.
  */
 import { expect, test } from '@playwright/test';
 import { writeIntelHex } from '../src/core/formats/intel-hex';
 import { SparseData } from '../src/core/memory/sparse-data';
 import { AppPage } from './pages/app-page';
 import { DevicePanelPage } from './pages/device-panel';
+import { ScriptPanelPage } from './pages/script-panel';
 import { WorkflowPage } from './pages/workflow-page';
 
 let app: AppPage;
@@ -59,4 +61,25 @@ test('an Arduino Uno R4 (RA4M1) flashes a hex file from the Flash button, then a
   const again = await flow.waitForResult('done');
   await expect(again).toContainText('blink.hex');
   await expect(again).toContainText('20 blocks skipped as unchanged');
+});
+
+test('the RA example script connects, lists the areas, flashes with CRC verify and dumps read_checksums', async ({
+  page,
+}) => {
+  await devices.addConnected('ra4m1');
+  const scripts = new ScriptPanelPage(page);
+  await scripts.open();
+  await scripts.chooseExample('ra_flash_crc.lua');
+  await scripts.run.click();
+  const finished = scripts.lines.filter({ hasText: 'ra_flash_crc.lua finished' });
+  await expect(async () => {
+    if (await scripts.question.isVisible()) await page.getByTestId('script-question-ok').click();
+    await expect(finished).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 45_000 });
+  const joined = (await scripts.lines.allInnerTexts()).join('\n');
+  expect(joined).toContain('Chip: R7FA4M1AB3CFM');
+  expect(joined).toContain('Region Code Flash: 0x00000000..0x0003FFFF, 256 KiB, 2048-byte blocks');
+  expect(joined).toContain("flash: written and verified by the chip's CRC-32");
+  expect(joined).toContain('136 blocks');
+  expect(joined).toMatch(/host CRC-32 of block 0: [0-9A-F]{8} \(matches\)/);
 });
