@@ -36,7 +36,7 @@ test('an Arduino Uno R4 (RA4M1) flashes a hex file from the Flash button, then a
   await devices.addConnected('ra4m1');
   const options = page.getByTestId('ra-options');
   await expect(options).toBeVisible();
-  await expect(page.getByTestId('ra-chip')).toContainText('R7FA4M1AB3CFM');
+  await expect(page.getByTestId('ra-chip')).toContainText('Renesas RA2/RA4 with 256 KiB code flash');
   await expect(page.getByTestId('ra-chip')).toContainText('Code Flash: 0x00000000, 256 KiB');
   await expect(page.getByTestId('ra-chip')).toContainText('Data Flash: 0x40100000, 8 KiB');
   await page.getByTestId('ra-boot-guide').locator('summary').click();
@@ -77,7 +77,7 @@ test('the RA example script connects, lists the areas, flashes with CRC verify a
     await expect(finished).toHaveCount(1, { timeout: 500 });
   }).toPass({ timeout: 45_000 });
   const joined = (await scripts.lines.allInnerTexts()).join('\n');
-  expect(joined).toContain('Chip: R7FA4M1AB3CFM');
+  expect(joined).toContain('Chip: Renesas RA2/RA4 with 256 KiB code flash');
   expect(joined).toContain('Region Code Flash: 0x00000000..0x0003FFFF, 256 KiB, 2048-byte blocks');
   expect(joined).toContain("flash: written and verified by the chip's CRC-32");
   expect(joined).toContain('136 blocks');

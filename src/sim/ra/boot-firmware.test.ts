@@ -47,22 +47,31 @@ describe('RA standard boot firmware (simulated)', () => {
     expect(send(m33, Uint8Array.of(0x55)).raw).toEqual([0xc6]);
   });
 
-  it('reports the signature and every area as the chip has them', () => {
+  it('reports the RA4M1 signature and areas in the short layout (12 and 17 bytes)', () => {
     const fw = new RaBootFirmware(RA4M1, { transport: 'usb' });
     const sig = command(fw, CMD.signature).frames[0];
     expect(sig.code).toBe(CMD.signature);
-    expect(sig.data.length).toBe(41);
-    expect(new DataView(sig.data.buffer).getUint32(0)).toBe(1_000_000);
-    expect(sig.data[4]).toBe(2);
-    expect(new TextDecoder().decode(sig.data.subarray(25)).trim()).toBe('R7FA4M1AB3CFM');
+    expect(Array.from(sig.data)).toEqual([...be(24_000_000, 1_000_000), 3, 0x02, 1, 2]);
     const area0 = command(fw, CMD.areaInformation, Uint8Array.of(0)).frames[0].data;
-    expect(Array.from(area0)).toEqual([0x00, ...be(0, 0x3ffff, 0x800, 0x80, 4, 0x400)]);
+    expect(Array.from(area0)).toEqual([0x00, ...be(0, 0x3ffff, 0x800, 0x80)]);
     const area1 = command(fw, CMD.areaInformation, Uint8Array.of(1)).frames[0].data;
-    expect(Array.from(area1)).toEqual([0x10, ...be(0x40100000, 0x40101fff, 0x400, 4, 4, 0x400)]);
-    expect(command(fw, CMD.areaInformation, Uint8Array.of(2)).frames[0]).toMatchObject({
+    expect(Array.from(area1)).toEqual([0x10, ...be(0x40100000, 0x40101fff, 0x400, 4)]);
+    expect(command(fw, CMD.areaInformation, Uint8Array.of(2)).frames[0].data[0]).toBe(0x20);
+    expect(command(fw, CMD.areaInformation, Uint8Array.of(3)).frames[0]).toMatchObject({
       code: 0xbb,
       data: Uint8Array.of(STATUS.address),
     });
+  });
+
+  it('reports the RA4M2 signature and areas in the long layout (41 and 25 bytes)', () => {
+    const fw = new RaBootFirmware(RA4M2, { transport: 'usb' });
+    const sig = command(fw, CMD.signature).frames[0].data;
+    expect(sig.length).toBe(41);
+    expect(new DataView(sig.buffer).getUint32(0)).toBe(4_000_000);
+    expect(sig[4]).toBe(4);
+    expect(new TextDecoder().decode(sig.subarray(25)).trim()).toBe('R7FA4M2AD3CFP');
+    const area1 = command(fw, CMD.areaInformation, Uint8Array.of(1)).frames[0].data;
+    expect(Array.from(area1)).toEqual([0x01, ...be(0x10000, 0x7ffff, 0x8000, 0x80, 4, 0x400)]);
   });
 
   it('erases, writes in packets, reads back with acknowledgements and computes CRC-32', () => {

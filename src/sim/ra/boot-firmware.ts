@@ -229,7 +229,11 @@ export class RaBootFirmware {
       case CMD.areaInformation: {
         if (data.length !== 1) return status(STATUS.packet);
         const area = this.spec.areas[data[0]];
-        return area ? reply(encodeFrame(SOD_DATA, code, areaRecord(area))) : status(STATUS.address);
+        if (!area) return status(STATUS.address);
+        const record = areaRecord(area);
+        return reply(
+          encodeFrame(SOD_DATA, code, this.spec.layout === 'short' ? record.subarray(0, 17) : record),
+        );
       }
       case CMD.baudRate: {
         if (data.length !== 4) return status(STATUS.packet);
@@ -282,6 +286,16 @@ export class RaBootFirmware {
   }
 
   private signature(): Uint8Array {
+    if (this.spec.layout === 'short') {
+      const out = new Uint8Array(12);
+      putBe32(out, 0, this.spec.sciHz ?? 0);
+      putBe32(out, 4, this.spec.maxBaud);
+      out[8] = this.spec.areas.length;
+      out[9] = this.spec.typ;
+      out[10] = this.spec.bootFirmwareVersion[0];
+      out[11] = this.spec.bootFirmwareVersion[1];
+      return out;
+    }
     const out = new Uint8Array(41);
     putBe32(out, 0, this.spec.maxBaud);
     out[4] = this.spec.areas.length;

@@ -9,7 +9,10 @@
  * Manual / datasheet (R01UH0887, R01DS0152: 256 KiB code flash in 2 KiB blocks, 8 KiB data flash
  * in 1 KiB blocks at 0x40100000; MF3 flash, 8-byte code flash program unit) and the RA4M2
  * datasheet (R01DS0417: 512 KiB code flash in 8 × 8 KiB then 32 KiB blocks, 8 KiB data flash in
- * 64-byte blocks at 0x08000000, RV40F flash, 128-byte program unit, TrustZone, DLM).
+ * 64-byte blocks at 0x08000000, RV40F flash, 128-byte program unit, TrustZone, DLM). The
+ * reply layouts follow what the open-source hosts for each generation parse (raflash for the
+ * RA4 of the Uno R4, radfu for the RA4M2/RA6M4 group); see {@link RaReplyLayout}. The CRC unit of
+ * the RA4M1 is internal (its short area record does not report one).
  */
 
 /** Kind-of-area codes (KOA): high nibble = kind (0 code flash, 1 data flash, 2 config). */
@@ -39,8 +42,21 @@ export interface RaAreaSpec {
   programUs: number;
 }
 
+/**
+ * Reply layouts of the boot firmware. 'short' (the RA2/RA4 parts such as the RA4M1): signature
+ * = SCI operating frequency (4), RMB (4), NOA (1), TYP (1), BFV major.minor (2), 12 bytes; area
+ * record = KOA, SAD, EAD, EAU, WAU, 17 bytes. 'long' (RA4M2, RA6M4, RA4E1…): signature = RMB (4),
+ * NOA (1), TYP (1), BFV (3), device ID (16), product name (16), 41 bytes; area record adds RAU
+ * and CAU, 25 bytes.
+ */
+export type RaReplyLayout = 'short' | 'long';
+
 /** One simulated RA chip. */
 export interface RaChipSpec {
+  /** Reply layout of its boot firmware. */
+  layout: RaReplyLayout;
+  /** SCI operating frequency the short signature reports, Hz. */
+  sciHz?: number;
   /** Product name as the signature reports it (16 ASCII characters, space padded). */
   productName: string;
   /** Short name ("RA4M1"). */
@@ -53,7 +69,7 @@ export interface RaChipSpec {
   maxBaud: number;
   /** Signature TYP byte. */
   typ: number;
-  /** Boot firmware version (major, minor, build). */
+  /** Boot firmware version (major, minor, build; the short layout reports major.minor). */
   bootFirmwareVersion: [number, number, number];
   /** Areas in area-number order. */
   areas: readonly RaAreaSpec[];
@@ -67,12 +83,14 @@ export interface RaChipSpec {
 
 /** RA4M1 (Arduino Uno R4 Minima / WiFi: R7FA4M1AB3CFM), Cortex-M4, MF3 flash. */
 export const RA4M1: RaChipSpec = {
+  layout: 'short',
+  sciHz: 24_000_000,
   productName: 'R7FA4M1AB3CFM   ',
   group: 'RA4M1',
   core: 'Cortex-M4',
   bootCode: 0xc3,
   maxBaud: 1_000_000,
-  typ: 0x00,
+  typ: 0x02,
   bootFirmwareVersion: [1, 2, 0],
   dlm: false,
   crcBytesPerUs: 24,
@@ -104,11 +122,26 @@ export const RA4M1: RaChipSpec = {
       programUnit: 1,
       programUs: 52.4,
     },
+    // Config: the option-setting extra area (access window, ID code); written only. The exact
+    // range the RA4M1 boot firmware reports is not in the documents at hand (assumed).
+    {
+      koa: KOA.config,
+      start: 0x0101_0000,
+      end: 0x0101_00ff,
+      eau: 0,
+      wau: 0x10,
+      rau: 0x4,
+      cau: 0,
+      eraseUs: 0,
+      programUnit: 16,
+      programUs: 116,
+    },
   ],
 };
 
 /** RA4M2 (EK-RA4M2: R7FA4M2AD3CFP), Cortex-M33 with TrustZone, RV40F flash. */
 export const RA4M2: RaChipSpec = {
+  layout: 'long',
   productName: 'R7FA4M2AD3CFP   ',
   group: 'RA4M2',
   core: 'Cortex-M33',

@@ -14,9 +14,11 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     const board = createSimulatedRaBoard({ chip: 'RA4M1' });
     const backend = new RaBackend(board.port);
     const { target, regions } = await backend.connect();
-    expect(target.name).toBe('R7FA4M1AB3CFM');
+    // The RA4M1's short signature has no product name: the series and the code flash size.
+    expect(target.name).toBe('Renesas RA2/RA4 with 256 KiB code flash');
     expect(regions.map((r) => [r.name, r.base, r.size, r.eraseSize, r.writeSize])).toEqual([
       ['Code Flash', 0, 0x40000, 0x800, 0x80],
+      ['Config', 0x01010000, 0x100, 0x100, 0x10],
       ['Data Flash', 0x40100000, 0x2000, 0x400, 4],
     ]);
     await backend.disconnect();
@@ -95,7 +97,13 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     expect(board.firmware.peek(0x40100000, 4)).toEqual(new Uint8Array(4));
   });
 
-  it('reads checksums per block with CRC-unit sub-blocks, and segments', async () => {
+  it('reads checksums per block (sub-blocks where the chip reports a CRC unit), and segments', async () => {
+    const m33 = new RaBackend(createSimulatedRaBoard({ chip: 'RA4M2' }).port);
+    await m33.connect();
+    const m33Sums = await m33.readChecksums();
+    expect(m33Sums[0].subChecksums).toHaveLength(8);
+    expect(m33Sums[8].subChecksums).toHaveLength(32);
+
     const board = createSimulatedRaBoard({
       chip: 'RA4M1',
       flash: [{ address: 0x800, data: Uint8Array.of(1, 2, 3) }],
@@ -104,7 +112,8 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     const { regions } = await backend.connect();
     const sums = await backend.readChecksums();
     expect(sums.length).toBe(128 + 8);
-    expect(sums[1].subChecksums.length).toBe(2);
+    // The RA4M1 reports no CRC unit: one CRC per block, no sub-blocks.
+    expect(sums[1].subChecksums).toEqual([]);
     expect(sums[1].baseChecksum).not.toBe(sums[2].baseChecksum);
     const image = new MemoryImage(regions);
     await backend.readSegment(image, 0x800, 8);

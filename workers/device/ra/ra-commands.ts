@@ -42,6 +42,8 @@ export interface RaArea {
   rau: number;
   /** CRC unit (0: no chip-side CRC). */
   cau: number;
+  /** True when the chip did not report its CRC unit (17-byte record) and `cau` is a guess. */
+  cauAssumed?: boolean;
 }
 
 /** The signature reply. */
@@ -176,9 +178,16 @@ export class RaBootClient {
     await this.command(RA_CMD.inquiry);
   }
 
-  /** The signature. */
+  /**
+   * The signature, in either layout: 12 bytes on RA2/RA4 parts (SCI frequency, RMB, NOA, TYP,
+   * BFV major.minor) or 41 bytes on newer ones (RMB, NOA, TYP, BFV major.minor.build, device ID,
+   * product name).
+   */
   async signature(): Promise<RaSignature> {
     const d = (await this.command(RA_CMD.signature)).data;
+    if (d.length === 12) {
+      return { maxBaud: readBe32(d, 4), areaCount: d[8], typ: d[9], bootFirmware: `${d[10]}.${d[11]}` };
+    }
     if (d.length < 9)
       throw new WebProgError('DEVICE_PROTOCOL', `The signature reply is too short (${d.length} bytes).`);
     const sig: RaSignature = {
@@ -197,7 +206,11 @@ export class RaBootClient {
     return sig;
   }
 
-  /** Area information for area `n` (25-byte records; older 17-byte ones have no RAU/CAU). */
+  /**
+   * Area information for area `n`: 25-byte records, or 17-byte ones (RA2/RA4) without RAU and
+   * CAU; for those the read unit is taken as 4 bytes and the CRC unit as the erase unit, marked
+   * `cauAssumed` (the backend stops using CRC there if the chip refuses it).
+   */
   async area(n: number): Promise<RaArea> {
     const d = (await this.command(RA_CMD.areaInformation, Uint8Array.of(n))).data;
     if (d.length < 17)
@@ -211,8 +224,9 @@ export class RaBootClient {
       end: word(1),
       eau: word(2),
       wau: word(3),
-      rau: d.length >= 25 ? word(4) : 1,
-      cau: d.length >= 25 ? word(5) : 0,
+      rau: d.length >= 25 ? word(4) : 4,
+      cau: d.length >= 25 ? word(5) : word(2),
+      ...(d.length >= 25 ? {} : { cauAssumed: true }),
     };
   }
 

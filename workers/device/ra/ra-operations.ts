@@ -49,7 +49,15 @@ export function blankCrc(size: number): number {
 export async function chipCrc(s: RaWorkSession, address: number, size: number): Promise<number> {
   const area = areaAt(s.layout, address);
   if (area.cau > 0 && (address - area.start) % area.cau === 0 && size % area.cau === 0) {
-    return s.client.crc(address, size);
+    try {
+      return await s.client.crc(address, size);
+    } catch (error) {
+      // A chip that did not report a CRC unit may not have the CRC command: read instead.
+      const refused =
+        error instanceof WebProgError && ['NOT_SUPPORTED', 'ADDRESS_OUT_OF_RANGE'].includes(error.code);
+      if (!area.cauAssumed || !refused) throw error;
+      area.cau = 0;
+    }
   }
   return crc32(await readRange(s, address, size));
 }
@@ -167,7 +175,7 @@ export async function verifyData(
       const to = Math.min(end, unitEnd);
       const expected = seg.data.subarray(from - seg.address, to - seg.address);
       if (area.cau > 0 && from === unitStart && to === unitEnd) {
-        if ((await s.client.crc(unitStart, unitEnd - unitStart)) !== crc32(expected)) {
+        if ((await chipCrc(s, unitStart, unitEnd - unitStart)) !== crc32(expected)) {
           throw verifyFailed(await firstDifference(s, from, expected), '');
         }
       } else {

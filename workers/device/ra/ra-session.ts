@@ -182,5 +182,15 @@ function targetInfo(
     );
   }
   if (sig.deviceId) additional.push(`Device ID: ${sig.deviceId}`);
-  return { name: sig.productName || 'Renesas RA', additional };
+  return { name: sig.productName || seriesName(sig, layout), additional };
+}
+
+/** Device groups by the signature's TYP byte (the short and the long layout number them apart). */
+const SERIES: Record<number, string> = { 0x02: 'RA2/RA4', 0x03: 'RA6' };
+
+/** A name for a chip whose signature has no product name (RA2/RA4 parts): series and code flash. */
+function seriesName(sig: RaSignature, layout: RaLayout): string {
+  const code = layout.regions.find((r) => r.name === 'Code Flash');
+  const size = code ? ` with ${code.size / 1024} KiB code flash` : '';
+  return `Renesas ${SERIES[sig.typ] ?? 'RA'}${size}`;
 }

@@ -10,7 +10,7 @@ describe('Renesas RA from Lua', { timeout: 120_000 }, () => {
     const result = await rig.run(exampleScript('ra_flash_crc.lua'));
     expect(result.error).toBeUndefined();
     expect(result.returns).toEqual([true]);
-    expect(result.logs).toContain('info: Chip: R7FA4M1AB3CFM');
+    expect(result.logs).toContain('info: Chip: Renesas RA2/RA4 with 256 KiB code flash');
     expect(result.logs).toContain(
       'info: Region Code Flash: 0x00000000..0x0003FFFF, 256 KiB, 2048-byte blocks',
     );
