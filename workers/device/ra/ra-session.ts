@@ -172,7 +172,8 @@ function targetInfo(
     ...layout.regions.map((r) => `${r.name}: 0x${r.base.toString(16).padStart(8, '0')}, ${kib(r.size)}`),
     ...layout.areas.map(
       (a) =>
-        `Area ${a.number} (KOA 0x${a.koa.toString(16).padStart(2, '0')}): erase ${a.eau}, write ${a.wau}, read ${a.rau}, CRC ${a.cau} bytes`,
+        `Area ${a.number} (KOA 0x${a.koa.toString(16).padStart(2, '0')}): erase ${a.eau}, write ${a.wau}` +
+        (a.cauAssumed ? ' bytes (read and CRC units not reported)' : `, read ${a.rau}, CRC ${a.cau} bytes`),
     ),
   ];
   if (dlm !== undefined) additional.push(`Lifecycle (DLM): ${DLM_STATES[dlm] ?? `0x${dlm.toString(16)}`}`);
