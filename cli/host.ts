@@ -21,6 +21,9 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'esp32s3',
   'esp32c3',
   'esp32s3-usb',
+  'ra4m1',
+  'ra4m1-uart',
+  'ra4m2',
 ];
 
 /** What the CLI runs against. */

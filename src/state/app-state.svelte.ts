@@ -16,6 +16,7 @@ import { DevicesState } from './devices.svelte';
 import { DeviceFlows } from './device-flow';
 import { espClient } from './esp-client';
 import { EspState } from './esp.svelte';
+import { RaState } from './ra.svelte';
 import { FilesState } from './files.svelte';
 import { LogState } from './log.svelte';
 import { NavigationState } from './navigation.svelte';
@@ -85,6 +86,8 @@ export class AppState {
   readonly flows: DeviceFlows;
   /** ESP boards: link baud, erase-all, serial monitor. */
   readonly esp: EspState;
+  /** Renesas RA chips in boot mode: boot-mode instructions, ID code. */
+  readonly ra: RaState;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -122,6 +125,8 @@ export class AppState {
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
+    this.ra = new RaState(this.devices);
+    this.flows.register(this.ra);
     this.operation = new OperationState(
       deviceCalls,
       this.devices,

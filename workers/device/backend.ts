@@ -29,6 +29,11 @@ export interface OperationContext {
    * when identification by ids finds no script (`webprog --chip`, pyOCD's `--target`).
    */
   chip?: string;
+  /**
+   * connect (Renesas boot mode): the chip's 16-byte ID code as 32 hex digits, typed by the person
+   * or given by a script. A wrong code is an error, never retried (the chip counts attempts).
+   */
+  idCode?: string;
 }
 
 /** What `get_target_info()` returns. */

@@ -29,7 +29,7 @@ export interface DeviceSummary {
   /** Stable id within this session, e.g. "usb:0d28:0204:9904...". */
   id: string;
   /** Backend kind. */
-  type: 'cmsis-dap' | 'esp';
+  type: 'cmsis-dap' | 'esp' | 'ra';
   /** Product name, e.g. "BBC micro:bit CMSIS-DAP". */
   name: string;
   /** USB serial number, when known. */
@@ -87,6 +87,8 @@ export interface BackendCallOptions {
   confirm?: (message: string) => Promise<boolean>;
   /** connect: the chip to take when identification finds none (see OperationContext.chip). */
   chip?: string;
+  /** connect: a Renesas chip's ID code, 32 hex digits (see OperationContext.idCode). */
+  idCode?: string;
 }
 
 /** What a backend call returns. */

@@ -42,6 +42,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     },
     usbBackend: (device, clock) => sources.usbBackend(device, clock),
     serialBackend: espBackends.wrap(sources.serialBackend),
+    serialKind: (port) => simulation?.serialKind?.(port) ?? sources.serialKind?.(port),
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),
   });
