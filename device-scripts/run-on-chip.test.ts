@@ -23,7 +23,12 @@ import {
   type EntryName,
 } from '../src/core/device-script';
 import { regionBlocks } from '../src/core/memory/region';
-import { createSimulatedMicrobit, createSimulatedStm32f411Probe, type SimulatedProbe } from '../src/sim';
+import {
+  createSimulatedMicrobit,
+  createSimulatedStm32f411Probe,
+  createSimulatedStm32g071Probe,
+  type SimulatedProbe,
+} from '../src/sim';
 import {
   connectDapjs,
   CoreReg,
@@ -150,7 +155,7 @@ const CASES: ChipCase[] = [
     name: 'nRF51822 (micro:bit V1)',
     script: 'nrf51822.20000000.m0',
     romTable: 0xf0000000,
-    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0'],
+    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v1', { flash }),
     layout: [
       ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
@@ -164,7 +169,7 @@ const CASES: ChipCase[] = [
     name: 'nRF52833 (micro:bit V2)',
     script: 'nrf52833.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0'],
+    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v2', { flash }),
     layout: [
       ['Code Flash', 0, 512 * KiB, 4 * KiB, pages(128, 4 * KiB)],
@@ -178,7 +183,7 @@ const CASES: ChipCase[] = [
     name: 'STM32F411',
     script: 'stm32f4.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0'],
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32g0.20000000.m0'],
     create: (flash) => createSimulatedStm32f411Probe({ flash }),
     layout: [
       [
@@ -191,6 +196,19 @@ const CASES: ChipCase[] = [
     ],
     eraseBlock: { address: 0x08020000, size: 128 * KiB },
     writeBlock: { address: 0x08024000, size: 16 * KiB },
+  },
+  {
+    name: 'STM32G071',
+    script: 'stm32g0.20000000.m0',
+    romTable: 0xf0000000,
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0'],
+    create: (flash) => createSimulatedStm32g071Probe({ flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 128 * KiB, 2 * KiB, pages(64, 2 * KiB)],
+      ['Option Bytes', 0x1fff7800, 128, 128, [128]],
+    ],
+    eraseBlock: { address: 0x0801f000, size: 2 * KiB },
+    writeBlock: { address: 0x0801f000, size: 2 * KiB },
   },
 ];
 
@@ -384,5 +402,62 @@ describe('STM32F4 script error handling on the simulated STM32F411', () => {
     probe.target.chip.failNextFlashOperation('PGPERR');
     expect(await loaded.call('pageWrite', [0x08008000])).toMatchObject({ r0: 0, r1: 0x40 });
     expect(probe.target.readMemory(0x08008000, 16 * KiB).every((b) => b === 0xff)).toBe(true);
+  });
+});
+
+describe('STM32G0 script on the simulated STM32G071', () => {
+  const OPTION_AREA = 0x1fff7800;
+  const FLASH_CR = 0x40022014;
+  const FLASH_WRP1AR = 0x4002202c;
+
+  it('reports PROGERR for a double word that is not erased and stops there, CR locked again', async () => {
+    const probe = createSimulatedStm32g071Probe({
+      flash: [{ address: 0x08000800 + 0x100, data: new Uint8Array(8).fill(0x12) }],
+    });
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    await loaded.stage(pattern(2 * KiB, 4).fill(0x00, 0, 16));
+    expect(await loaded.call('pageWrite', [0x08000800])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) >>> 30).toBe(3); // LOCK and OPTLOCK
+    // Everything before the bad double word is programmed, nothing after it.
+    expect(probe.target.readMemory(0x08000800, 0x100)).toEqual(
+      pattern(2 * KiB, 4)
+        .fill(0, 0, 16)
+        .slice(0, 0x100),
+    );
+    expect(probe.target.readMemory(0x08000908, 8).every((b) => b === 0xff)).toBe(true);
+    // The next operation clears the old error: erase and program succeed.
+    expect(await loaded.call('pageErase', [0x08000800])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x08000800])).toMatchObject({ r0: 1, r1: 0 });
+  });
+
+  it('reports an injected WRPERR of an erase with its SR bit', async () => {
+    const probe = createSimulatedStm32g071Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('WRPERR');
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 0, r1: 0x10 });
+  });
+
+  it('writes the option bytes from the named area (they load at reset); refuses RDP level 2', async () => {
+    const probe = createSimulatedStm32g071Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    const area = await loaded.read(OPTION_AREA, 128);
+    expect(new DataView(area.buffer).getUint32(0, true)).toBe(0xdfffe1aa);
+    const view = new DataView(area.buffer);
+    view.setUint32(0x18, 0x00010000, true); // WRP1A: pages 0-1
+    view.setUint32(0x1c, ~0x00010000 >>> 0, true);
+    await loaded.stage(area);
+    expect(await loaded.call('pageErase', [OPTION_AREA])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('pageWrite', [OPTION_AREA])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.read(OPTION_AREA, 128)).toEqual(area);
+    expect(await loaded.cortex.readMem32(FLASH_WRP1AR)).toBe(0x00010000);
+
+    const level2 = area.slice();
+    level2[0] = 0xcc;
+    await loaded.stage(level2);
+    expect(await loaded.call('pageWrite', [OPTION_AREA])).toMatchObject({ r0: 0 });
+    expect(await loaded.read(OPTION_AREA, 128)).toEqual(area);
   });
 });

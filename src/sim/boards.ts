@@ -1,6 +1,6 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
- * behind its DAPLink interface chip, and an STM32F411 behind a DAPLink probe. Each is a WebUSB
+ * behind its DAPLink interface chip, and an STM32F411 or an STM32G071 behind a DAPLink probe. Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
@@ -9,6 +9,7 @@ import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
 import { createStm32f411 } from './chips/stm32f411';
+import { createStm32g071 } from './chips/stm32g071';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 import { createFaults, type SimulatedFaults } from './faults';
@@ -100,7 +101,7 @@ interface BoardSpec {
   createChip: (options: ChipOptions) => SimulatedChip;
 }
 
-const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
+const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'stm32g071', BoardSpec> = {
   'microbit-v1': {
     boardId: '9900',
     interfaceChipId: '97969901',
@@ -139,6 +140,21 @@ const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
     targetBoardName: 'NUCLEO-F411RE',
     defaultBulk: true,
     createChip: createStm32f411,
+  },
+  stm32g071: {
+    // A DAPLink probe wired to the NUCLEO-G071RB's SWD header (board id: DAPLink's generic
+    // "external target" range, as no DAPLink build names this board).
+    boardId: '0000',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'STMicroelectronics',
+    targetDeviceName: 'STM32G071RBTx',
+    targetBoardVendor: 'STMicroelectronics',
+    targetBoardName: 'NUCLEO-G071RB',
+    defaultBulk: true,
+    createChip: createStm32g071,
   },
 };
 
@@ -254,14 +270,20 @@ export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {
   return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
 }
 
+/** A simulated STM32G071RB (NUCLEO-G071RB) behind a DAPLink probe. */
+export function createSimulatedStm32g071Probe(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createProbe(BOARDS.stm32g071, options, [0x00410032, 0x4e385012]);
+}
+
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411';
+export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'stm32g071';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'stm32g071',
 ];
 
 /**
@@ -275,5 +297,6 @@ export function createSimulatedBoard(
 ): SimulatedProbe {
   if (name === 'microbit-v1') return createSimulatedMicrobit('v1', options);
   if (name === 'microbit-v2') return createSimulatedMicrobit('v2', options);
+  if (name === 'stm32g071') return createSimulatedStm32g071Probe(options);
   return createSimulatedStm32f411Probe(options);
 }

@@ -16,6 +16,7 @@ export {
   createSimulatedBoard,
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
+  createSimulatedStm32g071Probe,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,
