@@ -27,6 +27,7 @@ import {
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
   createSimulatedStm32g071Probe,
+  createSimulatedArduinoZeroProbe,
   type SimulatedProbe,
 } from '../src/sim';
 import {
@@ -155,7 +156,7 @@ const CASES: ChipCase[] = [
     name: 'nRF51822 (micro:bit V1)',
     script: 'nrf51822.20000000.m0',
     romTable: 0xf0000000,
-    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
+    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v1', { flash }),
     layout: [
       ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
@@ -169,7 +170,7 @@ const CASES: ChipCase[] = [
     name: 'nRF52833 (micro:bit V2)',
     script: 'nrf52833.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
+    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v2', { flash }),
     layout: [
       ['Code Flash', 0, 512 * KiB, 4 * KiB, pages(128, 4 * KiB)],
@@ -183,7 +184,7 @@ const CASES: ChipCase[] = [
     name: 'STM32F411',
     script: 'stm32f4.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32g0.20000000.m0'],
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedStm32f411Probe({ flash }),
     layout: [
       [
@@ -201,7 +202,7 @@ const CASES: ChipCase[] = [
     name: 'STM32G071',
     script: 'stm32g0.20000000.m0',
     romTable: 0xf0000000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0'],
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedStm32g071Probe({ flash }),
     layout: [
       ['Code Flash', 0x08000000, 128 * KiB, 2 * KiB, pages(64, 2 * KiB)],
@@ -209,6 +210,20 @@ const CASES: ChipCase[] = [
     ],
     eraseBlock: { address: 0x0801f000, size: 2 * KiB },
     writeBlock: { address: 0x0801f000, size: 2 * KiB },
+  },
+  {
+    name: 'ATSAMD21G18A (Arduino Zero)',
+    script: 'samd21.20000000.m0',
+    romTable: 0x41003000,
+    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
+    create: (flash) => createSimulatedArduinoZeroProbe({ flash }),
+    layout: [
+      ['Code Flash', 0, 256 * KiB, 256, pages(1024, 256)],
+      ['User Row', 0x00804000, 256, 256, [256]],
+    ],
+    eraseBlock: { address: 0x3ff00, size: 256 },
+    writeBlock: { address: 0x3ff00, size: 256 },
+    uicr: { address: 0x00804000, size: 256 },
   },
 ];
 
@@ -333,7 +348,7 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     expect(probe.target.ignoredFlashWrites).toBe(0);
   });
 
-  it('mass-erases everything', async () => {
+  it.runIf(script.header.entries.allErase)('mass-erases everything', async () => {
     const probe = createWithOldData();
     const loaded = await LoadedScript.load(probe, script);
     await loaded.call('initStage1');
@@ -350,7 +365,7 @@ describe.each(CASES.filter((c) => c.uicr !== undefined))(
     const script = loadScript(c.script);
 
     it.runIf(c.uicr !== undefined)(
-      'programs UICR from the staging area and erases it with ERASEUICR',
+      'programs UICR (the SAM D21 user row) from the staging area and erases it (ERASEUICR, EAR)',
       async () => {
         const uicr = c.uicr!;
         const probe = c.create();
@@ -361,6 +376,8 @@ describe.each(CASES.filter((c) => c.uicr !== undefined))(
         data.set([0x78, 0x56, 0x34, 0x12], 0x80); // CUSTOMER[0]
         await loaded.stage(data);
         const flashBefore = probe.target.flash.slice(0, 4096);
+        // Erased first: a SAM D21's user row holds its factory settings.
+        expect((await loaded.call('pageErase', [uicr.address])).r0).toBe(1);
         expect((await loaded.call('pageWrite', [uicr.address])).r0).toBe(1);
         expect(await loaded.read(uicr.address, uicr.size)).toEqual(data);
         expect(probe.target.ignoredFlashWrites).toBe(0);
@@ -459,5 +476,31 @@ describe('STM32G0 script on the simulated STM32G071', () => {
     await loaded.stage(level2);
     expect(await loaded.call('pageWrite', [OPTION_AREA])).toMatchObject({ r0: 0 });
     expect(await loaded.read(OPTION_AREA, 128)).toEqual(area);
+  });
+});
+
+describe('SAM D21 script on the simulated ATSAMD21G18A (Arduino Zero)', () => {
+  it('refuses rows of the boot section BOOTPROT protects, with STATUS.LOCKE, and leaves the bootloader', async () => {
+    const probe = createSimulatedArduinoZeroProbe();
+    const loaded = await LoadedScript.load(probe, loadScript('samd21.20000000.m0'));
+    await loaded.call('initStage1');
+    const bootloader = probe.target.readMemory(0, 8 * KiB);
+    expect(await loaded.call('pageErase', [0x1f00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    await loaded.stage(pattern(256, 2));
+    expect(await loaded.call('pageWrite', [0x1f00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    expect(probe.target.readMemory(0, 8 * KiB)).toEqual(bootloader);
+    // The first row after the boot section is the application's.
+    expect(await loaded.call('pageErase', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(probe.target.readMemory(0x2000, 256)).toEqual(pattern(256, 2));
+  });
+
+  it('reports an injected NVME with its STATUS bit', async () => {
+    const probe = createSimulatedArduinoZeroProbe();
+    const loaded = await LoadedScript.load(probe, loadScript('samd21.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('NVME');
+    expect(await loaded.call('pageErase', [0x4000])).toMatchObject({ r0: 0, r1: 1 << 4 });
+    expect(await loaded.call('pageErase', [0x4000])).toMatchObject({ r0: 1, r1: 0 });
   });
 });

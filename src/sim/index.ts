@@ -17,6 +17,7 @@ export {
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
   createSimulatedStm32g071Probe,
+  createSimulatedArduinoZeroProbe,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,
