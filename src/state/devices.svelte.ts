@@ -59,6 +59,11 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     label: 'STM32G071 probe',
     detail: 'NUCLEO-G071RB, 128 KiB flash and option bytes (WebUSB)',
   },
+  {
+    kind: 'arduino-zero',
+    label: 'Arduino Zero probe',
+    detail: 'SAMD21G18A, 256 KiB flash, bootloader kept by BOOTPROT (WebUSB)',
+  },
   { kind: 'esp32', label: 'ESP32', detail: 'behind a CP210x USB-UART (Web Serial)' },
   { kind: 'esp32s3', label: 'ESP32-S3', detail: 'behind a USB-UART (Web Serial)' },
   { kind: 'esp32c3', label: 'ESP32-C3', detail: 'behind a USB-UART (Web Serial)' },

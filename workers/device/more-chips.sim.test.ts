@@ -1,5 +1,5 @@
 /**
- * Issue 20 acceptance for the STM32G0 (NUCLEO-G071RB) and SAMD21 boards: through the device
+ * Issue 20 acceptance for the STM32G0 (NUCLEO-G071RB) and SAM D21 (Arduino Zero) boards: through the device
  * worker's service (comlink, simulation on) a generated image of 80 % of the flash flashes,
  * verifies and reads back, and flashing it again writes nothing; through the CMSIS-DAP backend
  * a partial re-flash touches only the changed block, the chip-side checksums match the
@@ -57,6 +57,10 @@ interface ChipCase {
   regions: [string, number, number][];
   /** Size of one erase block of the main flash. */
   block: number;
+  /** Where an application image starts (after a bootloader the chip protects). */
+  appBase: number;
+  /** What the message of a protected chip says. */
+  locked: RegExp;
   /** The script's family name (filtered out for "no script matches"). */
   script: RegExp;
   /** What the "no script matches" message must show (ROM table PIDs, CPUID, DPIDR). */
@@ -73,9 +77,29 @@ const cases: ChipCase[] = [
       ['Option Bytes', 0x1fff_7800, 128],
     ],
     block: 2048,
+    appBase: 0x0800_0000,
+    locked: /read-out protection/,
     script: /STM32G0/,
     ids: [
       /ROM table 0xF0000000 PID4\.\.7,PID0\.\.3: 0x00 0x00 0x00 0x00 0x60 0x04 0x0A 0x00/,
+      /CPUID: 0x410CC601/,
+      /DPIDR: 0x0BC11477/,
+    ],
+  },
+  {
+    chip: 'ATSAMD21G18A (Arduino Zero)',
+    board: 'arduino-zero',
+    name: /SAM D21/,
+    regions: [
+      ['Code Flash', 0, 256 * 1024],
+      ['User Row', 0x0080_4000, 256],
+    ],
+    block: 256,
+    appBase: 0x2000, // after the bootloader in the 8 KiB boot section (BOOTPROT)
+    locked: /protected/,
+    script: /SAM D21/,
+    ids: [
+      /ROM table 0x41003000 PID4\.\.7,PID0\.\.3: 0x00 0x00 0x00 0x00 0xD0 0xFC 0x09 0x00/,
       /CPUID: 0x410CC601/,
       /DPIDR: 0x0BC11477/,
     ],
@@ -90,7 +114,8 @@ describe.each(cases)('$chip', (c) => {
       const connection = await device.connectDevice(id);
       expect(connection.target.name).toMatch(c.name);
       expect(connection.regions.map((r) => [r.name, r.base, r.size])).toEqual(c.regions);
-      const [, base, size] = c.regions[0];
+      const [, , size] = c.regions[0];
+      const base = c.appBase;
       const length = Math.floor((size * 0.8) / c.block) * c.block;
       const data = randomBytes(length, 20);
       const image = { regions: connection.regions, segments: [{ address: base, data }] };
@@ -119,7 +144,7 @@ describe.each(cases)('$chip', (c) => {
   it(
     're-flashing with one block changed erases and writes that block only; chip checksums match the contents',
     async () => {
-      const [, base] = c.regions[0];
+      const base = c.appBase;
       const probe: SimulatedProbe = createSimulatedBoard(c.board, { latency: 'zero' });
       const backend = simBackend(probe);
       const { regions } = await backend.connect();
@@ -138,8 +163,9 @@ describe.each(cases)('$chip', (c) => {
       expect(probe.target.readMemory(base, 16 * c.block)).toEqual(data.read(base, 16 * c.block));
 
       const sums = await backend.readChecksums();
-      const main = sums.filter((s) => s.address >= base && s.address < base + c.regions[0][2]);
-      expect(main.length).toBe(c.regions[0][2] / c.block);
+      const [, flashBase, flashSize] = c.regions[0];
+      const main = sums.filter((s) => s.address >= flashBase && s.address < flashBase + flashSize);
+      expect(main.length).toBe(flashSize / c.block);
       for (const s of main.slice(0, 20))
         expect(s.baseChecksum >>> 0).toBe(crc32(probe.target.readMemory(s.address, c.block)));
     },
@@ -147,7 +173,7 @@ describe.each(cases)('$chip', (c) => {
   );
 
   it('a read-protected chip is reported as such; unlocking erases it and the flash succeeds', async () => {
-    const [, base] = c.regions[0];
+    const base = c.appBase;
     const probe = createSimulatedBoard(c.board, {
       latency: 'zero',
       locked: true,
@@ -157,8 +183,7 @@ describe.each(cases)('$chip', (c) => {
     const backend = simBackend(probe);
     await expect(backend.connect()).rejects.toMatchObject({
       code: 'DEVICE_LOCKED',
-      address: base,
-      message: expect.stringMatching(/read-out protection/),
+      message: expect.stringMatching(c.locked),
     });
     await expect(backend.unlock()).rejects.toMatchObject({ code: 'WRITES_NOT_ALLOWED' });
     const { regions } = await backend.unlock(W);

@@ -35,7 +35,7 @@ import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
 import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
-import { requireReadableFlash } from './read-protection';
+import { haltOrLocked, requireReadableFlash } from './read-protection';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
@@ -128,7 +128,7 @@ export class CmsisDapBackend implements Backend {
       const port = await ap.connect({ clockHz: this.options.clockHz });
       const cpu = new CortexM(ap, this.options.now);
       const ids = await readChipIds(ap, port);
-      await cpu.halt();
+      await haltOrLocked(cpu, ids.romTable);
       throwIfCancelled(ctx.signal);
       const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts(), ctx.chip);
       const host = safeReadHost(ap);

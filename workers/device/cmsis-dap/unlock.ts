@@ -2,7 +2,7 @@
  * Unlocking read-protected chips by mass erase, the only way their vendors allow: the Nordic
  * nRF52 CTRL-AP (ERASEALL, poll ERASEALLSTATUS, pulse RESET), the nRF51 NVMC ERASEALL
  * through the MEM-AP (its peripherals stay reachable when code memory is protected), and the
- * STM32G0's RDP regression to level 0 through its option bytes.
+ * STM32G0's RDP regression to level 0 through its option bytes, and the SAM D DSU chip erase.
  */
 import { WebProgError } from '../../../src/core/errors';
 import type { MemAp } from './mem-ap';
@@ -30,7 +30,7 @@ export async function unlockChip(
   ap: MemAp,
   dpidr: number,
   now: () => number = Date.now,
-): Promise<'nrf52-ctrl-ap' | 'nrf51-nvmc' | 'stm32g0-rdp'> {
+): Promise<'nrf52-ctrl-ap' | 'nrf51-nvmc' | 'stm32g0-rdp' | 'samd-dsu'> {
   const ctrlAp = await findAp(ap, NORDIC_CTRL_AP_IDR);
   if (ctrlAp !== undefined) {
     await ap.writeApAt(ctrlAp, CTRL_AP.ERASEALL, 1);
@@ -60,7 +60,29 @@ export async function unlockChip(
     await unlockStm32g0(ap, now);
     return 'stm32g0-rdp';
   }
+  const did = await ap.read32(DSU.DID).catch(() => 0);
+  if (did >>> 28 === 1 && ((did >>> 23) & 0x1f) === 0) {
+    await unlockSamd(ap, now);
+    return 'samd-dsu';
+  }
   throw new WebProgError('NOT_SUPPORTED', 'Not Supported: WebProg knows no unlock sequence for this chip.');
+}
+
+/** The SAM D DSU's registers as the debugger reaches them (the external mirror at +0x100). */
+const DSU = { CTRLSTAT: 0x41002100, DID: 0x41002118 } as const;
+
+/**
+ * SAM D chip erase through the DSU (SAM D21 datasheet, DSU "Chip Erase"): CTRL.CE, then
+ * STATUSA.DONE; it erases the flash and the RAM and clears the security bit. The user row
+ * (BOOTPROT) stays.
+ */
+async function unlockSamd(ap: MemAp, now: () => number): Promise<void> {
+  await ap.write32(DSU.CTRLSTAT, 0x0000_1f10); // STATUSA flags cleared, CTRL.CE
+  const deadline = now() + 15_000;
+  while (((await ap.read32(DSU.CTRLSTAT)) & 0x100) === 0) {
+    if (now() > deadline)
+      throw new WebProgError('TIMEOUT', 'The chip did not finish its chip erase within 15 s.');
+  }
 }
 
 /** DBG_IDCODE DEV_IDs of the single-bank STM32G0 parts (G07x/G08x, G03x/G04x, G05x/G06x). */
