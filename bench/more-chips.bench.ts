@@ -1,14 +1,14 @@
 /**
- * Full flashes on the issue-20 boards (STM32G071 NUCLEO-G071RB, and the SAMD21 boards when
- * present) with DAPLink latency and typical silicon, in modeled time, each against its floor:
- * `max(link time, flash busy time)` with the cheaper of a chip erase and the page erases, plus
- * one program operation per program unit that is not all ones (a 64-bit double word on the
- * STM32G0).
+ * Full flashes on the issue-20 boards (STM32G071 NUCLEO-G071RB, SAM D21 Arduino Zero) with
+ * DAPLink latency and typical silicon, in modeled time, each against its floor:
+ * `max(link time, flash busy time)` with the cheaper of a chip erase and the block erases the
+ * chip allows, plus one program operation per program unit that is not all ones (a 64-bit
+ * double word on the STM32G0, a 64-byte page on the SAM D21).
  */
 import { MemoryImage } from '../src/core/memory/memory-image';
 import { createSimulatedBoard, type SimulatedBoardName } from '../src/sim';
 import { DAPLINK_LATENCY } from '../src/sim/clock';
-import { pickTiming, STM32G071_TIMINGS } from '../src/sim/chips/timing-profiles';
+import { pickTiming, SAMD21_TIMINGS, STM32G071_TIMINGS } from '../src/sim/chips/timing-profiles';
 import { randomBytes } from '../workers/device/cmsis-dap/testing/images';
 import { simBackend } from '../workers/device/cmsis-dap/testing/sim-backend';
 import { flashFloor, measureLinkUsPerByte, type Floor } from './flash-floor';
@@ -27,6 +27,8 @@ function programmedUnits(bytes: Uint8Array, unit: number): number {
 interface ChipBench {
   board: SimulatedBoardName;
   label: string;
+  /** Where the image starts (after a bootloader the chip protects). */
+  appBase?: number;
   /** Flash busy time of writing `data` over a chip whose every page held other data. */
   flashBusy: (data: Uint8Array, pages: number) => { eraseUs: number; units: number; unitUs: number };
 }
@@ -44,12 +46,24 @@ const CHIPS: ChipBench[] = [
       };
     },
   },
+  {
+    // The application area of an Arduino Zero: all but the 8 KiB boot section BOOTPROT keeps.
+    // No chip erase in the floor: the SAM D21's is the DSU's, which would also erase the
+    // bootloader (and the RAM a flash algorithm runs in); rows are erased one by one.
+    board: 'arduino-zero',
+    label: 'SAM D21 (Arduino Zero) 248 KiB application area',
+    appBase: 0x2000,
+    flashBusy: (data, pages) => {
+      const t = pickTiming(SAMD21_TIMINGS, DAPLINK_LATENCY);
+      return { eraseUs: pages * t.rowEraseUs, units: programmedUnits(data, 64), unitUs: t.pageWriteUs };
+    },
+  },
 ];
 
 async function fullFlash(chip: ChipBench): Promise<{ ms: number; floor: Floor; note: string }> {
   const sizing = createSimulatedBoard(chip.board, { latency: 'zero' });
-  const base = sizing.target.flashBase;
-  const size = sizing.target.flash.length;
+  const base = chip.appBase ?? sizing.target.flashBase;
+  const size = sizing.target.flashBase + sizing.target.flash.length - base;
   const data = randomBytes(size, 0x5eed);
   const probe = createSimulatedBoard(chip.board, {
     latency: DAPLINK_LATENCY,
@@ -63,7 +77,7 @@ async function fullFlash(chip: ChipBench): Promise<{ ms: number; floor: Floor; n
   const report = await backend.flash(image, W);
   const ms = probe.clock.elapsedMs - start;
   const linkUsPerByte = await measureLinkUsPerByte(backend, probe);
-  const pages = probe.target.chip.eraseBlocks.length;
+  const pages = Math.round((size / probe.target.flash.length) * probe.target.chip.eraseBlocks.length);
   const busy = chip.flashBusy(data, pages);
   const floor = flashFloor({
     bytesMoved: size,

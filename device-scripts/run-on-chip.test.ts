@@ -142,6 +142,8 @@ interface ChipCase {
   create: (flash?: { address: number; data: Uint8Array }[]) => SimulatedProbe;
   /** Flash regions the chip really has: [name, base, size, writeSize, erase blocks]. */
   layout: [string, number, number, number, number[]][];
+  /** The chip's erase blocks per script erase block (default 1). */
+  chipBlocksPerBlock?: number;
   /** An erase block and a write block inside it to exercise. */
   eraseBlock: { address: number; size: number };
   writeBlock: { address: number; size: number };
@@ -218,11 +220,12 @@ const CASES: ChipCase[] = [
     others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
     create: (flash) => createSimulatedArduinoZeroProbe({ flash }),
     layout: [
-      ['Code Flash', 0, 256 * KiB, 256, pages(1024, 256)],
+      ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
       ['User Row', 0x00804000, 256, 256, [256]],
     ],
-    eraseBlock: { address: 0x3ff00, size: 256 },
-    writeBlock: { address: 0x3ff00, size: 256 },
+    chipBlocksPerBlock: 4, // the script's blocks are 4 of the chip's 256-byte rows
+    eraseBlock: { address: 0x3fc00, size: KiB },
+    writeBlock: { address: 0x3fc00, size: KiB },
     uicr: { address: 0x00804000, size: 256 },
   },
 ];
@@ -268,7 +271,12 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     ).toEqual(c.layout);
     expect(regions[0].base).toBe(probe.target.flashBase);
     expect(regions[0].size).toBe(probe.target.flash.length);
-    expect(regionBlocks(regions[0]).map((b) => b.size)).toEqual(probe.target.chip.eraseBlocks);
+    const per = c.chipBlocksPerBlock ?? 1;
+    const chipBlocks = probe.target.chip.eraseBlocks;
+    const grouped = Array.from({ length: chipBlocks.length / per }, (_, i) =>
+      chipBlocks.slice(i * per, (i + 1) * per).reduce((a, b) => a + b, 0),
+    );
+    expect(regionBlocks(regions[0]).map((b) => b.size)).toEqual(grouped);
   });
 
   it('erases a block, blank-checks it, programs a write block and checksums it', async () => {
@@ -485,14 +493,14 @@ describe('SAM D21 script on the simulated ATSAMD21G18A (Arduino Zero)', () => {
     const loaded = await LoadedScript.load(probe, loadScript('samd21.20000000.m0'));
     await loaded.call('initStage1');
     const bootloader = probe.target.readMemory(0, 8 * KiB);
-    expect(await loaded.call('pageErase', [0x1f00])).toMatchObject({ r0: 0, r1: 1 << 3 });
-    await loaded.stage(pattern(256, 2));
-    expect(await loaded.call('pageWrite', [0x1f00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    expect(await loaded.call('pageErase', [0x1c00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    await loaded.stage(pattern(KiB, 2));
+    expect(await loaded.call('pageWrite', [0x1c00])).toMatchObject({ r0: 0, r1: 1 << 3 });
     expect(probe.target.readMemory(0, 8 * KiB)).toEqual(bootloader);
-    // The first row after the boot section is the application's.
+    // The first block after the boot section is the application's.
     expect(await loaded.call('pageErase', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
     expect(await loaded.call('pageWrite', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
-    expect(probe.target.readMemory(0x2000, 256)).toEqual(pattern(256, 2));
+    expect(probe.target.readMemory(0x2000, KiB)).toEqual(pattern(KiB, 2));
   });
 
   it('reports an injected NVME with its STATUS bit', async () => {

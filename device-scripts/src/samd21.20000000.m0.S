@@ -3,32 +3,39 @@
 @ family datasheet (DS40001882), chapters NVMCTRL and DSU.
 @
 @ Main flash at 0: NVMCTRL PARAM gives the page count (NVMP) and size (PSZ, 64-byte pages on
-@ every SAM D21); erase and write blocks are rows of 4 pages (256 bytes). A row is written page
-@ by page: page buffer clear (PBC), 16 word stores into the buffer, write page (WP) with ADDR
-@ set, READY polled; pages of all ones are skipped. The NVM user row (0x00804000, 256 bytes:
+@ every SAM D21). The chip erases rows of 4 pages (256 bytes); the script's erase and write
+@ blocks are 4 rows (1 KiB), erased row by row (ER) and written page by page (page buffer clear
+@ PBC, 16 word stores into the buffer, write page WP with ADDR set, READY polled; pages of all
+@ ones are skipped): one block per 256 bytes would cost a host two script calls per row, which
+@ doubles a full flash. Every BOOTPROT boot section but the 512-byte one ends on a block edge. The NVM user row (0x00804000, 256 bytes:
 @ BOOTPROT, EEPROM size, BOD33, WDT, region lock bits) is a named area of one block: erase
 @ auxiliary row (EAR) and write auxiliary page (WAP); it takes effect at the next reset.
 @ Rows in the boot section the user row protects (BOOTPROT, where a UF2 or Arduino bootloader
 @ lives) or in a locked region are refused by the chip (STATUS.LOCKE), and reported.
 @ No allErase: the SAM D21's chip erase is the DSU's, reachable only from the debugger (it
 @ also clears the RAM this script runs in).
-@ RAM use (fits the 4 KiB of the smallest D21): image 0x20000000, staging 0x20000800 (one row),
-@ FlashInfoRaw/FlashNamesRaw 0x20000900, stack below 0x20000C00, a second staging buffer at
-@ 0x20000C00 (one row).
+@ init runs the core at 8 MHz (SYSCTRL OSC8M prescaler /1; 1 MHz after reset) so the
+@ checksums run 8 times faster; the NVM needs no wait states at that clock.
+@ RAM use (fits the 4 KiB of the smallest D21): image 0x20000000, staging 0x20000800 (one
+@ block), FlashInfoRaw/FlashNamesRaw 0x20000C00, stack below 0x20001000, a second staging
+@ buffer at 0x20001000 (one block) where RAM reaches 0x20001400 (the host checks it).
 @
 @ State kept between entry calls (set by samd_init):
 @   R4 staging address, R5 NVMCTRL base, R8 end of main flash (exclusive)
 
     .equ WP_LOAD, 0x20000000
     .equ WP_STAGING, 0x20000800
-    .equ WP_INFO, 0x20000900
-    .equ WP_STACK_TOP, 0x20000C00
-    .equ WP_STAGING2, 0x20000C00
+    .equ WP_INFO, 0x20000C00
+    .equ WP_STACK_TOP, 0x20001000
+    .equ WP_STAGING2, 0x20001000
 
     .equ SAMD_NVMCTRL, 0x41004000
     .equ SAMD_DSU_DID, 0x41002018
     .equ SAMD_USER_ROW, 0x00804000
-    .equ SAMD_ROW_SHIFT, 8
+    .equ SAMD_OSC8M, 0x40000820          @ SYSCTRL OSC8M
+    .equ OSC8M_PRESC, 0x300
+    .equ SAMD_ROW, 256
+    .equ SAMD_BLOCK_SHIFT, 10
     .equ SAMD_PAGE, 64
     @ register offsets
     .equ NVM_CTRLA, 0x00
@@ -83,12 +90,17 @@ samd_cpuid:
 1:  ldr r1, =WP_CPUID_KEY
     bkpt #0
 
-@ init_stage_1: FlashInfoRaw = {2, {0, rows x 256 B}, {0x00804000, 1 x 256 B}},
-@ FlashNamesRaw = {2, "Code Flash", "User Row"}. NVMP must be a multiple of 4 from 4 to 4096
+@ init_stage_1: FlashInfoRaw = {2, {0, NVMP / 16 x 1 KiB}, {0x00804000, 1 x 256 B}},
+@ FlashNamesRaw = {2, "Code Flash", "User Row"}. NVMP must be a multiple of 16 from 16 to 4096
 @ with 64-byte pages; r0 = 0 otherwise.
     .thumb_func
 samd_init:
     wp_enter
+    ldr r2, =SAMD_OSC8M      @ core clock 8 MHz: OSC8M prescaler /1 (reset: /8, 1 MHz)
+    ldr r3, [r2]
+    ldr r1, =OSC8M_PRESC
+    bics r3, r1
+    str r3, [r2]
     ldr r4, =WP_STAGING
     ldr r5, =SAMD_NVMCTRL
     ldr r1, [r5, #NVM_PARAM]
@@ -98,13 +110,11 @@ samd_init:
     cmp r2, #3
     bne 4f
     uxth r1, r1              @ NVMP
-    lsrs r2, r1, #2          @ rows
-    bcs 4f                   @ NVMP not a multiple of 4 (bit 1 checked below)
-    lsls r3, r1, #31
+    lsls r3, r1, #28         @ a multiple of 16 pages
     bne 4f
-    cmp r2, #0
+    lsrs r2, r1, #4          @ blocks of 1 KiB
     beq 4f
-    ldr r3, =1024
+    ldr r3, =256
     cmp r2, r3
     bhi 4f
     lsls r3, r1, #6          @ NVMP x 64 bytes
@@ -115,7 +125,7 @@ samd_init:
     movs r3, #0
     str r3, [r0, #4]         @ piece 0 at 0
     lsls r2, r2, #16
-    ldr r3, =0x0808          @ erase 256 B, write 256 B
+    ldr r3, =0x0A0A          @ erase 1 KiB, write 1 KiB
     orrs r2, r3
     str r2, [r0, #8]
     ldr r3, =SAMD_USER_ROW
@@ -190,12 +200,13 @@ samd_block_kind:
     movs r1, #2
     cmp r0, r8
     bhs 9f
-    lsls r2, r0, #(32 - SAMD_ROW_SHIFT)
+    lsls r2, r0, #(32 - SAMD_BLOCK_SHIFT)
     bne 9f
     movs r1, #0
 9:  bx lr
 
-@ pageErase(r0): ER of a main-array row, EAR of the user row.
+@ pageErase(r0): ER of the 4 rows of a main-array block (stopping at the first error), EAR
+@ of the user row.
     .thumb_func
 samd_block_erase:
     wp_enter
@@ -204,17 +215,28 @@ samd_block_erase:
     beq 3f
     mov r12, r1
     bl samd_prepare
-    ldr r1, =CMD_ER
     mov r2, r12
     cmp r2, #0
     beq 1f
     ldr r1, =CMD_EAR
-1:  mov r2, r0
+    mov r2, r0
     bl samd_command
     b samd_finish
+1:  movs r6, #4              @ rows left
+2:  ldr r1, =CMD_ER
+    mov r2, r0
+    bl samd_command
+    cmp r3, #0
+    bne 4f
+    adds r0, #SAMD_ROW / 2   @ (adds takes 8 bits: two steps of 128)
+    adds r0, #SAMD_ROW / 2
+    subs r6, #1
+    bne 2b
+4:  b samd_finish
 3:  b wp_fail
 
-@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): one row from the staging buffer (or r1),
+@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): one block (1 KiB of the main array, or
+@ the 256-byte user row) from the staging buffer (or r1),
 @ page by page (PBC, 16 word stores, WP or WAP), stopping at the first error; pages of all
 @ ones are skipped.
     .thumb_func
@@ -225,15 +247,16 @@ samd_block_write:
     cmp r1, #2
     beq 5f
     ldr r7, =CMD_WP
+    movs r3, #1
+    lsls r3, r3, #SAMD_BLOCK_SHIFT
     cmp r1, #0
     beq 1f
     ldr r7, =CMD_WAP
-1:  bl samd_prepare
+    ldr r3, =SAMD_ROW
+1:  adds r3, r0, r3
+    mov r10, r3              @ r10 = end of the block
+    bl samd_prepare
     mov r6, r9               @ r6 = source
-    movs r3, #1
-    lsls r3, r3, #SAMD_ROW_SHIFT
-    adds r3, r0, r3
-    mov r10, r3              @ r10 = end of the row
 2:  movs r1, #0              @ any word of this page not all ones?
     mvns r1, r1
     movs r2, #0

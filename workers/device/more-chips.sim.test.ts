@@ -94,7 +94,7 @@ const cases: ChipCase[] = [
       ['Code Flash', 0, 256 * 1024],
       ['User Row', 0x0080_4000, 256],
     ],
-    block: 256,
+    block: 1024,
     appBase: 0x2000, // after the bootloader in the 8 KiB boot section (BOOTPROT)
     locked: /protected/,
     script: /SAM D21/,

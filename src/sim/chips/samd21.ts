@@ -8,7 +8,9 @@
  * those registers at 0x41002100, and the DSU's CoreSight ROM table at 0x41003000 (JEP106 Atmel
  * 0x1F, part 0xCD0) that lists the Cortex-M0+ ROM table at 0xE00FF000. SW-DP 0x0BC11477,
  * AHB-AP 0x04770031 with BASE 0x41003003. With the security bit set the debugger reaches only
- * the DSU's external registers and its ROM table. Flash timings: `timing-profiles.ts`.
+ * the DSU's external registers and its ROM table. SYSCTRL's OSC8M prescaler (PRESC, reset /8)
+ * sets the core clock, 8 MHz >> PRESC (GCLK0 runs from OSC8M after reset; other clock sources
+ * are not modeled). Flash timings: `timing-profiles.ts`.
  */
 import { MemAp } from '../adi/mem-ap';
 import { SwDp } from '../adi/sw-dp';
@@ -101,6 +103,8 @@ export function createSamd21(options: Samd21Options): SimulatedChip {
     ),
   );
   bus.map(DSU_BASE, 0x2000, dsu);
+  const sysctrl = new Sysctrl((hz) => system.runner.setCpuHz(hz));
+  bus.map(0x40000800, 0x100, sysctrl);
   bus.map(0x41004000, 0x100, nvm.registers);
   bus.map(0x40000000, 0x03000000, peripherals);
 
@@ -111,6 +115,7 @@ export function createSamd21(options: Samd21Options): SimulatedChip {
     cpuHz: SAMD21.cpuHz,
     resetPeripherals: () => {
       nvm.reset();
+      sysctrl.reset();
       peripherals.reset();
     },
   });
@@ -221,5 +226,40 @@ class Dsu implements BusDevice {
 
   nextChangeUs(): number {
     return this.eraseEndsAt >= 0 ? this.eraseEndsAt : Infinity;
+  }
+}
+
+/** OSC8M after reset: enabled, on demand, PRESC = 3 (÷8), factory calibration. */
+const OSC8M_RESET = 0x87070382;
+
+/** SYSCTRL: PCLKSR (OSC8MRDY) and OSC8M, whose prescaler sets the core clock. */
+class Sysctrl implements BusDevice {
+  private osc8m = OSC8M_RESET;
+
+  constructor(private readonly setCpuHz: (hz: number) => void) {}
+
+  read(offset: number, size: number): number {
+    const aligned = offset & ~3;
+    const word = aligned === 0x20 ? this.osc8m : aligned === 0x0c ? 0x00000008 : 0;
+    if (size === 4) return word >>> 0;
+    return (word >>> (8 * (offset & 3))) & (size === 2 ? 0xffff : 0xff);
+  }
+
+  write(offset: number, value: number, size: number): void {
+    if ((offset & ~3) !== 0x20) return;
+    const shift = 8 * (offset & 3);
+    const mask = (size === 4 ? 0xffffffff : size === 2 ? 0xffff : 0xff) << shift;
+    this.osc8m = ((this.osc8m & ~mask) | ((value << shift) & mask)) >>> 0;
+    this.setCpuHz(8_000_000 >> ((this.osc8m >>> 8) & 3));
+  }
+
+  nextChangeUs(): number {
+    return Infinity;
+  }
+
+  /** System reset: OSC8M back to ÷8 (1 MHz). */
+  reset(): void {
+    this.osc8m = OSC8M_RESET;
+    this.setCpuHz(8_000_000 >> 3);
   }
 }
