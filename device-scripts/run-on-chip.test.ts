@@ -207,11 +207,12 @@ const CASES: ChipCase[] = [
     others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedStm32g071Probe({ flash }),
     layout: [
-      ['Code Flash', 0x08000000, 128 * KiB, 2 * KiB, pages(64, 2 * KiB)],
+      ['Code Flash', 0x08000000, 128 * KiB, 4 * KiB, pages(32, 4 * KiB)],
       ['Option Bytes', 0x1fff7800, 128, 128, [128]],
     ],
-    eraseBlock: { address: 0x0801f000, size: 2 * KiB },
-    writeBlock: { address: 0x0801f000, size: 2 * KiB },
+    chipBlocksPerBlock: 2, // the script's blocks are 2 of the chip's 2 KiB pages
+    eraseBlock: { address: 0x0801f000, size: 4 * KiB },
+    writeBlock: { address: 0x0801f000, size: 4 * KiB },
   },
   {
     name: 'ATSAMD21G18A (Arduino Zero)',
@@ -437,23 +438,23 @@ describe('STM32G0 script on the simulated STM32G071', () => {
 
   it('reports PROGERR for a double word that is not erased and stops there, CR locked again', async () => {
     const probe = createSimulatedStm32g071Probe({
-      flash: [{ address: 0x08000800 + 0x100, data: new Uint8Array(8).fill(0x12) }],
+      flash: [{ address: 0x08001000 + 0x100, data: new Uint8Array(8).fill(0x12) }],
     });
     const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
     await loaded.call('initStage1');
-    await loaded.stage(pattern(2 * KiB, 4).fill(0x00, 0, 16));
-    expect(await loaded.call('pageWrite', [0x08000800])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    await loaded.stage(pattern(4 * KiB, 4).fill(0x00, 0, 16));
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 0, r1: 1 << 3 });
     expect((await loaded.cortex.readMem32(FLASH_CR)) >>> 30).toBe(3); // LOCK and OPTLOCK
     // Everything before the bad double word is programmed, nothing after it.
-    expect(probe.target.readMemory(0x08000800, 0x100)).toEqual(
+    expect(probe.target.readMemory(0x08001000, 0x100)).toEqual(
       pattern(2 * KiB, 4)
         .fill(0, 0, 16)
         .slice(0, 0x100),
     );
-    expect(probe.target.readMemory(0x08000908, 8).every((b) => b === 0xff)).toBe(true);
+    expect(probe.target.readMemory(0x08001108, 8).every((b) => b === 0xff)).toBe(true);
     // The next operation clears the old error: erase and program succeed.
-    expect(await loaded.call('pageErase', [0x08000800])).toMatchObject({ r0: 1, r1: 0 });
-    expect(await loaded.call('pageWrite', [0x08000800])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
   });
 
   it('reports an injected WRPERR of an erase with its SR bit', async () => {

@@ -3,28 +3,31 @@
 @ procedures: ST RM0444 (STM32G0x1) / RM0454 (STM32G0x0), chapter "Embedded Flash memory".
 @
 @ Main flash: 2 KiB pages at 0x08000000 up to the size in the flash-size register (KiB, u16
-@ at 0x1FFF75E0), written one page at a time, 64 bits (two word stores) per program operation
-@ (the array stores 64 data + 8 ECC bits, so a double word is programmed once, whole).
+@ at 0x1FFF75E0), 64 bits (two word stores) per program operation (the array stores 64 data +
+@ 8 ECC bits, so a double word is programmed once, whole). The script's erase and write blocks
+@ are 2 pages (4 KiB): a host's fixed cost per script call then weighs half as much against
+@ the 22 ms a page takes to program.
 @ Option bytes: the 128-byte option area at 0x1FFF7800, a named area of one block; writing it
 @ loads the value words (OPTR, PCROP1A start/end, WRP1A, WRP1B, PCROP1B start/end, SECR) into
 @ the FLASH option registers and starts OPTSTRT; they take effect at the next reset. Erasing
 @ it does nothing (the option bytes are only ever replaced as a whole). A write that asks for
 @ RDP level 2 (0xCC, irreversible) is refused.
 @ RAM use (fits the 8 KiB of the smallest G0): image 0x20000000, staging 0x20000800 (one
-@ page), FlashInfoRaw/FlashNamesRaw 0x20001000, stack below 0x20001800, a second staging
-@ buffer at 0x20001800 (one page).
+@ block), FlashInfoRaw/FlashNamesRaw 0x20001800, stack below 0x20002000, a second staging
+@ buffer at 0x20002000 (one block) where RAM reaches 0x20003000 (the host checks it).
 @
 @ State kept between entry calls (set by g0_init):
 @   R4 staging address, R5 FLASH register base, R8 end of main flash (exclusive)
 
     .equ WP_LOAD, 0x20000000
     .equ WP_STAGING, 0x20000800
-    .equ WP_INFO, 0x20001000
-    .equ WP_STACK_TOP, 0x20001800
-    .equ WP_STAGING2, 0x20001800
+    .equ WP_INFO, 0x20001800
+    .equ WP_STACK_TOP, 0x20002000
+    .equ WP_STAGING2, 0x20002000
 
     .equ G0_FLASH_START, 0x08000000
     .equ G0_PAGE_SHIFT, 11
+    .equ G0_BLOCK_SHIFT, 12
     .equ G0_FLASH_SIZE_KIB, 0x1FFF75E0
     .equ G0_DBG_IDCODE, 0x40015800
     .equ G0_OPTION_AREA, 0x1FFF7800
@@ -85,9 +88,9 @@ g0_cpuid:
 2:  ldr r1, =WP_CPUID_KEY
     bkpt #0
 
-@ init_stage_1: FlashInfoRaw = {2, {0x08000000, pages x (erase 2 KiB, write 2 KiB)},
+@ init_stage_1: FlashInfoRaw = {2, {0x08000000, blocks x (erase 4 KiB, write 4 KiB)},
 @ {0x1FFF7800, 1 x 128 B}}, FlashNamesRaw = {2, "Code Flash", "Option Bytes"}.
-@ The flash size must be 2-256 KiB in 2 KiB steps; r0 = 0 otherwise.
+@ The flash size must be 4-256 KiB in 4 KiB steps; r0 = 0 otherwise.
     .thumb_func
 g0_init:
     wp_enter
@@ -95,10 +98,11 @@ g0_init:
     ldr r5, =G0_FLASH
     ldr r0, =G0_FLASH_SIZE_KIB
     ldrh r1, [r0]            @ r1 = KiB
-    lsrs r3, r1, #1
-    bcs 4f                   @ odd KiB
+    lsls r3, r1, #30
+    bne 4f                   @ not a multiple of 4 KiB
+    lsrs r3, r1, #2          @ blocks
     beq 4f                   @ 0
-    cmp r3, #128
+    cmp r3, #64
     bhi 4f                   @ above 256 KiB (not a single-bank G0)
     lsls r2, r1, #10
     ldr r0, =G0_FLASH_START
@@ -109,8 +113,8 @@ g0_init:
     str r0, [r2, #0]         @ numPieces
     ldr r0, =G0_FLASH_START
     str r0, [r2, #4]
-    lsls r3, r3, #16         @ page count
-    ldr r0, =0x0B0B          @ erase 2 KiB, write 2 KiB
+    lsls r3, r3, #16         @ block count
+    ldr r0, =0x0C0C          @ erase 4 KiB, write 4 KiB
     orrs r3, r0
     str r3, [r2, #8]
     ldr r0, =G0_OPTION_AREA
@@ -137,10 +141,10 @@ g0_init:
     movs r2, #0
     bkpt #0
 
-@ r0 = address -> r1 = page number when r0 starts a page of main flash, else -1. Clobbers r2.
-@ Leaf.
+@ r0 = address -> r1 = the number of its first page when r0 starts a block of main flash,
+@ else -1. Clobbers r2. Leaf.
     .thumb_func
-g0_page_of:
+g0_block_of:
     movs r1, #0
     mvns r1, r1
     ldr r2, =G0_FLASH_START
@@ -149,7 +153,7 @@ g0_page_of:
     cmp r0, r8
     bhs 9f
     subs r2, r0, r2
-    lsls r1, r2, #(32 - G0_PAGE_SHIFT)
+    lsls r1, r2, #(32 - G0_BLOCK_SHIFT)
     bne 8f
     lsrs r1, r2, #G0_PAGE_SHIFT
     bx lr
@@ -172,11 +176,13 @@ g0_unlock:
 1:  bx lr
 
 @ Unlock, wait for the flash to be idle, clear old error flags. Fails (locks, r0 = 0) when CR
-@ stays locked. Returns to the caller through r12's link (kept in lr by bl).
+@ stays locked. Clobbers r2, r3, lr.
 .macro g0_prepare
     bl g0_unlock
     cmp r3, #0
-    blt g0_fail
+    bge 7f
+    b g0_fail
+7:
     g0_wait_busy
     ldr r3, =SR_CLEAR
     str r3, [r5, #FLASH_SR]
@@ -220,7 +226,8 @@ g0_mass_erase:
     str r1, [r5, #FLASH_CR]
     b g0_finish
 
-@ pageErase(r0): page erase (PER, PNB, STRT); the option area: nothing to do, r0 = 1.
+@ pageErase(r0): page erase (PER, PNB, STRT) of the block's two pages, stopping at the first
+@ error; the option area: nothing to do, r0 = 1.
     .thumb_func
 g0_block_erase:
     wp_enter
@@ -228,12 +235,13 @@ g0_block_erase:
     cmp r0, r1
     bne 1f
     b wp_ok
-1:  bl g0_page_of
+1:  bl g0_block_of
     cmp r1, #0
     blt g0_fail
     mov r12, r1
     g0_prepare
-    mov r1, r12
+    movs r6, #2              @ pages left
+2:  mov r1, r12
     lsls r1, r1, #CR_PNB_SHIFT
     movs r3, #CR_PER
     orrs r1, r3
@@ -241,9 +249,19 @@ g0_block_erase:
     ldr r3, =CR_STRT
     orrs r1, r3
     str r1, [r5, #FLASH_CR]
-    b g0_finish
+    g0_wait_busy
+    ldr r3, [r5, #FLASH_SR]
+    ldr r2, =SR_ERRORS
+    tst r3, r2
+    bne 3f
+    mov r1, r12
+    adds r1, #1
+    mov r12, r1
+    subs r6, #1
+    bne 2b
+3:  b g0_finish
 
-@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): programs one 2 KiB page from the staging
+@ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): programs one 4 KiB block from the staging
 @ buffer (or r1) a double word at a time (two word stores, the second starts the operation),
 @ waiting for BSY1/CFGBSY after each and stopping at the first error; double words of all
 @ ones are skipped (erased already). At 0x1FFF7800 it writes the option bytes instead.
@@ -254,7 +272,7 @@ g0_block_write:
     ldr r1, =G0_OPTION_AREA
     cmp r0, r1
     beq g0_option_write
-    bl g0_page_of
+    bl g0_block_of
     cmp r1, #0
     blt g0_fail
     g0_prepare
@@ -262,8 +280,8 @@ g0_block_write:
     str r3, [r5, #FLASH_CR]
     mov r2, r9               @ r2 = source
     movs r1, #1
-    lsls r1, r1, #G0_PAGE_SHIFT
-    adds r1, r0, r1          @ r1 = end of the page
+    lsls r1, r1, #G0_BLOCK_SHIFT
+    adds r1, r0, r1          @ r1 = end of the block
 1:  ldr r6, [r2]
     ldr r7, [r2, #4]
     adds r2, #8

@@ -76,7 +76,7 @@ const cases: ChipCase[] = [
       ['Code Flash', 0x0800_0000, 128 * 1024],
       ['Option Bytes', 0x1fff_7800, 128],
     ],
-    block: 2048,
+    block: 4096,
     appBase: 0x0800_0000,
     locked: /read-out protection/,
     script: /STM32G0/,

@@ -38,7 +38,7 @@ const COSTS: Record<string, EraseCosts> = {
   'STM32G0 (single bank)': {
     // STM32G071 datasheet DS12232 typical: 22.0 ms page erase, 22.1 ms mass erase, 85 µs per
     // 64-bit double word.
-    blockEraseUs: () => 22_000,
+    blockEraseUs: ({ size }) => 22_000 * Math.ceil(size / 2048), // the script's blocks are 2 pages
     chipEraseUs: 22_100,
     programUsPerByte: 85 / 8,
     linkUsPerByte: LINK_US_PER_BYTE,
