@@ -55,8 +55,10 @@ interface ChipCase {
   name: RegExp;
   /** [name, base, size] of every region the script reports, main flash first. */
   regions: [string, number, number][];
-  /** Size of one erase block of the main flash. */
+  /** Size of one erase block of the main flash as the script describes it. */
   block: number;
+  /** The chip's own erase unit (a script block is a whole number of them). */
+  chipBlock: number;
   /** Where an application image starts (after a bootloader the chip protects). */
   appBase: number;
   /** What the message of a protected chip says. */
@@ -77,6 +79,7 @@ const cases: ChipCase[] = [
       ['Option Bytes', 0x1fff_7800, 128],
     ],
     block: 4096,
+    chipBlock: 2048,
     appBase: 0x0800_0000,
     locked: /read-out protection/,
     script: /STM32G0/,
@@ -95,6 +98,7 @@ const cases: ChipCase[] = [
       ['User Row', 0x0080_4000, 256],
     ],
     block: 1024,
+    chipBlock: 256,
     appBase: 0x2000, // after the bootloader in the 8 KiB boot section (BOOTPROT)
     locked: /protected/,
     script: /SAM D21/,
@@ -159,7 +163,7 @@ describe.each(cases)('$chip', (c) => {
         bytesWritten: c.block,
         verified: true,
       });
-      expect(probe.target.chip.flash.eraseCount - erasesBefore).toBe(1);
+      expect(probe.target.chip.flash.eraseCount - erasesBefore).toBe(c.block / c.chipBlock);
       expect(probe.target.readMemory(base, 16 * c.block)).toEqual(data.read(base, 16 * c.block));
 
       const sums = await backend.readChecksums();
