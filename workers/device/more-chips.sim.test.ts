@@ -208,3 +208,18 @@ describe.each(cases)('$chip', (c) => {
     for (const pattern of c.ids) expect((error as Error).message).toMatch(pattern);
   });
 });
+
+describe('Arduino Zero (SAM D21) bootloader', () => {
+  it('an image over the boot section BOOTPROT protects fails at its first block and the bootloader stays', async () => {
+    const probe = createSimulatedBoard('arduino-zero', { latency: 'zero' });
+    const bootloader = probe.target.readMemory(0, 8 * 1024);
+    const backend = simBackend(probe);
+    const { regions } = await backend.connect();
+    const data = SparseData.from([{ address: 0, data: randomBytes(16 * 1024, 4) }]);
+    await expect(backend.flash(imageOf(regions, data), W)).rejects.toMatchObject({
+      code: expect.stringMatching(/FLASH_ERASE_FAILED|FLASH_WRITE_FAILED/),
+      address: 0,
+    });
+    expect(probe.target.readMemory(0, 8 * 1024)).toEqual(bootloader);
+  });
+});

@@ -219,7 +219,6 @@ export class CpuRunner implements CoreBus {
       return;
     }
     const core = this.core;
-    const usPerCycle = this.usPerCycle;
     const loops = this.fastForward && !this.stepping ? this.loops : undefined;
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
@@ -237,7 +236,7 @@ export class CpuRunner implements CoreBus {
         this.raise(EVENT_BUS_FAULT);
       }
       executed++;
-      clock.nowUs += cycles * usPerCycle;
+      clock.nowUs += cycles * this.usPerCycle; // read each time: firmware may change the clock
       if (this.events !== 0) this.handleEvents(pc);
       if (this.state !== 'running') break;
       if (this.stepping) {
