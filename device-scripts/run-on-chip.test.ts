@@ -431,6 +431,52 @@ describe('STM32F4 script error handling on the simulated STM32F411', () => {
   });
 });
 
+describe('size variants: init reports the flash the chip’s own registers give', () => {
+  it.each([
+    [
+      'STM32G0, 64 KiB (flash-size register)',
+      () => createSimulatedStm32g071Probe({ flashSizeKiB: 64 }),
+      'stm32g0.20000000.m0',
+      0x08000000,
+      64 * KiB,
+      4 * KiB,
+    ],
+    [
+      'STM32G0, 32 KiB',
+      () => createSimulatedStm32g071Probe({ flashSizeKiB: 32 }),
+      'stm32g0.20000000.m0',
+      0x08000000,
+      32 * KiB,
+      4 * KiB,
+    ],
+    [
+      'SAM D21, 128 KiB (NVMCTRL PARAM.NVMP)',
+      () => createSimulatedArduinoZeroProbe({ flashKiB: 128 }),
+      'samd21.20000000.m0',
+      0,
+      128 * KiB,
+      KiB,
+    ],
+    [
+      'SAM D21, 32 KiB',
+      () => createSimulatedArduinoZeroProbe({ flashKiB: 32 }),
+      'samd21.20000000.m0',
+      0,
+      32 * KiB,
+      KiB,
+    ],
+  ] as const)('%s', async (_, create, id, base, size, block) => {
+    const probe = create();
+    const loaded = await LoadedScript.load(probe, loadScript(id));
+    const init = await loaded.call('initStage1');
+    const script = loadScript(id);
+    const areas = await readFlashAreas((a, n) => loaded.read(a, n), init.r0, init.r1, script.name);
+    const main = areasToRegions(areas)[0];
+    expect([main.base, main.size, regionBlocks(main).length]).toEqual([base, size, size / block]);
+    expect(main.size).toBe(probe.target.flash.length);
+  });
+});
+
 describe('STM32G0 script on the simulated STM32G071', () => {
   const OPTION_AREA = 0x1fff7800;
   const FLASH_CR = 0x40022014;

@@ -10,7 +10,7 @@ import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
 import { createStm32f411 } from './chips/stm32f411';
-import { createSamd21 } from './chips/samd21';
+import { createSamd21, type Samd21Options } from './chips/samd21';
 import { createStm32g071 } from './chips/stm32g071';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
@@ -172,13 +172,17 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     targetBoardVendor: 'Arduino',
     targetBoardName: 'Arduino Zero',
     defaultBulk: true,
-    createChip: (options) =>
-      createSamd21({
-        ...options,
-        flash: [{ address: 0, data: ARDUINO_ZERO_BOOTLOADER }, ...(options.flash ?? [])],
-      }),
+    createChip: (options) => createArduinoZeroChip(options),
   },
 };
+
+/** The Arduino Zero's SAM D21 with its bootloader in the boot section. */
+function createArduinoZeroChip(options: Samd21Options): SimulatedChip {
+  return createSamd21({
+    ...options,
+    flash: [{ address: 0, data: ARDUINO_ZERO_BOOTLOADER }, ...(options.flash ?? [])],
+  });
+}
 
 /** Stand-in for the Arduino Zero's bootloader: 6 KiB of code-like bytes in its boot section. */
 const ARDUINO_ZERO_BOOTLOADER = Uint8Array.from(
@@ -298,14 +302,32 @@ export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {
   return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
 }
 
-/** A simulated STM32G071RB (NUCLEO-G071RB) behind a DAPLink probe. */
-export function createSimulatedStm32g071Probe(options: SimulatedProbeOptions = {}): SimulatedProbe {
-  return createProbe(BOARDS.stm32g071, options, [0x00410032, 0x4e385012]);
+/**
+ * A simulated STM32G071RB (NUCLEO-G071RB) behind a DAPLink probe; `flashSizeKiB` makes it a
+ * smaller-flash variant (the flash-size register and the array follow).
+ */
+export function createSimulatedStm32g071Probe(
+  options: SimulatedProbeOptions & { flashSizeKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS.stm32g071,
+    createChip: (o) => createStm32g071({ ...o, flashSizeKiB: options.flashSizeKiB }),
+  };
+  return createProbe(spec, options, [0x00410032, 0x4e385012]);
 }
 
-/** A simulated Arduino Zero (ATSAMD21G18A with its bootloader) behind a DAPLink probe. */
-export function createSimulatedArduinoZeroProbe(options: SimulatedProbeOptions = {}): SimulatedProbe {
-  return createProbe(BOARDS['arduino-zero'], options, [0x5a8e3c21, 0x50533233]);
+/**
+ * A simulated Arduino Zero (ATSAMD21G18A with its bootloader) behind a DAPLink probe;
+ * `flashKiB` makes it a smaller-flash SAM D21 (NVMCTRL PARAM and the array follow).
+ */
+export function createSimulatedArduinoZeroProbe(
+  options: SimulatedProbeOptions & { flashKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS['arduino-zero'],
+    createChip: (o) => createArduinoZeroChip({ ...o, flashKiB: options.flashKiB }),
+  };
+  return createProbe(spec, options, [0x5a8e3c21, 0x50533233]);
 }
 
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */

@@ -54,6 +54,8 @@ export const SAMD21_BOARD_USER_ROW: readonly [number, number] = [0xd8e0c7fa, 0xf
 export interface Samd21Options extends ChipOptions {
   /** The first two words of the NVM user row (default: {@link SAMD21_BOARD_USER_ROW}). */
   userRow?: readonly [number, number];
+  /** Flash size in KiB (a size variant: 32, 64, 128 or 256; NVMCTRL PARAM follows). */
+  flashKiB?: number;
 }
 
 /** A simulated ATSAMD21G18A. `locked` sets the security bit. */
@@ -61,7 +63,7 @@ export function createSamd21(options: Samd21Options): SimulatedChip {
   const { clock, latency } = options;
   const ram = new Uint8Array(SAMD21.ramKiB * KiB);
   const bus = new SystemBus(RAM_BASE, ram);
-  const flash = new NorFlash(SAMD21.flashKiB * KiB);
+  const flash = new NorFlash((options.flashKiB ?? SAMD21.flashKiB) * KiB);
   const userRow = new NorFlash(SAMD_ROW);
   const [row0, row1] = options.userRow ?? SAMD21_BOARD_USER_ROW;
   const rowBytes = new Uint8Array(8);
