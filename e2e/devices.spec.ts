@@ -49,9 +49,7 @@ test('picks the simulated micro:bit V2 in the device chooser with ?sim and shows
   await expect(page.locator('[data-testid="region-choice"][data-region="Code Flash"]')).toBeVisible();
 });
 
-test('offers the NUCLEO-G071RB and the Arduino Zero in the ?sim chooser; each connects with its regions', async ({
-  page,
-}) => {
+test('offers the NUCLEO-G071RB and the Arduino Zero in the ?sim chooser; each connects with its regions', async () => {
   await app.goto('?sim&simLatency=zero');
   const g0 = await devices.addSimulated('stm32g071');
   await expect(g0).toHaveAttribute('data-status', 'connected');
