@@ -17,6 +17,8 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'stm32g071',
+  'arduino-zero',
   'esp32',
   'esp32s3',
   'esp32c3',

@@ -12,7 +12,9 @@ export type SimKind =
   | 'esp32s3-usb'
   | 'ra4m1'
   | 'ra4m1-uart'
-  | 'ra4m2';
+  | 'ra4m2'
+  | 'stm32g071'
+  | 'arduino-zero';
 
 /** The device panel as a person sees it. */
 export class DevicePanelPage {

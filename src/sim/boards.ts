@@ -1,6 +1,7 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
- * behind its DAPLink interface chip, and an STM32F411 behind a DAPLink probe. Each is a WebUSB
+ * behind its DAPLink interface chip, and an STM32F411, an STM32G071 or an Arduino Zero (SAMD21)
+ * behind a DAPLink probe. Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
@@ -9,6 +10,8 @@ import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
 import { createStm32f411 } from './chips/stm32f411';
+import { createSamd21, type Samd21Options } from './chips/samd21';
+import { createStm32g071 } from './chips/stm32g071';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 import { createFaults, type SimulatedFaults } from './faults';
@@ -100,7 +103,7 @@ interface BoardSpec {
   createChip: (options: ChipOptions) => SimulatedChip;
 }
 
-const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
+const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
   'microbit-v1': {
     boardId: '9900',
     interfaceChipId: '97969901',
@@ -140,7 +143,52 @@ const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
     defaultBulk: true,
     createChip: createStm32f411,
   },
+  stm32g071: {
+    // A DAPLink probe wired to the NUCLEO-G071RB's SWD header (board id: DAPLink's generic
+    // "external target" range, as no DAPLink build names this board).
+    boardId: '0000',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'STMicroelectronics',
+    targetDeviceName: 'STM32G071RBTx',
+    targetBoardVendor: 'STMicroelectronics',
+    targetBoardName: 'NUCLEO-G071RB',
+    defaultBulk: true,
+    createChip: createStm32g071,
+  },
+  'arduino-zero': {
+    // A DAPLink probe on the Arduino Zero's SWD header (the board's own EDBG is a CMSIS-DAP
+    // probe too; the simulation keeps one probe model). The SAMD21 holds its bootloader in the
+    // 8 KiB boot section its user row protects (BOOTPROT).
+    boardId: '0000',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Microchip',
+    targetDeviceName: 'ATSAMD21G18A',
+    targetBoardVendor: 'Arduino',
+    targetBoardName: 'Arduino Zero',
+    defaultBulk: true,
+    createChip: (options) => createArduinoZeroChip(options),
+  },
 };
+
+/** The Arduino Zero's SAM D21 with its bootloader in the boot section. */
+function createArduinoZeroChip(options: Samd21Options): SimulatedChip {
+  return createSamd21({
+    ...options,
+    flash: [{ address: 0, data: ARDUINO_ZERO_BOOTLOADER }, ...(options.flash ?? [])],
+  });
+}
+
+/** Stand-in for the Arduino Zero's bootloader: 6 KiB of code-like bytes in its boot section. */
+const ARDUINO_ZERO_BOOTLOADER = Uint8Array.from(
+  { length: 6 * 1024 },
+  (_, i) => (i * 0x9e + (i >>> 7)) & 0xff,
+);
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
@@ -254,14 +302,44 @@ export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {
   return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
 }
 
+/**
+ * A simulated STM32G071RB (NUCLEO-G071RB) behind a DAPLink probe; `flashSizeKiB` makes it a
+ * smaller-flash variant (the flash-size register and the array follow).
+ */
+export function createSimulatedStm32g071Probe(
+  options: SimulatedProbeOptions & { flashSizeKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS.stm32g071,
+    createChip: (o) => createStm32g071({ ...o, flashSizeKiB: options.flashSizeKiB }),
+  };
+  return createProbe(spec, options, [0x00410032, 0x4e385012]);
+}
+
+/**
+ * A simulated Arduino Zero (ATSAMD21G18A with its bootloader) behind a DAPLink probe;
+ * `flashKiB` makes it a smaller-flash SAM D21 (NVMCTRL PARAM and the array follow).
+ */
+export function createSimulatedArduinoZeroProbe(
+  options: SimulatedProbeOptions & { flashKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS['arduino-zero'],
+    createChip: (o) => createArduinoZeroChip({ ...o, flashKiB: options.flashKiB }),
+  };
+  return createProbe(spec, options, [0x5a8e3c21, 0x50533233]);
+}
+
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411';
+export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'stm32g071' | 'arduino-zero';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'stm32g071',
+  'arduino-zero',
 ];
 
 /**
@@ -275,5 +353,7 @@ export function createSimulatedBoard(
 ): SimulatedProbe {
   if (name === 'microbit-v1') return createSimulatedMicrobit('v1', options);
   if (name === 'microbit-v2') return createSimulatedMicrobit('v2', options);
+  if (name === 'stm32g071') return createSimulatedStm32g071Probe(options);
+  if (name === 'arduino-zero') return createSimulatedArduinoZeroProbe(options);
   return createSimulatedStm32f411Probe(options);
 }

@@ -1,6 +1,7 @@
 /**
  * Simulated hardware for WebProg: DAPLink CMSIS-DAP probes with real Cortex-M targets
- * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, STM32F411) as WebUSB devices.
+ * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, STM32F411, STM32G071, ATSAMD21G18A on an
+ * Arduino Zero) as WebUSB devices.
  *
  * @example
  * ```ts
@@ -16,6 +17,8 @@ export {
   createSimulatedBoard,
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
+  createSimulatedStm32g071Probe,
+  createSimulatedArduinoZeroProbe,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,

@@ -54,6 +54,16 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
   { kind: 'microbit-v2', label: 'micro:bit V2', detail: 'nRF52833, 512 KiB flash, DAPLink 0257 (WebUSB)' },
   { kind: 'microbit-v1', label: 'micro:bit V1', detail: 'nRF51822, 256 KiB flash, DAPLink 0253 (WebUSB)' },
   { kind: 'stm32f411', label: 'STM32F411 probe', detail: 'NUCLEO-F411RE, 512 KiB flash (WebUSB)' },
+  {
+    kind: 'stm32g071',
+    label: 'STM32G071 probe',
+    detail: 'NUCLEO-G071RB, 128 KiB flash and option bytes (WebUSB)',
+  },
+  {
+    kind: 'arduino-zero',
+    label: 'Arduino Zero probe',
+    detail: 'SAMD21G18A, 256 KiB flash, bootloader kept by BOOTPROT (WebUSB)',
+  },
   { kind: 'esp32', label: 'ESP32', detail: 'behind a CP210x USB-UART (Web Serial)' },
   { kind: 'esp32s3', label: 'ESP32-S3', detail: 'behind a USB-UART (Web Serial)' },
   { kind: 'esp32c3', label: 'ESP32-C3', detail: 'behind a USB-UART (Web Serial)' },

@@ -56,6 +56,8 @@ export type SimulatedDeviceKind =
   | 'microbit-v1'
   | 'microbit-v2'
   | 'stm32f411'
+  | 'stm32g071'
+  | 'arduino-zero'
   | 'esp32'
   | 'esp32s3'
   | 'esp32c3'

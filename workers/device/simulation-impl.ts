@@ -11,6 +11,7 @@ import { WebProgError } from '../../src/core/errors';
 import {
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
+  createSimulatedBoard,
   SimulatedUsb,
   type SimulatedProbe,
 } from '../../src/sim';
@@ -67,7 +68,13 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     },
     plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
       const latency = deviceOptions.latency === 'zero' ? 'zero' : undefined;
-      if (kind === 'microbit-v1' || kind === 'microbit-v2' || kind === 'stm32f411') {
+      if (
+        kind === 'microbit-v1' ||
+        kind === 'microbit-v2' ||
+        kind === 'stm32f411' ||
+        kind === 'stm32g071' ||
+        kind === 'arduino-zero'
+      ) {
         const probeOptions = {
           serial: deviceOptions.serial,
           // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
@@ -78,7 +85,9 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         const probe =
           kind === 'stm32f411'
             ? createSimulatedStm32f411Probe(probeOptions)
-            : createSimulatedMicrobit(kind === 'microbit-v1' ? 'v1' : 'v2', probeOptions);
+            : kind === 'stm32g071' || kind === 'arduino-zero'
+              ? createSimulatedBoard(kind, probeOptions)
+              : createSimulatedMicrobit(kind === 'microbit-v1' ? 'v1' : 'v2', probeOptions);
         const id = usbDeviceId(probe.usbDevice);
         if (plugged.has(id))
           throw new WebProgError(

@@ -36,6 +36,11 @@ export interface EraseCosts {
   programUsPerByte: number;
   /** Link time per byte moved to or from the chip, µs. */
   linkUsPerByte: number;
+  /**
+   * Names of the flash regions a chip erase clears (default: every flash region). An STM32G0's
+   * mass erase leaves its option bytes alone, so they need no restoring after one.
+   */
+  chipEraseRegions?: readonly string[];
 }
 
 /** Flash operations on one connected chip. Every call may throw a `WebProgError`. */

@@ -158,9 +158,14 @@ export async function flashImage(
         const eraseAll = algorithm.eraseAll!.bind(algorithm);
         await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
       }
-      jobs = [...jobs.map((j) => ({ ...j, erase: false })), ...chipPlan].sort(
-        (a, b) => a.block.address - b.block.address,
-      );
+      const cleared = algorithm.costs?.chipEraseRegions;
+      const keepsErase = (address: number): boolean =>
+        cleared !== undefined &&
+        !regions.some((r) => cleared.includes(r.name) && address >= r.base && address < regionEnd(r));
+      jobs = [
+        ...jobs.map((j) => ({ ...j, erase: j.erase && keepsErase(j.block.address) })),
+        ...chipPlan,
+      ].sort((a, b) => a.block.address - b.block.address);
       report.chipErased = true;
       report.skippedBlocks = 0;
     }
@@ -246,8 +251,8 @@ async function runJob(algorithm: FlashAlgorithm, job: ProgramJob, signal?: Cance
 
 /**
  * When the algorithm can chip-erase and knows its costs: the blocks a chip erase would force
- * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region,
- * UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
+ * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region
+ * the chip erase clears, UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
  * erases `jobs` need; undefined otherwise (block erases win).
  */
 async function planChipErase(
@@ -265,8 +270,9 @@ async function planChipErase(
   const blockCost = blockEraseCostUs(costs, erasing);
   if (blockCost <= costs.chipEraseUs) return undefined;
   const touchedAt = new Set(touched.map((b) => b.address));
+  const cleared = costs.chipEraseRegions;
   const outside: EraseBlock[] = regions
-    .filter((r) => r.kind === 'flash')
+    .filter((r) => r.kind === 'flash' && (cleared === undefined || cleared.includes(r.name)))
     .flatMap((r) => regionBlocks(r).map((b) => ({ ...b, region: r.name })))
     .filter((b) => !touchedAt.has(b.address));
   const outsideCrcs = await chipChecksums(algorithm, outside);

@@ -1,7 +1,8 @@
 /**
  * What every simulated chip offers: its clock, bus, processor, debug port and flash, plus
  * direct access for tests (memory contents without going through the debugger, flash
- * counters, fault switches). Built by `nrf51822.ts`, `nrf52833.ts`, `stm32f411.ts`.
+ * counters, fault switches). Built by `nrf51822.ts`, `nrf52833.ts`, `stm32f411.ts`,
+ * `stm32g071.ts`, `samd21.ts`.
  */
 import type { LatencyProfile, VirtualClock } from '../clock';
 import type { SwDp } from '../adi/sw-dp';
@@ -14,9 +15,9 @@ import type { NorFlash } from './nor-flash';
 export interface ChipOptions {
   clock: VirtualClock;
   latency: LatencyProfile;
-  /** Read-out protection on (nRF51 RBPCONF.PALL, nRF52 APPROTECT, STM32 RDP level 1). */
+  /** Read-out protection on (nRF51 RBPCONF.PALL, nRF52 APPROTECT, STM32 RDP level 1, SAM D21 security bit). */
   locked?: boolean;
-  /** FICR DEVICEID[0], DEVICEID[1] (Nordic) or the 96-bit UID's first two words (STM32). */
+  /** FICR DEVICEID[0], DEVICEID[1] (Nordic), the 96-bit UID's first two words (STM32), serial words (SAM D21). */
   deviceId?: readonly [number, number];
   /** Initial flash contents: `{address, data}` blocks (absolute addresses). */
   flash?: readonly { address: number; data: Uint8Array }[];
@@ -42,7 +43,7 @@ export interface SimulatedChip {
   readonly counters: FlashCounters;
   /** True while read-out protection is active. */
   readonly locked: boolean;
-  /** Makes the next flash program/erase fail (STM32: with an SR error bit; nRF: silently). */
+  /** Makes the next flash program/erase fail (STM32: SR error bit; SAM D21: STATUS error; nRF: silently). */
   failNextFlashOperation(kind?: string): void;
 }
 

@@ -105,7 +105,8 @@ export class IdleLoops implements FastForwardStats {
     private readonly core: CortexM0Core,
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
-    private readonly usPerCycle: number,
+    /** Modeled µs per core cycle (changes with the core clock). */
+    public usPerCycle: number,
   ) {}
 
   /** The core took a branch back to `head`: record the next iteration, unless cooling down. */

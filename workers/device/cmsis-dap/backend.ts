@@ -35,6 +35,7 @@ import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
 import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
+import { haltOrLocked, requireReadableFlash } from './read-protection';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
@@ -127,7 +128,7 @@ export class CmsisDapBackend implements Backend {
       const port = await ap.connect({ clockHz: this.options.clockHz });
       const cpu = new CortexM(ap, this.options.now);
       const ids = await readChipIds(ap, port);
-      await cpu.halt();
+      await haltOrLocked(cpu, ids.romTable);
       throwIfCancelled(ctx.signal);
       const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts(), ctx.chip);
       const host = safeReadHost(ap);
@@ -146,6 +147,7 @@ export class CmsisDapBackend implements Backend {
         );
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
+      await requireReadableFlash(host, regions[0]);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
       const algorithm = new ScriptFlashAlgorithm(
         runner,
