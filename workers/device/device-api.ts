@@ -3,6 +3,7 @@
  * operations. Used by the page and, through a MessageChannel, by the Lua worker. The memory
  * buffer travels with each call as an {@link ImageDto} so the caller keeps its own copy.
  */
+import type { SerialState } from './probe-serial';
 import type { Region } from '../../src/core/memory/region';
 import type { DebugRequest, DebugResult } from './debug-api';
 import type { Segment } from '../../src/core/memory/sparse-data';
@@ -134,4 +135,20 @@ export interface DeviceOperationsApi {
   debug(deviceId: string, request: DebugRequest, options?: BackendCallOptions): Promise<DebugResult>;
   /** Cancels the call running under `callId`. */
   cancel(callId: number): Promise<void>;
+  /**
+   * Opens the target's serial console through the probe (DAPLink's UART bridge) at `baud`;
+   * `onData` and `onState` must be Comlink-proxied. NOT_SUPPORTED for probes without a bridge.
+   */
+  serialOpen(
+    deviceId: string,
+    options: {
+      baud: number;
+      onData: (bytes: Uint8Array) => void;
+      onState?: (state: SerialState, message?: string) => void;
+    },
+  ): Promise<void>;
+  /** Sends bytes to the target through the open console. */
+  serialWrite(deviceId: string, bytes: Uint8Array): Promise<void>;
+  /** Closes the console. */
+  serialClose(deviceId: string): Promise<void>;
 }
