@@ -3,7 +3,6 @@
  * operations. Used by the page and, through a MessageChannel, by the Lua worker. The memory
  * buffer travels with each call as an {@link ImageDto} so the caller keeps its own copy.
  */
-import type { SerialState } from './probe-serial';
 import type { Region } from '../../src/core/memory/region';
 import type { DebugRequest, DebugResult } from './debug-api';
 import type { Segment } from '../../src/core/memory/sparse-data';
@@ -109,6 +108,9 @@ export interface DeviceConnection extends ConnectResult {
   /** micro:bit only: the board's friendly name (from FICR DEVICEID[1]), when it could be read. */
   friendlyName?: string;
 }
+
+/** What a serial console through a probe is doing: open, waiting for the probe, or closed. */
+export type SerialState = 'open' | 'waiting' | 'closed';
 
 /** Device operations of the device worker. */
 export interface DeviceOperationsApi {

@@ -17,12 +17,13 @@ import type {
   DeviceConnection,
   DeviceOperationsApi,
   DeviceSummary,
+  SerialState,
 } from './device-api';
 import { debugRequestWrites, describeDebugWrite, type DebugRequest, type DebugResult } from './debug-api';
 import { requireWrites } from './segments';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
-import { ProbeSerial, type SerialState } from './probe-serial';
+import { ProbeSerial } from './probe-serial';
 
 /**
  * Creates the backend for a USB device (a CMSIS-DAP probe). `clock` is the device's own clock

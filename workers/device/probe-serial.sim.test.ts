@@ -9,7 +9,7 @@ import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
 import { nodeScripts } from './cmsis-dap/testing/node-scripts';
 import { DeviceManager, usbDeviceId } from './devices';
 import { imageToDto } from './image-dto';
-import type { SerialState } from './probe-serial';
+import type { SerialState } from './device-api';
 
 function manager(devices: USBDevice[]): DeviceManager {
   const usb = new SimulatedUsb(devices as never, { grantAll: true });

@@ -7,10 +7,8 @@
  */
 import { WebProgError } from '../../src/core/errors';
 import type { TargetUart } from './backend';
+import type { SerialState } from './device-api';
 import type { OperationQueue } from './op-queue';
-
-/** What the console is doing, as the page shows it. */
-export type SerialState = 'open' | 'waiting' | 'closed';
 
 /** Options of {@link ProbeSerial}. */
 export interface ProbeSerialOptions {
