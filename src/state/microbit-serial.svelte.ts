@@ -11,7 +11,10 @@ import { describeError } from './error-text';
 import { appendTerminal, type TerminalText } from './terminal-text';
 
 /** The device worker calls the console uses. */
-export type SerialDeviceClient = Pick<DeviceOperationsApi, 'serialOpen' | 'serialWrite' | 'serialClose'>;
+export type SerialDeviceClient = Pick<
+  DeviceOperationsApi,
+  'serialOpen' | 'serialWrite' | 'serialClose' | 'connectDevice' | 'debug'
+>;
 
 /** Baud rates offered (MicroPython's REPL runs at 115200). */
 export const SERIAL_BAUDS = [9600, 19200, 38400, 57600, 115200] as const;
@@ -83,10 +86,30 @@ export class MicrobitSerialState {
     }
   }
 
-  /** Opens the console of `deviceId` unless it is open already (after a send). */
+  /**
+   * After a send: opens the console of `deviceId` unless it is open already, then resets the
+   * board so the new program starts (flashing leaves the processor halted) and its output shows.
+   */
   async follow(deviceId: string): Promise<void> {
-    if (this.deviceId === deviceId && this.active) return;
-    await this.open(deviceId);
+    if (!(this.deviceId === deviceId && this.active) && !(await this.open(deviceId))) return;
+    await this.reset();
+  }
+
+  /** Resets the board and lets it run (the console stays open and shows what it prints). */
+  async reset(): Promise<void> {
+    const id = this.deviceId;
+    if (!id || !this.device) return;
+    try {
+      try {
+        await this.device.debug(id, { op: 'reset' });
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'NOT_CONNECTED') throw error;
+        await this.device.connectDevice(id);
+        await this.device.debug(id, { op: 'reset' });
+      }
+    } catch (error) {
+      this.message = `The micro:bit could not be reset. ${describeError(error).text}`;
+    }
   }
 
   /** Closes the console. */

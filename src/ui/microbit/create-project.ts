@@ -64,9 +64,8 @@ export function createMicrobitServices(host: MicrobitHost): MicrobitServices {
 /** The device worker's serial console calls, when it has them. */
 function serialCalls(device: MicrobitHost['device']): SerialDeviceClient | undefined {
   const calls = device as Partial<SerialDeviceClient> | undefined;
-  return typeof calls?.serialOpen === 'function' &&
-    typeof calls.serialWrite === 'function' &&
-    typeof calls.serialClose === 'function'
+  const names = ['serialOpen', 'serialWrite', 'serialClose', 'connectDevice', 'debug'] as const;
+  return calls && names.every((name) => typeof calls[name] === 'function')
     ? (calls as SerialDeviceClient)
     : undefined;
 }
