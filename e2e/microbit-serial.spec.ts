@@ -3,7 +3,8 @@
  * against a simulated micro:bit V2 with realistic USB timing (`?sim`): a small firmware that
  * prints a banner and echoes what it receives (src/sim/chips/test-programs/nrf-uart-echo.S) is
  * flashed from the main workflow; the pane opens, Reset starts the program again and its banner
- * shows, a typed line comes back, and the console keeps going through a second flash.
+ * shows, a typed line comes back, a traceback links to its line in the editor, and the console
+ * keeps going through a second flash.
  */
 import { expect, test } from '@playwright/test';
 import { nrfUartEcho } from '../src/sim/chips/test-programs/programs';
@@ -62,6 +63,24 @@ test('the serial pane shows what the simulated micro:bit prints and echoes a typ
   await screenshotBothThemes(page, 'microbit-serial');
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // A traceback in the output links to its line in the editor (the echo prints what is typed).
+  for (const line of [
+    'Traceback (most recent call last):',
+    '  File "main.py", line 7, in <module>',
+    "NameError: name 'x' isn't defined",
+  ]) {
+    await input.fill(line);
+    await input.press('Enter');
+  }
+  const link = page.getByTestId('mb-serial-traceback-link');
+  await expect(link).toHaveText('main.py, line 7', { timeout: 30_000 });
+  await expect(page.getByTestId('mb-serial-traceback')).toContainText("NameError: name 'x' isn't defined");
+  await link.click();
+  await expect(microbit.editor).toBeFocused();
+  expect(await page.evaluate(() => document.getSelection()?.toString())).toContain(
+    'display.show(Image.HEART)',
+  );
+
   // A second flash while the console is open: it waits for a poll, the console carries on, and
   // Reset shows the banner again.
   await page.getByTestId('mb-serial-ctrl-c').click();
@@ -70,7 +89,6 @@ test('the serial pane shows what the simulated micro:bit prints and echoes a typ
   await expect(await flow.waitForResult('done')).toContainText(`Flashed ${NAME}`);
   await app.showTask('microbit');
   await page.getByTestId('mb-serial-reset').click();
-  // The program echoes the Enter key's CR alone (no LF), so the banner follows on the same line.
-  await expect(output).toContainText('print("hello micro:bit")WebProg UART echo', { timeout: 30_000 });
+  await expect(output).toContainText("isn't defined\nWebProg UART echo", { timeout: 30_000 });
   expect(app.errors, 'console errors').toEqual([]);
 });

@@ -8,8 +8,9 @@ const feed = (...chunks: string[]): string => {
 };
 
 describe('terminal text', () => {
-  it('ends lines at CR LF and LF and drops lone CRs', () => {
+  it('ends lines at CR LF, LF and a lone CR, also split across chunks', () => {
     expect(feed('>>> print(1)\r\n1\r\n>>> ')).toBe('>>> print(1)\n1\n>>> ');
+    expect(feed('a\r', '\nb\r', 'c\n')).toBe('a\nb\nc\n');
   });
 
   it('applies the REPL backspace echo', () => {

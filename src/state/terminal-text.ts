@@ -1,6 +1,6 @@
 /**
- * Turns what a serial console receives into text for a plain pane: CR LF and lone LF end a
- * line, a lone CR is dropped, backspace (as the MicroPython REPL echoes it, "\b \b") removes
+ * Turns what a serial console receives into text for a plain pane: CR LF, a lone LF and a
+ * lone CR (an echoed Enter key) each end a line, backspace (as the MicroPython REPL echoes it, "\b \b") removes
  * the character before it, and ANSI escape sequences (cursor moves, erase to end of line) are
  * left out. Text a sequence or a UTF-8 character split across chunks waits for the rest.
  */
@@ -30,12 +30,19 @@ export function appendTerminal(state: TerminalText, chunk: string): TerminalText
   if (cut) {
     pending = cut[0];
     input = input.slice(0, cut.index);
+  } else if (input.endsWith('\r')) {
+    // Whether this CR starts a CR LF is known with the next chunk.
+    pending = '\r';
+    input = input.slice(0, -1);
   }
   input = input.replace(CSI_SEQUENCE, '').replace(OTHER_ESCAPE, '');
   let text = state.text;
   for (let i = 0; i < input.length; i++) {
     const c = input[i];
-    if (c === '\r') continue;
+    if (c === '\r') {
+      if (input[i + 1] !== '\n') text += '\n';
+      continue;
+    }
     if (c === '\b') {
       if (text.length > 0 && !text.endsWith('\n')) text = text.slice(0, -1);
       continue;
