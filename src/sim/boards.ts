@@ -13,6 +13,7 @@ import { createStm32f411 } from './chips/stm32f411';
 import { createSamd21, type Samd21Options } from './chips/samd21';
 import { createStm32g071 } from './chips/stm32g071';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
+import { DaplinkUart } from './cmsis-dap/daplink-uart';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 import { createFaults, type SimulatedFaults } from './faults';
 import { daplinkInterfaces } from './usb/descriptors';
@@ -81,6 +82,8 @@ export interface SimulatedProbe {
   readonly faults: SimulatedFaults;
   /** The CMSIS-DAP firmware (identity, settings). */
   readonly firmware: DapFirmware;
+  /** The probe's USB-to-UART bridge to the target (micro:bit boards). */
+  readonly uart?: DaplinkUart;
   /** Pulls / re-inserts the USB cable. */
   unplug(): void;
   plug(): void;
@@ -100,6 +103,8 @@ interface BoardSpec {
   targetBoardVendor: string;
   targetBoardName: string;
   defaultBulk: boolean;
+  /** GPIOs of the target's UART TX and RX wired to the interface chip (the USB serial port). */
+  uartPins?: { tx: number; rx: number };
   createChip: (options: ChipOptions) => SimulatedChip;
 }
 
@@ -115,6 +120,7 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     targetBoardVendor: 'Micro:bit Educational Foundation',
     targetBoardName: 'BBC micro:bit V1',
     defaultBulk: false,
+    uartPins: { tx: 24, rx: 25 }, // P0.24, P0.25
     createChip: createNrf51822,
   },
   'microbit-v2': {
@@ -128,6 +134,7 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     targetBoardVendor: 'Micro:bit Educational Foundation',
     targetBoardName: 'BBC micro:bit V2',
     defaultBulk: true,
+    uartPins: { tx: 6, rx: 32 + 8 }, // P0.06, P1.08
     createChip: createNrf52833,
   },
   stm32f411: {
@@ -227,7 +234,15 @@ function createProbe(
     packetSize: 64,
     packetCount: options.packetCount ?? 5,
   };
-  const firmware = new DapFirmware({ identity, wire: chip.dp, probeMaxSwdHz: latency.probeMaxSwdHz });
+  const uart =
+    spec.uartPins && chip.uart ? new DaplinkUart(clock, spec.uartPins.tx, spec.uartPins.rx) : undefined;
+  if (uart && chip.uart) chip.uart.wire = uart;
+  const firmware = new DapFirmware({
+    identity,
+    wire: chip.dp,
+    probeMaxSwdHz: latency.probeMaxSwdHz,
+    vendor: uart ? (request, out) => uart.execute(request, out) : undefined,
+  });
   const usbIdentity: UsbIdentity = {
     vendorId: 0x0d28,
     productId: 0x0204,
@@ -283,6 +298,7 @@ function createProbe(
     clock,
     faults: createFaults(usbDevice, chip, chip.dp),
     firmware,
+    uart,
     unplug: () => usbDevice.unplug(),
     plug: () => usbDevice.plug(),
   };

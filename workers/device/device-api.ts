@@ -111,6 +111,9 @@ export interface DeviceConnection extends ConnectResult {
   friendlyName?: string;
 }
 
+/** What a serial console through a probe is doing: open, waiting for the probe, or closed. */
+export type SerialState = 'open' | 'waiting' | 'closed';
+
 /** Device operations of the device worker. */
 export interface DeviceOperationsApi {
   /** Devices granted to this page (and simulated ones when simulation is on). */
@@ -136,4 +139,20 @@ export interface DeviceOperationsApi {
   debug(deviceId: string, request: DebugRequest, options?: BackendCallOptions): Promise<DebugResult>;
   /** Cancels the call running under `callId`. */
   cancel(callId: number): Promise<void>;
+  /**
+   * Opens the target's serial console through the probe (DAPLink's UART bridge) at `baud`;
+   * `onData` and `onState` must be Comlink-proxied. NOT_SUPPORTED for probes without a bridge.
+   */
+  serialOpen(
+    deviceId: string,
+    options: {
+      baud: number;
+      onData: (bytes: Uint8Array) => void;
+      onState?: (state: SerialState, message?: string) => void;
+    },
+  ): Promise<void>;
+  /** Sends bytes to the target through the open console. */
+  serialWrite(deviceId: string, bytes: Uint8Array): Promise<void>;
+  /** Closes the console. */
+  serialClose(deviceId: string): Promise<void>;
 }

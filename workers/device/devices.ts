@@ -18,11 +18,13 @@ import type {
   DeviceConnection,
   DeviceOperationsApi,
   DeviceSummary,
+  SerialState,
 } from './device-api';
 import { debugRequestWrites, describeDebugWrite, type DebugRequest, type DebugResult } from './debug-api';
 import { requireWrites } from './segments';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
+import { ProbeSerial } from './probe-serial';
 
 /**
  * Creates the backend for a USB device (a CMSIS-DAP probe). `clock` is the device's own clock
@@ -129,6 +131,7 @@ export function usbDeviceId(device: USBDevice): string {
 export class DeviceManager implements DeviceOperationsApi {
   private readonly entries = new Map<string, Entry>();
   private readonly calls = new CancelRegistry();
+  private readonly consoles = new Map<string, ProbeSerial>();
 
   constructor(private readonly sources: DeviceSources) {}
 
@@ -247,6 +250,41 @@ export class DeviceManager implements DeviceOperationsApi {
     return this.queued(entry, options, `debug ${request.op}`, (s) =>
       backend.debug!(request, this.context(entry, options, s)),
     );
+  }
+
+  async serialOpen(
+    deviceId: string,
+    options: {
+      baud: number;
+      onData: (bytes: Uint8Array) => void;
+      onState?: (state: SerialState, message?: string) => void;
+    },
+  ): Promise<void> {
+    await this.serialClose(deviceId);
+    const console = new ProbeSerial(async () => {
+      const entry = await this.find(deviceId);
+      if (!entry.backend.uart) {
+        throw new WebProgError(
+          'NOT_SUPPORTED',
+          `Not Supported: ${entry.backend.type} devices have no serial bridge in the probe.`,
+        );
+      }
+      return { uart: entry.backend.uart(), queue: entry.queue };
+    }, options);
+    await console.start();
+    this.consoles.set(deviceId, console);
+  }
+
+  async serialWrite(deviceId: string, bytes: Uint8Array): Promise<void> {
+    const console = this.consoles.get(deviceId);
+    if (!console) throw new WebProgError('NOT_CONNECTED', 'The serial console is not open.');
+    await console.write(bytes);
+  }
+
+  async serialClose(deviceId: string): Promise<void> {
+    const console = this.consoles.get(deviceId);
+    this.consoles.delete(deviceId);
+    await console?.stop();
   }
 
   async cancel(callId: number): Promise<void> {

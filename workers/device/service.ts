@@ -116,6 +116,9 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     programmerInfo: (id) => devices.programmerInfo(id),
     setPower: (id, setting) => devices.setPower(id, setting),
     debug: (id, request, o) => devices.debug(id, request, o),
+    serialOpen: (id, o) => devices.serialOpen(id, o),
+    serialWrite: (id, bytes) => devices.serialWrite(id, bytes),
+    serialClose: (id) => devices.serialClose(id),
 
     async connectPort(port) {
       expose(devices, port);

@@ -10,6 +10,7 @@ import { DEBUG, type SystemBus } from '../cortex-m/bus';
 import type { CortexMSystem } from '../cortex-m/cortex-m-system';
 import type { FlashCounters } from './nvmc';
 import type { NorFlash } from './nor-flash';
+import type { NrfUart } from './nrf-uart';
 
 /** Options every chip factory takes. */
 export interface ChipOptions {
@@ -43,6 +44,8 @@ export interface SimulatedChip {
   readonly counters: FlashCounters;
   /** True while read-out protection is active. */
   readonly locked: boolean;
+  /** UART0, on chips that have the modeled one (nRF51/nRF52). */
+  readonly uart?: NrfUart;
   /** Makes the next flash program/erase fail (STM32: SR error bit; SAM D21: STATUS error; nRF: silently). */
   failNextFlashOperation(kind?: string): void;
 }

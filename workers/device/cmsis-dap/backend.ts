@@ -22,6 +22,7 @@ import type {
   PowerSetting,
   ProgrammerInfo,
   TargetInfo,
+  TargetUart,
 } from '../backend';
 import {
   debugConfirmation,
@@ -34,6 +35,7 @@ import {
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
+import { DaplinkUart } from './daplink-uart';
 import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
 import { haltOrLocked, requireReadableFlash } from './read-protection';
 import { MemAp } from './mem-ap';
@@ -377,6 +379,14 @@ export class CmsisDapBackend implements Backend {
       this.opened = false;
       await this.transport.close();
     }
+  }
+
+  /** The target's UART through DAPLink's vendor commands (opens the USB link when needed). */
+  uart(): TargetUart {
+    return new DaplinkUart(async (packet) => {
+      await this.openLink();
+      return this.dap.pipe.command(packet);
+    });
   }
 
   /** Resets the chip and lets it run the programmed firmware. */
