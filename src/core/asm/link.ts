@@ -1,0 +1,74 @@
+/**
+ * The link step of a device script, as `device-scripts/script.ld` with `ld -Ttext <load>` and
+ * `objcopy -O binary` do it: the output section `.text` at the load address holds the input
+ * sections `.text`, then (after aligning to 16) `.text.2` and `.text.name`, each at its own
+ * alignment; gaps are zero. Any other non-empty section is an error (the script does not place it).
+ */
+import { WebProgError } from '../errors';
+import { assemble, type AssembleResult, type IncludeResolver, type SectionInfo } from './assembler';
+
+/** Input sections in the order script.ld places them, with the alignment before each. */
+const PLACEMENT: { name: string; alignBefore: number }[] = [
+  { name: '.text', alignBefore: 1 },
+  { name: '.text.2', alignBefore: 16 },
+  { name: '.text.name', alignBefore: 1 },
+];
+
+const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
+
+/** Section addresses as script.ld places them at `load`. */
+export function scriptLayout(load: number): (sections: SectionInfo[]) => Map<string, number> {
+  return (sections) => {
+    const bases = new Map<string, number>();
+    let at = load;
+    for (const place of PLACEMENT) {
+      at = alignUp(at, place.alignBefore);
+      const sec = sections.find((s) => s.name === place.name);
+      if (!sec) continue;
+      at = alignUp(at, sec.align);
+      bases.set(sec.name, at);
+      at += sec.size;
+    }
+    for (const sec of sections) {
+      if (!bases.has(sec.name))
+        throw new WebProgError(
+          'ASM_SYNTAX',
+          `section ${sec.name} is not placed by the device-script link (only .text, .text.2 and .text.name are)`,
+        );
+    }
+    return bases;
+  };
+}
+
+/** The flat binary (`objcopy -O binary`) of sections placed by {@link scriptLayout}. */
+export function flatBinary(result: AssembleResult, load: number): Uint8Array {
+  let end = load;
+  for (const s of result.sections) end = Math.max(end, s.address + s.bytes.length);
+  const out = new Uint8Array(end - load);
+  for (const s of result.sections) out.set(s.bytes, s.address - load);
+  return out;
+}
+
+/** Options of {@link assembleDeviceScript}. */
+export interface DeviceScriptBuild {
+  /** The source file's name (messages; `.include` resolution starts from it). */
+  fileName: string;
+  /** Address the script is linked and uploaded at (the `<load hex>` of its file name). */
+  loadAddress: number;
+  /** Finds `.include`d files of the script set. */
+  include?: IncludeResolver;
+}
+
+/**
+ * Assembles and links one device script the way `device-scripts/build.mjs` does with binutils
+ * (`as -mthumb -mcpu=cortex-m0`, `ld -T script.ld -Ttext <load>`, `objcopy -O binary`), giving
+ * the `.swds` bytes.
+ */
+export function assembleDeviceScript(source: string, build: DeviceScriptBuild): Uint8Array {
+  const result = assemble(source, {
+    fileName: build.fileName,
+    ...(build.include ? { include: build.include } : {}),
+    layout: scriptLayout(build.loadAddress),
+  });
+  return flatBinary(result, build.loadAddress);
+}
