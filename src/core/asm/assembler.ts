@@ -6,7 +6,7 @@
  * `objcopy -O binary`.
  */
 import { WebProgError } from '../errors';
-import { abs, evaluate, undefinedSymbols, type SymbolLookup, type Value } from './expr';
+import { evaluate, undefinedSymbols, type SymbolLookup, type Value } from './expr';
 import { AsmFail } from './fail';
 import { readLines, splitStatements, stringBytes, stringList, type SourceLine } from './source';
 import { encodeThumb, isMnemonic } from './thumb';
@@ -50,12 +50,28 @@ export interface AssembledSection {
   bytes: Uint8Array;
 }
 
+/** The bytes one source line emitted (lines from macros carry the macro body's position). */
+export interface ListingEntry {
+  /** Source file. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** Section the bytes went to. */
+  section: string;
+  /** Address of the first byte. */
+  address: number;
+  /** Number of bytes. */
+  size: number;
+}
+
 /** The assembler's result: sections at their addresses and the symbols' final values. */
 export interface AssembleResult {
   /** Non-empty sections, in the order they first appeared. */
   sections: AssembledSection[];
   /** Final values of labels and `.equ` symbols (addresses are absolute). */
   symbols: Map<string, number>;
+  /** Where each line's bytes went (literal pools and end padding are not listed). */
+  listing: ListingEntry[];
 }
 
 interface Sym {
@@ -124,6 +140,8 @@ class Pass {
   private collect: Collect | null = null;
   private line: SourceLine = { text: '', file: '', line: 0 };
   private ended = false;
+  /** What each line emitted (last pass only). */
+  readonly listing: ListingEntry[] = [];
 
   constructor(
     private readonly options: AssembleOptions,
@@ -175,11 +193,21 @@ class Pass {
       }
       const line = frame.lines[frame.i++]!;
       this.line = line;
+      const sec = this.cur;
+      const start = sec.bytes.length;
       try {
         this.processLine(line);
       } catch (error) {
         throw this.wrap(error, line);
       }
+      if (this.final && this.cur === sec && sec.bytes.length > start)
+        this.listing.push({
+          file: line.file,
+          line: line.line,
+          section: sec.name,
+          address: this.base(sec.name) + start,
+          size: sec.bytes.length - start,
+        });
     }
     if (this.collect) throw this.wrap(new AsmFail('ASM_SYNTAX', `.${this.collect.kind === 'macro' ? 'macro' : 'rept'} without .end${this.collect.kind === 'macro' ? 'm' : 'r'}`), this.line);
     if (this.conds.length) throw this.wrap(new AsmFail('ASM_SYNTAX', '.if without .endif'), this.line);
@@ -835,7 +863,6 @@ export function assemble(source: string, options: AssembleOptions): AssembleResu
   }
   const out = new Map<string, number>();
   for (const [name, v] of second.finalSymbols(bases)) if (v.known && !name.includes('\u0002')) out.set(name, Number(BigInt.asUintN(32, v.v)));
-  return { sections, symbols: out };
+  return { sections, symbols: out, listing: second.listing };
 }
 
-export { abs };

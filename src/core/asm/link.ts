@@ -16,34 +16,42 @@ const PLACEMENT: { name: string; alignBefore: number }[] = [
 
 const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
 
-/** Section addresses as script.ld places them at `load`. */
+/**
+ * Places sections as script.ld does at `load`: each section's address, and the end of the output
+ * section (the `. = ALIGN(16)` after `.text` belongs to it even when nothing follows).
+ */
+export function placeScript(sections: SectionInfo[], load: number): { bases: Map<string, number>; end: number } {
+  const bases = new Map<string, number>();
+  let at = load;
+  for (const place of PLACEMENT) {
+    at = alignUp(at, place.alignBefore);
+    const sec = sections.find((s) => s.name === place.name && s.size > 0);
+    if (!sec) continue;
+    at = alignUp(at, sec.align);
+    bases.set(sec.name, at);
+    at += sec.size;
+  }
+  for (const sec of sections) {
+    if (sec.size > 0 && !bases.has(sec.name))
+      throw new WebProgError(
+        'ASM_SYNTAX',
+        `section ${sec.name} is not placed by the device-script link (only .text, .text.2 and .text.name are)`,
+      );
+  }
+  return { bases, end: bases.size ? at : load };
+}
+
+/** The layout callback of {@link assemble} for script.ld at `load`. */
 export function scriptLayout(load: number): (sections: SectionInfo[]) => Map<string, number> {
-  return (sections) => {
-    const bases = new Map<string, number>();
-    let at = load;
-    for (const place of PLACEMENT) {
-      at = alignUp(at, place.alignBefore);
-      const sec = sections.find((s) => s.name === place.name);
-      if (!sec) continue;
-      at = alignUp(at, sec.align);
-      bases.set(sec.name, at);
-      at += sec.size;
-    }
-    for (const sec of sections) {
-      if (!bases.has(sec.name))
-        throw new WebProgError(
-          'ASM_SYNTAX',
-          `section ${sec.name} is not placed by the device-script link (only .text, .text.2 and .text.name are)`,
-        );
-    }
-    return bases;
-  };
+  return (sections) => placeScript(sections, load).bases;
 }
 
 /** The flat binary (`objcopy -O binary`) of sections placed by {@link scriptLayout}. */
 export function flatBinary(result: AssembleResult, load: number): Uint8Array {
-  let end = load;
-  for (const s of result.sections) end = Math.max(end, s.address + s.bytes.length);
+  const { end } = placeScript(
+    result.sections.map((s) => ({ name: s.name, size: s.bytes.length, align: s.align })),
+    load,
+  );
   const out = new Uint8Array(end - load);
   for (const s of result.sections) out.set(s.bytes, s.address - load);
   return out;

@@ -34,10 +34,12 @@ function condition(suffix: string): number | undefined {
 
 const SPECIAL_REGS: Record<string, number> = {
   apsr: 0, apsr_nzcvq: 0, apsr_g: 0, apsr_nzcvqg: 0, iapsr: 1, iapsr_nzcvq: 1, eapsr: 2, eapsr_nzcvq: 2,
-  xpsr: 3, xpsr_nzcvq: 3, psr: 3, ipsr: 5, epsr: 6, iepsr: 7, msp: 8, psp: 9, primask: 16, control: 20,
+  xpsr: 3, xpsr_nzcvq: 3, psr: 3, ipsr: 5, epsr: 6, iepsr: 7, msp: 8, psp: 9, primask: 16, basepri: 17, basepri_max: 18, faultmask: 19, control: 20,
 };
 
-const BARRIER_OPTIONS: Record<string, number> = { sy: 15 };
+const BARRIER_OPTIONS: Record<string, number> = {
+  sy: 15, st: 14, ish: 11, sh: 11, ishst: 10, shst: 10, nsh: 7, un: 7, nshst: 6, unst: 6, osh: 3, oshst: 2,
+};
 
 type Handler = (ops: Operand[], ctx: EncodeContext, mnemonic: string) => number[];
 
@@ -106,7 +108,7 @@ function branchOffset(to: number | null, ctx: EncodeContext, mnemonic: string, m
   const off = to - (ctx.pc + 4);
   if (off < min || off > max)
     fail('ASM_BRANCH_RANGE', `${mnemonic}: branch target is out of range (${off} bytes from pc+4; allowed ${min} to ${max})`);
-  if (off & 1) fail('ASM_MISALIGNED', `${mnemonic}: branch target address is odd`);
+  // like gas, an odd offset (a Thumb function's address with bit 0) loses bit 0
   return off;
 }
 
@@ -144,21 +146,31 @@ function shift(immOp: number, regOp: number, min: number, max: number): Handler 
     if (isImm(last)) {
       const rd = low(ops[0], m);
       const rm = ops.length === 3 ? low(ops[1], m) : rd;
-      const n = imm(last, ctx, m, min, max);
+      const n = imm(last, ctx, m, immOp === 0 ? min : 0, max);
+      // gas writes lsrs/asrs #0 as movs (a shift by 0)
+      if (n === 0) return [(rm << 3) | rd];
       return [immOp | ((n & 31) << 6) | (rm << 3) | rd];
     }
     return dp(regOp, false)(ops, ctx, m);
   };
 }
 
-function addSub(isSub: boolean, setFlags: boolean): Handler {
+function addSub(isSubOp: boolean, setFlags: boolean): Handler {
   return (ops, ctx, m) => {
     count(ops, [2, 3], m);
     const rd = reg(ops[0], m);
     const three = ops.length === 3;
     const rn = three ? reg(ops[1], m) : rd;
-    const last = ops[ops.length - 1];
+    let last = ops[ops.length - 1];
     if (isImm(last)) {
+      // gas turns a negative immediate into the opposite operation (adds #-1 is subs #1)
+      let isSub = isSubOp;
+      const value = ctx.expr(last.expr);
+      const flips = setFlags || (rd === 13 && rn === 13);
+      if (flips && value.known && value.sec === null && value.v < 0n) {
+        isSub = !isSub;
+        last = { kind: 'imm', expr: `-(${last.expr})`, text: last.text };
+      }
       if (!setFlags) {
         // ADD/SUB SP, SP, #imm7*4; ADD Rd, SP, #imm8*4; ADD Rd, PC, #imm8*4 (ADR)
         if (rd === 13 && rn === 13) return [(isSub ? 0xb080 : 0xb000) | (imm(last, ctx, m, 0, 508, 4) >> 2)];
@@ -169,13 +181,10 @@ function addSub(isSub: boolean, setFlags: boolean): Handler {
       lowNum(rd, m);
       lowNum(rn, m);
       if (three && rd !== rn) return [(isSub ? 0x1e00 : 0x1c00) | (imm(last, ctx, m, 0, 7) << 6) | (rn << 3) | rd];
-      if (three) {
-        const value = ctx.expr(last.expr);
-        if (value.known && value.sec === null && value.v >= 0n && value.v <= 7n)
-          return [(isSub ? 0x1e00 : 0x1c00) | (Number(value.v) << 6) | (rn << 3) | rd];
-      }
+      // rd == rn: gas takes the 8-bit form even for 0-7
       return [(isSub ? 0x3800 : 0x3000) | (rd << 8) | imm(last, ctx, m, 0, 255)];
     }
+    const isSub = isSubOp;
     const rm = reg(last, m);
     if (setFlags) return [(isSub ? 0x1a00 : 0x1800) | (lowNum(rm, m) << 6) | (lowNum(rn, m) << 3) | lowNum(rd, m)];
     if (isSub) return fail('ASM_BAD_REGISTER', `${m}: register subtraction must set flags in Thumb-1; use subs`);
@@ -184,7 +193,6 @@ function addSub(isSub: boolean, setFlags: boolean): Handler {
     if (rd === rn) other = rm;
     else if (rd === rm) other = rn;
     else return fail('ASM_BAD_REGISTER', `${m}: the destination must be one of the sources; use adds for three low registers`);
-    if (rd === 15 && other === 15) fail('ASM_BAD_REGISTER', `${m}: pc cannot be both operands`);
     return [0x4400 | ((rd & 8) << 4) | (other << 3) | (rd & 7)];
   };
 }
@@ -258,11 +266,22 @@ function barrier(code: number): Handler {
     const op = ops[0];
     if (op) {
       const named = BARRIER_OPTIONS[op.text.toLowerCase()];
-      if (named !== undefined) option = named;
+      // ISB takes only SY (or a number)
+      if (named !== undefined && (code !== 0x8f60 || named === 15)) option = named;
       else if (op.kind === 'imm') option = imm(op, ctx, m, 0, 15);
       else fail('ASM_SYNTAX', `${m}: unknown barrier option "${op.text}"`);
     }
     return [0xf3bf, code | option];
+  };
+}
+
+/** CPSIE/CPSID with the interrupt masks a, i, f. */
+function cps(code: number): Handler {
+  return (ops, _ctx, m) => {
+    count(ops, 1, m);
+    const flags = ops[0]!.text.toLowerCase();
+    if (!/^[aif]+$/.test(flags) || new Set(flags).size !== flags.length) fail('ASM_SYNTAX', `${m}: expected interrupt flags a, i, f (got "${ops[0]!.text}")`);
+    return [code | (flags.includes('a') ? 4 : 0) | (flags.includes('i') ? 2 : 0) | (flags.includes('f') ? 1 : 0)];
   };
 }
 
@@ -296,6 +315,9 @@ function multiple(code: number, isLoad: boolean): Handler {
     if (isLoad) {
       if (inList && base.writeback) fail('ASM_BAD_REGISTER', `${m}: no writeback ("!") when the base register is loaded`);
       if (!inList && !base.writeback) fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
+    } else if (!base.writeback && (list.mask & (list.mask - 1)) === 0) {
+      // gas writes a one-register stm without writeback as str rX, [rn]
+      return [0x6000 | (rn << 3) | Math.log2(list.mask)];
     } else if (!base.writeback) fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
     return [code | (rn << 8) | list.mask];
   };
@@ -358,6 +380,7 @@ const HANDLERS: Record<string, Handler> = {
     const rn = reg(ops[0], m);
     if (isImm(ops[1])) return [0x2800 | (lowNum(rn, m) << 8) | imm(ops[1], ctx, m, 0, 255)];
     const rm = reg(ops[1], m);
+    if (rn === 15 || rm === 15) fail('ASM_BAD_REGISTER', `${m}: pc is not allowed here`);
     if (rn < 8 && rm < 8) return rr(0x4280, rm, rn);
     return [0x4500 | ((rn & 8) << 4) | (rm << 3) | (rn & 7)];
   },
@@ -399,12 +422,13 @@ const HANDLERS: Record<string, Handler> = {
   },
   b: (ops, ctx, m) => {
     count(ops, 1, m);
-    const off = branchOffset(target(ops[0], ctx, m), ctx, m, -2048, 2046);
+    const off = branchOffset(target(ops[0], ctx, m), ctx, m, -2048, 2047);
     return [0xe000 | ((off >> 1) & 0x7ff)];
   },
   bl: (ops, ctx, m) => {
     count(ops, 1, m);
-    const off = branchOffset(target(ops[0], ctx, m), ctx, m, -16777216, 16777214);
+    // ±16 MiB needs Thumb-2's J1/J2 bits; gas limits ARMv6-M to the Thumb-1 range of ±4 MiB
+    const off = branchOffset(target(ops[0], ctx, m), ctx, m, -4194304, 4194303);
     const s = off < 0 ? 1 : 0;
     const i1 = (off >> 23) & 1;
     const i2 = (off >> 22) & 1;
@@ -420,16 +444,8 @@ const HANDLERS: Record<string, Handler> = {
   wfe: single(0xbf20),
   wfi: single(0xbf30),
   sev: single(0xbf40),
-  cpsie: (ops, _ctx, m) => {
-    count(ops, 1, m);
-    if (ops[0]!.text.toLowerCase() !== 'i') fail('ASM_SYNTAX', `${m}: ARMv6-M only has "${m} i"`);
-    return [0xb662];
-  },
-  cpsid: (ops, _ctx, m) => {
-    count(ops, 1, m);
-    if (ops[0]!.text.toLowerCase() !== 'i') fail('ASM_SYNTAX', `${m}: ARMv6-M only has "${m} i"`);
-    return [0xb672];
-  },
+  cpsie: cps(0xb660),
+  cpsid: cps(0xb670),
   dmb: barrier(0x8f50),
   dsb: barrier(0x8f40),
   isb: barrier(0x8f60),
@@ -476,7 +492,7 @@ export function encodeThumb(mnemonic: string, operandText: string, ctx: EncodeCo
   let halves: number[];
   if (found.cond !== undefined && found.cond !== 14) {
     count(ops, 1, name);
-    const off = branchOffset(target(ops[0], ctx, name), ctx, name, -256, 254);
+    const off = branchOffset(target(ops[0], ctx, name), ctx, name, -256, 255);
     halves = [0xd000 | (found.cond << 8) | ((off >> 1) & 0xff)];
   } else {
     halves = found.handler(ops, ctx, found.base);
