@@ -92,6 +92,8 @@ interface Frame {
   lines: SourceLine[];
   i: number;
   macro: boolean;
+  /** Depth of the conditional stack when the frame started (`.exitm` returns to it). */
+  conds?: number;
 }
 
 interface Macro {
@@ -140,6 +142,8 @@ class Pass {
   private collect: Collect | null = null;
   private line: SourceLine = { text: '', file: '', line: 0 };
   private ended = false;
+  private readonly typed = new Set<string>();
+  private readonly thumbFuncs = new Set<string>();
   /** What each line emitted (last pass only). */
   readonly listing: ListingEntry[] = [];
 
@@ -215,7 +219,8 @@ class Pass {
       for (const sec of this.sections.values()) {
         this.cur = sec;
         this.dumpPool();
-        this.alignTo(sec.align, null);
+        // gas pads the end of a code section to its alignment, at most 4 (data sections: none)
+        if (sec.code) this.padEnd(Math.min(sec.align, 4));
       }
     } catch (error) {
       throw this.wrap(error, this.line);
@@ -389,15 +394,28 @@ class Pass {
     sec.poolValues = [];
   }
 
+  private typedOnly(name: string): boolean {
+    return this.typed.has(name) && !this.thumbFuncs.has(name);
+  }
+
   /** The number a data directive stores: addresses of Thumb functions get bit 0 (as ld does). */
   private dataValue(value: Value): bigint {
     if (value.sec !== null && value.sym !== undefined && this.funcs.has(value.sym)) return value.v | 1n;
+    // gas leaves `f - label` to the linker when f is a function by `.type` only (not
+    // `.thumb_func`), which then adds f's Thumb bit
+    if (value.sec === null && value.diffOf !== undefined && this.typedOnly(value.diffOf)) return value.v | 1n;
     return value.v;
   }
 
   private pushWord(v: bigint, size: number): void {
     const u = BigInt.asUintN(64, v);
     for (let i = 0; i < size; i++) this.cur.bytes.push(Number((u >> BigInt(8 * i)) & 0xffn));
+  }
+
+  private padEnd(bytes: number): void {
+    const align = this.cur.align;
+    this.alignTo(bytes, null);
+    this.cur.align = align;
   }
 
   /** Aligns to `bytes`; `fill` null means gas's code fill (zero bytes to even, then nops). */
@@ -446,6 +464,7 @@ class Pass {
     this.symbols.set(internal, { value, label: true });
     if (this.thumbFuncPending) {
       this.funcs.add(internal);
+      this.thumbFuncs.add(internal);
       this.thumbFuncPending = false;
     }
   }
@@ -568,7 +587,7 @@ class Pass {
       }),
       via,
     }));
-    this.frames.push({ lines, i: 0, macro: true });
+    this.frames.push({ lines, i: 0, macro: true, conds: this.conds.length });
   }
 
   private defineMacro(rest: string): void {
@@ -623,7 +642,10 @@ class Pass {
         return;
       case 'type': {
         const [sym, kind] = splitTopLevel(rest);
-        if (sym && kind && /^[%@#]?function$|^STT_FUNC$/i.test(kind.trim())) this.funcs.add(sym.trim());
+        if (sym && kind && /^[%@#]?function$|^STT_FUNC$/i.test(kind.trim())) {
+          this.funcs.add(sym.trim());
+          this.typed.add(sym.trim());
+        }
         return;
       }
       case 'end':
@@ -758,7 +780,10 @@ class Pass {
       case 'exitm': {
         while (this.frames.length) {
           const frame = this.frames.pop()!;
-          if (frame.macro) return;
+          if (frame.macro) {
+            this.conds.length = frame.conds ?? this.conds.length;
+            return;
+          }
         }
         return this.fail('ASM_SYNTAX', '.exitm outside a macro');
       }

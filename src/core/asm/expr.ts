@@ -23,6 +23,8 @@ export interface Value {
   known: boolean;
   /** True when every symbol involved was already defined where the expression was read. */
   early: boolean;
+  /** For a difference of two addresses: the symbol subtracted from. */
+  diffOf?: string;
 }
 
 /** How an expression finds its symbols. */
@@ -138,7 +140,7 @@ function combine(op: string, a: Value, b: Value): Value {
       // a difference of two addresses in one section is a number
       if (known && a.sec !== b.sec)
         throw new AsmFail('ASM_SYNTAX', `cannot subtract addresses in different sections (${a.sec}, ${b.sec})`);
-      return { v: wrap(a.v - b.v), sec: null, known, early };
+      return { v: wrap(a.v - b.v), sec: null, known, early, ...(a.sym ? { diffOf: a.sym } : {}) };
     }
     if (b.sec !== null) {
       if (known) throw new AsmFail('ASM_SYNTAX', 'cannot subtract an address from a number');

@@ -42,7 +42,7 @@ export function readLines(text: string, file: string): SourceLine[] {
       if (c === '"') {
         quote = true;
         result += c;
-      } else if (c === '@') break;
+      } else if (c === '@' && lineText[j - 1] !== '\\') break; // `\@` is the macro counter
       else if (c === '/' && lineText[j + 1] === '*') {
         inBlock = true;
         j++;
