@@ -37,8 +37,7 @@ export interface GasError {
 
 /** Result of {@link binutilsBuild}: the flat binary, or gas's/ld's errors. */
 export type BinutilsResult =
-  | { ok: true; bytes: Uint8Array }
-  | { ok: false; errors: GasError[]; output: string };
+  { ok: true; bytes: Uint8Array } | { ok: false; errors: GasError[]; output: string };
 
 /**
  * Assembles `source` with `arm-none-eabi-as -mthumb -mcpu=<cpu>`, links it with script.ld at
@@ -52,7 +51,8 @@ export function binutilsBuild(
   try {
     const src = path.join(dir, 'in.S');
     writeFileSync(src, source);
-    const run = (tool: string, args: string[]) => spawnSync(`arm-none-eabi-${tool}`, args, { encoding: 'utf8', cwd: dir });
+    const run = (tool: string, args: string[]) =>
+      spawnSync(`arm-none-eabi-${tool}`, args, { encoding: 'utf8', cwd: dir });
     const as = run('as', [
       `-mcpu=${options.cpu ?? 'cortex-m0'}`,
       '-mthumb',
@@ -65,7 +65,8 @@ export function binutilsBuild(
     if (as.error) throw as.error;
     if (as.status !== 0) {
       const errors: GasError[] = [];
-      for (const m of as.stderr.matchAll(/in\.S:(\d+): Error: (.*)/g)) errors.push({ line: Number(m[1]), message: m[2]! });
+      for (const m of as.stderr.matchAll(/in\.S:(\d+): Error: (.*)/g))
+        errors.push({ line: Number(m[1]), message: m[2]! });
       return { ok: false, errors, output: as.stderr };
     }
     const load = `0x${(options.load ?? 0x20000000).toString(16)}`;

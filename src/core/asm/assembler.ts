@@ -102,12 +102,16 @@ interface Macro {
 }
 
 interface Cond {
+  /** Where the `.if` is (for an unterminated one). */
+  line: SourceLine;
   active: boolean;
   taken: boolean;
   parentActive: boolean;
 }
 
 interface Collect {
+  /** Where the block starts (for an unterminated one). */
+  line: SourceLine;
   kind: 'macro' | 'rept';
   depth: number;
   lines: SourceLine[];
@@ -121,6 +125,8 @@ interface PoolPlan {
 }
 
 const NOP = [0xc0, 0x46];
+/** Separates a local label's digits from its instance number in internal names (`1` → `1\u00022`). */
+const LOCAL_MARK = '\u0002';
 const LABEL = /^\s*([A-Za-z_.$][\w.$]*|[0-9]+)\s*:(?!:)/;
 const SYMBOL = /^[A-Za-z_.$][\w.$]*$/;
 const BLOCK_OPEN = /^\s*(?:[A-Za-z_.$][\w.$]*:\s*)?\.(macro|rept|irp|irpc)\b/i;
@@ -179,7 +185,7 @@ class Pass {
     dot: () => ({ v: BigInt(this.pc()), sec: this.cur.name, known: true, early: true }),
     localLabel: (digits, forward) => {
       const n = (this.localCounts.get(digits) ?? 0) + (forward ? 1 : 0);
-      return `${digits}\u0002${n}`;
+      return `${digits}${LOCAL_MARK}${n}`;
     },
   };
 
@@ -213,8 +219,15 @@ class Pass {
           size: sec.bytes.length - start,
         });
     }
-    if (this.collect) throw this.wrap(new AsmFail('ASM_SYNTAX', `.${this.collect.kind === 'macro' ? 'macro' : 'rept'} without .end${this.collect.kind === 'macro' ? 'm' : 'r'}`), this.line);
-    if (this.conds.length) throw this.wrap(new AsmFail('ASM_SYNTAX', '.if without .endif'), this.line);
+    if (this.collect) {
+      const kind = this.collect.kind;
+      throw this.wrap(
+        new AsmFail('ASM_SYNTAX', kind === 'macro' ? '.macro without .endm' : '.rept/.irp without .endr'),
+        this.collect.line,
+      );
+    }
+    const open = this.conds[this.conds.length - 1];
+    if (open) throw this.wrap(new AsmFail('ASM_SYNTAX', '.if without .endif'), open.line);
     try {
       for (const sec of this.sections.values()) {
         this.cur = sec;
@@ -252,9 +265,10 @@ class Pass {
       return;
     }
     for (const stmt of splitStatements(line.text)) {
-      if (this.collect) {
+      const collecting = this.collect as Collect | null; // set by a previous statement
+      if (collecting) {
         // the rest of a line after `.macro`/`.rept` belongs to the body
-        this.collect.lines.push({ ...line, text: stmt });
+        collecting.lines.push({ ...line, text: stmt });
         continue;
       }
       this.statement(stmt);
@@ -299,7 +313,8 @@ class Pass {
       this.expand(name, macro, rest);
       return;
     }
-    if (!isMnemonic(lower)) this.fail('ASM_UNKNOWN_INSTRUCTION', `unknown instruction "${name}" (ARMv6-M Thumb)`);
+    if (!isMnemonic(lower))
+      this.fail('ASM_UNKNOWN_INSTRUCTION', `unknown instruction "${name}" (ARMv6-M Thumb)`);
     this.instruction(name, rest);
   }
 
@@ -322,8 +337,13 @@ class Pass {
 
   private requireKnown(value: Value, text: string): void {
     if (value.known || !this.isFinal) return;
-    const names = undefinedSymbols(text, this.lookup).map((n) => n.replace(/\u0002\d+$/, ' (local label)'));
-    this.fail('ASM_UNDEFINED_SYMBOL', `undefined symbol ${names.length ? `"${names[0]}"` : `in "${text.trim()}"`}`);
+    const names = undefinedSymbols(text, this.lookup).map((n) =>
+      n.includes(LOCAL_MARK) ? `${n.slice(0, n.indexOf(LOCAL_MARK))} (local label)` : n,
+    );
+    this.fail(
+      'ASM_UNDEFINED_SYMBOL',
+      `undefined symbol ${names.length ? `"${names[0]}"` : `in "${text.trim()}"`}`,
+    );
   }
 
   /** A constant expression needed now (both passes): counts, conditions, alignments. */
@@ -331,9 +351,13 @@ class Pass {
     const value = this.expr(text);
     if (!value.known) {
       const names = undefinedSymbols(text, this.lookup);
-      this.fail('ASM_UNDEFINED_SYMBOL', `${what}: undefined symbol "${names[0] ?? text.trim()}" (it must be defined before this line)`);
+      this.fail(
+        'ASM_UNDEFINED_SYMBOL',
+        `${what}: undefined symbol "${names[0] ?? text.trim()}" (it must be defined before this line)`,
+      );
     }
-    if (value.sec !== null) this.fail('ASM_SYNTAX', `${what}: "${text.trim()}" is an address, not a constant`);
+    if (value.sec !== null)
+      this.fail('ASM_SYNTAX', `${what}: "${text.trim()}" is an address, not a constant`);
     return value.v;
   }
 
@@ -454,7 +478,7 @@ class Pass {
     if (/^[0-9]+$/.test(name)) {
       const n = (this.localCounts.get(name) ?? 0) + 1;
       this.localCounts.set(name, n);
-      internal = `${name}\u0002${n}`;
+      internal = `${name}${LOCAL_MARK}${n}`;
     } else if (this.symbols.get(name)?.label) this.fail('ASM_SYNTAX', `symbol "${name}" is already defined`);
     const value: Value = { v: BigInt(this.pc()), sec: this.cur.name, known: true, early: true };
     if (this.final) {
@@ -481,11 +505,11 @@ class Pass {
   private conditional(name: string, rest: string, inactive: boolean): boolean {
     if (name.startsWith('if')) {
       if (inactive) {
-        this.conds.push({ active: false, taken: true, parentActive: false });
+        this.conds.push({ line: this.line, active: false, taken: true, parentActive: false });
         return true;
       }
       const v = this.condition(name, rest);
-      this.conds.push({ active: v, taken: v, parentActive: true });
+      this.conds.push({ line: this.line, active: v, taken: v, parentActive: true });
       return true;
     }
     if (name === 'else' || name === 'elseif') {
@@ -557,7 +581,7 @@ class Pass {
     for (let i = 0; i < args.length; i++) {
       let arg = args[i]!;
       const keyword = /^([A-Za-z_][\w]*)\s*=(.*)$/.exec(arg);
-      let param = macro.params[positional];
+      let param: Macro['params'][number] | undefined = macro.params[positional];
       if (keyword && macro.params.some((p) => p.name === keyword[1])) {
         param = macro.params.find((p) => p.name === keyword[1]);
         arg = keyword[2]!.trim();
@@ -572,7 +596,8 @@ class Pass {
     }
     for (const p of macro.params) {
       if (!values.has(p.name) || values.get(p.name) === '') {
-        if (p.req && !values.get(p.name)) this.fail('ASM_SYNTAX', `macro "${name}": missing value for required parameter "${p.name}"`);
+        if (p.req && !values.get(p.name))
+          this.fail('ASM_SYNTAX', `macro "${name}": missing value for required parameter "${p.name}"`);
         if (!values.get(p.name)) values.set(p.name, p.def);
       }
     }
@@ -600,6 +625,7 @@ class Pass {
     });
     const name = m[1]!;
     this.collect = {
+      line: this.line,
       kind: 'macro',
       depth: 1,
       lines: [],
@@ -729,7 +755,8 @@ class Pass {
         if (name !== 'balign') {
           if (n > 15) this.fail('ASM_IMMEDIATE_RANGE', `.${name}: alignment 2^${n} is too large (0 to 15)`);
           n = 1 << n;
-        } else if (n <= 0 || (n & (n - 1)) !== 0) this.fail('ASM_IMMEDIATE_RANGE', `.balign: ${n} is not a power of 2`);
+        } else if (n <= 0 || (n & (n - 1)) !== 0)
+          this.fail('ASM_IMMEDIATE_RANGE', `.balign: ${n} is not a power of 2`);
         const fill = parts[1] ? Number(this.constant(parts[1], `.${name}`) & 0xffn) : null;
         const max = parts[2] ? Number(this.constant(parts[2], `.${name}`)) : undefined;
         this.alignTo(n, fill, max);
@@ -766,7 +793,8 @@ class Pass {
       case 'include': {
         const file = rest.trim().replace(/^"|"$/g, '');
         const text = this.options.include?.(file, this.line.file);
-        if (text === undefined) this.fail('ASM_INCLUDE_MISSING', `.include "${file}": no such file in the script set`);
+        if (text === undefined)
+          this.fail('ASM_INCLUDE_MISSING', `.include "${file}": no such file in the script set`);
         this.frames.push({ lines: readLines(text, file), i: 0, macro: false });
         return;
       }
@@ -793,6 +821,7 @@ class Pass {
       case 'rept': {
         const n = Number(this.constant(rest, '.rept'));
         this.collect = {
+          line: this.line,
           kind: 'rept',
           depth: 1,
           lines: [],
@@ -811,13 +840,15 @@ class Pass {
         const param = m[1]!;
         const items = name === 'irp' ? splitTopLevel(m[2]!) : [...m[2]!.trim()];
         this.collect = {
+          line: this.line,
           kind: 'rept',
           depth: 1,
           lines: [],
           done: (body) => {
             const lines: SourceLine[] = [];
             for (const item of items.length ? items : ['']) {
-              for (const l of body) lines.push({ ...l, text: l.text.replace(new RegExp(`\\\\${param}\\b`, 'g'), item) });
+              for (const l of body)
+                lines.push({ ...l, text: l.text.replace(new RegExp(`\\\\${param}\\b`, 'g'), item) });
             }
             this.frames.push({ lines, i: 0, macro: false });
           },
@@ -882,12 +913,18 @@ export function assemble(source: string, options: AssembleOptions): AssembleResu
   const sections: AssembledSection[] = [];
   for (const sec of second.sections.values()) {
     const before = infos.find((i) => i.name === sec.name);
-    if (!before || before.size !== sec.bytes.length) throw new Error(`internal: section ${sec.name} changed size between passes`);
+    if (!before || before.size !== sec.bytes.length)
+      throw new Error(`internal: section ${sec.name} changed size between passes`);
     if (sec.bytes.length === 0) continue;
-    sections.push({ name: sec.name, address: bases.get(sec.name) ?? 0, align: sec.align, bytes: Uint8Array.from(sec.bytes) });
+    sections.push({
+      name: sec.name,
+      address: bases.get(sec.name) ?? 0,
+      align: sec.align,
+      bytes: Uint8Array.from(sec.bytes),
+    });
   }
   const out = new Map<string, number>();
-  for (const [name, v] of second.finalSymbols(bases)) if (v.known && !name.includes('\u0002')) out.set(name, Number(BigInt.asUintN(32, v.v)));
+  for (const [name, v] of second.finalSymbols(bases))
+    if (v.known && !name.includes(LOCAL_MARK)) out.set(name, Number(BigInt.asUintN(32, v.v)));
   return { sections, symbols: out, listing: second.listing };
 }
-

@@ -20,7 +20,8 @@ function include(name: string): string | undefined {
 
 function firstDifference(a: Uint8Array, b: Uint8Array): string {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `first difference at +0x${i.toString(16)} (ours ${a[i]}, binutils ${b[i]}; sizes ${a.length}, ${b.length})`;
+    if (a[i] !== b[i])
+      return `first difference at +0x${i.toString(16)} (ours ${a[i]}, binutils ${b[i]}; sizes ${a.length}, ${b.length})`;
   }
   return 'identical';
 }
@@ -57,7 +58,11 @@ describe('device scripts: our assembler against GNU binutils', () => {
         throw new Error(`${file} has no committed build output: run npm run build:device-scripts`);
       }
       const source = readFileSync(path.join(SOURCE_DIR, file), 'utf8');
-      const ours = assembleDeviceScript(source, { fileName: file, loadAddress: parseInt(loadHex, 16), include });
+      const ours = assembleDeviceScript(source, {
+        fileName: file,
+        loadAddress: parseInt(loadHex, 16),
+        include,
+      });
       expect(firstDifference(ours, expected), file).toBe('identical');
     }
   });

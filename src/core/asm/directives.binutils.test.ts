@@ -9,7 +9,9 @@ const LOAD = 0x20000000;
 function rows(bytes: Uint8Array): string[] {
   const out: string[] = [];
   for (let i = 0; i < bytes.length; i += 16)
-    out.push(`${i.toString(16).padStart(4, '0')}: ${Array.from(bytes.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0')).join(' ')}`);
+    out.push(
+      `${i.toString(16).padStart(4, '0')}: ${Array.from(bytes.subarray(i, i + 16), (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+    );
   return out;
 }
 

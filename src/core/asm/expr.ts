@@ -44,15 +44,35 @@ export function abs(v: bigint | number): Value {
   return { v: wrap(BigInt(v)), sec: null, known: true, early: true };
 }
 
-type Tok =
-  | { k: 'num'; v: bigint }
-  | { k: 'sym'; name: string }
-  | { k: 'op'; op: string }
-  | { k: 'end' };
+type Tok = { k: 'num'; v: bigint } | { k: 'sym'; name: string } | { k: 'op'; op: string } | { k: 'end' };
 
 const SYM_START = /[A-Za-z_.$]/;
 const SYM_CHAR = /[A-Za-z0-9_.$]/;
-const OPS = ['<<', '>>', '<=', '>=', '==', '!=', '<>', '&&', '||', '+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '<', '>', '(', ')'];
+const OPS = [
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '<>',
+  '&&',
+  '||',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '&',
+  '|',
+  '^',
+  '~',
+  '!',
+  '<',
+  '>',
+  '(',
+  ')',
+];
 
 function tokenize(text: string, lookup: SymbolLookup): Tok[] {
   const toks: Tok[] = [];
@@ -89,7 +109,17 @@ function tokenize(text: string, lookup: SymbolLookup): Tok[] {
       let len = 2;
       if (ch === '\\') {
         const e = text[i + 2] ?? '';
-        const map: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', "'": "'", '"': '"', b: '\b', f: '\f' };
+        const map: Record<string, string> = {
+          n: '\n',
+          t: '\t',
+          r: '\r',
+          '0': '\0',
+          '\\': '\\',
+          "'": "'",
+          '"': '"',
+          b: '\b',
+          f: '\f',
+        };
         ch = map[e] ?? e;
         len = 3;
       }
@@ -115,10 +145,24 @@ function tokenize(text: string, lookup: SymbolLookup): Tok[] {
 }
 
 const RANK: Record<string, number> = {
-  '*': 9, '/': 9, '%': 9, '<<': 9, '>>': 9,
-  '|': 8, '&': 8, '^': 8, '!': 8,
-  '+': 7, '-': 7,
-  '==': 4, '!=': 4, '<>': 4, '<': 4, '<=': 4, '>': 4, '>=': 4,
+  '*': 9,
+  '/': 9,
+  '%': 9,
+  '<<': 9,
+  '>>': 9,
+  '|': 8,
+  '&': 8,
+  '^': 8,
+  '!': 8,
+  '+': 7,
+  '-': 7,
+  '==': 4,
+  '!=': 4,
+  '<>': 4,
+  '<': 4,
+  '<=': 4,
+  '>': 4,
+  '>=': 4,
   '&&': 3,
   '||': 2,
 };
@@ -139,7 +183,10 @@ function combine(op: string, a: Value, b: Value): Value {
     if (a.sec !== null && b.sec !== null) {
       // a difference of two addresses in one section is a number
       if (known && a.sec !== b.sec)
-        throw new AsmFail('ASM_SYNTAX', `cannot subtract addresses in different sections (${a.sec}, ${b.sec})`);
+        throw new AsmFail(
+          'ASM_SYNTAX',
+          `cannot subtract addresses in different sections (${a.sec}, ${b.sec})`,
+        );
       return { v: wrap(a.v - b.v), sec: null, known, early, ...(a.sym ? { diffOf: a.sym } : {}) };
     }
     if (b.sec !== null) {
@@ -152,7 +199,9 @@ function combine(op: string, a: Value, b: Value): Value {
   const y = b.v;
   let v: bigint;
   switch (op) {
-    case '*': v = x * y; break;
+    case '*':
+      v = x * y;
+      break;
     case '/':
     case '%':
       if (y === 0n) {
@@ -161,21 +210,51 @@ function combine(op: string, a: Value, b: Value): Value {
       }
       v = op === '/' ? x / y : x % y;
       break;
-    case '<<': v = y >= 64n || y < 0n ? 0n : x << y; break;
-    case '>>': v = y >= 64n || y < 0n ? 0n : BigInt.asUintN(64, x) >> y; break;
-    case '|': v = x | y; break;
-    case '&': v = x & y; break;
-    case '^': v = x ^ y; break;
-    case '!': v = x | ~y; break;
-    case '==': v = x === y ? -1n : 0n; break;
-    case '!=': case '<>': v = x !== y ? -1n : 0n; break;
-    case '<': v = x < y ? -1n : 0n; break;
-    case '<=': v = x <= y ? -1n : 0n; break;
-    case '>': v = x > y ? -1n : 0n; break;
-    case '>=': v = x >= y ? -1n : 0n; break;
-    case '&&': v = x !== 0n && y !== 0n ? 1n : 0n; break;
-    case '||': v = x !== 0n || y !== 0n ? 1n : 0n; break;
-    default: throw new AsmFail('ASM_SYNTAX', `unknown operator ${op}`);
+    case '<<':
+      v = y >= 64n || y < 0n ? 0n : x << y;
+      break;
+    case '>>':
+      v = y >= 64n || y < 0n ? 0n : BigInt.asUintN(64, x) >> y;
+      break;
+    case '|':
+      v = x | y;
+      break;
+    case '&':
+      v = x & y;
+      break;
+    case '^':
+      v = x ^ y;
+      break;
+    case '!':
+      v = x | ~y;
+      break;
+    case '==':
+      v = x === y ? -1n : 0n;
+      break;
+    case '!=':
+    case '<>':
+      v = x !== y ? -1n : 0n;
+      break;
+    case '<':
+      v = x < y ? -1n : 0n;
+      break;
+    case '<=':
+      v = x <= y ? -1n : 0n;
+      break;
+    case '>':
+      v = x > y ? -1n : 0n;
+      break;
+    case '>=':
+      v = x >= y ? -1n : 0n;
+      break;
+    case '&&':
+      v = x !== 0n && y !== 0n ? 1n : 0n;
+      break;
+    case '||':
+      v = x !== 0n || y !== 0n ? 1n : 0n;
+      break;
+    default:
+      throw new AsmFail('ASM_SYNTAX', `unknown operator ${op}`);
   }
   return { v: wrap(v), sec: null, known, early };
 }
@@ -204,13 +283,15 @@ export function evaluate(text: string, lookup: SymbolLookup): Value {
       if (t.op === '(') {
         const v = binary(0);
         const close = toks[p++]!;
-        if (close.k !== 'op' || close.op !== ')') throw new AsmFail('ASM_SYNTAX', `missing ")" in "${text.trim()}"`);
+        if (close.k !== 'op' || close.op !== ')')
+          throw new AsmFail('ASM_SYNTAX', `missing ")" in "${text.trim()}"`);
         return v;
       }
       if (t.op === '-' || t.op === '~' || t.op === '!' || t.op === '+') {
         const v = primary();
         if (t.op === '+') return v;
-        if (v.sec !== null && v.known) throw new AsmFail('ASM_SYNTAX', `"${t.op}" cannot apply to an address`);
+        if (v.sec !== null && v.known)
+          throw new AsmFail('ASM_SYNTAX', `"${t.op}" cannot apply to an address`);
         const n = t.op === '-' ? -v.v : t.op === '~' ? ~v.v : v.v === 0n ? 1n : 0n;
         return { v: wrap(n), sec: null, known: v.known, early: v.early };
       }

@@ -20,7 +20,10 @@ const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
  * Places sections as script.ld does at `load`: each section's address, and the end of the output
  * section (the `. = ALIGN(16)` after `.text` belongs to it even when nothing follows).
  */
-export function placeScript(sections: SectionInfo[], load: number): { bases: Map<string, number>; end: number } {
+export function placeScript(
+  sections: SectionInfo[],
+  load: number,
+): { bases: Map<string, number>; end: number } {
   const bases = new Map<string, number>();
   let at = load;
   for (const place of PLACEMENT) {

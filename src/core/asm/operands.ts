@@ -5,8 +5,25 @@
 import { AsmFail } from './fail';
 
 const ALIASES: Record<string, number> = {
-  sp: 13, lr: 14, pc: 15, ip: 12, fp: 11, sl: 10, sb: 9,
-  a1: 0, a2: 1, a3: 2, a4: 3, v1: 4, v2: 5, v3: 6, v4: 7, v5: 8, v6: 9, v7: 10, v8: 11,
+  sp: 13,
+  lr: 14,
+  pc: 15,
+  ip: 12,
+  fp: 11,
+  sl: 10,
+  sb: 9,
+  a1: 0,
+  a2: 1,
+  a3: 2,
+  a4: 3,
+  v1: 4,
+  v2: 5,
+  v3: 6,
+  v4: 7,
+  v5: 8,
+  v6: 9,
+  v7: 10,
+  v8: 11,
 };
 
 /** The number of register `text` (`r0`-`r15`, `sp`, `lr`, `pc`, `ip`, …), or null. */
@@ -14,7 +31,7 @@ export function registerNumber(text: string): number | null {
   const t = text.trim().toLowerCase();
   const m = /^r([0-9]|1[0-5])$/.exec(t);
   if (m) return Number(m[1]);
-  return ALIASES[t] ?? null;
+  return Object.hasOwn(ALIASES, t) ? ALIASES[t]! : null;
 }
 
 /** Register names for messages. */
@@ -65,13 +82,16 @@ export function parseOperand(raw: string): Operand {
   if (text.startsWith('=')) return { kind: 'lit', expr: text.slice(1), text };
   if (text.startsWith('[')) {
     if (!text.endsWith(']')) {
-      if (/\]\s*!$/.test(text)) throw new AsmFail('ASM_SYNTAX', `pre-indexed writeback "${text}" does not exist in Thumb-1`);
-      if (/\]\s*,/.test(text)) throw new AsmFail('ASM_SYNTAX', `post-indexed "${text}" does not exist in Thumb-1`);
+      if (/\]\s*!$/.test(text))
+        throw new AsmFail('ASM_SYNTAX', `pre-indexed writeback "${text}" does not exist in Thumb-1`);
+      if (/\]\s*,/.test(text))
+        throw new AsmFail('ASM_SYNTAX', `post-indexed "${text}" does not exist in Thumb-1`);
       throw new AsmFail('ASM_SYNTAX', `missing "]" in "${text}"`);
     }
     const inner = splitTopLevel(text.slice(1, -1));
     const base = registerNumber(inner[0] ?? '');
-    if (base === null) throw new AsmFail('ASM_BAD_REGISTER', `"${inner[0] ?? ''}" is not a base register in "${text}"`);
+    if (base === null)
+      throw new AsmFail('ASM_BAD_REGISTER', `"${inner[0] ?? ''}" is not a base register in "${text}"`);
     if (inner.length === 1) return { kind: 'mem', base, index: null, offset: null, text };
     if (inner.length !== 2) throw new AsmFail('ASM_SYNTAX', `bad address "${text}"`);
     const second = inner[1]!;

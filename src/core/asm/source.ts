@@ -42,7 +42,8 @@ export function readLines(text: string, file: string): SourceLine[] {
       if (c === '"') {
         quote = true;
         result += c;
-      } else if (c === '@' && lineText[j - 1] !== '\\') break; // `\@` is the macro counter
+      } else if (c === '@' && lineText[j - 1] !== '\\')
+        break; // `\@` is the macro counter
       else if (c === '/' && lineText[j + 1] === '*') {
         inBlock = true;
         j++;
@@ -73,15 +74,28 @@ export function splitStatements(text: string): string[] {
   return parts;
 }
 
+function utf8(code: number): number[] {
+  if (code < 0x80) return [code];
+  if (code < 0x800) return [0xc0 | (code >> 6), 0x80 | (code & 0x3f)];
+  if (code < 0x10000) return [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)];
+  return [
+    0xf0 | (code >> 18),
+    0x80 | ((code >> 12) & 0x3f),
+    0x80 | ((code >> 6) & 0x3f),
+    0x80 | (code & 0x3f),
+  ];
+}
+
 /** Parses a string literal's content with gas's escapes; returns the bytes. */
 export function stringBytes(literal: string): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < literal.length; i++) {
     const c = literal[i]!;
     if (c !== '\\') {
-      const code = c.charCodeAt(0);
-      if (code < 0x80) bytes.push(code);
-      else for (const b of new TextEncoder().encode(c)) bytes.push(b);
+      // gas reads the file as bytes: non-ASCII text goes in as its UTF-8 encoding
+      const code = literal.codePointAt(i)!;
+      if (code > 0xffff) i++;
+      bytes.push(...utf8(code));
       continue;
     }
     const e = literal[++i] ?? '';

@@ -67,16 +67,24 @@ describe('every ARMv6-M instruction form, against GNU as', () => {
       const at = entry.address - LOAD;
       const a = mine.subarray(at, at + entry.size);
       const b = gas.bytes.subarray(at, at + entry.size);
-      if (hex(a) !== hex(b)) mismatches.push(`${accepted[entry.line - HEADER.length - 1]}: ours ${hex(a)}, gas ${hex(b)}`);
+      if (hex(a) !== hex(b))
+        mismatches.push(`${accepted[entry.line - HEADER.length - 1]}: ours ${hex(a)}, gas ${hex(b)}`);
     }
     expect(mismatches.slice(0, 40)).toEqual([]);
     // literal pools and padding are not in the listing: compare the whole binary too
     let first = -1;
-    for (let i = 0; i < Math.max(mine.length, gas.bytes.length) && first < 0; i++) if (mine[i] !== gas.bytes[i]) first = i;
+    for (let i = 0; i < Math.max(mine.length, gas.bytes.length) && first < 0; i++)
+      if (mine[i] !== gas.bytes[i]) first = i;
     const around = (b: Uint8Array) => hex(b.subarray(Math.max(0, first - 8), first + 8));
-    expect(first < 0 ? 'identical' : `first difference at +0x${first.toString(16)}: ours ${around(mine)}, gas ${around(gas.bytes)}`).toBe('identical');
+    expect(
+      first < 0
+        ? 'identical'
+        : `first difference at +0x${first.toString(16)}: ours ${around(mine)}, gas ${around(gas.bytes)}`,
+    ).toBe('identical');
     expect(mine.length).toBe(gas.bytes.length);
     // the figure the report quotes
-    console.log(`instruction forms: ${accepted.length} accepted and identical, ${rejected.size} rejected by both`);
+    console.log(
+      `instruction forms: ${accepted.length} accepted and identical, ${rejected.size} rejected by both`,
+    );
   }, 120_000);
 });

@@ -29,16 +29,46 @@ const COND_ALIASES: Record<string, number> = { hs: 2, lo: 3 };
 function condition(suffix: string): number | undefined {
   const i = CONDS.indexOf(suffix);
   if (i >= 0) return i;
-  return COND_ALIASES[suffix];
+  return Object.hasOwn(COND_ALIASES, suffix) ? COND_ALIASES[suffix] : undefined;
 }
 
 const SPECIAL_REGS: Record<string, number> = {
-  apsr: 0, apsr_nzcvq: 0, apsr_g: 0, apsr_nzcvqg: 0, iapsr: 1, iapsr_nzcvq: 1, eapsr: 2, eapsr_nzcvq: 2,
-  xpsr: 3, xpsr_nzcvq: 3, psr: 3, ipsr: 5, epsr: 6, iepsr: 7, msp: 8, psp: 9, primask: 16, basepri: 17, basepri_max: 18, faultmask: 19, control: 20,
+  apsr: 0,
+  apsr_nzcvq: 0,
+  apsr_g: 0,
+  apsr_nzcvqg: 0,
+  iapsr: 1,
+  iapsr_nzcvq: 1,
+  eapsr: 2,
+  eapsr_nzcvq: 2,
+  xpsr: 3,
+  xpsr_nzcvq: 3,
+  psr: 3,
+  ipsr: 5,
+  epsr: 6,
+  iepsr: 7,
+  msp: 8,
+  psp: 9,
+  primask: 16,
+  basepri: 17,
+  basepri_max: 18,
+  faultmask: 19,
+  control: 20,
 };
 
 const BARRIER_OPTIONS: Record<string, number> = {
-  sy: 15, st: 14, ish: 11, sh: 11, ishst: 10, shst: 10, nsh: 7, un: 7, nshst: 6, unst: 6, osh: 3, oshst: 2,
+  sy: 15,
+  st: 14,
+  ish: 11,
+  sh: 11,
+  ishst: 10,
+  shst: 10,
+  nsh: 7,
+  un: 7,
+  nshst: 6,
+  unst: 6,
+  osh: 3,
+  oshst: 2,
 };
 
 type Handler = (ops: Operand[], ctx: EncodeContext, mnemonic: string) => number[];
@@ -49,11 +79,16 @@ function fail(code: ConstructorParameters<typeof AsmFail>[0], message: string): 
 
 function count(ops: Operand[], n: number | number[], mnemonic: string): void {
   const ok = Array.isArray(n) ? n.includes(ops.length) : ops.length === n;
-  if (!ok) fail('ASM_SYNTAX', `${mnemonic}: expected ${Array.isArray(n) ? n.join(' or ') : n} operands, got ${ops.length}`);
+  if (!ok)
+    fail(
+      'ASM_SYNTAX',
+      `${mnemonic}: expected ${Array.isArray(n) ? n.join(' or ') : n} operands, got ${ops.length}`,
+    );
 }
 
 function reg(op: Operand | undefined, mnemonic: string): number {
-  if (!op || op.kind !== 'reg' || op.writeback) fail('ASM_BAD_REGISTER', `${mnemonic}: expected a register, got "${op?.text ?? ''}"`);
+  if (!op || op.kind !== 'reg' || op.writeback)
+    fail('ASM_BAD_REGISTER', `${mnemonic}: expected a register, got "${op?.text ?? ''}"`);
   return op.reg;
 }
 
@@ -72,7 +107,14 @@ function isImm(op: Operand | undefined): op is Extract<Operand, { kind: 'imm' | 
 }
 
 /** An immediate's value, checked against [min, max] (and a multiple of `step`) in the last pass. */
-function imm(op: Operand | undefined, ctx: EncodeContext, mnemonic: string, min: number, max: number, step = 1): number {
+function imm(
+  op: Operand | undefined,
+  ctx: EncodeContext,
+  mnemonic: string,
+  min: number,
+  max: number,
+  step = 1,
+): number {
   if (!isImm(op)) fail('ASM_SYNTAX', `${mnemonic}: expected an immediate, got "${op?.text ?? ''}"`);
   const value = ctx.expr(op.expr);
   if (!value.known) {
@@ -93,7 +135,8 @@ function imm(op: Operand | undefined, ctx: EncodeContext, mnemonic: string, min:
 
 /** A branch or PC-relative target address (undefined symbols fail in the last pass). */
 function target(op: Operand | undefined, ctx: EncodeContext, mnemonic: string): number | null {
-  if (!op || (op.kind !== 'expr' && op.kind !== 'imm')) fail('ASM_SYNTAX', `${mnemonic}: expected a label, got "${op?.text ?? ''}"`);
+  if (!op || (op.kind !== 'expr' && op.kind !== 'imm'))
+    fail('ASM_SYNTAX', `${mnemonic}: expected a label, got "${op?.text ?? ''}"`);
   const value = ctx.expr(op.expr);
   if (!value.known) {
     ctx.requireKnown(value, op.expr);
@@ -103,11 +146,20 @@ function target(op: Operand | undefined, ctx: EncodeContext, mnemonic: string): 
   return Number(BigInt.asUintN(32, value.v));
 }
 
-function branchOffset(to: number | null, ctx: EncodeContext, mnemonic: string, min: number, max: number): number {
+function branchOffset(
+  to: number | null,
+  ctx: EncodeContext,
+  mnemonic: string,
+  min: number,
+  max: number,
+): number {
   if (to === null) return 0;
   const off = to - (ctx.pc + 4);
   if (off < min || off > max)
-    fail('ASM_BRANCH_RANGE', `${mnemonic}: branch target is out of range (${off} bytes from pc+4; allowed ${min} to ${max})`);
+    fail(
+      'ASM_BRANCH_RANGE',
+      `${mnemonic}: branch target is out of range (${off} bytes from pc+4; allowed ${min} to ${max})`,
+    );
   // like gas, an odd offset (a Thumb function's address with bit 0) loses bit 0
   return off;
 }
@@ -117,8 +169,10 @@ function pcRelative(to: number | null, ctx: EncodeContext, mnemonic: string): nu
   if (to === null) return 0;
   const base = (ctx.pc + 4) & ~3;
   const off = to - base;
-  if (off & 3) fail('ASM_MISALIGNED', `${mnemonic}: target is not word-aligned (offset ${off} from Align(pc + 4, 4))`);
-  if (off < 0 || off > 1020) fail('ASM_IMMEDIATE_RANGE', `${mnemonic}: target offset ${off} is out of range (0 to 1020)`);
+  if (off & 3)
+    fail('ASM_MISALIGNED', `${mnemonic}: target is not word-aligned (offset ${off} from Align(pc + 4, 4))`);
+  if (off < 0 || off > 1020)
+    fail('ASM_IMMEDIATE_RANGE', `${mnemonic}: target offset ${off} is out of range (0 to 1020)`);
   return off;
 }
 
@@ -134,7 +188,10 @@ function dp(op: number, commutative: boolean): Handler {
     const rm = low(ops[2], m);
     if (rd === rn) return rr(op, rm, rd);
     if (commutative && rd === rm) return rr(op, rn, rd);
-    return fail('ASM_BAD_REGISTER', `${m}: the destination must be the same register as the first source in Thumb-1`);
+    return fail(
+      'ASM_BAD_REGISTER',
+      `${m}: the destination must be the same register as the first source in Thumb-1`,
+    );
   };
 }
 
@@ -174,25 +231,37 @@ function addSub(isSubOp: boolean, setFlags: boolean): Handler {
       if (!setFlags) {
         // ADD/SUB SP, SP, #imm7*4; ADD Rd, SP, #imm8*4; ADD Rd, PC, #imm8*4 (ADR)
         if (rd === 13 && rn === 13) return [(isSub ? 0xb080 : 0xb000) | (imm(last, ctx, m, 0, 508, 4) >> 2)];
-        if (!isSub && rn === 13) return [0xa800 | (lowNum(rd, m) << 8) | (imm(last, ctx, m, 0, 1020, 4) >> 2)];
-        if (!isSub && rn === 15) return [0xa000 | (lowNum(rd, m) << 8) | (imm(last, ctx, m, 0, 1020, 4) >> 2)];
-        return fail('ASM_BAD_REGISTER', `${m}: without flag setting an immediate only works with sp or pc; use ${m}s`);
+        if (!isSub && rn === 13)
+          return [0xa800 | (lowNum(rd, m) << 8) | (imm(last, ctx, m, 0, 1020, 4) >> 2)];
+        if (!isSub && rn === 15)
+          return [0xa000 | (lowNum(rd, m) << 8) | (imm(last, ctx, m, 0, 1020, 4) >> 2)];
+        return fail(
+          'ASM_BAD_REGISTER',
+          `${m}: without flag setting an immediate only works with sp or pc; use ${m}s`,
+        );
       }
       lowNum(rd, m);
       lowNum(rn, m);
-      if (three && rd !== rn) return [(isSub ? 0x1e00 : 0x1c00) | (imm(last, ctx, m, 0, 7) << 6) | (rn << 3) | rd];
+      if (three && rd !== rn)
+        return [(isSub ? 0x1e00 : 0x1c00) | (imm(last, ctx, m, 0, 7) << 6) | (rn << 3) | rd];
       // rd == rn: gas takes the 8-bit form even for 0-7
       return [(isSub ? 0x3800 : 0x3000) | (rd << 8) | imm(last, ctx, m, 0, 255)];
     }
     const isSub = isSubOp;
     const rm = reg(last, m);
-    if (setFlags) return [(isSub ? 0x1a00 : 0x1800) | (lowNum(rm, m) << 6) | (lowNum(rn, m) << 3) | lowNum(rd, m)];
-    if (isSub) return fail('ASM_BAD_REGISTER', `${m}: register subtraction must set flags in Thumb-1; use subs`);
+    if (setFlags)
+      return [(isSub ? 0x1a00 : 0x1800) | (lowNum(rm, m) << 6) | (lowNum(rn, m) << 3) | lowNum(rd, m)];
+    if (isSub)
+      return fail('ASM_BAD_REGISTER', `${m}: register subtraction must set flags in Thumb-1; use subs`);
     // ADD (register) T2: Rdn, Rm with any registers
     let other: number;
     if (rd === rn) other = rm;
     else if (rd === rm) other = rn;
-    else return fail('ASM_BAD_REGISTER', `${m}: the destination must be one of the sources; use adds for three low registers`);
+    else
+      return fail(
+        'ASM_BAD_REGISTER',
+        `${m}: the destination must be one of the sources; use adds for three low registers`,
+      );
     return [0x4400 | ((rd & 8) << 4) | (other << 3) | (rd & 7)];
   };
 }
@@ -222,16 +291,19 @@ function loadStore(
       if (!opts.pc) fail('ASM_SYNTAX', `${m}: a PC-relative label only works with ldr`);
       return [0x4800 | (lowNum(rt, m) << 8) | (pcRelative(target(addr, ctx, m), ctx, m) >> 2)];
     }
-    if (addr.kind !== 'mem') return fail('ASM_SYNTAX', `${m}: expected an address like [rN, #offset], got "${addr.text}"`);
+    if (addr.kind !== 'mem')
+      return fail('ASM_SYNTAX', `${m}: expected an address like [rN, #offset], got "${addr.text}"`);
     lowNum(rt, m);
     if (addr.index !== null) {
       if (regOp < 0) fail('ASM_SYNTAX', `${m}: no register-offset form`);
       return [regOp | (lowNum(addr.index, m) << 6) | (lowNum(addr.base, m) << 3) | rt];
     }
     const offsetOp: Operand = { kind: 'imm', expr: addr.offset ?? '0', text: addr.offset ?? '0' };
-    if (addr.base === 13 && opts.sp !== undefined) return [opts.sp | (rt << 8) | (imm(offsetOp, ctx, m, 0, 1020, 4) >> 2)];
+    if (addr.base === 13 && opts.sp !== undefined)
+      return [opts.sp | (rt << 8) | (imm(offsetOp, ctx, m, 0, 1020, 4) >> 2)];
     if (addr.base === 15 && opts.pc) return [0x4800 | (rt << 8) | (imm(offsetOp, ctx, m, 0, 1020, 4) >> 2)];
-    if (opts.immediate === false) return fail('ASM_SYNTAX', `${m}: only the register-offset form [rN, rM] exists`);
+    if (opts.immediate === false)
+      return fail('ASM_SYNTAX', `${m}: only the register-offset form [rN, rM] exists`);
     lowNum(addr.base, m);
     const max = 31 * scale;
     return [immOp | ((imm(offsetOp, ctx, m, 0, max, scale) / scale) << 6) | (addr.base << 3) | rt];
@@ -265,7 +337,8 @@ function barrier(code: number): Handler {
     let option = 15;
     const op = ops[0];
     if (op) {
-      const named = BARRIER_OPTIONS[op.text.toLowerCase()];
+      const key = op.text.toLowerCase();
+      const named = Object.hasOwn(BARRIER_OPTIONS, key) ? BARRIER_OPTIONS[key] : undefined;
       // ISB takes only SY (or a number)
       if (named !== undefined && (code !== 0x8f60 || named === 15)) option = named;
       else if (op.kind === 'imm') option = imm(op, ctx, m, 0, 15);
@@ -280,13 +353,17 @@ function cps(code: number): Handler {
   return (ops, _ctx, m) => {
     count(ops, 1, m);
     const flags = ops[0]!.text.toLowerCase();
-    if (!/^[aif]+$/.test(flags) || new Set(flags).size !== flags.length) fail('ASM_SYNTAX', `${m}: expected interrupt flags a, i, f (got "${ops[0]!.text}")`);
-    return [code | (flags.includes('a') ? 4 : 0) | (flags.includes('i') ? 2 : 0) | (flags.includes('f') ? 1 : 0)];
+    if (!/^[aif]+$/.test(flags) || new Set(flags).size !== flags.length)
+      fail('ASM_SYNTAX', `${m}: expected interrupt flags a, i, f (got "${ops[0]!.text}")`);
+    return [
+      code | (flags.includes('a') ? 4 : 0) | (flags.includes('i') ? 2 : 0) | (flags.includes('f') ? 1 : 0),
+    ];
   };
 }
 
 function special(text: string, m: string): number {
-  const sysm = SPECIAL_REGS[text.trim().toLowerCase()];
+  const key = text.trim().toLowerCase();
+  const sysm = Object.hasOwn(SPECIAL_REGS, key) ? SPECIAL_REGS[key] : undefined;
   if (sysm === undefined) fail('ASM_BAD_REGISTER', `${m}: unknown special register "${text.trim()}"`);
   return sysm;
 }
@@ -313,12 +390,15 @@ function multiple(code: number, isLoad: boolean): Handler {
     if (list.mask === 0) fail('ASM_SYNTAX', `${m}: empty register list`);
     const inList = (list.mask & (1 << rn)) !== 0;
     if (isLoad) {
-      if (inList && base.writeback) fail('ASM_BAD_REGISTER', `${m}: no writeback ("!") when the base register is loaded`);
-      if (!inList && !base.writeback) fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
+      if (inList && base.writeback)
+        fail('ASM_BAD_REGISTER', `${m}: no writeback ("!") when the base register is loaded`);
+      if (!inList && !base.writeback)
+        fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
     } else if (!base.writeback && (list.mask & (list.mask - 1)) === 0) {
       // gas writes a one-register stm without writeback as str rX, [rn]
       return [0x6000 | (rn << 3) | Math.log2(list.mask)];
-    } else if (!base.writeback) fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
+    } else if (!base.writeback)
+      fail('ASM_SYNTAX', `${m}: the base register needs writeback ("${registerName(rn)}!") in Thumb-1`);
     return [code | (rn << 8) | list.mask];
   };
 }
@@ -434,7 +514,10 @@ const HANDLERS: Record<string, Handler> = {
     const i2 = (off >> 22) & 1;
     const j1 = (~(i1 ^ s) & 1) ^ 0;
     const j2 = ~(i2 ^ s) & 1;
-    return [0xf000 | (s << 10) | ((off >> 12) & 0x3ff), 0xd000 | (j1 << 13) | (j2 << 11) | ((off >> 1) & 0x7ff)];
+    return [
+      0xf000 | (s << 10) | ((off >> 12) & 0x3ff),
+      0xd000 | (j1 << 13) | (j2 << 11) | ((off >> 1) & 0x7ff),
+    ];
   },
   bkpt: imm8(0xbe00),
   svc: imm8(0xdf00),
@@ -473,8 +556,7 @@ export function isMnemonic(name: string): boolean {
 
 function resolve(name: string): { handler: Handler; cond?: number; base: string } | null {
   const base = name.replace(/\.[nw]$/, '');
-  const handler = HANDLERS[base];
-  if (handler) return { handler, base };
+  if (Object.hasOwn(HANDLERS, base)) return { handler: HANDLERS[base]!, base };
   if (base.startsWith('b') && base.length === 3) {
     const cond = condition(base.slice(1));
     if (cond !== undefined) return { handler: HANDLERS['b']!, cond, base };
@@ -486,7 +568,8 @@ function resolve(name: string): { handler: Handler; cond?: number; base: string 
 export function encodeThumb(mnemonic: string, operandText: string, ctx: EncodeContext): number[] {
   const name = mnemonic.toLowerCase();
   const found = resolve(name);
-  if (!found) throw new AsmFail('ASM_UNKNOWN_INSTRUCTION', `unknown instruction "${mnemonic}" (ARMv6-M Thumb)`);
+  if (!found)
+    throw new AsmFail('ASM_UNKNOWN_INSTRUCTION', `unknown instruction "${mnemonic}" (ARMv6-M Thumb)`);
   const wide = name.endsWith('.w');
   const ops = operandText.trim() === '' ? [] : splitTopLevel(operandText).map(parseOperand);
   let halves: number[];
@@ -497,7 +580,11 @@ export function encodeThumb(mnemonic: string, operandText: string, ctx: EncodeCo
   } else {
     halves = found.handler(ops, ctx, found.base);
   }
-  if (wide && halves.length !== 2) throw new AsmFail('ASM_UNKNOWN_INSTRUCTION', `"${mnemonic}": ARMv6-M has no 32-bit encoding of this instruction`);
+  if (wide && halves.length !== 2)
+    throw new AsmFail(
+      'ASM_UNKNOWN_INSTRUCTION',
+      `"${mnemonic}": ARMv6-M has no 32-bit encoding of this instruction`,
+    );
   const bytes: number[] = [];
   for (const h of halves) bytes.push(h & 0xff, (h >> 8) & 0xff);
   return bytes;
