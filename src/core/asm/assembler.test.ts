@@ -9,6 +9,7 @@ function build(source: string, include?: (name: string) => string | undefined) {
   return assemble(source, {
     fileName: 'script.S',
     layout: scriptLayout(LOAD),
+    syntax: 'unified',
     ...(include ? { include } : {}),
   });
 }
@@ -147,7 +148,7 @@ describe('assembler errors name the line and what is wrong', () => {
     expectFailure('  .word (1 + 2\n', 'ASM_SYNTAX', 1, /missing "\)"/);
     expectFailure('  .word 1 / 0\n', 'ASM_SYNTAX', 1, /division by zero/);
     expectFailure('a: nop\na: nop\n', 'ASM_SYNTAX', 2, /symbol "a" is already defined/);
-    expectFailure('  .syntax divided\n', 'ASM_SYNTAX', 1, /only "\.syntax unified"/);
+    expectFailure('  .syntax strange\n', 'ASM_SYNTAX', 1, /\.syntax must be unified or divided/);
     expectFailure('  .error "stop here"\n', 'ASM_SYNTAX', 1, /\.error: stop here/);
   });
 
@@ -159,6 +160,22 @@ describe('assembler errors name the line and what is wrong', () => {
 });
 
 describe('assembler behaviour', () => {
+  it('reads pre-UAL (divided) syntax when the source names none, as gas does', () => {
+    const source = '  mov r0, r1\n  add r0, #1\n  lsl r0, r1, #2\n';
+    const divided = assemble(source, { fileName: 'x.S', layout: scriptLayout(LOAD) });
+    // mov between low registers is adds r0, r1, #0 there
+    expect(Array.from(divided.sections[0]!.bytes)).toEqual([0x08, 0x1c, 0x01, 0x30, 0x88, 0x00]);
+    const refused = (() => {
+      try {
+        assemble('  adds r0, #1\n', { fileName: 'x.S', layout: scriptLayout(LOAD) });
+      } catch (error) {
+        return error as WebProgError;
+      }
+    })();
+    expect(refused?.code).toBe('ASM_UNKNOWN_INSTRUCTION');
+    expect(refused?.message).toMatch(/unified syntax; in divided syntax write it without "s"/);
+  });
+
   it('deduplicates literal pool entries like gas and places the pool at .ltorg', () => {
     const out = bytes('  ldr r0, =0x11223344\n  ldr r1, =0x11223344\n  ldr r2, =7\n  .ltorg\n');
     // three loads, then the pool aligned to 4 at +8 with two entries

@@ -9,7 +9,8 @@ import { WebProgError } from '../errors';
 import { evaluate, undefinedSymbols, type SymbolLookup, type Value } from './expr';
 import { AsmFail } from './fail';
 import { readLines, splitStatements, stringBytes, stringList, type SourceLine } from './source';
-import { encodeThumb, isMnemonic } from './thumb';
+import { encodeThumb } from './thumb';
+import { dividedToUnified } from './divided';
 import { splitTopLevel } from './operands';
 
 /** Finds an included file's text by the name in `.include`, or returns undefined. */
@@ -36,6 +37,11 @@ export interface AssembleOptions {
   include?: IncludeResolver;
   /** Places the sections (the linker's job). */
   layout: Layout;
+  /**
+   * The syntax before any `.syntax` directive: `divided` (pre-UAL Thumb) like GNU as, unless
+   * given.
+   */
+  syntax?: 'unified' | 'divided';
 }
 
 /** An assembled section at its final address. */
@@ -148,6 +154,7 @@ class Pass {
   private collect: Collect | null = null;
   private line: SourceLine = { text: '', file: '', line: 0 };
   private ended = false;
+  private syntax: 'unified' | 'divided';
   private readonly typed = new Set<string>();
   private readonly thumbFuncs = new Set<string>();
   /** What each line emitted (last pass only). */
@@ -160,6 +167,7 @@ class Pass {
     private readonly final: { bases: Map<string, number>; symbols: Map<string, Value> } | null,
   ) {
     this.cur = this.section('.text', '');
+    this.syntax = options.syntax ?? 'divided';
   }
 
   private get isFinal(): boolean {
@@ -313,14 +321,21 @@ class Pass {
       this.expand(name, macro, rest);
       return;
     }
-    if (!isMnemonic(lower))
-      this.fail('ASM_UNKNOWN_INSTRUCTION', `unknown instruction "${name}" (ARMv6-M Thumb)`);
     this.instruction(name, rest);
   }
 
   private instruction(name: string, rest: string): void {
     const sec = this.cur;
     const pc = this.pc();
+    if (this.syntax === 'divided') {
+      const translated = dividedToUnified(name.toLowerCase(), rest);
+      if ('bytes' in translated) {
+        sec.bytes.push(...translated.bytes);
+        return;
+      }
+      name = translated.mnemonic;
+      rest = translated.operands;
+    }
     const bytes = encodeThumb(name, rest, {
       final: this.isFinal,
       pc,
@@ -635,10 +650,13 @@ class Pass {
 
   private directive(name: string, rest: string): void {
     switch (name) {
-      case 'syntax':
-        if (rest.trim().toLowerCase() !== 'unified')
-          this.fail('ASM_SYNTAX', `only ".syntax unified" is supported (got "${rest.trim()}")`);
+      case 'syntax': {
+        const syntax = rest.trim().toLowerCase();
+        if (syntax !== 'unified' && syntax !== 'divided')
+          this.fail('ASM_SYNTAX', `.syntax must be unified or divided (got "${rest.trim()}")`);
+        this.syntax = syntax;
         return;
+      }
       case 'thumb':
       case 'force_thumb':
       case 'cpu':

@@ -245,3 +245,20 @@ export function thumbFormLines(): string[] {
   );
   return out;
 }
+
+const FLAG_SETTING =
+  /^(adcs|adds|ands|asrs|bics|eors|lsls|lsrs|movs|muls|mvns|negs|orrs|rors|sbcs|subs|rsbs)\b/;
+
+/**
+ * The same forms for `.syntax divided`: each flag-setting line also written without `s` (the
+ * pre-UAL spelling), next to the unified spelling gas refuses there.
+ */
+export function dividedFormLines(): string[] {
+  const out: string[] = [];
+  for (const line of thumbFormLines()) {
+    out.push(line);
+    const m = FLAG_SETTING.exec(line);
+    if (m) out.push(line.slice(0, m[0].length - 1) + line.slice(m[0].length));
+  }
+  return out;
+}

@@ -549,11 +549,6 @@ const HANDLERS: Record<string, Handler> = {
 /** The mnemonics this encoder knows, without condition suffixes. */
 export const MNEMONICS: readonly string[] = Object.keys(HANDLERS);
 
-/** True when `name` (lower case, maybe with `.n`/`.w`) is an instruction mnemonic. */
-export function isMnemonic(name: string): boolean {
-  return resolve(name) !== null;
-}
-
 function resolve(name: string): { handler: Handler; cond?: number; base: string } | null {
   const base = name.replace(/\.[nw]$/, '');
   if (Object.hasOwn(HANDLERS, base)) return { handler: HANDLERS[base]!, base };
