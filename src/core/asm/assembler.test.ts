@@ -152,6 +152,13 @@ describe('assembler errors name the line and what is wrong', () => {
     expectFailure('  .error "stop here"\n', 'ASM_SYNTAX', 1, /\.error: stop here/);
   });
 
+  it('a Thumb-2 core is refused rather than assembled with ARMv6-M choices', () => {
+    expectFailure('  .cpu cortex-m3\n', 'NOT_SUPPORTED', 1, /ARMv6-M code only/);
+    expect(() =>
+      assembleDeviceScript('nop\n', { fileName: 'a.S', loadAddress: LOAD, cpu: 'cortex-m3' }),
+    ).toThrow(/m3 \(ARMv7-M, Thumb-2\) scripts are not supported/);
+  });
+
   it('a section the device-script link does not place', () => {
     const error = failure('  .data\n  .word 1\n');
     expect(error.code).toBe('ASM_SYNTAX');

@@ -131,6 +131,17 @@ interface PoolPlan {
 }
 
 const NOP = [0xc0, 0x46];
+/** `.cpu` / `.arch` values that keep gas on ARMv6-M encodings. */
+const ARMV6M_TARGETS = new Set([
+  'cortex-m0',
+  'cortex-m0plus',
+  'cortex-m0.small-multiply',
+  'cortex-m0plus.small-multiply',
+  'cortex-m1',
+  'cortex-m1.small-multiply',
+  'armv6-m',
+  'armv6s-m',
+]);
 /** Separates a local label's digits from its instance number in internal names (`1` → `1\u00022`). */
 const LOCAL_MARK = '\u0002';
 const LABEL = /^\s*([A-Za-z_.$][\w.$]*|[0-9]+)\s*:(?!:)/;
@@ -657,10 +668,19 @@ class Pass {
         this.syntax = syntax;
         return;
       }
+      case 'cpu':
+      case 'arch': {
+        // a Thumb-2 core changes gas's encodings (nop, literal loads, branch relaxation)
+        const target = rest.trim().toLowerCase();
+        if (!ARMV6M_TARGETS.has(target))
+          this.fail(
+            'NOT_SUPPORTED',
+            `.${name} ${rest.trim()}: this assembler produces ARMv6-M code only (cortex-m0, cortex-m0plus, cortex-m1, armv6-m)`,
+          );
+        return;
+      }
       case 'thumb':
       case 'force_thumb':
-      case 'cpu':
-      case 'arch':
       case 'fpu':
       case 'eabi_attribute':
       case 'globl':

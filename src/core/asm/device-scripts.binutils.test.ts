@@ -41,7 +41,8 @@ describe('device scripts: our assembler against GNU binutils', () => {
       const source = readFileSync(path.join(SOURCE_DIR, file), 'utf8');
       const gas = binutilsBuild(source, { cpu: core === 'm3' ? 'cortex-m3' : 'cortex-m0', load });
       if (!gas.ok) throw new Error(`binutils failed on ${file}:\n${gas.output}`);
-      const ours = assembleDeviceScript(source, { fileName: file, loadAddress: load, include });
+      const cpu = core === 'm3' ? 'cortex-m3' : 'cortex-m0';
+      const ours = assembleDeviceScript(source, { fileName: file, loadAddress: load, include, cpu });
       expect(firstDifference(ours, gas.bytes)).toBe('identical');
     });
   }

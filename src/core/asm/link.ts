@@ -68,6 +68,8 @@ export interface DeviceScriptBuild {
   loadAddress: number;
   /** Finds `.include`d files of the script set. */
   include?: IncludeResolver;
+  /** The core of the file name's `m0`/`m3`: only `cortex-m0` (ARMv6-M) is supported. */
+  cpu?: 'cortex-m0' | 'cortex-m3';
 }
 
 /**
@@ -76,6 +78,12 @@ export interface DeviceScriptBuild {
  * the `.swds` bytes.
  */
 export function assembleDeviceScript(source: string, build: DeviceScriptBuild): Uint8Array {
+  if (build.cpu === 'cortex-m3')
+    throw new WebProgError(
+      'NOT_SUPPORTED',
+      `${build.fileName}: m3 (ARMv7-M, Thumb-2) scripts are not supported by the browser assembler; assemble them with binutils`,
+      { file: build.fileName },
+    );
   const result = assemble(source, {
     fileName: build.fileName,
     ...(build.include ? { include: build.include } : {}),
