@@ -44,58 +44,61 @@ export function abs(v: bigint | number): Value {
   return { v: wrap(BigInt(v)), sec: null, known: true, early: true };
 }
 
-type Tok = { k: 'num'; v: bigint } | { k: 'sym'; name: string } | { k: 'op'; op: string } | { k: 'end' };
+type Tok =
+  | { k: 'num'; v: bigint }
+  | { k: 'sym'; name: string }
+  | { k: 'local'; digits: string; forward: boolean }
+  | { k: 'op'; op: string }
+  | { k: 'end' };
 
-const SYM_START = /[A-Za-z_.$]/;
-const SYM_CHAR = /[A-Za-z0-9_.$]/;
-const OPS = [
-  '<<',
-  '>>',
-  '<=',
-  '>=',
-  '==',
-  '!=',
-  '<>',
-  '&&',
-  '||',
-  '+',
-  '-',
-  '*',
-  '/',
-  '%',
-  '&',
-  '|',
-  '^',
-  '~',
-  '!',
-  '<',
-  '>',
-  '(',
-  ')',
-];
+const WORD = /[0-9A-Za-z_]*/y;
+const SYMBOL_REST = /[A-Za-z0-9_.$]*/y;
+const TWO_CHAR_OPS = new Set(['<<', '>>', '<=', '>=', '==', '!=', '<>', '&&', '||']);
+const ONE_CHAR_OPS = new Set(['+', '-', '*', '/', '%', '&', '|', '^', '~', '!', '<', '>', '(', ')']);
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '0': '\0',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  b: '\b',
+  f: '\f',
+};
 
-function tokenize(text: string, lookup: SymbolLookup): Tok[] {
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isSymbolStart = (c: number): boolean =>
+  (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 36;
+
+/** Tokens of expressions seen before (expressions repeat a lot in macros and .rept). */
+const cache = new Map<string, Tok[]>();
+
+function tokenize(text: string): Tok[] {
+  const cached = cache.get(text);
+  if (cached) return cached;
   const toks: Tok[] = [];
   let i = 0;
   while (i < text.length) {
+    const code = text.charCodeAt(i);
     const c = text[i]!;
     if (c === ' ' || c === '\t') {
       i++;
       continue;
     }
-    if (/[0-9]/.test(c)) {
-      let j = i;
-      while (j < text.length && /[0-9A-Za-z_]/.test(text[j]!)) j++;
+    if (isDigit(code)) {
+      WORD.lastIndex = i;
+      WORD.exec(text);
+      const j = WORD.lastIndex;
       const word = text.slice(i, j);
       i = j;
       const local = /^([0-9]+)([bfBF])$/.exec(word);
       if (local && !/^0[bB][01]+$/.test(word)) {
-        toks.push({ k: 'sym', name: lookup.localLabel(local[1]!, local[2]!.toLowerCase() === 'f') });
+        toks.push({ k: 'local', digits: local[1]!, forward: local[2]!.toLowerCase() === 'f' });
         continue;
       }
       let v: bigint;
-      if (/^0[xX][0-9a-fA-F]+$/.test(word)) v = BigInt(word);
-      else if (/^0[bB][01]+$/.test(word)) v = BigInt(word);
+      if (/^0[xX][0-9a-fA-F]+$/.test(word) || /^0[bB][01]+$/.test(word)) v = BigInt(word);
       else if (/^0[0-7]*$/.test(word)) v = word.length > 1 ? BigInt('0o' + word.slice(1)) : 0n;
       else if (/^[1-9][0-9]*$/.test(word)) v = BigInt(word);
       else throw new AsmFail('ASM_SYNTAX', `bad number "${word}"`);
@@ -109,18 +112,7 @@ function tokenize(text: string, lookup: SymbolLookup): Tok[] {
       let len = 2;
       if (ch === '\\') {
         const e = text[i + 2] ?? '';
-        const map: Record<string, string> = {
-          n: '\n',
-          t: '\t',
-          r: '\r',
-          '0': '\0',
-          '\\': '\\',
-          "'": "'",
-          '"': '"',
-          b: '\b',
-          f: '\f',
-        };
-        ch = map[e] ?? e;
+        ch = Object.hasOwn(ESCAPES, e) ? ESCAPES[e]! : e;
         len = 3;
       }
       i += len;
@@ -128,19 +120,22 @@ function tokenize(text: string, lookup: SymbolLookup): Tok[] {
       toks.push({ k: 'num', v: BigInt(ch.charCodeAt(0)) });
       continue;
     }
-    if (SYM_START.test(c)) {
-      let j = i + 1;
-      while (j < text.length && SYM_CHAR.test(text[j]!)) j++;
-      toks.push({ k: 'sym', name: text.slice(i, j) });
-      i = j;
+    if (isSymbolStart(code)) {
+      SYMBOL_REST.lastIndex = i + 1;
+      SYMBOL_REST.exec(text);
+      toks.push({ k: 'sym', name: text.slice(i, SYMBOL_REST.lastIndex) });
+      i = SYMBOL_REST.lastIndex;
       continue;
     }
-    const op = OPS.find((o) => text.startsWith(o, i));
+    const two = text.slice(i, i + 2);
+    const op = TWO_CHAR_OPS.has(two) ? two : ONE_CHAR_OPS.has(c) ? c : undefined;
     if (!op) throw new AsmFail('ASM_SYNTAX', `unexpected "${c}" in expression "${text.trim()}"`);
     toks.push({ k: 'op', op });
     i += op.length;
   }
   toks.push({ k: 'end' });
+  if (cache.size > 10000) cache.clear();
+  cache.set(text, toks);
   return toks;
 }
 
@@ -264,7 +259,7 @@ function combine(op: string, a: Value, b: Value): Value {
  * an error: before the last pass it is not).
  */
 export function evaluate(text: string, lookup: SymbolLookup): Value {
-  const toks = tokenize(text, lookup);
+  const toks = tokenize(text);
   if (toks.length === 1) throw new AsmFail('ASM_SYNTAX', 'missing expression');
   let p = 0;
   const peek = (): Tok => toks[p]!;
@@ -272,11 +267,12 @@ export function evaluate(text: string, lookup: SymbolLookup): Value {
   const primary = (): Value => {
     const t = toks[p++]!;
     if (t.k === 'num') return abs(t.v);
-    if (t.k === 'sym') {
-      if (t.name === '.') return lookup.dot();
-      const found = lookup.symbol(t.name);
+    if (t.k === 'sym' || t.k === 'local') {
+      if (t.k === 'sym' && t.name === '.') return lookup.dot();
+      const name = t.k === 'sym' ? t.name : lookup.localLabel(t.digits, t.forward);
+      const found = lookup.symbol(name);
       if (!found) return { v: 0n, sec: null, known: false, early: false };
-      if (found.sec !== null) return { ...found, sym: t.name };
+      if (found.sec !== null) return { ...found, sym: name };
       return found;
     }
     if (t.k === 'op') {
@@ -321,8 +317,9 @@ export function evaluate(text: string, lookup: SymbolLookup): Value {
 /** The first undefined symbol name an expression refers to, for error messages. */
 export function undefinedSymbols(text: string, lookup: SymbolLookup): string[] {
   const names: string[] = [];
-  for (const t of tokenize(text, lookup)) {
-    if (t.k === 'sym' && t.name !== '.' && !lookup.symbol(t.name)) names.push(t.name);
+  for (const t of tokenize(text)) {
+    const name = t.k === 'sym' ? t.name : t.k === 'local' ? lookup.localLabel(t.digits, t.forward) : null;
+    if (name !== null && name !== '.' && !lookup.symbol(name)) names.push(name);
   }
   return names;
 }
