@@ -392,7 +392,7 @@ class Pass {
     if (!this.isFinal) {
       const value = this.expr(text);
       let key: string;
-      if (value.known && value.sec === null && value.early) key = `c:${value.v}`;
+      if (value.known && value.sec === null && value.early) key = `c:${value.v}:${value.signed === true}`;
       else if (/\b\d+[bf]\b/i.test(text)) key = `u:${site}`;
       else key = `e:${text.replace(/\s+/g, '')}`;
       let entry = this.cur.pool.indexOf(key);

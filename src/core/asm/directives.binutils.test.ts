@@ -199,6 +199,24 @@ data:
     .section .text.name, "a", %progbits
     .ascii "name"
   `,
+  'literal pool deduplication of constants (gas compares value and signedness)': `
+    .syntax unified
+    .thumb
+    .equ K, 0x10
+    ldr r0, =15
+    ldr r1, =0x10 - 1
+    ldr r2, =K - 1
+    ldr r3, =-1
+    ldr r4, =~0
+    ldr r5, =0xffffffff
+    ldr r6, =1 << 4
+    ldr r7, =16
+    ldr r0, =-(-16)
+    ldr r1, =LATER
+    ldr r2, =LATER
+    ldr r3, =0x20
+    .equ LATER, 0x20
+  `,
   'semicolons, comments, labels on their own': `
     .syntax unified
     .thumb

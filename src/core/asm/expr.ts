@@ -25,6 +25,11 @@ export interface Value {
   early: boolean;
   /** For a difference of two addresses: the symbol subtracted from. */
   diffOf?: string;
+  /**
+   * gas's `X_unsigned` of a constant: false after a unary minus (or an operand that had it
+   * false). Literal-pool deduplication compares it: `=-(-16)` and `=16` are two entries.
+   */
+  signed?: boolean;
 }
 
 /** How an expression finds its symbols. */
@@ -163,6 +168,12 @@ const RANK: Record<string, number> = {
 };
 
 function combine(op: string, a: Value, b: Value): Value {
+  const result = combineValues(op, a, b);
+  if ((a.signed || b.signed) && result.sec === null) result.signed = true;
+  return result;
+}
+
+function combineValues(op: string, a: Value, b: Value): Value {
   const known = a.known && b.known;
   const early = a.early && b.early;
   if (op === '+') {
@@ -289,7 +300,8 @@ export function evaluate(text: string, lookup: SymbolLookup): Value {
         if (v.sec !== null && v.known)
           throw new AsmFail('ASM_SYNTAX', `"${t.op}" cannot apply to an address`);
         const n = t.op === '-' ? -v.v : t.op === '~' ? ~v.v : v.v === 0n ? 1n : 0n;
-        return { v: wrap(n), sec: null, known: v.known, early: v.early };
+        const signed = t.op === '-' || v.signed === true;
+        return { v: wrap(n), sec: null, known: v.known, early: v.early, ...(signed ? { signed } : {}) };
       }
     }
     throw new AsmFail('ASM_SYNTAX', `bad expression "${text.trim()}"`);
