@@ -11,7 +11,7 @@ import { AsmFail } from './fail';
 import { readLines, splitStatements, stringBytes, stringList, type SourceLine } from './source';
 import { encodeThumb } from './thumb';
 import { dividedToUnified } from './divided';
-import { splitTopLevel } from './operands';
+import { registerNumber, splitTopLevel } from './operands';
 
 /** Finds an included file's text by the name in `.include`, or returns undefined. */
 export type IncludeResolver = (name: string, fromFile: string) => string | undefined;
@@ -165,6 +165,8 @@ class Pass {
   private collect: Collect | null = null;
   private line: SourceLine = { text: '', file: '', line: 0 };
   private ended = false;
+  /** Register aliases from `.req` (name in lower case → register). */
+  private readonly aliases = new Map<string, string>();
   private syntax: 'unified' | 'divided';
   private readonly typed = new Set<string>();
   private readonly thumbFuncs = new Set<string>();
@@ -318,6 +320,13 @@ class Pass {
       this.setSymbol(assign[1]!, assign[2]!);
       return;
     }
+    const req = /^([A-Za-z_][\w]*)\s+\.req\s+(\S+)$/i.exec(text);
+    if (req) {
+      const reg = registerNumber(this.aliases.get(req[2]!.toLowerCase()) ?? req[2]!);
+      if (reg === null) this.fail('ASM_BAD_REGISTER', `.req: "${req[2]}" is not a register`);
+      this.aliases.set(req[1]!.toLowerCase(), `r${reg}`);
+      return;
+    }
     const m = /^(\S+)\s*(.*)$/.exec(text)!;
     const name = m[1]!;
     const rest = m[2]!;
@@ -338,6 +347,8 @@ class Pass {
   private instruction(name: string, rest: string): void {
     const sec = this.cur;
     const pc = this.pc();
+    if (this.aliases.size)
+      rest = rest.replace(/\b[A-Za-z_][\w]*\b/g, (word) => this.aliases.get(word.toLowerCase()) ?? word);
     if (this.syntax === 'divided') {
       const translated = dividedToUnified(name.toLowerCase(), rest);
       if ('bytes' in translated) {
@@ -824,6 +835,22 @@ class Pass {
         }
         return;
       }
+      case 'unreq':
+        if (!this.aliases.delete(rest.trim().toLowerCase()))
+          this.fail('ASM_SYNTAX', `.unreq: "${rest.trim()}" is not a register alias`);
+        return;
+      case 'inst':
+      case 'inst.n':
+      case 'inst.w':
+        for (const item of splitTopLevel(rest)) {
+          const v = BigInt.asUintN(32, this.constant(item, `.${name}`));
+          const wide = name === 'inst.w' || (name === 'inst' && v > 0xffffn);
+          if (name === 'inst.n' && v > 0xffffn)
+            this.fail('ASM_IMMEDIATE_RANGE', `.inst.n: 0x${v.toString(16)} does not fit 16 bits`);
+          if (wide) this.pushWord(v >> 16n, 2);
+          this.pushWord(v & 0xffffn, 2);
+        }
+        return;
       case 'ltorg':
       case 'pool':
         this.dumpPool();

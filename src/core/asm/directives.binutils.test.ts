@@ -217,6 +217,20 @@ data:
     ldr r3, =0x20
     .equ LATER, 0x20
   `,
+  'register aliases and raw instructions': `
+    .syntax unified
+    .thumb
+count .req r4
+ptr .req r1
+    movs count, #3
+    ldr r0, [ptr, #4]
+    adds COUNT, ptr
+    .unreq count
+    .inst.n 0xbf00
+    .inst.w 0xf3af8000
+    .inst 0x4770
+    .inst 0xf000f800
+  `,
   'semicolons, comments, labels on their own': `
     .syntax unified
     .thumb
