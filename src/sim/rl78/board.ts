@@ -45,6 +45,11 @@ export interface Rl78BoardOptions {
   latency?: LatencyMode;
   /** Initial security flags (FLG; 0xFF = nothing prohibited). */
   securityFlags?: number;
+  /**
+   * Give the port a non-standard in-place `setBaudRate()` (default false, like Chrome, whose
+   * Web Serial can only change rate by reopening, which raises DTR and RTS and so resets the chip).
+   */
+  setBaudRate?: boolean;
 }
 
 /** What the chip is doing. */
@@ -112,7 +117,7 @@ export class SimulatedRl78Board implements SerialDevice {
     const bridge = options.bridge ?? 'cp2102';
     this.bridge = new BridgeReceiver(BRIDGE_TIMINGS[bridge]);
     this.clock = new WireClock({ latency: options.latency });
-    this.port = new SimSerialPort({ info: USB_IDS[bridge] });
+    this.port = new SimSerialPort({ info: USB_IDS[bridge], setBaudRate: options.setBaudRate });
     this.port.attach(this);
   }
 
@@ -131,6 +136,7 @@ export class SimulatedRl78Board implements SerialDevice {
     if (this.state === 'unpowered') return;
     this.state = 'unpowered';
     this.firmware = null;
+    this.chipBaud = 115_200;
     this.queue.length = 0;
     this.port.lose();
   }
@@ -235,7 +241,8 @@ export class SimulatedRl78Board implements SerialDevice {
       this.firmware = new Rl78BootFirmware(this.chip, this.flash, {
         send: (out, when) => this.chipSends(out, when),
         setBaud: (baud) => {
-          this.chipBaud = baud;
+          // Fault: the chip acknowledges the new rate but its UART keeps the old one.
+          if (!this.faults.stuckBaud) this.chipBaud = baud;
         },
       });
       if (seen.length > 1) this.firmware.receive(seen.subarray(1), at);
