@@ -62,6 +62,16 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     label: 'ESP32-S3 (native USB)',
     detail: 'on its own USB port, a new serial port after every reset (Web Serial)',
   },
+  {
+    kind: 'rl78-g13',
+    label: 'RL78/G13',
+    detail: 'R5F100LE, 64 KiB code + 4 KiB data flash, single-wire on a CP2102 (Web Serial)',
+  },
+  {
+    kind: 'rl78-g14',
+    label: 'RL78/G14',
+    detail: 'R5F104LE, 64 KiB code + 4 KiB data flash, single-wire on a CP2102 (Web Serial)',
+  },
 ];
 
 /** Connection state of one device. */

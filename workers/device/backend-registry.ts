@@ -10,6 +10,8 @@ import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
 import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
 import type { DeviceSources } from './devices';
 import { EspBackend } from './esp/esp-backend';
+import { Rl78Backend } from './rl78/rl78-backend';
+import { rl78OptionsFor } from './rl78/rl78-ports';
 
 /** What the backends need from their host. */
 export interface BackendRegistryOptions {
@@ -29,6 +31,12 @@ export function backendFactories(
         // A simulated probe's modeled clock, so device-script deadlines hold on a busy machine.
         now: clock,
       }),
-    serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
+    serialBackend: serialBackendFor,
   };
+}
+
+/** The backend of a serial port: `rl78` for a port marked as an RL78 cable, else an ESP board. */
+export function serialBackendFor(port: SerialPort, getPorts: () => Promise<SerialPort[]>) {
+  const rl78 = rl78OptionsFor(port);
+  return rl78 ? new Rl78Backend(port, rl78) : new EspBackend(port, { getPorts });
 }

@@ -47,6 +47,8 @@ export interface DeviceSources {
   usbBackend: UsbBackendFactory;
   /** Makes a backend for an ESP board. */
   serialBackend?: SerialBackendFactory;
+  /** What a serial port leads to (default: an ESP board). */
+  serialType?: (port: SerialPort) => 'esp' | 'rl78';
   /** True for devices that are simulated. */
   isSimulated?: (device: USBDevice | SerialPort) => boolean;
   /** The clock an operation's elapsed time is measured on (a simulator's virtual clock). */
@@ -145,7 +147,7 @@ export class DeviceManager implements DeviceOperationsApi {
       const info = port.getInfo();
       out.push({
         id,
-        type: 'esp',
+        type: this.sources.serialType?.(port) ?? 'esp',
         name: serialPortName(info),
         serial: '',
         simulated: this.sources.isSimulated?.(port) ?? false,
@@ -233,6 +235,41 @@ export class DeviceManager implements DeviceOperationsApi {
     return this.queued(entry, options, `debug ${request.op}`, (s) =>
       backend.debug!(request, this.context(entry, options, s)),
     );
+  }
+
+  /**
+   * Runs `work` on the backend of `deviceId` in the device's queue, for calls only one kind of
+   * backend has (RL78 security).
+   */
+  async withBackend<T>(
+    deviceId: string,
+    what: string,
+    options: BackendCallOptions,
+    work: (backend: Backend, ctx: OperationContext) => Promise<T>,
+  ): Promise<T> {
+    const entry = await this.find(deviceId);
+    return this.queued(entry, options, what, (s) => work(entry.backend, this.context(entry, options, s)));
+  }
+
+  /**
+   * Forgets the backend of serial device `deviceId` so its next use makes one of the kind the
+   * port now leads to (a USB-UART said to be an RL78 cable); returns the port. Refused while
+   * connected.
+   */
+  async renewSerialBackend(deviceId: string): Promise<SerialPort> {
+    if (!this.entries.has(deviceId)) await this.listDevices();
+    const entry = this.entries.get(deviceId);
+    if (!entry || isUsbDevice(entry.device)) {
+      throw new WebProgError('DEVICE_LOST', `${deviceId} is not a serial port this page can use.`);
+    }
+    const port = entry.device;
+    await entry.queue.run(async () => {
+      if (entry.backend?.isConnected()) {
+        throw new WebProgError('DEVICE_BUSY', 'Disconnect first: the port is in use by a connected device.');
+      }
+      entry.backend = undefined;
+    });
+    return port;
   }
 
   async cancel(callId: number): Promise<void> {

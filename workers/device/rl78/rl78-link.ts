@@ -125,7 +125,8 @@ export class Rl78Link {
     }
     if (this.options.wiring !== 'single-wire') return;
     const echo = await this.take(bytes.length, 'echo');
-    if (echo === null) {
+    // No echo at all, or the chip's answer (a frame start) where the echo should be.
+    if (echo === null || (echo[0] === STX && bytes[0] !== STX)) {
       throw new WebProgError(
         'DEVICE_PROTOCOL',
         'No echo of the bytes sent: in single-wire mode the USB-UART’s RxD must be connected to TOOL0 together with TxD (through the resistor/diode). Check the wiring, or choose two-wire mode if TOOLTxD/TOOLRxD are used.',
