@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { SimulatedUsb, type SimulatedProbe } from '../../../src/sim';
 import { SimulatedSerial, type SimulatedEspBoard } from '../../../src/sim/esp';
+import type { SimulatedRl78Board } from '../../../src/sim/rl78';
+import { serialBackendFor } from '../../device/backend-registry';
+import { markRl78Port, rl78OptionsFor } from '../../device/rl78/rl78-ports';
 import { CmsisDapBackend } from '../../device/cmsis-dap/backend';
 import { WebUsbPacketTransport } from '../../device/cmsis-dap/packet-transport';
 import { decodeScriptLayout } from '../../device/cmsis-dap/script-catalogue';
@@ -26,6 +29,8 @@ export interface SimRigDevices {
   probes?: SimulatedProbe[];
   /** Simulated ESP boards. */
   boards?: SimulatedEspBoard[];
+  /** Simulated RL78 boards (their ports are marked as RL78 cables). */
+  rl78Boards?: SimulatedRl78Board[];
 }
 
 /** Reads a bundled example script from `public/scripts/examples/`. */
@@ -37,7 +42,8 @@ export function exampleScript(name: string): string {
 export async function simRig(devices: SimRigDevices) {
   registerTransferHandlers();
   const usb = new SimulatedUsb((devices.probes ?? []).map((p) => p.usbDevice) as never, { grantAll: true });
-  const ports = (devices.boards ?? []).map((b) => b.port);
+  for (const b of devices.rl78Boards ?? []) markRl78Port(b.port, { wiring: b.wiring, reset: b.resetLine });
+  const ports = [...(devices.boards ?? []), ...(devices.rl78Boards ?? [])].map((b) => b.port);
   const serial = new SimulatedSerial(ports, { granted: ports });
   const manager = new DeviceManager({
     usb,
@@ -47,7 +53,9 @@ export async function simRig(devices: SimRigDevices) {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
       }),
-    serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
+    serialBackend: (port, getPorts) =>
+      rl78OptionsFor(port) ? serialBackendFor(port, getPorts) : new EspBackend(port, { getPorts }),
+    serialType: (port) => (rl78OptionsFor(port) ? 'rl78' : 'esp'),
     isSimulated: () => true,
   });
   const channel = new MessageChannel();
