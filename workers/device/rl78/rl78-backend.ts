@@ -25,13 +25,11 @@ import {
   blocksWithData,
   chipChecksum,
   eraseBlock,
-  imageBytes,
   inRegion,
   isBlank,
   pickRegion,
   programBlock,
   requireBlank,
-  sumRl78,
   unitsWithData,
   verifyBlock,
   verifyRange,
@@ -47,6 +45,7 @@ import {
 import type { Rl78ResetLine } from './rl78-entry';
 import { RL78_BLOCK_SIZE, RL78_UNIT } from './rl78-families';
 import type { Rl78Wiring } from './rl78-link';
+import { flashBlocks } from './rl78-flash';
 import { openSession, securityText, type Rl78Session } from './rl78-session';
 
 /** Options of {@link Rl78Backend}. */
@@ -436,9 +435,9 @@ export class Rl78Backend implements Backend {
   }
 
   /**
-   * Programs the image's blocks. With `erase` (flash): a block whose chip checksum already
-   * equals the buffer's is skipped; others are erased unless blank, then programmed whole
-   * (gaps as 0xFF); with `verify` each is compared by checksum afterwards.
+   * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, erase, program,
+   * verify by checksum); `write` / `write_no_blank` only the 256-byte units holding data, with
+   * no erase (NOR: bits only go from 1 to 0).
    */
   private async programBlocks(
     s: Rl78Session,
@@ -450,41 +449,25 @@ export class Rl78Backend implements Backend {
     const changes = new ChipChangeLog();
     const total = blocks.length * RL78_BLOCK_SIZE;
     const progress = this.progress(how.erase ? 'Flash' : 'Write', total, ctx);
-    let written = 0;
-    let erased = 0;
-    let skipped = 0;
     try {
+      if (how.erase) {
+        const tally = await flashBlocks(s.link, image, blocks, progress, changes, ctx.signal);
+        progress.finish();
+        return report(tally.written, tally.erased, tally.skipped, true);
+      }
+      let written = 0;
       for (const b of blocks) {
         throwIfCancelled(ctx.signal);
         const base = progress.done;
-        if (how.erase) {
-          const want = sumRl78(imageBytes(image, b.address, b.size));
-          if ((await chipChecksum(s.link, b.address, b.size)) === want) {
-            skipped++;
-            progress.update(base + b.size);
-            continue;
-          }
-          changes.block(b.address, b.size);
-          if (!(await isBlank(s.link, b))) {
-            await eraseBlock(s.link, b);
-            erased++;
-          }
-          const units: number[] = [];
-          for (let a = b.address; a < b.address + b.size; a += RL78_UNIT) units.push(a);
-          written += await programBlock(s.link, image, b, units, (n) => progress.advance(n));
-        } else {
-          changes.block(b.address, b.size);
-          const units = unitsWithData(image, b);
-          written += await programBlock(s.link, image, b, units, (n) => progress.advance(n));
-        }
-        if (how.verify) await verifyBlock(s.link, image, b);
+        changes.block(b.address, b.size);
+        written += await programBlock(s.link, image, b, unitsWithData(image, b), (n) => progress.advance(n));
         progress.update(base + b.size);
       }
+      progress.finish();
+      return report(written, 0, 0, false);
     } catch (error) {
       throw changes.annotate(error);
     }
-    progress.finish();
-    return report(written, erased, skipped, how.verify);
   }
 
   private async eraseNow(
