@@ -24,6 +24,8 @@ import { TaskState } from './tasks.svelte';
 import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
+import { Rl78State } from './rl78.svelte';
+import { rl78Client } from './rl78-client';
 
 /** What the app state needs from the outside world. */
 export interface AppDependencies {
@@ -83,6 +85,8 @@ export class AppState {
   readonly flows: DeviceFlows;
   /** ESP boards: link baud, erase-all, serial monitor. */
   readonly esp: EspState;
+  /** RL78 cables: wiring, reset line, baud, voltage. */
+  readonly rl78: Rl78State;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -113,6 +117,8 @@ export class AppState {
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
+    this.rl78 = new Rl78State(rl78Client(deps.device), this.log);
+    this.flows.register(this.rl78);
     this.operation = new OperationState(
       deviceCalls,
       this.devices,

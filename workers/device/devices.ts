@@ -252,11 +252,11 @@ export class DeviceManager implements DeviceOperationsApi {
   }
 
   /**
-   * Forgets the backend of serial device `deviceId` so its next use makes one of the kind the
-   * port now leads to (a USB-UART said to be an RL78 cable); returns the port. Refused while
-   * connected.
+   * Forgets the backend of serial device `deviceId` (unless `keep` says it stays) so its next
+   * use makes one of the kind the port now leads to (a USB-UART said to be an RL78 cable);
+   * returns the port. Refused while a backend to forget is connected.
    */
-  async renewSerialBackend(deviceId: string): Promise<SerialPort> {
+  async renewSerialBackend(deviceId: string, keep?: (backend: Backend) => boolean): Promise<SerialPort> {
     if (!this.entries.has(deviceId)) await this.listDevices();
     const entry = this.entries.get(deviceId);
     if (!entry || isUsbDevice(entry.device)) {
@@ -264,7 +264,8 @@ export class DeviceManager implements DeviceOperationsApi {
     }
     const port = entry.device;
     await entry.queue.run(async () => {
-      if (entry.backend?.isConnected()) {
+      if (!entry.backend || keep?.(entry.backend)) return;
+      if (entry.backend.isConnected()) {
         throw new WebProgError('DEVICE_BUSY', 'Disconnect first: the port is in use by a connected device.');
       }
       entry.backend = undefined;

@@ -4,8 +4,10 @@
  */
 import type { Component } from 'svelte';
 import EspOptions from '../esp/EspOptions.svelte';
+import Rl78Options from '../rl78/Rl78Options.svelte';
 
 /** Options components by `DeviceSummary.type`. */
 export const DEVICE_OPTIONS: Readonly<Record<string, Component>> = {
   esp: EspOptions,
+  rl78: Rl78Options,
 };

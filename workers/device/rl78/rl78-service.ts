@@ -13,7 +13,12 @@ export function createRl78Api(
 ): Rl78WorkerApi {
   return {
     async rl78Configure(deviceId, settings) {
-      const port = await devices.renewSerialBackend(deviceId);
+      // An RL78 backend already made takes the settings for its next connect; any other is replaced.
+      const port = await devices.renewSerialBackend(deviceId, (backend) => {
+        if (settings === null || !(backend instanceof Rl78Backend)) return false;
+        backend.configure(settings);
+        return true;
+      });
       markRl78Port(port, settings === null ? null : { ...(rl78OptionsFor(port) ?? {}), ...settings });
     },
 
