@@ -3,7 +3,15 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Simulated device kinds the chooser offers. */
 export type SimKind =
-  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'esp32' | 'esp32s3' | 'esp32c3' | 'esp32s3-usb';
+  | 'microbit-v1'
+  | 'microbit-v2'
+  | 'stm32f411'
+  | 'esp32'
+  | 'esp32s3'
+  | 'esp32c3'
+  | 'esp32s3-usb'
+  | 'rl78-g13'
+  | 'rl78-g14';
 
 /** The device panel as a person sees it. */
 export class DevicePanelPage {
