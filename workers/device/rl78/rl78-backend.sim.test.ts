@@ -184,4 +184,17 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
     await plain.connect();
     expect(plain.targetInfo().additional.join('\n')).toMatch(/115200 Bd is used/);
   });
+
+  it('works paced to modeled time (the app’s realistic latency)', async () => {
+    const { sim, rl78 } = setup({ latency: 'real' }, { timeoutMs: 2000 });
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0xf1000, pattern(1024));
+    const wall = performance.now();
+    const report = await rl78.flash(image, { allowWrites: true });
+    expect(report.verified).toBe(true);
+    expect(sim.flash.dataFlash.subarray(0, 1024)).toEqual(pattern(1024));
+    // 1 KiB at 115200 Bd takes ≥ 90 ms on the wire; paced, the host waits for it.
+    expect(performance.now() - wall).toBeGreaterThan(80);
+  });
 });
