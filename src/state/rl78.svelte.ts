@@ -8,7 +8,12 @@
 import { flashRegion } from '../core/memory/region';
 import type { TargetDescription } from '../core/targets';
 import type { DeviceConnection } from '../../workers/device/device-api';
-import type { Rl78Settings } from '../../workers/device/rl78/rl78-api';
+import { proxy } from 'comlink';
+import type {
+  Rl78SecurityRequest,
+  Rl78SecurityState,
+  Rl78Settings,
+} from '../../workers/device/rl78/rl78-api';
 import type { DeviceFlow } from './device-flow';
 import type { LogState } from './log.svelte';
 import type { Rl78Client } from './rl78-client';
@@ -42,6 +47,11 @@ export class Rl78State implements DeviceFlow {
   volts = $state<number>(3.3);
   /** The last problem, in words. */
   error = $state<string | undefined>();
+  /** The chip's security flags as last read. */
+  security = $state.raw<Rl78SecurityState | undefined>();
+  /** A pending question of a security change (asked twice; the second names the consequence). */
+  question = $state<string | undefined>();
+  private answerQuestion: ((ok: boolean) => void) | undefined;
 
   constructor(
     private readonly client: Rl78Client,
@@ -79,6 +89,38 @@ export class Rl78State implements DeviceFlow {
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /**
+   * Security Get, Set or Release on the connected chip. Set and Release ask twice through
+   * {@link question}; the second question names what cannot be undone.
+   */
+  async securityCall(deviceId: string, request: Rl78SecurityRequest): Promise<void> {
+    try {
+      this.security = await this.client.rl78Security(deviceId, request, {
+        allowWrites: request.action !== 'get',
+        confirm: proxy((message: string) => this.ask(message)),
+      });
+      this.error = undefined;
+      if (request.action !== 'get') this.log.info(`RL78 security ${request.action}: done.`);
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Answers the pending security question. */
+  answer(ok: boolean): void {
+    const answer = this.answerQuestion;
+    this.answerQuestion = undefined;
+    this.question = undefined;
+    answer?.(ok);
+  }
+
+  private ask(message: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.question = message;
+      this.answerQuestion = resolve;
+    });
   }
 
   /** Back to an ESP board on this port. */

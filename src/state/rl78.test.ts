@@ -57,4 +57,41 @@ describe('Rl78State', () => {
   it('a client without the RL78 calls fails clearly', async () => {
     await expect(rl78Client({}).rl78Configure('x', null)).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
+
+  it('asks twice before a security change and passes the answers to the worker', async () => {
+    const asked: string[] = [];
+    const client = {
+      rl78Configure: async () => undefined,
+      rl78Security: async (
+        _id: string,
+        _request: unknown,
+        options: { confirm: (m: string) => Promise<boolean> },
+      ) => {
+        for (const m of ['Prohibit block erase?', 'Really? It cannot be undone.']) {
+          asked.push(m);
+          if (!(await options.confirm(m))) throw new Error('The security change was not confirmed.');
+        }
+        return {
+          flags: 0xfd,
+          bootBlock: 3,
+          windowStart: 0,
+          windowEnd: 63,
+          blockEraseProhibited: true,
+          programmingProhibited: false,
+          bootClusterProhibited: false,
+        };
+      },
+    } as unknown as Rl78Client;
+    const rl78 = new Rl78State(client, new LogState());
+    const done = rl78.securityCall('d', { action: 'set', prohibit: { blockErase: true } });
+    await Promise.resolve();
+    expect(rl78.question).toBe('Prohibit block erase?');
+    rl78.answer(true);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(rl78.question).toBe('Really? It cannot be undone.');
+    rl78.answer(false);
+    await done;
+    expect(rl78.error).toMatch(/not confirmed/);
+    expect(rl78.security).toBeUndefined();
+  });
 });

@@ -28,11 +28,9 @@ export interface Rl78ChipSpec {
   readonly firmwareVersion: readonly [number, number, number];
   /** Size of boot cluster 0 in bytes (what boot-cluster rewrite protection covers). */
   readonly bootClusterSize: number;
-  /**
-   * The CPU clock the boot firmware reports in Baud Rate Set's reply, in MHz, in full-speed
-   * mode (≥ 2.7 V) and in wide-voltage mode.
-   */
+  /** The CPU clock Baud Rate Set reports in full-speed mode (≥ 2.7 V), in MHz. */
   readonly fullSpeedMhz: number;
+  /** The CPU clock Baud Rate Set reports in wide-voltage mode, in MHz. */
   readonly wideVoltageMhz: number;
 }
 

@@ -13,8 +13,9 @@ export const RL78_BLOCK_SIZE = 1024;
 export const RL78_UNIT = 256;
 /** Where data flash starts. */
 export const RL78_DATA_FLASH_BASE = 0xf1000;
-/** Region names. */
+/** Region name of the code flash. */
 export const CODE_FLASH = 'Code Flash';
+/** Region name of the data flash. */
 export const DATA_FLASH = 'Data Flash';
 
 /** One family. */
@@ -110,7 +111,3 @@ export function rl78Regions(codeEnd: number, dataEnd: number): Region[] {
   }
   return regions;
 }
-
-/** Words for the UI: which RL78 families are supported and which not yet. */
-export const RL78_SUPPORT_NOTE =
-  'RL78 Protocol A parts (RL78/G13, G14 and other R5F10… RL78/x1x) are supported. RL78/G10, RL78/G2x (Protocol C) and NEC 78K0 / 78K0R are not supported yet.';

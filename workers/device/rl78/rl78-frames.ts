@@ -6,10 +6,13 @@
  */
 import { WebProgError, formatAddress, type ErrorCode } from '../../../src/core/errors';
 
-/** Control characters. */
+/** Start of a command frame. */
 export const SOH = 0x01;
+/** Start of a data or status frame. */
 export const STX = 0x02;
+/** End of a command frame or of the last data frame. */
 export const ETX = 0x03;
+/** End of a data frame that another follows. */
 export const ETB = 0x17;
 
 /** Command codes. */

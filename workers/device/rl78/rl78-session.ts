@@ -12,10 +12,15 @@ import { Rl78Link, type Rl78Wiring } from './rl78-link';
 
 /** How to reach the chip. */
 export interface Rl78ConnectOptions {
+  /** Single-wire TOOL0 or two-wire. */
   wiring: Rl78Wiring;
+  /** The modem line on RESET. */
   reset: Rl78ResetLine;
+  /** Baud rate after Baud Rate Set. */
   baud: number;
+  /** Supply voltage in volts. */
   volts?: number;
+  /** Milliseconds to wait for each answer. */
   timeoutMs?: number;
 }
 
