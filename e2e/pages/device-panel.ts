@@ -14,7 +14,9 @@ export type SimKind =
   | 'ra4m1-uart'
   | 'ra4m2'
   | 'stm32g071'
-  | 'arduino-zero';
+  | 'arduino-zero'
+  | 'rl78-g13'
+  | 'rl78-g14';
 
 /** The device panel as a person sees it. */
 export class DevicePanelPage {

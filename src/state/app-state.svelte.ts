@@ -27,6 +27,8 @@ import { TaskState } from './tasks.svelte';
 import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
+import { Rl78State } from './rl78.svelte';
+import { rl78Client } from './rl78-client';
 
 /** What the app state needs from the outside world. */
 export interface AppDependencies {
@@ -88,6 +90,8 @@ export class AppState {
   readonly esp: EspState;
   /** Renesas RA chips in boot mode: boot-mode instructions, ID code. */
   readonly ra: RaState;
+  /** RL78 cables: wiring, reset line, baud, voltage. */
+  readonly rl78: Rl78State;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -127,6 +131,8 @@ export class AppState {
     this.flows.register(this.esp);
     this.ra = new RaState(this.devices);
     this.flows.register(this.ra);
+    this.rl78 = new Rl78State(rl78Client(deps.device), this.log);
+    this.flows.register(this.rl78);
     this.operation = new OperationState(
       deviceCalls,
       this.devices,

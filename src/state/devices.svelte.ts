@@ -87,6 +87,16 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     label: 'EK-RA4M2 (RA4M2)',
     detail: 'Renesas RA4M2, Cortex-M33 with TrustZone, in boot mode on its USB port (Web Serial)',
   },
+  {
+    kind: 'rl78-g13',
+    label: 'RL78/G13',
+    detail: 'R5F100LE, 64 KiB code + 4 KiB data flash, single-wire on a CP2102 (Web Serial)',
+  },
+  {
+    kind: 'rl78-g14',
+    label: 'RL78/G14',
+    detail: 'R5F104LE, 64 KiB code + 4 KiB data flash, single-wire on a CP2102 (Web Serial)',
+  },
 ];
 
 /** Connection state of one device. */

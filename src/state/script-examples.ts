@@ -25,6 +25,11 @@ export const SCRIPT_EXAMPLES: readonly ScriptExample[] = [
     needs: 'nRF51/nRF52',
   },
   {
+    file: 'rl78_production_line.lua',
+    title: 'RL78 production: flash, chip checksum, serial in Data Flash, CSV',
+    needs: 'RL78',
+  },
+  {
     file: 'cortexprog_nrf52_unlock.lua',
     title: 'CortexProg special: nRF52 unlock (CTRL-AP)',
     needs: 'micro:bit V2',

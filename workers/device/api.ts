@@ -10,6 +10,7 @@ import type { FileFormat, SaveFormat, SaveOptions } from '../../src/core/formats
 import type { ChecksumAlgorithm, ChecksumResult } from '../../src/core/checksum';
 import type { DeviceOperationsApi } from './device-api';
 import type { EspWorkerApi } from './esp/esp-api';
+import type { Rl78WorkerApi } from './rl78/rl78-api';
 
 /** A parsed file as it crosses from the worker to the page. */
 export interface ParsedFileDto {
@@ -68,7 +69,10 @@ export type SimulatedDeviceKind =
   /** A bare RA4M1 in boot mode wired to a USB-UART. */
   | 'ra4m1-uart'
   /** A Renesas RA4M2 (Cortex-M33, TrustZone) in boot mode on its USB CDC port (EK-RA4M2). */
-  | 'ra4m2';
+  | 'ra4m2'
+  /** Renesas RL78/G13 (R5F100LE) / RL78/G14 (R5F104LE) on a USB-UART, single-wire TOOL0. */
+  | 'rl78-g13'
+  | 'rl78-g14';
 
 /** Options of a simulated device. */
 export interface SimulatedDeviceOptions {
@@ -80,6 +84,14 @@ export interface SimulatedDeviceOptions {
   latency?: 'realistic' | 'zero';
   /** Renesas RA: the chip is locked by this ID code (32 hex digits). */
   idCode?: string;
+  /** RL78 boards: the circuit (default single-wire, RESET on DTR) and initial security flags. */
+  rl78?: {
+    wiring?: 'single-wire' | 'two-wire';
+    reset?: 'dtr' | 'rts';
+    securityFlags?: number;
+    /** Offer a non-standard in-place baud change on the port (default false, like Chrome). */
+    inPlaceBaud?: boolean;
+  };
 }
 
 /**
@@ -100,10 +112,20 @@ export type SimulatedFault =
   | { kind: 'stale-response' }
   | { kind: 'claimed-elsewhere'; on: boolean }
   | { kind: 'corrupt-reply' }
-  | { kind: 'replug' };
+  | { kind: 'replug' }
+  /** RL78 boards: the single-wire echo stops coming back (or comes back again). */
+  | { kind: 'serial-no-echo'; on: boolean }
+  /** RL78 boards: one noise byte before the chip's next reply. */
+  | { kind: 'serial-noise-byte' }
+  /** RL78 boards: the chip acknowledges Baud Rate Set but keeps 115200 Bd. */
+  | { kind: 'serial-stuck-baud'; on: boolean }
+  /** RL78 boards: the cable is pulled after `bytes` more bytes from the host. */
+  | { kind: 'serial-unplug-after'; bytes: number }
+  /** RL78 boards: the cable is plugged back in after an unplug fault. */
+  | { kind: 'serial-plug-back' };
 
 /** What the device worker offers the page. */
-export interface DeviceWorkerApi extends DeviceOperationsApi, EspWorkerApi {
+export interface DeviceWorkerApi extends DeviceOperationsApi, EspWorkerApi, Rl78WorkerApi {
   /**
    * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel), so
    * stopping the Lua worker never cuts a USB transfer.

@@ -29,7 +29,7 @@ export interface DeviceSummary {
   /** Stable id within this session, e.g. "usb:0d28:0204:9904...". */
   id: string;
   /** Backend kind. */
-  type: 'cmsis-dap' | 'esp' | 'ra';
+  type: 'cmsis-dap' | 'esp' | 'ra' | 'rl78';
   /** Product name, e.g. "BBC micro:bit CMSIS-DAP". */
   name: string;
   /** USB serial number, when known. */

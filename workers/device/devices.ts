@@ -44,8 +44,8 @@ export type SerialBackendFactory = (
   kind: SerialDeviceKind,
 ) => Backend;
 
-/** Which backend a serial port needs: an ESP board, or a Renesas RA chip in boot mode. */
-export type SerialDeviceKind = 'esp' | 'ra';
+/** Which backend a serial port needs: an ESP board, a Renesas RA chip in boot mode, or an RL78 on a USB-UART. */
+export type SerialDeviceKind = 'esp' | 'ra' | 'rl78';
 
 /** Where devices come from (the worker's navigator, or a test double). */
 export interface DeviceSources {
@@ -59,7 +59,7 @@ export interface DeviceSources {
   serialBackend?: SerialBackendFactory;
   /**
    * Which backend a serial port needs when its USB ids cannot tell (a USB-UART wired to an RA
-   * chip); by default the Renesas boot CDC ids mean 'ra', anything else 'esp'.
+   * chip, or one the person marked as an RL78 cable); by default the Renesas boot CDC ids mean 'ra', anything else 'esp'.
    */
   serialKind?: (port: SerialPort) => SerialDeviceKind | undefined;
   /** True for devices that are simulated. */
@@ -285,6 +285,42 @@ export class DeviceManager implements DeviceOperationsApi {
     const console = this.consoles.get(deviceId);
     this.consoles.delete(deviceId);
     await console?.stop();
+  }
+
+  /**
+   * Runs `work` on the backend of `deviceId` in the device's queue, for calls only one kind of
+   * backend has (RL78 security).
+   */
+  async withBackend<T>(
+    deviceId: string,
+    what: string,
+    options: BackendCallOptions,
+    work: (backend: Backend, ctx: OperationContext) => Promise<T>,
+  ): Promise<T> {
+    const entry = await this.find(deviceId);
+    return this.queued(entry, options, what, (s) => work(entry.backend, this.context(entry, options, s)));
+  }
+
+  /**
+   * Forgets the backend of serial device `deviceId` (unless `keep` says it stays) so its next
+   * use makes one of the kind the port now leads to (a USB-UART said to be an RL78 cable);
+   * returns the port. Refused while a backend to forget is connected.
+   */
+  async renewSerialBackend(deviceId: string, keep?: (backend: Backend) => boolean): Promise<SerialPort> {
+    if (!this.entries.has(deviceId)) await this.listDevices();
+    const entry = this.entries.get(deviceId);
+    if (!entry || isUsbDevice(entry.device)) {
+      throw new WebProgError('DEVICE_LOST', `${deviceId} is not a serial port this page can use.`);
+    }
+    const port = entry.device;
+    await entry.queue.run(async () => {
+      if (!entry.backend || keep?.(entry.backend)) return;
+      if (entry.backend.isConnected()) {
+        throw new WebProgError('DEVICE_BUSY', 'Disconnect first: the port is in use by a connected device.');
+      }
+      entry.backend = undefined;
+    });
+    return port;
   }
 
   async cancel(callId: number): Promise<void> {

@@ -14,6 +14,8 @@ import type { DeviceWorkerApi, ParsedFileDto } from './api';
 import { DeviceManager, type DeviceSources } from './devices';
 import type { Simulation } from './simulation';
 import { EspBackends, createEspApi } from './esp/esp-service';
+import { rl78OptionsFor } from './rl78/rl78-ports';
+import { createRl78Api } from './rl78/rl78-service';
 
 /** Bytes checksummed between cancellation checks and progress updates. */
 const CHECKSUM_CHUNK = 256 * 1024;
@@ -42,13 +44,15 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     },
     usbBackend: (device, clock) => sources.usbBackend(device, clock),
     serialBackend: espBackends.wrap(sources.serialBackend),
-    serialKind: (port) => simulation?.serialKind?.(port) ?? sources.serialKind?.(port),
+    serialKind: (port) =>
+      rl78OptionsFor(port) ? 'rl78' : (simulation?.serialKind?.(port) ?? sources.serialKind?.(port)),
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),
   });
 
   const service: DeviceWorkerApi = {
     ...createEspApi(espBackends, devices, calls, (port) => simulation?.clockFor(port)),
+    ...createRl78Api(devices),
 
     async hello() {
       return { version: APP_VERSION, time: performance.now() };

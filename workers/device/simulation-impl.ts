@@ -22,14 +22,17 @@ import {
   type SimSerialPort,
 } from '../../src/sim/esp';
 import { createSimulatedRaBoard, type SimulatedRaBoard } from '../../src/sim/ra';
+import { createSimulatedRl78Board, type SimulatedRl78Board } from '../../src/sim/rl78';
 import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
+import { markRl78Port } from './rl78/rl78-ports';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
 
 type Plugged =
   | { kind: 'usb'; probe: SimulatedProbe }
   | { kind: 'serial'; board: SimulatedEspBoard }
-  | { kind: 'ra'; board: SimulatedRaBoard };
+  | { kind: 'ra'; board: SimulatedRaBoard }
+  | { kind: 'rl78'; board: SimulatedRl78Board };
 
 /** Options of {@link createSimulation}. */
 export interface SimulationOptions {
@@ -49,7 +52,10 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
       { kind: 'usb'; probe: SimulatedProbe } | undefined;
   const findSerial = (port: USBDevice | SerialPort) =>
     [...plugged.values()].find((p) => p.kind !== 'usb' && p.board.port === port) as
-      { kind: 'serial'; board: SimulatedEspBoard } | { kind: 'ra'; board: SimulatedRaBoard } | undefined;
+      | { kind: 'serial'; board: SimulatedEspBoard }
+      | { kind: 'ra'; board: SimulatedRaBoard }
+      | { kind: 'rl78'; board: SimulatedRl78Board }
+      | undefined;
 
   return {
     usb,
@@ -57,7 +63,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     isSimulated: (device) => findUsb(device) !== undefined || findSerial(device) !== undefined,
     serialKind: (port) => {
       const s = findSerial(port);
-      return s === undefined ? undefined : s.kind === 'ra' ? 'ra' : 'esp';
+      return s === undefined ? undefined : s.kind === 'serial' ? 'esp' : s.kind;
     },
     clockFor(device) {
       const u = findUsb(device);
@@ -112,6 +118,25 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         plugged.set(id, { kind: 'ra', board: ra });
         return id;
       }
+      if (kind === 'rl78-g13' || kind === 'rl78-g14') {
+        const rl78 = deviceOptions.rl78 ?? {};
+        const board = createSimulatedRl78Board({
+          chip: kind === 'rl78-g13' ? 'R5F100LE' : 'R5F104LE',
+          latency: latency ?? 'real',
+          wiring: rl78.wiring,
+          reset: rl78.reset,
+          securityFlags: rl78.securityFlags,
+          setBaudRate: rl78.inPlaceBaud,
+        });
+        // A USB-UART looks like any other: the simulation says it leads to an RL78.
+        markRl78Port(board.port, { wiring: board.wiring, reset: board.resetLine });
+        serial.addPort(board.port);
+        choice = board.port;
+        void serial.requestPort({});
+        const id = serialPortId(board.port);
+        plugged.set(id, { kind: 'rl78', board });
+        return id;
+      }
       const board = createSimulatedEspBoard(
         kind === 'esp32s3-usb'
           ? { chip: 'esp32s3', usb: 'usb-otg', latency: latency ?? 'real' }
@@ -135,6 +160,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
       const p = plugged.get(deviceId);
       if (!p) throw new WebProgError('DEVICE_LOST', `No simulated device ${deviceId} is plugged in.`);
       if (p.kind === 'ra') return armRaFault(p.board, fault);
+      if (p.kind === 'rl78') return armRl78Fault(p.board, fault);
       if (p.kind !== 'usb')
         throw new WebProgError(
           'NOT_SUPPORTED',
@@ -187,5 +213,28 @@ function armFault(probe: SimulatedProbe, fault: SimulatedFault): void {
       return probe.faults.claimedElsewhere(fault.on);
     default:
       throw new WebProgError('INVALID_ARGUMENT', `Unknown simulated fault ${JSON.stringify(fault)}.`);
+  }
+}
+
+/** Arms `fault` on a simulated RL78 board. */
+function armRl78Fault(board: SimulatedRl78Board, fault: SimulatedFault): void {
+  switch (fault.kind) {
+    case 'serial-no-echo':
+      board.faults.noEcho = fault.on;
+      return;
+    case 'serial-noise-byte':
+      return board.faults.noiseByte();
+    case 'serial-stuck-baud':
+      board.faults.stuckBaud = fault.on;
+      return;
+    case 'serial-unplug-after':
+      return board.faults.unplugAfter('to-device', fault.bytes);
+    case 'serial-plug-back':
+      return board.plug();
+    default:
+      throw new WebProgError(
+        'NOT_SUPPORTED',
+        `Not Supported: simulated RL78 boards have no fault ${fault.kind}.`,
+      );
   }
 }

@@ -5,9 +5,11 @@
 import type { Component } from 'svelte';
 import EspOptions from '../esp/EspOptions.svelte';
 import RaOptions from '../ra/RaOptions.svelte';
+import Rl78Options from '../rl78/Rl78Options.svelte';
 
 /** Options components by `DeviceSummary.type`. */
 export const DEVICE_OPTIONS: Readonly<Record<string, Component>> = {
   esp: EspOptions,
   ra: RaOptions,
+  rl78: Rl78Options,
 };

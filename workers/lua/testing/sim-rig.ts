@@ -11,13 +11,14 @@ import { MessageChannel } from 'node:worker_threads';
 import { SimulatedUsb, type SimulatedProbe } from '../../../src/sim';
 import { SimulatedSerial, type SimulatedEspBoard, type SimSerialPort } from '../../../src/sim/esp';
 import type { SimulatedRaBoard } from '../../../src/sim/ra';
+import type { SimulatedRl78Board } from '../../../src/sim/rl78';
+import { serialBackendFor } from '../../device/backend-registry';
+import { markRl78Port, rl78OptionsFor } from '../../device/rl78/rl78-ports';
 import { CmsisDapBackend } from '../../device/cmsis-dap/backend';
 import { WebUsbPacketTransport } from '../../device/cmsis-dap/packet-transport';
 import { decodeScriptLayout } from '../../device/cmsis-dap/script-catalogue';
 import { nodeScripts } from '../../device/cmsis-dap/testing/node-scripts';
 import { DeviceManager, serialPortId, usbDeviceId } from '../../device/devices';
-import { EspBackend } from '../../device/esp/esp-backend';
-import { RaBackend } from '../../device/ra/ra-backend';
 import { registerTransferHandlers } from '../../shared/comlink-setup';
 import { createLuaService } from '../service';
 import { runRecorded, type RunScriptOptions, type ScriptOutcome } from './run-script';
@@ -28,6 +29,8 @@ export interface SimRigDevices {
   probes?: SimulatedProbe[];
   /** Simulated serial boards: ESP boards and Renesas RA chips in boot mode. */
   boards?: (SimulatedEspBoard | SimulatedRaBoard)[];
+  /** Simulated RL78 boards (their ports are marked as RL78 cables). */
+  rl78Boards?: SimulatedRl78Board[];
 }
 
 /** Reads a bundled example script from `public/scripts/examples/`. */
@@ -39,7 +42,10 @@ export function exampleScript(name: string): string {
 export async function simRig(devices: SimRigDevices) {
   registerTransferHandlers();
   const usb = new SimulatedUsb((devices.probes ?? []).map((p) => p.usbDevice) as never, { grantAll: true });
-  const ports: SimSerialPort[] = (devices.boards ?? []).map((b) => b.port);
+  for (const b of devices.rl78Boards ?? []) markRl78Port(b.port, { wiring: b.wiring, reset: b.resetLine });
+  const ports: SimSerialPort[] = [...(devices.boards ?? []), ...(devices.rl78Boards ?? [])].map(
+    (b) => b.port,
+  );
   const raPorts = new Set<SerialPort>(
     (devices.boards ?? []).filter((b) => 'firmware' in b).map((b) => b.port as unknown as SerialPort),
   );
@@ -52,9 +58,8 @@ export async function simRig(devices: SimRigDevices) {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
       }),
-    serialBackend: (port, getPorts, kind) =>
-      kind === 'ra' ? new RaBackend(port) : new EspBackend(port, { getPorts }),
-    serialKind: (port) => (raPorts.has(port) ? 'ra' : 'esp'),
+    serialBackend: serialBackendFor,
+    serialKind: (port) => (rl78OptionsFor(port) ? 'rl78' : raPorts.has(port) ? 'ra' : 'esp'),
     isSimulated: () => true,
   });
   const channel = new MessageChannel();

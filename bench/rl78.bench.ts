@@ -1,0 +1,87 @@
+/**
+ * RL78 flashing speed on the simulated R5F100LE (RL78/G13) behind a CP2102 in single-wire mode
+ * (modeled time on the board's virtual clock: wire time at the baud in force on the one TOOL0
+ * wire, the bridge's USB costs — a 1 ms USB frame per host write, a 3.5 ms receive timeout per
+ * reply, see `src/sim/esp/usb-connection.ts` — and the chip's busy time from
+ * `src/sim/rl78/chips.ts`). A 64 KiB code flash image written and verified by the `rl78`
+ * backend's `flash` on a chip whose flash holds other data (every block erased first), at
+ * 115200 Bd (what Chrome's Web Serial allows: it cannot change a port's rate in place) and at
+ * 1,000,000 Bd (a port with an in-place rate change). Connecting is not timed.
+ *
+ * The floor is what the protocol itself needs on a half-duplex single-wire line: every byte
+ * of the Block Erase commands and their statuses, the Programming command, 256 data frames of
+ * 256 bytes (260 bytes each, the echo being those same bits) and their 2-byte statuses, the
+ * completion status, one Checksum over the image, plus the flash busy time (erase, program,
+ * checksum read). The backend also asks each block's checksum first (skip unchanged), which the
+ * floor does not count. It leaves out the USB bridge's latencies, which the protocol's answer after every
+ * frame exposes 260 times or more: the reason the 1,000,000 Bd row cannot reach 1.3×.
+ */
+import { BLOCK_SIZE, RL78_TIMING, createSimulatedRl78Board } from '../src/sim/rl78';
+import { MemoryImage } from '../src/core/memory/memory-image';
+import { Rl78Backend } from '../workers/device/rl78/rl78-backend';
+import type { BenchResult } from './types';
+
+const SIZE = 64 * 1024;
+
+function pattern(size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = 1;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** Floor in seconds: protocol bytes on the one wire plus flash busy time. */
+function floorSeconds(baud: number): number {
+  const blocks = SIZE / BLOCK_SIZE;
+  const frames = SIZE / 256;
+  const status = 5; // STX 01 ST SUM ETX
+  const bytes =
+    blocks * (8 + status) + // Block Erase + status
+    (11 + status) + // Programming + status
+    frames * (260 + 6) + // data frames + 2-byte statuses
+    status + // completion
+    (11 + status + 6); // one Checksum over the image + status + 2-byte data frame
+  const wire = (bytes * 10) / baud;
+  const busy =
+    blocks * RL78_TIMING.blockEraseSeconds +
+    frames * RL78_TIMING.program256Seconds +
+    SIZE * RL78_TIMING.readByteSeconds;
+  return wire + busy;
+}
+
+async function flashSeconds(baud: number): Promise<number> {
+  const board = createSimulatedRl78Board({ chip: 'R5F100LE', setBaudRate: baud !== 115_200 });
+  board.flash.load(0, new Uint8Array(SIZE).fill(0x5a)); // old firmware: every block needs an erase
+  const backend = new Rl78Backend(board.port, { baud });
+  const { regions } = await backend.connect();
+  const image = new MemoryImage(regions);
+  image.writeAt(0, pattern(SIZE));
+  const t0 = board.clock.now();
+  const report = await backend.flash(image, { allowWrites: true });
+  const seconds = board.clock.now() - t0;
+  if (!report.verified || report.bytesWritten !== SIZE || report.erasedBlocks !== 64)
+    throw new Error('bench flash did not write');
+  await backend.disconnect();
+  return seconds;
+}
+
+/** The RL78 figures. */
+export async function run(): Promise<BenchResult[]> {
+  const out: BenchResult[] = [];
+  for (const baud of [115_200, 1_000_000]) {
+    const seconds = await flashSeconds(baud);
+    const floor = floorSeconds(baud);
+    out.push({
+      name: `RL78/G13 64 KiB erase+write+verify, single-wire CP2102, ${baud} Bd`,
+      value: Number(seconds.toFixed(3)),
+      unit: 's',
+      target: { value: Number((floor * 1.3).toFixed(3)), better: 'lower' },
+      limit: Number(floor.toFixed(3)),
+      note: `modeled; ${(seconds / floor).toFixed(2)}× the floor (target ≤ 1.3×)${baud !== 115_200 ? '; in-place rate change (not in Chrome)' : ''}`,
+    });
+  }
+  return out;
+}

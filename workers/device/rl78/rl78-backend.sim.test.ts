@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { checksum } from '../../../src/core/checksum';
+import { MemoryImage } from '../../../src/core/memory/memory-image';
+import { createSimulatedRl78Board, type Rl78BoardOptions } from '../../../src/sim/rl78';
+import { Rl78Backend, type Rl78BackendOptions } from './rl78-backend';
+
+function setup(board: Rl78BoardOptions = {}, backend: Rl78BackendOptions = {}) {
+  const sim = createSimulatedRl78Board(board);
+  const rl78 = new Rl78Backend(sim.port, {
+    timeoutMs: 300,
+    wiring: board.wiring,
+    reset: board.reset,
+    ...backend,
+  });
+  return { sim, rl78 };
+}
+
+function pattern(size: number, seed = 1): Uint8Array {
+  const out = new Uint8Array(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
+  it('connects: signature name, regions Code Flash and Data Flash, security shown', async () => {
+    const { rl78 } = setup();
+    const c = await rl78.connect();
+    expect(c.target.name).toBe('R5F100LEA');
+    expect(c.regions.map((r) => [r.name, r.base, r.size])).toEqual([
+      ['Code Flash', 0, 0x10000],
+      ['Data Flash', 0xf1000, 0x1000],
+    ]);
+    expect(c.target.additional.join('\n')).toMatch(/RL78\/G13/);
+    expect(c.target.additional.join('\n')).toMatch(/Security: none set/);
+  });
+
+  it('two-wire with RESET on RTS; an RL78/G14 and a part not in the table', async () => {
+    const { rl78 } = setup({ wiring: 'two-wire', reset: 'rts', chip: 'R5F104LE' });
+    expect((await rl78.connect()).target.additional[0]).toMatch(/RL78\/G14/);
+    const other = setup({ chip: 'R5F100GJ' }).rl78;
+    const c = await other.connect();
+    expect(c.regions[0].size).toBe(256 * 1024);
+    expect(c.regions[1].size).toBe(8 * 1024);
+  });
+
+  it('flashes 60 KiB, skips unchanged blocks on a second flash, verifies by chip checksum', async () => {
+    const { sim, rl78 } = setup();
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    const data = pattern(60 * 1024);
+    image.writeAt(0, data);
+    const first = await rl78.flash(image, { allowWrites: true });
+    expect(first).toMatchObject({ bytesWritten: 60 * 1024, skippedBlocks: 0, verified: true });
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+    await rl78.verify(image);
+    const again = await rl78.flash(image, { allowWrites: true });
+    expect(again).toMatchObject({ bytesWritten: 0, skippedBlocks: 60 });
+  });
+
+  it('the chip checksum of every block and sub-block equals sum_rl78 of the bytes', async () => {
+    const { sim, rl78 } = setup();
+    sim.flash.load(0, pattern(8192, 7));
+    await rl78.connect();
+    const sums = await rl78.readChecksums();
+    expect(sums).toHaveLength(68);
+    for (const b of sums) {
+      const area = b.address >= 0xf1000 ? sim.flash.dataFlash : sim.flash.code;
+      const offset = b.address >= 0xf1000 ? b.address - 0xf1000 : b.address;
+      expect(b.baseChecksum).toBe(checksum('sum16-rl78', area.subarray(offset, offset + 1024)).value);
+      expect(b.subChecksums).toHaveLength(4);
+      b.subChecksums.forEach((s, i) =>
+        expect(s).toBe(checksum('sum16-rl78', area.subarray(offset + i * 256, offset + i * 256 + 256)).value),
+      );
+    }
+    expect(sums[66].baseChecksum).toBe(0x0400); // an erased data flash block
+  });
+
+  it('blank_check names the first non-blank block; erase_blocks erases only that region', async () => {
+    const { sim, rl78 } = setup();
+    sim.flash.load(0x4000, Uint8Array.of(0));
+    sim.flash.load(0xf1400, Uint8Array.of(0));
+    await rl78.connect();
+    await expect(rl78.blankCheck()).rejects.toMatchObject({
+      code: 'NOT_BLANK',
+      message: /^Block 16 not blanked/,
+    });
+    await expect(rl78.eraseBlocks({})).rejects.toMatchObject({ code: 'WRITES_NOT_ALLOWED' });
+    expect(await rl78.eraseBlocks({ allowWrites: true })).toMatchObject({ erasedBlocks: 1 });
+    await rl78.blankCheck();
+    await expect(rl78.blankCheck({}, 'Data Flash')).rejects.toMatchObject({
+      message: /^Block 65 not blanked/,
+    });
+    expect(sim.firmware?.stats.blocksErased).toBe(1);
+  });
+
+  it('write_no_blank keeps NOR rules: 0 over 1 works, 1 over 0 shows at verify', async () => {
+    const { rl78 } = setup();
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0x400, Uint8Array.of(0xf0, 0x0f));
+    await rl78.write(image, { allowWrites: true });
+    await expect(rl78.write(image, { allowWrites: true })).rejects.toMatchObject({
+      message: /^Block 1 not blanked/,
+    });
+    image.writeAt(0x400, Uint8Array.of(0x00));
+    await rl78.writeNoBlank(image, { allowWrites: true });
+    await rl78.verify(image);
+    image.writeAt(0x401, Uint8Array.of(0xff));
+    await rl78.writeNoBlank(image, { allowWrites: true });
+    await expect(rl78.verify(image)).rejects.toMatchObject({ code: 'VERIFY_FAILED', address: 0x400 });
+  });
+
+  it('refuses a protected chip clearly, and sets/releases security only after two confirmations', async () => {
+    const { sim, rl78 } = setup({ securityFlags: 0xfb });
+    const { regions } = await rl78.connect();
+    expect(rl78.targetInfo().additional.join('\n')).toMatch(/programming prohibited/);
+    const image = new MemoryImage(regions);
+    image.writeAt(0x1000, pattern(1024));
+    await expect(rl78.flash(image, { allowWrites: true })).rejects.toMatchObject({
+      code: 'DEVICE_LOCKED',
+      message: /protect error/,
+    });
+    const asked: string[] = [];
+    await expect(
+      rl78.securityRelease({ allowWrites: true, confirm: async (m) => (asked.push(m), asked.length < 2) }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(sim.flash.security.flags).toBe(0xfb);
+    const released = await rl78.securityRelease({
+      allowWrites: true,
+      confirm: async (m) => (asked.push(m), true),
+    });
+    expect(released.programmingProhibited).toBe(false);
+    await rl78.flash(image, { allowWrites: true });
+    const messages: string[] = [];
+    await rl78.securitySet(
+      { bootCluster: true },
+      { allowWrites: true, confirm: async (m) => (messages.push(m), true) },
+    );
+    expect(messages[1]).toMatch(/can never again be erased or reprogrammed/);
+    expect((await rl78.securityGet()).bootClusterProhibited).toBe(true);
+  });
+
+  it('reads are not supported (the boot firmware has no read command)', async () => {
+    const { rl78 } = setup();
+    const { regions } = await rl78.connect();
+    await expect(rl78.read(new MemoryImage(regions))).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+  });
+
+  it('a lost echo, a noise byte, a wrong baud and an unplug give clear errors; the next attempt works', async () => {
+    const { sim, rl78 } = setup();
+    sim.faults.noEcho = true;
+    await expect(rl78.connect()).rejects.toMatchObject({ code: 'DEVICE_PROTOCOL', message: /No echo/ });
+    sim.faults.noEcho = false;
+    const { regions } = await rl78.connect();
+
+    sim.faults.noiseByte();
+    await rl78.blankCheck(); // a stray byte before a frame is skipped
+
+    const image = new MemoryImage(regions);
+    image.writeAt(0, pattern(16 * 1024));
+    sim.faults.unplugAfter('to-device', 3000);
+    await expect(rl78.flash(image, { allowWrites: true })).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    sim.plug();
+    const report = await rl78.flash(image, { allowWrites: true });
+    expect(report.verified).toBe(true);
+    expect(sim.flash.code.subarray(0, 16 * 1024)).toEqual(image.readAt(0, 16 * 1024));
+  });
+
+  it('higher baud rates change the port in place; a chip that stays at 115200 is a clear error', async () => {
+    const { sim, rl78 } = setup({ setBaudRate: true }, { baud: 1_000_000 });
+    await rl78.connect();
+    expect(sim.baudRate).toBe(1_000_000);
+    expect(rl78.targetInfo().additional.join('\n')).toMatch(/1000000 Bd/);
+    sim.faults.stuckBaud = true;
+    await expect(rl78.connect()).rejects.toMatchObject({ message: /does not answer at that rate/ });
+    sim.faults.stuckBaud = false;
+    await rl78.connect();
+    // Without in-place rate change (Chrome's Web Serial) 115200 is used, and said.
+    const plain = setup({}, { baud: 1_000_000 }).rl78;
+    await plain.connect();
+    expect(plain.targetInfo().additional.join('\n')).toMatch(/115200 Bd is used/);
+  });
+
+  it('works paced to modeled time (the app’s realistic latency)', async () => {
+    const { sim, rl78 } = setup({ latency: 'real' }, { timeoutMs: 2000 });
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0xf1000, pattern(1024));
+    const wall = performance.now();
+    const report = await rl78.flash(image, { allowWrites: true });
+    expect(report.verified).toBe(true);
+    expect(sim.flash.dataFlash.subarray(0, 1024)).toEqual(pattern(1024));
+    // 1 KiB at 115200 Bd takes ≥ 90 ms on the wire; paced, the host waits for it.
+    expect(performance.now() - wall).toBeGreaterThan(80);
+  });
+});
