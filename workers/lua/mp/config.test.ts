@@ -89,7 +89,11 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       local e, ee = mp.config.set_programmer("tgsn")
       local f, ef = mp.config.set_programmer("jlink")
       local g, eg = mp.config.set_programmer("esp")
-      return a, ea, c.programmer, c.device_id, b, eb, d, ed, e, ee, f, ef, g, eg, mp.config.get().device_id, mp.config.get().programmer`);
+      local id, prog = mp.config.get().device_id, mp.config.get().programmer
+      local h = mp.config.set_programmer("usb-uart")
+      local h2 = mp.config.get().programmer
+      local i = mp.config.set_programmer("RA")
+      return a, ea, c.programmer, c.device_id, b, eb, d, ed, e, ee, f, ef, g, eg, id, prog, h, h2, i, mp.config.get().programmer`);
     expect(returns.slice(0, 4)).toEqual([true, '', 'cmsis-dap', 'fake:0001']);
     for (const i of [4, 6, 8]) {
       expect(returns[i]).toBe(false);
@@ -98,7 +102,9 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
     expect(returns[10]).toBe(false);
     expect(returns[11]).toMatch(/^Unknown programmer "jlink"/);
     // No ESP board is reachable in this rig: the selection says esp and no device is chosen.
-    expect(returns.slice(12)).toEqual([true, '', '', 'esp']);
+    expect(returns.slice(12, 16)).toEqual([true, '', '', 'esp']);
+    // The Renesas backends: MultiProg's USB-UART programmer is an RL78 on a USB-UART.
+    expect(returns.slice(16)).toEqual([true, 'rl78', true, 'ra']);
   });
 
   it('set_power, set_file and set_region_index: ok, err', async () => {

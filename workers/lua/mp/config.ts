@@ -1,6 +1,7 @@
 /**
  * `mp.config.*` in MultiProg's form (`ok, err` setters) over WebProg's own catalogue of targets
- * (`src/core/targets`) and backends (CMSIS-DAP probes over WebUSB, ESP boards over Web Serial).
+ * (`src/core/targets`) and backends (CMSIS-DAP probes over WebUSB; ESP boards, Renesas RA and RL78
+ * chips over Web Serial).
  */
 import { TARGETS, type TargetDescription } from '../../../src/core/targets';
 import type { LuaCall } from '../vm/lua-call';
@@ -11,7 +12,7 @@ import { resolveFileName } from './file-paths';
 import { natives } from './natives';
 
 /** WebProg's backend kinds, as `mp.config` names them. */
-type ProgrammerKind = 'cmsis-dap' | 'esp';
+type ProgrammerKind = 'cmsis-dap' | 'esp' | 'ra' | 'rl78';
 
 /** MultiProg's (and WebProg's) programmer names → the backend that fits. */
 const PROGRAMMERS: Record<string, ProgrammerKind> = {
@@ -20,6 +21,11 @@ const PROGRAMMERS: Record<string, ProgrammerKind> = {
   'cmsis-dap': 'cmsis-dap',
   cmsisdap: 'cmsis-dap',
   daplink: 'cmsis-dap',
+  ra: 'ra',
+  'renesas-ra': 'ra',
+  rl78: 'rl78',
+  // MultiProg's USB-UART programmer: a USB-UART wired to a Renesas chip's serial boot mode.
+  'usb-uart': 'rl78',
 };
 
 /** MultiProg programmers with no WebProg backend, and why. */
@@ -29,7 +35,6 @@ const UNSUPPORTED: Record<string, string> = {
     'ST-Link probes speak their own USB protocol, which WebProg does not drive (use a CMSIS-DAP probe)',
   usbdm: 'USBDM pods are not driven by WebProg',
   tgsn: 'the TGSN programmer is not driven by WebProg',
-  'usb-uart': 'the USB-UART bootloader backends are not in WebProg yet',
 };
 
 const POWER = new Set(['3v3', '5v', 'off']);
@@ -113,7 +118,9 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     if (why) return fail(`Not Supported: ${why}.`);
     const kind = PROGRAMMERS[key];
     if (!kind)
-      return fail(`Unknown programmer "${asked}" (WebProg has "cmsis-dap" (also "daplink") and "esp").`);
+      return fail(
+        `Unknown programmer "${asked}" (WebProg has "cmsis-dap" (also "daplink"), "esp", "ra" and "rl78" (also "usb-uart")).`,
+      );
     config.programmer = kind;
     const device = ctx.device;
     if (!device) return ok();

@@ -121,7 +121,7 @@ export const GENERAL_SPEC: MpFunction[] = [
       param(
         'programmer',
         'string',
-        '"esp" (ESP boards over Web Serial), "cmsis-dap" or "daplink" (CMSIS-DAP probes over WebUSB); "stlink", "usbdm", "tgsn" and "usb-uart" give false, "Not Supported: …".',
+        '"esp" (ESP boards over Web Serial), "cmsis-dap" or "daplink" (CMSIS-DAP probes over WebUSB), "ra" (Renesas RA in boot mode), "rl78" or MultiProg\'s "usb-uart" (an RL78 on a USB-UART); "stlink", "usbdm" and "tgsn" give false, "Not Supported: …".',
       ),
     ],
     'Selects the kind of programmer; the backend calls then use a programmer of that kind the page can reach (the current one when it fits).',
