@@ -1,0 +1,104 @@
+/**
+ * The flash of a {@link CmsisTarget}: one CMSIS algorithm per flash area (a pack may give one
+ * for the code flash and one for, say, UICR). Only one algorithm is in RAM at a time; an
+ * operation on another area finishes the loaded one (UnInit) and loads the other.
+ */
+import { algorithmRegion, type CmsisTarget } from '../../../src/core/cmsis/algorithm';
+import { WebProgError, formatAddress } from '../../../src/core/errors';
+import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import type { Region } from '../../../src/core/memory/region';
+import { CmsisFlashAlgorithm } from './cmsis-flash';
+import { CmsisRunner, placeAlgorithm } from './cmsis-runner';
+import type { CortexM } from './cortex-m';
+
+/** Flash operations over every algorithm of a target. */
+export class CmsisTargetFlash implements FlashAlgorithm {
+  readonly regions: Region[];
+  eraseAll?: () => Promise<void>;
+  blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
+  verifyBlock?: (address: number, content: Uint8Array) => Promise<number | undefined>;
+  private readonly parts: { region: Region; flash: CmsisFlashAlgorithm }[];
+  private loaded: CmsisFlashAlgorithm | undefined;
+
+  constructor(
+    readonly cpu: CortexM,
+    readonly target: CmsisTarget,
+  ) {
+    const names = new Set<string>();
+    this.parts = target.algorithms.map((algo) => {
+      let name = algo.flash.name;
+      for (let n = 2; names.has(name); n++) name = `${algo.flash.name} (${n})`;
+      names.add(name);
+      const at = placeAlgorithm(algo, algo.ram ?? target.ram);
+      return { region: algorithmRegion(algo, name), flash: new CmsisFlashAlgorithm(new CmsisRunner(cpu, algo, at)) };
+    });
+    this.regions = this.parts.map((p) => p.region).sort((a, b) => a.base - b.base);
+    for (let i = 1; i < this.regions.length; i++) {
+      const prev = this.regions[i - 1];
+      if (this.regions[i].base < prev.base + prev.size) {
+        throw new WebProgError(
+          'FORMAT_INVALID',
+          `${target.name}: the flash areas "${prev.name}" and "${this.regions[i].name}" overlap at ${formatAddress(this.regions[i].base)}.`,
+        );
+      }
+    }
+    if (this.parts.length === 1 && this.parts[0].flash.eraseAll) {
+      this.eraseAll = async () => (await this.use(this.parts[0].region.base)).eraseAll!();
+    }
+    if (this.parts.every((p) => p.flash.blankCheck))
+      this.blankCheck = async (address, length) => (await this.use(address)).blankCheck!(address, length);
+    if (this.parts.every((p) => p.flash.verifyBlock))
+      this.verifyBlock = async (address, content) => (await this.use(address)).verifyBlock!(address, content);
+  }
+
+  /** The runners of the algorithms, in the target's order. */
+  get runners(): CmsisRunner[] {
+    return this.parts.map((p) => p.flash.runner);
+  }
+
+  /** Loads the first algorithm (checks the RAM and uploads the code). */
+  async load(): Promise<void> {
+    await this.use(this.parts[0].region.base);
+  }
+
+  /** Finishes the loaded algorithm's operation (UnInit). */
+  async end(): Promise<void> {
+    await this.loaded?.end();
+  }
+
+  async eraseBlock(address: number): Promise<void> {
+    return (await this.use(address)).eraseBlock(address);
+  }
+
+  async writeBlock(address: number, data: Uint8Array): Promise<void> {
+    return (await this.use(address)).writeBlock(address, data);
+  }
+
+  async eraseAndWrite(
+    block: { address: number; size: number },
+    writes: { address: number; data: Uint8Array }[],
+  ): Promise<void> {
+    return (await this.use(block.address)).eraseAndWrite(block, writes);
+  }
+
+  async read(address: number, length: number): Promise<Uint8Array> {
+    return this.cpu.ap.readBytes(address, length);
+  }
+
+  /** The algorithm of the area holding `address`, loaded. */
+  private async use(address: number): Promise<CmsisFlashAlgorithm> {
+    const part = this.parts.find((p) => address >= p.region.base && address < p.region.base + p.region.size);
+    if (!part) {
+      throw new WebProgError('ADDRESS_OUT_OF_RANGE', `No flash algorithm of ${this.target.name} covers ${formatAddress(address)}.`, {
+        address,
+      });
+    }
+    if (this.loaded !== part.flash) {
+      await this.loaded?.end();
+      this.loaded = undefined;
+      await part.flash.runner.load();
+      this.loaded = part.flash;
+    }
+    return part.flash;
+  }
+}
