@@ -103,7 +103,9 @@ export function checkFlash(flash: CmsisFlash, file: string): void {
   if (flash.erasedValue < 0 || flash.erasedValue > 255) fail('has an erased value that is not a byte');
   if (flash.sectors.length === 0) fail('lists no sectors');
   if (flash.sectors[0].address !== flash.start)
-    fail(`starts its sectors at ${formatAddress(flash.sectors[0].address)}, not at the flash start ${formatAddress(flash.start)}`);
+    fail(
+      `starts its sectors at ${formatAddress(flash.sectors[0].address)}, not at the flash start ${formatAddress(flash.start)}`,
+    );
   let count = 0;
   for (const [i, run] of flash.sectors.entries()) {
     const end = i + 1 < flash.sectors.length ? flash.sectors[i + 1].address : flash.start + flash.size;
@@ -111,7 +113,9 @@ export function checkFlash(flash: CmsisFlash, file: string): void {
     if (end <= run.address)
       fail(`lists sectors out of order or past the flash end at ${formatAddress(run.address)}`);
     if ((end - run.address) % run.size !== 0)
-      fail(`has sectors of ${run.size} bytes at ${formatAddress(run.address)} that do not fill ${end - run.address} bytes`);
+      fail(
+        `has sectors of ${run.size} bytes at ${formatAddress(run.address)} that do not fill ${end - run.address} bytes`,
+      );
     if (run.size % flash.pageSize !== 0 && flash.pageSize % run.size !== 0)
       fail(`has a page size ${flash.pageSize} that does not fit its ${run.size}-byte sectors`);
     count += (end - run.address) / run.size;

@@ -66,7 +66,9 @@ export function parseElf(bytes: Uint8Array, file: string): ElfFile {
   if (shnum === 0) fail('it has no section headers');
   if (shentsize < 40) fail(`its section header size ${shentsize} is too small`);
   if (shoff + shnum * shentsize > bytes.length)
-    fail(`its section headers end at ${shoff + shnum * shentsize}, past its end (${bytes.length} bytes): the file is truncated`);
+    fail(
+      `its section headers end at ${shoff + shnum * shentsize}, past its end (${bytes.length} bytes): the file is truncated`,
+    );
   const raw = Array.from({ length: shnum }, (_, i) => {
     const h = shoff + i * shentsize;
     return {
@@ -82,7 +84,9 @@ export function parseElf(bytes: Uint8Array, file: string): ElfFile {
   });
   for (const [i, s] of raw.entries()) {
     if (s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size > bytes.length)
-      fail(`section ${i} ends at ${s.offset + s.size}, past the file's end (${bytes.length} bytes): the file is truncated`);
+      fail(
+        `section ${i} ends at ${s.offset + s.size}, past the file's end (${bytes.length} bytes): the file is truncated`,
+      );
   }
   if (shstrndx >= shnum) fail('its section-name table index is out of range');
   const strings = (table: number, at: number): string => {

@@ -32,8 +32,7 @@ export function parseFlm(bytes: Uint8Array, file: string): CmsisAlgorithm {
   const data = elf.sections.filter((s) => s.name === 'PrgData');
   const dataStart = data.length > 0 ? Math.min(...data.map((s) => s.address)) : code!.address + code!.size;
   const end = Math.max(code!.address + code!.size, ...data.map((s) => s.address + s.size));
-  if (dataStart < code!.address + code!.size && data.length > 0)
-    fail('its PrgData overlaps PrgCode');
+  if (dataStart < code!.address + code!.size && data.length > 0) fail('its PrgData overlaps PrgCode');
   const instructions = new Uint8Array(end - code!.address);
   instructions.set(code!.data, 0);
   for (const s of data) if (s.type !== SHT_NOBITS) instructions.set(s.data, s.address - code!.address);

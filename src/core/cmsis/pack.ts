@@ -100,13 +100,16 @@ export function openPack(bytes: Uint8Array, file: string): Pack {
       algorithms: [...inherited.algorithms, ...list(node.algorithm).map((a) => algorithmOf(a, file))],
     };
     const ownName =
-      LEVELS[level] === 'device' ? str(node['@Dname']) : LEVELS[level] === 'variant' ? str(node['@Dvariant']) : undefined;
+      LEVELS[level] === 'device'
+        ? str(node['@Dname'])
+        : LEVELS[level] === 'variant'
+          ? str(node['@Dvariant'])
+          : undefined;
     const deviceName = ownName ?? name;
     for (let l = level + 1; l < LEVELS.length; l++) {
       for (const child of list(node[LEVELS[l]])) walk(child, l, here, deviceName);
     }
-    if (ownName)
-      devices.push({ name: ownName, ...here });
+    if (ownName) devices.push({ name: ownName, ...here });
   };
   for (const family of list((pkg.devices as XmlNode | undefined)?.family))
     walk(family, 0, { memories: [], algorithms: [] });
@@ -141,14 +144,20 @@ export function packTarget(pack: Pack, deviceName: string, file = pack.name): Cm
   const algorithms: CmsisAlgorithm[] = device.algorithms.map((a) => {
     const bytes = pack.file(a.file);
     if (!bytes) {
-      throw new WebProgError('FORMAT_INVALID', `${file}: the algorithm ${a.file} of ${device.name} is not in the pack.`, {
-        file,
-      });
+      throw new WebProgError(
+        'FORMAT_INVALID',
+        `${file}: the algorithm ${a.file} of ${device.name} is not in the pack.`,
+        {
+          file,
+        },
+      );
     }
     const algo = parseFlm(bytes, a.file);
     return {
       ...algo,
-      ...(a.ramStart !== undefined && a.ramSize !== undefined ? { ram: { start: a.ramStart, size: a.ramSize } } : {}),
+      ...(a.ramStart !== undefined && a.ramSize !== undefined
+        ? { ram: { start: a.ramStart, size: a.ramSize } }
+        : {}),
     };
   });
   if (algorithms.length === 0) {
@@ -172,7 +181,8 @@ function defaultRam(device: PackDevice, file: string): { start: number; size: nu
 function memoryOf(node: XmlNode, file: string): PackMemory {
   const id = str(node['@id']);
   const name = str(node['@name']) ?? id ?? 'memory';
-  const access = str(node['@access']) ?? (id?.startsWith('IRAM') ? 'rwx' : id?.startsWith('IROM') ? 'rx' : 'r');
+  const access =
+    str(node['@access']) ?? (id?.startsWith('IRAM') ? 'rwx' : id?.startsWith('IROM') ? 'rx' : 'r');
   return {
     name,
     start: num(node['@start'], 'memory start', file),
@@ -199,7 +209,10 @@ function algorithmOf(node: XmlNode, file: string): PackAlgorithm {
 }
 
 function normalise(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^\.?\//, '').toLowerCase();
+  return path
+    .replace(/\\/g, '/')
+    .replace(/^\.?\//, '')
+    .toLowerCase();
 }
 
 function list(value: unknown): XmlNode[] {

@@ -50,7 +50,9 @@ export function parseProbeRsTarget(text: string, file: string): ProbeRsFamily {
   });
   const root = doc.toJS() as unknown;
   const fail = (why: string): never => {
-    throw new WebProgError('FORMAT_INVALID', `${file} is not a probe-rs target description: ${why}.`, { file });
+    throw new WebProgError('FORMAT_INVALID', `${file} is not a probe-rs target description: ${why}.`, {
+      file,
+    });
   };
   if (!isObj(root)) fail('it is not a map');
   const r = root as Obj;
@@ -86,11 +88,18 @@ export function probeRsTarget(family: ProbeRsFamily, variantName?: string, file 
   }
   const algorithms = variant.algorithms.map((n) => {
     const a = family.algorithms.find((x) => x.name === n);
-    if (!a) throw new WebProgError('FORMAT_INVALID', `${file}: variant ${variant.name} names a missing algorithm "${n}".`, { file });
+    if (!a)
+      throw new WebProgError(
+        'FORMAT_INVALID',
+        `${file}: variant ${variant.name} names a missing algorithm "${n}".`,
+        { file },
+      );
     return a;
   });
   if (algorithms.length === 0)
-    throw new WebProgError('FORMAT_INVALID', `${file}: variant ${variant.name} names no flash algorithm.`, { file });
+    throw new WebProgError('FORMAT_INVALID', `${file}: variant ${variant.name} names no flash algorithm.`, {
+      file,
+    });
   if (variant.ram.length === 0)
     throw new WebProgError('FORMAT_INVALID', `${file}: variant ${variant.name} has no RAM region.`, { file });
   return { name: variant.name, ram: variant.ram[0], algorithms, source: 'probe-rs' };
@@ -121,9 +130,15 @@ function algorithmOf(a: unknown, i: number, file: string): CmsisAlgorithm {
   if (typeof a.instructions !== 'string')
     throw new WebProgError('FORMAT_INVALID', `${where} has no instructions.`, { file });
   if (a.transfer_encoding !== undefined && a.transfer_encoding !== 'raw')
-    throw new WebProgError('FORMAT_UNSUPPORTED', `${where} uses transfer encoding "${String(a.transfer_encoding)}"; only raw is supported.`, { file });
+    throw new WebProgError(
+      'FORMAT_UNSUPPORTED',
+      `${where} uses transfer encoding "${String(a.transfer_encoding)}"; only raw is supported.`,
+      { file },
+    );
   if (a.big_endian === true)
-    throw new WebProgError('FORMAT_UNSUPPORTED', `${where} is big-endian; only little-endian is supported.`, { file });
+    throw new WebProgError('FORMAT_UNSUPPORTED', `${where} is big-endian; only little-endian is supported.`, {
+      file,
+    });
   const instructions = fromBase64(a.instructions, `${where}: its instructions`);
   const fp = a.flash_properties;
   if (!isObj(fp) || !isObj(fp.address_range))
@@ -131,15 +146,20 @@ function algorithmOf(a: unknown, i: number, file: string): CmsisAlgorithm {
   const start = int(fp.address_range.start, 'address_range.start', file);
   const end = int(fp.address_range.end, 'address_range.end', file);
   const sectors = (Array.isArray(fp.sectors) ? fp.sectors : []).map((s) => {
-    if (!isObj(s)) throw new WebProgError('FORMAT_INVALID', `${where} has a sector that is not a map.`, { file });
-    return { size: int(s.size, 'sector size', file), address: start + int(s.address, 'sector address', file) };
+    if (!isObj(s))
+      throw new WebProgError('FORMAT_INVALID', `${where} has a sector that is not a map.`, { file });
+    return {
+      size: int(s.size, 'sector size', file),
+      address: start + int(s.address, 'sector address', file),
+    };
   });
   const flash = {
     name: typeof a.description === 'string' && a.description ? a.description : a.name,
     start,
     size: end - start,
     pageSize: int(fp.page_size, 'page_size', file),
-    erasedValue: fp.erased_byte_value === undefined ? 0xff : int(fp.erased_byte_value, 'erased_byte_value', file),
+    erasedValue:
+      fp.erased_byte_value === undefined ? 0xff : int(fp.erased_byte_value, 'erased_byte_value', file),
     programTimeoutMs: int(fp.program_page_timeout, 'program_page_timeout', file),
     eraseTimeoutMs: int(fp.erase_sector_timeout, 'erase_sector_timeout', file),
     sectors,
@@ -181,4 +201,3 @@ function int(v: unknown, what: string, file: string): number {
   }
   return n;
 }
-

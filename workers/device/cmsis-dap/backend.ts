@@ -225,8 +225,7 @@ export class CmsisDapBackend implements Backend {
       name: chosen.name,
       additional: [
         ...regions.map(
-          (r) =>
-            `${r.name}: ${formatAddress(r.base)}, ${r.size / 1024} KiB, sectors of ${r.eraseSize} bytes`,
+          (r) => `${r.name}: ${formatAddress(r.base)}, ${r.size / 1024} KiB, sectors of ${r.eraseSize} bytes`,
         ),
         `CMSIS flash algorithm (${chosen.source}): ${chosen.algorithms.map((a) => a.name).join(', ')}`,
         `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,

@@ -33,7 +33,10 @@ export class CmsisFlashAlgorithm implements FlashAlgorithm {
         const sectors = Math.max(1, Math.ceil(f.size / Math.min(...f.sectors.map((s) => s.size))));
         const r = await runner.call('eraseChip', [], Math.max(f.eraseTimeoutMs * sectors, 10_000));
         if (r !== 0)
-          throw new WebProgError('FLASH_ERASE_FAILED', `Chip erase failed (flash algorithm "${this.algo.name}" EraseChip returned ${r}).`);
+          throw new WebProgError(
+            'FLASH_ERASE_FAILED',
+            `Chip erase failed (flash algorithm "${this.algo.name}" EraseChip returned ${r}).`,
+          );
       };
     }
     if (runner.has('blankCheck')) {
@@ -64,7 +67,11 @@ export class CmsisFlashAlgorithm implements FlashAlgorithm {
     if (this.active === fnc) return;
     await this.end();
     if (this.runner.has('init')) {
-      const r = await this.runner.call('init', [this.algo.flash.start, 0, fnc], this.algo.flash.eraseTimeoutMs);
+      const r = await this.runner.call(
+        'init',
+        [this.algo.flash.start, 0, fnc],
+        this.algo.flash.eraseTimeoutMs,
+      );
       if (r !== 0) {
         throw new WebProgError(
           'DEVICE_FAULT',
@@ -115,7 +122,8 @@ export class CmsisFlashAlgorithm implements FlashAlgorithm {
     const pages = this.pages(writes);
     await this.begin(CmsisFunction.erase);
     await this.runner.start('eraseSector', [block.address]);
-    const staged = pages.length > 0 ? this.upload(pages[0].data, this.runner.at.buffers[0]) : Promise.resolve(undefined);
+    const staged =
+      pages.length > 0 ? this.upload(pages[0].data, this.runner.at.buffers[0]) : Promise.resolve(undefined);
     const r = await this.runner.finish('eraseSector', this.algo.flash.eraseTimeoutMs).finally(() => staged);
     const stageError = await staged;
     if (stageError) throw stageError;
@@ -157,7 +165,10 @@ export class CmsisFlashAlgorithm implements FlashAlgorithm {
    * ProgramPage for each page, alternating between the buffers: page i + 1 uploads while
    * page i programs. With `firstStaged` page 0 is already in buffer 0.
    */
-  private async programPages(pages: { address: number; data: Uint8Array }[], firstStaged: boolean): Promise<void> {
+  private async programPages(
+    pages: { address: number; data: Uint8Array }[],
+    firstStaged: boolean,
+  ): Promise<void> {
     if (pages.length === 0) return;
     const { runner } = this;
     const buffers = runner.at.buffers;

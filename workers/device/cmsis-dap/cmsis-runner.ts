@@ -42,7 +42,10 @@ export interface AlgorithmPlacement {
  * Lays the algorithm out in `ram`: ADDRESS_OUT_OF_RANGE when it does not fit (with one buffer
  * at least).
  */
-export function placeAlgorithm(algo: CmsisAlgorithm, ram: { start: number; size: number }): AlgorithmPlacement {
+export function placeAlgorithm(
+  algo: CmsisAlgorithm,
+  ram: { start: number; size: number },
+): AlgorithmPlacement {
   const base = algo.loadAddress !== undefined ? algo.loadAddress - CODE_OFFSET : ram.start;
   const code = base + CODE_OFFSET;
   const codeEnd = align(code + algo.instructions.length, 8);
@@ -58,7 +61,14 @@ export function placeAlgorithm(algo: CmsisAlgorithm, ram: { start: number; size:
   }
   const buffers = [stackTop];
   if (stackTop + 2 * page <= ramEnd) buffers.push(stackTop + page);
-  return { trap: base, code, staticBase: code + algo.dataSectionOffset, stackTop, buffers, end: stackTop + buffers.length * page };
+  return {
+    trap: base,
+    code,
+    staticBase: code + algo.dataSectionOffset,
+    stackTop,
+    buffers,
+    end: stackTop + buffers.length * page,
+  };
 }
 
 /** One loaded algorithm on one core. */
@@ -115,7 +125,10 @@ export class CmsisRunner {
   async start(entry: keyof CmsisEntries, args: number[]): Promise<void> {
     const offset = this.algo.entries[entry];
     if (offset === undefined)
-      throw new WebProgError('NOT_SUPPORTED', `Flash algorithm "${this.algo.name}" has no ${entry} function.`);
+      throw new WebProgError(
+        'NOT_SUPPORTED',
+        `Flash algorithm "${this.algo.name}" has no ${entry} function.`,
+      );
     const regs: [number, number][] = [0, 1, 2, 3].map((r) => [r, (args[r] ?? 0) >>> 0]);
     regs.push(
       [9, this.at.staticBase],

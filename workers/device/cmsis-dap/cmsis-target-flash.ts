@@ -30,7 +30,10 @@ export class CmsisTargetFlash implements FlashAlgorithm {
       for (let n = 2; names.has(name); n++) name = `${algo.flash.name} (${n})`;
       names.add(name);
       const at = placeAlgorithm(algo, algo.ram ?? target.ram);
-      return { region: algorithmRegion(algo, name), flash: new CmsisFlashAlgorithm(new CmsisRunner(cpu, algo, at)) };
+      return {
+        region: algorithmRegion(algo, name),
+        flash: new CmsisFlashAlgorithm(new CmsisRunner(cpu, algo, at)),
+      };
     });
     this.regions = this.parts.map((p) => p.region).sort((a, b) => a.base - b.base);
     for (let i = 1; i < this.regions.length; i++) {
@@ -89,9 +92,13 @@ export class CmsisTargetFlash implements FlashAlgorithm {
   private async use(address: number): Promise<CmsisFlashAlgorithm> {
     const part = this.parts.find((p) => address >= p.region.base && address < p.region.base + p.region.size);
     if (!part) {
-      throw new WebProgError('ADDRESS_OUT_OF_RANGE', `No flash algorithm of ${this.target.name} covers ${formatAddress(address)}.`, {
-        address,
-      });
+      throw new WebProgError(
+        'ADDRESS_OUT_OF_RANGE',
+        `No flash algorithm of ${this.target.name} covers ${formatAddress(address)}.`,
+        {
+          address,
+        },
+      );
     }
     if (this.loaded !== part.flash) {
       await this.loaded?.end();
