@@ -4,6 +4,7 @@
  * command line, so both hosts run the same engine; a new backend (Renesas RA, RL78…) is added
  * here once.
  */
+import type { CmsisTarget } from '../../src/core/cmsis/algorithm';
 import { CmsisDapBackend } from './cmsis-dap/backend';
 import type { ScriptCandidate } from './cmsis-dap/identify';
 import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
@@ -15,6 +16,8 @@ import { EspBackend } from './esp/esp-backend';
 export interface BackendRegistryOptions {
   /** The device scripts CMSIS-DAP identification chooses from (fetched in the browser, read from disk in Node). */
   scripts: () => Promise<readonly ScriptCandidate[]>;
+  /** CMSIS flash algorithm targets the person loaded (connect with `chip` naming one). */
+  cmsisTargets?: () => Promise<readonly CmsisTarget[]>;
 }
 
 /** The backend factories of the device manager. */
@@ -25,6 +28,7 @@ export function backendFactories(
     usbBackend: (device, clock) =>
       new CmsisDapBackend(new WebUsbPacketTransport(device), {
         scripts: options.scripts,
+        cmsisTargets: options.cmsisTargets,
         decodeLayout: decodeScriptLayout,
         // A simulated probe's modeled clock, so device-script deadlines hold on a busy machine.
         now: clock,
