@@ -24,6 +24,9 @@ import { TaskState } from './tasks.svelte';
 import { ThemeState, browserThemeEnvironment, safeStorage, type ThemeEnvironment } from './theme.svelte';
 import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
+import { MemoryTargetStore, type TargetStore } from '../core/user-targets';
+import { builtInScripts } from './built-in-scripts';
+import { TargetsState, type TargetsClient } from './targets.svelte';
 
 /** What the app state needs from the outside world. */
 export interface AppDependencies {
@@ -47,6 +50,11 @@ export interface AppDependencies {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /** Downloads the firmware a link carries (defaults to `fetch`). */
   fetch?: LinkFetch;
+  /**
+   * Where loaded targets are kept and who uses them (the page: IndexedDB and the device
+   * worker). Without it loaded targets stay in memory and reach no worker (tests).
+   */
+  targets?: { client: TargetsClient; store: TargetStore };
 }
 
 /** Every piece of UI state, built once per page. */
@@ -83,6 +91,8 @@ export class AppState {
   readonly flows: DeviceFlows;
   /** ESP boards: link baud, erase-all, serial monitor. */
   readonly esp: EspState;
+  /** Built-in and loaded targets, the chip chosen for the next connect. */
+  readonly targets: TargetsState;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -110,6 +120,13 @@ export class AppState {
       options,
       storage,
     );
+    this.targets = new TargetsState(
+      deps.targets?.client ?? { setUserTargets: async () => ({ skipped: [] }) },
+      deps.targets?.store ?? new MemoryTargetStore(),
+      builtInScripts(),
+      this.log,
+    );
+    this.devices.chipChoice = () => this.targets.chosen;
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
@@ -134,6 +151,7 @@ export class AppState {
   /** Start-up work that talks to the workers (kept out of the constructor). */
   async start(): Promise<void> {
     this.theme.start();
+    await this.targets.start().catch((error: unknown) => this.log.failure('Load targets', error));
     await Promise.all([this.health.check(), this.devices.start()]);
     await openFirmwareLink(this.pageUrl, this.files, this.log, this.fetchLinked);
   }

@@ -275,6 +275,9 @@ export class DevicesState {
     await this.refresh();
   }
 
+  /** The chip the person chose for connecting (a loaded CMSIS target's name), if any. */
+  chipChoice: () => string | undefined = () => undefined;
+
   /**
    * Connects device `id` (identifies its chip). Resolves with the connection, or undefined
    * when it failed (the problem is kept in its session and logged).
@@ -376,7 +379,8 @@ export class DevicesState {
     const summary = this.summaries.find((s) => s.id === id);
     this.setSession(id, { status: 'connecting' });
     try {
-      const connection = await this.client.connectDevice(id);
+      const chip = this.chipChoice();
+      const connection = await this.client.connectDevice(id, chip ? { chip } : undefined);
       const problem = summary ? firmwareProblem(summary, connection.programmer.firmware) : undefined;
       this.setSession(id, { status: 'connected', connection, problem });
       this.lost.delete(id);

@@ -34,7 +34,7 @@ export interface TargetEntry {
 
 /** The entries of the built-in scripts and the user's targets (built-in first, then by name). */
 export function targetEntries(
-  builtIn: readonly DeviceScript[],
+  builtIn: readonly Pick<DeviceScript, 'name' | 'file' | 'pidMasks' | 'pidValues'>[],
   loaded: readonly UserTarget[],
 ): TargetEntry[] {
   const out: TargetEntry[] = builtIn.map((s) => ({
