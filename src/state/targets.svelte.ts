@@ -96,7 +96,8 @@ export class TargetsState {
         }
       }
       const target = await this.library.add(file, bytes, options);
-      this.pending = undefined;
+      // Another file loaded meanwhile leaves a pending choice waiting.
+      if (this.pending?.file === file) this.pending = undefined;
       this.loaded = await this.library.list();
       await this.sync();
       this.log.info(`Loaded ${target.name} from ${file}.`);
