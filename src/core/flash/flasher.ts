@@ -432,7 +432,7 @@ export async function verifyBlocks(
       const same =
         known !== undefined
           ? known === crc32(content)
-          : algorithm.verifyBlock && !algorithm.blockChecksum
+          : algorithm.verifyBlock
             ? (await algorithm.verifyBlock(block.address, content)) === undefined
             : await alreadyHolds(algorithm, block, content);
       if (!same) {

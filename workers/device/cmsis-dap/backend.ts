@@ -36,7 +36,7 @@ import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
 import { identifyChip, readChipIds, safeReadHost, type ChipIds, type ScriptCandidate } from './identify';
 import type { CmsisTarget } from '../../../src/core/cmsis/algorithm';
-import { CmsisTargetFlash } from './cmsis-target-flash';
+import { CmsisTargetFlash, crc32Routine } from './cmsis-target-flash';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
@@ -218,7 +218,7 @@ export class CmsisDapBackend implements Backend {
     ids: ChipIds,
     chosen: CmsisTarget,
   ): Promise<ConnectResult> {
-    const flash = new CmsisTargetFlash(cpu, chosen);
+    const flash = new CmsisTargetFlash(cpu, chosen, crc32Routine());
     await flash.load();
     const regions = flash.regions;
     const target: TargetInfo = {

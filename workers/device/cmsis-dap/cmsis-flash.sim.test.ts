@@ -170,3 +170,51 @@ describe('bad CMSIS algorithms change nothing', () => {
     });
   });
 });
+
+describe('verify: the algorithm’s Verify, else our CRC-32 routine, else read-back', () => {
+  const image = (regions: Parameters<typeof imageOf>[0]) =>
+    imageOf(regions, SparseData.from([{ address: 0x2000, data: randomBytes(0x2000, 8) }]));
+  /** The nRF52833 target without Verify, with `ramSize` bytes of RAM (small: no room for the CRC routine). */
+  function withoutVerify(ramSize = 0x2_0000): CmsisTarget {
+    const t = ownTarget('nrf52833', 'probe-rs');
+    const algo = t.algorithms[0];
+    const { verify: _, ...entries } = algo.entries;
+    void _;
+    return { ...t, ram: { start: 0x2000_0000, size: ramSize }, algorithms: [{ ...algo, entries }] };
+  }
+  /** The target with ProgramPage doing nothing but returning success. */
+  const programsNothing = (t: CmsisTarget) => altered(t, (code, e) => code.set(returns(0), e.programPage));
+
+  it.each([
+    ['Verify', () => ownTarget('nrf52833', 'probe-rs')],
+    ['the CRC-32 routine', () => withoutVerify()],
+    ['read-back', () => withoutVerify(0x2600)],
+  ])(
+    'through %s a flash verifies, and a page left unprogrammed is caught',
+    async (_path, make) => {
+      const good = make();
+      const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
+      const backend = backendWith(probe, good);
+      const { regions } = await backend.connect({ chip: good.name });
+      expect(await backend.flash(image(regions), W)).toMatchObject({ verified: true, erasedBlocks: 2 });
+      const before = backend.packetsSent;
+      const again = await backend.flash(image(regions), W);
+      // Unchanged blocks are skipped: found by the on-chip CRC-32 routine where it fits in RAM
+      // (a few packets), else by reading the 8 KiB back.
+      expect(again).toMatchObject({ skippedBlocks: 2, erasedBlocks: 0, bytesWritten: 0 });
+      const packets = backend.packetsSent - before;
+      if (good.ram.size > 0x2600) expect(packets).toBeLessThan(60);
+      else expect(packets).toBeGreaterThan(100);
+
+      const bad = programsNothing(make());
+      const other = createSimulatedMicrobit('v2', { latency: 'zero' });
+      const failing = backendWith(other, bad);
+      const connected = await failing.connect({ chip: bad.name });
+      await expect(failing.flash(image(connected.regions), W)).rejects.toMatchObject({
+        code: 'VERIFY_FAILED',
+        address: 0x2000,
+      });
+    },
+    LIMIT_MS,
+  );
+});

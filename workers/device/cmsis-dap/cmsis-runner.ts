@@ -129,12 +129,20 @@ export class CmsisRunner {
         'NOT_SUPPORTED',
         `Flash algorithm "${this.algo.name}" has no ${entry} function.`,
       );
+    await this.startAt(this.at.code + offset, args);
+  }
+
+  /**
+   * Starts code at `pc` with the algorithm's convention (R9, SP, LR to the BKPT): the entries,
+   * and routines of our own loaded beside the algorithm (the CRC-32 routine).
+   */
+  async startAt(pc: number, args: number[]): Promise<void> {
     const regs: [number, number][] = [0, 1, 2, 3].map((r) => [r, (args[r] ?? 0) >>> 0]);
     regs.push(
       [9, this.at.staticBase],
       [CoreReg.SP, this.at.stackTop],
       [CoreReg.LR, this.at.trap | 1],
-      [CoreReg.PC, (this.at.code + offset) & ~1],
+      [CoreReg.PC, pc & ~1],
     );
     await this.cpu.writeRegisters(regs, this.cpu.resumeWrites(true));
   }
@@ -144,7 +152,7 @@ export class CmsisRunner {
    * and returns R0. A function that does not return in time is halted and TIMEOUT is thrown;
    * one that halts elsewhere (a fault, a stray breakpoint) gives DEVICE_FAULT with its PC.
    */
-  async finish(entry: keyof CmsisEntries, timeoutMs: number): Promise<number> {
+  async finish(entry: string, timeoutMs: number): Promise<number> {
     let state;
     try {
       state = await this.cpu.waitHalted(timeoutMs, `${entry} of flash algorithm "${this.algo.name}"`);

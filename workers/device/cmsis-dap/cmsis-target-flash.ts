@@ -7,6 +7,8 @@ import { algorithmRegion, type CmsisTarget } from '../../../src/core/cmsis/algor
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
 import type { Region } from '../../../src/core/memory/region';
+import { fromBase64 } from '../../../src/core/cmsis/bytes';
+import { CRC32_ROUTINE_BASE64 } from '../../../device-scripts/cmsis/build/crc32-routine';
 import { CmsisFlashAlgorithm } from './cmsis-flash';
 import { CmsisRunner, placeAlgorithm } from './cmsis-runner';
 import type { CortexM } from './cortex-m';
@@ -15,14 +17,19 @@ import type { CortexM } from './cortex-m';
 export class CmsisTargetFlash implements FlashAlgorithm {
   readonly regions: Region[];
   eraseAll?: () => Promise<void>;
+  blockChecksum?: (address: number, length: number) => Promise<number>;
   blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
   verifyBlock?: (address: number, content: Uint8Array) => Promise<number | undefined>;
   private readonly parts: { region: Region; flash: CmsisFlashAlgorithm }[];
   private loaded: CmsisFlashAlgorithm | undefined;
 
+  private crcLoaded = false;
+
   constructor(
     readonly cpu: CortexM,
     readonly target: CmsisTarget,
+    /** Our CRC-32 routine, loaded at the top of the RAM when it fits above every algorithm. */
+    crcRoutine?: Uint8Array,
   ) {
     const names = new Set<string>();
     this.parts = target.algorithms.map((algo) => {
@@ -48,10 +55,40 @@ export class CmsisTargetFlash implements FlashAlgorithm {
     if (this.parts.length === 1 && this.parts[0].flash.eraseAll) {
       this.eraseAll = async () => (await this.use(this.parts[0].region.base)).eraseAll!();
     }
+    if (crcRoutine) this.offerChecksum(crcRoutine);
     if (this.parts.every((p) => p.flash.blankCheck))
       this.blankCheck = async (address, length) => (await this.use(address)).blankCheck!(address, length);
     if (this.parts.every((p) => p.flash.verifyBlock))
       this.verifyBlock = async (address, content) => (await this.use(address)).verifyBlock!(address, content);
+  }
+
+  /**
+   * Defines {@link blockChecksum} through our CRC-32 routine when it fits between the end of
+   * every algorithm's RAM use and the end of the RAM: it runs with the loaded algorithm's BKPT
+   * and stack, and is uploaded (and read back) on first use.
+   */
+  private offerChecksum(routine: Uint8Array): void {
+    const ram = this.target.algorithms[0].ram ?? this.target.ram;
+    const at = (ram.start + ram.size - routine.length) & ~3;
+    if (this.parts.some((p) => p.flash.runner.at.end > at)) return;
+    this.blockChecksum = async (address, length) => {
+      const flash = await this.use(address);
+      if (!this.crcLoaded) {
+        await this.cpu.ap.writeBytes(at, routine);
+        const back = await this.cpu.ap.readBytes(at, routine.length);
+        if (back.some((b, i) => b !== routine[i])) {
+          throw new WebProgError(
+            'DEVICE_FAULT',
+            `RAM at ${formatAddress(at)} did not hold the CRC-32 routine written there.`,
+            { address: at },
+          );
+        }
+        this.crcLoaded = true;
+      }
+      await flash.runner.startAt(at, [address, length]);
+      // At least 100 bytes per ms (a 16 MHz core does about 1.5 MB/s).
+      return (await flash.runner.finish('CRC-32', 1000 + Math.ceil(length / 100))) >>> 0;
+    };
   }
 
   /** The runners of the algorithms, in the target's order. */
@@ -108,4 +145,9 @@ export class CmsisTargetFlash implements FlashAlgorithm {
     }
     return part.flash;
   }
+}
+
+/** Our CRC-32 routine's code (device-scripts/cmsis/src/crc32.S). */
+export function crc32Routine(): Uint8Array {
+  return fromBase64(CRC32_ROUTINE_BASE64, 'The CRC-32 routine');
 }
