@@ -175,6 +175,51 @@ describe('webprog command line', { timeout: 120_000 }, () => {
     expect((sums.lines.at(-1) as { blocks: unknown[] }).blocks.length).toBe(257);
   });
 
+  it('--target flashes through a CMSIS algorithm from a probe-rs description or a pack', async () => {
+    const cmsis = (name: string) => path.resolve(process.cwd(), 'device-scripts/cmsis/build', name);
+    const viaYaml = await webprog([
+      'flash',
+      'small.hex',
+      '--json',
+      '--target',
+      cmsis('nrf52833.yaml'),
+      '--sim',
+      'microbit-v2',
+      ...ZERO,
+    ]);
+    expect(viaYaml.code).toBe(0);
+    expect(viaYaml.lines.at(-1)).toMatchObject({ command: 'flash', chip: 'nRF52833_xxAA', verified: true });
+    const viaPack = await webprog([
+      'info',
+      '--json',
+      '--target',
+      cmsis('WebProg.SimulatedChips.pack'),
+      '--chip',
+      'nRF51822_xxAA',
+      '--sim',
+      'microbit-v1',
+      ...ZERO,
+    ]);
+    expect(viaPack.code).toBe(0);
+    expect(viaPack.lines.at(-1)).toMatchObject({ command: 'info', chip: 'nRF51822_xxAA' });
+    const noDevice = await webprog([
+      'info',
+      '--json',
+      '--target',
+      cmsis('WebProg.SimulatedChips.pack'),
+      '--chip',
+      'STM32F103C8',
+      '--sim',
+      'microbit-v1',
+      ...ZERO,
+    ]);
+    expect(noDevice.code).toBe(1);
+    expect(noDevice.lines.at(-1)).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('has no device "STM32F103C8"'),
+    });
+  });
+
   it('--chip narrows identification to the named script, and names the scripts when none is called so', async () => {
     const info = await webprog(['info', '--json', '--chip', 'nrf52833', '--sim', 'microbit-v2', ...ZERO]);
     expect(info.code).toBe(0);

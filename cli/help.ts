@@ -21,6 +21,9 @@ Options for every command:
   --probe <id>      choose a probe: device id, USB serial (or its start), VID:PID or micro:bit name
   --port <path>     choose a serial board by its port, e.g. /dev/ttyUSB0
   --chip <name>     the chip's device script (e.g. nRF52833) when identification finds none
+  --target <file>   chip support to use: a device script (.swds), a CMSIS flash algorithm
+                    (.FLM), a CMSIS-Pack (.pack; --chip names the device) or a probe-rs target
+                    description (.yaml; --chip names the variant when it has several)
   --json            one JSON object per line (progress events, results, errors)
   --sim <board>     work on a simulated board instead of hardware (repeat for several):
                     microbit-v1, microbit-v2, stm32f411, esp32, esp32s3, esp32c3, esp32s3-usb,

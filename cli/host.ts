@@ -9,6 +9,9 @@ import { backendFactories } from '../workers/device/backend-registry';
 import { serialPortId } from '../workers/device/devices';
 import { createDeviceService } from '../workers/device/service';
 import { packageScripts } from './node-scripts';
+import { WebProgError } from '../src/core/errors';
+import type { UserTarget } from '../src/core/user-targets';
+import { UserTargetRegistry } from '../workers/device/cmsis-dap/user-targets';
 import { nodeSerial, type NodeSerial } from './node-serial';
 import { nodeUsb, type UsbAccess } from './node-usb';
 
@@ -46,6 +49,8 @@ export interface HostOptions {
   simLatency: 'realistic' | 'zero';
   /** A fault armed on the first simulated probe (demos and tests of failure handling). */
   simFault?: SimulatedFault;
+  /** Chip support loaded with `--target` (device scripts tried first, CMSIS targets by name). */
+  targets?: UserTarget[];
 }
 
 /** Builds the engine: real devices, or the simulated boards asked for. */
@@ -53,8 +58,20 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const simulated = options.sim.length > 0;
   const usb: UsbAccess | undefined = simulated ? undefined : await nodeUsb();
   const serial: NodeSerial | undefined = simulated ? undefined : await nodeSerial();
+  const userTargets = new UserTargetRegistry();
+  const { skipped } = userTargets.set(options.targets ?? []);
+  if (skipped.length > 0)
+    throw new WebProgError('FORMAT_INVALID', `${skipped[0].name}: ${skipped[0].reason}`);
   const device = createDeviceService({
-    sources: { usb: usb?.usb, serial, ...backendFactories({ scripts: packageScripts }) },
+    sources: {
+      usb: usb?.usb,
+      serial,
+      ...backendFactories({
+        scripts: userTargets.scriptsWith(packageScripts),
+        cmsisTargets: userTargets.cmsisTargets,
+      }),
+    },
+    userTargets,
     loadSimulation: () => import('../workers/device/simulation-impl').then((m) => m.createSimulation()),
   });
   let number = 0;

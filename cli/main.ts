@@ -3,8 +3,11 @@
  * programs that drive it. Parses the command line, builds the engine (real devices or
  * `--sim` boards), runs one command and returns its exit code.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toWebProgError } from '../src/core/errors';
+import { loadUserTarget, targetKindOf, type UserTarget } from '../src/core/user-targets';
 import { APP_VERSION } from '../src/core/version';
 import type { SimulatedDeviceKind, SimulatedFault } from '../workers/device/api';
 import { CliError } from './cli-error';
@@ -76,6 +79,7 @@ function parse(argv: string[]) {
         all: { type: 'boolean' },
         csv: { type: 'string' },
         chip: { type: 'string' },
+        target: { type: 'string' },
       },
     });
     return { values, positionals, scriptArgs };
@@ -111,6 +115,23 @@ function options(values: ReturnType<typeof parse>['values']): CliOptions {
     csv: values.csv,
     chip: values.chip,
   };
+}
+
+/**
+ * Reads `--target`: a device script, a CMSIS `.FLM`, a CMSIS-Pack (`--chip` picks its device) or
+ * a probe-rs target description (`--chip` picks its variant).
+ */
+function loadTargetFile(file: string, cwd: string, chip: string | undefined): UserTarget {
+  const full = path.resolve(cwd, file);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(full));
+  } catch (error) {
+    throw new CliError('USAGE', `--target: cannot read ${file} (${(error as Error).message}).`);
+  }
+  const name = path.basename(full);
+  const kind = targetKindOf(name, bytes);
+  return loadUserTarget(name, bytes, kind === 'cmsis-pack' || kind === 'probe-rs' ? { device: chip } : {});
 }
 
 function simBoards(values: ReturnType<typeof parse>['values']): SimulatedDeviceKind[] {
@@ -157,10 +178,14 @@ export async function main(argv: string[], env: MainEnvironment): Promise<number
     if (latency !== 'realistic' && latency !== 'zero') {
       throw new CliError('USAGE', `--sim-latency takes "realistic" or "zero", not "${latency}".`);
     }
+    const targets = values.target === undefined ? [] : [loadTargetFile(values.target, env.cwd, values.chip)];
+    // A CMSIS target is used when the connect names it: --target alone names it.
+    if (targets[0] && targets[0].kind !== 'device-script') opts.chip = targets[0].name;
     const host = await createHost({
       sim: simBoards(values),
       simLatency: latency,
       simFault: simFault(values),
+      targets,
     });
     return await handler({ host, reporter, options: opts, args, scriptArgs, cwd: env.cwd });
   } catch (error) {

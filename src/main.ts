@@ -7,10 +7,16 @@ import './ui/theme.css';
 import App from './ui/App.svelte';
 import { AppState } from './state/app-state.svelte';
 import { createWorkerClients } from './state/worker-clients';
+import { IndexedDbTargetStore } from './state/targets-idb';
 import { downloadBytes } from './ui/download';
 
 const clients = createWorkerClients();
-const app = new AppState({ device: clients.device, lua: clients.lua, download: downloadBytes });
+const app = new AppState({
+  device: clients.device,
+  lua: clients.lua,
+  download: downloadBytes,
+  targets: { client: clients.device, store: new IndexedDbTargetStore() },
+});
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element.');
 mount(App, { target, props: { app } });

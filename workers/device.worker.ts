@@ -7,16 +7,22 @@ import { registerTransferHandlers } from './shared/comlink-setup';
 import { createDeviceService } from './device/service';
 import { backendFactories } from './device/backend-registry';
 import { bundledScripts } from './device/cmsis-dap/bundled-scripts';
+import { UserTargetRegistry } from './device/cmsis-dap/user-targets';
 
 registerTransferHandlers();
+const userTargets = new UserTargetRegistry();
 expose(
   createDeviceService({
     sources: {
       usb: 'usb' in navigator ? navigator.usb : undefined,
       serial: 'serial' in navigator ? navigator.serial : undefined,
-      ...backendFactories({ scripts: bundledScripts }),
+      ...backendFactories({
+        scripts: userTargets.scriptsWith(bundledScripts),
+        cmsisTargets: userTargets.cmsisTargets,
+      }),
     },
     // Simulated probes take their modeled time on the wall clock, as hardware would.
+    userTargets,
     loadSimulation: () =>
       import('./device/simulation-impl').then((m) => m.createSimulation({ paceWallClock: true })),
   }),

@@ -29,6 +29,9 @@ import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
 import { Rl78State } from './rl78.svelte';
 import { rl78Client } from './rl78-client';
+import { MemoryTargetStore, type TargetStore } from '../core/user-targets';
+import { builtInScripts } from './built-in-scripts';
+import { TargetsState, type TargetsClient } from './targets.svelte';
 
 /** What the app state needs from the outside world. */
 export interface AppDependencies {
@@ -52,6 +55,11 @@ export interface AppDependencies {
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
   /** Downloads the firmware a link carries (defaults to `fetch`). */
   fetch?: LinkFetch;
+  /**
+   * Where loaded targets are kept and who uses them (the page: IndexedDB and the device
+   * worker). Without it loaded targets stay in memory and reach no worker (tests).
+   */
+  targets?: { client: TargetsClient; store: TargetStore };
 }
 
 /** Every piece of UI state, built once per page. */
@@ -92,6 +100,8 @@ export class AppState {
   readonly ra: RaState;
   /** RL78 cables: wiring, reset line, baud, voltage. */
   readonly rl78: Rl78State;
+  /** Built-in and loaded targets, the chip chosen for the next connect. */
+  readonly targets: TargetsState;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -126,6 +136,13 @@ export class AppState {
         onLog: (level, text) => this.log[level](text),
       }),
     });
+    this.targets = new TargetsState(
+      deps.targets?.client ?? { setUserTargets: async () => ({ skipped: [] }) },
+      deps.targets?.store ?? new MemoryTargetStore(),
+      builtInScripts(),
+      this.log,
+    );
+    this.devices.chipChoice = () => this.targets.chosen;
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
@@ -154,6 +171,7 @@ export class AppState {
   /** Start-up work that talks to the workers (kept out of the constructor). */
   async start(): Promise<void> {
     this.theme.start();
+    await this.targets.start().catch((error: unknown) => this.log.failure('Load targets', error));
     await Promise.all([this.health.check(), this.devices.start()]);
     await openFirmwareLink(this.pageUrl, this.files, this.log, this.fetchLinked);
   }

@@ -313,6 +313,9 @@ export class DevicesState {
     await this.refresh();
   }
 
+  /** The chip the person chose for connecting (a loaded CMSIS target's name), if any. */
+  chipChoice: () => string | undefined = () => undefined;
+
   /**
    * Connects device `id` (identifies its chip). Resolves with the connection, or undefined
    * when it failed (the problem is kept in its session and logged).
@@ -421,7 +424,11 @@ export class DevicesState {
     this.setSession(id, { status: 'connecting' });
     try {
       const extra = this.connectOptions.get(id);
-      const connection = await (extra ? this.client.connectDevice(id, extra) : this.client.connectDevice(id));
+      const chip = this.chipChoice();
+      const options = extra || chip ? { ...extra, ...(chip ? { chip } : {}) } : undefined;
+      const connection = await (options
+        ? this.client.connectDevice(id, options)
+        : this.client.connectDevice(id));
       const problem = summary ? firmwareProblem(summary, connection.programmer.firmware) : undefined;
       this.setSession(id, { status: 'connected', connection, problem });
       this.lost.delete(id);

@@ -9,6 +9,7 @@ import type { Segment } from '../../src/core/memory/sparse-data';
 import type { FileFormat, SaveFormat, SaveOptions } from '../../src/core/formats';
 import type { ChecksumAlgorithm, ChecksumResult } from '../../src/core/checksum';
 import type { DeviceOperationsApi } from './device-api';
+import type { UserTarget } from '../../src/core/user-targets';
 import type { EspWorkerApi } from './esp/esp-api';
 import type { Rl78WorkerApi } from './rl78/rl78-api';
 
@@ -142,6 +143,11 @@ export interface DeviceWorkerApi extends DeviceOperationsApi, EspWorkerApi, Rl78
    * simulated device is plugged in, NOT_SUPPORTED for simulated serial boards).
    */
   simulateFault(deviceId: string, fault: SimulatedFault): Promise<void>;
+  /**
+   * Replaces the person's own targets (device scripts tried before the built-in ones, CMSIS
+   * algorithm targets used when a connect names them); reports the ones left out as unreadable.
+   */
+  setUserTargets(targets: UserTarget[]): Promise<{ skipped: { name: string; reason: string }[] }>;
   /** Answers at once; proves the worker is alive. */
   hello(): Promise<WorkerHello>;
   /** Parses a file (any supported format) off the UI thread. */

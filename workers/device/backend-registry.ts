@@ -4,6 +4,7 @@
  * shared by the browser's device worker and the `webprog` command line, so both hosts run the
  * same engine; a new backend is added here once.
  */
+import type { CmsisTarget } from '../../src/core/cmsis/algorithm';
 import { CmsisDapBackend } from './cmsis-dap/backend';
 import type { ScriptCandidate } from './cmsis-dap/identify';
 import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
@@ -19,6 +20,8 @@ import { rl78OptionsFor } from './rl78/rl78-ports';
 export interface BackendRegistryOptions {
   /** The device scripts CMSIS-DAP identification chooses from (fetched in the browser, read from disk in Node). */
   scripts: () => Promise<readonly ScriptCandidate[]>;
+  /** CMSIS flash algorithm targets the person loaded (connect with `chip` naming one). */
+  cmsisTargets?: () => Promise<readonly CmsisTarget[]>;
 }
 
 /** The backend factories of the device manager. */
@@ -29,6 +32,7 @@ export function backendFactories(
     usbBackend: (device, clock) =>
       new CmsisDapBackend(new WebUsbPacketTransport(device), {
         scripts: options.scripts,
+        cmsisTargets: options.cmsisTargets,
         decodeLayout: decodeScriptLayout,
         // A simulated probe's modeled clock, so device-script deadlines hold on a busy machine.
         now: clock,

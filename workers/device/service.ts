@@ -13,6 +13,7 @@ import { CancelRegistry } from '../shared/cancellation';
 import type { DeviceWorkerApi, ParsedFileDto } from './api';
 import { DeviceManager, type DeviceSources } from './devices';
 import type { Simulation } from './simulation';
+import type { UserTargetRegistry } from './cmsis-dap/user-targets';
 import { EspBackends, createEspApi } from './esp/esp-service';
 import { rl78OptionsFor } from './rl78/rl78-ports';
 import { createRl78Api } from './rl78/rl78-service';
@@ -26,6 +27,8 @@ export interface DeviceServiceOptions {
   sources: DeviceSources;
   /** Turns simulated devices on (loaded lazily: simulators are not part of the first load). */
   loadSimulation?: () => Promise<Simulation>;
+  /** Where the person's own targets go (the worker's registry; absent: they are refused). */
+  userTargets?: UserTargetRegistry;
 }
 
 /** Creates the device worker's service object. */
@@ -53,6 +56,12 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
   const service: DeviceWorkerApi = {
     ...createEspApi(espBackends, devices, calls, (port) => simulation?.clockFor(port)),
     ...createRl78Api(devices),
+
+    async setUserTargets(targets) {
+      if (!options.userTargets)
+        throw new WebProgError('NOT_SUPPORTED', 'Loaded targets are not supported by this host.');
+      return options.userTargets.set(targets);
+    },
 
     async hello() {
       return { version: APP_VERSION, time: performance.now() };

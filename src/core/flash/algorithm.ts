@@ -58,6 +58,12 @@ export interface FlashAlgorithm {
    * chip in as few calls as it can, when supported.
    */
   blockChecksums?(address: number, blockSize: number, count: number): Promise<number[]>;
+  /**
+   * Compares `[address, address+content.length)` with `content` on the chip (a CMSIS
+   * algorithm's Verify), when supported: undefined when equal, else the first differing address
+   * the chip reports. Used by verify when there is no on-chip checksum.
+   */
+  verifyBlock?(address: number, content: Uint8Array): Promise<number | undefined>;
   /** On-chip blank check of `[address, address+length)`, when supported. */
   blankCheck?(address: number, length: number): Promise<BlankCheckResult>;
   /** Reads memory. */

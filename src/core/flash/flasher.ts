@@ -436,7 +436,11 @@ export async function verifyBlocks(
       throwIfCancelled(options.signal);
       const known = chipCrcs?.get(block.address);
       const same =
-        known !== undefined ? known === crc32(content) : await alreadyHolds(algorithm, block, content);
+        known !== undefined
+          ? known === crc32(content)
+          : algorithm.verifyBlock
+            ? (await algorithm.verifyBlock(block.address, content)) === undefined
+            : await alreadyHolds(algorithm, block, content);
       if (!same) {
         const actual = await algorithm.read(block.address, block.size);
         const at = firstDifference(actual, content);

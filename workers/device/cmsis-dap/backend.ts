@@ -35,8 +35,10 @@ import {
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
+import type { CmsisTarget } from '../../../src/core/cmsis/algorithm';
+import { CmsisTargetFlash, crc32Routine } from './cmsis-target-flash';
 import { DaplinkUart } from './daplink-uart';
-import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
+import { identifyChip, readChipIds, safeReadHost, type ChipIds, type ScriptCandidate } from './identify';
 import { haltOrLocked, requireReadableFlash } from './read-protection';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
@@ -65,14 +67,27 @@ export interface CmsisDapBackendOptions {
   clockHz?: number;
   /** Milliseconds now (for deadlines); real time by default. */
   now?: () => number;
+  /**
+   * CMSIS flash algorithm targets the person loaded (from a `.FLM`, a CMSIS-Pack or a probe-rs
+   * target description): connecting with `ctx.chip` equal to one's name (any case) flashes
+   * through its algorithms instead of a device script.
+   */
+  cmsisTargets?: () => Promise<readonly CmsisTarget[]>;
 }
 
 /** Connected state. */
 interface Session {
   probe: ProbeInfo;
   cpu: CortexM;
-  runner: ScriptRunner;
-  script: ScriptCandidate;
+  /** The device script's runner and script, when flashing through a device script. */
+  runner?: ScriptRunner;
+  script?: ScriptCandidate;
+  /** The CMSIS algorithms, when flashing through them. */
+  cmsis?: CmsisTargetFlash;
+  /** RAM the loaded code occupies (raw writes there disturb the session). */
+  loaded: { address: number; size: number };
+  /** RAM buffer for write data. */
+  stagingAddr: number;
   algorithm: FlashAlgorithm;
   regions: Region[];
   target: TargetInfo;
@@ -132,6 +147,8 @@ export class CmsisDapBackend implements Backend {
       const ids = await readChipIds(ap, port);
       await haltOrLocked(cpu, ids.romTable);
       throwIfCancelled(ctx.signal);
+      const cmsis = await this.cmsisTargetNamed(ctx.chip);
+      if (cmsis) return await this.connectCmsis(probe, cpu, ids, cmsis);
       const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts(), ctx.chip);
       const host = safeReadHost(ap);
       let init = { r0: 0xffffffff, r1: 0 };
@@ -168,13 +185,69 @@ export class CmsisDapBackend implements Backend {
           `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,
         ],
       };
-      this.session = { probe, cpu, runner, script, algorithm, regions, target };
+      this.session = {
+        probe,
+        cpu,
+        runner,
+        script,
+        algorithm,
+        regions,
+        target,
+        loaded: { address: script.loadAddr, size: script.image.length },
+        stagingAddr: script.stagingAddr,
+      };
       this.disturbed = false;
       return { target, regions };
     } catch (error) {
       this.session = undefined;
       throw error;
     }
+  }
+
+  /** The loaded CMSIS target named exactly `chip` (any case), if any. */
+  private async cmsisTargetNamed(chip: string | undefined): Promise<CmsisTarget | undefined> {
+    if (chip === undefined || !this.options.cmsisTargets) return undefined;
+    const wanted = chip.trim().toLowerCase();
+    return (await this.options.cmsisTargets()).find((t) => t.name.toLowerCase() === wanted);
+  }
+
+  /**
+   * Connects through a CMSIS target's flash algorithms: lays them out in its RAM (refused
+   * before anything is written when they do not fit), checks the RAM exists and uploads the
+   * first algorithm. The regions are the algorithms' flash descriptions.
+   */
+  private async connectCmsis(
+    probe: ProbeInfo,
+    cpu: CortexM,
+    ids: ChipIds,
+    chosen: CmsisTarget,
+  ): Promise<ConnectResult> {
+    const flash = new CmsisTargetFlash(cpu, chosen, crc32Routine());
+    await flash.load();
+    const regions = flash.regions;
+    const target: TargetInfo = {
+      name: chosen.name,
+      additional: [
+        ...regions.map(
+          (r) => `${r.name}: ${formatAddress(r.base)}, ${r.size / 1024} KiB, sectors of ${r.eraseSize} bytes`,
+        ),
+        `CMSIS flash algorithm (${chosen.source}): ${chosen.algorithms.map((a) => a.name).join(', ')}`,
+        `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,
+      ],
+    };
+    const first = flash.runners[0].at;
+    this.session = {
+      probe,
+      cpu,
+      cmsis: flash,
+      algorithm: flash,
+      regions,
+      target,
+      loaded: { address: first.trap, size: first.end - first.trap },
+      stagingAddr: first.buffers[0],
+    };
+    this.disturbed = false;
+    return { target, regions };
   }
 
   /**
@@ -264,7 +337,7 @@ export class CmsisDapBackend implements Backend {
         return { info: await this.debugInfo(s) };
       case 'script_erase_all':
         if (!s.algorithm.eraseAll)
-          throw new WebProgError('NOT_SUPPORTED', `Not Supported: "${s.script.name}" has no mass erase.`);
+          throw new WebProgError('NOT_SUPPORTED', `Not Supported: "${s.target.name}" has no mass erase.`);
         await this.confirmDebug(request, ctx);
         await s.algorithm.eraseAll();
         return {};
@@ -309,8 +382,8 @@ export class CmsisDapBackend implements Backend {
   private reachesSession(address: number): boolean {
     const s = this.session;
     if (!s) return false;
-    const { loadAddr, image } = s.runner.script;
-    return address >>> 0 >= 0xe000_0000 || (address >= loadAddr - 3 && address < loadAddr + image.length);
+    const { address: from, size } = s.loaded;
+    return address >>> 0 >= 0xe000_0000 || (address >= from - 3 && address < from + size);
   }
 
   /**
@@ -355,12 +428,11 @@ export class CmsisDapBackend implements Backend {
     const mvfr0 = isV7 ? await safeReadHost(s.cpu.ap).safeRead(0xe000ef40) : undefined;
     const ops =
       (s.algorithm.eraseAll ? 1 : 0) |
-      (s.runner.has(Slot.pageErase) ? 2 : 0) |
-      (s.runner.has(Slot.pageWrite) ? 4 : 0);
+      (s.runner ? (s.runner.has(Slot.pageErase) ? 2 : 0) | (s.runner.has(Slot.pageWrite) ? 4 : 0) : 6);
     return {
       hasFpu: (mvfr0 ?? 0) !== 0,
       isV7,
-      stagingAddr: s.script.stagingAddr,
+      stagingAddr: s.stagingAddr,
       supportedOps: ops,
       blocks: s.regions.map((r) => ({
         base: r.base,
@@ -481,6 +553,7 @@ export class CmsisDapBackend implements Backend {
         throwIfCancelled(ctx.signal);
         // Once started the mass erase runs to its end: a Stop during it gets the finished report.
         await s.algorithm.eraseAll();
+        await s.cmsis?.end();
         progress.finish();
         return {
           bytesWritten: 0,
@@ -558,6 +631,7 @@ export class CmsisDapBackend implements Backend {
         signal: ctx.signal,
         clock: ctx.clock,
       });
+      await s.cmsis?.end();
       return {
         bytesWritten: report.bytesWritten,
         erasedBlocks: report.erasedBlocks,
