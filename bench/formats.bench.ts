@@ -88,6 +88,7 @@ const WORST_CASES: { name: string; reader: string; input: string }[] = [
   { name: 'universal-hex', reader: 'Universal Hex', input: '75,000 one-byte 0x0D records, descending' },
   { name: 'uf2', reader: 'UF2', input: '2,048 blocks of one byte each, descending' },
   { name: 'elf', reader: 'ELF', input: '65,534 one-byte PT_LOAD segments, descending' },
+  { name: 'srec', reader: 'S-record', input: '62,000 one-byte S3 records 2 bytes apart, descending' },
   { name: 'bin', reader: 'bin', input: '1 MiB at 0x1000' },
   {
     name: 'micropython-fs',

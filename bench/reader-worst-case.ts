@@ -19,6 +19,7 @@ import { loadMicroPythonHex, MicroPythonFs } from '../src/core/microbit';
 import {
   oneByteElf,
   oneByteHex,
+  oneByteSrec,
   oneByteUf2,
   oneByteUniversalHex,
 } from '../src/core/testing/pathological-files';
@@ -53,6 +54,10 @@ const CASES: Record<string, () => WorstCase> = {
   elf: () => {
     const bytes = oneByteElf(65_534, 2, 'descending');
     return { bytes, read: () => loadFile('worst.elf', bytes) };
+  },
+  srec: () => {
+    const bytes = encode(oneByteSrec(62_000, 2, 'descending'));
+    return { bytes, read: () => loadFile('worst.srec', bytes) };
   },
   bin: () => {
     const bytes = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 131) & 0xff);

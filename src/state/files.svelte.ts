@@ -210,6 +210,6 @@ function openedLine(entry: FileEntry, ms: number): string {
     );
   }
   if (entry.binBase !== undefined) parts.push(`at ${hex32(entry.binBase)}`);
-  parts.push(plural(entry.data.segments().length, 'range'), byteCount(entry.data.byteCount));
+  parts.push(plural(entry.data.segmentCount, 'range'), byteCount(entry.data.byteCount));
   return `Opened ${entry.name}: ${parts.join(', ')} in ${duration(ms)}`;
 }

@@ -4,6 +4,7 @@
  * registers, run control, and the loaded device script's flash entries.
  */
 import { formatAddress } from '../../src/core/errors';
+import { requireWrites } from './segments';
 
 /** How far to bring the connection up (CortexProg's steps). */
 export type AttachStage = 'debugger' | 'cpu' | 'script' | 'init';
@@ -50,14 +51,16 @@ export const CPU_STAT = { HALT_OR_STEP: 0x01, BKPT: 0x02, DWPT: 0x04, VCATCH: 0x
  * The confirmation a debug request asks for before it runs, where the caller gives a
  * `confirm` callback (as `mp.backend`'s erase operations do): a raw write (a target memory
  * word or an access-port register, which can reach a flash controller or Nordic's CTRL-AP and
- * erase or program the chip), the device script's mass erase, or its block erase.
+ * erase or program the chip), the device script's mass erase, its block erase, or running the
+ * core from registers a script set (asked only then; see {@link DebugWriteGate}).
  */
-export type DebugConfirmation = 'raw_write' | 'erase_all' | 'erase_block';
+export type DebugConfirmation = 'raw_write' | 'erase_all' | 'erase_block' | 'run_code';
 
 /**
  * True for requests that may change what the chip holds: they are refused unless hardware
  * writes are allowed (`mp.app.allow_hw_writes`), like `mp.backend`'s write operations.
- * Reads, core registers and run control stay allowed, and so do writes to SW-DP registers
+ * Reads, core registers and run control stay allowed (but see {@link DebugWriteGate}: running
+ * the core from registers a script set is gated), and so do writes to SW-DP registers
  * (SELECT, ABORT, CTRL/STAT): they reach no memory, and selecting an AP is part of reading it.
  */
 export function debugRequestWrites(request: DebugRequest): boolean {
@@ -85,6 +88,9 @@ export function debugConfirmation(request: DebugRequest): DebugConfirmation | un
       return 'erase_all';
     case 'script_erase_block':
       return 'erase_block';
+    case 'go':
+    case 'step':
+      return 'run_code';
     default:
       return undefined;
   }
@@ -101,7 +107,42 @@ export function describeDebugWrite(request: DebugRequest): string {
       return "The device script's mass erase";
     case 'script_erase_block':
       return "The device script's block erase";
+    case 'go':
+    case 'step':
+      return 'Running the core from registers the script set (cpuRegSet)';
     default:
       return "The device script's block write";
+  }
+}
+
+/**
+ * The hardware-write gate for the debug requests of one device, with the one thing it must
+ * remember: whether a script has set a core register since the core's last reset. Running the
+ * core from there (`go`, `step`) runs code the script chose, which can erase or program the
+ * flash through its controller like a direct write, so it is gated (and confirmed) like one;
+ * resuming or stepping the chip's own program is not. A register set counts from the moment
+ * it is asked for (even if it then fails), and a `reset` ends it.
+ */
+export class DebugWriteGate {
+  private registersSet = false;
+
+  /** True when `request` may change what the chip holds (and needs writes allowed). */
+  writes(request: DebugRequest): boolean {
+    if (request.op === 'go' || request.op === 'step') return this.registersSet;
+    return debugRequestWrites(request);
+  }
+
+  /**
+   * Checks `request` against the gate (throws `WRITES_NOT_ALLOWED` unless `allowWrites`) and
+   * notes what it changes; call before carrying it out.
+   */
+  check(request: DebugRequest, allowWrites: boolean | undefined): void {
+    if (this.writes(request)) requireWrites(allowWrites, describeDebugWrite(request));
+    if (request.op === 'reg_set') this.registersSet = true;
+  }
+
+  /** Notes a request that was carried out (a reset ends what the registers were set up for). */
+  done(request: DebugRequest): void {
+    if (request.op === 'reset') this.registersSet = false;
   }
 }

@@ -20,8 +20,7 @@ import type {
   DeviceSummary,
   SerialState,
 } from './device-api';
-import { debugRequestWrites, describeDebugWrite, type DebugRequest, type DebugResult } from './debug-api';
-import { requireWrites } from './segments';
+import { DebugWriteGate, type DebugRequest, type DebugResult } from './debug-api';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
 import { ProbeSerial } from './probe-serial';
@@ -74,6 +73,8 @@ interface Entry {
   /** Made on first use. */
   backend?: Backend;
   queue: OperationQueue;
+  /** The hardware-write gate of its debug requests (remembers registers a script set). */
+  debugGate?: DebugWriteGate;
 }
 
 interface ReadyEntry extends Entry {
@@ -245,11 +246,15 @@ export class DeviceManager implements DeviceOperationsApi {
     const backend = entry.backend;
     if (!backend.debug)
       throw new WebProgError('NOT_SUPPORTED', `Not Supported: ${backend.type} devices have no debug access.`);
-    // The hardware-write gate at the worker's edge, whatever the backend (which checks again).
-    if (debugRequestWrites(request)) requireWrites(options.allowWrites, describeDebugWrite(request));
-    return this.queued(entry, options, `debug ${request.op}`, (s) =>
-      backend.debug!(request, this.context(entry, options, s)),
-    );
+    // The hardware-write gate at the worker's edge, whatever the backend (which checks again),
+    // checked in the device's queue so it sees the requests before this one carried out.
+    const gate = (entry.debugGate ??= new DebugWriteGate());
+    return this.queued(entry, options, `debug ${request.op}`, async (s) => {
+      gate.check(request, options.allowWrites);
+      const result = await backend.debug!(request, this.context(entry, options, s));
+      gate.done(request);
+      return result;
+    });
   }
 
   async serialOpen(

@@ -117,7 +117,7 @@ export function parseElf(bytes: Uint8Array): { data: SparseData; entry: number }
         `the loadable segments up to segment ${i} hold more bytes than the file's ${bytes.length}: they read the same file bytes more than once.`,
       );
     }
-    runs.add(paddr, bytes.subarray(offset, offset + filesz), i);
+    runs.add(paddr, bytes, i, offset, filesz);
   }
   const built = runs.finish();
   if (built.overlap !== undefined) {

@@ -43,15 +43,43 @@ export function numberedLines(text: string): NumberedLine[] {
   return out;
 }
 
+/** Upper bounds on the records of a record text and the data bytes they hold. */
+export interface RecordBounds {
+  /** Records: lines holding anything. */
+  records: number;
+  /** Data bytes, each two characters of a record beyond its `minChars`. */
+  bytes: number;
+}
+
+/**
+ * Bounds on the records and data bytes in `text` from offset `from`, for a format whose
+ * records are at least `minChars` characters and carry one data byte per two characters
+ * more: one scan, so a reader sizes its buffers to the file rather than to a guess. (Lines of
+ * only spaces or colons can make `bytes` too low; a reader's buffers then grow.)
+ */
+export function recordBounds(text: string, minChars: number, from = 0): RecordBounds {
+  let lines = 0;
+  let inLine = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const isBreak = c === 0x0a || c === 0x0d;
+    if (!isBreak && !inLine) lines++;
+    inLine = !isBreak;
+  }
+  return { records: lines, bytes: Math.max(0, Math.ceil((text.length - from - lines * minChars) / 2)) };
+}
+
 /**
  * Walks the lines {@link numberedLines} returns one at a time, without building the list (a
  * reader then holds one line, not an object per line of the file).
  */
 export class LineReader {
-  /** The current line, trimmed (valid after `next()` returned true). */
-  text = '';
   /** Its 1-based line number in the original text. */
   line = 0;
+  /** Where the current line (trimmed) starts in the text. */
+  start = 0;
+  /** Where it ends (exclusive). */
+  end = 0;
   private at: number;
   private number = 0;
 
@@ -59,12 +87,20 @@ export class LineReader {
     this.at = source.charCodeAt(0) === 0xfeff ? 1 : 0;
   }
 
+  /** The current line, trimmed (valid after `next()` returned true); a new string each time. */
+  get text(): string {
+    return this.source.slice(this.start, this.end);
+  }
+
   /** Offset in the text just past the current line (and its line break). */
   get position(): number {
     return this.at;
   }
 
-  /** Moves to the next non-blank line; false at the end of the text. */
+  /**
+   * Moves to the next non-blank line; false at the end of the text. The line is found as a
+   * span of the text (`start`, `end`), without a string per line.
+   */
   next(): boolean {
     // A scan rather than split(/\r\n|\r|\n/): the regex path slows ~40-fold once anything in
     // the page or process (core-js in @microbit/microbit-universal-hex's bundle) patches RegExp.
@@ -76,15 +112,20 @@ export class LineReader {
       const c = i < end ? text.charCodeAt(i) : 0x0a;
       if (c !== 0x0a && c !== 0x0d) continue;
       this.number++;
-      let line = i > start ? text.slice(start, i) : '';
+      let from = start;
+      let to = i;
       if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
       start = i + 1;
-      if (line.length === 0) continue;
-      if (isSpace(line.charCodeAt(0)) || isSpace(line.charCodeAt(line.length - 1))) line = line.trim();
+      if (to === from) continue;
+      if (isSpace(text.charCodeAt(from)) || isSpace(text.charCodeAt(to - 1))) {
+        while (from < to && isWhitespace(text.charCodeAt(from))) from++;
+        while (to > from && isWhitespace(text.charCodeAt(to - 1))) to--;
+      }
       // Skips blank lines and the legacy editors' ":::…" marker.
-      if (line.length > 0 && !(line.charCodeAt(1) === 0x3a && /^:+$/.test(line))) {
+      if (to > from && !(to - from > 1 && onlyColons(text, from, to))) {
         this.at = start;
-        this.text = line;
+        this.start = from;
+        this.end = to;
         this.line = this.number;
         return true;
       }
@@ -92,6 +133,29 @@ export class LineReader {
     this.at = end + 1;
     return false;
   }
+}
+
+/** True when every character of `text` in `[from, to)` is a colon. */
+function onlyColons(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) !== 0x3a) return false;
+  return true;
+}
+
+/** The characters `String.prototype.trim` removes. */
+function isWhitespace(code: number): boolean {
+  return (
+    (code >= 0x09 && code <= 0x0d) ||
+    code === 0x20 ||
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 function isSpace(code: number): boolean {
@@ -147,18 +211,38 @@ export function recordScratch(): Uint8Array {
  * The record type is not checked here.
  */
 export function decodeRecord(text: string, source: RecordSource, scratch: Uint8Array): DecodedRecord {
-  if (text.charCodeAt(0) !== 0x3a) {
+  const count = decodeRecordSpan(text, 0, text.length, source, scratch);
+  return { type: scratch[3], offset: (scratch[1] << 8) | scratch[2], data: scratch.subarray(4, 4 + count) };
+}
+
+/**
+ * {@link decodeRecord} for the record in `text` from `start` to `end` (a line a
+ * {@link LineReader} found), allocating nothing: returns the number of data bytes and leaves
+ * the record's bytes in `scratch` (count, address high and low, type at 3, data from 4, checksum).
+ */
+export function decodeRecordSpan(
+  text: string,
+  start: number,
+  end: number,
+  source: RecordSource,
+  scratch: Uint8Array,
+): number {
+  if (text.charCodeAt(start) !== 0x3a) {
     recordError(
       'FORMAT_INVALID',
       source,
-      `expected a record starting with ':' but found "${preview(text)}".`,
+      `expected a record starting with ':' but found "${preview(text.slice(start, end))}".`,
     );
   }
-  const length = text.length;
-  for (let i = 1; i < length; i++) {
+  const length = end - start;
+  for (let i = start + 1; i < end; i++) {
     const code = text.charCodeAt(i);
     if (code >= 128 || NIBBLE[code] < 0) {
-      recordError('FORMAT_INVALID', source, `"${text[i]}" at column ${i + 1} is not a hexadecimal digit.`);
+      recordError(
+        'FORMAT_INVALID',
+        source,
+        `"${text[i]}" at column ${i - start + 1} is not a hexadecimal digit.`,
+      );
     }
   }
   if (length < 11) {
@@ -172,7 +256,7 @@ export function decodeRecord(text: string, source: RecordSource, scratch: Uint8A
     recordError('FORMAT_INVALID', source, 'the record has an odd number of hex digits (cut short?).');
   const byteLength = (length - 1) >> 1;
   let sum = 0;
-  for (let i = 0, p = 1; i < byteLength; i++, p += 2) {
+  for (let i = 0, p = start + 1; i < byteLength; i++, p += 2) {
     const value = (NIBBLE[text.charCodeAt(p)] << 4) | NIBBLE[text.charCodeAt(p + 1)];
     scratch[i] = value;
     sum += value;
@@ -195,7 +279,7 @@ export function decodeRecord(text: string, source: RecordSource, scratch: Uint8A
       `checksum 0x${hexByte(stored)} does not match the record (expected 0x${hexByte(expected)}).`,
     );
   }
-  return { type: scratch[3], offset: (scratch[1] << 8) | scratch[2], data: scratch.subarray(4, 4 + count) };
+  return count;
 }
 
 function recordError(

@@ -7,7 +7,7 @@
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
 import type { RecordSource } from './hex-record';
-import { LineReader, RecordType, decodeRecord, hexByte, recordScratch } from './hex-record';
+import { LineReader, RecordType, decodeRecordSpan, hexByte, recordBounds, recordScratch } from './hex-record';
 import { RunBuilder, type RunOverlap } from './run-builder';
 
 const ADDRESS_LIMIT = 0x1_0000_0000;
@@ -34,24 +34,26 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
     });
   }
   const scratch = recordScratch();
-  // No more records than 11-character records fit in the text and no more data bytes than
-  // half the text: the buffers are sized once.
-  const runs = new RunBuilder(Math.ceil(text.length / 11), text.length >>> 1);
+  // No more records than lines and no more data bytes than two characters each beyond the
+  // 11 of every record: the buffers are sized once.
+  const bounds = recordBounds(text, 11);
+  const runs = new RunBuilder(bounds.records, bounds.bytes);
   let base = 0;
   const source: RecordSource = { line: 0, file };
   do {
     source.line = lines.line;
-    const record = decodeRecord(lines.text, source, scratch);
-    const { type, offset, data } = record;
+    const count = decodeRecordSpan(text, lines.start, lines.end, source, scratch);
+    const type = scratch[3];
+    const offset = (scratch[1] << 8) | scratch[2];
     switch (type) {
       case RecordType.data: {
         const address = base + offset;
-        checkDataRange(address, offset, data.length, source);
-        runs.add(address, data, source.line);
+        checkDataRange(address, offset, count, source);
+        runs.add(address, scratch, source.line, 4, count);
         break;
       }
       case RecordType.endOfFile: {
-        expectLength(type, data.length, 0, source);
+        expectLength(type, count, 0, source);
         const warnings: string[] = [];
         if (lines.next()) warnings.push(`text after the EOF record was ignored (line ${lines.line})`);
         const built = runs.finish();
@@ -59,16 +61,16 @@ export function parseIntelHexStrict(text: string, file?: string): StrictHexResul
         return { data: built.data, warnings };
       }
       case RecordType.extendedSegmentAddress:
-        expectLength(type, data.length, 2, source);
-        base = ((data[0] << 8) | data[1]) * 16;
+        expectLength(type, count, 2, source);
+        base = ((scratch[4] << 8) | scratch[5]) * 16;
         break;
       case RecordType.extendedLinearAddress:
-        expectLength(type, data.length, 2, source);
-        base = ((data[0] << 8) | data[1]) * 0x10000;
+        expectLength(type, count, 2, source);
+        base = ((scratch[4] << 8) | scratch[5]) * 0x10000;
         break;
       case RecordType.startSegmentAddress:
       case RecordType.startLinearAddress:
-        expectLength(type, data.length, 4, source);
+        expectLength(type, count, 4, source);
         break;
       default:
         throw unknownTypeError(type, source);

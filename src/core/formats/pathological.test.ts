@@ -6,10 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countAllocations } from '../testing/allocations';
-import { oneByteElf, oneByteHex, oneByteUf2, oneByteUniversalHex } from '../testing/pathological-files';
+import {
+  oneByteElf,
+  oneByteHex,
+  oneByteSrec,
+  oneByteUf2,
+  oneByteUniversalHex,
+} from '../testing/pathological-files';
 import { thrown } from '../testing/thrown';
 import { parseElf } from './elf';
 import { parseIntelHex } from './intel-hex';
+import { readSrec } from './srec';
 import { readUf2 } from './uf2';
 import { readUniversalHex } from './universal-hex';
 import { END_OF_FILE_RECORD, RecordType, formatRecord } from './hex-record';
@@ -62,6 +69,15 @@ describe('readers on files of many one-byte records', () => {
     const split = countAllocations(() => readUniversalHex(universal));
     expectOneByteRuns(split.result.boards[0].data, HEX_RECORDS, 2);
     expect(split.bytes).toBeLessThan(4 * universal.length);
+  });
+
+  it('an S-record file of 62,000 one-byte records allocates at most 4× its size', () => {
+    for (const order of ['ascending', 'descending'] as const) {
+      const text = oneByteSrec(62_000, 2, order);
+      const { result, bytes } = countAllocations(() => readSrec(text));
+      expectOneByteRuns(result.data, 62_000, 2);
+      expect(bytes).toBeLessThan(4 * text.length);
+    }
   });
 
   it('records in descending address order are placed without quadratic work', () => {

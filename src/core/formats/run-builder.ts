@@ -3,11 +3,12 @@
  * overlaps, and hands the result over as {@link SparseData}.
  *
  * Memory stays proportional to the data and time O(n log n) whatever the record order: the
- * records are appended to flat, doubling typed arrays (16 bytes of bookkeeping per record,
+ * records are appended to flat, doubling typed arrays (12 bytes of bookkeeping per record,
  * the bytes themselves copied once), and sorted only at the end when they did not arrive in
- * ascending order (a radix sort, linear in the records). The result's segments share one buffer of exactly the data's size.
+ * ascending order (a radix sort, linear in the records). The result holds its runs in typed
+ * arrays and one buffer of exactly the data's size (see {@link SparseData.fromRuns}).
  */
-import { SparseData, type Segment } from '../memory';
+import { SparseData } from '../memory';
 
 /** Two records that hold data at the same address. */
 export interface RunOverlap {
@@ -32,7 +33,6 @@ const INITIAL_BYTES = 1024;
 export class RunBuilder {
   private starts: Uint32Array;
   private lengths: Uint32Array;
-  private offsets: Uint32Array;
   private tags: Uint32Array;
   private bytes: Uint8Array;
   private count = 0;
@@ -50,33 +50,34 @@ export class RunBuilder {
     const records = Math.max(1, Math.min(maxRecords, 1 << 26));
     this.starts = new Uint32Array(records);
     this.lengths = new Uint32Array(records);
-    this.offsets = new Uint32Array(records);
     this.tags = new Uint32Array(records);
     this.bytes = new Uint8Array(Math.max(1, Math.min(maxBytes, 1 << 30)));
   }
 
   /**
    * Adds a copy of `data` at `address` (an unsigned 32-bit address; the caller has checked that
-   * `address + data.length` stays within 4 GiB). Empty records are ignored.
+   * `address + length` stays within 4 GiB): `length` bytes of `data` from `from` (all of it by
+   * default), copied (short records byte by byte, without making a view). Empty records are ignored.
    */
-  add(address: number, data: Uint8Array, tag = 0): void {
-    if (data.length === 0) return;
+  add(address: number, data: Uint8Array, tag = 0, from = 0, length = data.length - from): void {
+    if (length === 0) return;
     if (this.count === this.starts.length) this.growRecords();
-    if (this.used + data.length > this.bytes.length) this.growBytes(this.used + data.length);
+    if (this.used + length > this.bytes.length) this.growBytes(this.used + length);
     const i = this.count++;
     this.starts[i] = address;
-    this.lengths[i] = data.length;
-    this.offsets[i] = this.used;
+    this.lengths[i] = length;
     this.tags[i] = tag;
-    this.bytes.set(data, this.used);
-    this.used += data.length;
+    const bytes = this.bytes;
+    if (length > 32) bytes.set(data.subarray(from, from + length), this.used);
+    else for (let j = 0, at = this.used; j < length; j++) bytes[at + j] = data[from + j];
+    this.used += length;
     if (address < this.lastEnd) this.ascending = false;
-    this.lastEnd = address + data.length;
+    this.lastEnd = address + length;
   }
 
   /** Bytes the builder holds in its buffers now (bookkeeping and data, with spare capacity). */
   get allocatedBytes(): number {
-    return this.starts.byteLength * 4 + this.bytes.byteLength;
+    return this.starts.byteLength * 3 + this.bytes.byteLength;
   }
 
   /** Data bytes added so far. */
@@ -89,41 +90,65 @@ export class RunBuilder {
    * order added) that overlaps an earlier one.
    */
   finish(): RunResult {
-    const order = this.sortedOrder();
-    if (!this.ascending && hasOverlap(order, this.starts, this.lengths, this.count)) {
-      return { overlap: this.firstOverlap(order) };
-    }
-    const data = new Uint8Array(this.used);
-    const segments: Segment[] = [];
-    let at = 0;
-    let segmentStart = 0;
-    let segmentAddress = -1;
-    let segmentEnd = -1;
-    for (let k = 0; k < order.length; k++) {
-      const i = order[k];
-      const start = this.starts[i];
-      const length = this.lengths[i];
-      if (start !== segmentEnd) {
-        if (segmentAddress >= 0)
-          segments.push({ address: segmentAddress, data: data.subarray(segmentStart, at) });
-        segmentAddress = start;
-        segmentStart = at;
+    const { starts, lengths, count } = this;
+    // Records in ascending address order: as added, or sorted (then `spare`, the sort's second
+    // buffer, is free and holds where each record's bytes are in `bytes`).
+    let order: Uint32Array | undefined;
+    let where: Uint32Array | undefined;
+    if (!this.ascending) {
+      const sorted = this.sort();
+      if (hasOverlap(sorted.order, starts, lengths, count))
+        return { overlap: this.firstOverlap(sorted.order) };
+      order = sorted.order;
+      where = sorted.spare;
+      for (let i = 0, at = 0; i < count; i++) {
+        where[i] = at;
+        at += lengths[i];
       }
-      data.set(this.bytes.subarray(this.offsets[i], this.offsets[i] + length), at);
-      at += length;
-      segmentEnd = start + length;
     }
-    if (segmentAddress >= 0)
-      segments.push({ address: segmentAddress, data: data.subarray(segmentStart, at) });
-    return { data: SparseData.fromSorted(segments) };
+    // One pass counts the merged runs, so their arrays are allocated at their exact size.
+    let runs = 0;
+    let runEnd = -1;
+    for (let k = 0; k < count; k++) {
+      const i = order === undefined ? k : order[k];
+      if (starts[i] !== runEnd) runs++;
+      runEnd = starts[i] + lengths[i];
+    }
+    // The sorted order is read front to back and run r is found no later than record r, so
+    // the runs' starts can take the order's place; the sort's spare buffer then holds the
+    // runs' offsets.
+    const runStarts = order ?? new Uint32Array(runs);
+    const runLengths = new Uint32Array(runs);
+    const data = where === undefined ? this.bytes.slice(0, this.used) : new Uint8Array(this.used);
+    const bytes = this.bytes;
+    let at = 0;
+    let run = -1;
+    runEnd = -1;
+    for (let k = 0; k < count; k++) {
+      const i = order === undefined ? k : order[k];
+      const start = starts[i];
+      const length = lengths[i];
+      if (start !== runEnd) runStarts[++run] = start;
+      runLengths[run] += length;
+      if (where !== undefined) {
+        const from = where[i];
+        if (length > 32) data.set(bytes.subarray(from, from + length), at);
+        else for (let j = 0; j < length; j++) data[at + j] = bytes[from + j];
+      }
+      at += length;
+      runEnd = start + length;
+    }
+    return { data: SparseData.fromRuns(fitted(runStarts, runs), runLengths, data, where) };
   }
 
-  /** Record indexes in ascending address order (the order added among equal addresses). */
-  private sortedOrder(): Uint32Array {
+  /**
+   * Record indexes in ascending address order (the order added among equal addresses), and
+   * the sort's second buffer, free afterwards.
+   */
+  private sort(): { order: Uint32Array; spare: Uint32Array } {
     const count = this.count;
     let order = new Uint32Array(count);
     for (let i = 0; i < count; i++) order[i] = i;
-    if (this.ascending) return order;
     // A stable least-significant-digit radix sort on the 32-bit start address, a byte per
     // pass: O(n), and records at equal addresses keep the order they were added in.
     let spare = new Uint32Array(count);
@@ -139,7 +164,7 @@ export class RunBuilder {
       }
       [order, spare] = [spare, order];
     }
-    return order;
+    return { order, spare };
   }
 
   /**
@@ -179,7 +204,6 @@ export class RunBuilder {
     };
     this.starts = grow(this.starts);
     this.lengths = grow(this.lengths);
-    this.offsets = grow(this.offsets);
     this.tags = grow(this.tags);
   }
 
@@ -188,6 +212,12 @@ export class RunBuilder {
     grown.set(this.bytes.subarray(0, this.used));
     this.bytes = grown;
   }
+}
+
+/** The first `n` entries of `a`: a view when that is most of it, else a copy (not to hold on to the rest). */
+function fitted(a: Uint32Array, n: number): Uint32Array {
+  if (n === a.length) return a;
+  return n * 2 > a.length ? a.subarray(0, n) : a.slice(0, n);
 }
 
 /** True when two of the records with index below `limit` overlap (one sweep of `order`). */

@@ -61,7 +61,8 @@ function binaryInputs(name: string, data: SparseData): string[] {
   });
 }
 
-describe('S-records against srec_cat, srec_cmp and objcopy', () => {
+// External tools over images of up to 5 MiB: seconds when idle, over 30 s with both cores busy.
+describe('S-records against srec_cat, srec_cmp and objcopy', { timeout: 180_000 }, () => {
   it.each(IMAGES)('srec_cmp finds our S-records equal to the raw data (%s)', (label, data) => {
     const name = label.replace(/\W+/g, '-');
     writeFileSync(path.join(dir, `${name}.srec`), writeSrec(data, { header: name, recordSize: 32 }));

@@ -11,7 +11,7 @@
  */
 import { WebProgError, formatAddress } from '../errors';
 import type { SparseData } from '../memory';
-import { hexByte, numberedLines, preview, type RecordSource } from './hex-record';
+import { LineReader, hexByte, preview, recordBounds, type RecordSource } from './hex-record';
 import { RunBuilder } from './run-builder';
 
 const ADDRESS_LIMIT = 0x1_0000_0000;
@@ -66,22 +66,26 @@ interface SrecRecord {
  * `FORMAT_INVALID`, `FORMAT_CHECKSUM`, `FORMAT_RANGE` or `FORMAT_OVERLAP` with the 1-based line.
  */
 export function readSrec(text: string, file?: string): SrecContents {
-  const lines = numberedLines(text);
-  if (lines.length === 0) {
+  const lines = new LineReader(text);
+  if (!lines.next()) {
     throw new WebProgError('FORMAT_INVALID', 'Line 1: the file holds no S-records.', { line: 1, file });
   }
-  // Sized from the text: a data record is at least 10 characters and holds half its digits.
-  const runs = new RunBuilder(Math.ceil(text.length / 10), text.length >>> 1);
+  // No more records than lines and no more data bytes than two characters each beyond the 10
+  // of every record: the buffers are sized once.
+  const bounds = recordBounds(text, 10);
+  const runs = new RunBuilder(bounds.records, bounds.bytes);
   const warnings: string[] = [];
   let header: string | undefined;
   let dataRecords = 0;
   let countedAll = false;
-  for (let i = 0; i < lines.length; i++) {
-    const source: RecordSource = { line: lines[i].line, file };
-    const record = decodeSrecRecord(lines[i].text, source);
+  let first = true;
+  const source: RecordSource = { line: 0, file };
+  do {
+    source.line = lines.line;
+    const record = decodeSrecRecord(lines.text, source);
     switch (record.type) {
       case 0:
-        if (i === 0) header = printable(record.data);
+        if (first) header = printable(record.data);
         else
           warnings.push(`a header record (S0) in the middle of the file was ignored (line ${source.line})`);
         break;
@@ -114,20 +118,19 @@ export function readSrec(text: string, file?: string): SrecContents {
         break;
       default: {
         // S7, S8, S9: termination with the start address.
-        if (i + 1 < lines.length) {
-          warnings.push(`text after the termination record was ignored (line ${lines[i + 1].line})`);
-        }
+        if (lines.next()) warnings.push(`text after the termination record was ignored (line ${lines.line})`);
         const contents: SrecContents = { data: collected(runs, file), entry: record.address, warnings };
         if (header !== undefined) contents.header = header;
         return contents;
       }
     }
-  }
+    first = false;
+  } while (lines.next());
   // srec_cat leaves the termination record out when it has no start address; its count
   // record still proves the file complete.
   if (!countedAll) {
     warnings.push(
-      `the file ends without a count (S5/S6) or termination (S7/S8/S9) record (line ${lines[lines.length - 1].line}): it may be cut short`,
+      `the file ends without a count (S5/S6) or termination (S7/S8/S9) record (line ${source.line}): it may be cut short`,
     );
   }
   const contents: SrecContents = { data: collected(runs, file), warnings };

@@ -11,11 +11,13 @@ import {
   RecordType,
   changeRecordType,
   decodeRecord,
+  decodeRecordSpan,
   formatRecord,
   hexByte,
   LineReader,
   numberedLines,
   peekRecordType,
+  recordBounds,
   recordScratch,
 } from './hex-record';
 import type { RecordSource } from './hex-record';
@@ -33,7 +35,10 @@ export interface UniversalHexPart {
   hex: string;
 }
 
-/** A board's program with its data already read. */
+/**
+ * A board's program with its data already read. Its `hex` is written from the Universal Hex
+ * text when first read (and then kept), so reading a file for its data holds no second copy.
+ */
 export interface UniversalHexBoard extends UniversalHexPart {
   /** The board's bytes at their absolute addresses. */
   data: SparseData;
@@ -69,9 +74,6 @@ export function splitUniversalHex(text: string, fileName?: string): UniversalHex
 /** Per-board state while reading. */
 interface BoardBuilder {
   boardId: number;
-  lines: string[];
-  /** The address record last written to `lines` (canonical text). */
-  addressRecord: string | undefined;
   runs: RunBuilder;
 }
 
@@ -85,41 +87,33 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
   const scratch = recordScratch();
   const boards = new Map<number, BoardBuilder>();
   let board: BoardBuilder | undefined;
-  let addressRecord: string | undefined;
   let base = 0;
   let last = 1;
+  const source: RecordSource = { line: 0, file: fileName };
   while (lines.next()) {
     last = lines.line;
-    const source: RecordSource = { line: lines.line, file: fileName };
-    const { type, offset, data } = decodeRecord(lines.text, source, scratch);
+    source.line = lines.line;
+    const count = decodeRecordSpan(text, lines.start, lines.end, source, scratch);
+    const type = scratch[3];
+    const offset = (scratch[1] << 8) | scratch[2];
     switch (type) {
       case RecordType.data:
       case RecordType.customData: {
         if (board === undefined)
           throw invalid(source, 'data record before any Block Start record (type 0x0A).');
         const address = base + offset;
-        checkDataRange(address, offset, data.length, source);
-        board.runs.add(address, data, source.line);
-        if (board.addressRecord !== addressRecord) {
-          board.lines.push(addressRecord ?? formatRecord(RecordType.extendedLinearAddress, 0, [0, 0]));
-          board.addressRecord = addressRecord;
-        }
-        const line = lines.text;
-        board.lines.push(
-          type === RecordType.data ? line : changeRecordType(line, RecordType.customData, RecordType.data),
-        );
+        checkDataRange(address, offset, count, source);
+        board.runs.add(address, scratch, source.line, 4, count);
         break;
       }
       case RecordType.extendedLinearAddress:
       case RecordType.extendedSegmentAddress:
-        if (data.length !== 2)
-          throw invalid(source, `a record of type 0x${hexByte(type)} must hold 2 data bytes.`);
-        base = ((data[0] << 8) | data[1]) * (type === RecordType.extendedLinearAddress ? 0x10000 : 16);
-        addressRecord = formatRecord(type, 0, data);
+        if (count !== 2) throw invalid(source, `a record of type 0x${hexByte(type)} must hold 2 data bytes.`);
+        base = ((scratch[4] << 8) | scratch[5]) * (type === RecordType.extendedLinearAddress ? 0x10000 : 16);
         break;
       case RecordType.blockStart: {
-        if (data.length < 2) throw invalid(source, 'the Block Start record must hold a 2-byte board id.');
-        const boardId = (data[0] << 8) | data[1];
+        if (count < 2) throw invalid(source, 'the Block Start record must hold a 2-byte board id.');
+        const boardId = (scratch[4] << 8) | scratch[5];
         board = boards.get(boardId);
         if (board === undefined) {
           if (boards.size === MAX_BOARDS) {
@@ -129,15 +123,12 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
               { line: source.line, file: fileName },
             );
           }
-          // The first board's records can only be on the lines that follow, half a byte per
-          // character (record lines are at least 11 characters): its buffers are sized once.
+          // The first board's records can only be on the lines that follow, a byte per two
+          // characters beyond a record's 11: its buffers are sized once.
           // Later boards start small and grow, so many boards cannot claim the text many times.
-          const rest = text.length - lines.position;
-          const runs =
-            boards.size === 0
-              ? new RunBuilder(Math.ceil(rest / 11), Math.ceil(rest / 2))
-              : new RunBuilder(4, 16);
-          board = { boardId, lines: [], addressRecord: undefined, runs };
+          const bounds = boards.size === 0 ? recordBounds(text, 11, lines.position) : undefined;
+          const runs = bounds ? new RunBuilder(bounds.records, bounds.bytes) : new RunBuilder(4, 16);
+          board = { boardId, runs };
           boards.set(boardId, board);
         }
         break;
@@ -147,11 +138,7 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
           throw invalid(source, 'no Block Start record (type 0x0A) before the end: not a Universal Hex.');
         const warnings: string[] = [];
         if (lines.next()) warnings.push(`text after the EOF record was ignored (line ${lines.line})`);
-        const result = [...boards.values()].map((b) => ({
-          boardId: b.boardId,
-          hex: b.lines.join('\n') + (b.lines.length > 0 ? '\n' : '') + END_OF_FILE_RECORD + '\n',
-          data: boardData(b, fileName),
-        }));
+        const result = [...boards.values()].map((b) => lazyHex(text, b.boardId, boardData(b, fileName)));
         return { boards: result, warnings };
       }
       case RecordType.startSegmentAddress:
@@ -168,6 +155,54 @@ export function readUniversalHex(text: string, fileName?: string): UniversalHexC
     { line: last, file: fileName },
     'the file ends without an end-of-file record (:00000001FF); it may be cut short.',
   );
+}
+
+/** A board whose `hex` is written from `text` when first read. */
+function lazyHex(text: string, boardId: number, data: SparseData): UniversalHexBoard {
+  let hex: string | undefined;
+  return {
+    boardId,
+    data,
+    get hex(): string {
+      hex ??= boardHexText(text, boardId);
+      return hex;
+    },
+  };
+}
+
+/**
+ * The plain Intel Hex of one board of a Universal Hex that {@link readUniversalHex} has read
+ * without error: its data records (custom data records 0x0D turned into data records 0x00),
+ * each preceded by the address record in force where that differs from the last one written,
+ * then the end-of-file record.
+ */
+function boardHexText(text: string, boardId: number): string {
+  const lines = new LineReader(text);
+  const scratch = recordScratch();
+  const source: RecordSource = { line: 0 };
+  const out: string[] = [];
+  let inBoard = false;
+  let addressRecord: string | undefined;
+  let written: string | undefined;
+  while (lines.next()) {
+    source.line = lines.line;
+    const { type, data } = decodeRecord(lines.text, source, scratch);
+    if (type === RecordType.endOfFile) break;
+    if (type === RecordType.blockStart) inBoard = ((data[0] << 8) | data[1]) === boardId;
+    else if (type === RecordType.extendedLinearAddress || type === RecordType.extendedSegmentAddress)
+      addressRecord = formatRecord(type, 0, data);
+    else if (inBoard && (type === RecordType.data || type === RecordType.customData)) {
+      if (written !== addressRecord) {
+        out.push(addressRecord ?? formatRecord(RecordType.extendedLinearAddress, 0, [0, 0]));
+        written = addressRecord;
+      }
+      const line = lines.text;
+      out.push(
+        type === RecordType.data ? line : changeRecordType(line, RecordType.customData, RecordType.data),
+      );
+    }
+  }
+  return out.join('\n') + (out.length > 0 ? '\n' : '') + END_OF_FILE_RECORD + '\n';
 }
 
 /** Boards that run the same programs: micro:bit V1 ids and V2 ids (0x9904–0x9906 are V2.2x). */

@@ -91,13 +91,14 @@ describe('SparseData', () => {
 });
 
 describe('SparseData.fromSorted', () => {
-  it('keeps sorted, separate segments as they are and merges anything else', () => {
+  it('keeps sorted, separate segments (copied) and merges anything else', () => {
     const shared = new Uint8Array([1, 2, 3, 4]);
     const kept = SparseData.fromSorted([
       { address: 0x10, data: shared.subarray(0, 2) },
       { address: 0x20, data: shared.subarray(2) },
     ]);
-    expect(kept.segments()[1].data.buffer).toBe(shared.buffer);
+    shared[2] = 99;
+    expect([...kept.segments()[1].data]).toEqual([3, 4]);
     expect(kept.ranges()).toEqual([
       { start: 0x10, end: 0x12 },
       { start: 0x20, end: 0x22 },
@@ -111,5 +112,91 @@ describe('SparseData.fromSorted', () => {
       { start: 0x10, end: 0x13 },
       { start: 0x20, end: 0x21 },
     ]);
+  });
+});
+
+describe('SparseData.fromRuns', () => {
+  it('takes sorted runs laid end to end in one buffer', () => {
+    const d = SparseData.fromRuns(Uint32Array.of(0x10, 0x20), Uint32Array.of(2, 1), bytes(1, 2, 3));
+    expect(d.ranges()).toEqual([
+      { start: 0x10, end: 0x12 },
+      { start: 0x20, end: 0x21 },
+    ]);
+    expect([...d.read(0x10, 0x11, 0)]).toEqual([1, 2, ...new Array<number>(14).fill(0), 3]);
+    expect(d.segmentCount).toBe(2);
+  });
+
+  it('refuses runs that touch, overlap, are empty or do not fill the buffer', () => {
+    expect(() => SparseData.fromRuns(Uint32Array.of(0, 2), Uint32Array.of(2, 1), bytes(1, 2, 3))).toThrow(
+      /ascending and apart/,
+    );
+    expect(() => SparseData.fromRuns(Uint32Array.of(0, 5), Uint32Array.of(0, 1), bytes(1))).toThrow(
+      /ascending and apart/,
+    );
+    expect(() => SparseData.fromRuns(Uint32Array.of(0), Uint32Array.of(2), bytes(1, 2, 3))).toThrow(/3/);
+  });
+});
+
+describe('SparseData storage', () => {
+  it('leaves segments handed out unchanged by later writes and clears', () => {
+    const d = SparseData.from([{ address: 0, data: bytes(1, 2, 3, 4) }]);
+    const before = d.segments()[0].data;
+    d.write(1, bytes(9, 9));
+    d.clear(0, 1);
+    d.write(4, bytes(5));
+    expect([...before]).toEqual([1, 2, 3, 4]);
+    expect([...d.read(0, 5, 0)]).toEqual([0, 9, 9, 4, 5]);
+  });
+
+  it('holds many separate one-byte runs in a few typed arrays (about 12 bytes each)', () => {
+    const d = new SparseData();
+    for (let i = 0; i < 10_000; i++) d.write(i * 2, bytes(i & 0xff));
+    expect(d.segmentCount).toBe(10_000);
+    expect(d.byteCount).toBe(10_000);
+    expect(d.segmentAt(2 * 777)?.data[0]).toBe(777 & 0xff);
+    expect(d.clone().equals(d)).toBe(true);
+  });
+
+  it('write, clear, slice and clone behave like a byte map (property)', () => {
+    const op = fc.oneof(
+      fc.record({
+        kind: fc.constant('write' as const),
+        address: fc.integer({ min: 0, max: 200 }),
+        data: fc.uint8Array({ minLength: 0, maxLength: 30 }),
+      }),
+      fc.record({
+        kind: fc.constant('clear' as const),
+        address: fc.integer({ min: 0, max: 200 }),
+        length: fc.integer({ min: 0, max: 60 }),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), fc.integer({ min: 0, max: 250 }), (ops, cut) => {
+        const model = new Map<number, number>();
+        const d = new SparseData();
+        for (const o of ops) {
+          if (o.kind === 'write') {
+            d.write(o.address, o.data);
+            o.data.forEach((v, i) => model.set(o.address + i, v));
+          } else {
+            d.clear(o.address, o.address + o.length);
+            for (let a = o.address; a < o.address + o.length; a++) model.delete(a);
+          }
+        }
+        const expected = (from: number, to: number): number[] =>
+          Array.from({ length: 260 }, (_, a) =>
+            a >= from && a < to && model.has(a) ? model.get(a)! : 0x100 - 1,
+          );
+        expect([...d.read(0, 260)]).toEqual(expected(0, 260));
+        expect(d.byteCount).toBe(model.size);
+        expect([...d.slice(cut, cut + 40).read(0, 260)]).toEqual(expected(cut, cut + 40));
+        expect(d.clone().equals(d)).toBe(true);
+        const segs = d.segments();
+        expect(segs.length).toBe(d.segmentCount);
+        for (let i = 1; i < segs.length; i++) {
+          expect(segs[i].address).toBeGreaterThan(segs[i - 1].address + segs[i - 1].data.length);
+        }
+      }),
+    );
   });
 });

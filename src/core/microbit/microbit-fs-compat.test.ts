@@ -30,7 +30,8 @@ const FILES: [string, string][] = [
   ['exact.py', 'x'.repeat(126 - 2 - 8 - 1)],
 ];
 
-describe('compatibility with microbit-fs', () => {
+// microbit-fs over both MicroPython images: seconds when idle, over 30 s with both cores busy.
+describe('compatibility with microbit-fs', { timeout: 180_000 }, () => {
   const ours = new MicroPythonFs(blank.images);
   for (const [name, text] of FILES) ours.write(name, text);
   const mfs = theirs();

@@ -110,3 +110,28 @@ export function oneByteUf2(count: number, spacing: number, order: RecordOrder): 
   });
   return bytes;
 }
+
+/**
+ * An S-record file of `count` one-byte S3 records `spacing` bytes apart, then an S7
+ * termination record. Byte `i` holds `i & 0xFF`.
+ */
+export function oneByteSrec(count: number, spacing: number, order: RecordOrder): string {
+  const hex = (value: number, digits: number): string =>
+    value.toString(16).toUpperCase().padStart(digits, '0');
+  const record = (type: number, address: number, data: number[]): string => {
+    const bytes = [
+      data.length + 5,
+      address >>> 24,
+      (address >>> 16) & 0xff,
+      (address >>> 8) & 0xff,
+      address & 0xff,
+      ...data,
+    ];
+    const checksum = ~bytes.reduce((sum, b) => sum + b, 0) & 0xff;
+    return `S${type}${bytes.map((b) => hex(b, 2)).join('')}${hex(checksum, 2)}`;
+  };
+  const lines = addresses(count, spacing, order).map((address) =>
+    record(3, address, [(address / spacing) & 0xff]),
+  );
+  return [...lines, record(7, 0, []), ''].join('\n');
+}

@@ -25,9 +25,8 @@ import type {
   TargetUart,
 } from '../backend';
 import {
+  DebugWriteGate,
   debugConfirmation,
-  debugRequestWrites,
-  describeDebugWrite,
   type DebugInfo,
   type DebugRequest,
   type DebugResult,
@@ -110,6 +109,8 @@ export class CmsisDapBackend implements Backend {
    * connects again before it touches the chip.
    */
   private disturbed = false;
+  /** The hardware-write gate of debug requests (remembers registers a script set). */
+  private readonly debugGate = new DebugWriteGate();
 
   constructor(
     private readonly transport: PacketTransport,
@@ -276,7 +277,20 @@ export class CmsisDapBackend implements Backend {
       return {};
     }
     const link = await this.debugLink();
-    if (debugRequestWrites(request)) requireWrites(ctx.allowWrites, describeDebugWrite(request));
+    const runsSetUpCode = this.debugGate.writes(request);
+    this.debugGate.check(request, ctx.allowWrites);
+    const result = await this.debugOnLink(request, link, runsSetUpCode, ctx);
+    this.debugGate.done(request);
+    return result;
+  }
+
+  /** Carries out a debug request that passed the gate (`confirmRun`: running set-up code). */
+  private async debugOnLink(
+    request: Exclude<DebugRequest, { op: 'attach' }>,
+    link: { cpu?: CortexM },
+    confirmRun: boolean,
+    ctx: OperationContext,
+  ): Promise<DebugResult> {
     switch (request.op) {
       case 'swd_read':
         return {
@@ -315,10 +329,12 @@ export class CmsisDapBackend implements Backend {
         await cpu.halt();
         return { value: (await cpu.state()).reasons };
       case 'go':
+        if (confirmRun) await this.confirmDebug(request, ctx);
         this.disturbed = true;
         await cpu.resume();
         return {};
       case 'step':
+        if (confirmRun) await this.confirmDebug(request, ctx);
         this.disturbed = true;
         await cpu.step();
         return { value: (await cpu.state()).reasons };
@@ -365,11 +381,17 @@ export class CmsisDapBackend implements Backend {
         ? `Erase the whole ${chip}? Everything on the chip is lost.`
         : kind === 'erase_block'
           ? `Erase flash blocks of the ${chip} through its device script?`
-          : `Write to the ${chip}'s memory and access ports directly? Such writes can erase or program its flash.`;
+          : kind === 'run_code'
+            ? `Run the ${chip}'s core from the registers the script set? Such code can erase or program its flash.`
+            : `Write to the ${chip}'s memory and access ports directly? Such writes can erase or program its flash.`;
     if (!(await ctx.confirm(question))) {
       throw new WebProgError(
         'CANCELLED',
-        kind === 'raw_write' ? 'The direct write was not confirmed.' : 'Erase was not confirmed.',
+        kind === 'raw_write'
+          ? 'The direct write was not confirmed.'
+          : kind === 'run_code'
+            ? 'Running the code the script set up was not confirmed.'
+            : 'Erase was not confirmed.',
       );
     }
   }

@@ -16,7 +16,9 @@ describe('CMSIS-DAP debug access', () => {
     expect((await backend.debug({ op: 'stop' })).value! & CPU_STAT.HALT_OR_STEP).toBeTruthy();
     await backend.debug({ op: 'reg_set', reg: 5, value: 0x1234 });
     expect((await backend.debug({ op: 'reg_get', reg: 5 })).value).toBe(0x1234);
-    await backend.debug({ op: 'go' });
+    // Running the core from registers set here runs code the caller chose: gated like a write.
+    await expect(backend.debug({ op: 'go' })).rejects.toMatchObject({ code: 'WRITES_NOT_ALLOWED' });
+    await backend.debug({ op: 'go' }, { allowWrites: true });
     expect((await backend.debug({ op: 'status' })).value).toBe(0);
   });
 

@@ -149,9 +149,11 @@ describe('CortexProg special scripts', () => {
     });
     expect(out.refused).toMatch(/^nil\|.*not allowed.*\|WRITES_NOT_ALLOWED$/);
     expect(out.refused_ww).toMatch(/^nil\|A direct memory write .*not allowed.*\|WRITES_NOT_ALLOWED$/);
-    // Asked once per run for direct writes and once for block erases, not at every call.
+    // Asked once per run for direct writes, for running the code the script set up and for
+    // block erases, not at every call.
     expect(result.questions).toEqual([
       "Write to the Nordic nRF52833's memory and access ports directly? Such writes can erase or program its flash.",
+      "Run the Nordic nRF52833's core from the registers the script set? Such code can erase or program its flash.",
       'Erase flash blocks of the Nordic nRF52833 through its device script?',
     ]);
     expect(out.outside).toBeUndefined();
@@ -265,6 +267,74 @@ describe('special scripts and the hardware-write gate', () => {
     expect(accepted.logs).toEqual(['info: true|nil true true|nil']);
     expect(accepted.questions).toHaveLength(2);
     expect(probe.target.readMemory(0x1000, firmware.length).every((b) => b === 0xff)).toBe(true);
+  });
+
+  /**
+   * Firmware whose first instructions store R1 at [R0] and then loop (str r1, [r0]; b .): with
+   * R0, R1 and PC set from a script, cpuGo makes the core write the NVMC registers itself.
+   */
+  const storeLoop = Uint8Array.from([0x01, 0x60, 0xfe, 0xe7, ...firmware.subarray(4)]);
+  const runStoreLoop = `
+    function init() return TOOL_OP_NEEDS_CPU end
+    function main(step)
+      if step ~= TOOL_OP_STEP_MAIN then return true end
+      local out = {}
+      local function note(ok, message, code) out[#out + 1] = tostring(ok) .. "|" .. tostring(code) end
+      cpuStop()
+      note(cpuGo()) -- the chip's own program: allowed
+      cpuStop()
+      cpuRegSet(3, 7)
+      cpuReset() -- a reset ends what the registers were set up for
+      note(cpuGo())
+      local function store(address, value)
+        cpuStop()
+        cpuRegSet(0, address)
+        cpuRegSet(1, value)
+        cpuRegSet(15, 0x1000)
+        note(cpuGo())
+        for _ = 1, 20 do cpuIsStoppedAndWhy() end
+      end
+      store(0x4001E504, 2) -- NVMC CONFIG = EEN
+      cpuStop()
+      note(cpuStep())
+      store(0x4001E50C, 1) -- NVMC ERASEALL
+      mp.log.info(table.concat(out, " "))
+      return true
+    end`;
+
+  it('cpuRegSet then cpuGo or cpuStep (code the script chose) is refused while writes are not allowed', async () => {
+    const probe = createSimulatedMicrobit('v2', {
+      latency: 'zero',
+      flash: [{ address: 0x1000, data: storeLoop }],
+    });
+    const rig = await simRig({ probes: [probe] });
+    const result = await rig.run(runStoreLoop);
+    expect(result.error).toBeUndefined();
+    expect(result.logs).toEqual([
+      'info: true|nil true|nil nil|WRITES_NOT_ALLOWED nil|WRITES_NOT_ALLOWED nil|WRITES_NOT_ALLOWED',
+    ]);
+    expect(result.questions).toEqual([]);
+    expect(probe.target.readMemory(0x1000, storeLoop.length)).toEqual(storeLoop);
+  });
+
+  it('with writes allowed, running the code the script set up is confirmed once per run', async () => {
+    const probe = createSimulatedMicrobit('v2', {
+      latency: 'zero',
+      flash: [{ address: 0x1000, data: storeLoop }],
+    });
+    const rig = await simRig({ probes: [probe] });
+    const allowed = `mp.app.allow_hw_writes(true)\n${runStoreLoop}`;
+    const declined = await rig.run(allowed, { answer: false });
+    expect(declined.logs).toEqual(['info: true|nil true|nil nil|CANCELLED nil|CANCELLED nil|CANCELLED']);
+    expect(declined.questions).toEqual([
+      "Run the chip's core from the registers the script set? Such code can erase or program its flash.",
+    ]);
+    expect(probe.target.readMemory(0x1000, storeLoop.length)).toEqual(storeLoop);
+
+    const accepted = await rig.run(allowed);
+    expect(accepted.logs).toEqual(['info: true|nil true|nil true|nil 1|nil true|nil']); // the step halts: HALT_OR_STEP
+    expect(accepted.questions).toHaveLength(1);
+    expect(probe.target.readMemory(0x1000, storeLoop.length).every((b) => b === 0xff)).toBe(true);
   });
 
   it("after a script's raw DP SELECT write the page's next flash works on the untouched chip", async () => {
