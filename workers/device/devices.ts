@@ -20,7 +20,8 @@ import type {
   DeviceSummary,
   SerialState,
 } from './device-api';
-import { DebugWriteGate, type DebugRequest, type DebugResult } from './debug-api';
+import type { DebugRequest, DebugResult } from './debug-api';
+import { DebugWriteGate } from './debug-write-gate';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
 import { ProbeSerial } from './probe-serial';

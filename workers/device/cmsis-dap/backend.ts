@@ -24,13 +24,8 @@ import type {
   TargetInfo,
   TargetUart,
 } from '../backend';
-import {
-  DebugWriteGate,
-  debugConfirmation,
-  type DebugInfo,
-  type DebugRequest,
-  type DebugResult,
-} from '../debug-api';
+import { DebugWriteGate } from '../debug-write-gate';
+import { debugConfirmation, type DebugInfo, type DebugRequest, type DebugResult } from '../debug-api';
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';

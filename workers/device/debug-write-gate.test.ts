@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DebugWriteGate, type DebugRequest } from './debug-api';
+import type { DebugRequest } from './debug-api';
+import { DebugWriteGate } from './debug-write-gate';
 
 const refused = { code: 'WRITES_NOT_ALLOWED' };
 
