@@ -17,6 +17,7 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'nrf52840-dk',
   'esp32',
   'esp32s3',
   'esp32c3',

@@ -1,12 +1,14 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
- * behind its DAPLink interface chip, and an STM32F411 behind a DAPLink probe. Each is a WebUSB
+ * behind its DAPLink interface chip, an STM32F411 behind a DAPLink probe, an nRF52840 DK
+ * (DAPLink on its interface MCU). Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
 import { resolveLatency, VirtualClock, type LatencyOption } from './clock';
 import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
+import { createNrf52840 } from './chips/nrf52840';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
 import { createStm32f411 } from './chips/stm32f411';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
@@ -100,7 +102,7 @@ interface BoardSpec {
   createChip: (options: ChipOptions) => SimulatedChip;
 }
 
-const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
+const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
   'microbit-v1': {
     boardId: '9900',
     interfaceChipId: '97969901',
@@ -140,6 +142,28 @@ const BOARDS: Record<'microbit-v1' | 'microbit-v2' | 'stm32f411', BoardSpec> = {
     defaultBulk: true,
     createChip: createStm32f411,
   },
+  'nrf52840-dk': {
+    // The DK's interface MCU (SAM3U2C) running DAPLink instead of its J-Link OB firmware.
+    boardId: '1102',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Nordic Semiconductor',
+    targetDeviceName: 'nRF52840_xxAA',
+    targetBoardVendor: 'Nordic Semiconductor',
+    targetBoardName: 'nRF52840-DK',
+    defaultBulk: true,
+    createChip: createNrf52840,
+  },
+};
+
+/** Each board's default device id words (FICR DEVICEID or the STM32 UID's first two words). */
+const DEFAULT_IDS: Record<SimulatedBoardName, [number, number]> = {
+  'microbit-v1': [0x7a3c91e5, 0x000006cc],
+  'microbit-v2': [0x2f41d8b3, 0x000006cc],
+  stm32f411: [0x00470031, 0x3234510d],
+  'nrf52840-dk': [0x8c1e42a7, 0x3d09f615],
 };
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -245,23 +269,29 @@ export function createSimulatedMicrobit(
   version: MicrobitVersion,
   options: SimulatedProbeOptions = {},
 ): SimulatedProbe {
-  const spec = BOARDS[version === 'v1' ? 'microbit-v1' : 'microbit-v2'];
-  return createProbe(spec, options, version === 'v1' ? [0x7a3c91e5, 0x000006cc] : [0x2f41d8b3, 0x000006cc]);
+  const name = version === 'v1' ? 'microbit-v1' : 'microbit-v2';
+  return createProbe(BOARDS[name], options, DEFAULT_IDS[name]);
 }
 
 /** A simulated STM32F411 (NUCLEO-F411RE) behind a DAPLink probe. */
 export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {}): SimulatedProbe {
-  return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
+  return createProbe(BOARDS.stm32f411, options, DEFAULT_IDS.stm32f411);
+}
+
+/** A simulated nRF52840 DK (its interface MCU running DAPLink). */
+export function createSimulatedNrf52840Dk(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createProbe(BOARDS['nrf52840-dk'], options, DEFAULT_IDS['nrf52840-dk']);
 }
 
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411';
+export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'nrf52840-dk',
 ];
 
 /**
@@ -273,7 +303,5 @@ export function createSimulatedBoard(
   name: SimulatedBoardName,
   options: SimulatedProbeOptions = {},
 ): SimulatedProbe {
-  if (name === 'microbit-v1') return createSimulatedMicrobit('v1', options);
-  if (name === 'microbit-v2') return createSimulatedMicrobit('v2', options);
-  return createSimulatedStm32f411Probe(options);
+  return createProbe(BOARDS[name], options, DEFAULT_IDS[name]);
 }

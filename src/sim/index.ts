@@ -16,6 +16,7 @@ export {
   createSimulatedBoard,
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
+  createSimulatedNrf52840Dk,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,

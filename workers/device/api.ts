@@ -56,6 +56,7 @@ export type SimulatedDeviceKind =
   | 'microbit-v1'
   | 'microbit-v2'
   | 'stm32f411'
+  | 'nrf52840-dk'
   | 'esp32'
   | 'esp32s3'
   | 'esp32c3'

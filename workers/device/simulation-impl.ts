@@ -1,6 +1,6 @@
 /**
  * The simulated devices a visitor (or an e2e test) plugs in when the app runs with `?sim`:
- * micro:bits and an STM32F411 behind simulated DAPLink probes, ESP boards behind simulated
+ * micro:bits, an STM32F411 and an nRF52840 DK behind simulated DAPLink probes, ESP boards behind simulated
  * USB-UART bridges. Each is reached through the same WebUSB / Web Serial interfaces as
  * hardware. In the app a simulated probe with realistic latency answers no sooner on the wall
  * clock than its modeled time (the simulation itself runs far faster), so a visitor sees how
@@ -9,9 +9,10 @@
  */
 import { WebProgError } from '../../src/core/errors';
 import {
-  createSimulatedMicrobit,
-  createSimulatedStm32f411Probe,
+  createSimulatedBoard,
+  SIMULATED_BOARD_NAMES,
   SimulatedUsb,
+  type SimulatedBoardName,
   type SimulatedProbe,
 } from '../../src/sim';
 import {
@@ -23,6 +24,10 @@ import {
 import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
+
+/** True for the boards behind a simulated CMSIS-DAP probe (every kind but the ESP boards). */
+const isProbeBoard = (kind: SimulatedDeviceKind): kind is SimulatedDeviceKind & SimulatedBoardName =>
+  (SIMULATED_BOARD_NAMES as readonly string[]).includes(kind);
 
 type Plugged = { kind: 'usb'; probe: SimulatedProbe } | { kind: 'serial'; board: SimulatedEspBoard };
 
@@ -59,7 +64,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     },
     plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
       const latency = deviceOptions.latency === 'zero' ? 'zero' : undefined;
-      if (kind === 'microbit-v1' || kind === 'microbit-v2' || kind === 'stm32f411') {
+      if (isProbeBoard(kind)) {
         const probeOptions = {
           serial: deviceOptions.serial,
           // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
@@ -67,10 +72,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
           latency: latency ?? 'daplink',
           paceWallClock: options.paceWallClock === true && latency === undefined,
         } as const;
-        const probe =
-          kind === 'stm32f411'
-            ? createSimulatedStm32f411Probe(probeOptions)
-            : createSimulatedMicrobit(kind === 'microbit-v1' ? 'v1' : 'v2', probeOptions);
+        const probe = createSimulatedBoard(kind, probeOptions);
         const id = usbDeviceId(probe.usbDevice);
         if (plugged.has(id))
           throw new WebProgError(

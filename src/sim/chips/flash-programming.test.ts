@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createSimulatedMicrobit, createSimulatedStm32f411Probe, type SimulatedProbe } from '../index';
+import {
+  createSimulatedMicrobit,
+  createSimulatedNrf52840Dk,
+  createSimulatedStm32f411Probe,
+  type SimulatedProbe,
+} from '../index';
 import { nrfNvmcPage, stm32f4Sector } from './test-programs/programs';
 import { connectDapjs, CoreReg, readWords, runToHalt, writeWords } from '../testing/dapjs-session';
 import { DAPLINK_WORST_CASE, type LatencyOption } from '../clock';
-import { NRF51822_TIMINGS, NRF52833_TIMINGS, STM32F411_TIMINGS } from './timing-profiles';
+import { NRF51822_TIMINGS, NRF52833_TIMINGS, NRF52840_TIMINGS, STM32F411_TIMINGS } from './timing-profiles';
 
 const CODE = 0x20000000;
 const DATA = 0x20001000;
@@ -60,6 +65,16 @@ const cases: FlashCase[] = [
     registers: nordic(0x7f000, 1024),
     expectR0: 0,
     minimumMs: nvmcMs(NRF52833_TIMINGS, 1024),
+  },
+  {
+    name: 'nRF52840',
+    create: (latency) => createSimulatedNrf52840Dk({ latency }),
+    page: 0xff000,
+    words: 1024,
+    program: nrfNvmcPage,
+    registers: nordic(0xff000, 1024),
+    expectR0: 0,
+    minimumMs: nvmcMs(NRF52840_TIMINGS, 1024),
   },
   {
     name: 'STM32F411',

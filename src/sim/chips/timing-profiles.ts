@@ -54,6 +54,17 @@ export const NRF52833_TIMINGS: TimingProfile<NvmcTimings> = {
   worst: { wordWriteUs: 41, pageEraseUs: 85_000, eraseAllUs: 169_000, uicrEraseUs: 85_000 },
 };
 
+/**
+ * nRF52840, 4 KiB pages. Maxima: tWRITE 41 µs, tERASEPAGE 85 ms, tERASEALL 169 ms (nRF52840
+ * PS, NVMC electrical specification; nrf-hal PR #385 quotes the 85 ms page erase on this
+ * part). No typical published; the nRF52833 has the same NVMC and flash figures, so the typical
+ * column is the nRF52833's (measured 20 ms page erase, derived 40 ms ERASEALL, 41 µs word).
+ */
+export const NRF52840_TIMINGS: TimingProfile<NvmcTimings> = {
+  typical: { ...NRF52833_TIMINGS.typical },
+  worst: { ...NRF52833_TIMINGS.worst },
+};
+
 const KiB = 1024;
 
 /** Typical and maximum erase times in µs of one parallelism (datasheet columns). */
