@@ -18,6 +18,7 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'microbit-v2',
   'stm32f411',
   'nrf52840-dk',
+  'bluepill',
   'esp32',
   'esp32s3',
   'esp32c3',

@@ -24,7 +24,10 @@ import {
 } from '../src/core/device-script';
 import { regionBlocks } from '../src/core/memory/region';
 import {
+  createSimulatedBluePill,
   createSimulatedMicrobit,
+  createSimulatedStm32f103Probe,
+  STM32F103RE,
   createSimulatedNrf52840Dk,
   createSimulatedStm32f411Probe,
   type SimulatedProbe,
@@ -148,6 +151,8 @@ interface ChipCase {
   writeBlock: { address: number; size: number };
   /** Separately erased area (UICR) to exercise, if any. */
   uicr?: { address: number; size: number };
+  /** True when the chip programs half-words (erased 0xFFFF half-words are skipped). */
+  halfWords?: boolean;
 }
 
 const pages = (count: number, size: number) => new Array<number>(count).fill(size);
@@ -210,6 +215,33 @@ const CASES: ChipCase[] = [
     writeBlock: { address: 0x08024000, size: 16 * KiB },
   },
 ];
+
+CASES.push(
+  {
+    name: 'STM32F103C8 (Blue Pill)',
+    script: 'stm32f1.20000000.m0',
+    romTable: 0xe00ff000,
+    create: (flash) => createSimulatedBluePill({ flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 64 * KiB, KiB, pages(64, KiB)],
+      ['Option Bytes', 0x1ffff800, 16, 16, [16]],
+    ],
+    eraseBlock: { address: 0x0800fc00, size: KiB },
+    writeBlock: { address: 0x0800fc00, size: KiB },
+  },
+  {
+    name: 'STM32F103RE (high density)',
+    script: 'stm32f1.20000000.m0',
+    romTable: 0xe00ff000,
+    create: (flash) => createSimulatedStm32f103Probe(STM32F103RE, { flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 512 * KiB, 2 * KiB, pages(256, 2 * KiB)],
+      ['Option Bytes', 0x1ffff800, 16, 16, [16]],
+    ],
+    eraseBlock: { address: 0x08040800, size: 2 * KiB },
+    writeBlock: { address: 0x08040800, size: 2 * KiB },
+  },
+);
 
 describe.each(CASES)('device script on the simulated $name', (c) => {
   const script = loadScript(c.script);
@@ -412,5 +444,48 @@ describe('STM32F4 script error handling on the simulated STM32F411', () => {
     probe.target.chip.failNextFlashOperation('PGPERR');
     expect(await loaded.call('pageWrite', [0x08008000])).toMatchObject({ r0: 0, r1: 0x40 });
     expect(probe.target.readMemory(0x08008000, 16 * KiB).every((b) => b === 0xff)).toBe(true);
+  });
+});
+
+describe('STM32F1 script specifics on the simulated Blue Pill', () => {
+  const FLASH_CR = 0x40022010;
+  const FLASH_OBR = 0x4002201c;
+  const OPTION_BYTES = 0x1ffff800;
+
+  it('rewrites the option bytes (OPTER, OPTPG; the FPEC writes the complements); they load at reset', async () => {
+    const probe = createSimulatedBluePill();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    await loaded.call('initStage1');
+    const options = await loaded.read(OPTION_BYTES, 16);
+    expect(Array.from(options.subarray(0, 2))).toEqual([0xa5, 0x5a]); // RDP level 0
+    const wanted = options.slice();
+    wanted.set([0x12, 0xed], 4); // Data0 = 0x12
+    expect(await loaded.call('pageErase', [OPTION_BYTES])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('blankCheck', [OPTION_BYTES, 16])).toMatchObject({ r0: 1 });
+    const staged = new Uint8Array(16).fill(0xff);
+    staged.set([0xa5, 0x00, 0xff, 0x00, 0x12, 0x00], 0); // complements left to the FPEC
+    await loaded.stage(staged);
+    expect(await loaded.call('pageWrite', [OPTION_BYTES])).toMatchObject({ r0: 1, r1: 0 });
+    const written = await loaded.read(OPTION_BYTES, 16);
+    expect(Array.from(written.subarray(0, 6))).toEqual([0xa5, 0x5a, 0xff, 0x00, 0x12, 0xed]);
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x280).toBe(0x80); // locked, OPTWRE clear
+    await loaded.cortex.writeMem32(0xe000ed0c, 0x05fa0004); // SYSRESETREQ: option bytes reload
+    expect(((await loaded.cortex.readMem32(FLASH_OBR)) >>> 10) & 0xff).toBe(0x12);
+    expect(probe.target.locked).toBe(false);
+  });
+
+  it('reports WRPRTERR of a failed erase and PGERR of a write over data, leaving the FPEC locked', async () => {
+    const probe = createSimulatedBluePill({ flash: [{ address: 0x08001000, data: pattern(KiB, 1) }] });
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('WRPRTERR');
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 0, r1: 0x10 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x80).toBe(0x80);
+    await loaded.stage(pattern(KiB, 2));
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 0, r1: 0x04 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x80).toBe(0x80);
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(probe.target.readMemory(0x08001000, KiB)).toEqual(pattern(KiB, 2));
   });
 });

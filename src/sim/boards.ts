@@ -1,7 +1,7 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
  * behind its DAPLink interface chip, an STM32F411 behind a DAPLink probe, an nRF52840 DK
- * (DAPLink on its interface MCU). Each is a WebUSB
+ * (DAPLink on its interface MCU) and a Blue Pill (STM32F103C8) behind a standalone DAPLink probe. Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
@@ -10,6 +10,7 @@ import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
 import { createNrf52840 } from './chips/nrf52840';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
+import { createStm32f103, STM32F103C8, type Stm32f103Description } from './chips/stm32f103';
 import { createStm32f411 } from './chips/stm32f411';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
@@ -94,10 +95,11 @@ interface BoardSpec {
   productName: string;
   firmwareVersion: string;
   deviceVersion: [number, number, number];
-  targetDeviceVendor: string;
-  targetDeviceName: string;
-  targetBoardVendor: string;
-  targetBoardName: string;
+  /** What DAPLink reports about the board it is built into (a standalone probe: nothing). */
+  targetDeviceVendor?: string;
+  targetDeviceName?: string;
+  targetBoardVendor?: string;
+  targetBoardName?: string;
   defaultBulk: boolean;
   createChip: (options: ChipOptions) => SimulatedChip;
 }
@@ -156,6 +158,16 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     defaultBulk: true,
     createChip: createNrf52840,
   },
+  bluepill: {
+    // A standalone DAPLink probe (no board of its own) wired to a Blue Pill's SWD header.
+    boardId: '0000',
+    interfaceChipId: '97969900',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    defaultBulk: true,
+    createChip: (options) => createStm32f103(options),
+  },
 };
 
 /** Each board's default device id words (FICR DEVICEID or the STM32 UID's first two words). */
@@ -164,6 +176,7 @@ const DEFAULT_IDS: Record<SimulatedBoardName, [number, number]> = {
   'microbit-v2': [0x2f41d8b3, 0x000006cc],
   stm32f411: [0x00470031, 0x3234510d],
   'nrf52840-dk': [0x8c1e42a7, 0x3d09f615],
+  bluepill: [0x066dff48, 0x51775614],
 };
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -283,8 +296,22 @@ export function createSimulatedNrf52840Dk(options: SimulatedProbeOptions = {}): 
   return createProbe(BOARDS['nrf52840-dk'], options, DEFAULT_IDS['nrf52840-dk']);
 }
 
+/** A simulated Blue Pill (STM32F103C8) with a DAPLink probe wired to its SWD header. */
+export function createSimulatedBluePill(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createSimulatedStm32f103Probe(STM32F103C8, options);
+}
+
+/** Another STM32F103 part (e.g. the high-density STM32F103RE) behind the Blue Pill's probe. */
+export function createSimulatedStm32f103Probe(
+  part: Stm32f103Description,
+  options: SimulatedProbeOptions = {},
+): SimulatedProbe {
+  const spec = { ...BOARDS.bluepill, createChip: (chip: ChipOptions) => createStm32f103(chip, part) };
+  return createProbe(spec, options, DEFAULT_IDS.bluepill);
+}
+
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk';
+export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk' | 'bluepill';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
@@ -292,6 +319,7 @@ export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'microbit-v2',
   'stm32f411',
   'nrf52840-dk',
+  'bluepill',
 ];
 
 /**

@@ -17,6 +17,8 @@ export {
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
   createSimulatedNrf52840Dk,
+  createSimulatedBluePill,
+  createSimulatedStm32f103Probe,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,
@@ -41,3 +43,5 @@ export {
 export type { SimUsbDevice } from './usb/sim-usb-device';
 export type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 export type { Stm32FlashError } from './chips/stm32f4-flash';
+export type { Stm32f1FlashError } from './chips/stm32f1-flash';
+export { STM32F103C8, STM32F103RE, type Stm32f103Description } from './chips/stm32f103';

@@ -55,6 +55,7 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
   { kind: 'microbit-v1', label: 'micro:bit V1', detail: 'nRF51822, 256 KiB flash, DAPLink 0253 (WebUSB)' },
   { kind: 'stm32f411', label: 'STM32F411 probe', detail: 'NUCLEO-F411RE, 512 KiB flash (WebUSB)' },
   { kind: 'nrf52840-dk', label: 'nRF52840 DK', detail: 'nRF52840, 1 MiB flash, DAPLink (WebUSB)' },
+  { kind: 'bluepill', label: 'Blue Pill', detail: 'STM32F103C8, 64 KiB flash, DAPLink probe (WebUSB)' },
   { kind: 'esp32', label: 'ESP32', detail: 'behind a CP210x USB-UART (Web Serial)' },
   { kind: 'esp32s3', label: 'ESP32-S3', detail: 'behind a USB-UART (Web Serial)' },
   { kind: 'esp32c3', label: 'ESP32-C3', detail: 'behind a USB-UART (Web Serial)' },

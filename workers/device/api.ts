@@ -57,6 +57,7 @@ export type SimulatedDeviceKind =
   | 'microbit-v2'
   | 'stm32f411'
   | 'nrf52840-dk'
+  | 'bluepill'
   | 'esp32'
   | 'esp32s3'
   | 'esp32c3'

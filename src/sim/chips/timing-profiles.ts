@@ -8,6 +8,7 @@
  */
 import type { LatencyProfile } from '../clock';
 import type { NvmcTimings } from './nvmc';
+import type { Stm32f1FlashTimings } from './stm32f1-flash';
 import type { Stm32FlashTimings, Stm32Parallelism } from './stm32f4-flash';
 
 /** Which column of a chip's timing table a simulation uses. */
@@ -115,4 +116,16 @@ function stm32Timings(column: FlashTiming, programUs: number): Stm32FlashTimings
 export const STM32F411_TIMINGS: TimingProfile<Stm32FlashTimings> = {
   typical: stm32Timings('typical', 16),
   worst: stm32Timings('worst', 100),
+};
+
+/**
+ * STM32F103, datasheets DS5319 (x8/xB, medium density) and DS5792 (xC/xD/xE, high density),
+ * table "Flash memory characteristics": tPROG (16-bit programming) 40 min / 52.5 typical /
+ * 70 max µs; tERASE (page, 1 KiB or 2 KiB) 20 min / 40 max ms; tME (mass erase) 20 min /
+ * 40 max ms. The erase times have no typical published and no per-operation log was found, so
+ * typical = maximum for them.
+ */
+export const STM32F103_TIMINGS: TimingProfile<Stm32f1FlashTimings> = {
+  typical: { programUs: 52.5, pageEraseUs: 40_000, massEraseUs: 40_000 },
+  worst: { programUs: 70, pageEraseUs: 40_000, massEraseUs: 40_000 },
 };
