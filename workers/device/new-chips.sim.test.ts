@@ -1,5 +1,5 @@
 /**
- * The nRF52840 (nRF52840 DK) through the device worker's service, as the page reaches it: a
+ * The nRF52840 (nRF52840 DK) and the STM32F103C8 (Blue Pill) through the device worker's service, as the page reaches it: a
  * generated image of 80 % of the flash (plus a configuration word) flashes, verifies and reads
  * back; flashing it again writes nothing; changing one block re-flashes that block only; the
  * chip's block checksums equal the host's CRC-32 of what it holds. On the CMSIS-DAP backend: a
@@ -56,8 +56,8 @@ interface ChipCase {
   regions: [string, number, number][];
   /** A configuration word written with the image (UICR / option bytes): address and bytes. */
   config: { address: number; data: Uint8Array };
-  /** What the locked chip's connect says. */
-  lockedCode: string;
+  /** Bytes in the configuration block outside the image that the flash must keep. */
+  kept?: { address: number; data: Uint8Array };
   /** ROM table PIDs, CPUID and DPIDR as the "no script matches" message lists them. */
   ids: RegExp[];
 }
@@ -72,11 +72,26 @@ const CASES: ChipCase[] = [
     ],
     // UICR NFCPINS = 0xFFFFFFFE: NFC pins as GPIOs, a common board setting.
     config: { address: 0x1000_120c, data: new Uint8Array([0xfe, 0xff, 0xff, 0xff]) },
-    lockedCode: 'DEVICE_LOCKED',
     ids: [
       /PID4\.\.7,PID0\.\.3: 0x02 0x00 0x00 0x00 0x08 0x40 0x0C 0x00/,
       /CPUID: 0x410FC241/,
       /DPIDR: 0x2BA01477/,
+    ],
+  },
+  {
+    board: 'bluepill',
+    name: /STM32F1/,
+    regions: [
+      ['Code Flash', 0x0800_0000, 64 * 1024],
+      ['Option Bytes', 0x1fff_f800, 16],
+    ],
+    // Option bytes Data0 = 0x12 and Data1 = 0xFF with their complements (RDP, USER, WRP kept).
+    config: { address: 0x1fff_f804, data: new Uint8Array([0x12, 0xed, 0xff, 0x00]) },
+    kept: { address: 0x1fff_f800, data: new Uint8Array([0xa5, 0x5a, 0xff, 0x00]) }, // RDP level 0
+    ids: [
+      /PID4\.\.7,PID0\.\.3: 0x00 0x00 0x00 0x00 0x10 0x04 0x0A 0x00/,
+      /CPUID: 0x411FC231/,
+      /DPIDR: 0x1BA01477/,
     ],
   },
 ];
@@ -120,6 +135,17 @@ describe.each(CASES)('$board through the device worker', { timeout: LIMIT_MS }, 
       c.config.data,
     );
 
+    if (c.kept) {
+      const kept = await device.backendCall(id, 'read_segment', {
+        image: toDto(connection.regions, new SparseData()),
+        address: c.kept.address,
+        size: c.kept.data.length,
+      });
+      expect(SparseData.from(kept.image!.segments).read(c.kept.address, c.kept.data.length)).toEqual(
+        c.kept.data,
+      );
+    }
+
     const again = await device.backendCall(id, 'flash', { image: toDto(connection.regions, data) }, W);
     expect(again.report).toMatchObject({
       verified: true,
@@ -148,7 +174,7 @@ describe.each(CASES)('$board through the device worker', { timeout: LIMIT_MS }, 
   it('a read-protected chip is reported as such on connect', async () => {
     const probe = createSimulatedBoard(c.board, { latency: 'zero', locked: true });
     await expect(simBackend(probe).connect()).rejects.toMatchObject({
-      code: c.lockedCode,
+      code: 'DEVICE_LOCKED',
       message: expect.stringMatching(/protect/),
     });
   });
@@ -165,14 +191,22 @@ describe.each(CASES)('$board through the device worker', { timeout: LIMIT_MS }, 
   });
 });
 
-describe('nRF52840 read protection', () => {
-  it('unlocking erases the chip through the CTRL-AP; then it flashes', async () => {
-    const probe = createSimulatedBoard('nrf52840-dk', { latency: 'zero', locked: true });
+describe.each([
+  ['nrf52840-dk', 'the CTRL-AP (ERASEALL)', 0],
+  ['bluepill', 'the option bytes (RDP = 0xA5)', 0x0800_0000],
+] as const)('%s read protection', (board, how, base) => {
+  it(`unlocking erases the chip through ${how}; then it flashes`, async () => {
+    const probe = createSimulatedBoard(board, {
+      latency: 'zero',
+      locked: true,
+      flash: [{ address: base + 0x1000, data: randomBytes(1024, 9) }],
+    });
     const backend = simBackend(probe);
     const { regions } = await backend.unlock(W);
     expect(probe.target.locked).toBe(false);
-    const data = SparseData.from([{ address: 0, data: randomBytes(8192, 3) }]);
+    expect(probe.target.readMemory(base + 0x1000, 1024).every((b) => b === 0xff)).toBe(true);
+    const data = SparseData.from([{ address: base, data: randomBytes(8192, 3) }]);
     await backend.flash(imageOf(regions, data), W);
-    expect(probe.target.readMemory(0, 8192)).toEqual(data.read(0, 8192));
+    expect(probe.target.readMemory(base, 8192)).toEqual(data.read(base, 8192));
   });
 });

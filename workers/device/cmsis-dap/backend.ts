@@ -34,7 +34,13 @@ import {
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
-import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
+import {
+  assertFlashReadable,
+  identifyChip,
+  readChipIds,
+  safeReadHost,
+  type ScriptCandidate,
+} from './identify';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
@@ -146,6 +152,8 @@ export class CmsisDapBackend implements Backend {
         );
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
+      const mainFlash = regions.find((r) => r.kind === 'flash');
+      if (mainFlash) await assertFlashReadable(ap, mainFlash.base);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
       const algorithm = new ScriptFlashAlgorithm(
         runner,
