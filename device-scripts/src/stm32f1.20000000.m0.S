@@ -264,7 +264,7 @@ f1_block_erase:
     b f1_finish
 
 @ pageWrite(r0; r1 = source when r2 = WP_SOURCE_KEY): programs one page (or the 16 option bytes)
-@ from the staging buffer (or r1) a half-word at a time, waiting for BSY after each and stopping
+@ from the staging buffer (or r1) a half-word at a time, waiting for BSY before each and stopping
 @ at the first error; half-words of 0xFFFF are skipped (erased stays erased).
     .thumb_func
 f1_block_write:
@@ -289,22 +289,27 @@ f1_block_write:
     movs r3, #CR_OPTPG
     orrs r1, r3
     str r1, [r5, #FLASH_CR]
+@ The loop fetches the next half-word while the previous one programs, so the FPEC waits for
+@ nothing but the store: wait for BSY, check the error bits of that same SR read, store.
 2:  mov r2, r9               @ r2 = source
-    ldr r1, =0xFFFF
-3:  ldrh r3, [r2]
+    movs r7, #(SR_ERRORS >> 1)
+3:  cmp r0, r10
+    beq 5f
+    ldrh r1, [r2]
     adds r2, #2
-    cmp r3, r1
-    beq 4f                   @ erased half-word: skip
-    strh r3, [r0]
-    f1_wait_bsy
-    ldr r3, [r5, #FLASH_SR]
-    movs r7, #SR_ERRORS
+    adds r3, r1, #1
+    lsrs r3, r3, #16
+    bne 4f                   @ 0xFFFF: erased half-word, skip
+6:  ldr r3, [r5, #FLASH_SR]
+    lsrs r3, r3, #1          @ BSY -> carry; PGERR, WRPRTERR -> bits 1, 3
+    bcs 6b
     tst r3, r7
-    bne 5f
+    bne 7f                   @ the previous half-word failed: stop
+    strh r1, [r0]
 4:  adds r0, #2
-    cmp r0, r10
-    bne 3b
-5:  b f1_finish
+    b 3b
+5:  f1_wait_bsy              @ the last half-word
+7:  b f1_finish
 
     wp_block_checksum_function
     wp_blank_check_function

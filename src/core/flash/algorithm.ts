@@ -36,6 +36,11 @@ export interface EraseCosts {
   programUsPerByte: number;
   /** Link time per byte moved to or from the chip, µs. */
   linkUsPerByte: number;
+  /**
+   * Names of flash regions a chip erase leaves as they are (STM32F1 option bytes): their blocks
+   * are erased block by block when the image changes them, and never restored.
+   */
+  chipEraseKeeps?: readonly string[];
 }
 
 /** Flash operations on one connected chip. Every call may throw a `WebProgError`. */
