@@ -1,6 +1,7 @@
 /**
  * Simulated hardware for WebProg: DAPLink CMSIS-DAP probes with real Cortex-M targets
- * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, STM32F411) as WebUSB devices.
+ * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, nRF52840 DK, STM32F103 Blue Pill, STM32F411)
+ * as WebUSB devices.
  *
  * @example
  * ```ts
