@@ -452,6 +452,20 @@ describe('STM32F1 script specifics on the simulated Blue Pill', () => {
   const FLASH_OBR = 0x4002201c;
   const OPTION_BYTES = 0x1ffff800;
 
+  it('init raises the core clock to 64 MHz through the PLL (once); a reset brings back the 8 MHz HSI', async () => {
+    const probe = createSimulatedBluePill();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    const runner = probe.target.chip.system.runner;
+    expect(runner.cpuHz).toBe(8_000_000);
+    await loaded.call('initStage1');
+    expect(runner.cpuHz).toBe(64_000_000);
+    expect((await loaded.cortex.readMem32(0x40022000)) & 7).toBe(2); // FLASH_ACR: 2 wait states
+    await loaded.call('initStage1'); // the PLL already runs: left as it is
+    expect(runner.cpuHz).toBe(64_000_000);
+    await loaded.cortex.writeMem32(0xe000ed0c, 0x05fa0004); // SYSRESETREQ
+    expect(runner.cpuHz).toBe(8_000_000);
+  });
+
   it('rewrites the option bytes (OPTER, OPTPG; the FPEC writes the complements); they load at reset', async () => {
     const probe = createSimulatedBluePill();
     const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));

@@ -8,6 +8,7 @@
 @ are not accepted. Writes go one page at a time, a half-word per program operation.
 @ Option bytes: "Option Bytes" at 0x1FFFF800, one 16-byte block; erased with OPTER, programmed
 @ with OPTPG (the FPEC writes each complement byte itself).
+@ Init raises the core clock to 64 MHz (HSI / 2 x 16 through the PLL) for the checksum loops.
 @ RAM use (fits the 6 KiB of the smallest F1 without the second buffer): image 0x20000000,
 @ staging 0x20000800 (2 KiB), FlashInfoRaw/FlashNamesRaw 0x20001000, stack below 0x20001800,
 @ a second 2 KiB staging buffer at 0x20001800 (the host checks RAM holds it before using it).
@@ -29,6 +30,14 @@
     .equ STM_OPTION_SIZE_CODE, 4
     .equ STM_MAX_KIB, 512
     .equ STM_FLASH, 0x40022000
+    .equ STM_RCC, 0x40021000
+    .equ RCC_CR, 0x00
+    .equ RCC_CFGR, 0x04
+    @ ACR: PRFTBE | LATENCY = 2 wait states (48-72 MHz)
+    .equ ACR_64MHZ, 0x12
+    @ CFGR: PLLMUL x16 (0b1110), PLLSRC = HSI / 2, PPRE1 = HCLK / 2 (APB1 at most 36 MHz), SW = HSI
+    .equ CFGR_PLL_64MHZ, (14 << 18) | (4 << 8)
+    .equ CFGR_SW_PLL, 2
     @ register offsets
     .equ FLASH_KEYR, 0x04
     .equ FLASH_OPTKEYR, 0x08
@@ -74,6 +83,7 @@ f1_init:
     wp_enter
     ldr r4, =WP_STAGING
     ldr r5, =STM_FLASH
+    bl f1_clock_up
     ldr r2, =STM_DBGMCU_IDCODE
     ldr r2, [r2]
     lsls r2, r2, #20
@@ -137,6 +147,42 @@ f1_init:
     movs r1, #0
     movs r2, #0
     bkpt #0
+
+@ Raises the core clock from the 8 MHz HSI to 64 MHz (HSI / 2 x 16) unless the PLL already
+@ runs, so the checksum and blank-check loops over the flash take an eighth of the time (flash
+@ programming and erase times do not depend on it): flash latency 2 wait states first, APB1 / 2,
+@ PLL on, wait for PLLRDY (a bounded wait: without lock the core stays on HSI), switch SYSCLK,
+@ wait for SWS. A reset restores the HSI clock. r5 = FLASH. Clobbers r0-r3. Leaf.
+    .thumb_func
+f1_clock_up:
+    ldr r0, =STM_RCC
+    ldr r1, [r0, #RCC_CR]
+    lsrs r2, r1, #25         @ PLLON (bit 24) -> carry
+    bcs 9f
+    movs r2, #ACR_64MHZ
+    str r2, [r5, #0]         @ FLASH_ACR
+    ldr r2, =CFGR_PLL_64MHZ
+    str r2, [r0, #RCC_CFGR]
+    movs r3, #1
+    lsls r3, r3, #24         @ PLLON
+    orrs r1, r3
+    str r1, [r0, #RCC_CR]
+    ldr r3, =100000
+1:  ldr r1, [r0, #RCC_CR]
+    lsrs r1, r1, #26         @ PLLRDY (bit 25) -> carry
+    bcs 2f
+    subs r3, #1
+    bne 1b
+    b 9f
+2:  adds r2, #CFGR_SW_PLL
+    str r2, [r0, #RCC_CFGR]
+3:  ldr r1, [r0, #RCC_CFGR]
+    lsrs r1, r1, #2
+    movs r3, #3
+    ands r1, r3              @ SWS
+    cmp r1, #CFGR_SW_PLL
+    bne 3b
+9:  bx lr
 
 @ r0 = block address -> r1 = its size (option bytes: 16; main flash: the page size when r0 is a
 @ page start below the flash end), or 0 when r0 starts no block. Clobbers r2, r3. Leaf.

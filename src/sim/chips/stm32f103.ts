@@ -1,6 +1,6 @@
 /**
  * STM32F103 (RM0008, PM0075, datasheets DS5319 / DS5792) as data plus its bus: Cortex-M3 r1p1
- * (8 MHz HSI after reset), main flash at 0x08000000 (aliased at 0 when booting from flash) in
+ * (8 MHz HSI after reset; the RCC's PLL can raise it, `stm32f1-rcc.ts`), main flash at 0x08000000 (aliased at 0 when booting from flash) in
  * 1 KiB pages (low and medium density) or 2 KiB pages (high density), SRAM, the FPEC
  * (`stm32f1-flash.ts`), option bytes at 0x1FFFF800, system memory (bootloader ROM) from
  * 0x1FFFF000 with the flash size in KiB (u16) at 0x1FFFF7E0 and the 96-bit unique id at
@@ -17,6 +17,7 @@ import { NorFlash } from './nor-flash';
 import { readOnlyWords, RegisterFile } from './register-file';
 import { loadFlash, type ChipOptions, type SimulatedChip } from './simulated-chip';
 import { defaultOptionBytes, Stm32f1Flash, type Stm32f1FlashError } from './stm32f1-flash';
+import { Stm32f1Rcc } from './stm32f1-rcc';
 import { pickTiming, STM32F103_TIMINGS } from './timing-profiles';
 
 const FLASH_BASE = 0x08000000;
@@ -122,6 +123,12 @@ export function createStm32f103(options: ChipOptions, description = STM32F103C8)
   );
   bus.map(OPTION_BYTES, 0x10, controller.optionPort);
   bus.map(0x40022000, 0x400, controller.registers);
+  const rcc = new Stm32f1Rcc({
+    clock,
+    hseHz: 8_000_000, // the Blue Pill's crystal
+    setCoreHz: (hz) => system.runner.setCpuHz(hz), // only called after construction
+  });
+  bus.map(0x40021000, 0x400, rcc);
   bus.map(0x40000000, 0x20000000, peripherals);
   bus.map(0xe0042000, 0x1000, dbgmcu);
 
@@ -133,6 +140,7 @@ export function createStm32f103(options: ChipOptions, description = STM32F103C8)
     romTablePid: stm32f103RomTablePid(d),
     resetPeripherals: () => {
       controller.reset();
+      rcc.reset();
       peripherals.reset();
     },
   });

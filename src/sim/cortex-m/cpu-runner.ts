@@ -98,7 +98,8 @@ export class CpuRunner implements CoreBus {
   };
 
   private comparators: DebugComparators = NO_COMPARATORS;
-  private readonly usPerCycle: number;
+  private usPerCycle: number;
+  private hz: number;
   private events = 0;
   private preCheck = false;
   private fetchAddress = 0;
@@ -109,12 +110,25 @@ export class CpuRunner implements CoreBus {
   constructor(
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
-    /** Core clock in Hz. */
-    readonly cpuHz: number,
+    /** Core clock in Hz after reset. */
+    cpuHz: number,
   ) {
+    this.hz = cpuHz;
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
+  }
+
+  /** Core clock in Hz. */
+  get cpuHz(): number {
+    return this.hz;
+  }
+
+  /** Changes the core clock (a chip's clock controller switching SYSCLK); from the next instruction. */
+  setCpuHz(hz: number): void {
+    this.hz = hz;
+    this.usPerCycle = 1e6 / hz;
+    this.loops.setUsPerCycle(this.usPerCycle);
   }
 
   /** What the idle-loop fast-forward has skipped so far. */
@@ -205,7 +219,6 @@ export class CpuRunner implements CoreBus {
       return;
     }
     const core = this.core;
-    const usPerCycle = this.usPerCycle;
     const loops = this.fastForward && !this.stepping ? this.loops : undefined;
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
@@ -223,7 +236,7 @@ export class CpuRunner implements CoreBus {
         this.raise(EVENT_BUS_FAULT);
       }
       executed++;
-      clock.nowUs += cycles * usPerCycle;
+      clock.nowUs += cycles * this.usPerCycle;
       if (this.events !== 0) this.handleEvents(pc);
       if (this.state !== 'running') break;
       if (this.stepping) {

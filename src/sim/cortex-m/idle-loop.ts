@@ -105,8 +105,13 @@ export class IdleLoops implements FastForwardStats {
     private readonly core: CortexM0Core,
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
-    private readonly usPerCycle: number,
+    private usPerCycle: number,
   ) {}
+
+  /** The core clock changed: iterations recorded from now on take the new cycle time. */
+  setUsPerCycle(usPerCycle: number): void {
+    this.usPerCycle = usPerCycle;
+  }
 
   /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
   backwardBranch(head: number): void {
