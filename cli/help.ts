@@ -23,7 +23,8 @@ Options for every command:
   --chip <name>     the chip's device script (e.g. nRF52833) when identification finds none
   --json            one JSON object per line (progress events, results, errors)
   --sim <board>     work on a simulated board instead of hardware (repeat for several):
-                    microbit-v1, microbit-v2, stm32f411, nrf52840-dk, bluepill, esp32, esp32s3, esp32c3, esp32s3-usb
+                    microbit-v1, microbit-v2, stm32f411, nrf52840-dk, bluepill,
+                    esp32, esp32s3, esp32c3, esp32s3-usb
   --sim-latency realistic|zero   simulated timing (default realistic)
   --sim-fault <fault>           make the first simulated probe fail on purpose:
                                 unplug-at-transfer:<n>, flash-error, lose-swd-sync
