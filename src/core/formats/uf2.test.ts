@@ -188,6 +188,7 @@ describe('UF2 family ids', () => {
       NRF52: 0x1b57745f,
       NRF52833: 0x621e937a,
       NRF52840: 0xada52840,
+      STM32F1: 0x5ee21072,
       STM32F4: 0x57755a57,
       ESP32: 0x1c5f21b0,
       ESP32S3: 0xc47e5767,

@@ -44,6 +44,7 @@ export const UF2_FAMILIES: readonly Uf2Family[] = [
   { id: 0x1b57745f, name: 'NRF52', description: 'Nordic nRF52' },
   { id: 0x621e937a, name: 'NRF52833', description: 'Nordic nRF52833' },
   { id: 0xada52840, name: 'NRF52840', description: 'Nordic nRF52840' },
+  { id: 0x5ee21072, name: 'STM32F1', description: 'ST STM32F103' },
   { id: 0x57755a57, name: 'STM32F4', description: 'ST STM32F4xx' },
   { id: 0x1c5f21b0, name: 'ESP32', description: 'ESP32' },
   { id: 0xc47e5767, name: 'ESP32S3', description: 'ESP32-S3' },

@@ -59,6 +59,32 @@ export const TARGETS: readonly TargetDescription[] = [
     ],
   },
   {
+    id: 'nrf52840',
+    name: 'nRF52840',
+    regions: [
+      flashRegion('Code Flash', 0x0000_0000, 1024 * KiB, 4 * KiB),
+      flashRegion('UICR', 0x1000_1000, 0x400, 0x400),
+      {
+        name: 'RAM',
+        base: 0x2000_0000,
+        size: 256 * KiB,
+        eraseSize: 1,
+        writeSize: 1,
+        fill: 0x00,
+        kind: 'ram',
+      },
+    ],
+  },
+  {
+    id: 'stm32f103',
+    name: 'STM32F103 (Blue Pill, 64 KiB)',
+    regions: [
+      flashRegion('Code Flash', 0x0800_0000, 64 * KiB, KiB),
+      flashRegion('Option Bytes', 0x1fff_f800, 16, 16),
+      { name: 'RAM', base: 0x2000_0000, size: 20 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+  {
     id: 'stm32f411',
     name: 'STM32F411',
     regions: [
