@@ -42,6 +42,9 @@ const instantDevice: DeviceOperationsApi = {
   setPower: async () => undefined,
   debug: async () => ({}),
   cancel: async () => undefined,
+  serialOpen: async () => undefined,
+  serialWrite: async () => undefined,
+  serialClose: async () => undefined,
 };
 
 /** The instant device behind a MessageChannel, called through comlink. */

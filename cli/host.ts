@@ -19,10 +19,15 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'stm32f411',
   'nrf52840-dk',
   'bluepill',
+  'stm32g071',
+  'arduino-zero',
   'esp32',
   'esp32s3',
   'esp32c3',
   'esp32s3-usb',
+  'ra4m1',
+  'ra4m1-uart',
+  'ra4m2',
 ];
 
 /** What the CLI runs against. */

@@ -6,7 +6,10 @@
  * goes a descriptor `<stem>.json`, and `index.json` lists them all; the app loads that index.
  * The output is byte-for-byte deterministic (no timestamps, sorted inputs, fixed JSON layout).
  *
- * Usage: node device-scripts/build.mjs [--out <dir>]   (default: device-scripts/build)
+ * Usage: node device-scripts/build.mjs [--out <dir>] [--assembler binutils|webprog]
+ *   --out        output directory (default: device-scripts/build)
+ *   --assembler  binutils (default) or webprog: WebProg's own assembler (src/core/asm, loaded
+ *                through tsx), which needs no binutils and gives the same bytes
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -100,16 +103,12 @@ function parseSwds(bytes, file) {
   };
 }
 
-/** Assembles, links and converts one source into `workDir`; returns its bytes and descriptor. */
-function buildOne(sourceName, workDir) {
-  const match = SOURCE_NAME.exec(sourceName);
-  if (!match) throw new BuildError(`${sourceName}: expected <id>.<loadaddr hex>.<m0|m3>.S`);
-  const [, id, loadHex, core] = match;
+/** Assembles, links and converts one source with binutils in `workDir`; returns the bytes. */
+function binutilsImage(sourceName, loadHex, core, workDir) {
   const stem = sourceName.slice(0, -2);
   const object = path.join(workDir, `${stem}.o`);
   const elf = path.join(workDir, `${stem}.elf`);
-  const file = `${stem}.swds`;
-  const output = path.join(workDir, file);
+  const output = path.join(workDir, `${stem}.swds`);
   runTool('as', [
     `-mcpu=${CPU_OF[core]}`,
     '-mthumb',
@@ -121,8 +120,49 @@ function buildOne(sourceName, workDir) {
   ]);
   runTool('ld', ['-T', LINKER_SCRIPT, '-Ttext', `0x${loadHex}`, '--build-id=none', '-o', elf, object]);
   runTool('objcopy', ['-O', 'binary', elf, output]);
+  return readFileSync(output);
+}
 
-  const bytes = readFileSync(output);
+/**
+ * An image builder using WebProg's own assembler (`src/core/asm`, TypeScript loaded through
+ * tsx): the same bytes as binutils without needing it.
+ */
+export async function webprogAssembler() {
+  const { tsImport } = await import('tsx/esm/api');
+  const asm = await tsImport('../src/core/asm/link.ts', import.meta.url);
+  const include = (name) => {
+    try {
+      return readFileSync(path.join(INCLUDE_DIR, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  return (sourceName, loadHex, core) => {
+    if (core !== 'm0')
+      throw new BuildError(`${sourceName}: the webprog assembler builds m0 (ARMv6-M) scripts only`);
+    const source = readFileSync(path.join(SOURCE_DIR, sourceName), 'utf8');
+    try {
+      const bytes = asm.assembleDeviceScript(source, {
+        fileName: sourceName,
+        loadAddress: parseInt(loadHex, 16),
+        include,
+      });
+      return Buffer.from(bytes);
+    } catch (error) {
+      if (error && error.name === 'WebProgError') throw new BuildError(error.message);
+      throw error;
+    }
+  };
+}
+
+/** Assembles, links and converts one source into `workDir`; returns its bytes and descriptor. */
+function buildOne(sourceName, workDir, image) {
+  const match = SOURCE_NAME.exec(sourceName);
+  if (!match) throw new BuildError(`${sourceName}: expected <id>.<loadaddr hex>.<m0|m3>.S`);
+  const [, id, loadHex, core] = match;
+  const stem = sourceName.slice(0, -2);
+  const file = `${stem}.swds`;
+  const bytes = image(sourceName, loadHex, core, workDir);
   const parsed = parseSwds(bytes, file);
   const loadAddr = parseInt(loadHex, 16);
   if (parsed.loadAddr !== loadAddr) {
@@ -148,16 +188,17 @@ function buildOne(sourceName, workDir) {
 
 /**
  * Builds every script and, only when all succeeded, writes them to `outDir` (replacing the
- * `.swds`/`.json` files a previous build left there). Returns the descriptors.
+ * `.swds`/`.json` files a previous build left there). Returns the descriptors. `image` builds
+ * one source's bytes (binutils unless given, e.g. {@link webprogAssembler}'s).
  */
-export function buildDeviceScripts(outDir = DEFAULT_OUT) {
+export function buildDeviceScripts(outDir = DEFAULT_OUT, image = binutilsImage) {
   const sources = readdirSync(SOURCE_DIR)
     .filter((f) => f.endsWith('.S'))
     .sort();
   const workDir = mkdtempSync(path.join(tmpdir(), 'webprog-device-scripts-'));
   let built;
   try {
-    built = sources.map((source) => buildOne(source, workDir));
+    built = sources.map((source) => buildOne(source, workDir, image));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -175,11 +216,18 @@ export function buildDeviceScripts(outDir = DEFAULT_OUT) {
   return descriptors;
 }
 
-function main(argv) {
+async function main(argv) {
   const outFlag = argv.indexOf('--out');
   const outDir = outFlag >= 0 ? path.resolve(argv[outFlag + 1] ?? '') : DEFAULT_OUT;
+  const asmFlag = argv.indexOf('--assembler');
+  const assembler = asmFlag >= 0 ? argv[asmFlag + 1] : 'binutils';
+  if (assembler !== 'binutils' && assembler !== 'webprog') {
+    console.error(`build:device-scripts: --assembler must be binutils or webprog, not ${assembler}`);
+    process.exit(1);
+  }
   try {
-    const built = buildDeviceScripts(outDir);
+    const image = assembler === 'webprog' ? await webprogAssembler() : binutilsImage;
+    const built = buildDeviceScripts(outDir, image);
     for (const d of built) {
       console.log(
         `${d.file}: "${d.name}", ${d.uploadSize} bytes at 0x${d.loadAddr.toString(16)}, v${d.formatVersion}`,
@@ -195,4 +243,4 @@ function main(argv) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
-  main(process.argv.slice(2));
+  await main(process.argv.slice(2));

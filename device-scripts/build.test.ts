@@ -14,8 +14,19 @@ function haveBinutils(): boolean {
   return !result.error && result.status === 0;
 }
 
-function runBuild(outDir: string, env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, [BUILD_SCRIPT, '--out', outDir], { encoding: 'utf8', env });
+function runBuild(outDir: string, env: NodeJS.ProcessEnv = process.env, extra: string[] = []) {
+  return spawnSync(process.execPath, [BUILD_SCRIPT, '--out', outDir, ...extra], { encoding: 'utf8', env });
+}
+
+/** Every file of `out` equals the committed one. */
+function expectCommitted(out: string, hint: string) {
+  const built = readdirSync(out).sort();
+  expect(built).toEqual(readdirSync(COMMITTED).sort());
+  for (const file of built) {
+    const fresh = readFileSync(path.join(out, file));
+    const committed = readFileSync(path.join(COMMITTED, file));
+    expect(fresh.equals(committed), `${file} differs from the committed build: ${hint}`).toBe(true);
+  }
 }
 
 const tempDirs: string[] = [];
@@ -40,17 +51,20 @@ describe('npm run build:device-scripts', () => {
     const result = runBuild(out);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const built = readdirSync(out).sort();
-    expect(built).toEqual(readdirSync(COMMITTED).sort());
-    for (const file of built) {
-      const fresh = readFileSync(path.join(out, file));
-      const committed = readFileSync(path.join(COMMITTED, file));
-      expect(
-        fresh.equals(committed),
-        `${file} differs from the committed build: run npm run build:device-scripts`,
-      ).toBe(true);
-    }
+    expectCommitted(out, 'run npm run build:device-scripts');
   });
+
+  it("rebuilds the committed output with WebProg's own assembler, without binutils", () => {
+    const out = tempDir();
+    // an empty PATH: no arm-none-eabi-* tools can be found
+    const result = runBuild(out, { ...process.env, PATH: tempDir() }, ['--assembler', 'webprog']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expectCommitted(
+      out,
+      'src/core/asm and binutils disagree, or the build is stale (npm run build:device-scripts)',
+    );
+  }, 60_000);
 
   it('names the Debian package when binutils is missing', () => {
     const emptyPath = tempDir();

@@ -16,6 +16,8 @@ import {
   createSimulatedMicrobit,
   createSimulatedNrf52840Dk,
   createSimulatedStm32f411Probe,
+  createSimulatedStm32g071Probe,
+  createSimulatedArduinoZeroProbe,
   type SimulatedProbe,
   type SimulatedProbeOptions,
 } from '../src/sim';
@@ -63,6 +65,18 @@ const CHIPS: Record<
     block: 0x08004000,
     blockSize: 16 * KiB,
     writeSize: 16 * KiB,
+  },
+  stm32g0: {
+    create: (o) => createSimulatedStm32g071Probe(o),
+    block: 0x0801f000,
+    blockSize: 4 * KiB,
+    writeSize: 4 * KiB,
+  },
+  samd21: {
+    create: (o) => createSimulatedArduinoZeroProbe(o),
+    block: 0x3fc00,
+    blockSize: KiB,
+    writeSize: KiB,
   },
 };
 

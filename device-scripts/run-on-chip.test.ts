@@ -24,12 +24,14 @@ import {
 } from '../src/core/device-script';
 import { regionBlocks } from '../src/core/memory/region';
 import {
+  createSimulatedArduinoZeroProbe,
   createSimulatedBluePill,
   createSimulatedMicrobit,
-  createSimulatedStm32f103Probe,
-  STM32F103RE,
   createSimulatedNrf52840Dk,
+  createSimulatedStm32f103Probe,
   createSimulatedStm32f411Probe,
+  createSimulatedStm32g071Probe,
+  STM32F103RE,
   type SimulatedProbe,
 } from '../src/sim';
 import {
@@ -146,6 +148,8 @@ interface ChipCase {
   create: (flash?: { address: number; data: Uint8Array }[]) => SimulatedProbe;
   /** Flash regions the chip really has: [name, base, size, writeSize, erase blocks]. */
   layout: [string, number, number, number, number[]][];
+  /** The chip's erase blocks per script erase block (default 1). */
+  chipBlocksPerBlock?: number;
   /** An erase block and a write block inside it to exercise. */
   eraseBlock: { address: number; size: number };
   writeBlock: { address: number; size: number };
@@ -213,6 +217,33 @@ const CASES: ChipCase[] = [
     ],
     eraseBlock: { address: 0x08020000, size: 128 * KiB },
     writeBlock: { address: 0x08024000, size: 16 * KiB },
+  },
+  {
+    name: 'STM32G071',
+    script: 'stm32g0.20000000.m0',
+    romTable: 0xf0000000,
+    create: (flash) => createSimulatedStm32g071Probe({ flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 128 * KiB, 4 * KiB, pages(32, 4 * KiB)],
+      ['Option Bytes', 0x1fff7800, 128, 128, [128]],
+    ],
+    chipBlocksPerBlock: 2, // the script's blocks are 2 of the chip's 2 KiB pages
+    eraseBlock: { address: 0x0801f000, size: 4 * KiB },
+    writeBlock: { address: 0x0801f000, size: 4 * KiB },
+  },
+  {
+    name: 'ATSAMD21G18A (Arduino Zero)',
+    script: 'samd21.20000000.m0',
+    romTable: 0x41003000,
+    create: (flash) => createSimulatedArduinoZeroProbe({ flash }),
+    layout: [
+      ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
+      ['User Row', 0x00804000, 256, 256, [256]],
+    ],
+    chipBlocksPerBlock: 4, // the script's blocks are 4 of the chip's 256-byte rows
+    eraseBlock: { address: 0x3fc00, size: KiB },
+    writeBlock: { address: 0x3fc00, size: KiB },
+    uicr: { address: 0x00804000, size: 256 },
   },
 ];
 
@@ -286,7 +317,12 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     ).toEqual(c.layout);
     expect(regions[0].base).toBe(probe.target.flashBase);
     expect(regions[0].size).toBe(probe.target.flash.length);
-    expect(regionBlocks(regions[0]).map((b) => b.size)).toEqual(probe.target.chip.eraseBlocks);
+    const per = c.chipBlocksPerBlock ?? 1;
+    const chipBlocks = probe.target.chip.eraseBlocks;
+    const grouped = Array.from({ length: chipBlocks.length / per }, (_, i) =>
+      chipBlocks.slice(i * per, (i + 1) * per).reduce((a, b) => a + b, 0),
+    );
+    expect(regionBlocks(regions[0]).map((b) => b.size)).toEqual(grouped);
   });
 
   it('erases a block, blank-checks it, programs a write block and checksums it', async () => {
@@ -366,7 +402,7 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     expect(probe.target.ignoredFlashWrites).toBe(0);
   });
 
-  it('mass-erases everything', async () => {
+  it.runIf(script.header.entries.allErase)('mass-erases everything', async () => {
     const probe = createWithOldData();
     const loaded = await LoadedScript.load(probe, script);
     await loaded.call('initStage1');
@@ -383,7 +419,7 @@ describe.each(CASES.filter((c) => c.uicr !== undefined))(
     const script = loadScript(c.script);
 
     it.runIf(c.uicr !== undefined)(
-      'programs UICR from the staging area and erases it with ERASEUICR',
+      'programs UICR (the SAM D21 user row) from the staging area and erases it (ERASEUICR, EAR)',
       async () => {
         const uicr = c.uicr!;
         const probe = c.create();
@@ -394,6 +430,8 @@ describe.each(CASES.filter((c) => c.uicr !== undefined))(
         data.set([0x78, 0x56, 0x34, 0x12], 0x80); // CUSTOMER[0]
         await loaded.stage(data);
         const flashBefore = probe.target.flash.slice(0, 4096);
+        // Erased first: a SAM D21's user row holds its factory settings.
+        expect((await loaded.call('pageErase', [uicr.address])).r0).toBe(1);
         expect((await loaded.call('pageWrite', [uicr.address])).r0).toBe(1);
         expect(await loaded.read(uicr.address, uicr.size)).toEqual(data);
         expect(probe.target.ignoredFlashWrites).toBe(0);
@@ -501,5 +539,134 @@ describe('STM32F1 script specifics on the simulated Blue Pill', () => {
     expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
     expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
     expect(probe.target.readMemory(0x08001000, KiB)).toEqual(pattern(KiB, 2));
+  });
+});
+
+describe('size variants: init reports the flash the chip’s own registers give', () => {
+  it.each([
+    [
+      'STM32G0, 64 KiB (flash-size register)',
+      () => createSimulatedStm32g071Probe({ flashSizeKiB: 64 }),
+      'stm32g0.20000000.m0',
+      0x08000000,
+      64 * KiB,
+      4 * KiB,
+    ],
+    [
+      'STM32G0, 32 KiB',
+      () => createSimulatedStm32g071Probe({ flashSizeKiB: 32 }),
+      'stm32g0.20000000.m0',
+      0x08000000,
+      32 * KiB,
+      4 * KiB,
+    ],
+    [
+      'SAM D21, 128 KiB (NVMCTRL PARAM.NVMP)',
+      () => createSimulatedArduinoZeroProbe({ flashKiB: 128 }),
+      'samd21.20000000.m0',
+      0,
+      128 * KiB,
+      KiB,
+    ],
+    [
+      'SAM D21, 32 KiB',
+      () => createSimulatedArduinoZeroProbe({ flashKiB: 32 }),
+      'samd21.20000000.m0',
+      0,
+      32 * KiB,
+      KiB,
+    ],
+  ] as const)('%s', async (_, create, id, base, size, block) => {
+    const probe = create();
+    const loaded = await LoadedScript.load(probe, loadScript(id));
+    const init = await loaded.call('initStage1');
+    const script = loadScript(id);
+    const areas = await readFlashAreas((a, n) => loaded.read(a, n), init.r0, init.r1, script.name);
+    const main = areasToRegions(areas)[0];
+    expect([main.base, main.size, regionBlocks(main).length]).toEqual([base, size, size / block]);
+    expect(main.size).toBe(probe.target.flash.length);
+  });
+});
+
+describe('STM32G0 script on the simulated STM32G071', () => {
+  const OPTION_AREA = 0x1fff7800;
+  const FLASH_CR = 0x40022014;
+  const FLASH_WRP1AR = 0x4002202c;
+
+  it('reports PROGERR for a double word that is not erased and stops there, CR locked again', async () => {
+    const probe = createSimulatedStm32g071Probe({
+      flash: [{ address: 0x08001000 + 0x100, data: new Uint8Array(8).fill(0x12) }],
+    });
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    await loaded.stage(pattern(4 * KiB, 4).fill(0x00, 0, 16));
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) >>> 30).toBe(3); // LOCK and OPTLOCK
+    // Everything before the bad double word is programmed, nothing after it.
+    expect(probe.target.readMemory(0x08001000, 0x100)).toEqual(
+      pattern(2 * KiB, 4)
+        .fill(0, 0, 16)
+        .slice(0, 0x100),
+    );
+    expect(probe.target.readMemory(0x08001108, 8).every((b) => b === 0xff)).toBe(true);
+    // The next operation clears the old error: erase and program succeed.
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+  });
+
+  it('reports an injected WRPERR of an erase with its SR bit', async () => {
+    const probe = createSimulatedStm32g071Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('WRPERR');
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 0, r1: 0x10 });
+  });
+
+  it('writes the option bytes from the named area (they load at reset); refuses RDP level 2', async () => {
+    const probe = createSimulatedStm32g071Probe();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32g0.20000000.m0'));
+    await loaded.call('initStage1');
+    const area = await loaded.read(OPTION_AREA, 128);
+    expect(new DataView(area.buffer).getUint32(0, true)).toBe(0xdfffe1aa);
+    const view = new DataView(area.buffer);
+    view.setUint32(0x18, 0x00010000, true); // WRP1A: pages 0-1
+    view.setUint32(0x1c, ~0x00010000 >>> 0, true);
+    await loaded.stage(area);
+    expect(await loaded.call('pageErase', [OPTION_AREA])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('pageWrite', [OPTION_AREA])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.read(OPTION_AREA, 128)).toEqual(area);
+    expect(await loaded.cortex.readMem32(FLASH_WRP1AR)).toBe(0x00010000);
+
+    const level2 = area.slice();
+    level2[0] = 0xcc;
+    await loaded.stage(level2);
+    expect(await loaded.call('pageWrite', [OPTION_AREA])).toMatchObject({ r0: 0 });
+    expect(await loaded.read(OPTION_AREA, 128)).toEqual(area);
+  });
+});
+
+describe('SAM D21 script on the simulated ATSAMD21G18A (Arduino Zero)', () => {
+  it('refuses rows of the boot section BOOTPROT protects, with STATUS.LOCKE, and leaves the bootloader', async () => {
+    const probe = createSimulatedArduinoZeroProbe();
+    const loaded = await LoadedScript.load(probe, loadScript('samd21.20000000.m0'));
+    await loaded.call('initStage1');
+    const bootloader = probe.target.readMemory(0, 8 * KiB);
+    expect(await loaded.call('pageErase', [0x1c00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    await loaded.stage(pattern(KiB, 2));
+    expect(await loaded.call('pageWrite', [0x1c00])).toMatchObject({ r0: 0, r1: 1 << 3 });
+    expect(probe.target.readMemory(0, 8 * KiB)).toEqual(bootloader);
+    // The first block after the boot section is the application's.
+    expect(await loaded.call('pageErase', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x2000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(probe.target.readMemory(0x2000, KiB)).toEqual(pattern(KiB, 2));
+  });
+
+  it('reports an injected NVME with its STATUS bit', async () => {
+    const probe = createSimulatedArduinoZeroProbe();
+    const loaded = await LoadedScript.load(probe, loadScript('samd21.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('NVME');
+    expect(await loaded.call('pageErase', [0x4000])).toMatchObject({ r0: 0, r1: 1 << 4 });
+    expect(await loaded.call('pageErase', [0x4000])).toMatchObject({ r0: 1, r1: 0 });
   });
 });

@@ -49,6 +49,18 @@ test('picks the simulated micro:bit V2 in the device chooser with ?sim and shows
   await expect(page.locator('[data-testid="region-choice"][data-region="Code Flash"]')).toBeVisible();
 });
 
+test('offers the NUCLEO-G071RB and the Arduino Zero in the ?sim chooser; each connects with its regions', async () => {
+  await app.goto('?sim&simLatency=zero');
+  const g0 = await devices.addSimulated('stm32g071');
+  await expect(g0).toHaveAttribute('data-status', 'connected');
+  await expect(devices.identity('chip')).toContainText('STM32G0');
+  await expect(g0.locator('dt', { hasText: 'Option Bytes' })).toBeVisible();
+  const zero = await devices.addSimulated('arduino-zero');
+  await expect(zero).toHaveAttribute('data-status', 'connected');
+  await expect(devices.identity('chip')).toContainText('SAM D21');
+  await expect(zero.locator('dt', { hasText: 'User Row' })).toBeVisible();
+});
+
 test('lists several simulated boards and says plainly when one is unplugged', async ({ page }) => {
   await app.goto('?sim&simLatency=zero');
   await devices.addSimulated('microbit-v1');

@@ -72,3 +72,46 @@ test('runs the erase_blocks / blank_check example on the simulated micro:bit and
   await expect(scripts.lines.filter({ hasText: 'connect true' })).toHaveCount(1);
   await expect(scripts.status).toContainText('Board ok');
 });
+
+test('"Allow writes" lets a MultiProg script erase without allow_hw_writes, after one confirmation naming the board', async ({
+  page,
+}) => {
+  await app.goto('?sim&simLatency=zero');
+  const item = await devices.addSimulated('microbit-v2');
+  await expect(item).toHaveAttribute('data-status', 'connected');
+  await scripts.open();
+  // As MultiProg's examples do: no mp.app.allow_hw_writes(true) before writing.
+  await scripts.replaceCode(
+    [
+      'local c = mp.config.get()',
+      'mp.log.info("config " .. c.target .. " / " .. c.family .. " / " .. c.programmer)',
+      'assert(mp.backend.connect())',
+      'local ok, err = mp.backend.erase_segment(0x70000, 0x1000)',
+      'mp.log.info("erase_segment", ok, err)',
+      '',
+    ].join('\n'),
+  );
+
+  // Without the option the write is refused by the gate.
+  await scripts.run.click();
+  await expect(scripts.lines.filter({ hasText: /finished|ended with/ })).toHaveCount(1, { timeout: 30_000 });
+  await expect(scripts.lines.filter({ hasText: 'config nRF52833 / nRF52 / cmsis-dap' })).toHaveCount(1);
+  await expect(
+    scripts.lines.filter({ hasText: /erase_segment\s+false.*hardware writes are not allowed/ }),
+  ).toHaveCount(1);
+
+  // With it, the run asks once, naming the board, and the erase goes through.
+  await page.getByTestId('script-allow-writes').check();
+  await scripts.run.click();
+  await expect(scripts.question).toContainText('Allow script.lua to erase and program micro:bit V2');
+  await page.getByTestId('script-question-ok').click();
+  const done = scripts.lines.filter({ hasText: /erase_segment\s+true/ });
+  await expect(async () => {
+    // erase_segment itself asks the person to confirm the erase.
+    if (await scripts.question.isVisible()) await page.getByTestId('script-question-ok').click();
+    await expect(done).toHaveCount(1, { timeout: 500 });
+  }).toPass({ timeout: 45_000 });
+  await expect(scripts.lines.filter({ hasText: 'This run may erase and program micro:bit V2' })).toHaveCount(
+    1,
+  );
+});

@@ -81,6 +81,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       allowHwWrites: ctx.options.allowWrites,
       config: device ? { programmer: device.type } : {},
       args: ctx.scriptArgs,
+      workspace: resolve(ctx.cwd),
     },
     {
       onLog: (level, text) => {

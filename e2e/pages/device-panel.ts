@@ -3,7 +3,20 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Simulated device kinds the chooser offers. */
 export type SimKind =
-  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'esp32' | 'esp32s3' | 'esp32c3' | 'esp32s3-usb';
+  | 'microbit-v1'
+  | 'microbit-v2'
+  | 'stm32f411'
+  | 'nrf52840-dk'
+  | 'bluepill'
+  | 'esp32'
+  | 'esp32s3'
+  | 'esp32c3'
+  | 'esp32s3-usb'
+  | 'ra4m1'
+  | 'ra4m1-uart'
+  | 'ra4m2'
+  | 'stm32g071'
+  | 'arduino-zero';
 
 /** The device panel as a person sees it. */
 export class DevicePanelPage {

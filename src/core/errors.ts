@@ -44,6 +44,14 @@ export const ErrorCodes = [
   'FS_FILE_EXISTS',
   'BOOT_MODE_REQUIRED',
   'DOWNLOAD_FAILED',
+  'ASM_SYNTAX',
+  'ASM_UNKNOWN_INSTRUCTION',
+  'ASM_IMMEDIATE_RANGE',
+  'ASM_UNDEFINED_SYMBOL',
+  'ASM_BRANCH_RANGE',
+  'ASM_BAD_REGISTER',
+  'ASM_INCLUDE_MISSING',
+  'ASM_MISALIGNED',
 ] as const;
 
 /** One of {@link ErrorCodes}. */

@@ -1,7 +1,8 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
- * behind its DAPLink interface chip, an STM32F411 behind a DAPLink probe, an nRF52840 DK
- * (DAPLink on its interface MCU) and a Blue Pill (STM32F103C8) behind a standalone DAPLink probe. Each is a WebUSB
+ * behind its DAPLink interface chip, an nRF52840 DK (DAPLink on its interface MCU), and an
+ * STM32F411, a Blue Pill (STM32F103C8), an STM32G071 or an Arduino Zero (SAMD21) behind a
+ * DAPLink probe. Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
@@ -12,7 +13,10 @@ import { createNrf52840 } from './chips/nrf52840';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
 import { createStm32f103, STM32F103C8, type Stm32f103Description } from './chips/stm32f103';
 import { createStm32f411 } from './chips/stm32f411';
+import { createSamd21, type Samd21Options } from './chips/samd21';
+import { createStm32g071 } from './chips/stm32g071';
 import { DapFirmware, type ProbeIdentity } from './cmsis-dap/dap-firmware';
+import { DaplinkUart } from './cmsis-dap/daplink-uart';
 import type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 import { createFaults, type SimulatedFaults } from './faults';
 import { daplinkInterfaces } from './usb/descriptors';
@@ -81,6 +85,8 @@ export interface SimulatedProbe {
   readonly faults: SimulatedFaults;
   /** The CMSIS-DAP firmware (identity, settings). */
   readonly firmware: DapFirmware;
+  /** The probe's USB-to-UART bridge to the target (micro:bit boards). */
+  readonly uart?: DaplinkUart;
   /** Pulls / re-inserts the USB cable. */
   unplug(): void;
   plug(): void;
@@ -101,6 +107,8 @@ interface BoardSpec {
   targetBoardVendor?: string;
   targetBoardName?: string;
   defaultBulk: boolean;
+  /** GPIOs of the target's UART TX and RX wired to the interface chip (the USB serial port). */
+  uartPins?: { tx: number; rx: number };
   createChip: (options: ChipOptions) => SimulatedChip;
 }
 
@@ -116,6 +124,7 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     targetBoardVendor: 'Micro:bit Educational Foundation',
     targetBoardName: 'BBC micro:bit V1',
     defaultBulk: false,
+    uartPins: { tx: 24, rx: 25 }, // P0.24, P0.25
     createChip: createNrf51822,
   },
   'microbit-v2': {
@@ -129,6 +138,7 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     targetBoardVendor: 'Micro:bit Educational Foundation',
     targetBoardName: 'BBC micro:bit V2',
     defaultBulk: true,
+    uartPins: { tx: 6, rx: 32 + 8 }, // P0.06, P1.08
     createChip: createNrf52833,
   },
   stm32f411: {
@@ -168,6 +178,37 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     defaultBulk: true,
     createChip: (options) => createStm32f103(options),
   },
+  stm32g071: {
+    // A DAPLink probe wired to the NUCLEO-G071RB's SWD header (board id: DAPLink's generic
+    // "external target" range, as no DAPLink build names this board).
+    boardId: '0000',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'STMicroelectronics',
+    targetDeviceName: 'STM32G071RBTx',
+    targetBoardVendor: 'STMicroelectronics',
+    targetBoardName: 'NUCLEO-G071RB',
+    defaultBulk: true,
+    createChip: createStm32g071,
+  },
+  'arduino-zero': {
+    // A DAPLink probe on the Arduino Zero's SWD header (the board's own EDBG is a CMSIS-DAP
+    // probe too; the simulation keeps one probe model). The SAMD21 holds its bootloader in the
+    // 8 KiB boot section its user row protects (BOOTPROT).
+    boardId: '0000',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Microchip',
+    targetDeviceName: 'ATSAMD21G18A',
+    targetBoardVendor: 'Arduino',
+    targetBoardName: 'Arduino Zero',
+    defaultBulk: true,
+    createChip: (options) => createArduinoZeroChip(options),
+  },
 };
 
 /** Each board's default device id words (FICR DEVICEID or the STM32 UID's first two words). */
@@ -177,7 +218,23 @@ const DEFAULT_IDS: Record<SimulatedBoardName, [number, number]> = {
   stm32f411: [0x00470031, 0x3234510d],
   'nrf52840-dk': [0x8c1e42a7, 0x3d09f615],
   bluepill: [0x066dff48, 0x51775614],
+  stm32g071: [0x00410032, 0x4e385012],
+  'arduino-zero': [0x5a8e3c21, 0x50533233],
 };
+
+/** The Arduino Zero's SAM D21 with its bootloader in the boot section. */
+function createArduinoZeroChip(options: Samd21Options): SimulatedChip {
+  return createSamd21({
+    ...options,
+    flash: [{ address: 0, data: ARDUINO_ZERO_BOOTLOADER }, ...(options.flash ?? [])],
+  });
+}
+
+/** Stand-in for the Arduino Zero's bootloader: 6 KiB of code-like bytes in its boot section. */
+const ARDUINO_ZERO_BOOTLOADER = Uint8Array.from(
+  { length: 6 * 1024 },
+  (_, i) => (i * 0x9e + (i >>> 7)) & 0xff,
+);
 
 const hex8 = (n: number): string => (n >>> 0).toString(16).toUpperCase().padStart(8, '0');
 
@@ -216,7 +273,15 @@ function createProbe(
     packetSize: 64,
     packetCount: options.packetCount ?? 5,
   };
-  const firmware = new DapFirmware({ identity, wire: chip.dp, probeMaxSwdHz: latency.probeMaxSwdHz });
+  const uart =
+    spec.uartPins && chip.uart ? new DaplinkUart(clock, spec.uartPins.tx, spec.uartPins.rx) : undefined;
+  if (uart && chip.uart) chip.uart.wire = uart;
+  const firmware = new DapFirmware({
+    identity,
+    wire: chip.dp,
+    probeMaxSwdHz: latency.probeMaxSwdHz,
+    vendor: uart ? (request, out) => uart.execute(request, out) : undefined,
+  });
   const usbIdentity: UsbIdentity = {
     vendorId: 0x0d28,
     productId: 0x0204,
@@ -272,6 +337,7 @@ function createProbe(
     clock,
     faults: createFaults(usbDevice, chip, chip.dp),
     firmware,
+    uart,
     unplug: () => usbDevice.unplug(),
     plug: () => usbDevice.plug(),
   };
@@ -310,8 +376,37 @@ export function createSimulatedStm32f103Probe(
   return createProbe(spec, options, DEFAULT_IDS.bluepill);
 }
 
+/**
+ * A simulated STM32G071RB (NUCLEO-G071RB) behind a DAPLink probe; `flashSizeKiB` makes it a
+ * smaller-flash variant (the flash-size register and the array follow).
+ */
+export function createSimulatedStm32g071Probe(
+  options: SimulatedProbeOptions & { flashSizeKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS.stm32g071,
+    createChip: (o) => createStm32g071({ ...o, flashSizeKiB: options.flashSizeKiB }),
+  };
+  return createProbe(spec, options, DEFAULT_IDS.stm32g071);
+}
+
+/**
+ * A simulated Arduino Zero (ATSAMD21G18A with its bootloader) behind a DAPLink probe;
+ * `flashKiB` makes it a smaller-flash SAM D21 (NVMCTRL PARAM and the array follow).
+ */
+export function createSimulatedArduinoZeroProbe(
+  options: SimulatedProbeOptions & { flashKiB?: number } = {},
+): SimulatedProbe {
+  const spec: BoardSpec = {
+    ...BOARDS['arduino-zero'],
+    createChip: (o) => createArduinoZeroChip({ ...o, flashKiB: options.flashKiB }),
+  };
+  return createProbe(spec, options, DEFAULT_IDS['arduino-zero']);
+}
+
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk' | 'bluepill';
+export type SimulatedBoardName =
+  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk' | 'bluepill' | 'stm32g071' | 'arduino-zero';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
@@ -320,6 +415,8 @@ export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'stm32f411',
   'nrf52840-dk',
   'bluepill',
+  'stm32g071',
+  'arduino-zero',
 ];
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Simulated hardware for WebProg: DAPLink CMSIS-DAP probes with real Cortex-M targets
- * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, nRF52840 DK, STM32F103 Blue Pill, STM32F411)
- * as WebUSB devices.
+ * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, nRF52840 DK, STM32F103 Blue Pill, STM32F411,
+ * STM32G071, ATSAMD21G18A on an Arduino Zero) as WebUSB devices.
  *
  * @example
  * ```ts
@@ -20,6 +20,8 @@ export {
   createSimulatedNrf52840Dk,
   createSimulatedBluePill,
   createSimulatedStm32f103Probe,
+  createSimulatedStm32g071Probe,
+  createSimulatedArduinoZeroProbe,
   SIMULATED_BOARD_NAMES,
   type MicrobitVersion,
   type SimulatedBoardName,

@@ -2,6 +2,8 @@
  * The composition root of the UI state: builds every state class once, wired to the worker
  * clients and browser services it is given (real ones in `main.ts`, fakes in tests).
  */
+import { checksumScriptRunner } from './checksum-script-run';
+import { ChecksumLibrary } from './checksum-scripts';
 import { ChecksumState } from './checksum.svelte';
 import { classroomClient } from './classroom-client';
 import { ClassroomState } from './classroom.svelte';
@@ -14,6 +16,7 @@ import { DevicesState } from './devices.svelte';
 import { DeviceFlows } from './device-flow';
 import { espClient } from './esp-client';
 import { EspState } from './esp.svelte';
+import { RaState } from './ra.svelte';
 import { FilesState } from './files.svelte';
 import { LogState } from './log.svelte';
 import { NavigationState } from './navigation.svelte';
@@ -83,6 +86,8 @@ export class AppState {
   readonly flows: DeviceFlows;
   /** ESP boards: link baud, erase-all, serial monitor. */
   readonly esp: EspState;
+  /** Renesas RA chips in boot mode: boot-mode instructions, ID code. */
+  readonly ra: RaState;
 
   private readonly pageUrl: string | undefined;
   private readonly fetchLinked: LinkFetch | undefined;
@@ -96,7 +101,6 @@ export class AppState {
     this.navigation = new NavigationState(this.files);
     this.search = new SearchState(this.files, this.navigation);
     this.compare = new CompareState(this.files, this.navigation, this.log);
-    this.checksum = new ChecksumState(deps.device, this.files, this.log);
     this.save = new SaveState(deps.device, this.files, this.log, deps.download);
     this.health = new WorkerHealthState(deps.device, deps.lua, this.log, clock);
     const deviceCalls = deviceWorkflowClient(deps.device);
@@ -110,9 +114,19 @@ export class AppState {
       options,
       storage,
     );
+    this.checksum = new ChecksumState(deps.device, this.files, this.log, {
+      library: new ChecksumLibrary(storage),
+      run: checksumScriptRunner({
+        startLua: () => this.health.startLua(),
+        deviceId: () => this.devices.selectedId,
+        onLog: (level, text) => this.log[level](text),
+      }),
+    });
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
+    this.ra = new RaState(this.devices);
+    this.flows.register(this.ra);
     this.operation = new OperationState(
       deviceCalls,
       this.devices,

@@ -56,6 +56,16 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
   { kind: 'stm32f411', label: 'STM32F411 probe', detail: 'NUCLEO-F411RE, 512 KiB flash (WebUSB)' },
   { kind: 'nrf52840-dk', label: 'nRF52840 DK', detail: 'nRF52840, 1 MiB flash, DAPLink (WebUSB)' },
   { kind: 'bluepill', label: 'Blue Pill', detail: 'STM32F103C8, 64 KiB flash, DAPLink probe (WebUSB)' },
+  {
+    kind: 'stm32g071',
+    label: 'STM32G071 probe',
+    detail: 'NUCLEO-G071RB, 128 KiB flash and option bytes (WebUSB)',
+  },
+  {
+    kind: 'arduino-zero',
+    label: 'Arduino Zero probe',
+    detail: 'SAMD21G18A, 256 KiB flash, bootloader kept by BOOTPROT (WebUSB)',
+  },
   { kind: 'esp32', label: 'ESP32', detail: 'behind a CP210x USB-UART (Web Serial)' },
   { kind: 'esp32s3', label: 'ESP32-S3', detail: 'behind a USB-UART (Web Serial)' },
   { kind: 'esp32c3', label: 'ESP32-C3', detail: 'behind a USB-UART (Web Serial)' },
@@ -63,6 +73,21 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     kind: 'esp32s3-usb',
     label: 'ESP32-S3 (native USB)',
     detail: 'on its own USB port, a new serial port after every reset (Web Serial)',
+  },
+  {
+    kind: 'ra4m1',
+    label: 'Arduino Uno R4 (RA4M1)',
+    detail: 'Renesas RA4M1 in boot mode on its USB port, 256 KiB code flash (Web Serial)',
+  },
+  {
+    kind: 'ra4m1-uart',
+    label: 'RA4M1 on a USB-UART',
+    detail: 'a bare RA4M1 in boot mode wired to a USB-UART (Web Serial)',
+  },
+  {
+    kind: 'ra4m2',
+    label: 'EK-RA4M2 (RA4M2)',
+    detail: 'Renesas RA4M2, Cortex-M33 with TrustZone, in boot mode on its USB port (Web Serial)',
   },
 ];
 
@@ -112,6 +137,9 @@ export class DevicesState {
   simulation = $state(false);
   /** True while the chooser for simulated devices is open. */
   simChooserOpen = $state(false);
+  /** Extra connect options per device id (a Renesas chip's ID code), set by its device flow. */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- read only when connecting
+  private readonly connectOptions = new Map<string, { idCode?: string }>();
 
   /** Every device with its session and identity. */
   readonly devices: readonly DeviceView[] = $derived.by(() =>
@@ -374,11 +402,18 @@ export class DevicesState {
     await this.connect(chosen.id);
   }
 
+  /** Options the next connects to device `id` use (undefined clears them). */
+  setConnectOptions(id: string, options: { idCode?: string } | undefined): void {
+    if (options) this.connectOptions.set(id, options);
+    else this.connectOptions.delete(id);
+  }
+
   private async doConnect(id: string): Promise<DeviceConnection> {
     const summary = this.summaries.find((s) => s.id === id);
     this.setSession(id, { status: 'connecting' });
     try {
-      const connection = await this.client.connectDevice(id);
+      const extra = this.connectOptions.get(id);
+      const connection = await (extra ? this.client.connectDevice(id, extra) : this.client.connectDevice(id));
       const problem = summary ? firmwareProblem(summary, connection.programmer.firmware) : undefined;
       this.setSession(id, { status: 'connected', connection, problem });
       this.lost.delete(id);

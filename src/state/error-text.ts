@@ -43,6 +43,14 @@ const HEADINGS: Partial<Record<ErrorCode, string>> = {
   FS_FILE_EXISTS: 'A file of that name is already on the micro:bit',
   BOOT_MODE_REQUIRED: 'The board is not in its download mode',
   DOWNLOAD_FAILED: 'The download failed',
+  ASM_SYNTAX: 'The assembly source has a syntax error',
+  ASM_UNKNOWN_INSTRUCTION: 'Unknown instruction or directive',
+  ASM_IMMEDIATE_RANGE: 'A value is out of range for the instruction',
+  ASM_UNDEFINED_SYMBOL: 'The assembly source uses an undefined symbol',
+  ASM_BRANCH_RANGE: 'A branch target is out of range',
+  ASM_BAD_REGISTER: 'That register cannot be used in this instruction form',
+  ASM_INCLUDE_MISSING: 'An included file was not found',
+  ASM_MISALIGNED: 'A target is not aligned as the instruction requires',
 };
 
 /** An error ready to show: a heading, the detail, and one line joining both. */

@@ -120,6 +120,8 @@ export class MicrobitProjectState {
   contents = $state.raw<ProjectContents>(contentsOf([[MAIN_PY, STARTER_MAIN_PY]]));
   /** The file shown in the editor. */
   selected = $state(MAIN_PY);
+  /** A line the editor is asked to show (a traceback's); `seq` tells repeated requests apart. */
+  revealed = $state<{ file: string; line: number; seq: number } | undefined>();
   /** Latest message for the person. */
   notice = $state.raw<ProjectNotice | undefined>();
   /** What is running: a download of the hex, opening files, loading firmware. */
@@ -195,6 +197,14 @@ export class MicrobitProjectState {
     this.name = name;
     this.persist();
     return undefined;
+  }
+
+  /** Shows `file` in the editor at `line` (a traceback's); false when the project has no such file. */
+  reveal(file: string, line: number): boolean {
+    if (!this.contents.has(file)) return false;
+    this.select(file);
+    this.revealed = { file, line, seq: (this.revealed?.seq ?? 0) + 1 };
+    return true;
   }
 
   /** Shows a file in the editor. */

@@ -42,6 +42,8 @@ const TARGET_FAMILIES: Readonly<Record<string, number>> = {
   nrf52840: 0xada52840,
   stm32f103: 0x5ee21072,
   stm32f411: 0x57755a57,
+  stm32g071: 0x300f5633,
+  samd21g18a: 0x68ed2b88,
 };
 
 /** Largest binary produced (a typo in an end address should not allocate gigabytes). */

@@ -44,6 +44,11 @@ export const SCRIPT_EXAMPLES: readonly ScriptExample[] = [
     needs: 'ESP board',
   },
   { file: 'esp_segment_app_flash.lua', title: 'ESP segments: flash an application', needs: 'ESP board' },
+  {
+    file: 'ra_flash_crc.lua',
+    title: 'Renesas RA: areas, flash verified by chip CRC, checksums',
+    needs: 'Renesas RA in boot mode',
+  },
 ];
 
 /** URL of an example relative to the page (the app is served from any base path). */

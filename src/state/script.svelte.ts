@@ -4,13 +4,24 @@
  * console (levels and timestamps), the script's status-bar line, and the confirmation the
  * script (or a destructive backend call) is waiting for.
  */
-import type { LogLevel as ScriptLogLevel, ScriptCallbacks, ScriptFile } from '../../workers/lua/api';
+import type {
+  LogLevel as ScriptLogLevel,
+  ScriptCallbacks,
+  ScriptFile,
+  ScriptShortcut,
+} from '../../workers/lua/api';
 import { describeError } from './error-text';
 import type { LogState } from './log.svelte';
 import type { Download } from './save.svelte';
 import { exampleUrl } from './script-examples';
 import type { ScriptRunner } from './script-runtime';
+import type { ScriptWorkspace } from './script-workspace.svelte';
 import { duration } from './text';
+
+/** The last part of a path, splitting on both `/` and `\` (as MultiProg's paths are written). */
+function baseName(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
 
 /** One line of the script console. */
 export interface ScriptLine {
@@ -38,6 +49,32 @@ export interface ScriptQuestion {
   message: string;
 }
 
+/** A file the script waits for the person to choose. */
+export interface ScriptFileRequest {
+  /** File types offered in the picker (".hex", or a list like ".hex,.bin"). */
+  accept: string;
+  /** The path the script named and the run had no file for ("C:/fw/app.hex"), if that is why. */
+  wanted?: string;
+  /** The name the chosen file gets for the script (the wanted path's base name). */
+  keepAs?: string;
+}
+
+/** What the page tells a run about its current selection (`mp.config.get()`). */
+export interface ScriptRunContext {
+  /** The selected device's name, for the write confirmation ("micro:bit V2.00 · tupog"). */
+  deviceName?: string;
+  /** The current target, family, programmer, file and region (MultiProg's `mp.config` keys). */
+  config: Record<string, string | number | boolean>;
+}
+
+/** Where the page keeps the saved-script shortcuts (`mp.app.*_script_shortcut`) between runs and visits. */
+export interface ScriptShortcutStore {
+  /** The saved list. */
+  load(): ScriptShortcut[];
+  /** Replaces the saved list. */
+  save(shortcuts: readonly ScriptShortcut[]): void;
+}
+
 /** What the script panel needs from the page. */
 export interface ScriptDependencies {
   /** The page's script runner (undefined: scripts cannot run here). */
@@ -50,6 +87,12 @@ export interface ScriptDependencies {
   fetchText: (url: string) => Promise<string>;
   /** Offers a file as a download (Save .lua, files the script saves). */
   download: Download;
+  /** The page's current selection, read when a run starts (default: nothing selected). */
+  runContext?: () => ScriptRunContext;
+  /** The granted workspace folder: its files go to runs, saved files into it (default: none). */
+  workspace?: ScriptWorkspace;
+  /** The saved-script shortcuts (default: kept for this page only). */
+  shortcuts?: ScriptShortcutStore;
   /** Milliseconds since 1970 for console lines. */
   now?: () => number;
   /** Monotonic milliseconds for run durations. */
@@ -84,21 +127,38 @@ export class ScriptState {
   status = $state.raw<{ label: string; value: string } | null>(null);
   /** The confirmation the script waits for. */
   question = $state.raw<ScriptQuestion | undefined>();
+  /** The file the script waits for the person to choose. */
+  fileRequest = $state.raw<ScriptFileRequest | undefined>();
   /** Files the person gave scripts (`mp.file.*`), and files scripts saved. */
   files = $state.raw<readonly ScriptFile[]>([]);
   /** Why the last example or file could not be opened. */
   error = $state<string | undefined>();
   /** The line the last run failed on (cleared by the next run or another script). */
   errorMark = $state.raw<ScriptErrorMark | undefined>();
+  /**
+   * "Allow this run to erase and program the device": each run then asks once, naming the
+   * device, and starts with `mp.app.allow_hw_writes(true)` in force, so MultiProg scripts
+   * that write without calling it run unchanged.
+   */
+  allowWrites = $state(false);
 
   private nextId = 1;
   private answer?: (yes: boolean) => void;
+  private fileAnswer?: (file: ScriptFile | null) => void;
   private readonly now: () => number;
   private readonly clock: () => number;
+
+  private readonly shortcuts: ScriptShortcutStore;
 
   constructor(private readonly deps: ScriptDependencies) {
     this.now = deps.now ?? (() => Date.now());
     this.clock = deps.clock ?? (() => performance.now());
+    this.shortcuts = deps.shortcuts ?? memoryShortcuts();
+  }
+
+  /** The workspace folder scripts read and save files in (where the page offers one). */
+  get workspace(): ScriptWorkspace | undefined {
+    return this.deps.workspace;
   }
 
   /** True when scripts can run on this page. */
@@ -156,9 +216,26 @@ export class ScriptState {
     this.status = null;
     this.errorMark = undefined;
     const deviceId = this.deps.deviceId();
+    const context = this.deps.runContext?.() ?? { config: {} };
+    const allowHwWrites = this.allowWrites && deviceId !== undefined && (await this.askToWrite(context));
+    if (this.allowWrites && !allowHwWrites) {
+      this.add(
+        'warn',
+        deviceId
+          ? `${this.fileName} was not started: writing to the device was not allowed.`
+          : `${this.fileName} was not started: "Allow writes" needs a selected device.`,
+      );
+      this.running = false;
+      return;
+    }
     this.add('info', `Running ${this.fileName}${deviceId ? '' : ' (no device selected)'}…`);
+    if (allowHwWrites)
+      this.add('warn', `This run may erase and program ${context.deviceName ?? 'the device'}.`);
     const started = this.clock();
     const log = new RunLog();
+    const folder = this.deps.workspace?.active ? this.deps.workspace : undefined;
+    const files = await this.runFiles(folder);
+    const saver = new FolderSaver(folder, (level, text) => this.add(level, text));
     try {
       const result = await runner.run(
         this.code,
@@ -166,11 +243,17 @@ export class ScriptState {
           chunkName: this.fileName,
           image: { regions: [], segments: [] },
           deviceId,
-          files: [...this.files],
+          allowHwWrites,
+          config: { ...context.config },
+          scriptShortcuts: this.shortcuts.load(),
+          files,
+          workspace: folder?.name,
           specialParams: this.specialParams.trim() === '' ? undefined : this.specialParams.trim(),
         },
-        this.callbacks(log),
+        this.callbacks(log, saver),
       );
+      await saver.done();
+      if (result.scriptShortcuts) this.shortcuts.save(result.scriptShortcuts);
       // Log lines travel on the callbacks' own channel: take in every one still on its way
       // before the closing line.
       await log.drained();
@@ -196,6 +279,7 @@ export class ScriptState {
       }
     } catch (error) {
       await log.drained();
+      await saver.done();
       this.add('error', describeError(error).text);
       this.deps.log.failure(`Run ${this.fileName}`, error);
     } finally {
@@ -213,9 +297,63 @@ export class ScriptState {
     await this.deps.runner.stop();
   }
 
+  /**
+   * Answers the file request the script waits for (null: cancelled). A file chosen for a path
+   * the script named joins "Files for scripts" under that path's base name, so the next runs
+   * find it without asking.
+   */
+  provideFile(file: ScriptFile | null): void {
+    const request = this.fileRequest;
+    const answer = this.fileAnswer;
+    this.fileRequest = undefined;
+    this.fileAnswer = undefined;
+    if (!answer) return;
+    const given = file && request?.keepAs ? { name: request.keepAs, bytes: file.bytes } : file;
+    if (given) this.addFiles([given]);
+    answer(given);
+  }
+
   /** Answers the confirmation the script waits for. */
   respond(yes: boolean): void {
     this.settleQuestion(yes);
+  }
+
+  /**
+   * The files a run gets: the workspace folder's (when one is granted), then the panel's,
+   * which win over a folder file of the same name.
+   */
+  private async runFiles(folder: ScriptWorkspace | undefined): Promise<ScriptFile[]> {
+    if (!folder) return [...this.files];
+    try {
+      const { files, skipped } = await folder.files();
+      if (skipped.length > 0)
+        this.add(
+          'warn',
+          `Left out of the run for their size (over 16 MiB each or 256 MiB in all): ${skipped.join(', ')}.`,
+        );
+      const panel = this.files.map((f) => f.name);
+      return [...files.filter((f) => !panel.includes(f.name)), ...this.files];
+    } catch (error) {
+      this.add('error', `The folder ${folder.name ?? ''} could not be read: ${describeError(error).text}`);
+      return [...this.files];
+    }
+  }
+
+  /** The one confirmation that lets this run write to the device. */
+  private askToWrite(context: ScriptRunContext): Promise<boolean> {
+    const device = context.deviceName ?? 'the selected device';
+    return this.ask(
+      `Allow ${this.fileName} to erase and program ${device} during this run? ` +
+        'The script can then change the chip without asking again, as mp.app.allow_hw_writes(true) would.',
+    );
+  }
+
+  private ask(message: string): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      this.settleQuestion(false);
+      this.answer = resolve;
+      this.question = { message };
+    });
   }
 
   /** Empties the console. */
@@ -224,6 +362,7 @@ export class ScriptState {
   }
 
   private settleQuestion(yes: boolean): void {
+    this.provideFile(null);
     const answer = this.answer;
     this.answer = undefined;
     this.question = undefined;
@@ -236,7 +375,7 @@ export class ScriptState {
     this.lines = [...kept, line];
   }
 
-  private callbacks(log: RunLog): ScriptCallbacks {
+  private callbacks(log: RunLog, saver: FolderSaver): ScriptCallbacks {
     return {
       onLog: (level, text, time) => {
         log.seen(level, text);
@@ -245,22 +384,82 @@ export class ScriptState {
       onStatus: (status) => {
         this.status = status;
       },
-      confirm: (message) =>
-        new Promise<boolean>((resolve) => {
+      confirm: (message) => this.ask(message),
+      pickFile: (accept, wanted) =>
+        new Promise<ScriptFile | null>((resolve) => {
           this.settleQuestion(false);
-          this.answer = resolve;
-          this.question = { message };
+          this.fileAnswer = resolve;
+          this.fileRequest = { accept, wanted, keepAs: wanted === undefined ? undefined : baseName(wanted) };
         }),
-      pickFile: () => {
-        this.add('warn', 'The script asked for a file: add files under "Files for scripts" before running.');
-        return null;
-      },
       onFileSaved: (file) => {
+        if (saver.active) {
+          saver.save(file, () => {
+            this.addFiles([file]);
+            this.deps.download(file.name, file.bytes);
+          });
+          return;
+        }
         this.addFiles([file]);
         this.deps.download(file.name, file.bytes);
       },
     };
   }
+}
+
+/**
+ * Writes the files a run saves into the workspace folder, one after another in the order the
+ * script saved them (an `append_text` per line writes the file again each time), and says so
+ * once per file; a file the folder refuses is offered as a download instead.
+ */
+class FolderSaver {
+  private queue: Promise<void> = Promise.resolve();
+  private readonly told: string[] = [];
+
+  constructor(
+    private readonly folder: ScriptWorkspace | undefined,
+    private readonly say: (level: ScriptLogLevel, text: string) => void,
+  ) {}
+
+  /** True when saved files go to a folder. */
+  get active(): boolean {
+    return this.folder !== undefined;
+  }
+
+  /** Queues a write; `fallback` runs when the folder refuses it. */
+  save(file: ScriptFile, fallback: () => void): void {
+    const folder = this.folder!;
+    this.queue = this.queue.then(async () => {
+      try {
+        await folder.save(file);
+        if (!this.told.includes(file.name)) {
+          this.told.push(file.name);
+          this.say('info', `Saved ${file.name} in the folder ${folder.name ?? ''}.`);
+        }
+      } catch (error) {
+        this.say(
+          'error',
+          `${file.name} could not be written to the folder ${folder.name ?? ''}: ${describeError(error).text} It is offered as a download.`,
+        );
+        fallback();
+      }
+    });
+  }
+
+  /** Resolves when every queued write has ended. */
+  done(): Promise<void> {
+    return this.queue;
+  }
+}
+
+/** Shortcuts kept in memory only (tests, pages without storage). */
+function memoryShortcuts(): ScriptShortcutStore {
+  let saved: ScriptShortcut[] = [];
+  return {
+    load: () => saved.map((s) => ({ ...s })),
+    save: (list) => {
+      saved = list.map((s) => ({ name: s.name, path: s.path }));
+    },
+  };
 }
 
 /** How long the console waits for log lines still on their way after a run ended. */

@@ -33,7 +33,11 @@ function fakeRunner(behaviour: Behaviour) {
   return runner;
 }
 
-function state(runner: ScriptRunner | undefined, downloads: string[] = []) {
+function state(
+  runner: ScriptRunner | undefined,
+  downloads: string[] = [],
+  extra: Partial<ConstructorParameters<typeof ScriptState>[0]> = {},
+) {
   const log = new LogState(() => 0);
   let t = 0;
   const script = new ScriptState({
@@ -47,6 +51,7 @@ function state(runner: ScriptRunner | undefined, downloads: string[] = []) {
     download: (name) => void downloads.push(name),
     now: () => 1_700_000_000_000,
     clock: () => (t += 5),
+    ...extra,
   });
   return { script, log };
 }
@@ -204,6 +209,106 @@ describe('ScriptState', () => {
     expect(runner.seen[0]!.options.files!.map((f) => f.name)).toEqual(['fw.hex']);
     expect(script.files.map((f) => f.name)).toEqual(['fw.hex', 'log.csv']);
     expect(downloads).toEqual(['mine.lua', 'log.csv']);
+  });
+
+  it('passes the page selection as mp.config and keeps the shortcuts a run hands back', async () => {
+    let saved = [{ name: 'Flash', path: 'flash.lua' }];
+    const runner = fakeRunner(async (_callbacks, options) => ({
+      scriptShortcuts: [...options.scriptShortcuts!, { name: 'Test', path: 'test.lua' }],
+    }));
+    const { script } = state(runner, [], {
+      runContext: () => ({
+        deviceName: 'micro:bit V2.00 · tupog',
+        config: { target: 'nRF52833', programmer: 'cmsis-dap' },
+      }),
+      shortcuts: { load: () => saved, save: (list) => void (saved = [...list]) },
+    });
+    await script.run();
+    expect(runner.seen[0]!.options).toMatchObject({
+      allowHwWrites: false,
+      config: { target: 'nRF52833', programmer: 'cmsis-dap' },
+      scriptShortcuts: [{ name: 'Flash', path: 'flash.lua' }],
+    });
+    expect(saved).toEqual([
+      { name: 'Flash', path: 'flash.lua' },
+      { name: 'Test', path: 'test.lua' },
+    ]);
+  });
+
+  it('"Allow writes" asks once per run naming the device, then starts the run with writes allowed', async () => {
+    const runner = fakeRunner(async () => ({}));
+    const { script } = state(runner, [], {
+      runContext: () => ({ deviceName: 'micro:bit V2.00 · tupog', config: {} }),
+    });
+    script.allowWrites = true;
+    const first = script.run();
+    await Promise.resolve();
+    expect(script.question?.message).toMatch(
+      /^Allow script\.lua to erase and program micro:bit V2\.00 · tupog/,
+    );
+    script.respond(true);
+    await first;
+    expect(runner.seen[0]!.options.allowHwWrites).toBe(true);
+    expect(script.lines.map((l) => l.text)).toContain(
+      'This run may erase and program micro:bit V2.00 · tupog.',
+    );
+
+    // The next run asks again; "Cancel" does not start it.
+    const second = script.run();
+    await Promise.resolve();
+    expect(script.question).toBeDefined();
+    script.respond(false);
+    await second;
+    expect(runner.seen).toHaveLength(1);
+    expect(script.running).toBe(false);
+    expect(script.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      text: 'script.lua was not started: writing to the device was not allowed.',
+    });
+  });
+
+  it('"Allow writes" without a selected device does not start the run', async () => {
+    const runner = fakeRunner(async () => ({}));
+    const { script } = state(runner, [], {});
+    const noDevice = new ScriptState({
+      runner,
+      deviceId: () => undefined,
+      log: new LogState(() => 0),
+      fetchText: async () => '',
+      download: () => undefined,
+    });
+    noDevice.allowWrites = true;
+    await noDevice.run();
+    expect(runner.seen).toHaveLength(0);
+    expect(noDevice.question).toBeUndefined();
+    expect(noDevice.lines.at(-1)?.text).toBe(
+      'script.lua was not started: "Allow writes" needs a selected device.',
+    );
+    // Without the option a run never asks and never allows writes.
+    await script.run();
+    expect(runner.seen[0]!.options.allowHwWrites).toBe(false);
+  });
+
+  it('asks the person for a file the script named, once: it joins the files under that name', async () => {
+    const got: (string | null)[] = [];
+    const runner = fakeRunner(async (callbacks) => {
+      const file = await callbacks.pickFile!('.hex', 'C:\\fw\\app.hex');
+      got.push(file ? `${file.name}:${file.bytes.length}` : null);
+      got.push((await callbacks.pickFile!('.bin')) === null ? null : 'picked');
+      return {};
+    });
+    const { script } = state(runner);
+    const running = script.run();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(script.fileRequest).toEqual({ accept: '.hex', wanted: 'C:\\fw\\app.hex', keepAs: 'app.hex' });
+    script.provideFile({ name: 'build-42.hex', bytes: new Uint8Array(5) });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(script.fileRequest).toEqual({ accept: '.bin', wanted: undefined, keepAs: undefined });
+    script.provideFile(null);
+    await running;
+    expect(got).toEqual(['app.hex:5', null]);
+    expect(script.files.map((f) => f.name)).toEqual(['app.hex']);
+    expect(script.fileRequest).toBeUndefined();
   });
 
   it('is unavailable without a runner', async () => {

@@ -58,11 +58,19 @@ export type SimulatedDeviceKind =
   | 'stm32f411'
   | 'nrf52840-dk'
   | 'bluepill'
+  | 'stm32g071'
+  | 'arduino-zero'
   | 'esp32'
   | 'esp32s3'
   | 'esp32c3'
   /** An ESP32-S3 on its own USB-OTG port, which re-enumerates on every reset. */
-  | 'esp32s3-usb';
+  | 'esp32s3-usb'
+  /** A Renesas RA4M1 in boot mode on its USB CDC port (an Arduino Uno R4 Minima / WiFi). */
+  | 'ra4m1'
+  /** A bare RA4M1 in boot mode wired to a USB-UART. */
+  | 'ra4m1-uart'
+  /** A Renesas RA4M2 (Cortex-M33, TrustZone) in boot mode on its USB CDC port (EK-RA4M2). */
+  | 'ra4m2';
 
 /** Options of a simulated device. */
 export interface SimulatedDeviceOptions {
@@ -72,6 +80,8 @@ export interface SimulatedDeviceOptions {
   deviceId?: number;
   /** 'realistic' models USB latency and flash times; 'zero' runs as fast as possible. */
   latency?: 'realistic' | 'zero';
+  /** Renesas RA: the chip is locked by this ID code (32 hex digits). */
+  idCode?: string;
 }
 
 /**
@@ -81,14 +91,18 @@ export interface SimulatedDeviceOptions {
  * line (the operation running fails, a reconnect recovers); `unplug-at-transfer`: the
  * `transfer`-th USB transfer from now fails and the probe is unplugged; `stale-response`: a
  * stale reply is left in the probe's pipe; `claimed-elsewhere`: opening the probe fails as if
- * another tab held it, until switched off.
+ * another tab held it, until switched off. Renesas RA boards: `flash-error` fails the next erase,
+ * `unplug-at-transfer` unplugs after `transfer` more packets, `corrupt-reply` corrupts one byte
+ * of the next reply, `replug` plugs a board a fault unplugged in again (still in boot mode).
  */
 export type SimulatedFault =
   | { kind: 'flash-error' }
   | { kind: 'lose-swd-sync' }
   | { kind: 'unplug-at-transfer'; transfer: number }
   | { kind: 'stale-response' }
-  | { kind: 'claimed-elsewhere'; on: boolean };
+  | { kind: 'claimed-elsewhere'; on: boolean }
+  | { kind: 'corrupt-reply' }
+  | { kind: 'replug' };
 
 /** What the device worker offers the page. */
 export interface DeviceWorkerApi extends DeviceOperationsApi, EspWorkerApi {

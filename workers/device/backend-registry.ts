@@ -1,6 +1,6 @@
 /**
  * The registry of backends: which backend drives a USB device (CMSIS-DAP probes) and which a
- * serial port (ESP boards). One place, shared by the browser's device worker and the `webprog`
+ * serial port (ESP boards, Renesas RA chips in boot mode). One place, shared by the browser's device worker and the `webprog`
  * command line, so both hosts run the same engine; a new backend (Renesas RA, RL78…) is added
  * here once.
  */
@@ -10,6 +10,7 @@ import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
 import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
 import type { DeviceSources } from './devices';
 import { EspBackend } from './esp/esp-backend';
+import { RaBackend } from './ra/ra-backend';
 
 /** What the backends need from their host. */
 export interface BackendRegistryOptions {
@@ -29,6 +30,7 @@ export function backendFactories(
         // A simulated probe's modeled clock, so device-script deadlines hold on a busy machine.
         now: clock,
       }),
-    serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
+    serialBackend: (port, getPorts, kind) =>
+      kind === 'ra' ? new RaBackend(port) : new EspBackend(port, { getPorts }),
   };
 }

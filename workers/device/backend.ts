@@ -29,6 +29,11 @@ export interface OperationContext {
    * when identification by ids finds no script (`webprog --chip`, pyOCD's `--target`).
    */
   chip?: string;
+  /**
+   * connect (Renesas boot mode): the chip's 16-byte ID code as 32 hex digits, typed by the person
+   * or given by a script. A wrong code is an error, never retried (the chip counts attempts).
+   */
+  idCode?: string;
 }
 
 /** What `get_target_info()` returns. */
@@ -96,6 +101,16 @@ export interface FlashOperationOptions {
 
 /** Power settings (`set_power`). */
 export type PowerSetting = '3v3' | '5v' | 'off';
+
+/** The target's serial port, reached through the programmer (DAPLink's USB-UART bridge). */
+export interface TargetUart {
+  /** Sets the baud rate (the bridge empties its buffers). */
+  configure(baud: number): Promise<void>;
+  /** What the bridge received since the last read (empty when nothing). */
+  read(): Promise<Uint8Array>;
+  /** Sends bytes to the target. */
+  write(bytes: Uint8Array): Promise<void>;
+}
 
 /** A connected programmer + target. */
 export interface Backend {
@@ -165,6 +180,11 @@ export interface Backend {
    * after each reset, and the backend moves to it; the device keeps its id.
    */
   readonly serialPort?: SerialPort;
+  /**
+   * The target's UART through the programmer, where it bridges one. No session needed: the
+   * commands go to the probe, not the chip. Callers run them in the device's queue.
+   */
+  uart?(): TargetUart;
   /** Switches target power; throws NOT_SUPPORTED where the probe cannot. */
   setPower(setting: PowerSetting | 'toggle'): Promise<void>;
 }

@@ -29,7 +29,7 @@ export interface DeviceSummary {
   /** Stable id within this session, e.g. "usb:0d28:0204:9904...". */
   id: string;
   /** Backend kind. */
-  type: 'cmsis-dap' | 'esp';
+  type: 'cmsis-dap' | 'esp' | 'ra';
   /** Product name, e.g. "BBC micro:bit CMSIS-DAP". */
   name: string;
   /** USB serial number, when known. */
@@ -87,6 +87,8 @@ export interface BackendCallOptions {
   confirm?: (message: string) => Promise<boolean>;
   /** connect: the chip to take when identification finds none (see OperationContext.chip). */
   chip?: string;
+  /** connect: a Renesas chip's ID code, 32 hex digits (see OperationContext.idCode). */
+  idCode?: string;
 }
 
 /** What a backend call returns. */
@@ -108,6 +110,9 @@ export interface DeviceConnection extends ConnectResult {
   /** micro:bit only: the board's friendly name (from FICR DEVICEID[1]), when it could be read. */
   friendlyName?: string;
 }
+
+/** What a serial console through a probe is doing: open, waiting for the probe, or closed. */
+export type SerialState = 'open' | 'waiting' | 'closed';
 
 /** Device operations of the device worker. */
 export interface DeviceOperationsApi {
@@ -134,4 +139,20 @@ export interface DeviceOperationsApi {
   debug(deviceId: string, request: DebugRequest, options?: BackendCallOptions): Promise<DebugResult>;
   /** Cancels the call running under `callId`. */
   cancel(callId: number): Promise<void>;
+  /**
+   * Opens the target's serial console through the probe (DAPLink's UART bridge) at `baud`;
+   * `onData` and `onState` must be Comlink-proxied. NOT_SUPPORTED for probes without a bridge.
+   */
+  serialOpen(
+    deviceId: string,
+    options: {
+      baud: number;
+      onData: (bytes: Uint8Array) => void;
+      onState?: (state: SerialState, message?: string) => void;
+    },
+  ): Promise<void>;
+  /** Sends bytes to the target through the open console. */
+  serialWrite(deviceId: string, bytes: Uint8Array): Promise<void>;
+  /** Closes the console. */
+  serialClose(deviceId: string): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * its backend and its own operation queue, so one operation runs at a time per device while
  * several devices work in parallel.
  */
+import { transportOf } from './ra/ra-session';
 import { WebProgError, throwIfCancelled } from '../../src/core/errors';
 import { FICR_DEVICEID1, microbitFriendlyName, microbitFromSerial } from '../../src/core/microbit/board';
 import { wallClock, type Clock } from '../../src/core/progress';
@@ -17,11 +18,13 @@ import type {
   DeviceConnection,
   DeviceOperationsApi,
   DeviceSummary,
+  SerialState,
 } from './device-api';
 import { debugRequestWrites, describeDebugWrite, type DebugRequest, type DebugResult } from './debug-api';
 import { requireWrites } from './segments';
 import { imageFromDto, imageToDto } from './image-dto';
 import { OperationQueue, withTimeout } from './op-queue';
+import { ProbeSerial } from './probe-serial';
 
 /**
  * Creates the backend for a USB device (a CMSIS-DAP probe). `clock` is the device's own clock
@@ -35,7 +38,14 @@ export type UsbBackendFactory = (device: USBDevice, clock?: Clock) => Backend;
  * from the same source as the device list (simulated ones with `?sim`), so the backend can find
  * a native-USB board's new port after a reset.
  */
-export type SerialBackendFactory = (port: SerialPort, getPorts: () => Promise<SerialPort[]>) => Backend;
+export type SerialBackendFactory = (
+  port: SerialPort,
+  getPorts: () => Promise<SerialPort[]>,
+  kind: SerialDeviceKind,
+) => Backend;
+
+/** Which backend a serial port needs: an ESP board, or a Renesas RA chip in boot mode. */
+export type SerialDeviceKind = 'esp' | 'ra';
 
 /** Where devices come from (the worker's navigator, or a test double). */
 export interface DeviceSources {
@@ -47,6 +57,11 @@ export interface DeviceSources {
   usbBackend: UsbBackendFactory;
   /** Makes a backend for an ESP board. */
   serialBackend?: SerialBackendFactory;
+  /**
+   * Which backend a serial port needs when its USB ids cannot tell (a USB-UART wired to an RA
+   * chip); by default the Renesas boot CDC ids mean 'ra', anything else 'esp'.
+   */
+  serialKind?: (port: SerialPort) => SerialDeviceKind | undefined;
   /** True for devices that are simulated. */
   isSimulated?: (device: USBDevice | SerialPort) => boolean;
   /** The clock an operation's elapsed time is measured on (a simulator's virtual clock). */
@@ -116,6 +131,7 @@ export function usbDeviceId(device: USBDevice): string {
 export class DeviceManager implements DeviceOperationsApi {
   private readonly entries = new Map<string, Entry>();
   private readonly calls = new CancelRegistry();
+  private readonly consoles = new Map<string, ProbeSerial>();
 
   constructor(private readonly sources: DeviceSources) {}
 
@@ -143,10 +159,11 @@ export class DeviceManager implements DeviceOperationsApi {
       seen.add(id);
       const entry = this.entryFor(id, port);
       const info = port.getInfo();
+      const kind = this.serialKindOf(port);
       out.push({
         id,
-        type: 'esp',
-        name: serialPortName(info),
+        type: kind,
+        name: kind === 'ra' && transportOf(port) === 'usb' ? 'Renesas RA USB boot' : serialPortName(info),
         serial: '',
         simulated: this.sources.isSimulated?.(port) ?? false,
         connected: entry.backend?.isConnected() ?? false,
@@ -235,6 +252,41 @@ export class DeviceManager implements DeviceOperationsApi {
     );
   }
 
+  async serialOpen(
+    deviceId: string,
+    options: {
+      baud: number;
+      onData: (bytes: Uint8Array) => void;
+      onState?: (state: SerialState, message?: string) => void;
+    },
+  ): Promise<void> {
+    await this.serialClose(deviceId);
+    const console = new ProbeSerial(async () => {
+      const entry = await this.find(deviceId);
+      if (!entry.backend.uart) {
+        throw new WebProgError(
+          'NOT_SUPPORTED',
+          `Not Supported: ${entry.backend.type} devices have no serial bridge in the probe.`,
+        );
+      }
+      return { uart: entry.backend.uart(), queue: entry.queue };
+    }, options);
+    await console.start();
+    this.consoles.set(deviceId, console);
+  }
+
+  async serialWrite(deviceId: string, bytes: Uint8Array): Promise<void> {
+    const console = this.consoles.get(deviceId);
+    if (!console) throw new WebProgError('NOT_CONNECTED', 'The serial console is not open.');
+    await console.write(bytes);
+  }
+
+  async serialClose(deviceId: string): Promise<void> {
+    const console = this.consoles.get(deviceId);
+    this.consoles.delete(deviceId);
+    await console?.stop();
+  }
+
   async cancel(callId: number): Promise<void> {
     this.calls.cancel(callId);
   }
@@ -268,6 +320,7 @@ export class DeviceManager implements DeviceOperationsApi {
       confirm: options.confirm,
       clock: this.sources.clockFor?.(entry.device),
       ...(options.chip !== undefined ? { chip: options.chip } : {}),
+      ...(options.idCode !== undefined ? { idCode: options.idCode } : {}),
     };
   }
 
@@ -365,7 +418,15 @@ export class DeviceManager implements DeviceOperationsApi {
         'Not Supported: this build cannot flash boards over Web Serial.',
       );
     }
-    return this.sources.serialBackend(port, async () => (await this.sources.serial?.getPorts()) ?? []);
+    return this.sources.serialBackend(
+      port,
+      async () => (await this.sources.serial?.getPorts()) ?? [],
+      this.serialKindOf(port),
+    );
+  }
+
+  private serialKindOf(port: SerialPort): SerialDeviceKind {
+    return this.sources.serialKind?.(port) ?? (transportOf(port) === 'usb' ? 'ra' : 'esp');
   }
 
   private async find(deviceId: string): Promise<ReadyEntry> {

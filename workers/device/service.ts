@@ -42,6 +42,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     },
     usbBackend: (device, clock) => sources.usbBackend(device, clock),
     serialBackend: espBackends.wrap(sources.serialBackend),
+    serialKind: (port) => simulation?.serialKind?.(port) ?? sources.serialKind?.(port),
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),
   });
@@ -115,6 +116,9 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     programmerInfo: (id) => devices.programmerInfo(id),
     setPower: (id, setting) => devices.setPower(id, setting),
     debug: (id, request, o) => devices.debug(id, request, o),
+    serialOpen: (id, o) => devices.serialOpen(id, o),
+    serialWrite: (id, bytes) => devices.serialWrite(id, bytes),
+    serialClose: (id) => devices.serialClose(id),
 
     async connectPort(port) {
       expose(devices, port);

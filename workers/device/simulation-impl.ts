@@ -21,15 +21,19 @@ import {
   type SimulatedEspBoard,
   type SimSerialPort,
 } from '../../src/sim/esp';
+import { createSimulatedRaBoard, type SimulatedRaBoard } from '../../src/sim/ra';
 import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
 
-/** True for the boards behind a simulated CMSIS-DAP probe (every kind but the ESP boards). */
+/** True for the boards behind a simulated CMSIS-DAP probe (every kind but the ESP and RA boards). */
 const isProbeBoard = (kind: SimulatedDeviceKind): kind is SimulatedDeviceKind & SimulatedBoardName =>
   (SIMULATED_BOARD_NAMES as readonly string[]).includes(kind);
 
-type Plugged = { kind: 'usb'; probe: SimulatedProbe } | { kind: 'serial'; board: SimulatedEspBoard };
+type Plugged =
+  | { kind: 'usb'; probe: SimulatedProbe }
+  | { kind: 'serial'; board: SimulatedEspBoard }
+  | { kind: 'ra'; board: SimulatedRaBoard };
 
 /** Options of {@link createSimulation}. */
 export interface SimulationOptions {
@@ -48,13 +52,17 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     [...plugged.values()].find((p) => p.kind === 'usb' && p.probe.usbDevice === device) as
       { kind: 'usb'; probe: SimulatedProbe } | undefined;
   const findSerial = (port: USBDevice | SerialPort) =>
-    [...plugged.values()].find((p) => p.kind === 'serial' && p.board.port === port) as
-      { kind: 'serial'; board: SimulatedEspBoard } | undefined;
+    [...plugged.values()].find((p) => p.kind !== 'usb' && p.board.port === port) as
+      { kind: 'serial'; board: SimulatedEspBoard } | { kind: 'ra'; board: SimulatedRaBoard } | undefined;
 
   return {
     usb,
     serial,
     isSimulated: (device) => findUsb(device) !== undefined || findSerial(device) !== undefined,
+    serialKind: (port) => {
+      const s = findSerial(port);
+      return s === undefined ? undefined : s.kind === 'ra' ? 'ra' : 'esp';
+    },
     clockFor(device) {
       const u = findUsb(device);
       if (u) return () => u.probe.clock.elapsedMs;
@@ -83,6 +91,20 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         usb.add(probe.usbDevice);
         return id;
       }
+      if (kind === 'ra4m1' || kind === 'ra4m1-uart' || kind === 'ra4m2') {
+        const ra = createSimulatedRaBoard({
+          chip: kind === 'ra4m2' ? 'RA4M2' : 'RA4M1',
+          transport: kind === 'ra4m1-uart' ? 'uart' : 'usb',
+          latency: latency ?? 'real',
+          ...(deviceOptions.idCode ? { idCode: hexBytes(deviceOptions.idCode) } : {}),
+        });
+        serial.addPort(ra.port);
+        choice = ra.port;
+        void serial.requestPort({});
+        const id = serialPortId(ra.port);
+        plugged.set(id, { kind: 'ra', board: ra });
+        return id;
+      }
       const board = createSimulatedEspBoard(
         kind === 'esp32s3-usb'
           ? { chip: 'esp32s3', usb: 'usb-otg', latency: latency ?? 'real' }
@@ -105,6 +127,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     fault(deviceId, fault) {
       const p = plugged.get(deviceId);
       if (!p) throw new WebProgError('DEVICE_LOST', `No simulated device ${deviceId} is plugged in.`);
+      if (p.kind === 'ra') return armRaFault(p.board, fault);
       if (p.kind !== 'usb')
         throw new WebProgError(
           'NOT_SUPPORTED',
@@ -113,6 +136,33 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
       armFault(p.probe, fault);
     },
   };
+}
+
+/** Arms `fault` on a simulated RA board. */
+function armRaFault(board: SimulatedRaBoard, fault: SimulatedFault): void {
+  switch (fault.kind) {
+    case 'flash-error':
+      return board.faults.failNextErase();
+    case 'unplug-at-transfer':
+      return board.faults.unplugAfterPackets(fault.transfer);
+    case 'corrupt-reply':
+      return board.faults.corruptNextReply();
+    case 'replug':
+      return board.plug();
+    default:
+      throw new WebProgError(
+        'NOT_SUPPORTED',
+        `Not Supported: simulated RA boards have no ${fault.kind} fault.`,
+      );
+  }
+}
+
+/** 32 hex digits as 16 bytes. */
+function hexBytes(text: string): Uint8Array {
+  const hex = text.replace(/[^0-9a-fA-F]/g, '');
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) =>
+    Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16),
+  );
 }
 
 /** Arms `fault` on a simulated probe through its fault switches. */

@@ -15,6 +15,8 @@ export interface Simulation {
   serial: Pick<Serial, 'getPorts'>;
   /** True for a simulated USB device or serial port. */
   isSimulated(device: USBDevice | SerialPort): boolean;
+  /** Which backend a simulated serial port needs (undefined: decide by its USB ids). */
+  serialKind?(port: SerialPort): 'esp' | 'ra' | undefined;
   /** The virtual clock of a simulated device (modelled ms). */
   clockFor(device: USBDevice | SerialPort): Clock | undefined;
   /** Plugs in a new simulated device and returns its device id. */

@@ -40,8 +40,12 @@ export interface ScriptCallbacks {
   onStatus(status: { label: string; value: string } | null): void | Promise<void>;
   /** `mp.app.confirm` and the confirmation before erase_segment and mass erase. */
   confirm(message: string): boolean | Promise<boolean>;
-  /** `mp.file.pick(accept)`: a file the person chose, or null when they cancelled. */
-  pickFile?(accept: string): ScriptFile | null | Promise<ScriptFile | null>;
+  /**
+   * `mp.file.pick(accept)`: a file the person chose, or null when they cancelled. Also asked
+   * when a script opens a path the run has no file for (`wanted`: the path the script named,
+   * e.g. "C:/fw/app.hex"), so the person can point at it once.
+   */
+  pickFile?(accept: string, wanted?: string): ScriptFile | null | Promise<ScriptFile | null>;
   /** A file the script saved (`mp.file.save*`), to offer as a download. */
   onFileSaved?(file: ScriptFile): void | Promise<void>;
   /** Progress of backend operations. */
@@ -62,6 +66,12 @@ export interface ScriptRunOptions {
   allowHwWrites?: boolean;
   /** `mp.config.get()`. */
   config?: Record<string, string | number | boolean>;
+  /**
+   * The workspace folder the run's `files` come from and its saved files go to (its name in
+   * the app, its path on the command line): `mp.app.documents_dir()`, `scripts_dir()`,
+   * `home_dir()` and `desktop_dir()` give it. Absent: those answer "Not Supported".
+   */
+  workspace?: string;
   /** The run's parameters, `mp.app.args()` (the command line's words after `--`). */
   args?: string[];
   /** The page's saved-script shortcuts (`mp.app.list_script_shortcuts`); the run hands back the changed list. */

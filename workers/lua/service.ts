@@ -5,6 +5,7 @@ import type { DeviceOperationsApi } from '../device/device-api';
 import { imageFromDto, imageToDto } from '../device/image-dto';
 import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
 import { notify, type ScriptContext } from './mp/context';
+import { withFamily } from './mp/config';
 import { LogTail } from './mp/log-tail';
 import { LogCap } from './mp/log-cap';
 import { RunMemory } from './mp/run-memory';
@@ -74,12 +75,13 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       deviceId: runOptions.deviceId,
       deviceCallId: runOptions.deviceCallId ?? nextCallId++,
       allowHwWrites: runOptions.allowHwWrites ?? false,
-      config: {
+      config: withFamily({
         ...EMPTY_CONFIG,
         ...runOptions.config,
         device_id: runOptions.deviceId ?? '',
-      },
+      }),
       args: runOptions.args ?? [],
+      workspace: runOptions.workspace,
       callbacks,
       signal: controller.signal,
       version: options.version,

@@ -27,14 +27,26 @@ function header(filled: (keyof typeof ENTRY_OFFSETS)[], v2: boolean): Uint8Array
 }
 
 describe('parseSwds on the built scripts', () => {
-  it('finds the three committed scripts', () => {
-    expect(builtFiles.map((f) => f.split('.')[0]).sort()).toEqual(['nrf51822', 'nrf52833', 'stm32f4']);
+  it('finds the committed scripts', () => {
+    expect(builtFiles.map((f) => f.split('.')[0]).sort()).toEqual([
+      'nrf51822',
+      'nrf52833',
+      'nrf52840',
+      'samd21',
+      'stm32f1',
+      'stm32f4',
+      'stm32g0',
+    ]);
   });
 
   it.each([
     ['nrf51822', 'Nordic nRF51822', 0x20000800, 2],
     ['nrf52833', 'Nordic nRF52833', 0x20000800, 2],
+    ['nrf52840', 'Nordic nRF52840', 0x20000800, 2],
+    ['stm32f1', 'STM32F1 (512 KiB single bank)', 0x20000800, 3],
     ['stm32f4', 'STM32F4 (1 MiB single bank)', 0x20000800, 2],
+    ['stm32g0', 'STM32G0 (single bank)', 0x20000800, 2],
+    ['samd21', 'Microchip SAM D21', 0x20000800, 2],
   ])('%s: name, addresses, check values', (id, name, staging, checks) => {
     const script = builtScript(id);
     expect(script.name).toBe(name);
@@ -48,8 +60,8 @@ describe('parseSwds on the built scripts', () => {
     expect(script.loadAddr + script.image.length).toBeLessThanOrEqual(script.stagingAddr);
   });
 
-  it.each(['nrf51822', 'nrf52833', 'stm32f4'])(
-    '%s: version-2 header with every entry but stages 2/3',
+  it.each(['nrf51822', 'nrf52833', 'nrf52840', 'stm32f1', 'stm32f4', 'stm32g0', 'samd21'])(
+    '%s: version-2 header with every entry but stages 2/3 (and allErase on the SAM D21)',
     (id) => {
       const { header } = builtScript(id);
       expect(header.formatVersion).toBe(2);
@@ -57,7 +69,7 @@ describe('parseSwds on the built scripts', () => {
         initStage1: true,
         initStage2: false,
         initStage3: false,
-        allErase: true,
+        allErase: id !== 'samd21',
         pageErase: true,
         pageWrite: true,
         cpuid: true,

@@ -37,8 +37,9 @@ export interface EraseCosts {
   /** Link time per byte moved to or from the chip, µs. */
   linkUsPerByte: number;
   /**
-   * Names of flash regions a chip erase leaves as they are (STM32F1 option bytes): their blocks
-   * are erased block by block when the image changes them, and never restored.
+   * Names of the flash regions a chip erase leaves as they are (default: it clears every flash
+   * region). STM32F1 MER and STM32G0 MER1 leave the option bytes: those blocks are erased block by
+   * block when the image changes them, and need no restoring after a chip erase.
    */
   chipEraseKeeps?: readonly string[];
 }

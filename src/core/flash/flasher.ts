@@ -247,8 +247,8 @@ async function runJob(algorithm: FlashAlgorithm, job: ProgramJob, signal?: Cance
 
 /**
  * When the algorithm can chip-erase and knows its costs: the blocks a chip erase would force
- * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region,
- * UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
+ * back in (unchanged blocks of the image, non-blank blocks outside it in every flash region
+ * the chip erase clears, UICR included) as jobs, if erasing the chip and restoring them is cheaper than the block
  * erases `jobs` need; undefined otherwise (block erases win).
  */
 async function planChipErase(

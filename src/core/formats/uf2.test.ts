@@ -190,6 +190,8 @@ describe('UF2 family ids', () => {
       NRF52840: 0xada52840,
       STM32F1: 0x5ee21072,
       STM32F4: 0x57755a57,
+      STM32G0: 0x300f5633,
+      SAMD21: 0x68ed2b88,
       ESP32: 0x1c5f21b0,
       ESP32S3: 0xc47e5767,
       ESP32C3: 0xd42ba06c,

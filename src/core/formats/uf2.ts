@@ -46,6 +46,8 @@ export const UF2_FAMILIES: readonly Uf2Family[] = [
   { id: 0xada52840, name: 'NRF52840', description: 'Nordic nRF52840' },
   { id: 0x5ee21072, name: 'STM32F1', description: 'ST STM32F103' },
   { id: 0x57755a57, name: 'STM32F4', description: 'ST STM32F4xx' },
+  { id: 0x300f5633, name: 'STM32G0', description: 'ST STM32G0xx' },
+  { id: 0x68ed2b88, name: 'SAMD21', description: 'Microchip (Atmel) SAMD21' },
   { id: 0x1c5f21b0, name: 'ESP32', description: 'ESP32' },
   { id: 0xc47e5767, name: 'ESP32S3', description: 'ESP32-S3' },
   { id: 0xd42ba06c, name: 'ESP32C3', description: 'ESP32-C3' },

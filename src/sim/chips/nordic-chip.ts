@@ -1,6 +1,6 @@
 /**
  * Builds a Nordic nRF51/nRF52 chip from its description: code flash and UICR behind the NVMC,
- * FICR, SRAM, a register store for the other peripherals (WDT REQSTATUS reads 0, as the
+ * FICR, SRAM, UART0 (`nrf-uart.ts`), a register store for the other peripherals (WDT REQSTATUS reads 0, as the
  * pyOCD/probe-rs algorithm needs), the Cortex-M core, the SW-DP with its AHB-AP (and the
  * CTRL-AP on nRF52), and read-out protection latched from UICR at reset.
  */
@@ -12,6 +12,7 @@ import { SystemBus } from '../cortex-m/bus';
 import { CID_ROM_TABLE, romEntry, romTable } from '../cortex-m/coresight-ids';
 import { ARM_ROM_TABLE, CortexMSystem, type CoreDescription } from '../cortex-m/cortex-m-system';
 import { NorFlash } from './nor-flash';
+import { NrfUart } from './nrf-uart';
 import { Nvmc, type NvmcTimings } from './nvmc';
 import { pickTiming, type TimingProfile } from './timing-profiles';
 import { readOnlyWords, RegisterFile } from './register-file';
@@ -47,6 +48,7 @@ export interface NordicChipDescription {
 const FICR_BASE = 0x10000000;
 const UICR_BASE = 0x10001000;
 const NVMC_BASE = 0x4001e000;
+const UART0_BASE = 0x40002000;
 const RAM_BASE = 0x20000000;
 const NRF51_RBPCONF = 0x004;
 const NRF52_APPROTECT = 0x208;
@@ -87,12 +89,14 @@ export function createNordicChip(d: NordicChipDescription, options: ChipOptions)
   ficr.set(0x060, id0 >>> 0);
   ficr.set(0x064, id1 >>> 0);
   const peripherals = new RegisterFile();
+  const uart = new NrfUart(clock);
   const gpio = new RegisterFile();
 
   bus.map(0, d.flashSize, nvmc.codePort);
   bus.map(FICR_BASE, d.ficrSize, readOnlyWords(ficr));
   bus.map(UICR_BASE, d.uicrSize, nvmc.uicrPort);
   bus.map(NVMC_BASE, 0x1000, nvmc.registers);
+  bus.map(UART0_BASE, 0x1000, uart);
   bus.map(0x40000000, d.peripheralWindow, peripherals);
   bus.map(0x50000000, 0x1000, gpio);
 
@@ -115,6 +119,7 @@ export function createNordicChip(d: NordicChipDescription, options: ChipOptions)
     resetPeripherals: () => {
       nvmc.reset();
       peripherals.reset();
+      uart.reset();
       gpio.reset();
       latchProtection();
     },
@@ -186,6 +191,7 @@ export function createNordicChip(d: NordicChipDescription, options: ChipOptions)
     ram,
     ramBase: RAM_BASE,
     counters: nvmc,
+    uart,
     get locked() {
       return protectedAll;
     },

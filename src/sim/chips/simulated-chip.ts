@@ -2,7 +2,7 @@
  * What every simulated chip offers: its clock, bus, processor, debug port and flash, plus
  * direct access for tests (memory contents without going through the debugger, flash
  * counters, fault switches). Built by `nrf51822.ts`, `nrf52833.ts`, `nrf52840.ts`, `stm32f103.ts`,
- * `stm32f411.ts`.
+ * `stm32f411.ts`, `stm32g071.ts`, `samd21.ts`.
  */
 import type { LatencyProfile, VirtualClock } from '../clock';
 import type { SwDp } from '../adi/sw-dp';
@@ -10,14 +10,15 @@ import { DEBUG, type SystemBus } from '../cortex-m/bus';
 import type { CortexMSystem } from '../cortex-m/cortex-m-system';
 import type { FlashCounters } from './nvmc';
 import type { NorFlash } from './nor-flash';
+import type { NrfUart } from './nrf-uart';
 
 /** Options every chip factory takes. */
 export interface ChipOptions {
   clock: VirtualClock;
   latency: LatencyProfile;
-  /** Read-out protection on (nRF51 RBPCONF.PALL, nRF52 APPROTECT, STM32 RDP level 1). */
+  /** Read-out protection on (nRF51 RBPCONF.PALL, nRF52 APPROTECT, STM32 RDP level 1, SAM D21 security bit). */
   locked?: boolean;
-  /** FICR DEVICEID[0], DEVICEID[1] (Nordic) or the 96-bit UID's first two words (STM32). */
+  /** FICR DEVICEID[0], DEVICEID[1] (Nordic), the 96-bit UID's first two words (STM32), serial words (SAM D21). */
   deviceId?: readonly [number, number];
   /** Initial flash contents: `{address, data}` blocks (absolute addresses). */
   flash?: readonly { address: number; data: Uint8Array }[];
@@ -43,7 +44,9 @@ export interface SimulatedChip {
   readonly counters: FlashCounters;
   /** True while read-out protection is active. */
   readonly locked: boolean;
-  /** Makes the next flash program/erase fail (STM32: with an SR error bit; nRF: silently). */
+  /** UART0, on chips that have the modeled one (nRF51/nRF52). */
+  readonly uart?: NrfUart;
+  /** Makes the next flash program/erase fail (STM32: SR error bit; SAM D21: STATUS error; nRF: silently). */
   failNextFlashOperation(kind?: string): void;
 }
 

@@ -10,6 +10,8 @@ import type { LatencyProfile } from '../clock';
 import type { NvmcTimings } from './nvmc';
 import type { Stm32f1FlashTimings } from './stm32f1-flash';
 import type { Stm32FlashTimings, Stm32Parallelism } from './stm32f4-flash';
+import type { Stm32g0FlashTimings } from './stm32g0-flash';
+import type { Samd21NvmTimings } from './samd21-nvmctrl';
 
 /** Which column of a chip's timing table a simulation uses. */
 export type FlashTiming = 'typical' | 'worst';
@@ -128,4 +130,28 @@ export const STM32F411_TIMINGS: TimingProfile<Stm32FlashTimings> = {
 export const STM32F103_TIMINGS: TimingProfile<Stm32f1FlashTimings> = {
   typical: { programUs: 52.5, pageEraseUs: 40_000, massEraseUs: 40_000 },
   worst: { programUs: 70, pageEraseUs: 40_000, massEraseUs: 40_000 },
+};
+
+/**
+ * STM32G071xx datasheet (DS12232), table "Flash memory characteristics": 64-bit programming
+ * time tprog 85 µs typical, 125 µs maximum; page (2 KiB) erase time tERASE 22.0 ms typical,
+ * 40.0 ms maximum; mass erase time tME 22.1 ms typical, 40.1 ms maximum. The same figures
+ * appear in the G031/G041/G051 datasheets (one flash macro). As recalled: the search tool
+ * returned RM0444 but not the datasheet's table, so they are unverified against the PDF.
+ */
+export const STM32G071_TIMINGS: TimingProfile<Stm32g0FlashTimings> = {
+  typical: { doubleWordUs: 85, pageEraseUs: 22_000, massEraseUs: 22_100 },
+  worst: { doubleWordUs: 125, pageEraseUs: 40_000, massEraseUs: 40_100 },
+};
+
+/**
+ * SAM D21 datasheet (DS40001882), "NVM Characteristics": page programming time tFPP 2.5 ms,
+ * row erase time tFRE 6 ms, both maxima; no typical published, so typical = maximum. The DSU
+ * chip erase: 240 ms, an assumption (no figure was found in the sources the search tool
+ * reaches). As recalled: the search tool returned the NVMCTRL chapter but not the electrical
+ * table, so these are unverified against the PDF.
+ */
+export const SAMD21_TIMINGS: TimingProfile<Samd21NvmTimings> = {
+  typical: { pageWriteUs: 2_500, rowEraseUs: 6_000, chipEraseUs: 240_000 },
+  worst: { pageWriteUs: 2_500, rowEraseUs: 6_000, chipEraseUs: 240_000 },
 };

@@ -39,6 +39,11 @@ export interface DapFirmwareOptions {
   probeMaxSwdHz: number;
   /** DAP_ResetTarget pulses nRESET (returns execute = 1) when true. */
   resetSequence?: boolean;
+  /**
+   * Vendor commands (0x80–0x9F) the firmware was built with: returns the response length, or
+   * undefined for a command it does not know (answered 0xFF, ID_DAP_Invalid).
+   */
+  vendor?: (request: Uint8Array, out: Uint8Array) => number | undefined;
 }
 
 /** The command processor. */
@@ -92,7 +97,9 @@ export class DapFirmware implements TransferEngine {
   execute(request: Uint8Array, out: Uint8Array): number {
     const command = request[0];
     if (command >= 0x80 && command <= 0x9f) {
-      out[0] = DapCommand.Invalid; // no vendor commands
+      const n = this.options.vendor?.(request, out);
+      if (n !== undefined) return n;
+      out[0] = DapCommand.Invalid;
       return 1;
     }
     out[0] = command;

@@ -236,6 +236,7 @@ export class CpuRunner implements CoreBus {
         this.raise(EVENT_BUS_FAULT);
       }
       executed++;
+      /* read each instruction: firmware may change the core clock (setCpuHz) */
       clock.nowUs += cycles * this.usPerCycle;
       if (this.events !== 0) this.handleEvents(pc);
       if (this.state !== 'running') break;

@@ -105,6 +105,7 @@ export class IdleLoops implements FastForwardStats {
     private readonly core: CortexM0Core,
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
+    /** Modeled µs per core cycle (changes with the core clock: setUsPerCycle). */
     private usPerCycle: number,
   ) {}
 

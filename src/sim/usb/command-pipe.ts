@@ -17,6 +17,13 @@ const DAP_TRANSFER_ABORT = 0x07;
 const RESPONSES_PER_YIELD = 64;
 /** Wall-clock pacing starts over when the simulation is this far behind (or the host was idle). */
 const PACE_SLACK_MS = 100;
+/**
+ * Paced only: a host quiet for longer than this (wall clock) let the target run meanwhile, as
+ * real hardware does (a program printing between two polls of its serial output)...
+ */
+const IDLE_CATCH_UP_MIN_US = 10_000;
+/** ...for at most this much modeled time per command (the simulation falls behind after that). */
+const IDLE_CATCH_UP_MAX_US = 100_000;
 
 /** Resolves on a later macrotask without a timer's clamping (setImmediate, else MessageChannel). */
 function nextTask(): Promise<void> {
@@ -97,6 +104,7 @@ export class CommandPipe {
     const slot = this.slots[this.sent++ % this.slots.length];
     slot.set(packet.subarray(0, slot.length));
     this.inFlight++;
+    if (this.options.paceWallClock) this.catchUpIdleHost();
     const arrival = clock.hostUs + this.options.usbRoundTripUs / 2;
     if (arrival > clock.nowUs) this.options.idle(arrival - clock.nowUs);
     const data = firmware.process(slot);
@@ -124,6 +132,14 @@ export class CommandPipe {
     if (this.broken) throw this.broken;
     this.lastResponse = response.data;
     return response.data;
+  }
+
+  /** Paced: moves host time over a wall-clock pause, so the target runs through it too. */
+  private catchUpIdleHost(): void {
+    const clock = this.options.clock;
+    const wallHostUs = this.paceHostUs + (Date.now() - this.paceWallMs) * 1000;
+    const gap = wallHostUs - clock.hostUs;
+    if (gap > IDLE_CATCH_UP_MIN_US) clock.hostUs += Math.min(gap, IDLE_CATCH_UP_MAX_US);
   }
 
   /** Waits until the wall clock has caught up with modeled host time `hostUs`. */

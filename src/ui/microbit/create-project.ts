@@ -13,6 +13,7 @@ import {
   type MicrobitSendDependencies,
 } from '../../state/microbit-project-send.svelte';
 import { startProjectBuilder } from '../../state/microbit-project-worker-client';
+import { MicrobitSerialState, type SerialDeviceClient } from '../../state/microbit-serial.svelte';
 import { downloadBytes } from '../download';
 
 /** The states behind the micro:bit workspace. */
@@ -21,14 +22,16 @@ export interface MicrobitServices {
   project: MicrobitProjectState;
   /** Send to micro:bit. */
   send: MicrobitSendState;
+  /** The board's serial console (MicroPython REPL). */
+  serial: MicrobitSerialState;
 }
 
 /** What the app hands the micro:bit panel. */
 export interface MicrobitHost {
   /** The session log. */
   log: LogState;
-  /** The device worker, when the app wires one to the panel. */
-  device?: MicrobitDeviceClient;
+  /** The device worker, when the app wires one to the panel (with the serial console's calls). */
+  device?: MicrobitDeviceClient & Partial<SerialDeviceClient>;
   /** Opens the browser's USB chooser. */
   requestUsbDevice?: () => Promise<void>;
   /** Simulated micro:bits (`?sim`), offered by "Connect a micro:bit…". */
@@ -55,7 +58,16 @@ export function createMicrobitServices(host: MicrobitHost): MicrobitServices {
     simulated: host.simulated,
   });
   void project.refreshFirmwareStatus();
-  return { project, send };
+  return { project, send, serial: new MicrobitSerialState(serialCalls(host.device)) };
+}
+
+/** The device worker's serial console calls, when it has them. */
+function serialCalls(device: MicrobitHost['device']): SerialDeviceClient | undefined {
+  const calls = device as Partial<SerialDeviceClient> | undefined;
+  const names = ['serialOpen', 'serialWrite', 'serialClose', 'connectDevice', 'debug'] as const;
+  return calls && names.every((name) => typeof calls[name] === 'function')
+    ? (calls as SerialDeviceClient)
+    : undefined;
 }
 
 /** localStorage, or nothing where it is blocked. */

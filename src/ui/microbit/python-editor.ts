@@ -19,6 +19,8 @@ export interface PythonEditorHandle {
   show(name: string, content: string, readOnly: boolean): void;
   /** Moves keyboard focus into the editor. */
   focus(): void;
+  /** Selects line `line` (1-based, clamped) of the file shown, scrolls to it and focuses. */
+  goToLine(line: number): void;
   /** Removes the editor. */
   destroy(): void;
 }
@@ -71,6 +73,15 @@ export function mountPythonEditor(
       }
     },
     focus: () => view.focus(),
+    goToLine(line) {
+      const doc = view.state.doc;
+      const target = doc.line(Math.min(Math.max(1, Math.round(line)), doc.lines));
+      view.dispatch({
+        selection: { anchor: target.from, head: target.to },
+        effects: EditorView.scrollIntoView(target.from, { y: 'center' }),
+      });
+      view.focus();
+    },
     destroy: () => view.destroy(),
   };
 }

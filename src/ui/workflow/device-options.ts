@@ -4,8 +4,10 @@
  */
 import type { Component } from 'svelte';
 import EspOptions from '../esp/EspOptions.svelte';
+import RaOptions from '../ra/RaOptions.svelte';
 
 /** Options components by `DeviceSummary.type`. */
 export const DEVICE_OPTIONS: Readonly<Record<string, Component>> = {
   esp: EspOptions,
+  ra: RaOptions,
 };

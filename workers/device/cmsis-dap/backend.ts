@@ -22,6 +22,7 @@ import type {
   PowerSetting,
   ProgrammerInfo,
   TargetInfo,
+  TargetUart,
 } from '../backend';
 import {
   debugConfirmation,
@@ -34,13 +35,9 @@ import {
 import { checkSegment, requireWrites } from '../segments';
 import { CortexM } from './cortex-m';
 import { DapProbe, type ProbeInfo } from './dap-probe';
-import {
-  assertFlashReadable,
-  identifyChip,
-  readChipIds,
-  safeReadHost,
-  type ScriptCandidate,
-} from './identify';
+import { DaplinkUart } from './daplink-uart';
+import { identifyChip, readChipIds, safeReadHost, type ScriptCandidate } from './identify';
+import { haltOrLocked, requireReadableFlash } from './read-protection';
 import { MemAp } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
@@ -133,7 +130,7 @@ export class CmsisDapBackend implements Backend {
       const port = await ap.connect({ clockHz: this.options.clockHz });
       const cpu = new CortexM(ap, this.options.now);
       const ids = await readChipIds(ap, port);
-      await cpu.halt();
+      await haltOrLocked(cpu, ids.romTable);
       throwIfCancelled(ctx.signal);
       const { script, runner } = await identifyChip(cpu, ids, await this.options.scripts(), ctx.chip);
       const host = safeReadHost(ap);
@@ -152,8 +149,7 @@ export class CmsisDapBackend implements Backend {
         );
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
-      const mainFlash = regions.find((r) => r.kind === 'flash');
-      if (mainFlash) await assertFlashReadable(ap, mainFlash.base);
+      await requireReadableFlash(ap, regions);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
       const algorithm = new ScriptFlashAlgorithm(
         runner,
@@ -383,6 +379,14 @@ export class CmsisDapBackend implements Backend {
       this.opened = false;
       await this.transport.close();
     }
+  }
+
+  /** The target's UART through DAPLink's vendor commands (opens the USB link when needed). */
+  uart(): TargetUart {
+    return new DaplinkUart(async (packet) => {
+      await this.openLink();
+      return this.dap.pipe.command(packet);
+    });
   }
 
   /** Resets the chip and lets it run the programmed firmware. */

@@ -8,6 +8,8 @@ import { WebProgError } from '../../../src/core/errors';
 import { Cmd, InfoId } from './constants';
 import type { PacketTransport } from './packet-transport';
 
+/** The response to a command the probe's firmware does not know. */
+const DAP_INVALID = 0xff;
 /** Default wait for one response before the probe is declared unresponsive. */
 const READ_TIMEOUT_MS = 5000;
 
@@ -69,7 +71,8 @@ export class DapPipe {
       const response = Promise.all([written, this.readChain]).then(() => this.readWithTimeout());
       this.readChain = response.catch(() => undefined);
       const data = await response;
-      if (data[0] !== packet[0]) {
+      // ID_DAP_Invalid (0xFF) answers a command the probe does not have (a vendor command).
+      if (data[0] !== packet[0] && data[0] !== DAP_INVALID) {
         this.markOutOfStep();
         throw new WebProgError(
           'DEVICE_PROTOCOL',

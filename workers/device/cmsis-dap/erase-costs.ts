@@ -4,7 +4,8 @@
  * per target). The figures are the chips' typical ones (the simulator's
  * `src/sim/chips/timing-profiles.ts` names their sources: nRF51822 PS v3.4, nRF52833 PS v1.5
  * and a measured nRF52 page-erase log (nRF52840: same NVMC figures), STM32F411 datasheet
- * DS10314 at PSIZE ×32 as the script programs, STM32F103 datasheets DS5319 / DS5792). The link figure is a conservative DAPLink rate (pyOCD measured 45–52 KB/s RAM
+ * DS10314 at PSIZE ×32 as the script programs, STM32F103 datasheets DS5319 / DS5792, STM32G071
+ * datasheet DS12232). The link figure is a conservative DAPLink rate (pyOCD measured 45–52 KB/s RAM
  * writes over HID, reference notes flash-targets.md §7): it only prices data a chip erase
  * would force the host to read back and rewrite.
  */
@@ -50,6 +51,15 @@ const COSTS: Record<string, EraseCosts> = {
     chipEraseUs: 4_000_000,
     programUsPerByte: 16 / 4,
     linkUsPerByte: LINK_US_PER_BYTE,
+  },
+  'STM32G0 (single bank)': {
+    // STM32G071 datasheet DS12232 typical: 22.0 ms page erase, 22.1 ms mass erase, 85 µs per
+    // 64-bit double word.
+    blockEraseUs: ({ size }) => 22_000 * Math.ceil(size / 2048), // the script's blocks are 2 pages
+    chipEraseUs: 22_100,
+    programUsPerByte: 85 / 8,
+    linkUsPerByte: LINK_US_PER_BYTE,
+    chipEraseKeeps: ['Option Bytes'], // MER1 leaves the option bytes
   },
 };
 

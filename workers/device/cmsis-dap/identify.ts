@@ -86,26 +86,6 @@ export async function readChipIds(ap: MemAp, port: DebugPortInfo): Promise<ChipI
   return { dpidr: port.dpidr >>> 0, apIdr: port.apIdr >>> 0, romTable, pids, cpuid };
 }
 
-/**
- * Throws DEVICE_LOCKED when the debugger cannot read the start of the main flash although the
- * chip was identified: read-out protection that leaves the debug port and the ROM table
- * reachable (STM32 RDP level 1, nRF51 PALL).
- */
-export async function assertFlashReadable(ap: MemAp, flashBase: number): Promise<void> {
-  try {
-    await ap.read32(flashBase);
-  } catch (error) {
-    if (error instanceof WebProgError && error.code === 'DEVICE_FAULT') {
-      throw new WebProgError(
-        'DEVICE_LOCKED',
-        `The chip refuses debug reads of its flash at ${formatAddress(flashBase)}: it is read-protected. A mass erase (unlock) clears the protection and the flash.`,
-        { address: flashBase, cause: error },
-      );
-    }
-    throw error;
-  }
-}
-
 /** True when the 8 PID words match the script's masks and values. */
 export function pidsMatch(
   script: Pick<ScriptCandidate, 'pidMasks' | 'pidValues'>,

@@ -21,8 +21,8 @@ export class EspBackends {
   /** Wraps the worker's serial backend factory so every backend it makes is remembered. */
   wrap(factory: SerialBackendFactory | undefined): SerialBackendFactory | undefined {
     if (!factory) return undefined;
-    return (port, getPorts) => {
-      const backend = factory(port, getPorts);
+    return (port, getPorts, kind) => {
+      const backend = factory(port, getPorts, kind);
       this.byId.set(serialPortId(port), backend);
       return backend;
     };

@@ -93,4 +93,18 @@ describe("mp.app (MultiProg's functions, honestly)", () => {
     for (const line of out) expect(line).toMatch(/^nil\|Not Supported: .+/);
     expect(returns.slice(1)).toEqual([true, '']);
   });
+
+  it('with a workspace folder, documents/scripts/home/desktop_dir give it and a path in it finds its files', async () => {
+    const { returns } = await run(
+      `
+      local dir = mp.app.documents_dir()
+      local ok = mp.file.write_text(dir .. "/log.csv", "1,ok")
+      return dir, mp.app.scripts_dir(), mp.app.home_dir(), mp.app.desktop_dir(),
+        select(2, mp.app.temp_dir()), mp.file.exists(dir .. "/fw.hex"), ok`,
+      { workspace: 'Line 3', files: [{ name: 'fw.hex', bytes: new Uint8Array([0x3a]) }] },
+    );
+    expect(returns.slice(0, 4)).toEqual(['Line 3', 'Line 3', 'Line 3', 'Line 3']);
+    expect(returns[4]).toMatch(/^Not Supported: a web page cannot see the computer's temporary folder/);
+    expect(returns.slice(5)).toEqual([true, true]);
+  });
 });

@@ -72,6 +72,7 @@ export function backendNatives(ctx: ScriptContext): Record<string, NativeEntry> 
   const options = (operation: BackendOperation | 'connect', timeoutMs?: number): BackendCallOptions => {
     const o: BackendCallOptions = { callId: ctx.deviceCallId, allowWrites: ctx.allowHwWrites, onProgress };
     if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
+    if (operation === 'connect' && ctx.idCode !== undefined) o.idCode = ctx.idCode;
     if (operation !== 'connect' && CONFIRMING.has(operation)) o.confirm = confirm;
     return o;
   };
@@ -213,6 +214,18 @@ export function backendNatives(ctx: ScriptContext): Record<string, NativeEntry> 
         );
       }
       return power(v);
+    },
+    set_id_code: (c) => {
+      const code = c.optString(1, 'code');
+      if (code !== undefined && !/^[0-9a-fA-F]{32}$/.test(code.replace(/\s/g, ''))) {
+        throw new WebProgError(
+          'INVALID_ARGUMENT',
+          'mp.backend.set_id_code: the ID code must be 16 bytes written as 32 hex digits.',
+        );
+      }
+      if (code === undefined) delete ctx.idCode;
+      else ctx.idCode = code.replace(/\s/g, '');
+      return [];
     },
   });
 }

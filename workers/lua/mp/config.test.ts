@@ -26,6 +26,22 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
     });
   });
 
+  it('get fills the family from the catalogue when the page names only the connected target', async () => {
+    const { returns } = await run('return mp.config.get()', {
+      config: { target: 'STM32F411', programmer: 'cmsis-dap', file_path: 'fw.hex' },
+    });
+    expect(returns[0]).toMatchObject({
+      target: 'STM32F411',
+      family: 'STM32F4',
+      programmer: 'cmsis-dap',
+      file_path: 'fw.hex',
+    });
+    const named = await run('return mp.config.get()', { config: { target: 'Nordic nRF52833' } });
+    expect(named.returns[0]).toMatchObject({ target: 'nRF52833', family: 'nRF52' });
+    const unknown = await run('return mp.config.get()', { config: { target: 'Z80' } });
+    expect(unknown.returns[0]).toMatchObject({ target: 'Z80', family: '' });
+  });
+
   it('set_target (one or two arguments) selects a catalogue target and gives the buffer its regions', async () => {
     const result = await run(`
       local a, ea = mp.config.set_target("nRF52", "nRF52833")
@@ -61,7 +77,9 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       local b, eb = mp.config.set_family("RL78")
       return a, ea, c.family, c.target, b, eb`);
     expect(returns.slice(0, 5)).toEqual([true, '', 'nRF51', '', false]);
-    expect(returns[5]).toMatch(/^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4"\)/);
+    expect(returns[5]).toMatch(
+      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21"\)/,
+    );
   });
 
   it('set_programmer maps MultiProg names to our backends; others are Not Supported', async () => {

@@ -56,6 +56,28 @@ function findTarget(name: string, family?: string): TargetDescription | undefine
   );
 }
 
+/**
+ * Completes what the page said about the connected chip: the page knows the name the chip's
+ * support script reports ("Nordic nRF52833"), the catalogue its short name and family. A
+ * `target` naming a catalogue target exactly or as one of its words becomes that target's
+ * short name with its family; an unknown target is kept with an empty family.
+ */
+export function withFamily(
+  config: Record<string, string | number | boolean>,
+): Record<string, string | number | boolean> {
+  if (typeof config.target !== 'string' || config.target === '' || config.family) return config;
+  const words = config.target.toLowerCase().split(/[\s()/,]+/);
+  const target =
+    findTarget(config.target) ??
+    TARGETS.find((t) => words.includes(t.id.toLowerCase()) || words.includes(shortName(t).toLowerCase()));
+  return target ? { ...config, target: shortName(target), family: familyOf(target) } : config;
+}
+
+/** A catalogue target's name without its board in brackets ("nRF52833"). */
+function shortName(target: TargetDescription): string {
+  return target.name.split(' (')[0]!;
+}
+
 function families(): string[] {
   return [...new Set(TARGETS.map(familyOf))];
 }

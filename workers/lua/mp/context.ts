@@ -37,8 +37,12 @@ export interface ScriptContext {
   deviceCallId: number;
   /** `mp.app.allow_hw_writes` state. */
   allowHwWrites: boolean;
+  /** `mp.backend.set_id_code`: the ID code connect authenticates with (Renesas RA). */
+  idCode?: string;
   /** The selection `mp.config.get()` returns and its setters change. */
   config: Record<string, string | number | boolean>;
+  /** The workspace folder's path (the person granted it; `webprog run`: the current folder), if any. */
+  workspace?: string;
   /** `mp.app.args()`. */
   args: readonly string[];
   /** The page's callbacks. */

@@ -100,6 +100,28 @@ describe('mp.file (WebProg forms)', () => {
     expect(picked.returns).toEqual(['chosen.bin', 3]);
     expect((await returns('return mp.file.pick()')).returns).toEqual([null]);
   });
+
+  it('a path the run has no file for is asked for once; the chosen file answers every later call by that name', async () => {
+    const pickRequests: { accept: string; wanted?: string }[] = [];
+    const result = await returns(
+      `local data, err = mp.file.load("C:/fw/app.hex")
+      local again = mp.file.read_text("D:/other/app.hex")
+      return err, data.block_count, #again, mp.file.exists("app.hex")`,
+      {
+        picked: {
+          name: 'whatever-they-chose.hex',
+          bytes: new TextEncoder().encode(':0100000055AA\n:00000001FF\n'),
+        },
+        pickRequests,
+      },
+    );
+    expect(pickRequests).toEqual([{ accept: '.hex', wanted: 'C:/fw/app.hex' }]);
+    expect(result.returns).toEqual(['', 1, 26, true]);
+
+    // Cancelled: the call reports the missing file as before.
+    const cancelled = await returns('return select(2, mp.file.load("C:/fw/missing.hex"))');
+    expect(cancelled.returns[0]).toMatch(/No file named "missing.hex"/);
+  });
 });
 
 describe("mp.file (MultiProg's forms)", () => {

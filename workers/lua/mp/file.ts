@@ -15,7 +15,7 @@ import { MemoryImage } from '../../../src/core/memory/memory-image';
 import { regionEnd, type Region } from '../../../src/core/memory/region';
 import { SparseData } from '../../../src/core/memory/sparse-data';
 import type { LuaCall } from '../vm/lua-call';
-import { Blocking, type NativeEntry } from '../vm/native-bridge';
+import { Blocking, type NativeEntry, type NativeResult } from '../vm/native-bridge';
 import { countBuffer, notify, type ScriptContext } from './context';
 import { baseName, dirName, extensionOf, matchesGlob, resolveFileName } from './file-paths';
 import { resolveRegion } from './memory';
@@ -35,6 +35,26 @@ const SAVE_FORMATS: Record<string, SaveFormat> = {
   s37: 'srec',
   mot: 'srec',
 };
+
+/**
+ * Runs `body` once the run has the file `path` names. When it has none and the page can ask
+ * the person (`pickFile`), the script waits while the page asks for that file once; the
+ * chosen file joins the run under the base name the script used, so later calls (and, in the
+ * app, later runs) find it. Without a page to ask, or when the person cancels, `body` runs and
+ * reports the missing file as usual.
+ */
+function withFile(ctx: ScriptContext, path: string, body: () => readonly unknown[]): NativeResult {
+  const pick = ctx.callbacks.pickFile;
+  if (!pick || resolveFileName(ctx.files, path) !== undefined) return body();
+  const wanted = baseName(path);
+  const ext = extensionOf(wanted);
+  return new Blocking(
+    Promise.resolve(pick(ext ? `.${ext}` : '', path)).then((file) => {
+      if (file) ctx.files.set(wanted, file.bytes);
+      return body();
+    }),
+  );
+}
 
 function fileBytes(ctx: ScriptContext, path: string): Uint8Array {
   const name = resolveFileName(ctx.files, path);
@@ -271,55 +291,67 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       const n = name(c);
       return [detectFormat(n, fileBytes(ctx, n))];
     },
-    read: (c) => [fileBytes(ctx, name(c))],
+    read: (c) => {
+      const n = name(c);
+      return withFile(ctx, n, () => [fileBytes(ctx, n)]);
+    },
     read_text: (c) => {
       const p = path(c);
-      return attempt(() => [fileBytes(ctx, p), ''], undefined);
+      return withFile(ctx, p, () => attempt(() => [fileBytes(ctx, p), ''], undefined));
     },
     load: (c) => {
       const p = path(c);
-      return attempt(() => {
-        const bytes = fileBytes(ctx, p);
-        const file = open(baseName(p), bytes, { binBase: activeRegion(ctx).base });
-        return placeMultiProg(ctx, file.data, file.format, file.warnings);
-      }, undefined);
+      return withFile(ctx, p, () =>
+        attempt(() => {
+          const bytes = fileBytes(ctx, p);
+          const file = open(baseName(p), bytes, { binBase: activeRegion(ctx).base });
+          return placeMultiProg(ctx, file.data, file.format, file.warnings);
+        }, undefined),
+      );
     },
     load_bin: (c) => {
       const p = path(c);
-      return attempt(() => {
-        const bytes = fileBytes(ctx, p);
-        const region = activeRegion(ctx);
-        if (ctx.readOnlyRegions.has(region.name))
-          return [bytes, `Region "${region.name}" is read-only ${READ_ONLY_HINT}: not loaded.`];
-        const data = new SparseData();
-        data.write(region.base, bytes.subarray(0, Math.max(0, Math.min(bytes.length, region.size))));
-        place(ctx, data, 'bin', []);
-        const err =
-          bytes.length > region.size
-            ? `${baseName(p)} has ${bytes.length} bytes; region "${region.name}" holds ${region.size}: the rest was not loaded.`
-            : '';
-        return [bytes, err];
-      }, undefined);
+      return withFile(ctx, p, () =>
+        attempt(() => {
+          const bytes = fileBytes(ctx, p);
+          const region = activeRegion(ctx);
+          if (ctx.readOnlyRegions.has(region.name))
+            return [bytes, `Region "${region.name}" is read-only ${READ_ONLY_HINT}: not loaded.`];
+          const data = new SparseData();
+          data.write(region.base, bytes.subarray(0, Math.max(0, Math.min(bytes.length, region.size))));
+          place(ctx, data, 'bin', []);
+          const err =
+            bytes.length > region.size
+              ? `${baseName(p)} has ${bytes.length} bytes; region "${region.name}" holds ${region.size}: the rest was not loaded.`
+              : '';
+          return [bytes, err];
+        }, undefined),
+      );
     },
     load_bin_at: (c) => {
       const n = name(c);
-      const file = open(n, fileBytes(ctx, n), { binBase: c.integer(2, 'address') });
-      if (file.format !== 'bin') {
-        throw new WebProgError(
-          'INVALID_ARGUMENT',
-          `"${n}" is ${file.format}, not a raw binary: use mp.file.load.`,
-          { file: n },
-        );
-      }
-      return [place(ctx, file.data, file.format, file.warnings)];
+      const address = c.integer(2, 'address');
+      return withFile(ctx, n, () => {
+        const file = open(n, fileBytes(ctx, n), { binBase: address });
+        if (file.format !== 'bin') {
+          throw new WebProgError(
+            'INVALID_ARGUMENT',
+            `"${n}" is ${file.format}, not a raw binary: use mp.file.load.`,
+            { file: n },
+          );
+        }
+        return [place(ctx, file.data, file.format, file.warnings)];
+      });
     },
     load_region: (c) => {
       const n = name(c);
       const region = resolveRegion(ctx.image, c.nameOrIndex(2, 'region'));
-      const file = open(n, fileBytes(ctx, n), { binBase: region.base });
-      const regionOnly = new MemoryImage([region]);
-      regionOnly.load(file.data);
-      return [place(ctx, file.data, file.format, file.warnings)];
+      return withFile(ctx, n, () => {
+        const file = open(n, fileBytes(ctx, n), { binBase: region.base });
+        const regionOnly = new MemoryImage([region]);
+        regionOnly.load(file.data);
+        return [place(ctx, file.data, file.format, file.warnings)];
+      });
     },
     _save_blocks: (c) => {
       const target = c.string(1, 'path');

@@ -47,6 +47,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<readonly unknown[]> {
 /** Most saved-script shortcuts a run keeps. */
 const MAX_SHORTCUTS = 256;
 
+/** MultiProg's folder functions that give the workspace folder when the person granted one. */
+const WORKSPACE_FOLDERS = new Set(['scripts_dir', 'home_dir', 'desktop_dir', 'documents_dir']);
+
 /** MultiProg's folder functions, and what a browser cannot show of the computer. */
 const NO_FOLDER: Record<string, string> = {
   exe_dir: 'the folder of a program (WebProg is a web page)',
@@ -178,7 +181,13 @@ export function generalNatives(
       ...Object.fromEntries(
         Object.entries(NO_FOLDER).map(([fn, what]) => [
           fn,
-          () => [undefined, `Not Supported: a web page cannot see ${what}.`],
+          () =>
+            ctx.workspace !== undefined && WORKSPACE_FOLDERS.has(fn)
+              ? [ctx.workspace]
+              : [
+                  undefined,
+                  `Not Supported: a web page cannot see ${what}${WORKSPACE_FOLDERS.has(fn) ? ' (grant a workspace folder in the script panel)' : ''}.`,
+                ],
         ]),
       ),
       args: () => [[...ctx.args]],

@@ -185,4 +185,13 @@ export const BACKEND_SPEC: MpFunction[] = [
   power('set_power', 'Sets target power: "3v3", "5v" or "off".', 'mp.backend.set_power("3v3")', [
     param('v', 'string', '"3v3", "5v" or "off".'),
   ]),
+  {
+    module: 'backend',
+    name: 'set_id_code',
+    params: [param('code', 'string', 'The 16-byte ID code as 32 hex digits; nil forgets it.', true)],
+    returns: 'nothing',
+    description:
+      'Renesas RA boot mode: the ID code the next connect authenticates with (chips locked by an ID code refuse flash commands without it). A wrong code makes connect fail with DEVICE_LOCKED; it is never retried, because the chip counts failed attempts. Raises INVALID_ARGUMENT when the code is not 32 hex digits.',
+    example: 'mp.backend.set_id_code("00112233445566778899AABBCCDDEEFF")\nassert(mp.backend.connect())',
+  },
 ];

@@ -97,7 +97,7 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [],
     returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
     description:
-      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it; the setters change it for the run.',
+      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
     example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
   config(
@@ -176,7 +176,7 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [param('allow', 'boolean', 'true to allow erasing and programming.')],
     returns: 'nothing',
     description:
-      'Allows (or forbids again) backend calls that erase or program the chip. Off at the start of every run: such calls fail with WRITES_NOT_ALLOWED until allowed.',
+      'Allows (or forbids again) backend calls that erase or program the chip. Off at the start of every run: such calls fail with WRITES_NOT_ALLOWED until allowed. In the app, "Allow writes to the device" in the script panel starts a run with it on after one confirmation naming the device, so MultiProg scripts that never call it run unchanged.',
     example: 'mp.app.allow_hw_writes(true)',
   },
   {
@@ -318,8 +318,8 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'scripts_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the scripts folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the scripts folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.scripts_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
@@ -332,22 +332,22 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'home_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the home folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the home folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.home_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
     'desktop_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the desktop folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the desktop folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.desktop_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(
     'documents_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the documents folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the documents folder. A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/log.csv") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.documents_dir()\nif not dir then mp.log.warn(err) end',
   ),
 ];

@@ -47,31 +47,20 @@ describe('mp API specification', () => {
     expect(read.insertText).toBe('mp.memory.read_at(${1:address}, ${2:length})');
   });
 
-  it("marks every function; all 117 of MultiProg's documented functions exist, 10 of them not supported in a browser", () => {
+  it("marks every function; all 117 of MultiProg's documented functions exist, 6 of them not supported in a browser", () => {
     const kinds = MP_API.map((f) => f.compat?.kind);
     expect(kinds.every((k) => k !== undefined)).toBe(true);
-    expect(kinds.filter((k) => k === 'multiprog')).toHaveLength(107);
+    expect(kinds.filter((k) => k === 'multiprog')).toHaveLength(111);
     const browser = MP_API.filter((f) => f.compat?.kind === 'not-in-browser');
     expect(browser.map(qualifiedName).sort()).toEqual(
-      [
-        'config_dir',
-        'desktop_dir',
-        'documents_dir',
-        'exe_dir',
-        'exe_path',
-        'get_env',
-        'home_dir',
-        'log_path',
-        'scripts_dir',
-        'temp_dir',
-      ].map((n) => `mp.app.${n}`),
+      ['config_dir', 'exe_dir', 'exe_path', 'get_env', 'log_path', 'temp_dir'].map((n) => `mp.app.${n}`),
     );
     for (const fn of browser) expect(fn.compat?.reason).toMatch(/Not Supported/);
     const html = renderApiDocs();
     expect(html).toMatch(/id="mp-file-load">[\s\S]*?MultiProg-compatible/);
     expect(html).toMatch(/id="mp-file-load_region">[\s\S]*?WebProg-only/);
     expect(html).toMatch(
-      /id="mp-app-home_dir">[\s\S]*?not supported in a browser<\/span>: A web page has no/,
+      /id="mp-app-temp_dir">[\s\S]*?not supported in a browser<\/span>: A web page has no/,
     );
   });
 

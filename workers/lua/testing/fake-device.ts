@@ -134,6 +134,16 @@ export class FakeDevice implements DeviceOperationsApi {
     this.power = setting === 'toggle' ? (this.power === 'off' ? '3v3' : 'off') : setting;
   }
 
+  async serialOpen(): Promise<void> {
+    throw new WebProgError('NOT_SUPPORTED', 'Not Supported: the fake device has no serial console.');
+  }
+
+  async serialWrite(): Promise<void> {
+    throw new WebProgError('NOT_SUPPORTED', 'Not Supported: the fake device has no serial console.');
+  }
+
+  async serialClose(): Promise<void> {}
+
   async cancel(callId: number): Promise<void> {
     this.cancelled.push(callId);
     this.running.get(callId)?.(new WebProgError('CANCELLED', 'The operation was cancelled.'));

@@ -22,6 +22,8 @@ export interface RunScriptOptions extends Partial<ScriptRunOptions> {
   answer?: boolean;
   /** File the picker returns (default: cancelled). */
   picked?: ScriptFile | null;
+  /** Records what the picker was asked for (`accept`, and the path a script could not find). */
+  pickRequests?: { accept: string; wanted?: string }[];
 }
 
 /**
@@ -45,7 +47,10 @@ export async function runRecorded(
       questions.push(message);
       return options.answer ?? true;
     },
-    pickFile: async () => options.picked ?? null,
+    pickFile: async (accept, wanted) => {
+      options.pickRequests?.push({ accept, wanted });
+      return options.picked ?? null;
+    },
     onFileSaved: (file) => void saved.push(file),
   };
   const result = await service.run(code, { ...defaults, ...options }, callbacks);

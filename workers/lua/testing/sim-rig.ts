@@ -9,13 +9,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { SimulatedUsb, type SimulatedProbe } from '../../../src/sim';
-import { SimulatedSerial, type SimulatedEspBoard } from '../../../src/sim/esp';
+import { SimulatedSerial, type SimulatedEspBoard, type SimSerialPort } from '../../../src/sim/esp';
+import type { SimulatedRaBoard } from '../../../src/sim/ra';
 import { CmsisDapBackend } from '../../device/cmsis-dap/backend';
 import { WebUsbPacketTransport } from '../../device/cmsis-dap/packet-transport';
 import { decodeScriptLayout } from '../../device/cmsis-dap/script-catalogue';
 import { nodeScripts } from '../../device/cmsis-dap/testing/node-scripts';
 import { DeviceManager, serialPortId, usbDeviceId } from '../../device/devices';
 import { EspBackend } from '../../device/esp/esp-backend';
+import { RaBackend } from '../../device/ra/ra-backend';
 import { registerTransferHandlers } from '../../shared/comlink-setup';
 import { createLuaService } from '../service';
 import { runRecorded, type RunScriptOptions, type ScriptOutcome } from './run-script';
@@ -24,8 +26,8 @@ import { runRecorded, type RunScriptOptions, type ScriptOutcome } from './run-sc
 export interface SimRigDevices {
   /** Simulated CMSIS-DAP probes (micro:bits, the STM32F411 probe). */
   probes?: SimulatedProbe[];
-  /** Simulated ESP boards. */
-  boards?: SimulatedEspBoard[];
+  /** Simulated serial boards: ESP boards and Renesas RA chips in boot mode. */
+  boards?: (SimulatedEspBoard | SimulatedRaBoard)[];
 }
 
 /** Reads a bundled example script from `public/scripts/examples/`. */
@@ -37,7 +39,10 @@ export function exampleScript(name: string): string {
 export async function simRig(devices: SimRigDevices) {
   registerTransferHandlers();
   const usb = new SimulatedUsb((devices.probes ?? []).map((p) => p.usbDevice) as never, { grantAll: true });
-  const ports = (devices.boards ?? []).map((b) => b.port);
+  const ports: SimSerialPort[] = (devices.boards ?? []).map((b) => b.port);
+  const raPorts = new Set<SerialPort>(
+    (devices.boards ?? []).filter((b) => 'firmware' in b).map((b) => b.port as unknown as SerialPort),
+  );
   const serial = new SimulatedSerial(ports, { granted: ports });
   const manager = new DeviceManager({
     usb,
@@ -47,7 +52,9 @@ export async function simRig(devices: SimRigDevices) {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
       }),
-    serialBackend: (port, getPorts) => new EspBackend(port, { getPorts }),
+    serialBackend: (port, getPorts, kind) =>
+      kind === 'ra' ? new RaBackend(port) : new EspBackend(port, { getPorts }),
+    serialKind: (port) => (raPorts.has(port) ? 'ra' : 'esp'),
     isSimulated: () => true,
   });
   const channel = new MessageChannel();

@@ -1,0 +1,117 @@
+/**
+ * A Renesas RA chip in boot mode as a device of the one Flash flow: how to put each kind of
+ * board into boot mode, the ID code of a locked chip (used by the next connect, never retried:
+ * the chip counts wrong codes), and the areas the chip reports as the memory map files are
+ * shown in. Writing is the backend's own flash (erase units skipped when the chip's CRC already
+ * matches, verified by CRC).
+ */
+import { flashRegion } from '../core/memory/region';
+import type { TargetDescription } from '../core/targets';
+import type { DeviceConnection } from '../../workers/device/device-api';
+import type { DeviceFlow } from './device-flow';
+
+/** Kinds of RA board with their own way into boot mode. */
+export type RaBoardKind = 'uno-r4-minima' | 'uno-r4-wifi' | 'ek-ra' | 'bare';
+
+/** How to enter boot mode on one kind of board. */
+export interface RaBoardGuide {
+  /** Kind. */
+  kind: RaBoardKind;
+  /** Name in the chooser. */
+  label: string;
+  /** Steps, in order. */
+  steps: readonly string[];
+}
+
+/** Boot-mode instructions per board. */
+export const RA_BOARD_GUIDES: readonly RaBoardGuide[] = [
+  {
+    kind: 'uno-r4-minima',
+    label: 'Arduino Uno R4 Minima',
+    steps: [
+      'Connect the board by USB-C.',
+      'Short the BOOT pin to GND (a jumper wire), then press RESET once: the RA4M1 starts its ROM boot firmware and a new serial port "RA USB Boot" (045B:0261) appears. (A double tap on RESET starts the Arduino bootloader instead, which is not this mode.)',
+      'Add that port here, then remove the BOOT wire after flashing and press RESET to run the program.',
+    ],
+  },
+  {
+    kind: 'uno-r4-wifi',
+    label: 'Arduino Uno R4 WiFi',
+    steps: [
+      "The USB-C port goes to the board's ESP32-S3, which is wired to the RA4M1's boot UART (P109/P110).",
+      'Short BOOT to GND and press RESET so the RA4M1 waits in boot mode.',
+      'Add the board\'s serial port as a USB-UART ("RA4M1 on a USB-UART"): WebProg does the 0x00/0x55 handshake at 9600 baud and then moves to the fastest rate the chip recommends.',
+    ],
+  },
+  {
+    kind: 'ek-ra',
+    label: 'EK-RA evaluation kit (EK-RA4M1, EK-RA4M2, EK-RA6M4…)',
+    steps: [
+      "Fit the boot-mode jumper on the MD pin (J16 on EK-RA4M2 / EK-RA6M4; see the kit's user manual).",
+      'Connect the USB Full Speed port of the MCU (not the debug port) and press RESET: the port "RA USB Boot" (045B:0261) appears.',
+      'Add it here; take the jumper off and reset afterwards to run the program.',
+    ],
+  },
+  {
+    kind: 'bare',
+    label: 'A bare RA chip',
+    steps: [
+      'Hold MD low (to GND) while the chip comes out of reset: it starts its ROM boot firmware.',
+      'USB: wire USB_DP/USB_DM (and VBUS); the chip appears as 045B:0261. UART: a 3.3 V USB-UART to the boot SCI (RA4M1: P109 TXD9 → adapter RX, P110 RXD9 ← adapter TX, GND).',
+      'If the chip is locked by an ID code, enter it below before connecting.',
+    ],
+  },
+];
+
+/** Regions shown before a chip is connected (an RA4M1, the Uno R4's chip). */
+const DEFAULT_REGIONS = [
+  flashRegion('Code Flash', 0, 0x40000, 0x800, 0x80),
+  flashRegion('Data Flash', 0x4010_0000, 0x2000, 0x400, 4),
+];
+
+/** What the RA flow needs of the devices state. */
+export interface RaDevices {
+  /** Options the next connects to a device use. */
+  setConnectOptions(id: string, options: { idCode?: string } | undefined): void;
+}
+
+/** A Renesas RA chip in boot mode in the one Flash flow. */
+export class RaState implements DeviceFlow {
+  readonly type = 'ra';
+  /** The board the instructions are for. */
+  board = $state<RaBoardKind>('uno-r4-minima');
+  /** The ID code typed for the selected device (32 hex digits, or empty). */
+  idCode = $state('');
+  /** Why the typed ID code is not usable, if it is not. */
+  readonly idCodeProblem: string | undefined = $derived(idCodeProblem(this.idCode));
+
+  constructor(private readonly devices: RaDevices) {}
+
+  /** The steps into boot mode for the chosen board. */
+  get guide(): RaBoardGuide {
+    return RA_BOARD_GUIDES.find((g) => g.kind === this.board) ?? RA_BOARD_GUIDES[0];
+  }
+
+  /** Sets the ID code the next connect to `deviceId` authenticates with (empty: none). */
+  setIdCode(deviceId: string, code: string): void {
+    this.idCode = code;
+    const clean = code.replace(/[\s:_-]/g, '').replace(/^0x/i, '');
+    this.devices.setConnectOptions(deviceId, clean && !idCodeProblem(code) ? { idCode: clean } : undefined);
+  }
+
+  /** The chip's areas as the memory map (an RA4M1's until connected). */
+  layout(connection: DeviceConnection | undefined): TargetDescription {
+    const regions = connection?.regions.length ? connection.regions.map((r) => ({ ...r })) : DEFAULT_REGIONS;
+    const chip = connection?.target.name ?? 'Renesas RA (RA4M1 until connected)';
+    return { id: 'ra-areas', name: `${chip} areas`, regions };
+  }
+}
+
+/** Why `code` is not a usable ID code (undefined when empty or fine). */
+export function idCodeProblem(code: string): string | undefined {
+  const clean = code.replace(/[\s:_-]/g, '').replace(/^0x/i, '');
+  if (clean === '') return undefined;
+  if (!/^[0-9a-fA-F]*$/.test(clean)) return 'Only hex digits 0-9 and A-F.';
+  if (clean.length !== 32) return `16 bytes are 32 hex digits; this has ${clean.length}.`;
+  return undefined;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it, vi } from 'vitest';
+import { RA_BOARD_GUIDES, RaState, idCodeProblem } from './ra.svelte';
+
+describe('RaState (Renesas RA in the Flash flow)', () => {
+  it('hands a valid ID code to the next connect of the device, and clears it again', () => {
+    const setConnectOptions = vi.fn();
+    const ra = new RaState({ setConnectOptions });
+    ra.setIdCode('serial:045b:0261:1', '00112233 44556677 8899AABB CCDDEEFF');
+    expect(setConnectOptions).toHaveBeenLastCalledWith('serial:045b:0261:1', {
+      idCode: '00112233445566778899AABBCCDDEEFF',
+    });
+    ra.setIdCode('serial:045b:0261:1', '0011');
+    expect(ra.idCodeProblem).toBe('16 bytes are 32 hex digits; this has 4.');
+    expect(setConnectOptions).toHaveBeenLastCalledWith('serial:045b:0261:1', undefined);
+  });
+
+  it('says what is wrong with an ID code', () => {
+    expect(idCodeProblem('')).toBeUndefined();
+    expect(idCodeProblem('zz')).toBe('Only hex digits 0-9 and A-F.');
+    expect(idCodeProblem('0x' + 'ab'.repeat(16))).toBeUndefined();
+  });
+
+  it('shows the chip areas, an RA4M1 until connected, and boot-mode steps per board', () => {
+    const ra = new RaState({ setConnectOptions: () => undefined });
+    expect(ra.layout(undefined).regions.map((r) => r.name)).toEqual(['Code Flash', 'Data Flash']);
+    expect(new Set(RA_BOARD_GUIDES.map((g) => g.kind))).toEqual(
+      new Set(['uno-r4-minima', 'uno-r4-wifi', 'ek-ra', 'bare']),
+    );
+    ra.board = 'ek-ra';
+    expect(ra.guide.steps.join(' ')).toMatch(/MD pin/);
+  });
+});
