@@ -26,7 +26,8 @@ Options for every command:
                     description (.yaml; --chip names the variant when it has several)
   --json            one JSON object per line (progress events, results, errors)
   --sim <board>     work on a simulated board instead of hardware (repeat for several):
-                    microbit-v1, microbit-v2, stm32f411, esp32, esp32s3, esp32c3, esp32s3-usb,
+                    microbit-v1, microbit-v2, stm32f411, nrf52840-dk, bluepill,
+                    stm32g071, arduino-zero, esp32, esp32s3, esp32c3, esp32s3-usb,
                     ra4m1, ra4m1-uart, ra4m2
   --sim-latency realistic|zero   simulated timing (default realistic)
   --sim-fault <fault>           make the first simulated probe fail on purpose:

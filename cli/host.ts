@@ -20,6 +20,8 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'nrf52840-dk',
+  'bluepill',
   'stm32g071',
   'arduino-zero',
   'esp32',

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from '../src/core/checksum/crc32';
 import { ENTRY_OFFSETS, parseSwds, type DeviceScript, type EntryName } from '../src/core/device-script';
 import {
+  createSimulatedBluePill,
   createSimulatedMicrobit,
+  createSimulatedNrf52840Dk,
   createSimulatedStm32f411Probe,
   createSimulatedStm32g071Probe,
   createSimulatedArduinoZeroProbe,
@@ -45,6 +47,18 @@ const CHIPS: Record<
     block: 0x7e000,
     blockSize: 4 * KiB,
     writeSize: 4 * KiB,
+  },
+  nrf52840: {
+    create: (o) => createSimulatedNrf52840Dk(o),
+    block: 0xff000,
+    blockSize: 4 * KiB,
+    writeSize: 4 * KiB,
+  },
+  stm32f1: {
+    create: (o) => createSimulatedBluePill(o),
+    block: 0x0800fc00,
+    blockSize: KiB,
+    writeSize: KiB,
   },
   stm32f4: {
     create: (o) => createSimulatedStm32f411Probe(o),

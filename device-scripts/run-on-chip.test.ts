@@ -24,10 +24,14 @@ import {
 } from '../src/core/device-script';
 import { regionBlocks } from '../src/core/memory/region';
 import {
+  createSimulatedArduinoZeroProbe,
+  createSimulatedBluePill,
   createSimulatedMicrobit,
+  createSimulatedNrf52840Dk,
+  createSimulatedStm32f103Probe,
   createSimulatedStm32f411Probe,
   createSimulatedStm32g071Probe,
-  createSimulatedArduinoZeroProbe,
+  STM32F103RE,
   type SimulatedProbe,
 } from '../src/sim';
 import {
@@ -40,6 +44,10 @@ import {
 } from '../src/sim/testing/dapjs-session';
 
 const BUILD_DIR = path.resolve(process.cwd(), 'device-scripts/build');
+/** Every built script's stem, from the build index. */
+const ALL_SCRIPTS: string[] = (
+  JSON.parse(readFileSync(path.join(BUILD_DIR, 'index.json'), 'utf8')) as { scripts: { file: string }[] }
+).scripts.map((s) => s.file.replace(/\.swds$/, ''));
 const loadScript = (stem: string): DeviceScript =>
   parseSwds(new Uint8Array(readFileSync(path.join(BUILD_DIR, `${stem}.swds`))), `${stem}.swds`);
 
@@ -137,8 +145,6 @@ interface ChipCase {
   script: string;
   /** ROM table the AHB-AP's BASE points at (reference: nRF51 0xF0000003, others 0xE00FF003). */
   romTable: number;
-  /** The other scripts, which must not accept this chip. */
-  others: string[];
   create: (flash?: { address: number; data: Uint8Array }[]) => SimulatedProbe;
   /** Flash regions the chip really has: [name, base, size, writeSize, erase blocks]. */
   layout: [string, number, number, number, number[]][];
@@ -149,6 +155,8 @@ interface ChipCase {
   writeBlock: { address: number; size: number };
   /** Separately erased area (UICR) to exercise, if any. */
   uicr?: { address: number; size: number };
+  /** True when the chip programs half-words (erased 0xFFFF half-words are skipped). */
+  halfWords?: boolean;
 }
 
 const pages = (count: number, size: number) => new Array<number>(count).fill(size);
@@ -158,7 +166,6 @@ const CASES: ChipCase[] = [
     name: 'nRF51822 (micro:bit V1)',
     script: 'nrf51822.20000000.m0',
     romTable: 0xf0000000,
-    others: ['nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v1', { flash }),
     layout: [
       ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
@@ -172,7 +179,6 @@ const CASES: ChipCase[] = [
     name: 'nRF52833 (micro:bit V2)',
     script: 'nrf52833.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedMicrobit('v2', { flash }),
     layout: [
       ['Code Flash', 0, 512 * KiB, 4 * KiB, pages(128, 4 * KiB)],
@@ -183,10 +189,22 @@ const CASES: ChipCase[] = [
     uicr: { address: 0x10001000, size: KiB },
   },
   {
+    name: 'nRF52840 (nRF52840 DK)',
+    script: 'nrf52840.20000000.m0',
+    romTable: 0xe00ff000,
+    create: (flash) => createSimulatedNrf52840Dk({ flash }),
+    layout: [
+      ['Code Flash', 0, 1024 * KiB, 4 * KiB, pages(256, 4 * KiB)],
+      ['UICR', 0x10001000, KiB, KiB, [KiB]],
+    ],
+    eraseBlock: { address: 0xff000, size: 4 * KiB },
+    writeBlock: { address: 0xff000, size: 4 * KiB },
+    uicr: { address: 0x10001000, size: KiB },
+  },
+  {
     name: 'STM32F411',
     script: 'stm32f4.20000000.m0',
     romTable: 0xe00ff000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32g0.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedStm32f411Probe({ flash }),
     layout: [
       [
@@ -204,7 +222,6 @@ const CASES: ChipCase[] = [
     name: 'STM32G071',
     script: 'stm32g0.20000000.m0',
     romTable: 0xf0000000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'samd21.20000000.m0'],
     create: (flash) => createSimulatedStm32g071Probe({ flash }),
     layout: [
       ['Code Flash', 0x08000000, 128 * KiB, 4 * KiB, pages(32, 4 * KiB)],
@@ -218,7 +235,6 @@ const CASES: ChipCase[] = [
     name: 'ATSAMD21G18A (Arduino Zero)',
     script: 'samd21.20000000.m0',
     romTable: 0x41003000,
-    others: ['nrf51822.20000000.m0', 'nrf52833.20000000.m0', 'stm32f4.20000000.m0', 'stm32g0.20000000.m0'],
     create: (flash) => createSimulatedArduinoZeroProbe({ flash }),
     layout: [
       ['Code Flash', 0, 256 * KiB, KiB, pages(256, KiB)],
@@ -230,6 +246,33 @@ const CASES: ChipCase[] = [
     uicr: { address: 0x00804000, size: 256 },
   },
 ];
+
+CASES.push(
+  {
+    name: 'STM32F103C8 (Blue Pill)',
+    script: 'stm32f1.20000000.m0',
+    romTable: 0xe00ff000,
+    create: (flash) => createSimulatedBluePill({ flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 64 * KiB, KiB, pages(64, KiB)],
+      ['Option Bytes', 0x1ffff800, 16, 16, [16]],
+    ],
+    eraseBlock: { address: 0x0800fc00, size: KiB },
+    writeBlock: { address: 0x0800fc00, size: KiB },
+  },
+  {
+    name: 'STM32F103RE (high density)',
+    script: 'stm32f1.20000000.m0',
+    romTable: 0xe00ff000,
+    create: (flash) => createSimulatedStm32f103Probe(STM32F103RE, { flash }),
+    layout: [
+      ['Code Flash', 0x08000000, 512 * KiB, 2 * KiB, pages(256, 2 * KiB)],
+      ['Option Bytes', 0x1ffff800, 16, 16, [16]],
+    ],
+    eraseBlock: { address: 0x08040800, size: 2 * KiB },
+    writeBlock: { address: 0x08040800, size: 2 * KiB },
+  },
+);
 
 describe.each(CASES)('device script on the simulated $name', (c) => {
   const script = loadScript(c.script);
@@ -249,11 +292,13 @@ describe.each(CASES)('device script on the simulated $name', (c) => {
     expect(await loaded.call('cpuid')).toEqual(cpuid); // idempotent
   });
 
-  it('is not preselected by the other scripts (ROM table or check values differ)', async () => {
+  it('is not preselected by any other script (ROM table or check values differ)', async () => {
     const probe = c.create();
     const loaded = await LoadedScript.load(probe, script);
     const pids = Array.from(await readWords(loaded.cortex, c.romTable + 0xfd0, 8));
-    for (const other of c.others.map(loadScript)) {
+    const others = ALL_SCRIPTS.filter((stem) => stem !== c.script);
+    expect(others.length).toBeGreaterThanOrEqual(3);
+    for (const other of others.map(loadScript)) {
       const preselected =
         matchesRomTable(other, pids) && (await matchesCheckValues(other, (a) => loaded.readWord(a)));
       expect(preselected, `${other.name} preselected`).toBe(false);
@@ -406,6 +451,15 @@ describe('cpuid of the nRF51822 script on the simulated nRF52833', () => {
   });
 });
 
+describe('cpuid of the nRF52833 and nRF52840 scripts on each other’s chip', () => {
+  it('says no (same ROM table masks and page size; INFO.PART differs)', async () => {
+    const on840 = await LoadedScript.load(createSimulatedNrf52840Dk(), loadScript('nrf52833.20000000.m0'));
+    expect((await on840.call('cpuid')).r0).toBe(0);
+    const on833 = await LoadedScript.load(createSimulatedMicrobit('v2'), loadScript('nrf52840.20000000.m0'));
+    expect((await on833.call('cpuid')).r0).toBe(0);
+  });
+});
+
 describe('STM32F4 script error handling on the simulated STM32F411', () => {
   it('reports the SR error bits of a failed erase and leaves the flash locked', async () => {
     const probe = createSimulatedStm32f411Probe();
@@ -428,6 +482,63 @@ describe('STM32F4 script error handling on the simulated STM32F411', () => {
     probe.target.chip.failNextFlashOperation('PGPERR');
     expect(await loaded.call('pageWrite', [0x08008000])).toMatchObject({ r0: 0, r1: 0x40 });
     expect(probe.target.readMemory(0x08008000, 16 * KiB).every((b) => b === 0xff)).toBe(true);
+  });
+});
+
+describe('STM32F1 script specifics on the simulated Blue Pill', () => {
+  const FLASH_CR = 0x40022010;
+  const FLASH_OBR = 0x4002201c;
+  const OPTION_BYTES = 0x1ffff800;
+
+  it('init raises the core clock to 64 MHz through the PLL (once); a reset brings back the 8 MHz HSI', async () => {
+    const probe = createSimulatedBluePill();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    const runner = probe.target.chip.system.runner;
+    expect(runner.cpuHz).toBe(8_000_000);
+    await loaded.call('initStage1');
+    expect(runner.cpuHz).toBe(64_000_000);
+    expect((await loaded.cortex.readMem32(0x40022000)) & 7).toBe(2); // FLASH_ACR: 2 wait states
+    await loaded.call('initStage1'); // the PLL already runs: left as it is
+    expect(runner.cpuHz).toBe(64_000_000);
+    await loaded.cortex.writeMem32(0xe000ed0c, 0x05fa0004); // SYSRESETREQ
+    expect(runner.cpuHz).toBe(8_000_000);
+  });
+
+  it('rewrites the option bytes (OPTER, OPTPG; the FPEC writes the complements); they load at reset', async () => {
+    const probe = createSimulatedBluePill();
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    await loaded.call('initStage1');
+    const options = await loaded.read(OPTION_BYTES, 16);
+    expect(Array.from(options.subarray(0, 2))).toEqual([0xa5, 0x5a]); // RDP level 0
+    const wanted = options.slice();
+    wanted.set([0x12, 0xed], 4); // Data0 = 0x12
+    expect(await loaded.call('pageErase', [OPTION_BYTES])).toMatchObject({ r0: 1 });
+    expect(await loaded.call('blankCheck', [OPTION_BYTES, 16])).toMatchObject({ r0: 1 });
+    const staged = new Uint8Array(16).fill(0xff);
+    staged.set([0xa5, 0x00, 0xff, 0x00, 0x12, 0x00], 0); // complements left to the FPEC
+    await loaded.stage(staged);
+    expect(await loaded.call('pageWrite', [OPTION_BYTES])).toMatchObject({ r0: 1, r1: 0 });
+    const written = await loaded.read(OPTION_BYTES, 16);
+    expect(Array.from(written.subarray(0, 6))).toEqual([0xa5, 0x5a, 0xff, 0x00, 0x12, 0xed]);
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x280).toBe(0x80); // locked, OPTWRE clear
+    await loaded.cortex.writeMem32(0xe000ed0c, 0x05fa0004); // SYSRESETREQ: option bytes reload
+    expect(((await loaded.cortex.readMem32(FLASH_OBR)) >>> 10) & 0xff).toBe(0x12);
+    expect(probe.target.locked).toBe(false);
+  });
+
+  it('reports WRPRTERR of a failed erase and PGERR of a write over data, leaving the FPEC locked', async () => {
+    const probe = createSimulatedBluePill({ flash: [{ address: 0x08001000, data: pattern(KiB, 1) }] });
+    const loaded = await LoadedScript.load(probe, loadScript('stm32f1.20000000.m0'));
+    await loaded.call('initStage1');
+    probe.target.chip.failNextFlashOperation('WRPRTERR');
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 0, r1: 0x10 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x80).toBe(0x80);
+    await loaded.stage(pattern(KiB, 2));
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 0, r1: 0x04 });
+    expect((await loaded.cortex.readMem32(FLASH_CR)) & 0x80).toBe(0x80);
+    expect(await loaded.call('pageErase', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(await loaded.call('pageWrite', [0x08001000])).toMatchObject({ r0: 1, r1: 0 });
+    expect(probe.target.readMemory(0x08001000, KiB)).toEqual(pattern(KiB, 2));
   });
 });
 

@@ -18,18 +18,7 @@
     wp_header nrf_init, none, none, nrf_mass_erase, nrf_block_erase, nrf_block_write, nrf52833_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
 
 @ cpuid: FICR INFO.PART (0x10000100) reads 0x52833. r1 = key.
-    .thumb_func
-nrf52833_cpuid:
-    wp_enter
-    movs r0, #0
-    ldr r2, =0x10000100
-    ldr r2, [r2]
-    ldr r3, =0x00052833
-    cmp r2, r3
-    bne 1f
-    movs r0, #1
-1:  ldr r1, =WP_CPUID_KEY
-    bkpt #0
+    nrf52_part_cpuid nrf52833_cpuid, 0x00052833
 
     nrf_functions
     wp_block_checksum_function

@@ -47,6 +47,7 @@
     .equ KEY2, 0xCDEF89AB
 
     .include "common.S"
+    .include "stm32.S"
 
     wp_header stm_init, none, none, stm_mass_erase, stm_block_erase, stm_block_write, stm_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
 
@@ -58,23 +59,7 @@
 .endm
 
 @ cpuid: DBGMCU_IDCODE DEV_ID is one of the single-bank F4 parts with this sector layout.
-    .thumb_func
-stm_cpuid:
-    wp_enter
-    ldr r2, =STM_DBGMCU_IDCODE
-    ldr r2, [r2]
-    lsls r2, r2, #20
-    lsrs r2, r2, #20         @ DEV_ID = bits 11:0
-    ldr r3, =stm_dev_ids
-1:  ldrh r0, [r3]
-    cmp r0, #0
-    beq 2f                   @ end of list: r0 = 0
-    adds r3, #2
-    cmp r0, r2
-    bne 1b
-    movs r0, #1
-2:  ldr r1, =WP_CPUID_KEY
-    bkpt #0
+    stm32_dev_id_cpuid stm_cpuid, stm_dev_ids
 
 @ init_stage_1: builds FlashInfoRaw from the flash size: up to 64 KiB only 16 KiB sectors;
 @ 128 KiB adds the 64 KiB sector; above that 128 KiB sectors (size a multiple of 128 KiB, at

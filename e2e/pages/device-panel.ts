@@ -6,6 +6,8 @@ export type SimKind =
   | 'microbit-v1'
   | 'microbit-v2'
   | 'stm32f411'
+  | 'nrf52840-dk'
+  | 'bluepill'
   | 'esp32'
   | 'esp32s3'
   | 'esp32c3'

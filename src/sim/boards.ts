@@ -1,14 +1,17 @@
 /**
  * The simulated boards the rest of WebProg uses: a micro:bit V1 (nRF51822) or V2 (nRF52833)
- * behind its DAPLink interface chip, and an STM32F411, an STM32G071 or an Arduino Zero (SAMD21)
- * behind a DAPLink probe. Each is a WebUSB
+ * behind its DAPLink interface chip, an nRF52840 DK (DAPLink on its interface MCU), and an
+ * STM32F411, a Blue Pill (STM32F103C8), an STM32G071 or an Arduino Zero (SAMD21) behind a
+ * DAPLink probe. Each is a WebUSB
  * `USBDevice` (for dapjs, the device worker, `installSimulatedUsb`), the chip itself (for
  * tests that look inside), its virtual clock and its fault switches.
  */
 import { resolveLatency, VirtualClock, type LatencyOption } from './clock';
 import { createNrf51822 } from './chips/nrf51822';
 import { createNrf52833 } from './chips/nrf52833';
+import { createNrf52840 } from './chips/nrf52840';
 import { readChipMemory, type ChipOptions, type SimulatedChip } from './chips/simulated-chip';
+import { createStm32f103, STM32F103C8, type Stm32f103Description } from './chips/stm32f103';
 import { createStm32f411 } from './chips/stm32f411';
 import { createSamd21, type Samd21Options } from './chips/samd21';
 import { createStm32g071 } from './chips/stm32g071';
@@ -98,10 +101,11 @@ interface BoardSpec {
   productName: string;
   firmwareVersion: string;
   deviceVersion: [number, number, number];
-  targetDeviceVendor: string;
-  targetDeviceName: string;
-  targetBoardVendor: string;
-  targetBoardName: string;
+  /** What DAPLink reports about the board it is built into (a standalone probe: nothing). */
+  targetDeviceVendor?: string;
+  targetDeviceName?: string;
+  targetBoardVendor?: string;
+  targetBoardName?: string;
   defaultBulk: boolean;
   /** GPIOs of the target's UART TX and RX wired to the interface chip (the USB serial port). */
   uartPins?: { tx: number; rx: number };
@@ -150,6 +154,30 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     defaultBulk: true,
     createChip: createStm32f411,
   },
+  'nrf52840-dk': {
+    // The DK's interface MCU (SAM3U2C) running DAPLink instead of its J-Link OB firmware.
+    boardId: '1102',
+    interfaceChipId: '97969902',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    targetDeviceVendor: 'Nordic Semiconductor',
+    targetDeviceName: 'nRF52840_xxAA',
+    targetBoardVendor: 'Nordic Semiconductor',
+    targetBoardName: 'nRF52840-DK',
+    defaultBulk: true,
+    createChip: createNrf52840,
+  },
+  bluepill: {
+    // A standalone DAPLink probe (no board of its own) wired to a Blue Pill's SWD header.
+    boardId: '0000',
+    interfaceChipId: '97969900',
+    productName: 'DAPLink CMSIS-DAP',
+    firmwareVersion: '0257',
+    deviceVersion: [10, 0, 0],
+    defaultBulk: true,
+    createChip: (options) => createStm32f103(options),
+  },
   stm32g071: {
     // A DAPLink probe wired to the NUCLEO-G071RB's SWD header (board id: DAPLink's generic
     // "external target" range, as no DAPLink build names this board).
@@ -181,6 +209,17 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
     defaultBulk: true,
     createChip: (options) => createArduinoZeroChip(options),
   },
+};
+
+/** Each board's default device id words (FICR DEVICEID or the STM32 UID's first two words). */
+const DEFAULT_IDS: Record<SimulatedBoardName, [number, number]> = {
+  'microbit-v1': [0x7a3c91e5, 0x000006cc],
+  'microbit-v2': [0x2f41d8b3, 0x000006cc],
+  stm32f411: [0x00470031, 0x3234510d],
+  'nrf52840-dk': [0x8c1e42a7, 0x3d09f615],
+  bluepill: [0x066dff48, 0x51775614],
+  stm32g071: [0x00410032, 0x4e385012],
+  'arduino-zero': [0x5a8e3c21, 0x50533233],
 };
 
 /** The Arduino Zero's SAM D21 with its bootloader in the boot section. */
@@ -309,13 +348,32 @@ export function createSimulatedMicrobit(
   version: MicrobitVersion,
   options: SimulatedProbeOptions = {},
 ): SimulatedProbe {
-  const spec = BOARDS[version === 'v1' ? 'microbit-v1' : 'microbit-v2'];
-  return createProbe(spec, options, version === 'v1' ? [0x7a3c91e5, 0x000006cc] : [0x2f41d8b3, 0x000006cc]);
+  const name = version === 'v1' ? 'microbit-v1' : 'microbit-v2';
+  return createProbe(BOARDS[name], options, DEFAULT_IDS[name]);
 }
 
 /** A simulated STM32F411 (NUCLEO-F411RE) behind a DAPLink probe. */
 export function createSimulatedStm32f411Probe(options: SimulatedProbeOptions = {}): SimulatedProbe {
-  return createProbe(BOARDS.stm32f411, options, [0x00470031, 0x3234510d]);
+  return createProbe(BOARDS.stm32f411, options, DEFAULT_IDS.stm32f411);
+}
+
+/** A simulated nRF52840 DK (its interface MCU running DAPLink). */
+export function createSimulatedNrf52840Dk(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createProbe(BOARDS['nrf52840-dk'], options, DEFAULT_IDS['nrf52840-dk']);
+}
+
+/** A simulated Blue Pill (STM32F103C8) with a DAPLink probe wired to its SWD header. */
+export function createSimulatedBluePill(options: SimulatedProbeOptions = {}): SimulatedProbe {
+  return createSimulatedStm32f103Probe(STM32F103C8, options);
+}
+
+/** Another STM32F103 part (e.g. the high-density STM32F103RE) behind the Blue Pill's probe. */
+export function createSimulatedStm32f103Probe(
+  part: Stm32f103Description,
+  options: SimulatedProbeOptions = {},
+): SimulatedProbe {
+  const spec = { ...BOARDS.bluepill, createChip: (chip: ChipOptions) => createStm32f103(chip, part) };
+  return createProbe(spec, options, DEFAULT_IDS.bluepill);
 }
 
 /**
@@ -329,7 +387,7 @@ export function createSimulatedStm32g071Probe(
     ...BOARDS.stm32g071,
     createChip: (o) => createStm32g071({ ...o, flashSizeKiB: options.flashSizeKiB }),
   };
-  return createProbe(spec, options, [0x00410032, 0x4e385012]);
+  return createProbe(spec, options, DEFAULT_IDS.stm32g071);
 }
 
 /**
@@ -343,17 +401,20 @@ export function createSimulatedArduinoZeroProbe(
     ...BOARDS['arduino-zero'],
     createChip: (o) => createArduinoZeroChip({ ...o, flashKiB: options.flashKiB }),
   };
-  return createProbe(spec, options, [0x5a8e3c21, 0x50533233]);
+  return createProbe(spec, options, DEFAULT_IDS['arduino-zero']);
 }
 
 /** The simulated boards by name (e.g. for an app option `?sim=microbit-v2`). */
-export type SimulatedBoardName = 'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'stm32g071' | 'arduino-zero';
+export type SimulatedBoardName =
+  'microbit-v1' | 'microbit-v2' | 'stm32f411' | 'nrf52840-dk' | 'bluepill' | 'stm32g071' | 'arduino-zero';
 
 /** Every simulated board name. */
 export const SIMULATED_BOARD_NAMES: readonly SimulatedBoardName[] = [
   'microbit-v1',
   'microbit-v2',
   'stm32f411',
+  'nrf52840-dk',
+  'bluepill',
   'stm32g071',
   'arduino-zero',
 ];
@@ -367,9 +428,5 @@ export function createSimulatedBoard(
   name: SimulatedBoardName,
   options: SimulatedProbeOptions = {},
 ): SimulatedProbe {
-  if (name === 'microbit-v1') return createSimulatedMicrobit('v1', options);
-  if (name === 'microbit-v2') return createSimulatedMicrobit('v2', options);
-  if (name === 'stm32g071') return createSimulatedStm32g071Probe(options);
-  if (name === 'arduino-zero') return createSimulatedArduinoZeroProbe(options);
-  return createSimulatedStm32f411Probe(options);
+  return createProbe(BOARDS[name], options, DEFAULT_IDS[name]);
 }

@@ -1,7 +1,7 @@
 /**
  * Simulated hardware for WebProg: DAPLink CMSIS-DAP probes with real Cortex-M targets
- * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, STM32F411, STM32G071, ATSAMD21G18A on an
- * Arduino Zero) as WebUSB devices.
+ * (nRF51822 micro:bit V1, nRF52833 micro:bit V2, nRF52840 DK, STM32F103 Blue Pill, STM32F411,
+ * STM32G071, ATSAMD21G18A on an Arduino Zero) as WebUSB devices.
  *
  * @example
  * ```ts
@@ -17,6 +17,9 @@ export {
   createSimulatedBoard,
   createSimulatedMicrobit,
   createSimulatedStm32f411Probe,
+  createSimulatedNrf52840Dk,
+  createSimulatedBluePill,
+  createSimulatedStm32f103Probe,
   createSimulatedStm32g071Probe,
   createSimulatedArduinoZeroProbe,
   SIMULATED_BOARD_NAMES,
@@ -43,3 +46,5 @@ export {
 export type { SimUsbDevice } from './usb/sim-usb-device';
 export type { CoreFault, CoreState } from './cortex-m/cpu-runner';
 export type { Stm32FlashError } from './chips/stm32f4-flash';
+export type { Stm32f1FlashError } from './chips/stm32f1-flash';
+export { STM32F103C8, STM32F103RE, type Stm32f103Description } from './chips/stm32f103';

@@ -54,6 +54,8 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
   { kind: 'microbit-v2', label: 'micro:bit V2', detail: 'nRF52833, 512 KiB flash, DAPLink 0257 (WebUSB)' },
   { kind: 'microbit-v1', label: 'micro:bit V1', detail: 'nRF51822, 256 KiB flash, DAPLink 0253 (WebUSB)' },
   { kind: 'stm32f411', label: 'STM32F411 probe', detail: 'NUCLEO-F411RE, 512 KiB flash (WebUSB)' },
+  { kind: 'nrf52840-dk', label: 'nRF52840 DK', detail: 'nRF52840, 1 MiB flash, DAPLink (WebUSB)' },
+  { kind: 'bluepill', label: 'Blue Pill', detail: 'STM32F103C8, 64 KiB flash, DAPLink probe (WebUSB)' },
   {
     kind: 'stm32g071',
     label: 'STM32G071 probe',

@@ -39,7 +39,11 @@ export const SAVE_CHOICES: readonly SaveChoice[] = [
 /** The UF2 family written by default for a target. */
 const TARGET_FAMILIES: Readonly<Record<string, number>> = {
   nrf52833: 0x621e937a,
+  nrf52840: 0xada52840,
+  stm32f103: 0x5ee21072,
   stm32f411: 0x57755a57,
+  stm32g071: 0x300f5633,
+  samd21g18a: 0x68ed2b88,
 };
 
 /** Largest binary produced (a typo in an end address should not allocate gigabytes). */

@@ -58,6 +58,8 @@ export type SimulatedDeviceKind =
   | 'microbit-v1'
   | 'microbit-v2'
   | 'stm32f411'
+  | 'nrf52840-dk'
+  | 'bluepill'
   | 'stm32g071'
   | 'arduino-zero'
   | 'esp32'

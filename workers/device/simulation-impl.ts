@@ -1,6 +1,6 @@
 /**
  * The simulated devices a visitor (or an e2e test) plugs in when the app runs with `?sim`:
- * micro:bits and an STM32F411 behind simulated DAPLink probes, ESP boards behind simulated
+ * micro:bits, an STM32F411 and an nRF52840 DK behind simulated DAPLink probes, ESP boards behind simulated
  * USB-UART bridges. Each is reached through the same WebUSB / Web Serial interfaces as
  * hardware. In the app a simulated probe with realistic latency answers no sooner on the wall
  * clock than its modeled time (the simulation itself runs far faster), so a visitor sees how
@@ -9,10 +9,10 @@
  */
 import { WebProgError } from '../../src/core/errors';
 import {
-  createSimulatedMicrobit,
-  createSimulatedStm32f411Probe,
   createSimulatedBoard,
+  SIMULATED_BOARD_NAMES,
   SimulatedUsb,
+  type SimulatedBoardName,
   type SimulatedProbe,
 } from '../../src/sim';
 import {
@@ -27,6 +27,10 @@ import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from
 import { markRl78Port } from './rl78/rl78-ports';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
+
+/** True for the boards behind a simulated CMSIS-DAP probe (every kind but the ESP and RA boards). */
+const isProbeBoard = (kind: SimulatedDeviceKind): kind is SimulatedDeviceKind & SimulatedBoardName =>
+  (SIMULATED_BOARD_NAMES as readonly string[]).includes(kind);
 
 type Plugged =
   | { kind: 'usb'; probe: SimulatedProbe }
@@ -74,13 +78,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
     },
     plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
       const latency = deviceOptions.latency === 'zero' ? 'zero' : undefined;
-      if (
-        kind === 'microbit-v1' ||
-        kind === 'microbit-v2' ||
-        kind === 'stm32f411' ||
-        kind === 'stm32g071' ||
-        kind === 'arduino-zero'
-      ) {
+      if (isProbeBoard(kind)) {
         const probeOptions = {
           serial: deviceOptions.serial,
           // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
@@ -88,12 +86,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
           latency: latency ?? 'daplink',
           paceWallClock: options.paceWallClock === true && latency === undefined,
         } as const;
-        const probe =
-          kind === 'stm32f411'
-            ? createSimulatedStm32f411Probe(probeOptions)
-            : kind === 'stm32g071' || kind === 'arduino-zero'
-              ? createSimulatedBoard(kind, probeOptions)
-              : createSimulatedMicrobit(kind === 'microbit-v1' ? 'v1' : 'v2', probeOptions);
+        const probe = createSimulatedBoard(kind, probeOptions);
         const id = usbDeviceId(probe.usbDevice);
         if (plugged.has(id))
           throw new WebProgError(

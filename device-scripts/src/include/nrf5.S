@@ -1,4 +1,4 @@
-@ Nordic nRF5x NVMC flash functions, shared by the nRF51822 and nRF52833 scripts.
+@ Nordic nRF5x NVMC flash functions, shared by the nRF51822, nRF52833 and nRF52840 scripts.
 @ Registers and procedures: Nordic nRF51 / nRF52833 product specifications, NVMC, FICR and UICR
 @ chapters (see /work/shared/reference/flash-targets.md section 2).
 @
@@ -35,6 +35,23 @@
 9:  ldr r3, [r7]
     lsrs r3, r3, #1
     bcc 9b
+.endm
+
+@ cpuid for an nRF52 part: R0 = 1 when FICR INFO.PART (0x10000100) reads \part, else 0;
+@ R1 = the CortexProg key. Defines the label \label.
+.macro nrf52_part_cpuid label, part
+    .thumb_func
+\label:
+    wp_enter
+    movs r0, #0
+    ldr r2, =0x10000100
+    ldr r2, [r2]
+    ldr r3, =\part
+    cmp r2, r3
+    bne 1f
+    movs r0, #1
+1:  ldr r1, =WP_CPUID_KEY
+    bkpt #0
 .endm
 
 .macro nrf_functions

@@ -31,7 +31,9 @@ describe('parseSwds on the built scripts', () => {
     expect(builtFiles.map((f) => f.split('.')[0]).sort()).toEqual([
       'nrf51822',
       'nrf52833',
+      'nrf52840',
       'samd21',
+      'stm32f1',
       'stm32f4',
       'stm32g0',
     ]);
@@ -40,6 +42,8 @@ describe('parseSwds on the built scripts', () => {
   it.each([
     ['nrf51822', 'Nordic nRF51822', 0x20000800, 2],
     ['nrf52833', 'Nordic nRF52833', 0x20000800, 2],
+    ['nrf52840', 'Nordic nRF52840', 0x20000800, 2],
+    ['stm32f1', 'STM32F1 (512 KiB single bank)', 0x20000800, 3],
     ['stm32f4', 'STM32F4 (1 MiB single bank)', 0x20000800, 2],
     ['stm32g0', 'STM32G0 (single bank)', 0x20000800, 2],
     ['samd21', 'Microchip SAM D21', 0x20000800, 2],
@@ -56,7 +60,7 @@ describe('parseSwds on the built scripts', () => {
     expect(script.loadAddr + script.image.length).toBeLessThanOrEqual(script.stagingAddr);
   });
 
-  it.each(['nrf51822', 'nrf52833', 'stm32f4', 'stm32g0', 'samd21'])(
+  it.each(['nrf51822', 'nrf52833', 'nrf52840', 'stm32f1', 'stm32f4', 'stm32g0', 'samd21'])(
     '%s: version-2 header with every entry but stages 2/3 (and allErase on the SAM D21)',
     (id) => {
       const { header } = builtScript(id);

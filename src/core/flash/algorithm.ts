@@ -37,10 +37,11 @@ export interface EraseCosts {
   /** Link time per byte moved to or from the chip, µs. */
   linkUsPerByte: number;
   /**
-   * Names of the flash regions a chip erase clears (default: every flash region). An STM32G0's
-   * mass erase leaves its option bytes alone, so they need no restoring after one.
+   * Names of the flash regions a chip erase leaves as they are (default: it clears every flash
+   * region). STM32F1 MER and STM32G0 MER1 leave the option bytes: those blocks are erased block by
+   * block when the image changes them, and need no restoring after a chip erase.
    */
-  chipEraseRegions?: readonly string[];
+  chipEraseKeeps?: readonly string[];
 }
 
 /** Flash operations on one connected chip. Every call may throw a `WebProgError`. */

@@ -99,6 +99,36 @@ describe('flashImage: the fastest erase', () => {
     expect(Array.from(chip.mem.subarray(UICR, UICR + 9))).toEqual([...Array(8).fill(0x33), 0xff]);
   });
 
+  it.each([false, true])(
+    'leaves a region the chip erase keeps (STM32F1 option bytes) to its own erase (streamed: %s)',
+    async (streamed) => {
+      const costs: EraseCosts = { ...NRF_LIKE, linkUsPerByte: 2, chipEraseKeeps: ['UICR'] };
+      const chip = new FakeChip(costs, streamed);
+      // Like MER on an STM32F1: the chip erase wipes the code flash only.
+      chip.eraseAll = async () => {
+        chip.log.push('eraseAll');
+        chip.mem.fill(0xff, 0, CODE);
+      };
+      chip.mem.fill(0x11, 0, 0x7000);
+      chip.mem.fill(0x33, UICR, UICR + 8); // settings the image does not change: never touched
+      const report = await flashImage(chip, fill(0, 0x7000, 0x5a), regions);
+      expect(report).toMatchObject({ chipErased: true, verified: true });
+      expect(chip.log.filter((l) => l.endsWith(UICR.toString(16)))).toEqual([]);
+      expect(Array.from(chip.mem.subarray(UICR, UICR + 9))).toEqual([...Array(8).fill(0x33), 0xff]);
+
+      // An image that changes them too: chip erase for the code, its own erase for that block.
+      chip.log = [];
+      const data = fill(0, 0x7000, 0x22);
+      data.write(UICR, new Uint8Array([0x44]));
+      await flashImage(chip, data, regions);
+      expect(chip.log.filter((l) => l === 'eraseAll' || l.startsWith('erase '))).toEqual([
+        'eraseAll',
+        `erase ${UICR.toString(16)}`,
+      ]);
+      expect(Array.from(chip.mem.subarray(UICR, UICR + 9))).toEqual([0x44, ...Array(7).fill(0x33), 0xff]);
+    },
+  );
+
   it('erases block by block when one block changes (a chip erase would cost more)', async () => {
     const chip = new FakeChip(NRF_LIKE);
     chip.mem.fill(0x11, 0, 0x7000);

@@ -12,7 +12,7 @@ import { regionBlocks, regionEnd, type Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
 import { yieldToEventLoop } from '../yield';
-import type { FlashAlgorithm, ProgramJob } from './algorithm';
+import type { EraseCosts, FlashAlgorithm, ProgramJob } from './algorithm';
 import { ChipChangeLog } from './chip-changes';
 import { blockEraseCostUs, chipEraseIsCheaper } from './erase-plan';
 import { buildLayout, type EraseBlock } from './layout';
@@ -158,14 +158,10 @@ export async function flashImage(
         const eraseAll = algorithm.eraseAll!.bind(algorithm);
         await guard(eraseAll, 'FLASH_ERASE_FAILED', 'chip erase', regions[0]?.base ?? 0);
       }
-      const cleared = algorithm.costs?.chipEraseRegions;
-      const keepsErase = (address: number): boolean =>
-        cleared !== undefined &&
-        !regions.some((r) => cleared.includes(r.name) && address >= r.base && address < regionEnd(r));
-      jobs = [
-        ...jobs.map((j) => ({ ...j, erase: j.erase && keepsErase(j.block.address) })),
-        ...chipPlan,
-      ].sort((a, b) => a.block.address - b.block.address);
+      const keeps = keptByChipErase(algorithm.costs, regions);
+      jobs = [...jobs.map((j) => ({ ...j, erase: j.erase && keeps(j.block.address) })), ...chipPlan].sort(
+        (a, b) => a.block.address - b.block.address,
+      );
       report.chipErased = true;
       report.skippedBlocks = 0;
     }
@@ -266,19 +262,19 @@ async function planChipErase(
 ): Promise<PlannedJob[] | undefined> {
   const costs = algorithm.costs;
   if (!algorithm.eraseAll || !costs) return undefined;
-  const erasing = jobs.filter((j) => j.erase).map((j) => j.block);
+  const keeps = keptByChipErase(costs, regions);
+  const erasing = jobs.filter((j) => j.erase && !keeps(j.block.address)).map((j) => j.block);
   const blockCost = blockEraseCostUs(costs, erasing);
   if (blockCost <= costs.chipEraseUs) return undefined;
   const touchedAt = new Set(touched.map((b) => b.address));
-  const cleared = costs.chipEraseRegions;
   const outside: EraseBlock[] = regions
-    .filter((r) => r.kind === 'flash' && (cleared === undefined || cleared.includes(r.name)))
+    .filter((r) => r.kind === 'flash' && !costs.chipEraseKeeps?.includes(r.name))
     .flatMap((r) => regionBlocks(r).map((b) => ({ ...b, region: r.name })))
     .filter((b) => !touchedAt.has(b.address));
   const outsideCrcs = await chipChecksums(algorithm, outside);
   if (!outsideCrcs) return undefined;
   const kept = outside.filter((b) => outsideCrcs.get(b.address) !== erasedCrc(b.size));
-  const unchanged = unchangedBlocks.map((i) => touched[i]);
+  const unchanged = unchangedBlocks.map((i) => touched[i]).filter((b) => !keeps(b.address));
   const readBackBytes =
     kept.reduce((n, b) => n + b.size, 0) +
     unchanged.filter((b) => preserve && !data.covers(b.address, b.size)).reduce((n, b) => n + b.size, 0);
@@ -293,6 +289,15 @@ async function planChipErase(
     restored.push(restoreJob(regions, block, await algorithm.read(block.address, block.size)));
   }
   return restored;
+}
+
+/** Whether an address lies in a region the chip erase leaves as it is (`chipEraseKeeps`). */
+function keptByChipErase(
+  costs: EraseCosts | undefined,
+  regions: readonly Region[],
+): (address: number) => boolean {
+  const kept = regions.filter((r) => costs?.chipEraseKeeps?.includes(r.name));
+  return (address) => kept.some((r) => address >= r.base && address < regionEnd(r));
 }
 
 /** A job putting `content` back into `block` after a chip erase (no progress of its own). */

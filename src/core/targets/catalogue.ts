@@ -59,6 +59,32 @@ export const TARGETS: readonly TargetDescription[] = [
     ],
   },
   {
+    id: 'nrf52840',
+    name: 'nRF52840',
+    regions: [
+      flashRegion('Code Flash', 0x0000_0000, 1024 * KiB, 4 * KiB),
+      flashRegion('UICR', 0x1000_1000, 0x400, 0x400),
+      {
+        name: 'RAM',
+        base: 0x2000_0000,
+        size: 256 * KiB,
+        eraseSize: 1,
+        writeSize: 1,
+        fill: 0x00,
+        kind: 'ram',
+      },
+    ],
+  },
+  {
+    id: 'stm32f103',
+    name: 'STM32F103 (Blue Pill, 64 KiB)',
+    regions: [
+      flashRegion('Code Flash', 0x0800_0000, 64 * KiB, KiB),
+      flashRegion('Option Bytes', 0x1fff_f800, 16, 16),
+      { name: 'RAM', base: 0x2000_0000, size: 20 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+  {
     id: 'stm32f411',
     name: 'STM32F411',
     regions: [
@@ -72,6 +98,27 @@ export const TARGETS: readonly TargetDescription[] = [
         fill: 0x00,
         kind: 'ram',
       },
+    ],
+  },
+  {
+    id: 'stm32g071',
+    name: 'STM32G071 (NUCLEO-G071RB)',
+    regions: [
+      // The device script's blocks: 2 of the chip's 2 KiB pages, programmed a block at a time.
+      flashRegion('Code Flash', 0x0800_0000, 128 * KiB, 4 * KiB, 8),
+      flashRegion('Option Bytes', 0x1fff_7800, 128, 128, 128),
+      { name: 'RAM', base: 0x2000_0000, size: 36 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
+    ],
+  },
+  {
+    id: 'samd21g18a',
+    name: 'ATSAMD21G18A (Arduino Zero)',
+    family: 'SAMD21',
+    regions: [
+      // The device script's blocks: 4 of the chip's 256-byte rows.
+      flashRegion('Code Flash', 0x0000_0000, 256 * KiB, KiB, 64),
+      flashRegion('User Row', 0x0080_4000, 256, 256, 64),
+      { name: 'RAM', base: 0x2000_0000, size: 32 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
     ],
   },
 ];

@@ -10,6 +10,11 @@ describe('guessTarget', () => {
     expect(guessTarget(SparseData.from([at(0), at(0x7e000), at(0x1000_1014)])).id).toBe('nrf52833');
   });
 
+  it('picks the nRF52840 for Nordic data beyond 512 KiB, the STM32F103 for data in its option bytes', () => {
+    expect(guessTarget(SparseData.from([at(0), at(0xf0000), at(0x1000_120c)])).id).toBe('nrf52840');
+    expect(guessTarget(SparseData.from([at(0x0800_0000), at(0x1fff_f800)])).id).toBe('stm32f103');
+  });
+
   it('picks the STM32F411 for data in its flash', () => {
     expect(guessTarget(SparseData.from([at(0x0800_0000), at(0x0807_fff0)])).id).toBe('stm32f411');
   });

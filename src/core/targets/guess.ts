@@ -4,12 +4,13 @@ import type { SparseData } from '../memory/sparse-data';
 import { TARGETS, type TargetDescription } from './catalogue';
 
 /**
- * The first known target whose regions hold every byte of `data` (micro:bit V2 is tried before
- * V1 only when the data does not fit V1), or a generic description with one region per 64 KiB
+ * The first known target whose regions hold every byte of `data` (the smaller chip of a family
+ * first: micro:bit V1, V2, then the nRF52840; the STM32F411 before the STM32F103, which only data
+ * in its option bytes selects), or a generic description with one region per 64 KiB
  * aligned cluster of data when none does.
  */
 export function guessTarget(data: SparseData): TargetDescription {
-  const order = ['nrf51822', 'nrf52833', 'stm32f411'];
+  const order = ['nrf51822', 'nrf52833', 'nrf52840', 'stm32f411', 'stm32f103'];
   for (const id of order) {
     const target = TARGETS.find((t) => t.id === id);
     if (target && fits(target.regions, data)) return target;

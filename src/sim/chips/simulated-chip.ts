@@ -1,8 +1,8 @@
 /**
  * What every simulated chip offers: its clock, bus, processor, debug port and flash, plus
  * direct access for tests (memory contents without going through the debugger, flash
- * counters, fault switches). Built by `nrf51822.ts`, `nrf52833.ts`, `stm32f411.ts`,
- * `stm32g071.ts`, `samd21.ts`.
+ * counters, fault switches). Built by `nrf51822.ts`, `nrf52833.ts`, `nrf52840.ts`, `stm32f103.ts`,
+ * `stm32f411.ts`, `stm32g071.ts`, `samd21.ts`.
  */
 import type { LatencyProfile, VirtualClock } from '../clock';
 import type { SwDp } from '../adi/sw-dp';

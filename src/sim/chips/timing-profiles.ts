@@ -8,6 +8,7 @@
  */
 import type { LatencyProfile } from '../clock';
 import type { NvmcTimings } from './nvmc';
+import type { Stm32f1FlashTimings } from './stm32f1-flash';
 import type { Stm32FlashTimings, Stm32Parallelism } from './stm32f4-flash';
 import type { Stm32g0FlashTimings } from './stm32g0-flash';
 import type { Samd21NvmTimings } from './samd21-nvmctrl';
@@ -54,6 +55,17 @@ export const NRF51822_TIMINGS: TimingProfile<NvmcTimings> = {
 export const NRF52833_TIMINGS: TimingProfile<NvmcTimings> = {
   typical: { wordWriteUs: 41, pageEraseUs: 20_000, eraseAllUs: 40_000, uicrEraseUs: 20_000 },
   worst: { wordWriteUs: 41, pageEraseUs: 85_000, eraseAllUs: 169_000, uicrEraseUs: 85_000 },
+};
+
+/**
+ * nRF52840, 4 KiB pages. Maxima: tWRITE 41 µs, tERASEPAGE 85 ms, tERASEALL 169 ms (nRF52840
+ * PS, NVMC electrical specification; nrf-hal PR #385 quotes the 85 ms page erase on this
+ * part). No typical published; the nRF52833 has the same NVMC and flash figures, so the typical
+ * column is the nRF52833's (measured 20 ms page erase, derived 40 ms ERASEALL, 41 µs word).
+ */
+export const NRF52840_TIMINGS: TimingProfile<NvmcTimings> = {
+  typical: { ...NRF52833_TIMINGS.typical },
+  worst: { ...NRF52833_TIMINGS.worst },
 };
 
 const KiB = 1024;
@@ -106,6 +118,18 @@ function stm32Timings(column: FlashTiming, programUs: number): Stm32FlashTimings
 export const STM32F411_TIMINGS: TimingProfile<Stm32FlashTimings> = {
   typical: stm32Timings('typical', 16),
   worst: stm32Timings('worst', 100),
+};
+
+/**
+ * STM32F103, datasheets DS5319 (x8/xB, medium density) and DS5792 (xC/xD/xE, high density),
+ * table "Flash memory characteristics": tPROG (16-bit programming) 40 min / 52.5 typical /
+ * 70 max µs; tERASE (page, 1 KiB or 2 KiB) 20 min / 40 max ms; tME (mass erase) 20 min /
+ * 40 max ms. The erase times have no typical published and no per-operation log was found, so
+ * typical = maximum for them.
+ */
+export const STM32F103_TIMINGS: TimingProfile<Stm32f1FlashTimings> = {
+  typical: { programUs: 52.5, pageEraseUs: 40_000, massEraseUs: 40_000 },
+  worst: { programUs: 70, pageEraseUs: 40_000, massEraseUs: 40_000 },
 };
 
 /**

@@ -60,6 +60,31 @@ export const CORTEX_M0: CoreDescription = {
   pids: { romTable: 0x4000bb471, scs: 0x4000bb008, dwt: 0x4000bb00a, fpb: 0x4000bb00b },
 };
 
+/**
+ * Arm's Cortex-M3 r1p1 (STM32F103): CPUID 0x411FC231, 4 DWT comparators, FPB with 6 code and
+ * 2 literal comparators (Cortex-M3 TRM r1p1), components as pyOCD lists them on an STM32F103
+ * (SCS part 0x000, DWT 0x002, FPB 0x003, ITM 0x001, TPIU 0x923; no ETM entry); the PID
+ * revision nibbles are unverified.
+ */
+export const CORTEX_M3: CoreDescription = {
+  name: 'Cortex-M3',
+  v7m: true,
+  fpu: false,
+  hasVtor: true,
+  cpuid: 0x411fc231,
+  dwtComparators: 4,
+  fpbCodeComparators: 6,
+  fpbLiteralComparators: 2,
+  pids: {
+    romTable: 0x4000bb4c3,
+    scs: 0x4000bb000,
+    dwt: 0x4003bb002,
+    fpb: 0x4002bb003,
+    itm: 0x4003bb001,
+    tpiu: 0x4001bb923,
+  },
+};
+
 /** Arm's Cortex-M4F r0p1 (nRF52833, STM32F411). */
 export const CORTEX_M4F: CoreDescription = {
   name: 'Cortex-M4',

@@ -110,7 +110,7 @@ export class CpuRunner implements CoreBus {
   constructor(
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
-    /** Core clock in Hz. */
+    /** Core clock in Hz after reset. */
     cpuHz: number,
   ) {
     this.hz = cpuHz;
@@ -124,11 +124,11 @@ export class CpuRunner implements CoreBus {
     return this.hz;
   }
 
-  /** Changes the core clock (firmware switched its clock source or prescaler). */
+  /** Changes the core clock (a chip's clock controller switching SYSCLK); from the next instruction. */
   setCpuHz(hz: number): void {
     this.hz = hz;
     this.usPerCycle = 1e6 / hz;
-    this.loops.usPerCycle = this.usPerCycle;
+    this.loops.setUsPerCycle(this.usPerCycle);
   }
 
   /** What the idle-loop fast-forward has skipped so far. */
@@ -236,7 +236,8 @@ export class CpuRunner implements CoreBus {
         this.raise(EVENT_BUS_FAULT);
       }
       executed++;
-      clock.nowUs += cycles * this.usPerCycle; // read each time: firmware may change the clock
+      /* read each instruction: firmware may change the core clock (setCpuHz) */
+      clock.nowUs += cycles * this.usPerCycle;
       if (this.events !== 0) this.handleEvents(pc);
       if (this.state !== 'running') break;
       if (this.stepping) {

@@ -105,9 +105,14 @@ export class IdleLoops implements FastForwardStats {
     private readonly core: CortexM0Core,
     private readonly bus: SystemBus,
     private readonly clock: VirtualClock,
-    /** Modeled µs per core cycle (changes with the core clock). */
-    public usPerCycle: number,
+    /** Modeled µs per core cycle (changes with the core clock: setUsPerCycle). */
+    private usPerCycle: number,
   ) {}
+
+  /** The core clock changed: iterations recorded from now on take the new cycle time. */
+  setUsPerCycle(usPerCycle: number): void {
+    this.usPerCycle = usPerCycle;
+  }
 
   /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
   backwardBranch(head: number): void {

@@ -162,7 +162,7 @@ export class CmsisDapBackend implements Backend {
         );
       }
       const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
-      await requireReadableFlash(host, regions[0]);
+      await requireReadableFlash(ap, regions);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
       const algorithm = new ScriptFlashAlgorithm(
         runner,

@@ -3,8 +3,9 @@
  * flasher can weigh a chip erase against block erases (as pyOCD weighs chip vs sector erase
  * per target). The figures are the chips' typical ones (the simulator's
  * `src/sim/chips/timing-profiles.ts` names their sources: nRF51822 PS v3.4, nRF52833 PS v1.5
- * and a measured nRF52 page-erase log, STM32F411 datasheet DS10314 at PSIZE ×32 as the script
- * programs, STM32G071 datasheet DS12232). The link figure is a conservative DAPLink rate (pyOCD measured 45–52 KB/s RAM
+ * and a measured nRF52 page-erase log (nRF52840: same NVMC figures), STM32F411 datasheet
+ * DS10314 at PSIZE ×32 as the script programs, STM32F103 datasheets DS5319 / DS5792, STM32G071
+ * datasheet DS12232). The link figure is a conservative DAPLink rate (pyOCD measured 45–52 KB/s RAM
  * writes over HID, reference notes flash-targets.md §7): it only prices data a chip erase
  * would force the host to read back and rewrite.
  */
@@ -27,6 +28,22 @@ const COSTS: Record<string, EraseCosts> = {
     programUsPerByte: 41 / 4,
     linkUsPerByte: LINK_US_PER_BYTE,
   },
+  'Nordic nRF52840': {
+    blockEraseUs: () => 20_000,
+    chipEraseUs: 40_000,
+    programUsPerByte: 41 / 4,
+    linkUsPerByte: LINK_US_PER_BYTE,
+  },
+  'STM32F1 (512 KiB single bank)': {
+    // DS5319 / DS5792: page (1 or 2 KiB) and mass erase 40 ms maximum, no typical published;
+    // 52.5 µs per half-word typical.
+    blockEraseUs: () => 40_000,
+    chipEraseUs: 40_000,
+    programUsPerByte: 52.5 / 2,
+    linkUsPerByte: LINK_US_PER_BYTE,
+    // Mass erase (MER) leaves the option bytes, which have their own erase (OPTER).
+    chipEraseKeeps: ['Option Bytes'],
+  },
   'STM32F4 (1 MiB single bank)': {
     blockEraseUs: ({ size }) => (size <= 16 * KiB ? 250_000 : size <= 64 * KiB ? 550_000 : 1_000_000),
     // Mass erase of a 512 KiB part (F401/F411); the 1 MiB parts take 8 s, so the flasher's
@@ -42,7 +59,7 @@ const COSTS: Record<string, EraseCosts> = {
     chipEraseUs: 22_100,
     programUsPerByte: 85 / 8,
     linkUsPerByte: LINK_US_PER_BYTE,
-    chipEraseRegions: ['Code Flash'], // MER1 leaves the option bytes
+    chipEraseKeeps: ['Option Bytes'], // MER1 leaves the option bytes
   },
 };
 

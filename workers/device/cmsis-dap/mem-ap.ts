@@ -233,6 +233,23 @@ export class MemAp {
     );
   }
 
+  /** Writes one half-word (CSW size 16; data on lane `address & 2`), e.g. STM32F1 option bytes. */
+  async write16(address: number, value: number): Promise<void> {
+    if (address & 1) {
+      throw new WebProgError(
+        'ADDRESS_MISALIGNED',
+        `A half-word write needs an even address, got ${formatAddress(address)}.`,
+        { address },
+      );
+    }
+    await this.withRecovery(address, () =>
+      this.probe.transfer([
+        ...this.setupOps(CswSize.Half, address),
+        { ap: true, register: AP.DRW, write: ((value & 0xffff) << ((address & 2) * 8)) >>> 0 },
+      ]),
+    );
+  }
+
   /** Reads `count` words from word-aligned `address`, pipelined, TAR rewritten per 1 KiB. */
   async readBlock(address: number, count: number): Promise<Uint32Array> {
     checkAligned(address);

@@ -8,17 +8,27 @@
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import type { Region } from '../../../src/core/memory/region';
 import type { CortexM } from './cortex-m';
-import type { SyscallHost } from './script-runner';
+import type { MemAp } from './mem-ap';
 
-/** Throws DEVICE_LOCKED when the debugger cannot read the first word of `region`. */
-export async function requireReadableFlash(host: SyscallHost, region: Region | undefined): Promise<void> {
+/**
+ * Throws DEVICE_LOCKED when the debugger cannot read the first word of the main (first flash)
+ * region although the chip was identified: read-out protection that leaves the debug port and
+ * the ROM table reachable (STM32F1 / STM32G0 RDP level 1, nRF51 PALL). Other failures (a lost
+ * link) pass through as they are.
+ */
+export async function requireReadableFlash(ap: MemAp, regions: readonly Region[]): Promise<void> {
+  const region = regions.find((r) => r.kind === 'flash');
   if (region === undefined) return;
-  if ((await host.safeRead(region.base)) !== undefined) return;
-  throw new WebProgError(
-    'DEVICE_LOCKED',
-    `The chip refuses debug reads of its flash (${region.name} at ${formatAddress(region.base)}): read-out protection is on. Unlocking clears the protection and erases the flash.`,
-    { address: region.base },
-  );
+  try {
+    await ap.read32(region.base);
+  } catch (error) {
+    if (!(error instanceof WebProgError && error.code === 'DEVICE_FAULT')) throw error;
+    throw new WebProgError(
+      'DEVICE_LOCKED',
+      `The chip refuses debug reads of its flash (${region.name} at ${formatAddress(region.base)}): read-out protection is on. Unlocking (mass erase) clears the protection and erases the flash.`,
+      { address: region.base, cause: error },
+    );
+  }
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * Unlocking read-protected chips by mass erase, the only way their vendors allow: the Nordic
- * nRF52 CTRL-AP (ERASEALL, poll ERASEALLSTATUS, pulse RESET), the nRF51 NVMC ERASEALL
- * through the MEM-AP (its peripherals stay reachable when code memory is protected), and the
- * STM32G0's RDP regression to level 0 through its option bytes, and the SAM D DSU chip erase.
+ * nRF52 CTRL-AP (ERASEALL, poll ERASEALLSTATUS, pulse RESET), the nRF51 NVMC ERASEALL through
+ * the MEM-AP (its peripherals stay reachable when code memory is protected), the STM32F1
+ * option bytes (erase them, program RDP = 0xA5, which mass-erases the flash first, then a
+ * system reset reloads them; ST PM0075 §2.4.1), the STM32G0's RDP regression to level 0
+ * through its option bytes, and the SAM D DSU chip erase.
  */
 import { WebProgError } from '../../../src/core/errors';
 import type { MemAp } from './mem-ap';
@@ -12,6 +14,26 @@ export const NORDIC_CTRL_AP_IDR = 0x02880000;
 
 const CTRL_AP = { RESET: 0x00, ERASEALL: 0x04, ERASEALLSTATUS: 0x08, APPROTECTSTATUS: 0x0c } as const;
 const NVMC = { READY: 0x4001e400, CONFIG: 0x4001e504, ERASEALL: 0x4001e50c } as const;
+/** STM32F1 FPEC registers, option bytes and the DBGMCU id. */
+const F1 = {
+  KEYR: 0x40022004,
+  OPTKEYR: 0x40022008,
+  SR: 0x4002200c,
+  CR: 0x40022010,
+  OPTION_BYTES: 0x1ffff800,
+  IDCODE: 0xe0042000,
+  /** CR bits: OPTPG 4, OPTER 5, STRT 6, LOCK 7, OPTWRE 9. */
+  OPTPG: 0x10,
+  OPTER: 0x20,
+  STRT: 0x40,
+  LOCK: 0x80,
+  OPTWRE: 0x200,
+  KEYS: [0x45670123, 0xcdef89ab],
+  /** DEV_IDs of the single-bank F1 parts (the STM32F1 device script's list). */
+  DEV_IDS: [0x412, 0x410, 0x414, 0x418, 0x420, 0x428],
+} as const;
+const AIRCR = 0xe000ed0c;
+const AIRCR_SYSRESETREQ = 0x05fa0004;
 
 /** Finds the access port whose IDR is `idr` among the first `count` APs. */
 export async function findAp(ap: MemAp, idr: number, count = 4): Promise<number | undefined> {
@@ -30,7 +52,7 @@ export async function unlockChip(
   ap: MemAp,
   dpidr: number,
   now: () => number = Date.now,
-): Promise<'nrf52-ctrl-ap' | 'nrf51-nvmc' | 'stm32g0-rdp' | 'samd-dsu'> {
+): Promise<'nrf52-ctrl-ap' | 'nrf51-nvmc' | 'stm32f1-rdp' | 'stm32g0-rdp' | 'samd-dsu'> {
   const ctrlAp = await findAp(ap, NORDIC_CTRL_AP_IDR);
   if (ctrlAp !== undefined) {
     await ap.writeApAt(ctrlAp, CTRL_AP.ERASEALL, 1);
@@ -56,6 +78,11 @@ export async function unlockChip(
     await ap.write32(NVMC.CONFIG, 0);
     return 'nrf51-nvmc';
   }
+  const idcode = await ap.read32(F1.IDCODE).catch(() => undefined);
+  if (idcode !== undefined && (F1.DEV_IDS as readonly number[]).includes(idcode & 0xfff)) {
+    await unlockStm32f1(ap, now);
+    return 'stm32f1-rdp';
+  }
   if (STM32G0_DEV_IDS.includes(((await ap.read32(G0.IDCODE).catch(() => 0)) & 0xfff) >>> 0)) {
     await unlockStm32g0(ap, now);
     return 'stm32g0-rdp';
@@ -66,6 +93,29 @@ export async function unlockChip(
     return 'samd-dsu';
   }
   throw new WebProgError('NOT_SUPPORTED', 'Not Supported: WebProg knows no unlock sequence for this chip.');
+}
+
+/** STM32F1: option bytes erased, RDP = 0xA5 programmed (mass erase first), system reset. */
+async function unlockStm32f1(ap: MemAp, now: () => number): Promise<void> {
+  const waitIdle = async (): Promise<void> => {
+    const deadline = now() + 15_000;
+    while ((await ap.read32(F1.SR)) & 1) {
+      if (now() > deadline)
+        throw new WebProgError('TIMEOUT', 'The chip did not finish erasing its option bytes within 15 s.');
+    }
+  };
+  for (const key of F1.KEYS) await ap.write32(F1.KEYR, key);
+  for (const key of F1.KEYS) await ap.write32(F1.OPTKEYR, key);
+  if (((await ap.read32(F1.CR)) & (F1.LOCK | F1.OPTWRE)) !== F1.OPTWRE)
+    throw new WebProgError('DEVICE_LOCKED', 'The STM32F1 flash controller refused its unlock keys.');
+  await ap.write32(F1.CR, F1.OPTWRE | F1.OPTER);
+  await ap.write32(F1.CR, F1.OPTWRE | F1.OPTER | F1.STRT);
+  await waitIdle();
+  await ap.write32(F1.CR, F1.OPTWRE | F1.OPTPG);
+  await ap.write16(F1.OPTION_BYTES, 0x00a5); // the FPEC writes the complement
+  await waitIdle();
+  await ap.write32(F1.CR, F1.LOCK);
+  await ap.write32(AIRCR, AIRCR_SYSRESETREQ).catch(() => undefined); // reloads the option bytes
 }
 
 /** The SAM D DSU's registers as the debugger reaches them (the external mirror at +0x100). */

@@ -77,7 +77,9 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       local b, eb = mp.config.set_family("RL78")
       return a, ea, c.family, c.target, b, eb`);
     expect(returns.slice(0, 5)).toEqual([true, '', 'nRF51', '', false]);
-    expect(returns[5]).toMatch(/^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F4"\)/);
+    expect(returns[5]).toMatch(
+      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21"\)/,
+    );
   });
 
   it('set_programmer maps MultiProg names to our backends; others are Not Supported', async () => {
