@@ -11,6 +11,7 @@ import { AsmFail } from './fail';
 import { readLines, splitStatements, stringBytes, stringList, type SourceLine } from './source';
 import { encodeThumb } from './thumb';
 import { dividedToUnified } from './divided';
+import { bindArguments, expandBody, parseMacroHeader, type Macro } from './macros';
 import { registerNumber, splitTopLevel } from './operands';
 
 /** Finds an included file's text by the name in `.include`, or returns undefined. */
@@ -100,11 +101,6 @@ interface Frame {
   macro: boolean;
   /** Depth of the conditional stack when the frame started (`.exitm` returns to it). */
   conds?: number;
-}
-
-interface Macro {
-  params: { name: string; def: string; req: boolean; vararg: boolean }[];
-  body: SourceLine[];
 }
 
 interface Cond {
@@ -611,56 +607,14 @@ class Pass {
   }
 
   private expand(name: string, macro: Macro, rest: string): void {
-    const values = new Map<string, string>();
-    let args = splitTopLevel(rest);
-    if (args.length <= 1 && macro.params.length > 1 && rest.trim() !== '') args = rest.trim().split(/\s+/);
-    let positional = 0;
-    for (let i = 0; i < args.length; i++) {
-      let arg = args[i]!;
-      const keyword = /^([A-Za-z_][\w]*)\s*=(.*)$/.exec(arg);
-      let param: Macro['params'][number] | undefined = macro.params[positional];
-      if (keyword && macro.params.some((p) => p.name === keyword[1])) {
-        param = macro.params.find((p) => p.name === keyword[1]);
-        arg = keyword[2]!.trim();
-      } else positional++;
-      if (!param) this.fail('ASM_SYNTAX', `too many arguments for macro "${name}"`);
-      if (param.vararg) {
-        values.set(param.name, args.slice(i).join(','));
-        break;
-      }
-      if (arg.startsWith('"') && arg.endsWith('"') && arg.length >= 2) arg = arg.slice(1, -1);
-      values.set(param.name, arg);
-    }
-    for (const p of macro.params) {
-      if (!values.has(p.name) || values.get(p.name) === '') {
-        if (p.req && !values.get(p.name))
-          this.fail('ASM_SYNTAX', `macro "${name}": missing value for required parameter "${p.name}"`);
-        if (!values.get(p.name)) values.set(p.name, p.def);
-      }
-    }
-    const count = String(this.macroCount++);
+    const values = bindArguments(name, macro, rest);
     const via = `macro ${name} at ${this.line.file}:${this.line.line}${this.line.via ? `, in ${this.line.via}` : ''}`;
-    const lines = macro.body.map((l) => ({
-      ...l,
-      text: l.text.replace(/\\([A-Za-z_][\w]*|@|\(\))/g, (all, key: string) => {
-        if (key === '@') return count;
-        if (key === '()') return '';
-        return values.get(key) ?? all;
-      }),
-      via,
-    }));
+    const lines = expandBody(macro, values, this.macroCount++, via);
     this.frames.push({ lines, i: 0, macro: true, conds: this.conds.length });
   }
 
   private defineMacro(rest: string): void {
-    const m = /^([A-Za-z_.$][\w.$]*)\s*,?\s*(.*)$/.exec(rest.trim());
-    if (!m) this.fail('ASM_SYNTAX', '.macro needs a name');
-    const params = (m[2]!.trim() === '' ? [] : m[2]!.trim().split(/\s*,\s*|\s+/)).map((p) => {
-      const [spec, def] = p.split('=');
-      const [pname, qual] = spec!.split(':');
-      return { name: pname!, def: def ?? '', req: qual === 'req', vararg: qual === 'vararg' };
-    });
-    const name = m[1]!;
+    const { name, params } = parseMacroHeader(rest);
     this.collect = {
       line: this.line,
       kind: 'macro',

@@ -49,7 +49,7 @@ describe('device scripts: our assembler against GNU binutils', () => {
 
   it('matches the committed build output byte for byte (no binutils needed)', () => {
     for (const file of scripts) {
-      const [, , loadHex] = SOURCE_NAME.exec(file) ?? [];
+      const [, , loadHex, core] = SOURCE_NAME.exec(file) ?? [];
       if (!loadHex) continue;
       const committed = path.join(SOURCE_DIR, '..', 'build', file.replace(/\.S$/, '.swds'));
       let expected: Uint8Array;
@@ -63,6 +63,7 @@ describe('device scripts: our assembler against GNU binutils', () => {
         fileName: file,
         loadAddress: parseInt(loadHex, 16),
         include,
+        cpu: core === 'm3' ? 'cortex-m3' : 'cortex-m0',
       });
       expect(firstDifference(ours, expected), file).toBe('identical');
     }
