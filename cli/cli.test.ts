@@ -95,6 +95,14 @@ describe('webprog command line', { timeout: 120_000 }, () => {
     expect(result.devices[0].id).toMatch(/^usb:0d28:0204:9903/);
   });
 
+  it('keeps --json output to JSON lines when an ESP board is read (no library trace lines)', async () => {
+    const { code, stdout } = await webprog(['info', '--json', '--sim', 'esp32']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l.trim() !== '');
+    expect(lines.filter((l) => !l.startsWith('{'))).toEqual([]);
+    expect(lines.map((l) => (JSON.parse(l) as { type: string }).type)).toContain('result');
+  });
+
   it('flashes the V2 MicroPython hex with typed progress events in order, then a result', async () => {
     const { code, lines } = await webprog(['flash', V2_HEX, '--json', '--sim', 'microbit-v2', ...ZERO]);
     expect(code).toBe(0);

@@ -2,12 +2,15 @@ import { defineConfig } from 'vite';
 
 /**
  * The `webprog` command bundled for Node (`npm run build:cli`): one ES module in dist-cli/ with
- * the engine inside and the npm dependencies (usb, serialport, wasmoon, esptool-js…) left as
- * imports, so it starts without compiling TypeScript.
+ * the engine and its pure-JavaScript dependencies (esptool-js, dapjs, yaml, fflate…) inside, so
+ * it starts without compiling TypeScript or resolving a few hundred package files (that
+ * resolution was half of the start-up). Left as imports: the native addons (usb, serialport)
+ * and wasmoon, whose Emscripten loader finds its `.wasm` beside its own file.
  */
 export default defineConfig({
   root: '.',
   publicDir: false,
+  ssr: { noExternal: true, external: ['usb', 'serialport', 'wasmoon'] },
   build: {
     ssr: 'cli/main.ts',
     outDir: 'dist-cli',

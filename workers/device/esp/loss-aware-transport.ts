@@ -25,6 +25,15 @@ export class LossAwareTransport extends Transport {
   private closing = false;
   private loopGeneration = 0;
 
+  /**
+   * esptool-js 0.7.0 traces its read loop's end ("Serial port done", "readLoop exited") with
+   * `console.log` even when tracing is off, which put stray lines into `webprog --json` output.
+   * Trace only when asked to.
+   */
+  override trace(message: string): void {
+    if (this.tracing) super.trace(message);
+  }
+
   override async readLoop(): Promise<void> {
     const generation = ++this.loopGeneration;
     this.lost = false;
