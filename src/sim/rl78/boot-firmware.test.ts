@@ -164,7 +164,7 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     expect(host.frame()).toEqual([0xff, 3, 0, 0, 63, 0, 3, 3]);
     await send(host, Command.securitySet);
     expect(host.frame()).toEqual([Status.ack]);
-    await host.data(Uint8Array.from([0xfb, 3, 0, 0, 63, 0, 3, 3]), true);
+    await host.data(Uint8Array.from([0xef, 3, 0, 0, 63, 0, 3, 3]), true); // programming prohibited (bit 4)
     host.skip(12);
     expect(host.frame()).toEqual([Status.ack]);
     await send(host, Command.programming, [...addr(0x1000), ...addr(0x10ff)]);
@@ -177,7 +177,7 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     // Boot cluster protection is permanent.
     await send(host, Command.securitySet);
     host.frame();
-    await host.data(Uint8Array.from([0xef, 3, 0, 0, 63, 0, 3, 3]), true);
+    await host.data(Uint8Array.from([0xfd, 3, 0, 0, 63, 0, 3, 3]), true); // boot cluster 0 (bit 1)
     host.skip(12);
     expect(host.frame()).toEqual([Status.ack]);
     await send(host, Command.blockErase, addr(0x0000));

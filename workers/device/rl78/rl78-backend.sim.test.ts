@@ -115,7 +115,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('refuses a protected chip clearly, and sets/releases security only after two confirmations', async () => {
-    const { sim, rl78 } = setup({ securityFlags: 0xfb });
+    const { sim, rl78 } = setup({ securityFlags: 0xef });
     const { regions } = await rl78.connect();
     expect(rl78.targetInfo().additional.join('\n')).toMatch(/programming prohibited/);
     const image = new MemoryImage(regions);
@@ -128,7 +128,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
     await expect(
       rl78.securityRelease({ allowWrites: true, confirm: async (m) => (asked.push(m), asked.length < 2) }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
-    expect(sim.flash.security.flags).toBe(0xfb);
+    expect(sim.flash.security.flags).toBe(0xef);
     const released = await rl78.securityRelease({
       allowWrites: true,
       confirm: async (m) => (asked.push(m), true),
