@@ -8,8 +8,9 @@
  * Web Serial has no in-place rate change: a port that offers the non-standard `setBaudRate`
  * changes in place; otherwise only 115200 Bd is used. Closing and reopening the port at the new
  * rate (what esptool-js does for an ESP) would reset the chip out of programming mode: opening a
- * port asserts DTR and RTS (Windows: the DCB's DTR/RTS_CONTROL_ENABLE; Linux: the tty layer
- * raises both on open; WICG/serial issue 177), one of them drives RESET, and `setSignals` is not
+ * port asserts DTR and RTS (Chromium on Windows sets DTR_CONTROL_ENABLE / RTS_CONTROL_ENABLE in
+ * the DCB; on Linux and macOS the kernel's tty open raises both; WICG/serial issue 177), one of
+ * them drives RESET, and `setSignals` is not
  * allowed before `open` resolves, so RESET is low for at least a USB control transfer — far
  * longer than the RL78's minimum reset pulse of about 10 µs. The chip then restarts with TOOL0
  * high (the user program) at 115200 Bd, and entry can only be done at 115200 Bd again.
