@@ -163,7 +163,7 @@ export class SimulatedRl78Board implements SerialDevice {
     this.setSignals(true, true, false);
   }
 
-  /** The host closed the port: DTR and RTS drop (HUPCL, which Chromium leaves set; Windows drivers on close). */
+  /** The host closed the port: DTR and RTS drop (HUPCL, which Chromium leaves set; drivers on close). */
   closed(): void {
     this.setSignals(false, false, false);
     this.hostBaud = 0;

@@ -10,10 +10,10 @@
  * rate (what esptool-js does for an ESP) would reset the chip out of programming mode: opening a
  * port asserts DTR and RTS (Chromium on Windows sets DTR_CONTROL_ENABLE / RTS_CONTROL_ENABLE in
  * the DCB; on Linux and macOS the kernel's tty open raises both; WICG/serial issue 177), one of
- * them drives RESET, and `setSignals` is not
- * allowed before `open` resolves, so RESET is low for at least a USB control transfer — far
- * longer than the RL78's minimum reset pulse of about 10 µs. The chip then restarts with TOOL0
- * high (the user program) at 115200 Bd, and entry can only be done at 115200 Bd again.
+ * them drives RESET, and `setSignals` is not allowed before `open` resolves, so RESET is low for
+ * at least a USB control transfer — far longer than the RL78's minimum reset pulse of about
+ * 10 µs. The chip then restarts with TOOL0 high (the user program) at 115200 Bd, and entry can
+ * only be done at 115200 Bd again.
  */
 import { WebProgError } from '../../../src/core/errors';
 import { rl78BaudRateSet, rl78Reset, type Rl78BaudAnswer } from './rl78-commands';
