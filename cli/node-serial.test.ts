@@ -64,6 +64,19 @@ describe('Web Serial over serialport', () => {
     await expect(port.setSignals({ dataTerminalReady: true })).rejects.toThrow(/not open/);
   });
 
+  it('changes the baud rate of an open port in place, without closing it', async () => {
+    MockBinding.createPort(PATH, { echo: true });
+    const [port] = await serial().getPorts();
+    await port.open({ baudRate: 115200 });
+    const inPlace = port as unknown as { setBaudRate(baud: number): Promise<void> };
+    await inPlace.setBaudRate(1_000_000);
+    expect(made).toHaveLength(1);
+    expect(made[0].isOpen).toBe(true);
+    expect(made[0].baudRate).toBe(1_000_000);
+    await port.close();
+    await expect(inPlace.setBaudRate(115200)).rejects.toThrow(/not open/);
+  });
+
   it('an unplugged board fails the reader and fires disconnect, as Chrome does', async () => {
     MockBinding.createPort(PATH, { echo: true });
     const [port] = await serial().getPorts();

@@ -2,7 +2,10 @@
  * Web Serial's `SerialPort` in Node, over the `serialport` package: what the device worker's
  * serial backends (esptool-js and ours) already use in the browser — open with a baud rate,
  * readable/writable byte streams, DTR/RTS signals, close, and a `disconnect` event when the
- * board is unplugged (the readable stream then fails, as Chrome's does).
+ * board is unplugged (the readable stream then fails, as Chrome's does). Unlike Chrome it also
+ * offers the non-standard `setBaudRate` (serialport's `update`): a rate change in place, which
+ * esptool-js and the RL78 backend use when present instead of reopening the port (a reopen
+ * asserts DTR and RTS, which resets boards whose RESET hangs on them).
  */
 import { WebProgError } from '../src/core/errors';
 
@@ -17,6 +20,7 @@ export interface NodePortStream {
     callback: (error: Error | null) => void,
   ): void;
   get(callback: (error: Error | null, status?: { cts: boolean; dsr: boolean; dcd: boolean }) => void): void;
+  update(options: { baudRate: number }, callback: (error: Error | null) => void): void;
   on(event: 'data', listener: (data: Buffer) => void): unknown;
   on(event: 'close' | 'error', listener: (arg?: unknown) => void): unknown;
   removeAllListeners(): unknown;
@@ -124,6 +128,12 @@ export class NodeSerialPort extends EventTarget {
     if (signals.requestToSend !== undefined) options.rts = signals.requestToSend;
     if (signals.break !== undefined) options.brk = signals.break;
     await call((cb) => stream.set(options, cb));
+  }
+
+  /** Changes the open port's baud rate in place (DTR and RTS stay as they are). */
+  async setBaudRate(baudRate: number): Promise<void> {
+    const stream = this.openStream();
+    await call((cb) => stream.update({ baudRate }, cb));
   }
 
   /** Reads CTS, DSR and DCD. */

@@ -29,7 +29,7 @@ export const RL78_WIRING_HELP = {
     'Two-wire: USB-UART TxD to TOOLRxD (and to TOOL0, which must be low while RESET is released), RxD to TOOLTxD, GND to VSS. No echo.',
   reset:
     'RESET goes to the USB-UART’s DTR# or RTS# pin (RESET is low while the line is asserted; keep the board’s RESET pull-up). WebProg holds TOOL0 low with a break while it releases RESET, then sends the mode byte.',
-  baud: 'Chrome’s Web Serial cannot change a port’s rate in place, so 115200 Bd is used there whatever is chosen; the command line and ports that can change in place use the chosen rate.',
+  baud: 'Chrome’s Web Serial cannot change a port’s rate in place, and reopening the port at a new rate would reset the chip (opening asserts DTR and RTS, one of which drives RESET), so 115200 Bd is used there whatever is chosen; a port that can change its rate in place (the command line’s serial ports can) uses the chosen rate.',
   support:
     'Supported: RL78 Protocol A parts (RL78/G13, G14 and other R5F10… RL78/x1x). Not supported yet: RL78/G10, RL78/G2x (Protocol C) and NEC 78K0 / 78K0R.',
 } as const;

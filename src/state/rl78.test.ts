@@ -72,7 +72,7 @@ describe('Rl78State', () => {
           if (!(await options.confirm(m))) throw new Error('The security change was not confirmed.');
         }
         return {
-          flags: 0xfd,
+          flags: 0xfb,
           bootBlock: 3,
           windowStart: 0,
           windowEnd: 63,

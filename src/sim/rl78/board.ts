@@ -150,13 +150,20 @@ export class SimulatedRl78Board implements SerialDevice {
 
   // --- SerialDevice ---
 
-  /** @inheritdoc */
+  /**
+   * The host opened the port: DTR and RTS are asserted as the port opens, before the page can
+   * call `setSignals` (Chromium's serial_io_handler_win.cc sets the DCB's DTR_CONTROL_ENABLE and
+   * RTS_CONTROL_ENABLE; serial_io_handler_posix.cc leaves the lines to the kernel, whose tty
+   * open raises both; WICG/serial issue 177), so whichever drives RESET holds the chip in reset —
+   * for at least a USB control transfer, far longer than the RL78's minimum reset pulse (about
+   * 10 µs). A reopen at a new rate therefore resets the chip.
+   */
   opened(baud: number): void {
     this.hostBaud = baud;
     this.setSignals(true, true, false);
   }
 
-  /** @inheritdoc */
+  /** The host closed the port: DTR and RTS drop (HUPCL, which Chromium leaves set; drivers on close). */
   closed(): void {
     this.setSignals(false, false, false);
     this.hostBaud = 0;

@@ -84,6 +84,29 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     expect(h2.frame()).toEqual([Status.ack, 8, 1]); // wide-voltage mode
   });
 
+  it.each(['dtr', 'rts'] as const)(
+    'closing and reopening the port at the new rate (RESET on %s) resets the chip out of programming mode',
+    async (reset) => {
+      const { board, host } = await programmingMode({ reset });
+      await send(host, Command.baudRateSet, [3, 33]);
+      expect(host.frame()).toEqual([Status.ack, 32, 0]);
+      expect(board.baudRate).toBe(1_000_000);
+      // Web Serial has no rate change in place: close, reopen at 1,000,000 Bd. The OS raises
+      // DTR and RTS on open (Windows DCB DTR/RTS_CONTROL_ENABLE, Linux tty open), which pulls
+      // RESET low before the host can call setSignals (not allowed on a closed port).
+      await host.close();
+      expect(board.mode).toBe('programming'); // close drops both lines: RESET stays released
+      await host.open(1_000_000);
+      expect(board.mode).toBe('reset');
+      await board.port.setSignals({ dataTerminalReady: false, requestToSend: false });
+      // RESET released with TOOL0 idle high: the user program runs, the chip is back at 115200.
+      expect(board.mode).toBe('user-program');
+      expect(board.baudRate).toBe(115_200);
+      await send(host, Command.reset);
+      expect(host.pending).toEqual([]); // the echo (skipped) and no answer
+    },
+  );
+
   it('answers a bad sum with 0x07 and an unknown command with 0x04', async () => {
     const { host } = await programmingMode();
     await host.write([0x01, 0x01, 0x00, 0x00, 0x03]);
@@ -141,7 +164,7 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     expect(host.frame()).toEqual([0xff, 3, 0, 0, 63, 0, 3, 3]);
     await send(host, Command.securitySet);
     expect(host.frame()).toEqual([Status.ack]);
-    await host.data(Uint8Array.from([0xfb, 3, 0, 0, 63, 0, 3, 3]), true);
+    await host.data(Uint8Array.from([0xef, 3, 0, 0, 63, 0, 3, 3]), true); // programming prohibited (bit 4)
     host.skip(12);
     expect(host.frame()).toEqual([Status.ack]);
     await send(host, Command.programming, [...addr(0x1000), ...addr(0x10ff)]);
@@ -154,7 +177,7 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     // Boot cluster protection is permanent.
     await send(host, Command.securitySet);
     host.frame();
-    await host.data(Uint8Array.from([0xef, 3, 0, 0, 63, 0, 3, 3]), true);
+    await host.data(Uint8Array.from([0xfd, 3, 0, 0, 63, 0, 3, 3]), true); // boot cluster 0 (bit 1)
     host.skip(12);
     expect(host.frame()).toEqual([Status.ack]);
     await send(host, Command.blockErase, addr(0x0000));

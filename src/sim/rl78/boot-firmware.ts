@@ -196,8 +196,8 @@ export class Rl78BootFirmware {
       return;
     }
     const f = this.flash.security.flags;
-    const prohibited =
-      (f & (SecurityFlag.blockEraseProhibited | SecurityFlag.programmingProhibited)) !== 0x06;
+    const both = SecurityFlag.blockEraseProhibited | SecurityFlag.programmingProhibited;
+    const prohibited = (f & both) !== both;
     if (prohibited || this.protectedRewrite(start)) {
       this.reply([Status.protectError], t);
       return;

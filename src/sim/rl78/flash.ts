@@ -7,14 +7,16 @@
 import { BLOCK_SIZE, DATA_FLASH_BASE, type Rl78ChipSpec } from './chips';
 
 /**
- * Security flags as Security Get / Set carry them (FLG byte; a 0 bit means "prohibited").
- * Bit positions per R01AN0815's Security Set description as the project read it (unverified):
- * bit 1 block erase, bit 2 programming, bit 4 boot cluster 0 rewrite.
+ * Security flags as Security Get / Set carry them (FLG byte; a 0 bit means "prohibited", the
+ * other bits read 1): bit 1 boot cluster 0 rewrite, bit 2 block erase, bit 4 programming
+ * (write). The same byte the RL78 flash self-programming library's FSL_GetSecurityFlags returns
+ * (Renesas fsl.h: "bit_1 = 0 -> boot-area re-programming disabled, bit_2 = 0 -> block erase
+ * command disabled, bit_4 = 0 -> write command disabled, other bits = 1").
  */
 export const SecurityFlag = {
-  blockEraseProhibited: 0x02,
-  programmingProhibited: 0x04,
-  bootClusterProhibited: 0x10,
+  bootClusterProhibited: 0x02,
+  blockEraseProhibited: 0x04,
+  programmingProhibited: 0x10,
 } as const;
 
 /** The security settings of a chip. */

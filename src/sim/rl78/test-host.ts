@@ -16,9 +16,9 @@ export class TestHost {
 
   constructor(private readonly board: SimulatedRl78Board) {}
 
-  /** Opens the port at 115200 Bd and starts collecting. */
-  async open(): Promise<void> {
-    await this.board.port.open({ baudRate: 115_200 });
+  /** Opens the port (at 115200 Bd unless told) and starts collecting. */
+  async open(baudRate = 115_200): Promise<void> {
+    await this.board.port.open({ baudRate });
     this.reader = this.board.port.readable!.getReader();
     this.writer = this.board.port.writable!.getWriter();
     void (async () => {
@@ -28,6 +28,16 @@ export class TestHost {
         this.received.push(...r.value!);
       }
     })();
+  }
+
+  /** Closes the port (what a host must do to change its rate where it cannot in place). */
+  async close(): Promise<void> {
+    await this.reader?.cancel().catch(() => undefined);
+    this.reader?.releaseLock();
+    this.writer?.releaseLock();
+    this.reader = null;
+    this.writer = null;
+    await this.board.port.close();
   }
 
   /** RESET low, TOOL0 low, RESET high, TOOL0 high, then the mode byte. */

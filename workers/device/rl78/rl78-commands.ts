@@ -55,8 +55,12 @@ export interface Rl78Security {
   bootClusterProhibited: boolean;
 }
 
-/** FLG bits (0 = prohibited). */
-export const SECURITY_BITS = { blockErase: 0x02, programming: 0x04, bootCluster: 0x10 } as const;
+/**
+ * FLG bits (0 = prohibited; the other bits read 1): bit 1 boot cluster 0 rewrite, bit 2 block
+ * erase, bit 4 programming — the byte the flash self-programming library's FSL_GetSecurityFlags
+ * describes the same way (Renesas fsl.h).
+ */
+export const SECURITY_BITS = { bootCluster: 0x02, blockErase: 0x04, programming: 0x10 } as const;
 
 const le24 = (d: Uint8Array, o: number) => d[o] | (d[o + 1] << 8) | (d[o + 2] << 16);
 

@@ -6,8 +6,14 @@
  * moved to the new rate, and a Reset command to confirm the chip hears the host there.
  *
  * Web Serial has no in-place rate change: a port that offers the non-standard `setBaudRate`
- * changes in place; otherwise only 115200 Bd is used, because reopening a port raises DTR and
- * RTS (the operating system does it on open), which would reset the chip out of programming mode.
+ * changes in place; otherwise only 115200 Bd is used. Closing and reopening the port at the new
+ * rate (what esptool-js does for an ESP) would reset the chip out of programming mode: opening a
+ * port asserts DTR and RTS (Chromium on Windows sets DTR_CONTROL_ENABLE / RTS_CONTROL_ENABLE in
+ * the DCB; on Linux and macOS the kernel's tty open raises both; WICG/serial issue 177), one of
+ * them drives RESET, and `setSignals` is not allowed before `open` resolves, so RESET is low for
+ * at least a USB control transfer — far longer than the RL78's minimum reset pulse of about
+ * 10 µs. The chip then restarts with TOOL0 high (the user program) at 115200 Bd, and entry can
+ * only be done at 115200 Bd again.
  */
 import { WebProgError } from '../../../src/core/errors';
 import { rl78BaudRateSet, rl78Reset, type Rl78BaudAnswer } from './rl78-commands';
@@ -69,7 +75,7 @@ export async function enterProgrammingMode(
   let baud = options.baud;
   let note: string | undefined;
   if (baud !== 115_200 && !canChangeBaudInPlace(link.port)) {
-    note = `${baud} Bd needs a serial port that changes its rate in place; this browser’s Web Serial cannot, so 115200 Bd is used.`;
+    note = `${baud} Bd needs a serial port that changes its rate in place; this browser’s Web Serial cannot, and reopening the port at the new rate would reset the chip (opening a port asserts DTR and RTS, and one of them drives RESET), so 115200 Bd is used.`;
     baud = 115_200;
   }
   let answer: Rl78BaudAnswer;

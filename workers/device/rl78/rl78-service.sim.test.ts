@@ -103,7 +103,7 @@ describe('RL78 through the device worker service (simulation on)', { timeout: 12
   it('a protected chip, a wrong baud, a lost echo and an unplug mid-write: clear errors, then success', async () => {
     const id = await device.plugSimulated('rl78-g13', {
       latency: 'zero',
-      rl78: { securityFlags: 0xfb, inPlaceBaud: true },
+      rl78: { securityFlags: 0xef, inPlaceBaud: true },
     });
     const c = await device.connectDevice(id);
     const image = { regions: c.regions, segments: [{ address: 0x1000, data: pattern(8 * 1024) }] };
