@@ -6,7 +6,14 @@
  */
 import type { FlashArea } from '../../../src/core/device-script';
 import type { BackendCallOptions } from '../device-api';
-import type { SyscallEvent } from './script-runner';
+
+/** A syscall trap as it was serviced (for the device-script workbench's trace). */
+export type SyscallEvent =
+  | { kind: 'watchpoint-set'; address: number; mask: number; fn: number }
+  | { kind: 'watchpoint-cleared' }
+  | { kind: 'safe-read'; address: number; value?: number }
+  | { kind: 'watchpoint-hit'; pc: number }
+  | { kind: 'unknown'; number: number };
 
 /** Where a script offered to identification comes from. */
 export type BenchScriptSource = 'built-in' | 'loaded' | 'workbench';

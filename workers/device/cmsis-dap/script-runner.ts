@@ -7,6 +7,7 @@
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import { CoreReg, Dfsr } from './constants';
 import type { CortexM } from './cortex-m';
+import type { SyscallEvent } from './bench-api';
 
 /** Header slot offsets of the entry points. */
 export const Slot = {
@@ -52,14 +53,6 @@ export interface EntryResult {
   r0: number;
   r1: number;
 }
-
-/** A syscall trap as it was serviced (for the device-script workbench's trace). */
-export type SyscallEvent =
-  | { kind: 'watchpoint-set'; address: number; mask: number; fn: number }
-  | { kind: 'watchpoint-cleared' }
-  | { kind: 'safe-read'; address: number; value?: number }
-  | { kind: 'watchpoint-hit'; pc: number }
-  | { kind: 'unknown'; number: number };
 
 /** Services the syscalls a script makes through the trap. */
 export interface SyscallHost {
