@@ -41,6 +41,8 @@ export interface WorkbenchDeps {
   device: () => { id: string; name: string } | undefined;
   /** Keeps a device script among the person's own (the target picker's load). */
   saveScript: (file: string, bytes: Uint8Array) => Promise<{ name: string } | undefined>;
+  /** Connects the selected device again (identification then tries the saved script first). */
+  reconnect?: (deviceId: string) => Promise<boolean>;
 }
 
 /** An assembly error as the editor marks it. */
@@ -216,6 +218,19 @@ export class WorkbenchState {
     if (!script) return false;
     const saved = await this.deps.saveScript(script.file, script.bytes);
     return saved !== undefined;
+  }
+
+  /**
+   * Saves the script and connects the selected chip again, so identification (which tries the
+   * person's scripts first) takes it and the normal Flash flow flashes through it. True when
+   * the chip was identified again.
+   */
+  async saveAndUse(): Promise<boolean> {
+    if (!(await this.save())) return false;
+    const device = this.deps.device();
+    if (!device || !this.deps.reconnect) return false;
+    this.loaded = undefined;
+    return this.deps.reconnect(device.id);
   }
 
   /** Answers the pending question. */

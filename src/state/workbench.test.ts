@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkbenchClient } from './workbench-client';
+import type { BenchScriptFile } from '../../workers/device/cmsis-dap/bench-api';
 import { LogState } from './log.svelte';
 import { WorkbenchState } from './workbench.svelte';
 
@@ -16,9 +17,10 @@ const f4Source = readFileSync(path.join(SRC, F4), 'utf8');
 function workbench(device: { id: string; name: string } | null = { id: 'sim:1', name: 'STM32F411' }) {
   const calls: string[] = [];
   const saved: { file: string; bytes: Uint8Array }[] = [];
-  const client: WorkbenchClient = {
-    benchInfo: async (id, extra) => (calls.push(`info ${id} ${extra?.file}`), { scripts: [] }) as never,
-    benchLoad: async (id, script) => {
+  const client = {
+    benchInfo: async (id: string, extra?: BenchScriptFile) =>
+      (calls.push(`info ${id} ${extra?.file}`), { scripts: [] }) as never,
+    benchLoad: async (id: string, script: BenchScriptFile) => {
       calls.push(`load ${id} ${script.file}`);
       return {
         name: 'x',
@@ -29,7 +31,7 @@ function workbench(device: { id: string; name: string } | null = { id: 'sim:1', 
         entries: {},
       } as never;
     },
-    benchStage: async (_id, stage) => {
+    benchStage: async (_id: string, stage: string) => {
       calls.push(`stage ${stage}`);
       return {
         entry: stage,
@@ -41,7 +43,11 @@ function workbench(device: { id: string; name: string } | null = { id: 'sim:1', 
         ...(stage === 'init1' ? { flash: [] } : {}),
       };
     },
-    benchBlock: async (_id, request, options) => {
+    benchBlock: async (
+      _id: string,
+      request: { address: number },
+      options?: { allowWrites?: boolean; confirm?: (m: string) => Promise<boolean> },
+    ) => {
       calls.push(`block ${request.address} writes ${options?.allowWrites}`);
       if (!(await options!.confirm!('erase?')))
         throw Object.assign(new Error('not confirmed'), { code: 'CANCELLED' });
@@ -49,7 +55,7 @@ function workbench(device: { id: string; name: string } | null = { id: 'sim:1', 
     },
   };
   const state = new WorkbenchState({
-    client,
+    client: client as unknown as WorkbenchClient,
     log: new LogState(() => 0),
     includes,
     device: () => device ?? undefined,
