@@ -5,11 +5,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app-page';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkbenchPage } from './pages/workbench-page';
 import { WorkflowPage } from './pages/workflow-page';
+import { screenshotBothThemes } from './screenshots';
 
 const SOURCE = path.join(process.cwd(), 'device-scripts/src/stm32f4.20000000.m0.S');
 const NAME = 'STM32F4 from the workbench';
@@ -116,4 +118,31 @@ test('an assembly error names its line and marks it in the editor', async ({ pag
   await expect(bench.problem).toContainText('bad.20000000.m0.S:4:');
   await expect(page.getByTestId('asm-error-line')).toHaveCount(1);
   await expect(page.getByTestId('asm-error-line')).toContainText('movs r9, #1');
+});
+
+test('with info and the stages shown: no serious or critical axe violations, light and dark', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await app.goto('?sim&simLatency=zero');
+  await devices.addConnected('stm32f411');
+  await bench.open();
+  await page.getByTestId('bench-start-from').selectOption('stm32f4.20000000.m0.S');
+  await expect(page.getByTestId('bench-editor')).toHaveAttribute('data-ready', 'true');
+  await bench.button('info').click();
+  await expect(page.getByTestId('bench-info-view')).toBeVisible();
+  await bench.button('run-all').click();
+  await expect(bench.flash).toBeVisible();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze();
+    const serious = results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
+    expect(serious, scheme).toEqual([]);
+  }
+  await screenshotBothThemes(page, 'workbench');
 });

@@ -80,6 +80,8 @@ export function mountAsmEditor(
       ],
     }),
   });
+  // A long script scrolls inside the editor: its scroller is reachable by keyboard to scroll it.
+  view.scrollDOM.tabIndex = 0;
   return {
     setText(next) {
       if (view.state.doc.toString() === next) return;
