@@ -23,6 +23,7 @@ expose(
     },
     // Simulated probes take their modeled time on the wall clock, as hardware would.
     userTargets,
+    builtInScripts: bundledScripts,
     loadSimulation: () =>
       import('./device/simulation-impl').then((m) => m.createSimulation({ paceWallClock: true })),
   }),

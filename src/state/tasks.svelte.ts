@@ -5,7 +5,7 @@
  */
 
 /** A job of the app (`home` is the screen that offers them). */
-export type TaskId = 'home' | 'flash' | 'microbit' | 'classroom' | 'scripts' | 'inspect';
+export type TaskId = 'home' | 'flash' | 'microbit' | 'classroom' | 'scripts' | 'workbench' | 'inspect';
 
 /** How a job is offered. */
 export interface TaskInfo {
@@ -38,6 +38,12 @@ export const TASKS: readonly TaskInfo[] = [
     id: 'scripts',
     label: 'Scripts',
     detail: 'Automate a device with Lua: production steps, serial numbers, CortexProg scripts.',
+  },
+  {
+    id: 'workbench',
+    label: 'Chip workbench',
+    detail:
+      'Write a device script for a new chip: assemble it, read the chip’s ids, run its entries, try a block, flash with it.',
   },
   {
     id: 'inspect',

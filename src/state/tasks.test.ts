@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TASKS, TaskState } from './tasks.svelte';
 
 describe('TaskState', () => {
-  it('starts on the home screen, which offers the five jobs', () => {
+  it('starts on the home screen, which offers the six jobs', () => {
     const tasks = new TaskState();
     expect(tasks.current).toBe('home');
     expect(TASKS.map((t) => t.label)).toEqual([
@@ -10,6 +10,7 @@ describe('TaskState', () => {
       'micro:bit Python',
       'Classroom',
       'Scripts',
+      'Chip workbench',
       'Inspect and convert files',
     ]);
   });

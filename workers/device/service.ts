@@ -17,6 +17,8 @@ import type { UserTargetRegistry } from './cmsis-dap/user-targets';
 import { EspBackends, createEspApi } from './esp/esp-service';
 import { rl78OptionsFor } from './rl78/rl78-ports';
 import { createRl78Api } from './rl78/rl78-service';
+import { createWorkbenchApi } from './cmsis-dap/bench-service';
+import type { ScriptCandidate } from './cmsis-dap/identify';
 
 /** Bytes checksummed between cancellation checks and progress updates. */
 const CHECKSUM_CHUNK = 256 * 1024;
@@ -29,6 +31,8 @@ export interface DeviceServiceOptions {
   loadSimulation?: () => Promise<Simulation>;
   /** Where the person's own targets go (the worker's registry; absent: they are refused). */
   userTargets?: UserTargetRegistry;
+  /** The device scripts the app ships, for the workbench's info (absent: none). */
+  builtInScripts?: () => Promise<readonly ScriptCandidate[]>;
 }
 
 /** Creates the device worker's service object. */
@@ -56,6 +60,10 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
   const service: DeviceWorkerApi = {
     ...createEspApi(espBackends, devices, calls, (port) => simulation?.clockFor(port)),
     ...createRl78Api(devices),
+    ...createWorkbenchApi(devices, {
+      builtIn: options.builtInScripts ?? (async () => []),
+      loaded: () => options.userTargets?.loadedScripts() ?? [],
+    }),
 
     async setUserTargets(targets) {
       if (!options.userTargets)

@@ -34,7 +34,7 @@ import { CmsisTargetFlash, crc32Routine } from './cmsis-target-flash';
 import { DaplinkUart } from './daplink-uart';
 import { identifyChip, readChipIds, safeReadHost, type ChipIds, type ScriptCandidate } from './identify';
 import { haltOrLocked, requireReadableFlash } from './read-protection';
-import { MemAp } from './mem-ap';
+import { MemAp, type DebugPortInfo } from './mem-ap';
 import type { PacketTransport } from './packet-transport';
 import { ScriptFlashAlgorithm } from './script-flash';
 import { eraseCostsFor } from './erase-costs';
@@ -87,6 +87,18 @@ interface Session {
   target: TargetInfo;
 }
 
+/** The device-script workbench's hold on the core (see {@link CmsisDapBackend.benchAttach}). */
+export interface BenchLink {
+  /** The halted core. */
+  cpu: CortexM;
+  /** What the debug port reported. */
+  port: DebugPortInfo;
+  /** The ROM table's ids and the CPUID. */
+  ids: ChipIds;
+  /** The backend's clock in ms (a simulated probe's modeled time). */
+  now: () => number;
+}
+
 /** Alignment for read/verify segments (word access). */
 const READ_ALIGNMENT = 4;
 
@@ -106,6 +118,8 @@ export class CmsisDapBackend implements Backend {
   private disturbed = false;
   /** The hardware-write gate of debug requests (remembers registers a script set). */
   private readonly debugGate = new DebugWriteGate();
+  /** The device-script workbench's hold on the core, until anything else connects. */
+  private benchLink: BenchLink | undefined;
 
   constructor(
     private readonly transport: PacketTransport,
@@ -129,6 +143,7 @@ export class CmsisDapBackend implements Backend {
 
   async connect(ctx: OperationContext = {}): Promise<ConnectResult> {
     this.session = undefined;
+    this.benchLink = undefined;
     try {
       await this.openLink();
       // Responses left over from an earlier, interrupted session would answer our commands.
@@ -200,6 +215,34 @@ export class CmsisDapBackend implements Backend {
     }
   }
 
+  /**
+   * Hands the core to the device-script workbench: opens the link, connects the MEM-AP, reads
+   * the ROM table and halts the core. A flashing session is kept but marked disturbed (the
+   * workbench uploads its own code to RAM), so the next operation connects again first; any
+   * connect ends the workbench's hold ({@link holdsBench} turns false).
+   */
+  async benchAttach(): Promise<BenchLink> {
+    this.benchLink = undefined;
+    if (this.session) this.disturbed = true;
+    await this.openLink();
+    await this.dap.pipe.drain();
+    this.dap.pipe.takeStaleSeen();
+    this.probeInfo = await this.dap.readInfo();
+    const ap = new MemAp(this.dap);
+    const port = await ap.connect({ clockHz: this.options.clockHz });
+    const cpu = new CortexM(ap, this.options.now);
+    const ids = await readChipIds(ap, port);
+    await haltOrLocked(cpu, ids.romTable);
+    const link: BenchLink = { cpu, port, ids, now: this.options.now ?? (() => Date.now()) };
+    this.benchLink = link;
+    return link;
+  }
+
+  /** True while `link` (from {@link benchAttach}) still holds the core: nothing connected since. */
+  holdsBench(link: BenchLink): boolean {
+    return this.benchLink === link && !this.dap.pipe.isLost;
+  }
+
   /** The loaded CMSIS target named exactly `chip` (any case), if any. */
   private async cmsisTargetNamed(chip: string | undefined): Promise<CmsisTarget | undefined> {
     if (chip === undefined || !this.options.cmsisTargets) return undefined;
@@ -252,6 +295,7 @@ export class CmsisDapBackend implements Backend {
    */
   async unlock(ctx: OperationContext = {}): Promise<ConnectResult> {
     requireWrites(ctx.allowWrites, 'Unlock');
+    this.benchLink = undefined;
     if (ctx.confirm && !(await ctx.confirm('Unlock the chip? This erases everything on it.'))) {
       throw new WebProgError('CANCELLED', 'Unlock was not confirmed.');
     }
@@ -415,6 +459,7 @@ export class CmsisDapBackend implements Backend {
 
   /** Brings the connection up to a CortexProg step. */
   private async attach(stage: 'debugger' | 'cpu' | 'script' | 'init', ctx: OperationContext): Promise<void> {
+    this.benchLink = undefined;
     if (stage === 'script' || stage === 'init') {
       if (!this.session || this.disturbed) await this.connect(ctx);
       return;
@@ -463,6 +508,7 @@ export class CmsisDapBackend implements Backend {
   async disconnect(): Promise<void> {
     const s = this.session;
     this.session = undefined;
+    this.benchLink = undefined;
     if (s) await s.cpu.reset().catch(() => undefined);
     if (this.opened) {
       this.opened = false;

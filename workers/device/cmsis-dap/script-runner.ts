@@ -7,6 +7,7 @@
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import { CoreReg, Dfsr } from './constants';
 import type { CortexM } from './cortex-m';
+import type { SyscallEvent } from './bench-api';
 
 /** Header slot offsets of the entry points. */
 export const Slot = {
@@ -57,6 +58,8 @@ export interface EntryResult {
 export interface SyscallHost {
   /** Reads a word; undefined when the address cannot be read. */
   safeRead(address: number): Promise<number | undefined>;
+  /** Told of each syscall serviced and each armed watchpoint hit, when given. */
+  onSyscall?(event: SyscallEvent): void;
 }
 
 /** Runs one loaded script's entry points. */
@@ -182,6 +185,7 @@ export class ScriptRunner {
           continue;
         }
         // A watchpoint armed through syscall 0 hit: CortexProg reports success with R0 = 1.
+        host.onSyscall?.({ kind: 'watchpoint-hit', pc: pc >>> 0 });
         const r1 = await this.cpu.readRegister(1);
         if (next) await this.start(next.offset, next.args, next.entryName);
         return { r0: 1, r1 };
@@ -216,12 +220,19 @@ export class ScriptRunner {
     switch (r0) {
       case 0:
         await this.cpu.setWatchpoint(1, r1, r2, r3);
+        host.onSyscall?.({ kind: 'watchpoint-set', address: r1 >>> 0, mask: r2 >>> 0, fn: r3 >>> 0 });
         break;
       case 1:
         await this.cpu.clearWatchpoint(1);
+        host.onSyscall?.({ kind: 'watchpoint-cleared' });
         break;
       case 2: {
         const value = await host.safeRead(r1);
+        host.onSyscall?.({
+          kind: 'safe-read',
+          address: r1 >>> 0,
+          ...(value === undefined ? {} : { value: value >>> 0 }),
+        });
         await this.cpu.writeRegisters([
           [0, value === undefined ? 0 : 1],
           [1, value ?? 0],
@@ -230,6 +241,7 @@ export class ScriptRunner {
       }
       default:
         // CortexProg prints "unknown syscall" and continues.
+        host.onSyscall?.({ kind: 'unknown', number: r0 >>> 0 });
         break;
     }
     await this.cpu.writeRegister(CoreReg.PC, lr & ~1);

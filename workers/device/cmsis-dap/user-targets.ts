@@ -40,6 +40,9 @@ export class UserTargetRegistry {
     return async () => [...this.scripts, ...(await builtIn())];
   }
 
+  /** The loaded device scripts (as they were parsed when set). */
+  loadedScripts = (): readonly ScriptCandidate[] => this.scripts;
+
   /** The loaded CMSIS targets. */
   cmsisTargets = async (): Promise<readonly CmsisTarget[]> => this.targets;
 }
