@@ -423,7 +423,7 @@ export class SimulatedEspBoard implements SerialDevice {
   private enumerate(due: number): void {
     this.enumerationTimer = null;
     if (this.state === 'unpowered') return;
-    this.clock.observe(due);
+    this.clock.received(due);
     const previous = this.usbPort;
     const next = new SimSerialPort({
       info: previous.getInfo(),
@@ -499,7 +499,11 @@ export class SimulatedEspBoard implements SerialDevice {
     this.lineFreeToHost = end;
     this.clock.observe(end);
     const port = this.usbPort;
-    if (!port.isOpen || !port.connected) return;
+    if (!port.isOpen || !port.connected) {
+      // Output no host can read: a host that opens the port later acts after it.
+      this.clock.received(end);
+      return;
+    }
     this.stats.bytesToHost += bytes.length;
     const seen = this.native ? bytes : receiveAtBaud(bytes, this.uartBaud, this.hostBaud);
     const filtered = this.faults.filter('to-host', seen);
@@ -514,12 +518,12 @@ export class SimulatedEspBoard implements SerialDevice {
     });
   }
 
+  /**
+   * Hands `bytes` to the host at modeled time `at`, in order, from a timer (at once in 'zero'
+   * mode, but never inside the host's write: the host learns of the data, and its clock moves
+   * to `at`, only when it is delivered).
+   */
   private schedule(at: number, bytes: Uint8Array, unplug: boolean, port: SimSerialPort): void {
-    if (this.clock.latency === 'zero' && this.queue.length === 0) {
-      port.deliver(bytes);
-      if (unplug) this.unplug();
-      return;
-    }
     this.queue.push({ at, bytes, unplug, port });
     this.arm();
   }
@@ -530,6 +534,7 @@ export class SimulatedEspBoard implements SerialDevice {
       this.timer = null;
       while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
         const item = this.queue.shift()!;
+        this.clock.received(item.at);
         item.port.deliver(item.bytes);
         if (item.unplug) this.unplug();
       }

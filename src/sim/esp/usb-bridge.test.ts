@@ -43,4 +43,13 @@ describe('bridge receive side', () => {
     expect(bridge.receive(new Uint8Array(12), 0.02, 0.021)[0].at).toBeCloseTo(0.032, 9);
     expect(bridge.receive(new Uint8Array(12), 0.1, 0.101)[0].at).toBeCloseTo(0.112, 9);
   });
+
+  test('FTDI: bytes that arrive before a latency-timer transfer already due leave with it', () => {
+    const bridge = new BridgeReceiver(BRIDGE_TIMINGS.ft232r);
+    // A reply at 8 ms waits for the tick at 16 ms; a second one in the buffer by then goes too.
+    expect(bridge.receive(new Uint8Array(12), 0.007, 0.008)[0].at).toBeCloseTo(0.016, 9);
+    expect(bridge.receive(new Uint8Array(12), 0.014, 0.015)[0].at).toBeCloseTo(0.016, 9);
+    // One that arrives after that transfer waits for the next tick.
+    expect(bridge.receive(new Uint8Array(12), 0.017, 0.018)[0].at).toBeCloseTo(0.032, 9);
+  });
 });

@@ -136,7 +136,10 @@ export class BridgeReceiver {
   private flushTime(lastByte: number): number {
     const { flush, flushSeconds } = this.timing;
     if (flush === 'receive-timeout') return lastByte + flushSeconds;
-    // The latency timer fires every flushSeconds after the last packet sent to the host.
+    // The latency timer fires every flushSeconds after the last packet sent to the host, and
+    // sends "any data that is held in the buffer" then (AN232B-04, "Small Amounts of Data and
+    // End of Buffer Conditions", condition 4): bytes in before a transfer already due go with it.
+    if (lastByte <= this.lastSent) return this.lastSent;
     const ticks = Math.max(1, Math.ceil((lastByte - this.lastSent) / flushSeconds));
     return this.lastSent + ticks * flushSeconds;
   }

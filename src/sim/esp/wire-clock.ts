@@ -5,7 +5,10 @@
  * seconds so benchmarks can report what real hardware would take.
  *
  * Two latency modes:
- * - `'zero'`: data is delivered to the host at once; only the modeled time advances.
+ * - `'zero'`: no wall-clock waiting; the host acts at the modeled time of the latest data it has
+ *   received (or of its own previous action), never at that of data still on its way to it. So
+ *   a host that sends a second packet before the reply to the first is modeled as sending it
+ *   then, as on hardware, and not after a reply it has not seen.
  * - `'real'`: data is delivered when the model says it arrives (wall time × `timeScale`), and the
  *   host acts at wall time, so esptool-js's own sleeps and timeouts meet a realistic board.
  */
@@ -41,6 +44,8 @@ export class WireClock {
   private readonly wallStart: number;
   private modeled = 0;
   private lastHostTime = 0;
+  /** 'zero' mode: modeled time of the latest data handed to the host. */
+  private seen = 0;
 
   constructor(options: WireClockOptions = {}) {
     this.latency = options.latency ?? 'zero';
@@ -57,13 +62,21 @@ export class WireClock {
 
   /**
    * The modeled time at which the host acts now. In `'zero'` mode the host is as fast as the
-   * data it has received, so this is the latest event; in `'real'` mode it is the scaled wall time.
+   * data it has received: the time of the latest data delivered to it ({@link received}) or of
+   * its own previous action, whichever is later (events it has not seen yet, such as a reply
+   * still in the bridge, do not hold it back); in `'real'` mode it is the scaled wall time.
    */
   hostNow(): number {
-    const t = this.latency === 'zero' ? this.modeled : this.wallElapsed();
+    const t = this.latency === 'zero' ? this.seen : this.wallElapsed();
     this.lastHostTime = Math.max(this.lastHostTime, t);
     this.observe(this.lastHostTime);
     return this.lastHostTime;
+  }
+
+  /** Data (or a port event) reached the host at modeled time `t`. */
+  received(t: number): void {
+    this.observe(t);
+    if (t > this.seen) this.seen = t;
   }
 
   /** Records that something happened at modeled time `t` (the clock never goes back). */

@@ -7,11 +7,14 @@
  * 2. Each operation is one zlib stream (level 9, as esptool) cut into 16 KiB blocks,
  *    sent as FLASH_DEFL_BEGIN + FLASH_DEFL_DATA.
  * 3. Two packets in flight. The stub replies to a block before inflating and writing it and
- *    holds two frame buffers (espressif/esp-flasher-stub `frame_buffer.c`: one received into,
- *    one processed). So the next block may travel while the previous one waits for its reply,
- *    provided the block before that will have been written by the time the new one arrives:
- *    its worst-case flash work (a background block erase still running, then erasing and
- *    programming what it inflates to) must fit in the wire time of the block between.
+ *    holds two frame buffers (espressif/esp-flasher-stub `slip.c`, `SLIP_NUM_BUFFERS`: one received into,
+ *    one processed; `slip.c` drops the bytes of a frame that finds both taken). So the next
+ *    block may travel while the previous one waits for its reply, provided the block before
+ *    that will have been written by the time the new one arrives: its flash work after the
+ *    reply, as `stub-pace.ts` estimates it from the stub's erase-ahead rules and typical flash
+ *    times with a margin, must fit in the wire time of the block between. In practice that
+ *    holds once the stub's background erase has covered the range, for blocks that do not
+ *    inflate to much more than they carry.
  *    Otherwise the writer waits for the reply first (as esptool does), so a real stub never
  *    loses a frame (the simulated stub drops one that finds both buffers taken). On the chip's
  *    USB-Serial/JTAG or USB-OTG port a block crosses in a millisecond whatever the baud rate
@@ -26,12 +29,11 @@ import { Inflate, deflate } from 'pako';
 import { WebProgError, formatAddress, throwIfCancelled, type CancelSignal } from '../../../src/core/errors';
 import { EspOp, SECTOR_SIZE, STUB_BLOCK_SIZE, deflateDataPacket, requestPacket, words } from './esp-protocol';
 import { DEFAULT_TIMEOUT_MS, md5Hex, timeoutFor, type StubChannel } from './stub-channel';
+import { stubWorkPerBlock } from './stub-pace';
 
 /** Chunk size of the skip-unchanged comparison (one 64 KiB flash block). */
 export const SKIP_CHUNK = 0x10000;
-/** Erase+program rate assumed for the in-flight guard: below the 175–180 kB/s measured on ESP32. */
-const STUB_WRITE_BYTES_PER_SECOND = 150_000;
-/** Block erase time assumed for FLASH_DEFL_BEGIN and for a background erase a write waits for (W25Q32JV typical tBE2). */
+/** Block erase time allowed for in FLASH_DEFL_BEGIN's timeout (W25Q32JV typical tBE2). */
 const BLOCK_ERASE_SECONDS = 0.15;
 /** Erase+write timeout per MiB (esptool `ERASE_WRITE_TIMEOUT_PER_MB`). */
 const WRITE_MS_PER_MB = 40000;
@@ -240,34 +242,43 @@ async function sendOperation(
 ): Promise<void> {
   const { range, blocks, inflated } = plan;
   const size = range.data.length;
+  // On the chip's own USB ports (USB-Serial/JTAG, USB-OTG) the baud rate is a fiction: a block
+  // crosses in about a millisecond, so the block behind it would land in the stub's busy frame
+  // buffer. There the writer keeps one block in flight (a USB round trip costs ~1 ms anyway).
+  const usbPort = channel.transport.device.getInfo().usbVendorId === ESPRESSIF_VID;
+  const wireOf = (packet: Uint8Array) => (usbPort ? 0 : ((packet.length + 2) * 10) / options.baud);
+  const beginPacket = requestPacket(
+    EspOp.FLASH_DEFL_BEGIN,
+    words(size, blocks.length, plan.blockSize, range.address),
+  );
+  const dataPackets = blocks.map((block, seq) => deflateDataPacket(block, seq));
+  // What the stub does with each block after replying to it (see stub-pace.ts).
+  const work = stubWorkPerBlock({
+    address: range.address,
+    size,
+    inflated,
+    beginWire: wireOf(beginPacket),
+    wire: dataPackets.map(wireOf),
+  });
   const frames: Frame[] = [
     {
-      packet: requestPacket(
-        EspOp.FLASH_DEFL_BEGIN,
-        words(size, blocks.length, plan.blockSize, range.address),
-      ),
+      packet: beginPacket,
       op: EspOp.FLASH_DEFL_BEGIN,
       workAfterReply: 0,
       bytes: 0,
       timeoutMs: DEFAULT_TIMEOUT_MS + BLOCK_ERASE_SECONDS * 1000,
     },
-    ...blocks.map((block, seq) => ({
-      packet: deflateDataPacket(block, seq),
+    ...dataPackets.map((packet, seq) => ({
+      packet,
       op: EspOp.FLASH_DEFL_DATA,
-      // Worst case: the write first waits for the block erase the stub started in the
-      // background, then erases and programs what the block inflates to.
-      workAfterReply: BLOCK_ERASE_SECONDS + inflated[seq] / STUB_WRITE_BYTES_PER_SECOND,
+      workAfterReply: work[seq],
       bytes: inflated[seq],
       // The reply to block n waits for the stub to finish block n-1.
       timeoutMs: timeoutFor(WRITE_MS_PER_MB, (inflated[seq - 1] ?? 0) + inflated[seq]),
     })),
   ];
   const window = Math.max(1, options.inFlight ?? 2);
-  // On the chip's own USB ports (USB-Serial/JTAG, USB-OTG) the baud rate is a fiction: a block
-  // crosses in about a millisecond, so the block behind it would land in the stub's busy frame
-  // buffer. There the writer keeps one block in flight (a USB round trip costs ~1 ms anyway).
-  const usbPort = channel.transport.device.getInfo().usbVendorId === ESPRESSIF_VID;
-  const wireSeconds = (f: Frame) => (usbPort ? 0 : ((f.packet.length + 2) * 10) / options.baud);
+  const wireSeconds = (f: Frame) => wireOf(f.packet);
   channel.transport.flushInput();
   let sent = 0;
   let acked = 0;
