@@ -92,3 +92,28 @@ test('a loaded device script shows its footer', async ({ page }) => {
   await expect(footer).toContainText('[0x10000100] & 0xFFFFFFFF = 0x00052833');
   await expect(footer).toContainText('version 2');
 });
+
+test('a connected chip lists the loaded targets that fit it, ranked, and one can be used', async ({
+  page,
+}) => {
+  await app.goto('?sim&simLatency=zero');
+  await picker.load([PACK]);
+  await page.getByTestId('target-pending').getByRole('button', { name: 'STM32F411RETx' }).click();
+  await page.getByTestId('target-pending').waitFor({ state: 'detached' });
+  await picker.load([PACK]);
+  await page.getByTestId('target-pending').getByRole('button', { name: 'nRF52833_xxAA' }).click();
+  await expect(picker.entry('nRF52833_xxAA', 'CMSIS-Pack')).toBeVisible();
+
+  // Identified automatically by the built-in STM32F4 script: the pack's STM32F411 fits (ST's
+  // part 0x431), the nRF52833 (another designer) does not.
+  const board = await devices.addConnected('stm32f411');
+  await expect(board).toHaveAttribute('data-status', 'connected');
+  const fits = page.getByTestId('target-suggestions');
+  await expect(fits).toContainText('fit the connected chip');
+  await expect(fits.locator('li')).toHaveCount(1);
+  await expect(fits.locator('li').first()).toContainText('STM32F411RETx');
+  await expect(fits).toContainText('designer STMicroelectronics');
+  await expect(fits).toContainText('ROM table part 0x431 is STM32F411');
+  await fits.getByRole('button', { name: 'Use STM32F411RETx' }).click();
+  await expect(page.getByTestId('target-chosen')).toHaveText('STM32F411RETx');
+});

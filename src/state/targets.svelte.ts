@@ -2,13 +2,14 @@
  * The target picker's state: the built-in device scripts and the targets the person loaded
  * (device scripts, CMSIS algorithms from a .FLM, a pack's device or a probe-rs variant), kept
  * in a {@link TargetStore} and handed to the device worker; a search over them; the chip chosen
- * for the next connect (a loaded CMSIS target is used only when chosen); suggestions from the
- * ROM table of a chip no script matched; and the footer of a loaded script.
+ * for the next connect (a loaded CMSIS target is used only when chosen); the loaded targets
+ * that fit an identified chip (or one no script matched), ranked from its ROM table; and the
+ * footer of a loaded script.
  */
 import {
   devicesInFile,
   searchTargets,
-  suggestTargets,
+  fitTargets,
   summariseScriptFooter,
   targetEntries,
   TargetLibrary,
@@ -16,6 +17,7 @@ import {
   type LoadTargetOptions,
   type ScriptFooterSummary,
   type TargetEntry,
+  type TargetFit,
   type TargetStore,
   type UserTarget,
 } from '../core/user-targets';
@@ -130,9 +132,12 @@ export class TargetsState {
     this.chosen = name;
   }
 
-  /** Targets to suggest for a chip whose ROM table reads `pids` (PID4..7, PID0..3). */
-  suggestionsFor(pids: readonly number[]): TargetEntry[] {
-    return suggestTargets(this.entries, pids);
+  /**
+   * The loaded targets that fit a chip whose ROM table reads `pids` (PID4..7, PID0..3),
+   * identified as `name` when it was, best first with the reasons.
+   */
+  suggestionsFor(pids: readonly number[], name?: string): TargetFit[] {
+    return fitTargets(this.entries, { pids, ...(name ? { name } : {}) });
   }
 
   /** The footer of a loaded device script. */

@@ -79,7 +79,7 @@ describe('TargetsState', () => {
     expect(log.entries.at(-1)?.level).toBe('error');
   });
 
-  it('suggests targets from the ROM table of a chip no script matched', async () => {
+  it('suggests loaded targets from the ROM table of a chip, ranked', async () => {
     const { state } = setup();
     await state.start();
     await state.load('sim.pack', pack(), { device: 'nRF52833_xxAA' });
@@ -87,10 +87,12 @@ describe('TargetsState', () => {
       'No device script matches this chip (3 tried).\nROM table 0xF0000000 PID4..7,PID0..3: 0x02 0x00 0x00 0x00 0x08 0x40 0x0C 0x00\nCPUID: 0x410CC601';
     const pids = pidsFromUnknownChip(message)!;
     expect(pids).toEqual([0x02, 0, 0, 0, 0x08, 0x40, 0x0c, 0]);
-    const names = state.suggestionsFor(pids).map((e) => e.name);
-    expect(names).toContain('nRF52833_xxAA');
-    expect(names).toContain('Nordic nRF52833');
-    expect(names.some((n) => /STM32/.test(n))).toBe(false);
+    const fits = state.suggestionsFor(pids);
+    expect(fits.map((f) => f.entry.name)).toEqual(['nRF52833_xxAA']);
+    expect(fits[0].reasons).toEqual(['designer Nordic Semiconductor']);
+    // Once identified (the nRF52833's part 0x00D, by the built-in script) it ranks higher.
+    const identified = state.suggestionsFor([0x02, 0, 0, 0, 0x0d, 0x40, 0x0c, 0], 'Nordic nRF52833');
+    expect(identified[0].score).toBeGreaterThan(fits[0].score);
     expect(pidsFromUnknownChip('Timeout')).toBeUndefined();
   });
 });

@@ -42,6 +42,11 @@ export interface TargetInfo {
   name: string;
   /** More lines: flash size, regions, ids. */
   additional: string[];
+  /**
+   * The CoreSight ROM table's PID4..PID7, PID0..PID3 (low bytes) when the backend read them
+   * (CMSIS-DAP): the picker ranks loaded targets that fit the chip by them.
+   */
+  romTablePids?: number[];
 }
 
 /** What connecting found. */

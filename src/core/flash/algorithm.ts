@@ -62,7 +62,7 @@ export interface FlashAlgorithm {
   /**
    * Compares `[address, address+content.length)` with `content` on the chip (a CMSIS
    * algorithm's Verify), when supported: undefined when equal, else the first differing address
-   * the chip reports. Used by verify when there is no on-chip checksum.
+   * the chip reports. When present verify uses it before any on-chip checksum.
    */
   verifyBlock?(address: number, content: Uint8Array): Promise<number | undefined>;
   /** On-chip blank check of `[address, address+length)`, when supported. */

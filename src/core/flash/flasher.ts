@@ -422,7 +422,11 @@ async function alreadyHolds(
   return equalBytes(await algorithm.read(block.address, block.size), content);
 }
 
-/** Verifies written blocks; throws VERIFY_FAILED naming the first differing address. */
+/**
+ * Verifies written blocks; throws VERIFY_FAILED naming the first differing address. The
+ * algorithm's own on-chip compare ({@link FlashAlgorithm.verifyBlock}, a CMSIS Verify) comes
+ * first, then on-chip checksums, then reading back.
+ */
 export async function verifyBlocks(
   algorithm: FlashAlgorithm,
   blocks: { block: EraseBlock; content: Uint8Array }[],
@@ -432,10 +436,12 @@ export async function verifyBlocks(
   const progress = new ProgressReporter('Verify', total, options.onProgress, 50, options.clock);
   progress.start();
   try {
-    const chipCrcs = await chipChecksums(
-      algorithm,
-      blocks.map((b) => b.block),
-    );
+    const chipCrcs = algorithm.verifyBlock
+      ? undefined
+      : await chipChecksums(
+          algorithm,
+          blocks.map((b) => b.block),
+        );
     for (const { block, content } of blocks) {
       await yieldToEventLoop();
       throwIfCancelled(options.signal);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSwds } from '../device-script';
 import { romTableIdentity } from './jep106';
 import { summariseScriptFooter } from './script-footer';
-import { searchTargets, suggestTargets, targetEntries } from './target-catalogue';
+import { fitTargets, searchTargets, suggestTargets, targetEntries } from './target-catalogue';
 import { MemoryTargetStore, TargetLibrary } from './target-library';
 import { devicesInFile, loadUserTarget, userCmsisTarget } from './user-target';
 
@@ -20,6 +20,9 @@ const builtIn = ['nrf51822', 'nrf52833', 'stm32f4'].map((s) => parseSwds(script(
 /** ROM table PIDs of a Nordic part (designer JEP106 bank 2, code 0x44) and of an ST part. */
 const NORDIC_PIDS = [0x02, 0, 0, 0, 0x08, 0x40, 0x0c, 0];
 const ST_PIDS = [0x00, 0, 0, 0, 0x13, 0x04, 0x0a, 0];
+/** The simulated nRF52833's and STM32F411's (src/sim/chips). */
+const NRF52833_PIDS = [0x02, 0, 0, 0, 0x0d, 0x40, 0x0c, 0];
+const F411_PIDS = [0x00, 0, 0, 0, 0x31, 0x04, 0x0a, 0];
 
 describe('script footer', () => {
   it('shows family, addresses, PID masks/values, match values, entries and version', () => {
@@ -134,15 +137,39 @@ describe('target catalogue', () => {
       designerName: 'Nordic Semiconductor',
       part: 0x008,
     });
+    // Only loaded targets are suggested; a designer alone ranks below the script's masks.
     const nordic = suggestTargets(entries, NORDIC_PIDS).map((e) => `${e.origin}:${e.name}`);
-    expect(nordic).toEqual([
-      'built-in:Nordic nRF51822',
-      'built-in:Nordic nRF52833',
-      'loaded:Nordic nRF51822',
-      'loaded:nRF52833_xxAA',
-    ]);
+    expect(nordic).toEqual(['loaded:Nordic nRF51822', 'loaded:nRF52833_xxAA']);
     const st = suggestTargets(entries, ST_PIDS).map((e) => e.name);
-    expect(st).toContain('STM32F411RETx');
-    expect(st.some((n) => /nRF/.test(n))).toBe(false);
+    expect(st).toEqual(['STM32F411RETx']);
+  });
+
+  it('ranks loaded targets by part number and the identified name, saying why', () => {
+    const withFlm = targetEntries(builtIn, [
+      ...loaded,
+      loadUserTarget('stm32f411.FLM', cmsis('stm32f411.FLM')),
+    ]);
+    // The nRF52833's ROM table (part 0x00D) identified by the built-in "Nordic nRF52833" script.
+    const fits = fitTargets(withFlm, { pids: NRF52833_PIDS, name: 'Nordic nRF52833' });
+    expect(fits.map((f) => [f.entry.name, f.score])).toEqual([
+      ['nRF52833_xxAA', 120],
+      ['Nordic nRF51822', 50],
+    ]);
+    expect(fits[0].reasons).toEqual([
+      'designer Nordic Semiconductor',
+      'ROM table part 0x00D is nRF52833',
+      'named like the identified Nordic nRF52833',
+    ]);
+    // The STM32F411's (ST, part 0x431): the pack's device by designer and part, the bare .FLM
+    // (no vendor) by its name only.
+    const st = fitTargets(withFlm, { pids: F411_PIDS });
+    expect(st.map((f) => [f.entry.kind, f.score])).toEqual([
+      ['cmsis-pack', 80],
+      ['cmsis-flm', 60],
+    ]);
+    expect(st[1].reasons).toEqual(['ROM table part 0x431 is STM32F411']);
+    // A chip of an unknown part still gets its designer's targets; another designer's never.
+    expect(fitTargets(withFlm, { pids: ST_PIDS }).map((f) => f.entry.kind)).toEqual(['cmsis-pack']);
+    expect(fitTargets(withFlm, { pids: [0, 0, 0, 0, 0, 0, 0, 0] })).toEqual([]);
   });
 });

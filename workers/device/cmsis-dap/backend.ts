@@ -44,11 +44,15 @@ import { EntryTimeoutMs, Slot, type ScriptRunner } from './script-runner';
 /** Reads target memory for the flash-layout decoder. */
 export type TargetReader = (address: number, length: number) => Promise<Uint8Array>;
 
-/** Decodes FlashInfoRaw (at `infoAddress`) and FlashNamesRaw (at `namesAddress`, or 0) into regions. */
+/**
+ * Decodes FlashInfoRaw (at `infoAddress`) and FlashNamesRaw (at `namesAddress`, or 0) into
+ * regions; errors name the script `scriptName` when given.
+ */
 export type FlashLayoutDecoder = (
   read: TargetReader,
   infoAddress: number,
   namesAddress: number,
+  scriptName?: string,
 ) => Promise<Region[]>;
 
 /** What the backend needs besides the USB link. */
@@ -176,7 +180,12 @@ export class CmsisDapBackend implements Backend {
           `Device script "${script.name}" did not describe the flash (FlashInfoRaw at ${formatAddress(init.r0)}).`,
         );
       }
-      const regions = await this.options.decodeLayout((a, n) => ap.readBytes(a, n), init.r0, init.r1);
+      const regions = await this.options.decodeLayout(
+        (a, n) => ap.readBytes(a, n),
+        init.r0,
+        init.r1,
+        script.name,
+      );
       await requireReadableFlash(ap, regions);
       const stagingBytes = Math.max(...regions.map((r) => r.writeSize));
       const algorithm = new ScriptFlashAlgorithm(
@@ -195,6 +204,7 @@ export class CmsisDapBackend implements Backend {
           ),
           `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,
         ],
+        romTablePids: [...ids.pids],
       };
       this.session = {
         probe,
@@ -273,6 +283,7 @@ export class CmsisDapBackend implements Backend {
         `CMSIS flash algorithm (${chosen.source}): ${chosen.algorithms.map((a) => a.name).join(', ')}`,
         `CPUID ${ids.cpuid === undefined ? 'unreadable' : formatAddress(ids.cpuid)}, DPIDR ${formatAddress(ids.dpidr)}`,
       ],
+      romTablePids: [...ids.pids],
     };
     const first = flash.runners[0].at;
     this.session = {

@@ -6,6 +6,7 @@
  * checks written blocks on the chip, BlankCheck (when present) checks erased ones.
  */
 import type { CmsisAlgorithm } from '../../../src/core/cmsis/algorithm';
+import { chipEraseTimeoutMs } from '../../../src/core/cmsis/erase-costs';
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
 import type { CmsisRunner } from './cmsis-runner';
@@ -30,12 +31,13 @@ export class CmsisFlashAlgorithm implements FlashAlgorithm {
     if (runner.has('eraseChip')) {
       this.eraseAll = async () => {
         await this.begin(CmsisFunction.erase);
-        const sectors = Math.max(1, Math.ceil(f.size / Math.min(...f.sectors.map((s) => s.size))));
-        const r = await runner.call('eraseChip', [], Math.max(f.eraseTimeoutMs * sectors, 10_000));
+        // The description has no EraseChip timeout: it may take what erasing every sector would.
+        const r = await runner.call('eraseChip', [], chipEraseTimeoutMs(f));
         if (r !== 0)
           throw new WebProgError(
             'FLASH_ERASE_FAILED',
-            `Chip erase failed (flash algorithm "${this.algo.name}" EraseChip returned ${r}).`,
+            `Chip erase failed: the flash algorithm "${this.algo.name}" EraseChip returned ${r} for ${f.name} at ${formatAddress(f.start)}.`,
+            { address: f.start },
           );
       };
     }

@@ -22,6 +22,22 @@ const CODE_OFFSET = 0x20;
 /** BKPT #0; BKPT #0 — where every function returns. */
 const BKPT_WORD = 0xbe00be00;
 
+/** The CMSIS names of the entries, for messages. */
+const FUNCTION_NAMES: Record<keyof CmsisEntries, string> = {
+  init: 'Init',
+  uninit: 'UnInit',
+  eraseChip: 'EraseChip',
+  eraseSector: 'EraseSector',
+  programPage: 'ProgramPage',
+  verify: 'Verify',
+  blankCheck: 'BlankCheck',
+};
+
+/** The CMSIS name of an entry (`eraseChip` → "EraseChip"); other names as they are. */
+export function functionName(entry: string): string {
+  return FUNCTION_NAMES[entry as keyof CmsisEntries] ?? entry;
+}
+
 /** Where the algorithm lives in RAM. */
 export interface AlgorithmPlacement {
   /** Address of the BKPT the functions return to. */
@@ -127,7 +143,7 @@ export class CmsisRunner {
     if (offset === undefined)
       throw new WebProgError(
         'NOT_SUPPORTED',
-        `Flash algorithm "${this.algo.name}" has no ${entry} function.`,
+        `Flash algorithm "${this.algo.name}" has no ${functionName(entry)} function.`,
       );
     await this.startAt(this.at.code + offset, args);
   }
@@ -153,15 +169,16 @@ export class CmsisRunner {
    * one that halts elsewhere (a fault, a stray breakpoint) gives DEVICE_FAULT with its PC.
    */
   async finish(entry: string, timeoutMs: number): Promise<number> {
+    const name = functionName(entry);
     let state;
     try {
-      state = await this.cpu.waitHalted(timeoutMs, `${entry} of flash algorithm "${this.algo.name}"`);
+      state = await this.cpu.waitHalted(timeoutMs, `${name} of flash algorithm "${this.algo.name}"`);
     } catch (error) {
       await this.cpu.halt().catch(() => undefined);
       if (error instanceof WebProgError && error.code === 'TIMEOUT') {
         throw new WebProgError(
           'TIMEOUT',
-          `The flash algorithm "${this.algo.name}" did not return from ${entry} within its ${timeoutMs} ms timeout; the core was halted.`,
+          `The flash algorithm "${this.algo.name}" did not return from ${name} within its ${timeoutMs} ms timeout; the core was halted.`,
           { cause: error },
         );
       }
@@ -171,7 +188,7 @@ export class CmsisRunner {
     if (!(state.reasons & Dfsr.BKPT) || (pc & ~1) >>> 0 !== this.at.trap >>> 0) {
       throw new WebProgError(
         'DEVICE_FAULT',
-        `The flash algorithm "${this.algo.name}" stopped at ${formatAddress(pc)} during ${entry} instead of returning (a fault or a breakpoint in the algorithm).`,
+        `The flash algorithm "${this.algo.name}" stopped at ${formatAddress(pc)} during ${name} instead of returning (a fault or a breakpoint in the algorithm).`,
         { address: pc },
       );
     }

@@ -5,8 +5,9 @@
  */
 import { algorithmRegion, type CmsisTarget } from '../../../src/core/cmsis/algorithm';
 import { WebProgError, formatAddress } from '../../../src/core/errors';
-import type { BlankCheckResult, FlashAlgorithm } from '../../../src/core/flash/algorithm';
-import type { Region } from '../../../src/core/memory/region';
+import type { BlankCheckResult, EraseCosts, FlashAlgorithm } from '../../../src/core/flash/algorithm';
+import { regionBlocks, type Region } from '../../../src/core/memory/region';
+import { combinedEraseCosts } from '../../../src/core/cmsis/erase-costs';
 import { fromBase64 } from '../../../src/core/cmsis/bytes';
 import { CRC32_ROUTINE_BASE64 } from '../../../device-scripts/cmsis/build/crc32-routine';
 import { CmsisFlashAlgorithm } from './cmsis-flash';
@@ -16,8 +17,20 @@ import type { CortexM } from './cortex-m';
 /** Flash operations over every algorithm of a target. */
 export class CmsisTargetFlash implements FlashAlgorithm {
   readonly regions: Region[];
+  /**
+   * Erases every flash area: through its algorithm's EraseChip where it has one, else sector
+   * by sector. Defined when at least one algorithm has EraseChip (without any, a chip erase
+   * request erases blocks, as for a device script without one).
+   */
   eraseAll?: () => Promise<void>;
+  /** Chip vs sector erase on the descriptions' timeouts (`src/core/cmsis/erase-costs.ts`). */
+  costs?: EraseCosts;
   blockChecksum?: (address: number, length: number) => Promise<number>;
+  /**
+   * The CRC-32s of consecutive blocks, one routine call each: lets the flasher see blank and
+   * unchanged blocks before it plans (and weigh EraseChip against sector erases).
+   */
+  blockChecksums?: (address: number, blockSize: number, count: number) => Promise<number[]>;
   blankCheck?: (address: number, length: number) => Promise<BlankCheckResult>;
   verifyBlock?: (address: number, content: Uint8Array) => Promise<number | undefined>;
   private readonly parts: { region: Region; flash: CmsisFlashAlgorithm }[];
@@ -52,8 +65,11 @@ export class CmsisTargetFlash implements FlashAlgorithm {
         );
       }
     }
-    if (this.parts.length === 1 && this.parts[0].flash.eraseAll) {
-      this.eraseAll = async () => (await this.use(this.parts[0].region.base)).eraseAll!();
+    if (this.parts.some((p) => p.flash.eraseAll)) {
+      this.eraseAll = () => this.eraseEveryArea();
+      this.costs = combinedEraseCosts(
+        this.parts.map((p) => ({ flash: p.flash.runner.algo.flash, hasEraseChip: !!p.flash.eraseAll })),
+      );
     }
     if (crcRoutine) this.offerChecksum(crcRoutine);
     if (this.parts.every((p) => p.flash.blankCheck))
@@ -89,6 +105,23 @@ export class CmsisTargetFlash implements FlashAlgorithm {
       // At least 100 bytes per ms (a 16 MHz core does about 1.5 MB/s).
       return (await flash.runner.finish('CRC-32', 1000 + Math.ceil(length / 100))) >>> 0;
     };
+    this.blockChecksums = async (address, blockSize, count) => {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) out.push(await this.blockChecksum!(address + i * blockSize, blockSize));
+      return out;
+    };
+  }
+
+  /** The chip erase of {@link eraseAll}: each area in address order. */
+  private async eraseEveryArea(): Promise<void> {
+    for (const part of [...this.parts].sort((a, b) => a.region.base - b.region.base)) {
+      const flash = await this.use(part.region.base);
+      if (flash.eraseAll) {
+        await flash.eraseAll();
+      } else {
+        for (const block of regionBlocks(part.region)) await flash.eraseBlock(block.address);
+      }
+    }
   }
 
   /** The runners of the algorithms, in the target's order. */

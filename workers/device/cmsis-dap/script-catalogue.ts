@@ -32,9 +32,9 @@ export function toCandidate(script: DeviceScript): ScriptCandidate {
   };
 }
 
-/** Decodes the flash description a script's init returned into regions. */
-export const decodeScriptLayout: FlashLayoutDecoder = async (read, infoAddress, namesAddress) =>
-  areasToRegions(await readFlashAreas(read, infoAddress, namesAddress, 'device script'));
+/** Decodes the flash description a script's init returned into regions (errors name the script). */
+export const decodeScriptLayout: FlashLayoutDecoder = async (read, infoAddress, namesAddress, scriptName) =>
+  areasToRegions(await readFlashAreas(read, infoAddress, namesAddress, scriptName ?? 'device script'));
 
 /**
  * Loads every script listed in the index JSON, fetching each file with `fetchBytes` and

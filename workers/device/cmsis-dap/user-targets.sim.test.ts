@@ -93,6 +93,9 @@ describe('loaded targets in the device worker', () => {
       const again = await backend.connect();
       expect(again.target.name).toMatch(/STM32F4/);
       expect(again.target.name).not.toBe('STM32F411RETx');
+      // Both ways the connect hands over the ROM table (ST, part 0x431) for the picker's fits.
+      expect(target.romTablePids).toEqual([0, 0, 0, 0, 0x31, 0x04, 0x0a, 0]);
+      expect(again.target.romTablePids).toEqual(target.romTablePids);
     },
     LIMIT_MS,
   );
