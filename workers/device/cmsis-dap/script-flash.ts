@@ -12,6 +12,7 @@ import type {
   FlashAlgorithm,
   ProgramJob,
 } from '../../../src/core/flash/algorithm';
+import type { CoreState } from './cortex-m';
 import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
 
 /** The entry, name and timeout of each kind of stream operation. */
@@ -265,6 +266,7 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
       // Stage what fits while the chip works, letting the uploads have the link to themselves
       // (polling for the halt meanwhile would only take packet slots from them) until the
       // chip's next operation is staged and this one should be over.
+      let halted: CoreState | undefined;
       for (;;) {
         const j = stager.nextToStage(k);
         if (j === undefined) break;
@@ -272,9 +274,15 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
           if (!(await stager.upload(j, Infinity))) break;
           continue;
         }
-        const leftMs = startedAt + expectedMs - runner.cpu.now();
-        if (leftMs <= 0 && (await runner.cpu.state()).halted) break;
-        if (!(await stager.upload(j, stager.bytesIn(leftMs)))) break;
+        const bytes = stager.bytesIn(startedAt + expectedMs - runner.cpu.now());
+        if (bytes === 0) {
+          const state = await runner.cpu.state();
+          if (state.halted) {
+            halted = state;
+            break;
+          }
+        }
+        if (!(await stager.upload(j, bytes || LATE_CHUNK_BYTES))) break;
       }
       // The batch that reads this result starts the next operation when it is ready to go.
       const nextOp = ops[k + 1] as StreamOp | undefined;
@@ -282,7 +290,7 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
       const next = chain
         ? { offset: ENTRIES[nextOp.kind].slot, args: argsOf(nextOp), entryName: ENTRIES[nextOp.kind].name }
         : undefined;
-      const result = await runner.finish(entry.timeoutMs, host, entry.name, next);
+      const result = await runner.finish(entry.timeoutMs, host, entry.name, next, halted);
       if (!result.r0) {
         throw new WebProgError(
           op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
@@ -313,8 +321,8 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
 }
 
 /**
- * What is uploaded between looks at a core that is past its operation's typical time (≈ 6 ms
- * over DAPLink: the chip is then the slower side, so it should wait little).
+ * What is uploaded between looks at a core that is at or past its operation's typical time
+ * (≈ 6 ms over DAPLink: the chip is then the slower side, so it should wait little).
  */
 const LATE_CHUNK_BYTES = 512;
 
@@ -327,7 +335,7 @@ class Stager {
   private readonly uploaded = new Map<number, number>();
   /** Upload errors, by operation: thrown when the operation is due. */
   private readonly errors = new Map<number, unknown>();
-  /** Measured µs per byte of the last upload of at least 1 KiB. */
+  /** Measured µs per byte of the last upload of at least 4 KiB (little per-call overhead). */
   private usPerByte: number;
 
   constructor(
@@ -365,12 +373,12 @@ class Stager {
   }
 
   /**
-   * Bytes to upload before the next look at the core: what the link moves in `ms` (whole KiB,
-   * at least 1 KiB), or a short chunk once that time is up (the chip is late: look again soon).
+   * Bytes to upload before the next look at the core: what the link moves in `ms`, in whole
+   * KiB; 0 when that is less than 1 KiB (time to look).
    */
   bytesIn(ms: number): number {
-    if (ms <= 0) return LATE_CHUNK_BYTES;
-    return Math.max(1, Math.floor((ms * 1000) / this.usPerByte / 1024)) * 1024;
+    if (ms <= 0) return 0;
+    return Math.floor((ms * 1000) / this.usPerByte / 1024) * 1024;
   }
 
   /**
@@ -390,7 +398,7 @@ class Stager {
       return false;
     }
     const ms = this.runner.cpu.now() - t0;
-    if (n >= 1024 && ms > 0) this.usPerByte = (ms * 1000) / n;
+    if (n >= 4096 && ms > 0) this.usPerByte = (ms * 1000) / n;
     this.uploaded.set(j, from + n);
     return true;
   }

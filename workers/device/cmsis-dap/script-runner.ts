@@ -6,7 +6,7 @@
  */
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import { CoreReg, Dfsr } from './constants';
-import type { CortexM } from './cortex-m';
+import type { CoreState, CortexM } from './cortex-m';
 
 /** Header slot offsets of the entry points. */
 export const Slot = {
@@ -180,12 +180,16 @@ export class ScriptRunner {
     host: SyscallHost,
     entryName: string,
     next?: { offset: number; args: number[]; entryName: string },
+    /** A halted state the caller has just read (saves reading it again). */
+    halted?: CoreState,
   ): Promise<EntryResult> {
     const { loadAddr } = this.script;
+    let known = halted?.halted ? halted : undefined;
     for (;;) {
       let state;
       try {
-        state = await this.cpu.waitHalted(timeoutMs, `${entryName} of "${this.script.name}"`);
+        state = known ?? (await this.cpu.waitHalted(timeoutMs, `${entryName} of "${this.script.name}"`));
+        known = undefined;
       } catch (error) {
         await this.cpu.halt().catch(() => undefined);
         throw error;
