@@ -8,7 +8,12 @@
 @ RAM use (fits the 32 KiB of the smallest F4): image 0x20000000, staging 0x20000800
 @ (16 KiB), FlashInfoRaw/FlashNamesRaw 0x20004800, stack below 0x20005000; a second 16 KiB
 @ staging buffer at 0x20005000 where RAM reaches 0x20009000 (parts with 64 KiB or more; the
-@ host checks it holds what it writes before using it).
+@ host checks it holds what it writes before using it), and five more 16 KiB buffers from
+@ 0x20009000 up to 0x2001D000 ("WPBN" after the header) for the parts with 128 KiB (F411,
+@ F446, F405/F407's 112 KiB main SRAM plus its contiguous 16 KiB); a 64 KiB F401xB/C has the
+@ first one of them, and a host uses them in order while RAM holds what it writes. With
+@ seven buffers a host stages ~110 KiB while a 128 KiB sector erases (1 s typical, DS10314),
+@ so sector erases hide the link instead of a 4 s mass erase that nothing can overlap.
 @
 @ State kept between entry calls (set by stm_init):
 @   R4 staging address, R5 FLASH register base, R8 end of flash (exclusive)
@@ -18,6 +23,7 @@
     .equ WP_INFO, 0x20004800
     .equ WP_STACK_TOP, 0x20005000
     .equ WP_STAGING2, 0x20005000
+    .equ WP_FURTHER_STAGING, 5      @ at WP_STAGING2 + i x STM_WRITE_SIZE, i = 1..5
     .equ STM_WRITE_SIZE, 0x4000
 
     .equ STM_FLASH_START, 0x08000000
@@ -50,6 +56,9 @@
     .include "stm32.S"
 
     wp_header stm_init, none, none, stm_mass_erase, stm_block_erase, stm_block_write, stm_cpuid, wp_block_checksum, wp_blank_check, WP_STAGING2
+    .ascii "WPBN"                    @ 0x34: further staging buffers
+    .word WP_FURTHER_STAGING         @ 0x38: how many
+    .word STM_WRITE_SIZE             @ 0x3C: their stride (one write block each)
 
 @ Waits while SR.BSY (bit 16) is set. Clobbers r3.
 .macro stm_wait_bsy

@@ -2,7 +2,8 @@
  * The header of a device script image: the syscall spin loop at 0x00, CortexProg's seven entry
  * slots at 0x04–0x1C, and WebProg's version-2 extension (magic "WPS2" at 0x20, then
  * `block_checksum` at 0x24 and `blank_check` at 0x28, optionally magic "WPB2" at 0x2C with a
- * second staging buffer's address at 0x30; see `device-scripts/README.md`).
+ * second staging buffer's address at 0x30, optionally magic "WPBN" at 0x34 with a count of
+ * further staging buffers and their stride at 0x38 and 0x3C; see `device-scripts/README.md`).
  * A slot holds a 4-byte Thumb `bl` to its function, or the word 0 when the entry is absent.
  */
 
@@ -57,6 +58,15 @@ export const BUFFERS_MAGIC = 0x32425057;
 /** Offset of the double-buffering magic; the second staging address follows it. */
 export const BUFFERS_MAGIC_OFFSET = 0x2c;
 
+/** The staging-ring magic at 0x34: ASCII "WPBN" read as a little-endian word. */
+export const RING_MAGIC = 0x4e425057;
+
+/** Offset of the staging-ring magic; the count and the stride of further buffers follow it. */
+export const RING_MAGIC_OFFSET = 0x34;
+
+/** At most this many further staging buffers are taken from a header (a sanity bound). */
+export const MAX_FURTHER_STAGING = 64;
+
 /**
  * The R2 value with which `pageWrite` takes its data from R1 instead of the staging buffer
  * (ASCII "WPSR" as a little-endian word).
@@ -84,6 +94,13 @@ export interface ScriptHeader {
    * chip programs the other.
    */
   secondStagingAddr?: number;
+  /**
+   * With "WPB2" and "WPBN": `count` further staging buffers at `secondStagingAddr + i × stride`
+   * (i = 1…count), from which `pageWrite` programs like from the second one. They may run past
+   * the RAM of the smaller parts a script supports: a host uses them in order while RAM holds
+   * what it writes at both ends of each.
+   */
+  furtherStaging?: { count: number; stride: number };
 }
 
 /**
@@ -104,5 +121,11 @@ export function readHeader(image: Uint8Array): ScriptHeader {
     image.length >= BUFFERS_MAGIC_OFFSET + 8 &&
     word(BUFFERS_MAGIC_OFFSET) === BUFFERS_MAGIC;
   const secondStagingAddr = buffers ? word(BUFFERS_MAGIC_OFFSET + 4) : 0;
-  return secondStagingAddr ? { formatVersion, entries, secondStagingAddr } : { formatVersion, entries };
+  if (!secondStagingAddr) return { formatVersion, entries };
+  const ring = image.length >= RING_MAGIC_OFFSET + 12 && word(RING_MAGIC_OFFSET) === RING_MAGIC;
+  const count = ring ? word(RING_MAGIC_OFFSET + 4) : 0;
+  const stride = ring ? word(RING_MAGIC_OFFSET + 8) : 0;
+  if (count === 0 || stride === 0 || stride % 4 !== 0 || count > MAX_FURTHER_STAGING)
+    return { formatVersion, entries, secondStagingAddr };
+  return { formatVersion, entries, secondStagingAddr, furtherStaging: { count, stride } };
 }

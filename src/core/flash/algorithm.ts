@@ -92,4 +92,9 @@ export interface FlashAlgorithm {
   ): Promise<void>;
   /** What the chip's operations cost; with {@link eraseAll}, lets the flasher pick chip erase. */
   readonly costs?: EraseCosts;
+  /**
+   * Write blocks {@link programStream} can hold staged in the chip's RAM at once (1 when
+   * absent): what the flasher's cost model lets a stream upload while the chip erases.
+   */
+  readonly stagingBuffers?: number;
 }

@@ -129,6 +129,26 @@ describe('flashImage: the fastest erase', () => {
     },
   );
 
+  it.each([false, true])(
+    'weighs whole streams when streamed: block erases that hide a slow link beat a shorter chip erase (streamed: %s)',
+    async (streamed) => {
+      // 8 × 80 ms of block erases vs 500 ms, but 160 ms per block on the link: streamed, each
+      // block erase hides an upload, while the chip erase hides only the two its buffers hold.
+      const costs: EraseCosts = {
+        blockEraseUs: () => 80_000,
+        chipEraseUs: 500_000,
+        programUsPerByte: 4,
+        linkUsPerByte: 40,
+      };
+      const chip = Object.assign(new FakeChip(costs, streamed), { stagingBuffers: 2 });
+      chip.mem.fill(0x11, 0, CODE);
+      const report = await flashImage(chip, fill(0, CODE, 0x5a), regions);
+      expect(report.chipErased).toBe(!streamed);
+      expect(chip.log.filter((l) => l.startsWith('erase ')).length).toBe(streamed ? 8 : 0);
+      expect(chip.mem.subarray(0, CODE).every((b) => b === 0x5a)).toBe(true);
+    },
+  );
+
   it('erases block by block when one block changes (a chip erase would cost more)', async () => {
     const chip = new FakeChip(NRF_LIKE);
     chip.mem.fill(0x11, 0, 0x7000);

@@ -14,7 +14,7 @@ import { ProgressReporter, type Clock, type ProgressListener } from '../progress
 import { yieldToEventLoop } from '../yield';
 import type { EraseCosts, FlashAlgorithm, ProgramJob } from './algorithm';
 import { ChipChangeLog } from './chip-changes';
-import { blockEraseCostUs, chipEraseIsCheaper } from './erase-plan';
+import { blockEraseCostUs, chipEraseIsCheaper, chipEraseStreamIsFaster, type StreamStep } from './erase-plan';
 import { buildLayout, type EraseBlock } from './layout';
 
 /** Options of {@link flashImage}. */
@@ -278,8 +278,21 @@ async function planChipErase(
   const readBackBytes =
     kept.reduce((n, b) => n + b.size, 0) +
     unchanged.filter((b) => preserve && !data.covers(b.address, b.size)).reduce((n, b) => n + b.size, 0);
-  if (!chipEraseIsCheaper(costs, { erasing, rewrite: [...kept, ...unchanged], readBackBytes }))
-    return undefined;
+  const rewrite = [...kept, ...unchanged];
+  const cheaper = algorithm.programStream
+    ? chipEraseStreamIsFaster(costs, {
+        blockPlan: jobs.flatMap((j) => jobSteps(j, j.erase ? costs.blockEraseUs(j.block) : 0)),
+        chipPlan: [
+          ...jobs.flatMap((j) =>
+            jobSteps(j, j.erase && keeps(j.block.address) ? costs.blockEraseUs(j.block) : 0),
+          ),
+          ...rewrite.flatMap((b) => rewriteSteps(regions, b)),
+        ],
+        readBackBytes,
+        buffers: algorithm.stagingBuffers ?? 1,
+      })
+    : chipEraseIsCheaper(costs, { erasing, rewrite, readBackBytes });
+  if (!cheaper) return undefined;
   const restored: PlannedJob[] = [];
   for (const block of unchanged) {
     const content = await intendedContent(algorithm, data, block, preserve);
@@ -289,6 +302,19 @@ async function planChipErase(
     restored.push(restoreJob(regions, block, await algorithm.read(block.address, block.size)));
   }
   return restored;
+}
+
+/** A job as cost-model steps: its erase (when `eraseUs` > 0), then its writes. */
+function jobSteps(job: ProgramJob, eraseUs: number): StreamStep[] {
+  const writes = job.writes.map((w) => ({ writeBytes: w.data.length }));
+  return eraseUs > 0 ? [{ eraseUs }, ...writes] : writes;
+}
+
+/** A block a chip erase forces back in, as cost-model writes of its region's write size. */
+function rewriteSteps(regions: readonly Region[], block: { address: number; size: number }): StreamStep[] {
+  const region = regions.find((r) => block.address >= r.base && block.address < regionEnd(r));
+  const writeSize = Math.min(region?.writeSize ?? block.size, block.size);
+  return Array.from({ length: Math.ceil(block.size / writeSize) }, () => ({ writeBytes: writeSize }));
 }
 
 /** Whether an address lies in a region the chip erase leaves as it is (`chipEraseKeeps`). */

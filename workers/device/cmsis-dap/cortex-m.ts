@@ -22,7 +22,8 @@ export type Now = () => number;
 export class CortexM {
   constructor(
     readonly ap: MemAp,
-    private readonly now: Now = () => Date.now(),
+    /** Milliseconds now (deadlines, and when to look at a running entry). */
+    readonly now: Now = () => Date.now(),
   ) {}
 
   /** Enables debug and halts; waits until the core reports S_HALT. */

@@ -6,8 +6,11 @@
  * and a measured nRF52 page-erase log (nRF52840: same NVMC figures), STM32F411 datasheet
  * DS10314 at PSIZE ×32 as the script programs, STM32F103 datasheets DS5319 / DS5792, STM32G071
  * datasheet DS12232). The link figure is a conservative DAPLink rate (pyOCD measured 45–52 KB/s RAM
- * writes over HID, reference notes flash-targets.md §7): it only prices data a chip erase
- * would force the host to read back and rewrite.
+ * writes over HID, reference notes flash-targets.md §7): it prices data a chip erase would
+ * force the host to read back and rewrite, and the uploads of a streamed flash that erases
+ * hide (`streamTimeUs`: at DAPLink's 9–30 µs per byte an STM32F411 full flash takes sector
+ * erases, below ≈ 6 µs per byte the mass erase; the nRF parts keep the chip erase at any
+ * rate), and is the first guess of the link rate a stream then measures.
  */
 import type { EraseCosts } from '../../../src/core/flash/algorithm';
 

@@ -22,6 +22,7 @@ export function toCandidate(script: DeviceScript): ScriptCandidate {
     loadAddr: script.loadAddr,
     stagingAddr: script.stagingAddr,
     secondStagingAddr: script.header.secondStagingAddr,
+    furtherStaging: script.header.furtherStaging,
     pidMasks: script.pidMasks,
     pidValues: script.pidValues,
     checkValues: script.checkValues,

@@ -1,8 +1,8 @@
 /**
  * A {@link FlashAlgorithm} backed by a loaded device script: erase/write call the script's
  * entries; our format-2 extension entries give on-chip CRC-32 and blank checks, and with a
- * second staging buffer ("WPB2") a streamed flash uploads one block while the chip programs
- * the other.
+ * second staging buffer ("WPB2", and further ones with "WPBN") a streamed flash uploads the
+ * next blocks while the chip erases or programs.
  */
 import { SOURCE_KEY } from '../../../src/core/device-script/header';
 import { WebProgError, formatAddress, throwIfCancelled, type CancelSignal } from '../../../src/core/errors';
@@ -12,6 +12,7 @@ import type {
   FlashAlgorithm,
   ProgramJob,
 } from '../../../src/core/flash/algorithm';
+import type { CoreState } from './cortex-m';
 import { EntryTimeoutMs, Slot, type ScriptRunner, type SyscallHost } from './script-runner';
 
 /** The entry, name and timeout of each kind of stream operation. */
@@ -24,7 +25,7 @@ const ENTRIES = {
 /** One chip operation of a streamed flash. */
 type StreamOp =
   | { kind: 'eraseAll'; address: number; job: number }
-  | { kind: 'erase'; address: number; job: number }
+  | { kind: 'erase'; address: number; size: number; job: number }
   | { kind: 'write'; address: number; data: Uint8Array; job: number; buffer: number };
 
 /** Header offsets of the format-2 entries, when the script has them. */
@@ -122,6 +123,11 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
     }
   }
 
+  /** The staging buffers a stream goes round: the staging buffer, the second and further ones. */
+  get stagingBuffers(): number {
+    return 1 + (this.runner.secondStagingAddr !== undefined ? 1 : 0) + this.runner.furtherStagingAddrs.length;
+  }
+
   async eraseBlock(address: number): Promise<void> {
     const r = await this.runner.call(
       Slot.pageErase,
@@ -209,10 +215,14 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
   }
 
   /**
-   * Runs the jobs as one stream of erase and pageWrite calls. The next write block's upload
-   * overlaps the operation in progress whenever its buffer is free: during an erase always,
-   * during a pageWrite when the script has a second staging buffer (the blocks alternate
-   * between the two). Upload errors are collected, never left unhandled.
+   * Runs the jobs as one stream of erase and pageWrite calls. The next write blocks' uploads
+   * overlap the operation in progress whenever their buffers are free: during an erase always,
+   * during a pageWrite when the script has a second staging buffer (the blocks go round the
+   * buffers: the staging buffer, the second and any further ones). Once the chip's next
+   * operation is staged, the chip goes first: uploads for later blocks are cut where the
+   * running operation should end on typical silicon (its {@link EraseCosts}), and from then on
+   * the core is looked at between chunks, so the chip never waits for a block it does not need
+   * yet. An upload error is reported when its block is due (after the running operation).
    */
   async programStream(
     jobs: readonly ProgramJob[],
@@ -224,98 +234,178 @@ export class ScriptFlashAlgorithm implements FlashAlgorithm {
     }
     const buffers = [runner.script.stagingAddr];
     if (runner.secondStagingAddr !== undefined) buffers.push(runner.secondStagingAddr);
+    buffers.push(...runner.furtherStagingAddrs);
     const ops: StreamOp[] = options.eraseAll ? [{ kind: 'eraseAll', address: 0, job: 0 }] : [];
     let writes = 0;
     jobs.forEach((job, index) => {
-      if (job.erase) ops.push({ kind: 'erase', address: job.block.address, job: index });
+      if (job.erase)
+        ops.push({ kind: 'erase', address: job.block.address, size: job.block.size, job: index });
       for (const w of job.writes)
         ops.push({ kind: 'write', ...w, job: index, buffer: buffers[writes++ % buffers.length] });
     });
-    const uploads = new Map<number, Promise<unknown>>();
-    const upload = (k: number): void => {
-      const op = ops[k];
-      if (op.kind !== 'write' || uploads.has(k)) return;
-      uploads.set(
-        k,
-        runner.cpu.ap.writeBytes(op.buffer, op.data).then(
-          () => undefined,
-          (error: unknown) => error,
-        ),
-      );
-    };
+    const stager = new Stager(runner, ops, buffers.length, this.costs?.linkUsPerByte);
     let done = -1;
     /** Reports every job before `index` complete (jobs without operations included). */
     const completeBefore = (index: number): void => {
       while (done < index - 1) options.onJobDone?.(++done);
     };
-    /** The writes after op `after` whose buffers are free while `after` runs, in order. */
-    const writesToStage = (after: number): number[] => {
-      const running = ops[after];
-      const busy = running.kind === 'write' ? running.buffer : undefined;
-      const out: number[] = [];
-      const taken = new Set<number>();
-      for (let j = after + 1; j < ops.length && out.length < buffers.length; j++) {
-        const op = ops[j];
-        if (op.kind !== 'write') continue;
-        if (op.buffer === busy || taken.has(op.buffer)) break;
-        taken.add(op.buffer);
-        out.push(j);
+    const argsOf = (op: StreamOp): number[] =>
+      op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
+    let started = false;
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k];
+      const entry = ENTRIES[op.kind];
+      completeBefore(op.job);
+      if (!started) {
+        throwIfCancelled(options.signal);
+        if (op.kind === 'write') await stager.stageAll(k);
+        await runner.start(entry.slot, argsOf(op), entry.name);
       }
-      return out;
-    };
-    try {
-      const argsOf = (op: StreamOp): number[] =>
-        op.kind === 'write' ? [op.address, op.buffer, SOURCE_KEY] : [op.address];
-      /** Staged writes whose upload finished without error. */
-      const staged = new Set<number>();
-      let started = false;
-      for (let k = 0; k < ops.length; k++) {
-        const op = ops[k];
-        const entry = ENTRIES[op.kind];
-        completeBefore(op.job);
-        if (!started) {
-          throwIfCancelled(options.signal);
-          if (op.kind === 'write') {
-            upload(k);
-            const error = await uploads.get(k);
-            if (error) throw error;
+      const startedAt = runner.cpu.now();
+      const expectedMs = this.expectedMs(op);
+      // Stage what fits while the chip works, letting the uploads have the link to themselves
+      // (polling for the halt meanwhile would only take packet slots from them) until the
+      // chip's next operation is staged and this one should be over.
+      let halted: CoreState | undefined;
+      for (;;) {
+        const j = stager.nextToStage(k);
+        if (j === undefined) break;
+        if (!stager.ready(k + 1)) {
+          if (!(await stager.upload(j, Infinity))) break;
+          continue;
+        }
+        const bytes = stager.bytesIn(startedAt + expectedMs - runner.cpu.now());
+        if (bytes === 0) {
+          const state = await runner.cpu.state();
+          if (state.halted) {
+            halted = state;
+            break;
           }
-          await runner.start(entry.slot, argsOf(op), entry.name);
         }
-        uploads.delete(k);
-        // Stage what fits while the chip works, and let the uploads have the link to themselves:
-        // polling for the halt meanwhile would only take packet slots from them.
-        for (const j of writesToStage(k)) {
-          upload(j);
-          if (!(await uploads.get(j))) staged.add(j);
-        }
-        // The batch that reads this result starts the next operation when it is ready to go.
-        const nextOp = ops[k + 1] as StreamOp | undefined;
-        const chain =
-          nextOp !== undefined && !options.signal?.aborted && (nextOp.kind !== 'write' || staged.has(k + 1));
-        const next = chain
-          ? { offset: ENTRIES[nextOp.kind].slot, args: argsOf(nextOp), entryName: ENTRIES[nextOp.kind].name }
-          : undefined;
-        const result = await runner.finish(entry.timeoutMs, host, entry.name, next);
-        if (!result.r0) {
-          throw new WebProgError(
-            op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
-            op.kind === 'eraseAll'
-              ? `Mass erase failed (device script "${runner.script.name}").`
-              : `The chip refused to ${op.kind === 'write' ? 'program' : 'erase'} the block at ${formatAddress(op.address)} (${entry.name} returned 0).`,
-            { address: op.address },
-          );
-        }
-        started = chain;
-        if (op.kind !== 'eraseAll' && ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
+        if (!(await stager.upload(j, bytes || LATE_CHUNK_BYTES))) break;
       }
-      completeBefore(jobs.length);
-    } finally {
-      await Promise.all(uploads.values());
+      // The batch that reads this result starts the next operation when it is ready to go.
+      const nextOp = ops[k + 1] as StreamOp | undefined;
+      const chain = nextOp !== undefined && !options.signal?.aborted && stager.ready(k + 1);
+      const next = chain
+        ? { offset: ENTRIES[nextOp.kind].slot, args: argsOf(nextOp), entryName: ENTRIES[nextOp.kind].name }
+        : undefined;
+      const result = await runner.finish(entry.timeoutMs, host, entry.name, next, halted);
+      if (!result.r0) {
+        throw new WebProgError(
+          op.kind === 'write' ? 'FLASH_WRITE_FAILED' : 'FLASH_ERASE_FAILED',
+          op.kind === 'eraseAll'
+            ? `Mass erase failed (device script "${runner.script.name}").`
+            : `The chip refused to ${op.kind === 'write' ? 'program' : 'erase'} the block at ${formatAddress(op.address)} (${entry.name} returned 0).`,
+          { address: op.address },
+        );
+      }
+      started = chain;
+      if (op.kind !== 'eraseAll' && ops[k + 1]?.job !== op.job) completeBefore(op.job + 1);
     }
+    completeBefore(jobs.length);
+  }
+
+  /** How long `op` takes on typical silicon, ms (0 when the chip's costs are unknown). */
+  private expectedMs(op: StreamOp): number {
+    const costs = this.costs;
+    if (!costs) return 0;
+    if (op.kind === 'eraseAll') return costs.chipEraseUs / 1000;
+    if (op.kind === 'erase') return costs.blockEraseUs({ address: op.address, size: op.size }) / 1000;
+    return (op.data.length * costs.programUsPerByte) / 1000;
   }
 
   async read(address: number, length: number): Promise<Uint8Array> {
     return this.runner.cpu.ap.readBytes(address, length);
+  }
+}
+
+/**
+ * What is uploaded between looks at a core that is at or past its operation's typical time
+ * (≈ 6 ms over DAPLink: the chip is then the slower side, so it should wait little).
+ */
+const LATE_CHUNK_BYTES = 512;
+
+/**
+ * The uploads of a stream: which write operations' data is in their staging buffers (whole or
+ * in part), in order, and how fast the link has been.
+ */
+class Stager {
+  /** Bytes of each write operation's data uploaded so far. */
+  private readonly uploaded = new Map<number, number>();
+  /** Upload errors, by operation: thrown when the operation is due. */
+  private readonly errors = new Map<number, unknown>();
+  /** Measured µs per byte of the last upload of at least 4 KiB (little per-call overhead). */
+  private usPerByte: number;
+
+  constructor(
+    private readonly runner: ScriptRunner,
+    private readonly ops: readonly StreamOp[],
+    private readonly bufferCount: number,
+    linkUsPerByte = 20,
+  ) {
+    this.usPerByte = linkUsPerByte;
+  }
+
+  /** True when op `k` can start now: not a write, or its data is all staged (or no op `k`). */
+  ready(k: number): boolean {
+    const op = this.ops[k] as StreamOp | undefined;
+    return op === undefined || op.kind !== 'write' || (this.uploaded.get(k) ?? 0) >= op.data.length;
+  }
+
+  /**
+   * The first write after op `running` whose data is not all staged and whose buffer is free
+   * while `running` runs; undefined when none (or after an upload error).
+   */
+  nextToStage(running: number): number | undefined {
+    if (this.errors.size > 0) return undefined;
+    const current = this.ops[running];
+    const busy = current.kind === 'write' ? current.buffer : undefined;
+    let seen = 0;
+    for (let j = running + 1; j < this.ops.length && seen < this.bufferCount; j++) {
+      const op = this.ops[j];
+      if (op.kind !== 'write') continue;
+      if (op.buffer === busy) return undefined;
+      seen++;
+      if (!this.ready(j)) return j;
+    }
+    return undefined;
+  }
+
+  /**
+   * Bytes to upload before the next look at the core: what the link moves in `ms`, in whole
+   * KiB; 0 when that is less than 1 KiB (time to look).
+   */
+  bytesIn(ms: number): number {
+    if (ms <= 0) return 0;
+    return Math.floor((ms * 1000) / this.usPerByte / 1024) * 1024;
+  }
+
+  /**
+   * Uploads up to `maxBytes` more of write op `j`'s data into its buffer. False when the upload
+   * failed (the error is kept for when op `j` is due).
+   */
+  async upload(j: number, maxBytes: number): Promise<boolean> {
+    const op = this.ops[j];
+    if (op.kind !== 'write') return false;
+    const from = this.uploaded.get(j) ?? 0;
+    const n = Math.min(op.data.length - from, maxBytes);
+    const t0 = this.runner.cpu.now();
+    try {
+      await this.runner.cpu.ap.writeBytes(op.buffer + from, op.data.subarray(from, from + n));
+    } catch (error) {
+      this.errors.set(j, error);
+      return false;
+    }
+    const ms = this.runner.cpu.now() - t0;
+    if (n >= 4096 && ms > 0) this.usPerByte = (ms * 1000) / n;
+    this.uploaded.set(j, from + n);
+    return true;
+  }
+
+  /** Uploads the rest of write op `k` (nothing runs on the chip); throws its upload error. */
+  async stageAll(k: number): Promise<void> {
+    if (!this.errors.has(k)) await this.upload(k, Infinity);
+    if (this.errors.has(k)) throw this.errors.get(k);
   }
 }

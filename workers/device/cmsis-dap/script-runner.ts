@@ -6,7 +6,7 @@
  */
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import { CoreReg, Dfsr } from './constants';
-import type { CortexM } from './cortex-m';
+import type { CoreState, CortexM } from './cortex-m';
 import type { SyscallEvent } from './bench-api';
 
 /** Header slot offsets of the entry points. */
@@ -46,6 +46,8 @@ export interface RunnableScript {
   stagingAddr: number;
   /** A second buffer `pageWrite` can program from (version-2 "WPB2" header), when present. */
   secondStagingAddr?: number;
+  /** Further buffers after the second one ("WPBN": count and stride), when present. */
+  furtherStaging?: { count: number; stride: number };
 }
 
 /** Result of one entry call: R0 and R1 after it returned. */
@@ -70,6 +72,12 @@ export class ScriptRunner {
    * (a script may name one that a smaller part of its family lacks); undefined otherwise.
    */
   secondStagingAddr: number | undefined;
+  /**
+   * The further staging buffers ({@link RunnableScript.furtherStaging}) that {@link load} found
+   * RAM for, in order (at both ends of each, stopping at the first that fails); empty without
+   * a second buffer.
+   */
+  furtherStagingAddrs: number[] = [];
   constructor(
     readonly cpu: CortexM,
     readonly script: RunnableScript,
@@ -103,14 +111,22 @@ export class ScriptRunner {
       }
     }
     this.secondStagingAddr = undefined;
+    this.furtherStagingAddrs = [];
     const second = this.script.secondStagingAddr;
-    if (second !== undefined) {
-      const probe = 0x5a17c0de;
-      const holds = await ap.write32(second, probe).then(
-        async () => (await ap.read32(second)) === probe,
+    const probe = 0x5a17c0de;
+    const holds = (address: number): Promise<boolean> =>
+      ap.write32(address, probe).then(
+        async () => (await ap.read32(address)) === probe,
         () => false,
       );
-      if (holds) this.secondStagingAddr = second;
+    if (second !== undefined && (await holds(second))) {
+      this.secondStagingAddr = second;
+      const further = this.script.furtherStaging;
+      for (let i = 1; further && i <= further.count; i++) {
+        const at = second + i * further.stride;
+        if (!(await holds(at)) || !(await holds(at + further.stride - 4))) break;
+        this.furtherStagingAddrs.push(at);
+      }
     }
     await this.prepareCore();
     await ap.writeBytes(loadAddr, image);
@@ -167,12 +183,16 @@ export class ScriptRunner {
     host: SyscallHost,
     entryName: string,
     next?: { offset: number; args: number[]; entryName: string },
+    /** A halted state the caller has just read (saves reading it again). */
+    halted?: CoreState,
   ): Promise<EntryResult> {
     const { loadAddr } = this.script;
+    let known = halted?.halted ? halted : undefined;
     for (;;) {
       let state;
       try {
-        state = await this.cpu.waitHalted(timeoutMs, `${entryName} of "${this.script.name}"`);
+        state = known ?? (await this.cpu.waitHalted(timeoutMs, `${entryName} of "${this.script.name}"`));
+        known = undefined;
       } catch (error) {
         await this.cpu.halt().catch(() => undefined);
         throw error;
