@@ -28,5 +28,11 @@ describe('RaState (Renesas RA in the Flash flow)', () => {
     );
     ra.board = 'ek-ra';
     expect(ra.guide.steps.join(' ')).toMatch(/MD pin/);
+    // Arduino's UNO_R4 bootloader README: BOOT to GND on the Minima, 2400 baud on the WiFi's bridge.
+    ra.board = 'uno-r4-minima';
+    expect(ra.guide.steps.join(' ')).toMatch(/BOOT pin .*IOREF.* to GND/);
+    expect(ra.guide.steps.join(' ')).toMatch(/0x4000/);
+    ra.board = 'uno-r4-wifi';
+    expect(ra.guide.steps.join(' ')).toMatch(/2400 baud/);
   });
 });
