@@ -9,6 +9,7 @@ import { flashRegion } from '../core/memory/region';
 import type { TargetDescription } from '../core/targets';
 import type { DeviceConnection } from '../../workers/device/device-api';
 import type { DeviceFlow } from './device-flow';
+import { raClient, type RaClient } from './ra-client';
 
 /** Kinds of RA board with their own way into boot mode. */
 export type RaBoardKind = 'uno-r4-minima' | 'uno-r4-wifi' | 'ek-ra' | 'bare';
@@ -102,7 +103,37 @@ export class RaState implements DeviceFlow {
   /** Why the typed ID code is not usable, if it is not. */
   readonly idCodeProblem: string | undefined = $derived(idCodeProblem(this.idCode));
 
-  constructor(private readonly devices: RaDevices) {}
+  /** The last problem marking a port, in words. */
+  error = $state<string | undefined>();
+
+  constructor(
+    private readonly devices: RaDevices,
+    private readonly client: RaClient = raClient(undefined),
+    private readonly log?: { info(text: string): unknown },
+  ) {}
+
+  /**
+   * Says that serial device `deviceId` (a USB-UART) leads to an RA chip in boot mode over its
+   * SCI UART; the worker remembers it for that port while the page runs.
+   */
+  async useAsRa(deviceId: string): Promise<void> {
+    await this.mark(deviceId, true, 'The USB-UART is now used for an RA chip in boot mode (SCI UART).');
+  }
+
+  /** Says that serial device `deviceId` is not an RA chip after all (an ESP board again). */
+  async useAsEsp(deviceId: string): Promise<void> {
+    await this.mark(deviceId, false, 'The USB-UART is used as an ESP board again.');
+  }
+
+  private async mark(deviceId: string, isRa: boolean, done: string): Promise<void> {
+    try {
+      await this.client.raMarkPort(deviceId, isRa);
+      this.error = undefined;
+      this.log?.info(done);
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
 
   /** The steps into boot mode for the chosen board. */
   get guide(): RaBoardGuide {
@@ -123,6 +154,9 @@ export class RaState implements DeviceFlow {
     return { id: 'ra-areas', name: `${chip} areas`, regions };
   }
 }
+
+/** The name the device list gives an RA chip's own USB CDC port (045B:0261), which is always an RA chip. */
+export const RA_USB_BOOT_NAME = 'Renesas RA USB boot';
 
 /** Why `code` is not a usable ID code (undefined when empty or fine). */
 export function idCodeProblem(code: string): string | undefined {

@@ -35,4 +35,32 @@ describe('RaState (Renesas RA in the Flash flow)', () => {
     ra.board = 'uno-r4-wifi';
     expect(ra.guide.steps.join(' ')).toMatch(/2400 baud/);
   });
+
+  it('marks a USB-UART as an RA chip and back through the worker, with the problem in words', async () => {
+    const calls: [string, boolean][] = [];
+    const logged: string[] = [];
+    const ra = new RaState(
+      { setConnectOptions: () => undefined },
+      {
+        raMarkPort: async (id: string, isRa: boolean) => {
+          if (id === 'busy') throw new Error('Disconnect first: the port is in use by a connected device.');
+          calls.push([id, isRa]);
+        },
+      },
+      { info: (m: string) => void logged.push(m) },
+    );
+    await ra.useAsRa('serial-1');
+    await ra.useAsEsp('serial-1');
+    expect(calls).toEqual([
+      ['serial-1', true],
+      ['serial-1', false],
+    ]);
+    expect(logged[0]).toMatch(/RA chip in boot mode/);
+    await ra.useAsRa('busy');
+    expect(ra.error).toMatch(/Disconnect first/);
+    // Without a device worker the call is refused in words, never silently.
+    const alone = new RaState({ setConnectOptions: () => undefined });
+    await alone.useAsRa('serial-1');
+    expect(alone.error).toMatch(/Not Supported/);
+  });
 });
