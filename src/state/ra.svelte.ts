@@ -91,6 +91,10 @@ const DEFAULT_REGIONS = [
 export interface RaDevices {
   /** Options the next connects to a device use. */
   setConnectOptions(id: string, options: { idCode?: string } | undefined): void;
+  /** Connection state per device id. */
+  readonly sessions?: Readonly<Record<string, { status: string } | undefined>>;
+  /** Disconnects a device (a port changes kind only while nothing is connected to it). */
+  disconnect?(id: string): Promise<void>;
 }
 
 /** A Renesas RA chip in boot mode in the one Flash flow. */
@@ -127,6 +131,9 @@ export class RaState implements DeviceFlow {
 
   private async mark(deviceId: string, isRa: boolean, done: string): Promise<void> {
     try {
+      // Whatever was connected on the port goes first (the worker refuses to switch a busy port).
+      if (this.devices.sessions?.[deviceId]?.status === 'connected')
+        await this.devices.disconnect?.(deviceId);
       await this.client.raMarkPort(deviceId, isRa);
       this.error = undefined;
       this.log?.info(done);
