@@ -4,7 +4,8 @@
  * from the chooser, shows its chip, areas and boot-mode steps, and flashes a hex file with the
  * same Flash button and result line as every board; a second flash finds every block already
  * right (the chip's own CRC) and writes nothing. The RA example script runs on it from the
- * script panel.
+ * script panel. A USB-UART is turned into an ESP board and back into an RA chip in boot mode
+ * from the options, as a person with a bare chip on a USB-UART does, and then flashes.
  */
 import { expect, test } from '@playwright/test';
 import { writeIntelHex } from '../src/core/formats/intel-hex';
@@ -82,4 +83,40 @@ test('the RA example script connects, lists the areas, flashes with CRC verify a
   expect(joined).toContain("flash: written and verified by the chip's CRC-32");
   expect(joined).toContain('136 blocks');
   expect(joined).toMatch(/host CRC-32 of block 0: [0-9A-F]{8} \(matches\)/);
+});
+
+test('a USB-UART is said to be an RA chip in boot mode (and not), remembered for the port, then flashes', async ({
+  page,
+}) => {
+  const board = await devices.addSimulated('ra4m1-uart');
+  await expect(page.getByTestId('ra-options')).toBeVisible();
+  // "Not an RA chip": the port is an ESP board from now on.
+  await page.getByTestId('ra-use-as-esp').click();
+  await expect(page.getByTestId('esp-options')).toBeVisible();
+  await expect(page.getByTestId('ra-options')).toBeHidden();
+  // "An RA chip in boot mode on this USB-UART?": the RA options again, and the chip answers.
+  await page.getByTestId('use-as-ra').click();
+  await expect(page.getByTestId('ra-options')).toBeVisible();
+  await expect(page.getByTestId('esp-options')).toBeHidden();
+  // The panel connects the selected device again by itself, now as an RA chip over the UART.
+  await expect(board).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(page.getByTestId('ra-chip')).toContainText('Code Flash: 0x00000000, 256 KiB');
+
+  const data = new SparseData();
+  data.write(
+    0,
+    Uint8Array.from({ length: 8 * 1024 }, (_, i) => (i * 11) & 0xff),
+  );
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([{ name: 'uart.hex', mimeType: 'text/plain', buffer: Buffer.from(writeIntelHex(data)) }]);
+  await expect(app.fileItem('uart.hex')).toBeVisible();
+  await flow.flashButton.click();
+  const done = await flow.waitForResult('done');
+  await expect(done).toContainText('Flashed uart.hex');
+  await expect(done).toContainText('verified');
+  // Remembered for the port: after disconnecting it is still an RA chip.
+  await board.getByTestId('device-disconnect').click();
+  await expect(board.getByTestId('device-connect')).toBeVisible();
+  await expect(page.getByTestId('ra-options')).toBeVisible();
 });

@@ -29,6 +29,7 @@ import { WorkerHealthState } from './worker-health.svelte';
 import { openFirmwareLink, type LinkFetch } from './firmware-link';
 import { Rl78State } from './rl78.svelte';
 import { rl78Client } from './rl78-client';
+import { raClient } from './ra-client';
 import { MemoryTargetStore, type TargetStore } from '../core/user-targets';
 import { builtInScripts } from './built-in-scripts';
 import { TargetsState, type TargetsClient } from './targets.svelte';
@@ -146,7 +147,7 @@ export class AppState {
     this.esp = new EspState(espClient(deps.device), this.log, deps.download);
     this.flows = new DeviceFlows();
     this.flows.register(this.esp);
-    this.ra = new RaState(this.devices);
+    this.ra = new RaState(this.devices, raClient(deps.device), this.log);
     this.flows.register(this.ra);
     this.rl78 = new Rl78State(rl78Client(deps.device), this.log);
     this.flows.register(this.rl78);

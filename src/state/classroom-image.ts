@@ -17,7 +17,7 @@ export interface ClassroomImage {
   /** Name shown in the view and written in the CSV ("blinky.hex"). */
   readonly name: string;
   /** The data for a board version, or undefined when the image has nothing for it. */
-  dataFor(version: MicrobitVersion): SparseData | undefined;
+  dataFor(version: MicrobitVersion | undefined): SparseData | undefined;
 }
 
 /** An opened file as classroom mode needs it (a `FileEntry` fits). */
@@ -44,6 +44,7 @@ export function imageFromFile(file: ClassroomFile): ClassroomImage {
     name: file.name,
     dataFor(version) {
       if (boards.length === 0) return data;
+      if (version === undefined) return undefined;
       return boards.find((b) => boardVersion(b.boardId) === version)?.data;
     },
   };
@@ -62,7 +63,7 @@ export function imageFromProject(
     const segments = data[version];
     if (segments) byVersion.set(version, SparseData.from(segments));
   }
-  return { name, dataFor: (version) => byVersion.get(version) };
+  return { name, dataFor: (version) => (version === undefined ? undefined : byVersion.get(version)) };
 }
 
 /** What one board is sent. */

@@ -30,18 +30,18 @@ export interface BoardProgress {
   total: number;
 }
 
-/** One micro:bit in the classroom table. */
+/** One board in the classroom table: a micro:bit, or a Renesas RA board in boot mode (Uno R4). */
 export interface ClassroomRow {
   /** Device id in the device worker. */
   id: string;
   /** 1, 2, 3… in the order the boards were first seen. */
   index: number;
-  /** DAPLink USB serial number. */
+  /** DAPLink USB serial number ("" for serial ports, which have none). */
   serial: string;
-  /** "micro:bit V2.00". */
+  /** "micro:bit V2.00", or the RA chip's name once connected. */
   board: string;
-  /** Board version (picks the image section). */
-  version: MicrobitVersion;
+  /** micro:bit version (picks the image section); absent for RA boards (the whole file). */
+  version?: MicrobitVersion;
   /** Five-letter name from FICR DEVICEID[1], once connected. */
   friendlyName?: string;
   /** The teacher's label ("" = none: the friendly name is shown). */

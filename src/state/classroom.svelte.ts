@@ -1,5 +1,6 @@
 /**
- * Classroom mode: one image, many micro:bits. While a session runs, every granted micro:bit
+ * Classroom mode: one image, many micro:bits (or Renesas RA boards in boot mode, such as Arduino
+ * Uno R4s: the file goes to them whole). While a session runs, every granted board
  * that is plugged in is flashed automatically, all at once (each device has its own queue in
  * the device worker, so boards work in parallel and the page only receives results and
  * throttled progress). Each board keeps a row with its name, serial, progress, result and time;
@@ -194,7 +195,7 @@ export class ClassroomState {
    * while the session runs, each board that appears is flashed.
    */
   sync(summaries: readonly DeviceSummary[]): void {
-    const boards = summaries.filter((s) => s.type === 'cmsis-dap' && s.microbit);
+    const boards = summaries.filter((s) => (s.type === 'cmsis-dap' && s.microbit) || s.type === 'ra');
     // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup
     const ids = new Set(boards.map((b) => b.id));
     const appeared: string[] = [];
@@ -207,8 +208,8 @@ export class ClassroomState {
           id: b.id,
           index: rows.length + 1,
           serial: b.serial,
-          board: b.microbit!.name,
-          version: b.microbit!.version,
+          board: b.microbit?.name ?? this.devices.sessions[b.id]?.connection?.target.name ?? b.name,
+          ...(b.microbit ? { version: b.microbit.version } : {}),
           friendlyName,
           label: this.savedLabel(b.serial),
           simulated: b.simulated,
@@ -237,6 +238,7 @@ export class ClassroomState {
     try {
       const connection = await this.devices.ensureConnected(id);
       if (connection.friendlyName) this.update(id, { friendlyName: connection.friendlyName });
+      if (!this.rows.find((r) => r.id === id)?.version) this.update(id, { board: connection.target.name });
     } catch (error) {
       this.log.warn(`Classroom: could not read the name of ${this.nameOf(id)}: ${describeError(error).text}`);
     }
@@ -320,11 +322,14 @@ export class ClassroomState {
       const connection = await this.devices.ensureConnected(id);
       if (signal.aborted) throw new WebProgError('CANCELLED', 'The flash was cancelled.');
       if (connection.friendlyName) this.update(id, { friendlyName: connection.friendlyName });
+      if (!row.version) this.update(id, { board: connection.target.name });
       const data = image.dataFor(row.version);
       if (!data)
         throw new WebProgError(
           'INVALID_ARGUMENT',
-          `${image.name} holds nothing for micro:bit ${row.version}.`,
+          row.version
+            ? `${image.name} holds nothing for micro:bit ${row.version}.`
+            : `${image.name} holds nothing for this board (a Universal Hex or a MicroPython project is for micro:bits).`,
         );
       const plan = boardFlashPlan(
         data,
@@ -432,7 +437,7 @@ function freshRow(row: ClassroomRow): ClassroomRow {
     index,
     serial,
     board,
-    version,
+    ...(version ? { version } : {}),
     friendlyName,
     label,
     simulated,

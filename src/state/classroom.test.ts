@@ -13,7 +13,9 @@ import { WebUsbPacketTransport } from '../../workers/device/cmsis-dap/packet-tra
 import { decodeScriptLayout } from '../../workers/device/cmsis-dap/script-catalogue';
 import { nodeScripts } from '../../workers/device/cmsis-dap/testing/node-scripts';
 import type { ImageDto } from '../../workers/device/device-api';
+import { serialBackendFor } from '../../workers/device/backend-registry';
 import { createDeviceService } from '../../workers/device/service';
+import { SparseData } from '../core/memory/sparse-data';
 import { createSimulation } from '../../workers/device/simulation-impl';
 import { classroomClient } from './classroom-client';
 import { CSV_COLUMNS } from './classroom-csv';
@@ -68,6 +70,8 @@ function service() {
           decodeLayout: decodeScriptLayout,
           now: clock,
         }),
+      // Renesas RA boards in boot mode (Uno R4) reach the worker as serial ports.
+      serialBackend: serialBackendFor,
     },
     loadSimulation: async () => createSimulation(),
   });
@@ -325,4 +329,42 @@ describe('ClassroomState with simulated micro:bits', { timeout: LIMIT_MS }, () =
     await classroom.whenIdle();
     expect(classroom.rows.map((r) => r.status)).toEqual(['flashed', 'flashed']);
   });
+
+  describe(
+    'ClassroomState with simulated Uno R4 boards (Renesas RA4M1 in boot mode)',
+    { timeout: LIMIT_MS },
+    () => {
+      it('flashes three at once with the whole file, names the chip and verifies by its CRC', async () => {
+        const { device, stats, devices, classroom } = await setup();
+        for (let n = 0; n < 3; n++) await device.plugSimulated('ra4m1', { latency: 'zero' });
+        await devices.refresh();
+        classroom.sync(devices.summaries);
+        expect(classroom.rows).toHaveLength(3);
+        expect(classroom.rows.every((r) => r.version === undefined)).toBe(true);
+        const data = new SparseData();
+        data.write(
+          0,
+          Uint8Array.from({ length: 12 * 1024 }, (_, i) => (i * 3 + 1) & 0xff),
+        );
+        expect(classroom.useFile({ name: 'blink.hex', data, boards: [] })).toBe(true);
+        expect(classroom.start()).toBe(true);
+        await classroom.whenIdle();
+        expect(stats.maxInFlight).toBe(3);
+        for (const row of classroom.rows) {
+          expect(row.status).toBe('flashed');
+          expect(row.board).toBe('Renesas RA2/RA4 with 256 KiB code flash');
+          expect(row.message).toMatch(/verified/);
+        }
+        // A Universal Hex is for micro:bits: an RA board gets a clear refusal, not a guess.
+        classroom.stop();
+        const universal = { name: 'both.hex', data, boards: [{ boardId: 0x9903, data }] };
+        expect(classroom.useFile(universal)).toBe(true);
+        classroom.start();
+        await classroom.whenIdle();
+        expect(classroom.rows[0].status).toBe('failed');
+        expect(classroom.rows[0].message ?? '').not.toBe('');
+        expect(classroom.rows[0].detail).toMatch(/holds nothing for this board/);
+      });
+    },
+  );
 });

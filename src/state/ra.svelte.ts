@@ -9,6 +9,7 @@ import { flashRegion } from '../core/memory/region';
 import type { TargetDescription } from '../core/targets';
 import type { DeviceConnection } from '../../workers/device/device-api';
 import type { DeviceFlow } from './device-flow';
+import { raClient, type RaClient } from './ra-client';
 
 /** Kinds of RA board with their own way into boot mode. */
 export type RaBoardKind = 'uno-r4-minima' | 'uno-r4-wifi' | 'ek-ra' | 'bare';
@@ -23,33 +24,50 @@ export interface RaBoardGuide {
   steps: readonly string[];
 }
 
-/** Boot-mode instructions per board. */
+/**
+ * Boot-mode instructions per board. Sources:
+ * - Uno R4 Minima and WiFi: Arduino's `bootloaders/UNO_R4/README.md` in ArduinoCore-renesas
+ *   (Minima: "reboot the board with BOOT shorted to GND", it enumerates as Renesas RA USB Boot;
+ *   WiFi: the ESP32-S3 USB bridge answers two baud rates, 1200 = Arduino bootloader, 2400 =
+ *   the RA4M1's ROM boot mode, then `rfp-cli -device ra` talks to it over that port), and the
+ *   boards' pinout / schematic (BOOT is the unlabelled pin beside IOREF, MD = P201 on the RA4M1;
+ *   Arduino forum thread 1163382 confirms 045B:0261 with it at GND). Arduino's own bootloader
+ *   (double tap on RESET, DFU 2341:0369 on the Minima) occupies 0x0000–0x3FFF and sketches built
+ *   by the Arduino IDE start at 0x4000 (the core's `fsp.ld`).
+ * - EK-RA kits: MD jumper J16 closed = SCI/USB boot mode, MCU USB Full Speed port (Renesas
+ *   community answer for EK-RA4M3; Qt for MCUs' EK-RA6M3G page: J16 closed, port J11). Other
+ *   kits name their jumper in their own user manual.
+ * - Bare chip: the RA user's manuals (MD low at reset selects SCI/USB boot mode; the RA4M1 boot
+ *   SCI is SCI9, P109 TXD9 / P110 RXD9).
+ */
 export const RA_BOARD_GUIDES: readonly RaBoardGuide[] = [
   {
     kind: 'uno-r4-minima',
     label: 'Arduino Uno R4 Minima',
     steps: [
       'Connect the board by USB-C.',
-      'Short the BOOT pin to GND (a jumper wire), then press RESET once: the RA4M1 starts its ROM boot firmware and a new serial port "RA USB Boot" (045B:0261) appears. (A double tap on RESET starts the Arduino bootloader instead, which is not this mode.)',
-      'Add that port here, then remove the BOOT wire after flashing and press RESET to run the program.',
+      'Put a jumper wire from the BOOT pin (the unlabelled pin next to IOREF on the power header; MD in the schematic) to GND, then press RESET once: the RA4M1 starts its ROM boot firmware and the serial port "RA USB Boot" (045B:0261) appears. (A double tap on RESET starts Arduino\'s own bootloader instead, a DFU device 2341:0369: that is not this mode.)',
+      'Add that port here and flash. Then remove the BOOT wire and press RESET to run the program.',
+      "Note: Arduino's bootloader sits at 0x0000–0x3FFF and sketches built by the Arduino IDE start at 0x4000. Flashing a program that starts at 0x0000 replaces the bootloader (Arduino publishes dfu_minima.hex to put it back).",
     ],
   },
   {
     kind: 'uno-r4-wifi',
     label: 'Arduino Uno R4 WiFi',
     steps: [
-      "The USB-C port goes to the board's ESP32-S3, which is wired to the RA4M1's boot UART (P109/P110).",
-      'Short BOOT to GND and press RESET so the RA4M1 waits in boot mode.',
-      'Add the board\'s serial port as a USB-UART ("RA4M1 on a USB-UART"): WebProg does the 0x00/0x55 handshake at 9600 baud and then moves to the fastest rate the chip recommends.',
+      "The USB-C port goes to the board's ESP32-S3 (a USB bridge), which is wired to the RA4M1's boot UART (SCI9, P109/P110); the RA4M1's own USB is not on the connector.",
+      "Arduino's bridge firmware puts the RA4M1 into ROM boot mode when its serial port is opened at 2400 baud (1200 baud starts Arduino's bootloader instead). WebProg does not send that signal: open the port at 2400 baud once with another tool (e.g. stty -F <port> 2400), or put a jumper wire from BOOT (the unlabelled pin next to IOREF) to GND and press RESET.",
+      'Add the board\'s serial port here and mark it as "an RA chip in boot mode on this USB-UART": WebProg does the 0x00/0x55 handshake at 9600 baud and then moves to the fastest rate the chip recommends.',
+      "Afterwards remove the BOOT wire (if used) and press RESET. As on the Minima, a program starting at 0x0000 replaces Arduino's bootloader (dfu_wifi.hex restores it).",
     ],
   },
   {
     kind: 'ek-ra',
     label: 'EK-RA evaluation kit (EK-RA4M1, EK-RA4M2, EK-RA6M4…)',
     steps: [
-      "Fit the boot-mode jumper on the MD pin (J16 on EK-RA4M2 / EK-RA6M4; see the kit's user manual).",
+      'Close the boot-mode jumper that pulls the MD pin low (J16 on EK-RA4M3 and EK-RA6M3; other kits name it in their user manual).',
       'Connect the USB Full Speed port of the MCU (not the debug port) and press RESET: the port "RA USB Boot" (045B:0261) appears.',
-      'Add it here; take the jumper off and reset afterwards to run the program.',
+      'Add it here; open the jumper and reset afterwards to run the program.',
     ],
   },
   {
@@ -57,7 +75,7 @@ export const RA_BOARD_GUIDES: readonly RaBoardGuide[] = [
     label: 'A bare RA chip',
     steps: [
       'Hold MD low (to GND) while the chip comes out of reset: it starts its ROM boot firmware.',
-      'USB: wire USB_DP/USB_DM (and VBUS); the chip appears as 045B:0261. UART: a 3.3 V USB-UART to the boot SCI (RA4M1: P109 TXD9 → adapter RX, P110 RXD9 ← adapter TX, GND).',
+      'USB: wire USB_DP/USB_DM (and VBUS); the chip appears as 045B:0261. UART: a 3.3 V USB-UART to the boot SCI (RA4M1: P109 TXD9 → adapter RX, P110 RXD9 ← adapter TX, GND), then mark that port as "an RA chip in boot mode on this USB-UART".',
       'If the chip is locked by an ID code, enter it below before connecting.',
     ],
   },
@@ -73,6 +91,10 @@ const DEFAULT_REGIONS = [
 export interface RaDevices {
   /** Options the next connects to a device use. */
   setConnectOptions(id: string, options: { idCode?: string } | undefined): void;
+  /** Connection state per device id. */
+  readonly sessions?: Readonly<Record<string, { status: string } | undefined>>;
+  /** Disconnects a device (a port changes kind only while nothing is connected to it). */
+  disconnect?(id: string): Promise<void>;
 }
 
 /** A Renesas RA chip in boot mode in the one Flash flow. */
@@ -85,7 +107,40 @@ export class RaState implements DeviceFlow {
   /** Why the typed ID code is not usable, if it is not. */
   readonly idCodeProblem: string | undefined = $derived(idCodeProblem(this.idCode));
 
-  constructor(private readonly devices: RaDevices) {}
+  /** The last problem marking a port, in words. */
+  error = $state<string | undefined>();
+
+  constructor(
+    private readonly devices: RaDevices,
+    private readonly client: RaClient = raClient(undefined),
+    private readonly log?: { info(text: string): unknown },
+  ) {}
+
+  /**
+   * Says that serial device `deviceId` (a USB-UART) leads to an RA chip in boot mode over its
+   * SCI UART; the worker remembers it for that port while the page runs.
+   */
+  async useAsRa(deviceId: string): Promise<void> {
+    await this.mark(deviceId, true, 'The USB-UART is now used for an RA chip in boot mode (SCI UART).');
+  }
+
+  /** Says that serial device `deviceId` is not an RA chip after all (an ESP board again). */
+  async useAsEsp(deviceId: string): Promise<void> {
+    await this.mark(deviceId, false, 'The USB-UART is used as an ESP board again.');
+  }
+
+  private async mark(deviceId: string, isRa: boolean, done: string): Promise<void> {
+    try {
+      // Whatever was connected on the port goes first (the worker refuses to switch a busy port).
+      if (this.devices.sessions?.[deviceId]?.status === 'connected')
+        await this.devices.disconnect?.(deviceId);
+      await this.client.raMarkPort(deviceId, isRa);
+      this.error = undefined;
+      this.log?.info(done);
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+    }
+  }
 
   /** The steps into boot mode for the chosen board. */
   get guide(): RaBoardGuide {
@@ -106,6 +161,9 @@ export class RaState implements DeviceFlow {
     return { id: 'ra-areas', name: `${chip} areas`, regions };
   }
 }
+
+/** The name the device list gives an RA chip's own USB CDC port (045B:0261), which is always an RA chip. */
+export const RA_USB_BOOT_NAME = 'Renesas RA USB boot';
 
 /** Why `code` is not a usable ID code (undefined when empty or fine). */
 export function idCodeProblem(code: string): string | undefined {

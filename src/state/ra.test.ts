@@ -28,5 +28,39 @@ describe('RaState (Renesas RA in the Flash flow)', () => {
     );
     ra.board = 'ek-ra';
     expect(ra.guide.steps.join(' ')).toMatch(/MD pin/);
+    // Arduino's UNO_R4 bootloader README: BOOT to GND on the Minima, 2400 baud on the WiFi's bridge.
+    ra.board = 'uno-r4-minima';
+    expect(ra.guide.steps.join(' ')).toMatch(/BOOT pin .*IOREF.* to GND/);
+    expect(ra.guide.steps.join(' ')).toMatch(/0x4000/);
+    ra.board = 'uno-r4-wifi';
+    expect(ra.guide.steps.join(' ')).toMatch(/2400 baud/);
+  });
+
+  it('marks a USB-UART as an RA chip and back through the worker, with the problem in words', async () => {
+    const calls: [string, boolean][] = [];
+    const logged: string[] = [];
+    const ra = new RaState(
+      { setConnectOptions: () => undefined },
+      {
+        raMarkPort: async (id: string, isRa: boolean) => {
+          if (id === 'busy') throw new Error('Disconnect first: the port is in use by a connected device.');
+          calls.push([id, isRa]);
+        },
+      },
+      { info: (m: string) => void logged.push(m) },
+    );
+    await ra.useAsRa('serial-1');
+    await ra.useAsEsp('serial-1');
+    expect(calls).toEqual([
+      ['serial-1', true],
+      ['serial-1', false],
+    ]);
+    expect(logged[0]).toMatch(/RA chip in boot mode/);
+    await ra.useAsRa('busy');
+    expect(ra.error).toMatch(/Disconnect first/);
+    // Without a device worker the call is refused in words, never silently.
+    const alone = new RaState({ setConnectOptions: () => undefined });
+    await alone.useAsRa('serial-1');
+    expect(alone.error).toMatch(/Not Supported/);
   });
 });

@@ -13,6 +13,7 @@ import type { UserTarget } from '../../src/core/user-targets';
 import type { EspWorkerApi } from './esp/esp-api';
 import type { Rl78WorkerApi } from './rl78/rl78-api';
 import type { WorkbenchWorkerApi } from './cmsis-dap/bench-api';
+import type { RaWorkerApi } from './ra/ra-api';
 
 /** A parsed file as it crosses from the worker to the page. */
 export interface ParsedFileDto {
@@ -130,7 +131,7 @@ export type SimulatedFault =
 
 /** What the device worker offers the page. */
 export interface DeviceWorkerApi
-  extends DeviceOperationsApi, EspWorkerApi, Rl78WorkerApi, WorkbenchWorkerApi {
+  extends DeviceOperationsApi, EspWorkerApi, Rl78WorkerApi, RaWorkerApi, WorkbenchWorkerApi {
   /**
    * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel), so
    * stopping the Lua worker never cuts a USB transfer.

@@ -16,6 +16,9 @@ import type { Simulation } from './simulation';
 import type { UserTargetRegistry } from './cmsis-dap/user-targets';
 import { EspBackends, createEspApi } from './esp/esp-service';
 import { rl78OptionsFor } from './rl78/rl78-ports';
+import { transportOf } from './ra/ra-session';
+import { raPortChoice } from './ra/ra-ports';
+import { createRaApi } from './ra/ra-port-service';
 import { createRl78Api } from './rl78/rl78-service';
 import { createWorkbenchApi } from './cmsis-dap/bench-service';
 import type { ScriptCandidate } from './cmsis-dap/identify';
@@ -51,8 +54,15 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     },
     usbBackend: (device, clock) => sources.usbBackend(device, clock),
     serialBackend: espBackends.wrap(sources.serialBackend),
-    serialKind: (port) =>
-      rl78OptionsFor(port) ? 'rl78' : (simulation?.serialKind?.(port) ?? sources.serialKind?.(port)),
+    serialKind: (port) => {
+      if (rl78OptionsFor(port)) return 'rl78';
+      // What the person said about a USB-UART comes before what the simulation knows; the RA
+      // chip's own USB CDC port stays an RA chip.
+      const ra = raPortChoice(port);
+      if (ra === true) return 'ra';
+      if (ra === false && transportOf(port) !== 'usb') return 'esp';
+      return simulation?.serialKind?.(port) ?? sources.serialKind?.(port);
+    },
     isSimulated: (device) => simulation?.isSimulated(device) ?? false,
     clockFor: (device) => simulation?.clockFor(device),
   });
@@ -64,6 +74,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
       builtIn: options.builtInScripts ?? (async () => []),
       loaded: () => options.userTargets?.loadedScripts() ?? [],
     }),
+    ...createRaApi(devices),
 
     async setUserTargets(targets) {
       if (!options.userTargets)

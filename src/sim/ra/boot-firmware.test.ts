@@ -32,23 +32,36 @@ function send(
   }
   return { frames, busyUs, raw };
 }
+/** The connection handshake (0x00 until ACK, then 0x55), as on USB CDC. */
+function ready(fw: RaBootFirmware): RaBootFirmware {
+  for (let i = 0; i < 3 && send(fw, Uint8Array.of(0x00)).raw.length === 0; i++);
+  send(fw, Uint8Array.of(0x55));
+  return fw;
+}
 const command = (fw: RaBootFirmware, code: number, data = new Uint8Array(0)) =>
   send(fw, encodeFrame(SOD_COMMAND, code, data));
 
 describe('RA standard boot firmware (simulated)', () => {
-  it('answers the UART handshake only at 9600 baud: 0x00 → 0x00, 0x55 → boot code', () => {
+  it('answers the handshake (UART only at 9600 baud, USB too): 0x00 → 0x00, 0x55 → boot code', () => {
     const fw = new RaBootFirmware(RA4M1, { transport: 'uart' });
     expect(send(fw, Uint8Array.of(0x00), 115200).raw).toEqual([]);
     expect(send(fw, Uint8Array.of(0x00), 9600).raw).toEqual([0x00]);
     expect(send(fw, Uint8Array.of(0x55), 9600).raw).toEqual([0xc3]);
     expect(command(fw, CMD.inquiry).raw).toEqual([0x81, 0x00, 0x02, 0x00, 0x00, 0xfe, 0x03]);
+    // The Cortex-M33 boot firmware answers after three 0x00 in a row (USB as well as UART).
     const m33 = new RaBootFirmware(RA4M2, { transport: 'uart' });
-    send(m33, Uint8Array.of(0x00));
+    expect(send(m33, Uint8Array.of(0x00, 0x00)).raw).toEqual([]);
+    expect(send(m33, Uint8Array.of(0x00)).raw).toEqual([0x00]);
     expect(send(m33, Uint8Array.of(0x55)).raw).toEqual([0xc6]);
+    const usb = new RaBootFirmware(RA4M1, { transport: 'usb' });
+    // USB CDC needs the handshake too (no baud measurement): commands before it are not heard.
+    expect(command(usb, CMD.inquiry).raw).toEqual([0x00]);
+    expect(send(usb, Uint8Array.of(0x55), 115200).raw).toEqual([0xc3]);
+    expect(command(usb, CMD.inquiry).frames[0]).toMatchObject({ code: CMD.inquiry });
   });
 
   it('reports the RA4M1 signature and areas in the short layout (12 and 17 bytes)', () => {
-    const fw = new RaBootFirmware(RA4M1, { transport: 'usb' });
+    const fw = ready(new RaBootFirmware(RA4M1, { transport: 'usb' }));
     const sig = command(fw, CMD.signature).frames[0];
     expect(sig.code).toBe(CMD.signature);
     expect(Array.from(sig.data)).toEqual([...be(24_000_000, 1_000_000), 3, 0x02, 1, 2]);
@@ -64,7 +77,7 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('reports the RA4M2 signature and areas in the long layout (41 and 25 bytes)', () => {
-    const fw = new RaBootFirmware(RA4M2, { transport: 'usb' });
+    const fw = ready(new RaBootFirmware(RA4M2, { transport: 'usb' }));
     const sig = command(fw, CMD.signature).frames[0].data;
     expect(sig.length).toBe(41);
     expect(new DataView(sig.buffer).getUint32(0)).toBe(4_000_000);
@@ -75,7 +88,7 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('erases, writes in packets, reads back with acknowledgements and computes CRC-32', () => {
-    const fw = new RaBootFirmware(RA4M1, { transport: 'usb' });
+    const fw = ready(new RaBootFirmware(RA4M1, { transport: 'usb' }));
     const erase = command(fw, CMD.erase, be(0x800, 0xfff));
     expect(erase.frames[0]).toMatchObject({ code: CMD.erase, data: Uint8Array.of(0) });
     expect(erase.busyUs).toBeCloseTo(9030);
@@ -97,10 +110,12 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('follows NOR rules: programming only clears bits, erase sets 0xFF', () => {
-    const fw = new RaBootFirmware(RA4M1, {
-      transport: 'usb',
-      flash: [{ address: 0, data: new Uint8Array(0x80).fill(0x0f) }],
-    });
+    const fw = ready(
+      new RaBootFirmware(RA4M1, {
+        transport: 'usb',
+        flash: [{ address: 0, data: new Uint8Array(0x80).fill(0x0f) }],
+      }),
+    );
     command(fw, CMD.write, be(0, 0x7f));
     send(fw, encodeFrame(SOD_DATA, CMD.write, new Uint8Array(0x80).fill(0xf0)));
     expect(fw.peek(0, 4)).toEqual(new Uint8Array(4));
@@ -110,7 +125,7 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('refuses misaligned ranges, bad checksums and unknown commands with their status codes', () => {
-    const fw = new RaBootFirmware(RA4M1, { transport: 'usb' });
+    const fw = ready(new RaBootFirmware(RA4M1, { transport: 'usb' }));
     expect(command(fw, CMD.erase, be(0x400, 0xbff)).frames[0]).toMatchObject({
       code: 0x92,
       data: Uint8Array.of(0xd0),
@@ -132,7 +147,7 @@ describe('RA standard boot firmware (simulated)', () => {
 
   it('locks flash commands behind the ID code and counts wrong codes', () => {
     const id = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
-    const fw = new RaBootFirmware(RA4M1, { transport: 'usb', idCode: id, idAttemptLimit: 3 });
+    const fw = ready(new RaBootFirmware(RA4M1, { transport: 'usb', idCode: id, idAttemptLimit: 3 }));
     expect(command(fw, CMD.read, be(0, 0x3ff)).frames[0].data).toEqual(Uint8Array.of(STATUS.protection));
     expect(command(fw, CMD.signature).frames[0].code).toBe(CMD.signature);
     expect(command(fw, CMD.idAuthentication, new Uint8Array(16)).frames[0]).toMatchObject({
@@ -142,7 +157,7 @@ describe('RA standard boot firmware (simulated)', () => {
     expect(fw.counters.failedIdAttempts).toBe(1);
     expect(command(fw, CMD.idAuthentication, id).frames[0].data).toEqual(Uint8Array.of(0));
     expect(command(fw, CMD.read, be(0, 0x3ff)).frames[0].data.length).toBe(0x400);
-    const limited = new RaBootFirmware(RA4M1, { transport: 'usb', idCode: id, idAttemptLimit: 2 });
+    const limited = ready(new RaBootFirmware(RA4M1, { transport: 'usb', idCode: id, idAttemptLimit: 2 }));
     command(limited, CMD.idAuthentication, new Uint8Array(16));
     command(limited, CMD.idAuthentication, new Uint8Array(16));
     expect(command(limited, CMD.idAuthentication, id).frames[0].data).toEqual(
@@ -151,9 +166,7 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('reports DLM state and TrustZone boundary on the Cortex-M33 part; refuses baud rates above its maximum', () => {
-    const fw = new RaBootFirmware(RA4M2, { transport: 'uart' });
-    send(fw, Uint8Array.of(0x00));
-    send(fw, Uint8Array.of(0x55));
+    const fw = ready(new RaBootFirmware(RA4M2, { transport: 'uart' }));
     expect(command(fw, CMD.dlm).frames[0].data).toEqual(Uint8Array.of(0x02));
     expect(command(fw, CMD.boundary).frames[0].data.length).toBe(10);
     expect(command(fw, CMD.baudRate, be(8_000_000)).frames[0].data).toEqual(Uint8Array.of(STATUS.baudMargin));
@@ -162,10 +175,12 @@ describe('RA standard boot firmware (simulated)', () => {
   });
 
   it('fails an erase on demand without changing the flash', () => {
-    const fw = new RaBootFirmware(RA4M1, {
-      transport: 'usb',
-      flash: [{ address: 0, data: new Uint8Array(16) }],
-    });
+    const fw = ready(
+      new RaBootFirmware(RA4M1, {
+        transport: 'usb',
+        flash: [{ address: 0, data: new Uint8Array(16) }],
+      }),
+    );
     fw.failNextErase = true;
     expect(command(fw, CMD.erase, be(0, 0x7ff)).frames[0]).toMatchObject({
       code: 0x92,

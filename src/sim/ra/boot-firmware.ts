@@ -1,9 +1,15 @@
 /**
  * The RA standard boot firmware as a state machine, fed one byte at a time:
  *
- * - UART: auto-baud (the host sends 0x00 at 9600 baud; the chip answers 0x00 once it has
- *   measured it), then 0x55 → the boot code (0xC3 Cortex-M4/M23, 0xC6 Cortex-M33); USB CDC
- *   starts in the command phase at once.
+ * - Connection, on UART and USB CDC alike: the chip waits for 0x00 (on UART sent at 9600 baud,
+ *   the rate it measures), answers 0x00 (ACK), then 0x55 → the boot code (0xC3 Cortex-M4/M23,
+ *   0xC6 Cortex-M33). The Cortex-M33 boot firmware answers only after three 0x00 in a row
+ *   (Renesas's answer on its RA forum, citing §4.6 of the "Standard Boot Firmware for RA family
+ *   MCUs based on Arm Cortex-M33" specification: "If 00h is received continuously for 3 bytes
+ *   in either 2-wire UART communication or USB communication, ACK is transmitted"); the
+ *   Cortex-M4 one after the first (raflash's USB connect relies on that: the 0x00 inside its
+ *   first packet is answered with 0x00, then 0x55 with 0xC3). Both open-source hosts (raflash,
+ *   radfu) do this handshake on USB too.
  * - Command phase: inquiry, signature, area information, baud rate (UART), ID authentication,
  *   erase, write, read, CRC, DLM state and TrustZone boundary requests (the last two on parts
  *   with DLM). With an ID code set, only the first five are accepted until the ID matches
@@ -97,6 +103,8 @@ export class RaBootFirmware {
   /** DLM state code. */
   dlmState: number;
   private phase: Phase;
+  /** 0x00 bytes received in a row while waiting for the connection. */
+  private zeros = 0;
   private readonly reader = new FrameReader();
   private authenticated: boolean;
   private readonly idCode: Uint8Array | undefined;
@@ -115,7 +123,7 @@ export class RaBootFirmware {
     this.deviceId =
       options.deviceId ??
       Uint8Array.from({ length: 16 }, (_, i) => spec.productName.charCodeAt(i % 8) ^ (i * 37));
-    this.phase = options.transport === 'usb' ? { kind: 'command' } : { kind: 'autobaud' };
+    this.phase = { kind: 'autobaud' };
   }
 
   /** True once the host may send commands (after the handshake on UART). */
@@ -151,7 +159,8 @@ export class RaBootFirmware {
   reset(): void {
     this.reader.reset();
     this.authenticated = this.idCode === undefined;
-    this.phase = this.options.transport === 'usb' ? { kind: 'command' } : { kind: 'autobaud' };
+    this.phase = { kind: 'autobaud' };
+    this.zeros = 0;
   }
 
   /**
@@ -161,12 +170,17 @@ export class RaBootFirmware {
   receive(byte: number, hostBaud: number): BootReply | undefined {
     const phase = this.phase;
     if (phase.kind === 'autobaud') {
-      // The chip measures the low period of 0x00 sent at 9600 baud; anything else is noise.
-      if (byte === 0x00 && hostBaud === 9600) {
-        this.phase = { kind: 'sync' };
-        return { bytes: Uint8Array.of(0x00), busyUs: 0 };
+      // On UART the chip measures the low period of 0x00 sent at 9600 baud; anything else is
+      // noise. On USB the rate does not matter.
+      if (byte !== 0x00 || (this.options.transport === 'uart' && hostBaud !== 9600)) {
+        this.zeros = 0;
+        return undefined;
       }
-      return undefined;
+      this.zeros++;
+      if (this.zeros < (this.spec.core === 'Cortex-M33' ? 3 : 1)) return undefined;
+      this.zeros = 0;
+      this.phase = { kind: 'sync' };
+      return { bytes: Uint8Array.of(0x00), busyUs: 0 };
     }
     if (phase.kind === 'sync') {
       if (byte === 0x55) {

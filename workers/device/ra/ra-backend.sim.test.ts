@@ -56,9 +56,12 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     const image = new MemoryImage(regions);
     const data = image200k();
     image.writeAt(0, data);
+    const writesBefore = board.counters.writeCommands;
     const first = await backend.flash(image, { allowWrites: true });
     expect(first).toMatchObject({ verified: true, skippedBlocks: 0, bytesWritten: 200 * 1024 });
     expect(board.firmware.peek(0, data.length)).toEqual(data);
+    // Adjacent blocks go as runs of 32 KiB: one write command each, not one per 2 KiB block.
+    expect(board.counters.writeCommands - writesBefore).toBe(Math.ceil((200 * 1024) / (32 * 1024)));
     await backend.verify(image);
     const again = await backend.flash(image, { allowWrites: true });
     expect(again).toMatchObject({ bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 100 });
@@ -68,6 +71,29 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     expect(one).toMatchObject({ erasedBlocks: 1, skippedBlocks: 99, bytesWritten: 0x800 });
     expect(board.counters.programmedBytes - programmed).toBe(0x800);
     expect(board.counters.overwrites).toBe(0);
+  });
+
+  it('names the first wrong byte when the CRC over a written run differs', async () => {
+    const board = createSimulatedRaBoard({ chip: 'RA4M1' });
+    const backend = new RaBackend(board.port);
+    const { regions } = await backend.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0, image200k().subarray(0, 0x4000));
+    // A cell that does not keep its value: once block 2 is programmed, one of its bits flips.
+    const receive = board.firmware.receive.bind(board.firmware);
+    let flipped = false;
+    board.firmware.receive = (byte, baud) => {
+      const reply = receive(byte, baud);
+      if (!flipped && board.counters.programmedBytes >= 0x1800) {
+        board.firmware.memory[0][0x1234] ^= 0x01;
+        flipped = true;
+      }
+      return reply;
+    };
+    await expect(backend.flash(image, { allowWrites: true })).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      address: 0x1234,
+    });
   });
 
   it('blank checks, refuses write over data, erases blocks of one region only', async () => {

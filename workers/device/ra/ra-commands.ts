@@ -118,12 +118,13 @@ export class RaBootClient {
   ) {}
 
   /**
-   * UART only: sends 0x00 (at 9600 baud) until the chip answers 0x00 (it measured the bit
-   * rate), then 0x55; returns the boot code (0xC3 Cortex-M4/M23, 0xC6 Cortex-M33, 0xC5 M85).
+   * Sends 0x00 (on UART at 9600 baud, the rate the chip measures) until the chip answers 0x00
+   * (a Cortex-M33 part answers the third in a row), then 0x55; returns the boot code (0xC3
+   * Cortex-M4/M23, 0xC6 Cortex-M33, 0xC5 M85).
    */
   async handshake(): Promise<number> {
     let answered = false;
-    for (let attempt = 0; attempt < 3 && !answered; attempt++) {
+    for (let attempt = 0; attempt < 5 && !answered; attempt++) {
       await this.link.send(Uint8Array.of(0x00), 'Connect');
       try {
         const b = await this.link.read(1, 100, 'Connect');
@@ -135,7 +136,7 @@ export class RaBootClient {
     if (!answered) {
       throw new WebProgError(
         'BOOT_MODE_REQUIRED',
-        'Connect: the chip did not answer the boot-mode handshake (0x00 at 9600 baud). Put the board in boot mode (MD pin low at reset) and check TX/RX wiring.',
+        'Connect: the chip did not answer the boot-mode handshake (0x00, then 0x55). Put the board in boot mode (MD pin low at reset; see the steps for your board) and, on a USB-UART, check the TX/RX wiring.',
       );
     }
     await this.link.send(Uint8Array.of(0x55), 'Connect');

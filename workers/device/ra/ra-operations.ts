@@ -82,7 +82,28 @@ export function touchedBlocks(blocks: readonly Block[], data: SparseData): Block
   return blocks.filter((b) => data.intersects(b.address, b.address + b.size));
 }
 
-/** Writes `data` over `blocks` (see the module comment for each mode). */
+/**
+ * Most bytes one erase / write / CRC command covers when blocks are batched: long enough that
+ * the per-command round trips vanish against the data, short enough that a cancel is heard
+ * within a few seconds even at 115200 baud.
+ */
+export const MAX_RUN_BYTES = 32 * 1024;
+
+/** A block the write has to touch: erase it first (it is not blank) or only program it. */
+interface PlannedBlock extends Block {
+  erase: boolean;
+  expected: Uint8Array;
+}
+
+/**
+ * Writes `data` over `blocks` (see the module comment for each mode). Adjacent blocks of one
+ * area that need work are handled as one run: one erase command for each stretch of blocks that
+ * are not blank, one write command for each stretch of write units with data (its data packets
+ * carry the protocol's maximum of 1024 bytes each) and one CRC command over the run afterwards.
+ * The boot firmware acknowledges every data packet only once it has programmed it (the reply
+ * carries the write status), so the host cannot overlap sending with programming; what it can
+ * do is send no command, CRC or status read that the work does not need.
+ */
 export async function writeBlocks(
   s: RaWorkSession,
   blocks: readonly Block[],
@@ -106,10 +127,13 @@ export async function writeBlocks(
       }
     }
   }
+  // Which blocks need work: in flash mode a block whose CRC already matches is skipped and a
+  // blank one is not erased.
+  const planned: PlannedBlock[] = [];
   for (const b of touched) {
     throwIfCancelled(ctx.signal);
-    const area = areaAt(s.layout, b.address);
     const expected = data.read(b.address, b.size, 0xff);
+    let erase = false;
     if (mode === 'flash') {
       const onChip = await chipCrc(s, b.address, b.size);
       if (onChip === crc32(expected)) {
@@ -117,42 +141,126 @@ export async function writeBlocks(
         progress.advance(b.size);
         continue;
       }
-      if (onChip !== blankCrc(b.size)) {
-        changes.block(b.address, b.size);
-        await s.client.erase(b.address, b.address + b.size - 1, 1);
-        report.erasedBlocks++;
-      }
+      erase = onChip !== blankCrc(b.size);
     }
-    // Write units to program: in flash mode every unit that is not blank in the padded block;
-    // in the write modes only units the buffer has data in.
-    const wau = Math.max(1, area.wau);
-    const runs: { start: number; end: number }[] = [];
+    planned.push({ ...b, erase, expected });
+  }
+  for (const run of runsOf(s, planned)) {
+    throwIfCancelled(ctx.signal);
+    await writeRun(s, run, data, mode, report, changes);
+    progress.advance(run.reduce((n, b) => n + b.size, 0));
+  }
+  report.verified = mode === 'flash';
+  return report;
+}
+
+/** Groups adjacent planned blocks of one area into runs of at most {@link MAX_RUN_BYTES}. */
+function runsOf(s: RaWorkSession, planned: readonly PlannedBlock[]): PlannedBlock[][] {
+  const runs: PlannedBlock[][] = [];
+  let size = 0;
+  for (const b of planned) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (
+      run &&
+      last &&
+      last.address + last.size === b.address &&
+      areaAt(s.layout, last.address) === areaAt(s.layout, b.address) &&
+      size + b.size <= MAX_RUN_BYTES
+    ) {
+      run.push(b);
+      size += b.size;
+    } else {
+      runs.push([b]);
+      size = b.size;
+    }
+  }
+  return runs;
+}
+
+/** Erases, programs and (flash mode) checks one run of adjacent blocks. */
+async function writeRun(
+  s: RaWorkSession,
+  run: readonly PlannedBlock[],
+  data: SparseData,
+  mode: WriteMode,
+  report: OperationReport,
+  changes: ChipChangeLog,
+): Promise<void> {
+  // One erase command per stretch of blocks that are not blank.
+  for (let i = 0; i < run.length;) {
+    if (!run[i].erase) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < run.length && run[j + 1].erase) j++;
+    for (let k = i; k <= j; k++) changes.block(run[k].address, run[k].size);
+    await s.client.erase(run[i].address, run[j].address + run[j].size - 1, j - i + 1);
+    report.erasedBlocks += j - i + 1;
+    i = j + 1;
+  }
+  // Write units to program: in flash mode every unit that is not blank in the padded block; in
+  // the write modes only units the buffer has data in. Stretches run across block boundaries.
+  const area = areaAt(s.layout, run[0].address);
+  const wau = Math.max(1, area.wau);
+  const stretches: { start: number; parts: Uint8Array[]; size: number }[] = [];
+  for (const b of run) {
+    let touchedBlock = false;
     for (let off = 0; off < b.size; off += wau) {
-      const unit = expected.subarray(off, off + wau);
+      const unit = b.expected.subarray(off, off + wau);
       const has =
         mode === 'flash'
           ? unit.some((x) => x !== 0xff)
           : data.intersects(b.address + off, b.address + off + wau);
       if (!has || unit.every((x) => x === 0xff)) continue;
-      const last = runs.at(-1);
-      if (last && last.end === off) last.end = off + wau;
-      else runs.push({ start: off, end: off + wau });
+      touchedBlock = true;
+      const at = b.address + off;
+      const last = stretches.at(-1);
+      if (last && last.start + last.size === at) {
+        last.parts.push(unit);
+        last.size += unit.length;
+      } else stretches.push({ start: at, parts: [unit], size: unit.length });
     }
-    if (runs.length > 0) changes.block(b.address, b.size);
-    for (const run of runs) {
-      throwIfCancelled(ctx.signal);
-      await s.client.write(b.address + run.start, expected.subarray(run.start, run.end), (n) => {
-        report.bytesWritten += n;
-      });
-    }
-    if (mode === 'flash' && (await chipCrc(s, b.address, b.size)) !== crc32(expected)) {
-      const at = await firstDifference(s, b.address, expected);
-      throw verifyFailed(at, 'after writing it');
-    }
-    progress.advance(b.size);
+    if (touchedBlock && !b.erase) changes.block(b.address, b.size);
   }
-  report.verified = mode === 'flash';
-  return report;
+  for (const stretch of stretches) {
+    const bytes = new Uint8Array(stretch.size);
+    let at = 0;
+    for (const part of stretch.parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    await s.client.write(stretch.start, bytes, (n) => {
+      report.bytesWritten += n;
+    });
+  }
+  if (mode !== 'flash') return;
+  // One CRC over the run; only when it differs, block by block to name the first difference.
+  const start = run[0].address;
+  const size = run.reduce((n, b) => n + b.size, 0);
+  const expected =
+    run.length === 1
+      ? run[0].expected
+      : concat(
+          run.map((b) => b.expected),
+          size,
+        );
+  if ((await chipCrc(s, start, size)) === crc32(expected)) return;
+  for (const b of run) {
+    if (run.length > 1 && (await chipCrc(s, b.address, b.size)) === crc32(b.expected)) continue;
+    throw verifyFailed(await firstDifference(s, b.address, b.expected), 'after writing it');
+  }
+}
+
+function concat(parts: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 /** Compares the chip with `data` (CRC for whole CRC units, reading for partial ones). */

@@ -32,7 +32,7 @@ const KIB = 1024;
 const generated = (size: number, seed = 0) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 13 + seed + (i >> 11) * 7) & 0xff);
 
-async function plug(kind: 'ra4m1' | 'ra4m1-uart' | 'ra4m2', idCode?: string) {
+async function plug(kind: 'ra4m1' | 'ra4m1-uart' | 'ra4m2' | 'esp32', idCode?: string) {
   await device.enableSimulation();
   const id = await device.plugSimulated(kind, { latency: 'zero', ...(idCode ? { idCode } : {}) });
   return id;
@@ -206,5 +206,35 @@ describe('Renesas RA through the device worker', { timeout: 300_000 }, () => {
       verified: true,
       erasedBlocks: 0,
     });
+  });
+
+  it('a USB-UART is an RA chip in boot mode when the person says so, and an ESP board again when not', async () => {
+    const uart = await plug('ra4m1-uart');
+    const typeOf = async (id: string) => (await device.listDevices()).find((d) => d.id === id)?.type;
+    // "Not an RA chip": the port is an ESP board from now on (what the person says comes first).
+    await device.raMarkPort(uart, false);
+    expect(await typeOf(uart)).toBe('esp');
+    // "An RA chip in boot mode on this USB-UART": remembered for the port, connects and flashes.
+    await device.raMarkPort(uart, true);
+    expect(await typeOf(uart)).toBe('ra');
+    expect(await typeOf(uart)).toBe('ra');
+    const a = await device.connectDevice(uart);
+    expect(a.target.additional[0]).toMatch(/UART at 1000000 baud/);
+    const image = imageOf(a.regions, generated(4 * KIB, 9));
+    expect((await device.backendCall(uart, 'flash', { image }, { allowWrites: true })).report?.verified).toBe(
+      true,
+    );
+    // Refused while connected: the port is in use.
+    await expect(device.raMarkPort(uart, false)).rejects.toMatchObject({ code: 'DEVICE_BUSY' });
+    await device.disconnectDevice(uart);
+
+    // An ESP board said to be an RA chip does not answer the boot-mode handshake: a clear error.
+    const esp = await plug('esp32');
+    expect(await typeOf(esp)).toBe('esp');
+    await device.raMarkPort(esp, true);
+    expect(await typeOf(esp)).toBe('ra');
+    await expect(device.connectDevice(esp)).rejects.toMatchObject({ code: 'BOOT_MODE_REQUIRED' });
+    await device.raMarkPort(esp, false);
+    expect(await typeOf(esp)).toBe('esp');
   });
 });

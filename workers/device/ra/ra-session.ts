@@ -1,6 +1,6 @@
 /**
- * Connecting to an RA chip in boot mode: open the port, the UART handshake (nothing on USB
- * CDC), inquiry, signature, area information for every area, ID authentication when a code is
+ * Connecting to an RA chip in boot mode: open the port, the handshake (0x00 until the chip
+ * answers 0x00, then 0x55 → boot code; on UART at 9600 baud, on USB CDC too), inquiry, signature, area information for every area, ID authentication when a code is
  * given (never retried: the chip counts failed attempts), the DLM state and TrustZone boundary
  * where the chip has them, and on UART the switch to the fastest baud rate the chip recommends.
  */
@@ -63,17 +63,17 @@ export async function openSession(port: SerialPort, options: RaConnectOptions): 
   const link = await RaLink.open(port, transport === 'usb' ? 115200 : 9600);
   try {
     const client = new RaBootClient(link);
-    if (transport === 'uart') {
-      try {
-        await client.handshake();
-      } catch (error) {
-        // A chip still in its command phase from an earlier session ignores the handshake.
-        if (!(error instanceof WebProgError) || error.code !== 'BOOT_MODE_REQUIRED') throw error;
-        link.discard();
-        await client.inquiry().catch(() => {
-          throw error;
-        });
-      }
+    // The handshake on USB CDC as on UART (Renesas: the boot firmware waits for 0x00 on either
+    // interface; raflash and radfu do it on USB too).
+    try {
+      await client.handshake();
+    } catch (error) {
+      // A chip still in its command phase from an earlier session ignores the handshake.
+      if (!(error instanceof WebProgError) || error.code !== 'BOOT_MODE_REQUIRED') throw error;
+      link.discard();
+      await client.inquiry().catch(() => {
+        throw error;
+      });
     }
     await inquire(client);
     const signature = await client.signature();

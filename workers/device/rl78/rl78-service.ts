@@ -6,6 +6,7 @@ import type { DeviceManager } from '../devices';
 import type { Rl78WorkerApi } from './rl78-api';
 import { Rl78Backend } from './rl78-backend';
 import { markRl78Port, rl78OptionsFor } from './rl78-ports';
+import { markRaPort } from '../ra/ra-ports';
 
 /** Creates the RL78 API. */
 export function createRl78Api(
@@ -20,6 +21,8 @@ export function createRl78Api(
         return true;
       });
       markRl78Port(port, settings === null ? null : { ...(rl78OptionsFor(port) ?? {}), ...settings });
+      // One port leads to one kind of chip: an RL78 cable is no RA chip.
+      if (settings !== null) markRaPort(port, undefined);
     },
 
     async rl78Security(deviceId, request, options = {}) {
