@@ -78,7 +78,7 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       return a, ea, c.family, c.target, b, eb`);
     expect(returns.slice(0, 5)).toEqual([true, '', 'nRF51', '', false]);
     expect(returns[5]).toMatch(
-      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21"\)/,
+      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21", "RL78\/G13", "RL78\/G14", "RA4"\)/,
     );
   });
 

@@ -3,7 +3,7 @@
  * (`src/core/targets`) and backends (CMSIS-DAP probes over WebUSB; ESP boards, Renesas RA and RL78
  * chips over Web Serial).
  */
-import { TARGETS, type TargetDescription } from '../../../src/core/targets';
+import { TARGETS, programmerOf, type TargetDescription } from '../../../src/core/targets';
 import type { LuaCall } from '../vm/lua-call';
 import { Blocking, type NativeEntry, type NativeResult } from '../vm/native-bridge';
 import { adoptRegions } from './backend';
@@ -49,16 +49,25 @@ export function familyOf(target: TargetDescription): string {
   return target.name.split(/\s/)[0]!;
 }
 
-/** The target `name` means: its id, its name, or its name before " (" (ignoring case). */
+/** The names a target answers to: its id, its name, its name before " (" and its aliases (lower case). */
+function namesOf(target: TargetDescription): string[] {
+  return [target.id, target.name, shortName(target), ...(target.aliases ?? [])].map((n) => n.toLowerCase());
+}
+
+/** The target `name` means: its id, its name, its name before " (" or an alias (ignoring case). */
 function findTarget(name: string, family?: string): TargetDescription | undefined {
   const key = name.trim().toLowerCase();
   return TARGETS.find(
     (t) =>
       (family === undefined || familyOf(t).toLowerCase() === family.trim().toLowerCase()) &&
-      (t.id.toLowerCase() === key ||
-        t.name.toLowerCase() === key ||
-        t.name.split(' (')[0]!.toLowerCase() === key),
+      namesOf(t).includes(key),
   );
+}
+
+/** The backend that programs the targets of `family` (the first target's; one per family). */
+function familyProgrammer(family: string): ProgrammerKind | undefined {
+  const target = TARGETS.find((t) => familyOf(t) === family);
+  return target ? programmerOf(target) : undefined;
 }
 
 /**
@@ -72,9 +81,7 @@ export function withFamily(
 ): Record<string, string | number | boolean> {
   if (typeof config.target !== 'string' || config.target === '' || config.family) return config;
   const words = config.target.toLowerCase().split(/[\s()/,]+/);
-  const target =
-    findTarget(config.target) ??
-    TARGETS.find((t) => words.includes(t.id.toLowerCase()) || words.includes(shortName(t).toLowerCase()));
+  const target = findTarget(config.target) ?? TARGETS.find((t) => namesOf(t).some((n) => words.includes(n)));
   return target ? { ...config, target: shortName(target), family: familyOf(target) } : config;
 }
 
@@ -93,22 +100,51 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
   const fail = (err: string): unknown[] => [false, err];
   const ok = (): unknown[] => [true, ''];
 
-  const setTarget = (name: string, family?: string): unknown[] => {
+  /**
+   * Makes `kind` the selected programmer and picks a device of that kind the page can reach
+   * (the current one when it fits); nothing to pick without a device worker.
+   */
+  const useProgrammer = (kind: ProgrammerKind): NativeResult => {
+    config.programmer = kind;
+    const device = ctx.device;
+    if (!device) return ok();
+    return new Blocking(
+      device.listDevices().then((list) => {
+        const same = list.find((d) => d.id === ctx.deviceId && d.type === kind);
+        const chosen = same ?? list.find((d) => d.type === kind);
+        ctx.deviceId = chosen?.id;
+        config.device_id = chosen?.id ?? '';
+        return ok();
+      }),
+    );
+  };
+
+  /**
+   * Selects a catalogue target: its family, its regions for the buffer, and (MultiProg's "smart"
+   * lookup) the programmer that drives it when the selected one does not; `strict` (select)
+   * refuses a programmer that does not fit instead.
+   */
+  const setTarget = (name: string, family?: string, strict = false): NativeResult => {
     const target = findTarget(name, family);
     if (!target) {
       const known = TARGETS.filter((t) => family === undefined || familyOf(t) === family)
-        .map((t) => `"${t.name.split(' (')[0]}"`)
+        .map((t) => `"${shortName(t)}"`)
         .join(', ');
       return fail(
         `Unknown target "${name}"${family ? ` in family "${family}"` : ''} (known: ${known || 'none'}).`,
       );
     }
-    config.target = target.name.split(' (')[0]!;
+    const programmer = programmerOf(target);
+    if (strict && config.programmer && config.programmer !== programmer)
+      return fail(
+        `The ${shortName(target)} (${familyOf(target)}) is programmed with "${programmer}", not "${String(config.programmer)}".`,
+      );
+    config.target = shortName(target);
     config.family = familyOf(target);
     adoptRegions(ctx, target.regions);
     config.region_index = 0;
     ctx.selectedRegion = undefined;
-    return ok();
+    return config.programmer === programmer ? ok() : useProgrammer(programmer);
   };
 
   const setProgrammer = (c: LuaCall, index: number): NativeResult => {
@@ -121,19 +157,7 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       return fail(
         `Unknown programmer "${asked}" (WebProg has "cmsis-dap" (also "daplink"), "esp", "ra" and "rl78" (also "usb-uart")).`,
       );
-    config.programmer = kind;
-    const device = ctx.device;
-    if (!device) return ok();
-    // Use a programmer of that kind the page can reach: the current one when it fits.
-    return new Blocking(
-      device.listDevices().then((list) => {
-        const same = list.find((d) => d.id === ctx.deviceId && d.type === kind);
-        const chosen = same ?? list.find((d) => d.type === kind);
-        ctx.deviceId = chosen?.id;
-        config.device_id = chosen?.id ?? '';
-        return ok();
-      }),
-    );
+    return useProgrammer(kind);
   };
 
   return natives('mp.config', {
@@ -152,7 +176,9 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       config.family = family;
       const current = typeof config.target === 'string' ? findTarget(config.target) : undefined;
       if (current && familyOf(current) !== family) config.target = '';
-      return ok();
+      // MultiProg switches the programmer when the selected one does not drive the family.
+      const programmer = familyProgrammer(family);
+      return programmer && config.programmer !== programmer ? useProgrammer(programmer) : ok();
     },
     set_programmer: (c) => setProgrammer(c, 1),
     set_power: (c) => {
@@ -178,6 +204,6 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       config.region_index = i;
       return ok();
     },
-    _select_target: (c) => setTarget(c.string(2, 'target'), c.string(1, 'family')),
+    _select_target: (c) => setTarget(c.string(2, 'target'), c.string(1, 'family'), true),
   });
 }
