@@ -50,7 +50,9 @@ function config(
     example,
   };
   // Choosing a programmer asks the device worker which programmers the page can reach.
-  return ['set_programmer', 'select', 'set'].includes(name) ? { ...fn, blocking: true } : fn;
+  return ['set_programmer', 'set_target', 'set_family', 'select', 'set'].includes(name)
+    ? { ...fn, blocking: true }
+    : fn;
 }
 
 /** Every function of `mp.log`, `mp.ui`, `mp.config` and `mp.app`. */
@@ -97,22 +99,37 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [],
     returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
     description:
-      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
+      'The current selection: target chip, family, programmer ("cmsis-dap", "esp", "ra" or "rl78"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
     example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
   config(
     'set_target',
     [
-      param('family', 'string', 'Family, e.g. "nRF52" (when two arguments are given).', true),
-      param('name', 'string', 'Target: its name ("nRF52833") or WebProg id ("nrf52833"), ignoring case.'),
+      param(
+        'family',
+        'string',
+        'Family, e.g. "nRF52", "RL78/G13", "RA4" (when two arguments are given).',
+        true,
+      ),
+      param(
+        'name',
+        'string',
+        'Target: its name ("nRF52833", "R5F100LE", "RA4M1"), a part number ("STM32F103C8", "R7FA4M1AB3CFM") or WebProg id ("nrf52833"), ignoring case.',
+      ),
     ],
-    "Selects a target of WebProg's catalogue: sets target and family and gives the buffer the target's regions (data that fits is kept). Unknown → false and the known names.",
+    'Selects a target of WebProg\'s catalogue (nRF51822, nRF52833, nRF52840, STM32F103, STM32F411, STM32G071, ATSAMD21G18A; RL78/G13 R5F100LE, R5F100LG, R5F100GJ and RL78/G14 R5F104LE, R5F104LG; RA4M1, RA4M2): sets target and family, gives the buffer the target\'s regions (data that fits is kept) and, as MultiProg\'s smart form does, switches to the programmer that drives it ("cmsis-dap", "rl78" or "ra") when the selected one does not, choosing a device of that kind the page can reach. Unknown → false and the known names.',
     'local ok, err = mp.config.set_target("nRF52", "nRF52833")',
   ),
   config(
     'set_family',
-    [param('family', 'string', 'A family of the catalogue, e.g. "nRF51", "nRF52", "STM32F4".')],
-    'Selects a family (the target is cleared when it belongs to another one).',
+    [
+      param(
+        'family',
+        'string',
+        'A family of the catalogue: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21", "RL78/G13", "RL78/G14", "RA4".',
+      ),
+    ],
+    'Selects a family (the target is cleared when it belongs to another one) and, as MultiProg does, switches to the programmer that drives the family when the selected one does not.',
     'local ok, err = mp.config.set_family("nRF52")',
   ),
   config(
@@ -152,7 +169,7 @@ export const GENERAL_SPEC: MpFunction[] = [
       param('family', 'string', 'As set_target.'),
       param('target', 'string', 'As set_target.'),
     ],
-    'set_programmer then set_target(family, target); stops at the first failure.',
+    'set_programmer then set_target(family, target); stops at the first failure, and fails when the programmer does not drive the target (e.g. "cmsis-dap" for an RL78).',
     'local ok, err = mp.config.select("cmsis-dap", "nRF52", "nRF52833")',
   ),
   config(
