@@ -241,15 +241,15 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'build_info',
     [],
-    'info: {version, script_api_version, lua, platform}',
-    'What this build is: app version, scripting API version, the Lua runtime and platform "web".',
+    'info: {version, script_api_version, script_api, lua, platform, compiler, git_hash, build_time, qt_version}',
+    'What this build is: app version, scripting API version (also as MultiProg\'s script_api), the Lua runtime, platform "web" and the compiler. MultiProg\'s git_hash and build_time are "" (not recorded in the build) and qt_version is "" (WebProg is not a Qt program).',
     'local b = mp.app.build_info()\nmp.log.info(b.version, b.lua)',
   ),
   app(
     'os_info',
     [],
-    'info: {name, ...}',
-    'Where the script runs: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
+    'info: {os, os_version, kernel, kernel_version, cpu_arch, hostname, name, ...}',
+    'Where the script runs, with MultiProg\'s fields: os (the browser\'s platform, or Node\'s "linux", "win32"…), cpu_arch (Node\'s; "" in a browser), and os_version, kernel, kernel_version, hostname "" (a web page cannot see them). Besides: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
     'local os = mp.app.os_info()\nmp.log.info(os.name, os.platform)',
   ),
   app(
