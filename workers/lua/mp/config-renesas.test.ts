@@ -174,3 +174,34 @@ describe('the catalogue agrees with the Renesas backends', () => {
     }
   });
 });
+
+describe('mp.config.set validates the whole table before applying it (MultiProg)', () => {
+  it('a bad value anywhere leaves the selection as it was', async () => {
+    const { returns } = await run(`
+      assert(mp.config.set_target("nRF52833"))
+      local a, ea = mp.config.set({ target = "R5F100LE", power = "9v" })
+      local c1 = mp.config.get()
+      local b, eb = mp.config.set({ programmer = "cmsis-dap", target = "RA4M1" })
+      local c, ec = mp.config.set({ target = "R5F100LE", region_index = 2 })
+      local d, ed = mp.config.set({ target = "R5F100LE", region_index = 1, power = "5v" })
+      local c2 = mp.config.get()
+      return a, ea, c1.target, c1.programmer, c1.power, b, eb, c, ec, d, ed, c2.target, c2.programmer, c2.region_index, c2.power`);
+    expect(returns).toEqual([
+      false,
+      '"9v" is not one of "3v3", "5v", "off".',
+      'nRF52833',
+      'cmsis-dap',
+      '',
+      false,
+      'The RA4M1 (RA4) is programmed with "ra", not "cmsis-dap".',
+      false,
+      'No region with index 2 (2 regions; indexes start at 0).',
+      true,
+      '',
+      'R5F100LE',
+      'rl78',
+      1,
+      '5v',
+    ]);
+  });
+});

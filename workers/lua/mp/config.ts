@@ -160,6 +160,49 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     return useProgrammer(kind);
   };
 
+  /**
+   * MultiProg's `set` validates the whole table before applying it: the reason the first value
+   * that would fail gives, or undefined when every one is acceptable.
+   */
+  const checkAll = (o: {
+    programmer?: string;
+    family?: string;
+    target?: string;
+    power?: string;
+    file?: string;
+    region?: number;
+  }): string | undefined => {
+    let programmer = typeof config.programmer === 'string' ? config.programmer : '';
+    if (o.programmer !== undefined) {
+      const key = o.programmer.trim().toLowerCase();
+      const why = UNSUPPORTED[key];
+      if (why) return `Not Supported: ${why}.`;
+      const kind = PROGRAMMERS[key];
+      if (!kind) return `Unknown programmer "${o.programmer}".`;
+      programmer = kind;
+    }
+    let regions = ctx.image.regions.length;
+    if (o.target !== undefined) {
+      const target = findTarget(o.target, o.family);
+      if (!target)
+        return `Unknown target "${o.target}"${o.family !== undefined ? ` in family "${o.family}"` : ''}.`;
+      if (o.programmer !== undefined && programmer !== programmerOf(target))
+        return `The ${shortName(target)} (${familyOf(target)}) is programmed with "${programmerOf(target)}", not "${programmer}".`;
+      regions = target.regions.length;
+    } else if (
+      o.family !== undefined &&
+      !families().some((f) => f.toLowerCase() === o.family!.trim().toLowerCase())
+    ) {
+      return `Unknown family "${o.family}".`;
+    }
+    if (o.power !== undefined && !POWER.has(o.power)) return `"${o.power}" is not one of "3v3", "5v", "off".`;
+    if (o.file !== undefined && resolveFileName(ctx.files, o.file) === undefined)
+      return `No file named "${o.file}" is open.`;
+    if (o.region !== undefined && (o.region < 0 || o.region >= regions))
+      return `No region with index ${o.region} (${regions} regions; indexes start at 0).`;
+    return undefined;
+  };
+
   return natives('mp.config', {
     get: () => [{ ...config }],
     set_target: (c) =>
@@ -203,6 +246,17 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       ctx.selectedRegion = region.name;
       config.region_index = i;
       return ok();
+    },
+    _check_set: (c) => {
+      const why = checkAll({
+        programmer: c.optString(1, 'programmer'),
+        family: c.optString(2, 'family'),
+        target: c.optString(3, 'target'),
+        power: c.optString(4, 'power'),
+        file: c.optString(5, 'file_path'),
+        region: c.optInteger(6, 'region_index'),
+      });
+      return why === undefined ? ok() : fail(why);
     },
     _select_target: (c) => setTarget(c.string(2, 'target'), c.string(1, 'family'), true),
   });

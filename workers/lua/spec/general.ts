@@ -175,7 +175,7 @@ export const GENERAL_SPEC: MpFunction[] = [
   config(
     'set',
     [param('opts', 'table', 'Any of programmer, family, target, power, file_path (or file), region_index.')],
-    'Applies several settings in that order; stops at the first failure; an unknown key gives false.',
+    'Applies several settings in that order after checking the whole table first (as MultiProg does): an unknown key, an unknown or unsupported value, a programmer that does not drive the target or a region index the target does not have gives false and changes nothing.',
     'local ok, err = mp.config.set({ programmer = "daplink", target = "nRF52833", region_index = 0 })',
   ),
   {
