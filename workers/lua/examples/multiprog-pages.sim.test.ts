@@ -244,8 +244,8 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/checksum', () => {
     const crc = spied(result.logs, 'mp.checksum.crc');
     expect(crc).toHaveLength(3);
     for (const line of crc) expect(line).toMatch(/^3421780262, 0xCBF43926, table$/);
-    const whole = checksum('crc32', image.data.read(0, 0x1000, 0xff)).value;
-    const slice = checksum('crc32', image.data.read(0, 256, 0xff)).value;
+    const whole = checksum('crc32', image.data.read(0, 0x1000, 0xff)).value!;
+    const slice = checksum('crc32', image.data.read(0, 256, 0xff)).value!;
     const hex8 = (n: number) => '0x' + n.toString(16).toUpperCase().padStart(8, '0');
     expect(spied(result.logs, 'mp.checksum.crc_region')).toEqual([
       expect.stringMatching(new RegExp(`^${whole}, ${hex8(whole)}`)),
