@@ -374,14 +374,16 @@ describe('kuraga.tech/docs/MultiProg/scripts/checksum-scripts', () => {
     const flashed = await rig.run(
       `assert(mp.backend.connect())
       assert(mp.backend.flash())
-      return mp.backend.read_checksums()[1].base_checksum`,
+      return mp.backend.read_checksums()[1].base_checksum, mp.backend.get_target_info().name`,
       { image: imageToDto(image), allowHwWrites: true },
     );
     expect(flashed.error).toBeUndefined();
     const chip = flashed.returns[0] as number;
+    expect(flashed.returns[1]).toBe('R5F100LEA');
     const result = await rig.run(page('renesas_nec_checksum.lua'), {
       image: flashed.image,
-      config: { target: 'R5F100LE' },
+      // What the script panel passes for the connected chip: the name the RL78 backend reports.
+      config: { target: flashed.returns[1] as string, programmer: 'rl78' },
       chunkName: 'renesas_nec_checksum.lua',
     });
     expect(result.error).toBeUndefined();

@@ -112,6 +112,13 @@ describe('mp.config with the Renesas targets', () => {
     expect(a.returns[0]).toMatchObject({ target: 'R5F100LE', family: 'RL78/G13' });
     const b = await run('return mp.config.get()', { config: { target: 'Renesas R7FA4M1AB3CFM' } });
     expect(b.returns[0]).toMatchObject({ target: 'RA4M1', family: 'RA4' });
+    // The RL78 backend names the chip by its signature ("R5F100LEA"); the RA4M2 by its product name.
+    const c = await run('return mp.config.get()', { config: { target: 'R5F100LEA', programmer: 'rl78' } });
+    expect(c.returns[0]).toMatchObject({ target: 'R5F100LE', family: 'RL78/G13', programmer: 'rl78' });
+    const d = await run('return mp.config.get()', { config: { target: 'R7FA4M2AD3CFP' } });
+    expect(d.returns[0]).toMatchObject({ target: 'RA4M2', family: 'RA4' });
+    const e = await run('return mp.config.get()', { config: { target: 'R5F10' } });
+    expect(e.returns[0]).toMatchObject({ target: 'R5F10', family: '' });
   });
 
   it('picks the RL78 cable the page can reach when set_target names an RL78, and the chip connects', async () => {

@@ -74,14 +74,19 @@ function familyProgrammer(family: string): ProgrammerKind | undefined {
  * Completes what the page said about the connected chip: the page knows the name the chip's
  * support script reports ("Nordic nRF52833"), the catalogue its short name and family. A
  * `target` naming a catalogue target exactly or as one of its words becomes that target's
- * short name with its family; an unknown target is kept with an empty family.
+ * short name with its family, and so does a word that begins with a part number of 8 characters
+ * or more (an RL78's signature name "R5F100LEA" is the R5F100LE); an unknown target is kept
+ * with an empty family.
  */
 export function withFamily(
   config: Record<string, string | number | boolean>,
 ): Record<string, string | number | boolean> {
   if (typeof config.target !== 'string' || config.target === '' || config.family) return config;
   const words = config.target.toLowerCase().split(/[\s()/,]+/);
-  const target = findTarget(config.target) ?? TARGETS.find((t) => namesOf(t).some((n) => words.includes(n)));
+  const target =
+    findTarget(config.target) ??
+    TARGETS.find((t) => namesOf(t).some((n) => words.includes(n))) ??
+    TARGETS.find((t) => namesOf(t).some((n) => n.length >= 8 && words.some((w) => w.startsWith(n))));
   return target ? { ...config, target: shortName(target), family: familyOf(target) } : config;
 }
 
