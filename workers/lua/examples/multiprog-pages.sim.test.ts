@@ -80,7 +80,7 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
     const rig = await simRig({ probes: [createSimulatedMicrobit('v2', { latency: 'zero' })] });
     const ok = await rig.run(spies('mp.backend.connect') + page('backend-connect.lua'));
     expect(ok.error).toBeUndefined();
-    expect(spied(ok.logs, 'mp.backend.connect')).toEqual(['true']);
+    expect(spied(ok.logs, 'mp.backend.connect')).toEqual(['true, ']);
     expect(ok.logs.filter((l) => l.startsWith('error:'))).toEqual([]);
     // No programmer selected: connect answers false, err and the example logs err and returns.
     const none = await rig.run(page('backend-connect.lua'), { deviceId: undefined });
@@ -114,12 +114,12 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
       );
       expect(result.error).toBeUndefined();
       expect(result.logs.filter((l) => l.startsWith('error:'))).toEqual([]);
-      expect(spied(result.logs, 'mp.backend.erase_blocks')).toEqual(['true']);
+      expect(spied(result.logs, 'mp.backend.erase_blocks')).toEqual(['true, ']);
       const blank = spied(result.logs, 'mp.backend.blank_check');
-      expect(blank[0]).toBe('true');
+      expect(blank[0]).toBe('true, ');
       // ok=false, err contains "Block N not blanked".
       expect(blank[1]).toMatch(/^false, Block 0 not blanked/);
-      expect(spied(result.logs, 'mp.backend.write_no_blank')).toEqual(['true', 'true']);
+      expect(spied(result.logs, 'mp.backend.write_no_blank')).toEqual(['true, ', 'true, ']);
       const read = (address: number, length: number) =>
         probe ? probe.target.readMemory(address, length) : rl78!.flash.read(address, address + length - 1);
       expect(read(0, 0x400)).toEqual(firmware);
@@ -170,7 +170,7 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
     await connect(rig);
     const result = await rig.run(spies(...names) + page('backend-segments.lua'));
     expect(result.error).toBeUndefined();
-    for (const n of names) expect(spied(result.logs, n)).toEqual(['true']);
+    for (const n of names) expect(spied(result.logs, n)).toEqual(['true, ']);
     // chip → buffer → chip: the buffer holds the chip's bytes and the chip still does.
     expect(imageFromDto(result.image).data.read(0x100000, 0x1000, 0xff)).toEqual(before);
     expect(board.flash.read(0x100000, 0x1000)).toEqual(before);

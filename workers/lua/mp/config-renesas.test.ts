@@ -134,7 +134,7 @@ describe('mp.config with the Renesas targets', () => {
       local ok, err = mp.backend.connect()
       return before, c.device_id, c.programmer, ok, err, mp.backend.get_programmer_info().type`);
     expect(result.error).toBeUndefined();
-    expect(result.returns).toEqual([rig.ids[0], rig.ids[1], 'rl78', true, null, 'rl78']);
+    expect(result.returns).toEqual([rig.ids[0], rig.ids[1], 'rl78', true, '', 'rl78']);
     rig.close();
   }, 120_000);
 });
