@@ -18,6 +18,7 @@ import { flashRegion } from '../../../src/core/memory/region';
 import { SparseData } from '../../../src/core/memory/sparse-data';
 import { createSimulatedBluePill, createSimulatedMicrobit } from '../../../src/sim';
 import { createSimulatedEspBoard } from '../../../src/sim/esp';
+import { createSimulatedRaBoard } from '../../../src/sim/ra';
 import { createSimulatedRl78Board } from '../../../src/sim/rl78';
 import { fixtureData } from '../../device/cmsis-dap/testing/images';
 import { imageFromDto, imageToDto } from '../../device/image-dto';
@@ -160,6 +161,24 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
     expect(blocks[0]).toBe(`info: block 0 base=0x${hex4(sum(flash))} subs=${subs.join(' ')}`);
     rl78.close();
   });
+
+  it.each([
+    ['ESP32', () => ({ boards: [createSimulatedEspBoard({ chip: 'esp32' })] })],
+    ['RA4M1', () => ({ boards: [createSimulatedRaBoard({ chip: 'RA4M1' })] })],
+  ] as const)(
+    'read_checksums example runs on the %s: every block has four sub-block checksums',
+    async (_name, devices) => {
+      const rig = await simRig(devices());
+      await connect(rig);
+      const result = await rig.run(page('backend-read-checksums.lua'));
+      expect(result.error).toBeUndefined();
+      const lines = result.logs.filter((l) => l.startsWith('info: block '));
+      expect(lines.length).toBeGreaterThan(0);
+      for (const l of lines)
+        expect(l).toMatch(/^info: block \d+ base=0x[0-9A-F]{4,8} subs=[0-9A-F]{4,8}( [0-9A-F]{4,8}){3}$/);
+      rig.close();
+    },
+  );
 
   it('per-segment example (ESP backend): read, write and verify 4 KiB at 0x100000 on an ESP32', async () => {
     const board = createSimulatedEspBoard({ chip: 'esp32' });
