@@ -187,7 +187,7 @@ export class RaBackend implements Backend {
       const s = this.requireSession();
       const r = this.pickRegion(region, true);
       const progress = this.progress('Blank check', r.size, ctx);
-      await requireBlankBlocks(s, blocksOf(r), ctx, progress);
+      await requireBlankBlocks(s, blocksOf(r), ctx, progress, r.name);
       progress.finish();
     });
   }

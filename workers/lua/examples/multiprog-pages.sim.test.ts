@@ -94,15 +94,25 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
   it.each([
     ['micro:bit V2 (nRF52833)', 'probe'],
     ['RL78/G13 (R5F100LE)', 'rl78'],
+    ['RA4M1 (Arduino Uno R4)', 'ra'],
   ] as const)(
     'extended operations example (erase_blocks, blank_check, write_no_blank, write_at) on the %s',
     async (_name, kind) => {
       const probe = kind === 'probe' ? createSimulatedMicrobit('v2', { latency: 'zero' }) : undefined;
       const rl78 = kind === 'rl78' ? createSimulatedRl78Board({ chip: 'R5F100LE' }) : undefined;
+      const ra =
+        kind === 'ra'
+          ? createSimulatedRaBoard({
+              chip: 'RA4M1',
+              flash: [{ address: 0, data: new Uint8Array(0x2000).fill(0x3c) }],
+            })
+          : undefined;
       // Something on the chip for erase_blocks to erase.
       probe?.target.flash.fill(0x3c, 0, 0x2000);
       rl78?.flash.load(0, new Uint8Array(0x2000).fill(0x3c));
-      const rig = await simRig(probe ? { probes: [probe] } : { rl78Boards: [rl78!] });
+      const rig = await simRig(
+        probe ? { probes: [probe] } : rl78 ? { rl78Boards: [rl78] } : { boards: [ra!] },
+      );
       // The file the person opened before running the example: 1 KiB at 0 (block 0), 0x400 left 0xFF.
       const firmware = pattern(0x400);
       const image = new MemoryImage([flashRegion('Code Flash', 0, 0x10000, 0x400)]);
@@ -122,7 +132,11 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 },
       expect(blank[1]).toMatch(/^false, Block 0 not blanked/);
       expect(spied(result.logs, 'mp.backend.write_no_blank')).toEqual(['true, ', 'true, ']);
       const read = (address: number, length: number) =>
-        probe ? probe.target.readMemory(address, length) : rl78!.flash.read(address, address + length - 1);
+        probe
+          ? probe.target.readMemory(address, length)
+          : rl78
+            ? rl78.flash.read(address, address + length - 1)
+            : ra!.firmware.peek(address, length);
       expect(read(0, 0x400)).toEqual(firmware);
       // 0xFF → 0x00 at 0x400 is a valid 1→0 transition; the rest of the erased chip stays blank.
       expect(read(0x400, 2)).toEqual(new Uint8Array([0x00, 0xff]));
