@@ -56,7 +56,7 @@ describe('mp.config with the Renesas targets', () => {
       return a, fa, b, c.target, c.family, mp.memory.region_size("Code Flash"), x, ex`);
     expect(returns.slice(0, 7)).toEqual([true, 'RL78/G14', true, 'R5F100GJ', 'RL78/G13', 256 * 1024, false]);
     expect(returns[7]).toMatch(
-      /^Unknown target "R5F104LE" in family "RL78\/G13" \(known: "R5F100LE", "R5F100LG", "R5F100GJ"\)/,
+      /^Target not found: "R5F104LE" in family "RL78\/G13" \(known: "R5F100LE", "R5F100LG", "R5F100GJ"\)/,
     );
   });
 

@@ -136,7 +136,7 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
         .map((t) => `"${shortName(t)}"`)
         .join(', ');
       return fail(
-        `Unknown target "${name}"${family ? ` in family "${family}"` : ''} (known: ${known || 'none'}).`,
+        `Target not found: "${name}"${family ? ` in family "${family}"` : ''} (known: ${known || 'none'}).`,
       );
     }
     const programmer = programmerOf(target);
@@ -190,7 +190,7 @@ export function configNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     if (o.target !== undefined) {
       const target = findTarget(o.target, o.family);
       if (!target)
-        return `Unknown target "${o.target}"${o.family !== undefined ? ` in family "${o.family}"` : ''}.`;
+        return `Target not found: "${o.target}"${o.family !== undefined ? ` in family "${o.family}"` : ''}.`;
       if (o.programmer !== undefined && programmer !== programmerOf(target))
         return `The ${shortName(target)} (${familyOf(target)}) is programmed with "${programmerOf(target)}", not "${programmer}".`;
       regions = target.regions.length;

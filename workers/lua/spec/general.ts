@@ -117,7 +117,7 @@ export const GENERAL_SPEC: MpFunction[] = [
         'Target: its name ("nRF52833", "R5F100LE", "RA4M1"), a part number ("STM32F103C8", "R7FA4M1AB3CFM") or WebProg id ("nrf52833"), ignoring case.',
       ),
     ],
-    'Selects a target of WebProg\'s catalogue (nRF51822, nRF52833, nRF52840, STM32F103, STM32F411, STM32G071, ATSAMD21G18A; RL78/G13 R5F100LE, R5F100LG, R5F100GJ and RL78/G14 R5F104LE, R5F104LG; RA4M1, RA4M2): sets target and family, gives the buffer the target\'s regions (data that fits is kept) and, as MultiProg\'s smart form does, switches to the programmer that drives it ("cmsis-dap", "rl78" or "ra") when the selected one does not, choosing a device of that kind the page can reach. Unknown → false and the known names.',
+    'Selects a target of WebProg\'s catalogue (nRF51822, nRF52833, nRF52840, STM32F103, STM32F411, STM32G071, ATSAMD21G18A; RL78/G13 R5F100LE, R5F100LG, R5F100GJ and RL78/G14 R5F104LE, R5F104LG; RA4M1, RA4M2): sets target and family, gives the buffer the target\'s regions (data that fits is kept) and, as MultiProg\'s smart form does, switches to the programmer that drives it ("cmsis-dap", "rl78" or "ra") when the selected one does not, choosing a device of that kind the page can reach. Unknown → false, "Target not found: …" (MultiProg\'s words) with the known names.',
     'local ok, err = mp.config.set_target("nRF52", "nRF52833")',
   ),
   config(
