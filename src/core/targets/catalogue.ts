@@ -4,6 +4,10 @@
  * is identified).
  */
 import { flashRegion, type Region } from '../memory/region';
+import { RENESAS_TARGETS } from './renesas';
+
+/** The backend that programs a target, as `mp.config` names it. */
+export type TargetProgrammer = 'cmsis-dap' | 'esp' | 'ra' | 'rl78';
 
 /** A target's memory description. */
 export interface TargetDescription {
@@ -13,6 +17,10 @@ export interface TargetDescription {
   name: string;
   /** Family as `mp.config` names it, e.g. "nRF52"; derived from the id when absent. */
   family?: string;
+  /** Other names `mp.config.set_target` knows it by (part numbers, e.g. "STM32F103C8"). */
+  aliases?: readonly string[];
+  /** The backend that programs it (default "cmsis-dap": a CMSIS-DAP probe over SWD). */
+  programmer?: TargetProgrammer;
   /** Regions in ascending base order. */
   regions: Region[];
 }
@@ -78,6 +86,7 @@ export const TARGETS: readonly TargetDescription[] = [
   {
     id: 'stm32f103',
     name: 'STM32F103 (Blue Pill, 64 KiB)',
+    aliases: ['STM32F103C8', 'STM32F103C8T6'],
     regions: [
       flashRegion('Code Flash', 0x0800_0000, 64 * KiB, KiB),
       flashRegion('Option Bytes', 0x1fff_f800, 16, 16),
@@ -121,7 +130,13 @@ export const TARGETS: readonly TargetDescription[] = [
       { name: 'RAM', base: 0x2000_0000, size: 32 * KiB, eraseSize: 1, writeSize: 1, fill: 0x00, kind: 'ram' },
     ],
   },
+  ...RENESAS_TARGETS,
 ];
+
+/** The backend that programs `target`. */
+export function programmerOf(target: TargetDescription): TargetProgrammer {
+  return target.programmer ?? 'cmsis-dap';
+}
 
 /** The target with id `id`, if known. */
 export function targetById(id: string): TargetDescription | undefined {

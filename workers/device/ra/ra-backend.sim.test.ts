@@ -123,7 +123,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     expect(board.firmware.peek(0x40100000, 4)).toEqual(new Uint8Array(4));
   });
 
-  it('reads checksums per block (sub-blocks where the chip reports a CRC unit), and segments', async () => {
+  it('reads checksums per block (sub-blocks of the CRC unit, or four quarters), and segments', async () => {
     const m33 = new RaBackend(createSimulatedRaBoard({ chip: 'RA4M2' }).port);
     await m33.connect();
     const m33Sums = await m33.readChecksums();
@@ -138,8 +138,13 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
     const { regions } = await backend.connect();
     const sums = await backend.readChecksums();
     expect(sums.length).toBe(128 + 8);
-    // The RA4M1 reports no CRC unit: one CRC per block, no sub-blocks.
-    expect(sums[1].subChecksums).toEqual([]);
+    // The RA4M1 reports no CRC unit: one CRC per block; its sub-blocks are four quarters whose
+    // CRC-32 comes from the bytes read back (data only in the first quarter of block 1).
+    const subs = sums[1].subChecksums;
+    expect(subs).toHaveLength(4);
+    expect(subs[0]).not.toBe(subs[1]);
+    expect(subs.slice(1)).toEqual([subs[1], subs[1], subs[1]]);
+    expect(sums.every((b) => b.subChecksums.length >= 4)).toBe(true);
     expect(sums[1].baseChecksum).not.toBe(sums[2].baseChecksum);
     const image = new MemoryImage(regions);
     await backend.readSegment(image, 0x800, 8);

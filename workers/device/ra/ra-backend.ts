@@ -187,7 +187,7 @@ export class RaBackend implements Backend {
       const s = this.requireSession();
       const r = this.pickRegion(region, true);
       const progress = this.progress('Blank check', r.size, ctx);
-      await requireBlankBlocks(s, blocksOf(r), ctx, progress);
+      await requireBlankBlocks(s, blocksOf(r), ctx, progress, r.name);
       progress.finish();
     });
   }
@@ -206,11 +206,14 @@ export class RaBackend implements Backend {
         for (const b of blocksOf(r)) {
           throwIfCancelled(ctx.signal);
           const cau = s.layout.areas.find((a) => b.address >= a.start && b.address <= a.end)?.cau ?? 0;
+          // The chip's natural sub-blocks (its CRC unit); a block of one CRC unit is cut in four
+          // equal parts, whose CRC-32 chipCrc takes from the bytes read back (MultiProg's
+          // read_checksums always has sub-block checksums).
+          const natural = cau > 0 && cau < b.size;
+          const part = natural ? cau : b.size / 4;
           const subs: number[] = [];
-          if (cau > 0 && cau < b.size) {
-            for (let at = b.address; at < b.address + b.size; at += cau)
-              subs.push(await s.client.crc(at, cau));
-          }
+          for (let at = b.address; at < b.address + b.size; at += part)
+            subs.push(natural ? await s.client.crc(at, part) : await chipCrc(s, at, part));
           out.push({
             blockN: out.length,
             address: b.address,

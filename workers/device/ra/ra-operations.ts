@@ -297,14 +297,18 @@ export async function verifyData(
   }
 }
 
-/** Throws NOT_BLANK naming the first block of `blocks` that is not blank. */
+/**
+ * Throws NOT_BLANK naming the first block of `blocks` (of the region `regionName`) that is not
+ * blank, in the words MultiProg scripts match: "Block N not blanked (…)", N counted in `blocks`.
+ */
 export async function requireBlankBlocks(
   s: RaWorkSession,
   blocks: readonly Block[],
   ctx: OperationContext,
   progress: ProgressReporter,
+  regionName = 'flash',
 ): Promise<void> {
-  for (const b of blocks) {
+  for (const [n, b] of blocks.entries()) {
     throwIfCancelled(ctx.signal);
     if ((await chipCrc(s, b.address, b.size)) !== blankCrc(b.size)) {
       const chip = await readRange(s, b.address, b.size);
@@ -312,7 +316,7 @@ export async function requireBlankBlocks(
       const address = b.address + Math.max(0, i);
       throw new WebProgError(
         'NOT_BLANK',
-        `Blank check: ${formatAddress(address)} holds 0x${chip[Math.max(0, i)].toString(16).padStart(2, '0')} (block ${formatAddress(b.address)}).`,
+        `Block ${n} not blanked (${regionName} at ${formatAddress(b.address)}): ${formatAddress(address)} holds 0x${chip[Math.max(0, i)].toString(16).padStart(2, '0')}.`,
         { address },
       );
     }

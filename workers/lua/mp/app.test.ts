@@ -16,13 +16,25 @@ describe("mp.app (MultiProg's functions, honestly)", () => {
     expect(returns[0]).toEqual({
       version: '9.9.9-test',
       script_api_version: expect.any(String),
+      script_api: (returns[0] as { script_api_version: string }).script_api_version,
       lua: 'Lua 5.4 (wasmoon)',
       platform: 'web',
+      compiler: 'TypeScript',
+      git_hash: '',
+      build_time: '',
+      qt_version: '',
     });
     expect(returns[1]).toMatchObject({
       name: 'node',
       version: process.versions.node,
       platform: process.platform,
+      // MultiProg's fields.
+      os: process.platform,
+      cpu_arch: process.arch,
+      os_version: '',
+      kernel: '',
+      kernel_version: '',
+      hostname: '',
     });
   });
 

@@ -77,11 +77,11 @@ export function backendNatives(ctx: ScriptContext): Record<string, NativeEntry> 
     return o;
   };
 
-  /** Runs `work`; resolves to `true` or `false, message, code` (or `nil, message, code`). */
+  /** Runs `work`; resolves to `true, ""` (MultiProg's `ok, err`) or `false, message, code` (or `nil, message, code`). */
   const okErr = (work: () => Promise<unknown>, failValue: false | null = false): Blocking =>
     new Blocking(
       work().then(
-        (value) => (value === undefined ? [true] : [value]),
+        (value) => (value === undefined ? [true, ''] : [value]),
         (error: unknown) => {
           const { message, code } = describeError(error);
           return [failValue, message, code];

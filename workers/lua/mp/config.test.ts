@@ -63,9 +63,9 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       ['Code Flash', 'RAM'],
     ]);
     expect(r[8]).toBe(false);
-    expect(r[9]).toMatch(/^Unknown target "nRF52833" in family "nRF51" \(known: "nRF51822"\)/);
+    expect(r[9]).toMatch(/^Target not found: "nRF52833" in family "nRF51" \(known: "nRF51822"\)/);
     expect(r[10]).toBe(false);
-    expect(r[11]).toMatch(/^Unknown target "RL78\/G13" \(known: .*"STM32F411"/);
+    expect(r[11]).toMatch(/^Target not found: "RL78\/G13" \(known: .*"STM32F411"/);
     expect(imageFromDto(result.image).regions[0]).toMatchObject({ name: 'Code Flash', base: 0x0800_0000 });
   });
 
@@ -78,7 +78,7 @@ describe("mp.config (MultiProg's forms over WebProg's catalogue)", () => {
       return a, ea, c.family, c.target, b, eb`);
     expect(returns.slice(0, 5)).toEqual([true, '', 'nRF51', '', false]);
     expect(returns[5]).toMatch(
-      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21"\)/,
+      /^Unknown family "RL78" \(known: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21", "RL78\/G13", "RL78\/G14", "RA4"\)/,
     );
   });
 

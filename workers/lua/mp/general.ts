@@ -62,16 +62,27 @@ const NO_FOLDER: Record<string, string> = {
   documents_dir: "the person's documents folder",
 };
 
-/** The browser (or Node, under the command line and tests) the run is in. */
+/**
+ * The browser (or Node, under the command line and tests) the run is in, with MultiProg's
+ * fields (`os`, `os_version`, `kernel`, `kernel_version`, `cpu_arch`, `hostname`) filled with
+ * what the page can see: a web page cannot see the computer's name or kernel, so those are "".
+ */
 function osInfo(): Record<string, string | number> {
   const nav = (
     globalThis as {
-      navigator?: { userAgent?: string; platform?: string; language?: string; hardwareConcurrency?: number };
+      navigator?: {
+        userAgent?: string;
+        platform?: string;
+        language?: string;
+        hardwareConcurrency?: number;
+        userAgentData?: { platform?: string };
+      };
     }
   ).navigator;
   const proc = (
     globalThis as { process?: { versions?: { node?: string }; platform?: string; arch?: string } }
   ).process;
+  const unknown = { os_version: '', kernel: '', kernel_version: '', hostname: '' };
   if (proc?.versions?.node) {
     return {
       name: 'node',
@@ -79,6 +90,9 @@ function osInfo(): Record<string, string | number> {
       platform: proc.platform ?? '',
       arch: proc.arch ?? '',
       cores: nav?.hardwareConcurrency ?? 0,
+      os: proc.platform ?? '',
+      cpu_arch: proc.arch ?? '',
+      ...unknown,
     };
   }
   return {
@@ -87,6 +101,9 @@ function osInfo(): Record<string, string | number> {
     platform: nav?.platform ?? '',
     language: nav?.language ?? '',
     cores: nav?.hardwareConcurrency ?? 0,
+    os: nav?.userAgentData?.platform || nav?.platform || '',
+    cpu_arch: '',
+    ...unknown,
   };
 }
 
@@ -144,8 +161,14 @@ export function generalNatives(
         {
           version: ctx.version,
           script_api_version: MP_API_VERSION,
+          script_api: MP_API_VERSION,
           lua: 'Lua 5.4 (wasmoon)',
           platform: 'web',
+          compiler: 'TypeScript',
+          // Not recorded in this build; WebProg is not a Qt program.
+          git_hash: '',
+          build_time: '',
+          qt_version: '',
         },
       ],
       os_info: () => [osInfo()],

@@ -108,6 +108,7 @@ end
 -- MultiProg's mp.config.select and set over the setters.
 local CF = copy(config)
 CF._select_target = nil
+CF._check_set = nil
 CF.select = function(programmer, family, target)
   local ok, err = config.set_programmer(programmer)
   if not ok then return ok, err end
@@ -123,6 +124,10 @@ CF.set = function(opts)
       return false, 'Unknown option "' .. tostring(k) .. '" (programmer, family, target, power, file_path, region_index).'
     end
   end
+  local file = opts.file_path or opts.file
+  -- Validate the whole table before applying any of it (MultiProg's form).
+  local valid, why = config._check_set(opts.programmer, opts.family, opts.target, opts.power, file, opts.region_index)
+  if not valid then return false, why end
   local steps = {}
   if opts.programmer ~= nil then steps[#steps + 1] = function() return config.set_programmer(opts.programmer) end end
   if opts.target ~= nil and opts.family ~= nil then
@@ -133,7 +138,6 @@ CF.set = function(opts)
     steps[#steps + 1] = function() return config.set_family(opts.family) end
   end
   if opts.power ~= nil then steps[#steps + 1] = function() return config.set_power(opts.power) end end
-  local file = opts.file_path or opts.file
   if file ~= nil then steps[#steps + 1] = function() return config.set_file(file) end end
   if opts.region_index ~= nil then steps[#steps + 1] = function() return config.set_region_index(opts.region_index) end end
   for _, step in ipairs(steps) do

@@ -8,7 +8,8 @@ const TIMEOUT = param(
 );
 const ADDR = param('addr', 'integer', 'Absolute start address (not a region offset).');
 const SIZE = param('size', 'integer', 'Number of bytes.');
-const FAILS = 'On failure returns false, the message and the error code (e.g. "NOT_CONNECTED").';
+const FAILS =
+  'On success returns true, "" (MultiProg\'s ok, err); on failure false, the message and the error code (e.g. "NOT_CONNECTED").';
 
 function op(
   name: string,

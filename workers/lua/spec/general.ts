@@ -50,7 +50,9 @@ function config(
     example,
   };
   // Choosing a programmer asks the device worker which programmers the page can reach.
-  return ['set_programmer', 'select', 'set'].includes(name) ? { ...fn, blocking: true } : fn;
+  return ['set_programmer', 'set_target', 'set_family', 'select', 'set'].includes(name)
+    ? { ...fn, blocking: true }
+    : fn;
 }
 
 /** Every function of `mp.log`, `mp.ui`, `mp.config` and `mp.app`. */
@@ -97,22 +99,37 @@ export const GENERAL_SPEC: MpFunction[] = [
     params: [],
     returns: 'config: {target, family, programmer, power, file_path, region_index, device_id}',
     description:
-      'The current selection: target chip, family, programmer ("cmsis-dap" or "esp"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
+      'The current selection: target chip, family, programmer ("cmsis-dap", "esp", "ra" or "rl78"), power ("3v3", "5v", "off" or ""), file path, selected region (0-based) and WebProg\'s device id of the programmer. Starts as the page passes it (in the app: the connected chip with its family, the device\'s programmer kind and the file shown; on the command line: the device\'s programmer kind); the setters change it for the run.',
     example: 'local c = mp.config.get()\nmp.log.info(c.target, c.family, c.programmer)',
   },
   config(
     'set_target',
     [
-      param('family', 'string', 'Family, e.g. "nRF52" (when two arguments are given).', true),
-      param('name', 'string', 'Target: its name ("nRF52833") or WebProg id ("nrf52833"), ignoring case.'),
+      param(
+        'family',
+        'string',
+        'Family, e.g. "nRF52", "RL78/G13", "RA4" (when two arguments are given).',
+        true,
+      ),
+      param(
+        'name',
+        'string',
+        'Target: its name ("nRF52833", "R5F100LE", "RA4M1"), a part number ("STM32F103C8", "R7FA4M1AB3CFM") or WebProg id ("nrf52833"), ignoring case.',
+      ),
     ],
-    "Selects a target of WebProg's catalogue: sets target and family and gives the buffer the target's regions (data that fits is kept). Unknown → false and the known names.",
+    'Selects a target of WebProg\'s catalogue (nRF51822, nRF52833, nRF52840, STM32F103, STM32F411, STM32G071, ATSAMD21G18A; RL78/G13 R5F100LE, R5F100LG, R5F100GJ and RL78/G14 R5F104LE, R5F104LG; RA4M1, RA4M2): sets target and family, gives the buffer the target\'s regions (data that fits is kept) and, as MultiProg\'s smart form does, switches to the programmer that drives it ("cmsis-dap", "rl78" or "ra") when the selected one does not, choosing a device of that kind the page can reach. Unknown → false, "Target not found: …" (MultiProg\'s words) with the known names.',
     'local ok, err = mp.config.set_target("nRF52", "nRF52833")',
   ),
   config(
     'set_family',
-    [param('family', 'string', 'A family of the catalogue, e.g. "nRF51", "nRF52", "STM32F4".')],
-    'Selects a family (the target is cleared when it belongs to another one).',
+    [
+      param(
+        'family',
+        'string',
+        'A family of the catalogue: "nRF51", "nRF52", "STM32F1", "STM32F4", "STM32G0", "SAMD21", "RL78/G13", "RL78/G14", "RA4".',
+      ),
+    ],
+    'Selects a family (the target is cleared when it belongs to another one) and, as MultiProg does, switches to the programmer that drives the family when the selected one does not.',
     'local ok, err = mp.config.set_family("nRF52")',
   ),
   config(
@@ -152,13 +169,13 @@ export const GENERAL_SPEC: MpFunction[] = [
       param('family', 'string', 'As set_target.'),
       param('target', 'string', 'As set_target.'),
     ],
-    'set_programmer then set_target(family, target); stops at the first failure.',
+    'set_programmer then set_target(family, target); stops at the first failure, and fails when the programmer does not drive the target (e.g. "cmsis-dap" for an RL78).',
     'local ok, err = mp.config.select("cmsis-dap", "nRF52", "nRF52833")',
   ),
   config(
     'set',
     [param('opts', 'table', 'Any of programmer, family, target, power, file_path (or file), region_index.')],
-    'Applies several settings in that order; stops at the first failure; an unknown key gives false.',
+    'Applies several settings in that order after checking the whole table first (as MultiProg does): an unknown key, an unknown or unsupported value, a programmer that does not drive the target or a region index the target does not have gives false and changes nothing.',
     'local ok, err = mp.config.set({ programmer = "daplink", target = "nRF52833", region_index = 0 })',
   ),
   {
@@ -224,15 +241,15 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'build_info',
     [],
-    'info: {version, script_api_version, lua, platform}',
-    'What this build is: app version, scripting API version, the Lua runtime and platform "web".',
+    'info: {version, script_api_version, script_api, lua, platform, compiler, git_hash, build_time, qt_version}',
+    'What this build is: app version, scripting API version (also as MultiProg\'s script_api), the Lua runtime, platform "web" and the compiler. MultiProg\'s git_hash and build_time are "" (not recorded in the build) and qt_version is "" (WebProg is not a Qt program).',
     'local b = mp.app.build_info()\nmp.log.info(b.version, b.lua)',
   ),
   app(
     'os_info',
     [],
-    'info: {name, ...}',
-    'Where the script runs: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
+    'info: {os, os_version, kernel, kernel_version, cpu_arch, hostname, name, ...}',
+    'Where the script runs, with MultiProg\'s fields: os (the browser\'s platform, or Node\'s "linux", "win32"…), cpu_arch (Node\'s; "" in a browser), and os_version, kernel, kernel_version, hostname "" (a web page cannot see them). Besides: in a browser {name = "browser", user_agent, platform, language, cores}; under the command line (Node) {name = "node", version, platform, arch, cores}.',
     'local os = mp.app.os_info()\nmp.log.info(os.name, os.platform)',
   ),
   app(

@@ -44,7 +44,7 @@ export function param(name: string, type: string, description: string, optional 
 }
 
 /** The `ok, err, code` triple of blocking backend calls. */
-export const OK_ERR = 'ok: boolean, err: string?, code: string?';
+export const OK_ERR = 'ok: boolean, err: string, code: string?';
 
 /** How a function relates to MultiProg's documented API. */
 export type MpCompatKind = 'multiprog' | 'webprog' | 'not-in-browser';
