@@ -180,8 +180,13 @@ export class SimulatedRaBoard {
     this.wire.deviceBytes += bytes.length;
     this.clock.observe(endUs / 1e6);
     const delay = this.clock.wallDelayMs(endUs / 1e6);
-    if (delay <= 0) this.port.deliver(bytes);
-    else setTimeout(() => this.port.deliver(bytes), delay);
+    // The host learns of the reply (and its clock reaches the reply's time) when it is delivered.
+    const deliver = (): void => {
+      this.clock.received(endUs / 1e6);
+      this.port.deliver(bytes);
+    };
+    if (delay <= 0) deliver();
+    else setTimeout(deliver, delay);
   }
 }
 

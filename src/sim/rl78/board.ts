@@ -287,6 +287,7 @@ export class SimulatedRl78Board implements SerialDevice {
 
   private schedule(at: number, bytes: Uint8Array, unplug: boolean): void {
     if (this.clock.latency === 'zero' && this.queue.length === 0) {
+      this.clock.received(at);
       this.port.deliver(bytes);
       if (unplug) this.unplug();
       return;
@@ -301,6 +302,7 @@ export class SimulatedRl78Board implements SerialDevice {
       this.timer = null;
       while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
         const item = this.queue.shift()!;
+        this.clock.received(item.at);
         this.port.deliver(item.bytes);
         if (item.unplug) this.unplug();
       }
