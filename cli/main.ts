@@ -14,7 +14,6 @@ import { CliError } from './cli-error';
 import { classroom } from './commands/classroom';
 import { blankCheck, checksums, erase, flash, info, read, verify } from './commands/device-commands';
 import { list } from './commands/list';
-import { run } from './commands/run';
 import type { CliOptions, CommandContext } from './context';
 import { ExitCode, exitCodeFor } from './exit-codes';
 import { COMMAND_HELP, USAGE } from './help';
@@ -31,7 +30,8 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   erase,
   'blank-check': blankCheck,
   checksums,
-  run,
+  // The Lua runtime (wasmoon, a large CommonJS module) loads only for `run`.
+  run: (ctx) => import('./commands/run').then((m) => m.run(ctx)),
   classroom,
 };
 
