@@ -11,7 +11,6 @@ import { createDeviceService } from '../workers/device/service';
 import { packageScripts } from './node-scripts';
 import { WebProgError } from '../src/core/errors';
 import type { UserTarget } from '../src/core/user-targets';
-import { UserTargetRegistry } from '../workers/device/cmsis-dap/user-targets';
 import { nodeSerial, type NodeSerial } from './node-serial';
 import { nodeUsb, type UsbAccess } from './node-usb';
 
@@ -60,8 +59,13 @@ export async function createHost(options: HostOptions): Promise<Host> {
   const simulated = options.sim.length > 0;
   const usb: UsbAccess | undefined = simulated ? undefined : await nodeUsb();
   const serial: NodeSerial | undefined = simulated ? undefined : await nodeSerial();
-  const userTargets = new UserTargetRegistry();
-  const { skipped } = userTargets.set(options.targets ?? []);
+  const targets = options.targets ?? [];
+  // The target-file parsers (yaml, fast-xml-parser, fflate) load only when --target gives one.
+  const userTargets =
+    targets.length === 0
+      ? undefined
+      : new (await import('../workers/device/cmsis-dap/user-targets')).UserTargetRegistry();
+  const skipped = userTargets?.set(targets).skipped ?? [];
   if (skipped.length > 0)
     throw new WebProgError('FORMAT_INVALID', `${skipped[0].name}: ${skipped[0].reason}`);
   const device = createDeviceService({
@@ -69,8 +73,8 @@ export async function createHost(options: HostOptions): Promise<Host> {
       usb: usb?.usb,
       serial,
       ...backendFactories({
-        scripts: userTargets.scriptsWith(packageScripts),
-        cmsisTargets: userTargets.cmsisTargets,
+        scripts: userTargets?.scriptsWith(packageScripts) ?? packageScripts,
+        cmsisTargets: userTargets?.cmsisTargets,
       }),
     },
     userTargets,

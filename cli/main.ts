@@ -7,14 +7,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { toWebProgError } from '../src/core/errors';
-import { loadUserTarget, targetKindOf, type UserTarget } from '../src/core/user-targets';
+import type { UserTarget } from '../src/core/user-targets';
 import { APP_VERSION } from '../src/core/version';
 import type { SimulatedDeviceKind, SimulatedFault } from '../workers/device/api';
 import { CliError } from './cli-error';
 import { classroom } from './commands/classroom';
 import { blankCheck, checksums, erase, flash, info, read, verify } from './commands/device-commands';
 import { list } from './commands/list';
-import { run } from './commands/run';
 import type { CliOptions, CommandContext } from './context';
 import { ExitCode, exitCodeFor } from './exit-codes';
 import { COMMAND_HELP, USAGE } from './help';
@@ -31,7 +30,8 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<number>> = {
   erase,
   'blank-check': blankCheck,
   checksums,
-  run,
+  // The Lua runtime (wasmoon, a large CommonJS module) loads only for `run`.
+  run: (ctx) => import('./commands/run').then((m) => m.run(ctx)),
   classroom,
 };
 
@@ -121,7 +121,7 @@ function options(values: ReturnType<typeof parse>['values']): CliOptions {
  * Reads `--target`: a device script, a CMSIS `.FLM`, a CMSIS-Pack (`--chip` picks its device) or
  * a probe-rs target description (`--chip` picks its variant).
  */
-function loadTargetFile(file: string, cwd: string, chip: string | undefined): UserTarget {
+async function loadTargetFile(file: string, cwd: string, chip: string | undefined): Promise<UserTarget> {
   const full = path.resolve(cwd, file);
   let bytes: Uint8Array;
   try {
@@ -130,6 +130,8 @@ function loadTargetFile(file: string, cwd: string, chip: string | undefined): Us
     throw new CliError('USAGE', `--target: cannot read ${file} (${(error as Error).message}).`);
   }
   const name = path.basename(full);
+  // The parsers of target files (yaml, fast-xml-parser, fflate) load only when one is read.
+  const { loadUserTarget, targetKindOf } = await import('../src/core/user-targets/user-target');
   const kind = targetKindOf(name, bytes);
   return loadUserTarget(name, bytes, kind === 'cmsis-pack' || kind === 'probe-rs' ? { device: chip } : {});
 }
@@ -178,7 +180,8 @@ export async function main(argv: string[], env: MainEnvironment): Promise<number
     if (latency !== 'realistic' && latency !== 'zero') {
       throw new CliError('USAGE', `--sim-latency takes "realistic" or "zero", not "${latency}".`);
     }
-    const targets = values.target === undefined ? [] : [loadTargetFile(values.target, env.cwd, values.chip)];
+    const targets =
+      values.target === undefined ? [] : [await loadTargetFile(values.target, env.cwd, values.chip)];
     // A CMSIS target is used when the connect names it: --target alone names it.
     if (targets[0] && targets[0].kind !== 'device-script') opts.chip = targets[0].name;
     const host = await createHost({

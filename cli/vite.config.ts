@@ -1,11 +1,16 @@
 import { defineConfig } from 'vite';
 
 /**
- * The `webprog` command bundled for Node (`npm run build:cli`): one ES module in dist-cli/ with
- * the engine and its pure-JavaScript dependencies (esptool-js, dapjs, yaml, fflate…) inside, so
- * it starts without compiling TypeScript or resolving a few hundred package files (that
- * resolution was half of the start-up). Left as imports: the native addons (usb, serialport)
- * and wasmoon, whose Emscripten loader finds its `.wasm` beside its own file.
+ * The `webprog` command bundled for Node (`npm run build:cli`): dist-cli/webprog.mjs with the
+ * engine and its pure-JavaScript dependencies (dapjs, pako…) inside, so it starts without
+ * compiling TypeScript or resolving a few hundred package files (that resolution was half of
+ * the start-up). What a command may not need is behind a dynamic `import()` and goes to
+ * dist-cli/chunks/, loaded when used: esptool-js (an ESP connect), the target-file parsers
+ * (yaml, fast-xml-parser, fflate for `--target`), the Lua runtime (`run`) and each family of
+ * simulated boards (`--sim`). Every module the entry imports statically is kept in the entry
+ * itself (the `$initial` group), so start-up reads one file. Left as imports: the native
+ * addons (usb, serialport) and wasmoon, whose Emscripten loader finds its `.wasm` beside its
+ * own file.
  */
 export default defineConfig({
   root: '.',
@@ -18,6 +23,13 @@ export default defineConfig({
     target: 'node20',
     sourcemap: false,
     minify: false,
-    rollupOptions: { output: { entryFileNames: 'webprog.mjs', format: 'es' } },
+    rollupOptions: {
+      output: {
+        entryFileNames: 'webprog.mjs',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        format: 'es',
+        codeSplitting: { groups: [{ name: 'startup', tags: ['$initial'] }] },
+      },
+    },
   },
 });

@@ -8,29 +8,34 @@
  * wire model. Tests and benchmarks run unpaced.
  */
 import { WebProgError } from '../../src/core/errors';
-import {
-  createSimulatedBoard,
-  SIMULATED_BOARD_NAMES,
-  SimulatedUsb,
-  type SimulatedBoardName,
-  type SimulatedProbe,
-} from '../../src/sim';
-import {
-  createSimulatedEspBoard,
-  SimulatedSerial,
-  type SimulatedEspBoard,
-  type SimSerialPort,
-} from '../../src/sim/esp';
-import { createSimulatedRaBoard, type SimulatedRaBoard } from '../../src/sim/ra';
-import { createSimulatedRl78Board, type SimulatedRl78Board } from '../../src/sim/rl78';
+import type { SimulatedBoardName, SimulatedProbe } from '../../src/sim/boards';
+import type { EspChipName, SimulatedEspBoard } from '../../src/sim/esp';
+import { SimulatedSerial } from '../../src/sim/esp/install';
+import type { SimSerialPort } from '../../src/sim/esp/serial-port';
+import type { SimulatedRaBoard } from '../../src/sim/ra';
+import type { SimulatedRl78Board } from '../../src/sim/rl78';
+import { SimulatedUsb } from '../../src/sim/usb/navigator-usb';
 import type { SimulatedDeviceKind, SimulatedDeviceOptions, SimulatedFault } from './api';
 import { markRl78Port } from './rl78/rl78-ports';
 import { serialPortId, usbDeviceId } from './devices';
 import type { Simulation } from './simulation';
 
+// Each family of simulated boards is its own module, loaded when a board of it is first plugged
+// (a micro:bit does not load the ESP ROM models, nor an ESP board the Cortex-M chips).
+const probeBoards = () => import('../../src/sim/boards');
+const espBoards = () => import('../../src/sim/esp');
+const raBoards = () => import('../../src/sim/ra');
+const rl78Boards = () => import('../../src/sim/rl78');
+
 /** True for the boards behind a simulated CMSIS-DAP probe (every kind but the ESP and RA boards). */
-const isProbeBoard = (kind: SimulatedDeviceKind): kind is SimulatedDeviceKind & SimulatedBoardName =>
-  (SIMULATED_BOARD_NAMES as readonly string[]).includes(kind);
+const isProbeBoard = (
+  names: readonly SimulatedBoardName[],
+  kind: SimulatedDeviceKind,
+): kind is SimulatedDeviceKind & SimulatedBoardName => (names as readonly string[]).includes(kind);
+
+/** True for the kinds that are surely not behind a probe (no probe board's name starts with "esp"). */
+const isSerialKind = (kind: SimulatedDeviceKind) =>
+  kind.startsWith('esp') || kind.startsWith('ra4') || kind.startsWith('rl78');
 
 type Plugged =
   | { kind: 'usb'; probe: SimulatedProbe }
@@ -76,9 +81,11 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
       if (s) return () => s.board.clock.now() * 1000;
       return undefined;
     },
-    plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
+    async plug(kind: SimulatedDeviceKind, deviceOptions: SimulatedDeviceOptions = {}) {
       const latency = deviceOptions.latency === 'zero' ? 'zero' : undefined;
-      if (isProbeBoard(kind)) {
+      const boards = isSerialKind(kind) ? undefined : await probeBoards();
+      if (boards && isProbeBoard(boards.SIMULATED_BOARD_NAMES, kind)) {
+        const { createSimulatedBoard } = boards;
         const probeOptions = {
           serial: deviceOptions.serial,
           // Every plugged board gets its own FICR device id (and so its own serial and friendly name).
@@ -98,6 +105,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         return id;
       }
       if (kind === 'ra4m1' || kind === 'ra4m1-uart' || kind === 'ra4m2') {
+        const { createSimulatedRaBoard } = await raBoards();
         const ra = createSimulatedRaBoard({
           chip: kind === 'ra4m2' ? 'RA4M2' : 'RA4M1',
           transport: kind === 'ra4m1-uart' ? 'uart' : 'usb',
@@ -112,6 +120,7 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         return id;
       }
       if (kind === 'rl78-g13' || kind === 'rl78-g14') {
+        const { createSimulatedRl78Board } = await rl78Boards();
         const rl78 = deviceOptions.rl78 ?? {};
         const board = createSimulatedRl78Board({
           chip: kind === 'rl78-g13' ? 'R5F100LE' : 'R5F104LE',
@@ -130,10 +139,12 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         plugged.set(id, { kind: 'rl78', board });
         return id;
       }
+      const { createSimulatedEspBoard } = await espBoards();
       const board = createSimulatedEspBoard(
         kind === 'esp32s3-usb'
           ? { chip: 'esp32s3', usb: 'usb-otg', latency: latency ?? 'real' }
-          : { chip: kind, latency: latency ?? 'real' },
+          : // Every kind left is an ESP chip (probe boards, RA and RL78 returned above).
+            { chip: kind as EspChipName, latency: latency ?? 'real' },
       );
       serial.addPort(board.port);
       choice = board.port;

@@ -19,8 +19,11 @@ export interface Simulation {
   serialKind?(port: SerialPort): 'esp' | 'ra' | 'rl78' | undefined;
   /** The virtual clock of a simulated device (modelled ms). */
   clockFor(device: USBDevice | SerialPort): Clock | undefined;
-  /** Plugs in a new simulated device and returns its device id. */
-  plug(kind: SimulatedDeviceKind, options?: SimulatedDeviceOptions): string;
+  /**
+   * Plugs in a new simulated device and returns its device id (the first board of a family
+   * loads that family's simulator module).
+   */
+  plug(kind: SimulatedDeviceKind, options?: SimulatedDeviceOptions): Promise<string>;
   /** Unplugs a simulated device. */
   unplug(deviceId: string): void;
   /** Arms a fault on a simulated probe (see {@link SimulatedFault}). */

@@ -24,7 +24,8 @@ import type {
 import { checkSegment, requireWrites } from '../segments';
 import { SKIP_CHUNK, writeRanges, type FlashRange } from './deflate-writer';
 import { SECTOR_SIZE, toEspError } from './esp-protocol';
-import { EspLink, resetIntoApp, sleep, type EspChipInfo } from './esp-link';
+import { resetIntoApp, sleep } from './app-reset';
+import type { EspChipInfo, EspLink } from './esp-link';
 import { toSectorRanges } from './flash-ranges';
 import { SerialMonitor, type MonitorListener } from './serial-monitor';
 import { md5Hex } from './stub-channel';
@@ -473,6 +474,8 @@ export class EspBackend implements Backend {
     await this.stopMonitorNow();
     await this.dropSession();
     throwIfCancelled(ctx.signal);
+    // esptool-js (and its chip classes) loads with the first connection, not at start-up.
+    const { EspLink } = await import('./esp-link');
     const link = await this.followingPort('Connect', ctx, () =>
       EspLink.open(this.port, { baud: this.baud, log: this.options.log }),
     );

@@ -15,6 +15,7 @@ import { StubChannel } from './stub-channel';
 import type { EspChipInfo } from './esp-api';
 
 export type { EspChipInfo } from './esp-api';
+export { resetIntoApp, sleep } from './app-reset';
 
 /** Options of {@link EspLink.open}. */
 export interface EspLinkOptions {
@@ -33,14 +34,6 @@ export interface EspLinkOptions {
 
 /** USB vendor id of Espressif's on-chip USB ports. */
 const ESPRESSIF_VID = 0x303a;
-
-/** Milliseconds EN is held low by {@link resetIntoApp} (esptool's HardReset). */
-const RESET_PULSE_MS = 100;
-
-/** Waits `ms` milliseconds. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /** A connected ESP loader session on one port. */
 export class EspLink {
@@ -139,15 +132,4 @@ export async function closeQuietly(transport: Transport): Promise<void> {
   } catch {
     // Already closed or unplugged.
   }
-}
-
-/**
- * Resets the chip into its application: EN low for 100 ms with IO0 high (DTR released,
- * RTS asserted), then both lines released. Works on the two-transistor auto-reset circuit and
- * on USB-Serial/JTAG. `port` must be open.
- */
-export async function resetIntoApp(port: SerialPort): Promise<void> {
-  await port.setSignals({ dataTerminalReady: false, requestToSend: true });
-  await sleep(RESET_PULSE_MS);
-  await port.setSignals({ dataTerminalReady: false, requestToSend: false });
 }
