@@ -54,7 +54,8 @@ function webprog(args: string[], cwd = work): Promise<Run> {
 
 const ZERO = ['--sim-latency', 'zero'];
 
-describe('webprog command line', { timeout: 120_000 }, () => {
+// Each case starts the command from source (tsx) several times: seconds each on a busy machine.
+describe('webprog command line', { timeout: 300_000 }, () => {
   it('prints help for the tool and each command; usage errors exit 2', async () => {
     const help = await webprog(['--help']);
     expect(help.code).toBe(0);

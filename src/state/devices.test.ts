@@ -20,10 +20,12 @@ function deviceService(usb?: SimulatedUsb) {
     createDeviceService({
       sources: {
         usb,
-        usbBackend: (device) =>
+        usbBackend: (device, clock) =>
           new CmsisDapBackend(new WebUsbPacketTransport(device), {
             scripts: nodeScripts,
             decodeLayout: decodeScriptLayout,
+            // The simulated probe's modeled clock, as the app's backend registry passes it.
+            now: clock,
           }),
       },
       loadSimulation: async () => createSimulation(),

@@ -29,10 +29,12 @@ function deviceService() {
   return createDeviceService({
     sources: {
       usb: undefined,
-      usbBackend: (device) =>
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          // The simulated probe's modeled clock, as the app's backend registry passes it.
+          now: clock,
         }),
     },
     loadSimulation: () => import('../../workers/device/simulation-impl').then((m) => m.createSimulation()),

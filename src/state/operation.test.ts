@@ -34,10 +34,12 @@ const browser: DeviceBrowser = {
 async function setup(kind: 'microbit-v2' | 'microbit-v1' = 'microbit-v2', query = '?sim&simLatency=zero') {
   const service = createDeviceService({
     sources: {
-      usbBackend: (device) =>
+      usbBackend: (device, clock) =>
         new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          // The simulated probe's modeled clock, as the app's backend registry passes it.
+          now: clock,
         }),
     },
     loadSimulation: async () => createSimulation(),

@@ -13,10 +13,12 @@ function manager(devices: USBDevice[]): DeviceManager {
   const usb = new SimulatedUsb(devices as never, { grantAll: true });
   return new DeviceManager({
     usb,
-    usbBackend: (device) =>
+    usbBackend: (device, clock) =>
       new CmsisDapBackend(new WebUsbPacketTransport(device), {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
+        // The simulated probe's modeled clock, as the app's backend registry passes it.
+        now: clock,
       }),
   });
 }
@@ -78,10 +80,12 @@ describe('DeviceManager debug access', () => {
     const usb = new SimulatedUsb([probe.usbDevice] as never, { grantAll: true });
     const devices = new DeviceManager({
       usb,
-      usbBackend: (device) => {
+      usbBackend: (device, clock) => {
         const real = new CmsisDapBackend(new WebUsbPacketTransport(device), {
           scripts: nodeScripts,
           decodeLayout: decodeScriptLayout,
+          // The simulated probe's modeled clock, as the app's backend registry passes it.
+          now: clock,
         });
         // A backend that would run every request it gets.
         real.debug = async (request) => (seen.push(request.op), {});

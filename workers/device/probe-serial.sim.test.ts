@@ -15,10 +15,12 @@ function manager(devices: USBDevice[]): DeviceManager {
   const usb = new SimulatedUsb(devices as never, { grantAll: true });
   return new DeviceManager({
     usb,
-    usbBackend: (device) =>
+    usbBackend: (device, clock) =>
       new CmsisDapBackend(new WebUsbPacketTransport(device), {
         scripts: nodeScripts,
         decodeLayout: decodeScriptLayout,
+        // The simulated probe's modeled clock, as the app's backend registry passes it.
+        now: clock,
       }),
   });
 }
