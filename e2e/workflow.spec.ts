@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { AppPage } from './pages/app-page';
+import { longTaskLimit } from './long-task-limit';
 import { V2_NAME, V2_PATH, v2Bytes } from './v2-hex';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
@@ -71,7 +72,15 @@ test('flashes the V2 hex to the simulated micro:bit from the main workflow and s
     ),
   );
   const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  expect(longTasks, 'main-thread tasks of 50 ms or more during the flash').toEqual([]);
+  const { limitMs, slowdown } = await longTaskLimit(page);
+  test.info().annotations.push({
+    type: 'long tasks (ms)',
+    description: `${JSON.stringify(longTasks)}; limit ${limitMs.toFixed(0)} (page ${slowdown.toFixed(2)}× slower than idle)`,
+  });
+  expect(
+    longTasks.filter((ms) => ms >= limitMs),
+    `main-thread tasks of ${limitMs.toFixed(0)} ms or more during the flash (50 ms × the machine's slowdown)`,
+  ).toEqual([]);
   await expect(page.getByTestId('log')).toContainText(`Flashed ${V2_NAME} to ${title}`);
 
   await page.emulateMedia({ colorScheme: 'dark' });
