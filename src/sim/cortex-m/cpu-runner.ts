@@ -11,6 +11,7 @@ import type { VirtualClock } from '../clock';
 import { BUS_FAULT, CPU, type SystemBus } from './bus';
 import { IdleLoops, MAX_LOOP_BYTES, type FastForwardStats } from './idle-loop';
 import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
+import { FastThumb } from './thumb-fast';
 
 /** DFSR bits (write 1 to clear). */
 export const DFSR = { HALTED: 1, BKPT: 2, DWTTRAP: 4, VCATCH: 8, EXTERNAL: 16 } as const;
@@ -81,6 +82,11 @@ export class CpuRunner implements CoreBus {
    * and instruction counts, registers and memory come out the same either way.
    */
   fastForward = true;
+  /**
+   * Execute the common 16-bit instructions through {@link FastThumb}'s table (default on)
+   * instead of rp2040js's decode chain; the effects are the same either way.
+   */
+  fastDecode = true;
   /** The faults taken, oldest first (the last 16). */
   readonly faults: CoreFault[] = [];
   /** Address the reset vector table is read from (VTOR resets to 0). */
@@ -106,6 +112,7 @@ export class CpuRunner implements CoreBus {
   private stepping = false;
   private breakPc = 0;
   private readonly loops: IdleLoops;
+  private readonly fast: FastThumb;
 
   constructor(
     private readonly bus: SystemBus,
@@ -117,6 +124,7 @@ export class CpuRunner implements CoreBus {
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
+    this.fast = new FastThumb(this.core, this, bus);
   }
 
   /** Core clock in Hz. */
@@ -230,7 +238,8 @@ export class CpuRunner implements CoreBus {
       this.fetchAddress = pc & ~1;
       let cycles = 1;
       try {
-        cycles = core.executeInstruction();
+        // While a loop iteration is recorded every fetch is noted: rp2040js's path does that.
+        cycles = this.fastDecode && !this.loops.recording ? this.fast.execute() : core.executeInstruction();
       } catch (error) {
         if (error !== BUS_FAULT) throw error;
         this.raise(EVENT_BUS_FAULT);
