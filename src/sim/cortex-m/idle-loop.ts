@@ -52,19 +52,48 @@ function sameState(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** Index of the 32-bit half of a double that holds its sign and exponent. */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+/** The exponent e of `t` with 2^e ≤ t < 2^(e+1), for a positive normal `t`; NaN otherwise. */
+function binade(t: number): number {
+  F64[0] = t;
+  const biased = (U32[HI] >>> 20) & 0x7ff;
+  return t > 0 && biased !== 0 && biased !== 0x7ff ? biased - 1023 : NaN;
+}
+
+/** Number of trailing zero bits of a 32-bit value that is not 0. */
+function trailingZeros(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
 /**
- * How many whole iterations of `period` (the sum of `steps`) can be added to `t` with every
- * addition exact: each step is a multiple of the unit in the last place of `t` and the sum
- * stays within `t`'s binade, so `t + n·period` is what adding the steps one by one gives.
- * 0 if that does not hold.
+ * The exponent of the lowest set bit of `step` (`step` is a multiple of 2 to that power), for a
+ * positive normal `step`; NaN otherwise.
  */
-function exactIterations(t: number, steps: readonly number[], period: number, limit: number): number {
-  if (!(t > 0)) return 0;
-  let e = Math.floor(Math.log2(t));
-  if (2 ** e > t) e--;
-  else if (2 ** (e + 1) <= t) e++;
-  const ulp = 2 ** (e - 52);
-  for (const step of steps) if (!Number.isInteger(step / ulp)) return 0;
+function lowestBitExponent(step: number): number {
+  const e = binade(step);
+  if (Number.isNaN(e)) return NaN;
+  F64[0] = step;
+  const lo = U32[LO];
+  const hi = U32[HI] & 0xfffff;
+  const zeros = lo !== 0 ? trailingZeros(lo) : hi !== 0 ? 32 + trailingZeros(hi) : 52;
+  return e - 52 + zeros;
+}
+
+/**
+ * How many whole iterations of `period` (the sum of the steps, each a multiple of 2 to the
+ * power `stepsLowBit`) can be added to `t` with every addition exact: each step is a multiple
+ * of the unit in the last place of `t` and the sum stays within `t`'s binade, so `t + n·period`
+ * is what adding the steps one by one gives. 0 if that does not hold.
+ */
+function exactIterations(t: number, stepsLowBit: number, period: number, limit: number): number {
+  const e = binade(t);
+  // ulp(t) = 2^(e − 52); every step a multiple of it (false for NaN: then nothing is exact).
+  if (!(stepsLowBit >= e - 52)) return 0;
   const bound = Math.min(limit, 2 ** (e + 1));
   let n = Math.floor((bound - t) / period);
   while (n > 0 && t + n * period > bound) n--;
@@ -93,7 +122,8 @@ export class IdleLoops implements FastForwardStats {
   private startUs = 0;
   private startCycles = 0;
   /** Time each recorded instruction added to the clock, in order. */
-  private readonly steps: number[] = [];
+  private readonly steps = new Float64Array(MAX_BODY_INSTRUCTIONS + 1);
+  private stepCount = 0;
   private reads = 0;
   /** The earliest time one of the recorded iteration's reads may see another value. */
   private changeUs = Infinity;
@@ -154,8 +184,8 @@ export class IdleLoops implements FastForwardStats {
    * and the end of the runner's time slice. Returns how many instructions were skipped.
    */
   afterInstruction(nextPc: number, cycles: number, endUs: number): number {
-    this.steps.push(cycles * this.usPerCycle);
-    if (this.dirty || this.steps.length > MAX_BODY_INSTRUCTIONS) {
+    this.steps[this.stepCount++] = cycles * this.usPerCycle;
+    if (this.dirty || this.stepCount > MAX_BODY_INSTRUCTIONS) {
       this.fail();
       return 0;
     }
@@ -173,7 +203,7 @@ export class IdleLoops implements FastForwardStats {
   private begin(): void {
     this.recording = true;
     this.dirty = false;
-    this.steps.length = 0;
+    this.stepCount = 0;
     this.reads = 0;
     this.changeUs = Infinity;
     this.startUs = this.clock.nowUs;
@@ -198,8 +228,9 @@ export class IdleLoops implements FastForwardStats {
   private skip(endUs: number): number {
     const clock = this.clock;
     const steps = this.steps;
+    const count = this.stepCount;
     let t = this.startUs;
-    for (const step of steps) t += step;
+    for (let i = 0; i < count; i++) t += steps[i];
     if (t !== clock.nowUs || this.core.interruptsUpdated) {
       this.fail(); // a stall moved the clock, or an interrupt is about to be taken
       return 0;
@@ -211,16 +242,29 @@ export class IdleLoops implements FastForwardStats {
     }
     const limit = Math.min(changeUs, endUs);
     let period = 0; // the exact sum whenever exactIterations can use it
-    for (const step of steps) period += step;
+    let lowBit = Infinity;
+    for (let i = 0; i < count; i++) {
+      period += steps[i];
+      const b = lowestBitExponent(steps[i]);
+      if (Number.isNaN(b)) {
+        lowBit = NaN;
+        break;
+      }
+      if (b < lowBit) lowBit = b;
+    }
+    if (Number.isNaN(lowBit)) {
+      period = 0;
+      for (let i = 0; i < count; i++) period += steps[i];
+    }
     let n = 0;
     for (;;) {
-      const exact = exactIterations(t, steps, period, limit);
+      const exact = exactIterations(t, lowBit, period, limit);
       if (exact > 0) {
         t += exact * period;
         n += exact;
       }
       let u = t;
-      for (const step of steps) u += step;
+      for (let i = 0; i < count; i++) u += steps[i];
       if (u > limit) break;
       t = u;
       n++;
@@ -229,7 +273,7 @@ export class IdleLoops implements FastForwardStats {
     const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
     if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
     if (n === 0) return 0;
-    const skipped = n * steps.length;
+    const skipped = n * count;
     clock.nowUs = t;
     this.core.cycles += n * (this.core.cycles - this.startCycles);
     this.skips++;

@@ -132,7 +132,7 @@ describe('FastThumb', () => {
     const slowSim = system(false);
     for (let opcode = 0; opcode < 0x10000; opcode++) {
       if (executedByRp2040js(opcode)) continue;
-      for (let k = 0; k < 2; k++) {
+      for (let k = 0; k < 1; k++) {
         const seed = Math.imul(opcode + 1, 2654435761) ^ (k * 0x5bd1e995);
         const fast = run(fastSim, opcode, seed);
         const slow = run(slowSim, opcode, seed);
@@ -140,6 +140,6 @@ describe('FastThumb', () => {
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(2 * 40_000);
+    expect(checked).toBeGreaterThan(40_000);
   }, 300_000);
 });
