@@ -134,6 +134,7 @@ export class CpuRunner implements CoreBus {
 
   /** Changes the core clock (a chip's clock controller switching SYSCLK); from the next instruction. */
   setCpuHz(hz: number): void {
+    this.loops.forget();
     this.hz = hz;
     this.usPerCycle = 1e6 / hz;
     this.loops.setUsPerCycle(this.usPerCycle);
@@ -157,6 +158,7 @@ export class CpuRunner implements CoreBus {
 
   /** Recomputes which per-instruction checks are needed (call after comparator changes). */
   updateChecks(): void {
+    this.loops.forget(); // a loop skipped before may now meet a comparator or fault
     const c = this.comparators;
     this.preCheck = !this.tBit || c.breakpointsArmed || c.pcWatchArmed;
   }
@@ -261,7 +263,7 @@ export class CpuRunner implements CoreBus {
       if (loops !== undefined) {
         const next = core.registers[15];
         if (loops.recording) executed += loops.afterInstruction(next, cycles, end);
-        else if (next < pc && pc - next <= MAX_LOOP_BYTES) loops.backwardBranch(next);
+        else if (next < pc && pc - next <= MAX_LOOP_BYTES) executed += loops.backwardBranch(next, end);
       }
     }
     this.loops.cancel(); // a recording never spans time slices: the debugger acts between them
@@ -270,8 +272,17 @@ export class CpuRunner implements CoreBus {
     if (clock.nowUs < end) clock.nowUs = end;
   }
 
+  /**
+   * The debugger changed what halts or interrupts the core (DHCSR): loops skipped before are
+   * recorded again before they are skipped again.
+   */
+  debugControlChanged(): void {
+    this.loops.forget();
+  }
+
   /** Enters Debug state (from running, sleeping or lockup), setting `dfsrBits`. */
   halt(dfsrBits: number): void {
+    this.loops.forget();
     if (this.heldInReset) {
       this.haltBit = true; // takes effect when nRESET is released
       return;
@@ -285,6 +296,7 @@ export class CpuRunner implements CoreBus {
   /** Leaves Debug state; with `step`, executes one instruction and halts again. */
   resume(step: boolean): void {
     if (this.state !== 'halted') return;
+    this.loops.forget();
     this.haltBit = false;
     this.state = 'running';
     this.stepping = step;
@@ -293,6 +305,7 @@ export class CpuRunner implements CoreBus {
 
   /** System reset (SYSRESETREQ, nRESET): core and peripherals; debug logic is kept. */
   systemReset(): void {
+    this.loops.forget();
     this.onSystemReset?.();
     this.haltBit = false;
     this.resetCore();
@@ -387,6 +400,7 @@ export class CpuRunner implements CoreBus {
     const events = this.events;
     this.events = 0;
     this.loops.cancel();
+    this.loops.forget();
     const core = this.core;
     if ((events & EVENT_BUS_FAULT) !== 0) {
       this.takeFault(pc, 'bus-fault');

@@ -14,7 +14,7 @@
  * address or by shape: vendor flash algorithms and user code are treated alike.
  */
 import type { VirtualClock } from '../clock';
-import type { SystemBus } from './bus';
+import { CPU, type SystemBus } from './bus';
 import type { CortexM0Core } from './rp2040-core';
 
 /** A taken branch back by at most this many bytes starts watching a loop. */
@@ -127,6 +127,27 @@ export class IdleLoops implements FastForwardStats {
   private reads = 0;
   /** The earliest time one of the recorded iteration's reads may see another value. */
   private changeUs = Infinity;
+  /** Address and size of each read of the recorded iteration. */
+  private readonly readAddress = new Uint32Array(MAX_BODY_READS);
+  private readonly readSize = new Uint8Array(MAX_BODY_READS);
+  /**
+   * The last loop skipped, kept to skip it again without recording an iteration when the core
+   * is back at its head in the same state and every read it made still returns what it did
+   * (the next time slice of the same wait, typically): head, state there, steps, cycles of an
+   * iteration, core clock, and each read with its value.
+   */
+  private replayHead = NO_HEAD;
+  private readonly replayState = new Uint32Array(STATE_WORDS);
+  private readonly replaySteps = new Float64Array(MAX_BODY_INSTRUCTIONS + 1);
+  private replayStepCount = 0;
+  private replayCycles = 0;
+  private replayUsPerCycle = 0;
+  private replayReads = 0;
+  private readonly replayAddress = new Uint32Array(MAX_BODY_READS);
+  private readonly replaySize = new Uint8Array(MAX_BODY_READS);
+  private readonly replayValue = new Uint32Array(MAX_BODY_READS);
+  /** Where {@link advance} left the clock. */
+  private advancedTo = 0;
   private readonly coolHead = new Uint32Array(COOLDOWN_SLOTS).fill(NO_HEAD);
   private readonly coolStrikes = new Uint8Array(COOLDOWN_SLOTS);
   private readonly coolWait = new Uint32Array(COOLDOWN_SLOTS);
@@ -144,16 +165,33 @@ export class IdleLoops implements FastForwardStats {
     this.usPerCycle = usPerCycle;
   }
 
-  /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
-  backwardBranch(head: number): void {
+  /**
+   * The core took a branch back to `head`: skip the loop again if it is the last one skipped
+   * and nothing it reads has changed, else record the next iteration, unless cooling down.
+   * Returns how many instructions were skipped.
+   */
+  backwardBranch(head: number, endUs: number): number {
     const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
     if (this.coolHead[slot] === head && this.coolWait[slot] > 0) {
       this.coolWait[slot]--;
-      return;
+      return 0;
+    }
+    if (head === this.replayHead) {
+      const skipped = this.replay(endUs);
+      if (skipped > 0) return skipped;
     }
     this.head = head;
     this.attempts = 0;
     this.begin();
+    return 0;
+  }
+
+  /**
+   * Forgets the last loop skipped (the debugger changed comparators, the core halted or was
+   * reset): the next time it is recorded again.
+   */
+  forget(): void {
+    this.replayHead = NO_HEAD;
   }
 
   /**
@@ -161,10 +199,13 @@ export class IdleLoops implements FastForwardStats {
    * it happens: asks the device, at the time of the read, until when that value holds.
    */
   noteRead(address: number, size: number): void {
-    if (++this.reads > MAX_BODY_READS) {
+    if (this.reads >= MAX_BODY_READS) {
       this.dirty = true;
       return;
     }
+    this.readAddress[this.reads] = address;
+    this.readSize[this.reads] = size;
+    this.reads++;
     const until = this.bus.nextChangeUs(address, size);
     if (until < this.changeUs) this.changeUs = until;
   }
@@ -240,7 +281,28 @@ export class IdleLoops implements FastForwardStats {
       this.fail();
       return 0;
     }
-    const limit = Math.min(changeUs, endUs);
+    const n = this.advance(t, Math.min(changeUs, endUs), this.steps, this.stepCount);
+    t = this.advancedTo;
+    this.recording = false;
+    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
+    const cyclesPerIteration = this.core.cycles - this.startCycles;
+    this.keepForReplay(cyclesPerIteration);
+    if (n === 0) return 0;
+    const skipped = n * count;
+    clock.nowUs = t;
+    this.core.cycles += n * cyclesPerIteration;
+    this.skips++;
+    this.skippedInstructions += skipped;
+    return skipped;
+  }
+
+  /**
+   * How many whole iterations of `steps` fit from `t` up to `limit` (the end of the last one
+   * not after it), adding each step's time in the order the core would; the clock they reach
+   * is left in {@link advancedTo}.
+   */
+  private advance(t: number, limit: number, steps: Float64Array, count: number): number {
     let period = 0; // the exact sum whenever exactIterations can use it
     let lowBit = Infinity;
     for (let i = 0; i < count; i++) {
@@ -269,13 +331,68 @@ export class IdleLoops implements FastForwardStats {
       t = u;
       n++;
     }
-    this.recording = false;
-    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
-    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
+    this.advancedTo = t;
+    return n;
+  }
+
+  /**
+   * Keeps the iteration just recorded (idle, its reads valid until after now) for
+   * {@link replay}, with what each read returns now (the same as during the iteration).
+   */
+  private keepForReplay(cyclesPerIteration: number): void {
+    const reads = this.reads;
+    for (let i = 0; i < reads; i++) {
+      this.replayValue[i] = this.readNow(this.readAddress[i], this.readSize[i]);
+    }
+    this.replayAddress.set(this.readAddress);
+    this.replaySize.set(this.readSize);
+    this.replayReads = reads;
+    this.replaySteps.set(this.steps);
+    this.replayStepCount = this.stepCount;
+    this.replayState.set(this.startState);
+    this.replayCycles = cyclesPerIteration;
+    this.replayUsPerCycle = this.usPerCycle;
+    this.replayHead = this.head;
+  }
+
+  /**
+   * What a CPU read of `size` bytes at `address` returns, read through the bus only where
+   * {@link SystemBus.nextChangeUs} promised the read has no side effect.
+   */
+  private readNow(address: number, size: number): number {
+    const bus = this.bus;
+    if (size === 4) return bus.read32(address, CPU);
+    if (size === 2) return bus.read16(address, CPU);
+    return bus.read8(address, CPU);
+  }
+
+  /**
+   * The core is at the head of the last loop skipped: if it is in the same state as then, and
+   * every read of the iteration still returns the same value with no side effect until a
+   * later time, each iteration from here does exactly what the recorded one did. Skips them
+   * as {@link skip} does; returns the instructions skipped (0: record as usual).
+   */
+  private replay(endUs: number): number {
+    const core = this.core;
+    if (this.replayUsPerCycle !== this.usPerCycle || core.interruptsUpdated) return 0;
+    captureState(core, this.endState);
+    if (!sameState(this.replayState, this.endState)) return 0;
+    const clock = this.clock;
+    const now = clock.nowUs;
+    let changeUs = Infinity;
+    for (let i = 0; i < this.replayReads; i++) {
+      const address = this.replayAddress[i];
+      const size = this.replaySize[i];
+      const until = this.bus.nextChangeUs(address, size);
+      if (!(until > now)) return 0;
+      if (this.readNow(address, size) !== this.replayValue[i]) return 0;
+      if (until < changeUs) changeUs = until;
+    }
+    const n = this.advance(now, Math.min(changeUs, endUs), this.replaySteps, this.replayStepCount);
     if (n === 0) return 0;
-    const skipped = n * count;
-    clock.nowUs = t;
-    this.core.cycles += n * (this.core.cycles - this.startCycles);
+    const skipped = n * this.replayStepCount;
+    clock.nowUs = this.advancedTo;
+    core.cycles += n * this.replayCycles;
     this.skips++;
     this.skippedInstructions += skipped;
     return skipped;
