@@ -2,16 +2,30 @@ import { defineConfig } from '@playwright/test';
 import { chromiumPath } from './scripts/chromium-path.mjs';
 
 const PORT = Number(process.env.E2E_PORT ?? 4317);
+/** Test files run in parallel, one browser per worker (E2E_WORKERS overrides). */
+const WORKERS = Number(process.env.E2E_WORKERS ?? 2);
+/**
+ * Specs that measure the page's responsiveness (long tasks on the UI thread during a flash) or
+ * wait for simulated work with short timeouts: they run after all the others, one at a time,
+ * so a second browser does not compete with them for the CPU.
+ */
+const ALONE = ['**/classroom.spec.ts', '**/workflow.spec.ts', '**/script-view.spec.ts'];
 
 /**
  * e2e tests run the production build (vite preview) in Debian's Chromium. Nothing is
- * downloaded: set CHROMIUM_PATH to use another Chromium.
+ * downloaded: set CHROMIUM_PATH to use another Chromium. Two workers share the one static
+ * server; every test has its own browser context (storage, IndexedDB, service worker), and the
+ * tests of one file run in order in one worker. The `alone` specs run last, by themselves.
  */
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
   fullyParallel: false,
-  workers: 1,
+  workers: WORKERS,
+  projects: [
+    { name: 'parallel', testIgnore: ALONE },
+    { name: 'alone', testMatch: ALONE, dependencies: ['parallel'], workers: 1 },
+  ],
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {

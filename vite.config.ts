@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 
 /**
  * The headers `public/_headers` (Netlify / Cloudflare Pages format) gives every path (`/*`):
@@ -77,6 +78,9 @@ export default defineConfig({
     // is wide; a hang still fails.
     testTimeout: 120_000,
     pool: 'forks',
+    // One worker per core: vitest's own default for `run` is cores − 1, a single worker on a
+    // 2-core machine, which left one core idle for the whole unit run.
+    maxWorkers: Math.max(2, availableParallelism()),
     projects: [
       {
         // Pure logic, simulators and the CMSIS-DAP backend: no globals stubbed, no modules

@@ -116,6 +116,17 @@ export class SystemBus {
     return this.slowRead(address, 1, master);
   }
 
+  /**
+   * The SRAM halfword at an aligned `address` (an instruction fetch's fast path), or -1 if
+   * `address` is not in SRAM. No side effects.
+   */
+  ramHalfword(address: number): number {
+    address >>>= 0;
+    if (address >= this.ramBase && address + 2 <= this.ramEnd)
+      return this.ram16[(address - this.ramBase) >>> 1];
+    return -1;
+  }
+
   /** Writes a 32-bit word at an aligned `address`. */
   write32(address: number, value: number, master: Master): void {
     this.write(address >>> 0, value, 4, master);

@@ -11,6 +11,7 @@ import type { VirtualClock } from '../clock';
 import { BUS_FAULT, CPU, type SystemBus } from './bus';
 import { IdleLoops, MAX_LOOP_BYTES, type FastForwardStats } from './idle-loop';
 import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
+import { FastThumb } from './thumb-fast';
 
 /** DFSR bits (write 1 to clear). */
 export const DFSR = { HALTED: 1, BKPT: 2, DWTTRAP: 4, VCATCH: 8, EXTERNAL: 16 } as const;
@@ -81,6 +82,11 @@ export class CpuRunner implements CoreBus {
    * and instruction counts, registers and memory come out the same either way.
    */
   fastForward = true;
+  /**
+   * Execute the common 16-bit instructions through {@link FastThumb}'s table (default on)
+   * instead of rp2040js's decode chain; the effects are the same either way.
+   */
+  fastDecode = true;
   /** The faults taken, oldest first (the last 16). */
   readonly faults: CoreFault[] = [];
   /** Address the reset vector table is read from (VTOR resets to 0). */
@@ -106,6 +112,7 @@ export class CpuRunner implements CoreBus {
   private stepping = false;
   private breakPc = 0;
   private readonly loops: IdleLoops;
+  private readonly fast: FastThumb;
 
   constructor(
     private readonly bus: SystemBus,
@@ -117,6 +124,7 @@ export class CpuRunner implements CoreBus {
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
+    this.fast = new FastThumb(this.core, this, bus);
   }
 
   /** Core clock in Hz. */
@@ -126,6 +134,7 @@ export class CpuRunner implements CoreBus {
 
   /** Changes the core clock (a chip's clock controller switching SYSCLK); from the next instruction. */
   setCpuHz(hz: number): void {
+    this.loops.forget();
     this.hz = hz;
     this.usPerCycle = 1e6 / hz;
     this.loops.setUsPerCycle(this.usPerCycle);
@@ -149,6 +158,7 @@ export class CpuRunner implements CoreBus {
 
   /** Recomputes which per-instruction checks are needed (call after comparator changes). */
   updateChecks(): void {
+    this.loops.forget(); // a loop skipped before may now meet a comparator or fault
     const c = this.comparators;
     this.preCheck = !this.tBit || c.breakpointsArmed || c.pcWatchArmed;
   }
@@ -230,7 +240,8 @@ export class CpuRunner implements CoreBus {
       this.fetchAddress = pc & ~1;
       let cycles = 1;
       try {
-        cycles = core.executeInstruction();
+        // While a loop iteration is recorded every fetch is noted: rp2040js's path does that.
+        cycles = this.fastDecode && !this.loops.recording ? this.fast.execute() : core.executeInstruction();
       } catch (error) {
         if (error !== BUS_FAULT) throw error;
         this.raise(EVENT_BUS_FAULT);
@@ -252,7 +263,7 @@ export class CpuRunner implements CoreBus {
       if (loops !== undefined) {
         const next = core.registers[15];
         if (loops.recording) executed += loops.afterInstruction(next, cycles, end);
-        else if (next < pc && pc - next <= MAX_LOOP_BYTES) loops.backwardBranch(next);
+        else if (next < pc && pc - next <= MAX_LOOP_BYTES) executed += loops.backwardBranch(next, end);
       }
     }
     this.loops.cancel(); // a recording never spans time slices: the debugger acts between them
@@ -261,8 +272,17 @@ export class CpuRunner implements CoreBus {
     if (clock.nowUs < end) clock.nowUs = end;
   }
 
+  /**
+   * The debugger changed what halts or interrupts the core (DHCSR): loops skipped before are
+   * recorded again before they are skipped again.
+   */
+  debugControlChanged(): void {
+    this.loops.forget();
+  }
+
   /** Enters Debug state (from running, sleeping or lockup), setting `dfsrBits`. */
   halt(dfsrBits: number): void {
+    this.loops.forget();
     if (this.heldInReset) {
       this.haltBit = true; // takes effect when nRESET is released
       return;
@@ -276,6 +296,7 @@ export class CpuRunner implements CoreBus {
   /** Leaves Debug state; with `step`, executes one instruction and halts again. */
   resume(step: boolean): void {
     if (this.state !== 'halted') return;
+    this.loops.forget();
     this.haltBit = false;
     this.state = 'running';
     this.stepping = step;
@@ -284,6 +305,7 @@ export class CpuRunner implements CoreBus {
 
   /** System reset (SYSRESETREQ, nRESET): core and peripherals; debug logic is kept. */
   systemReset(): void {
+    this.loops.forget();
     this.onSystemReset?.();
     this.haltBit = false;
     this.resetCore();
@@ -378,6 +400,7 @@ export class CpuRunner implements CoreBus {
     const events = this.events;
     this.events = 0;
     this.loops.cancel();
+    this.loops.forget();
     const core = this.core;
     if ((events & EVENT_BUS_FAULT) !== 0) {
       this.takeFault(pc, 'bus-fault');

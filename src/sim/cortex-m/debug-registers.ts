@@ -97,6 +97,7 @@ export class DebugRegisters {
 
   private writeDhcsr(value: number): void {
     const r = this.runner;
+    r.debugControlChanged();
     if ((value & 1) === 0) {
       r.debugEnabled = false;
       r.stepBit = false;

@@ -28,6 +28,8 @@ export class Dwt implements BusDevice {
   private cyclesAtBase = 0;
   private counting = false;
   private ctrlLow = 0;
+  /** The PC-match comparators (FUNCTION 4) as index / ~ignored-bits / masked COMP triples. */
+  private pcMatch = new Int32Array(0);
 
   constructor(
     readonly comparatorCount: number,
@@ -48,18 +50,25 @@ export class Dwt implements BusDevice {
     this.recount();
     const on = this.enabled();
     this.pcWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) === 4);
+    const pcMatch: number[] = [];
+    this.comparators.forEach((c, i) => {
+      if ((c.func & 0xf) !== 4) return;
+      const care = ~(c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1);
+      pcMatch.push(i, care, c.comp & care);
+    });
+    this.pcMatch = Int32Array.from(pcMatch);
     this.dataWatchArmed = on && this.comparators.some((c) => (c.func & 0xf) >= 5 && (c.func & 0xf) <= 7);
     this.changed();
   }
 
   /** True (and MATCHED set) if a PC comparator matches `pc`. */
   pcWatchAt(pc: number): boolean {
+    // Checked before every instruction while a PC comparator is armed: only those, precomputed.
+    const m = this.pcMatch;
     let hit = false;
-    for (const c of this.comparators) {
-      if ((c.func & 0xf) !== 4) continue;
-      const ignored = c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1;
-      if (((pc ^ c.comp) & ~ignored) === 0) {
-        c.func |= MATCHED;
+    for (let i = 0; i < m.length; i += 3) {
+      if ((pc & m[i + 1]) === m[i + 2]) {
+        this.comparators[m[i]].func |= MATCHED;
         hit = true;
       }
     }

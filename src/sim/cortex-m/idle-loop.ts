@@ -14,7 +14,7 @@
  * address or by shape: vendor flash algorithms and user code are treated alike.
  */
 import type { VirtualClock } from '../clock';
-import type { SystemBus } from './bus';
+import { CPU, type SystemBus } from './bus';
 import type { CortexM0Core } from './rp2040-core';
 
 /** A taken branch back by at most this many bytes starts watching a loop. */
@@ -52,19 +52,48 @@ function sameState(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** Index of the 32-bit half of a double that holds its sign and exponent. */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+/** The exponent e of `t` with 2^e ≤ t < 2^(e+1), for a positive normal `t`; NaN otherwise. */
+function binade(t: number): number {
+  F64[0] = t;
+  const biased = (U32[HI] >>> 20) & 0x7ff;
+  return t > 0 && biased !== 0 && biased !== 0x7ff ? biased - 1023 : NaN;
+}
+
+/** Number of trailing zero bits of a 32-bit value that is not 0. */
+function trailingZeros(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
 /**
- * How many whole iterations of `period` (the sum of `steps`) can be added to `t` with every
- * addition exact: each step is a multiple of the unit in the last place of `t` and the sum
- * stays within `t`'s binade, so `t + n·period` is what adding the steps one by one gives.
- * 0 if that does not hold.
+ * The exponent of the lowest set bit of `step` (`step` is a multiple of 2 to that power), for a
+ * positive normal `step`; NaN otherwise.
  */
-function exactIterations(t: number, steps: readonly number[], period: number, limit: number): number {
-  if (!(t > 0)) return 0;
-  let e = Math.floor(Math.log2(t));
-  if (2 ** e > t) e--;
-  else if (2 ** (e + 1) <= t) e++;
-  const ulp = 2 ** (e - 52);
-  for (const step of steps) if (!Number.isInteger(step / ulp)) return 0;
+function lowestBitExponent(step: number): number {
+  const e = binade(step);
+  if (Number.isNaN(e)) return NaN;
+  F64[0] = step;
+  const lo = U32[LO];
+  const hi = U32[HI] & 0xfffff;
+  const zeros = lo !== 0 ? trailingZeros(lo) : hi !== 0 ? 32 + trailingZeros(hi) : 52;
+  return e - 52 + zeros;
+}
+
+/**
+ * How many whole iterations of `period` (the sum of the steps, each a multiple of 2 to the
+ * power `stepsLowBit`) can be added to `t` with every addition exact: each step is a multiple
+ * of the unit in the last place of `t` and the sum stays within `t`'s binade, so `t + n·period`
+ * is what adding the steps one by one gives. 0 if that does not hold.
+ */
+function exactIterations(t: number, stepsLowBit: number, period: number, limit: number): number {
+  const e = binade(t);
+  // ulp(t) = 2^(e − 52); every step a multiple of it (false for NaN: then nothing is exact).
+  if (!(stepsLowBit >= e - 52)) return 0;
   const bound = Math.min(limit, 2 ** (e + 1));
   let n = Math.floor((bound - t) / period);
   while (n > 0 && t + n * period > bound) n--;
@@ -93,10 +122,32 @@ export class IdleLoops implements FastForwardStats {
   private startUs = 0;
   private startCycles = 0;
   /** Time each recorded instruction added to the clock, in order. */
-  private readonly steps: number[] = [];
+  private readonly steps = new Float64Array(MAX_BODY_INSTRUCTIONS + 1);
+  private stepCount = 0;
   private reads = 0;
   /** The earliest time one of the recorded iteration's reads may see another value. */
   private changeUs = Infinity;
+  /** Address and size of each read of the recorded iteration. */
+  private readonly readAddress = new Uint32Array(MAX_BODY_READS);
+  private readonly readSize = new Uint8Array(MAX_BODY_READS);
+  /**
+   * The last loop skipped, kept to skip it again without recording an iteration when the core
+   * is back at its head in the same state and every read it made still returns what it did
+   * (the next time slice of the same wait, typically): head, state there, steps, cycles of an
+   * iteration, core clock, and each read with its value.
+   */
+  private replayHead = NO_HEAD;
+  private readonly replayState = new Uint32Array(STATE_WORDS);
+  private readonly replaySteps = new Float64Array(MAX_BODY_INSTRUCTIONS + 1);
+  private replayStepCount = 0;
+  private replayCycles = 0;
+  private replayUsPerCycle = 0;
+  private replayReads = 0;
+  private readonly replayAddress = new Uint32Array(MAX_BODY_READS);
+  private readonly replaySize = new Uint8Array(MAX_BODY_READS);
+  private readonly replayValue = new Uint32Array(MAX_BODY_READS);
+  /** Where {@link advance} left the clock. */
+  private advancedTo = 0;
   private readonly coolHead = new Uint32Array(COOLDOWN_SLOTS).fill(NO_HEAD);
   private readonly coolStrikes = new Uint8Array(COOLDOWN_SLOTS);
   private readonly coolWait = new Uint32Array(COOLDOWN_SLOTS);
@@ -114,16 +165,33 @@ export class IdleLoops implements FastForwardStats {
     this.usPerCycle = usPerCycle;
   }
 
-  /** The core took a branch back to `head`: record the next iteration, unless cooling down. */
-  backwardBranch(head: number): void {
+  /**
+   * The core took a branch back to `head`: skip the loop again if it is the last one skipped
+   * and nothing it reads has changed, else record the next iteration, unless cooling down.
+   * Returns how many instructions were skipped.
+   */
+  backwardBranch(head: number, endUs: number): number {
     const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
     if (this.coolHead[slot] === head && this.coolWait[slot] > 0) {
       this.coolWait[slot]--;
-      return;
+      return 0;
+    }
+    if (head === this.replayHead) {
+      const skipped = this.replay(endUs);
+      if (skipped > 0) return skipped;
     }
     this.head = head;
     this.attempts = 0;
     this.begin();
+    return 0;
+  }
+
+  /**
+   * Forgets the last loop skipped (the debugger changed comparators, the core halted or was
+   * reset): the next time it is recorded again.
+   */
+  forget(): void {
+    this.replayHead = NO_HEAD;
   }
 
   /**
@@ -131,10 +199,13 @@ export class IdleLoops implements FastForwardStats {
    * it happens: asks the device, at the time of the read, until when that value holds.
    */
   noteRead(address: number, size: number): void {
-    if (++this.reads > MAX_BODY_READS) {
+    if (this.reads >= MAX_BODY_READS) {
       this.dirty = true;
       return;
     }
+    this.readAddress[this.reads] = address;
+    this.readSize[this.reads] = size;
+    this.reads++;
     const until = this.bus.nextChangeUs(address, size);
     if (until < this.changeUs) this.changeUs = until;
   }
@@ -154,8 +225,8 @@ export class IdleLoops implements FastForwardStats {
    * and the end of the runner's time slice. Returns how many instructions were skipped.
    */
   afterInstruction(nextPc: number, cycles: number, endUs: number): number {
-    this.steps.push(cycles * this.usPerCycle);
-    if (this.dirty || this.steps.length > MAX_BODY_INSTRUCTIONS) {
+    this.steps[this.stepCount++] = cycles * this.usPerCycle;
+    if (this.dirty || this.stepCount > MAX_BODY_INSTRUCTIONS) {
       this.fail();
       return 0;
     }
@@ -173,7 +244,7 @@ export class IdleLoops implements FastForwardStats {
   private begin(): void {
     this.recording = true;
     this.dirty = false;
-    this.steps.length = 0;
+    this.stepCount = 0;
     this.reads = 0;
     this.changeUs = Infinity;
     this.startUs = this.clock.nowUs;
@@ -198,8 +269,9 @@ export class IdleLoops implements FastForwardStats {
   private skip(endUs: number): number {
     const clock = this.clock;
     const steps = this.steps;
+    const count = this.stepCount;
     let t = this.startUs;
-    for (const step of steps) t += step;
+    for (let i = 0; i < count; i++) t += steps[i];
     if (t !== clock.nowUs || this.core.interruptsUpdated) {
       this.fail(); // a stall moved the clock, or an interrupt is about to be taken
       return 0;
@@ -209,29 +281,118 @@ export class IdleLoops implements FastForwardStats {
       this.fail();
       return 0;
     }
-    const limit = Math.min(changeUs, endUs);
+    const n = this.advance(t, Math.min(changeUs, endUs), this.steps, this.stepCount);
+    t = this.advancedTo;
+    this.recording = false;
+    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
+    const cyclesPerIteration = this.core.cycles - this.startCycles;
+    this.keepForReplay(cyclesPerIteration);
+    if (n === 0) return 0;
+    const skipped = n * count;
+    clock.nowUs = t;
+    this.core.cycles += n * cyclesPerIteration;
+    this.skips++;
+    this.skippedInstructions += skipped;
+    return skipped;
+  }
+
+  /**
+   * How many whole iterations of `steps` fit from `t` up to `limit` (the end of the last one
+   * not after it), adding each step's time in the order the core would; the clock they reach
+   * is left in {@link advancedTo}.
+   */
+  private advance(t: number, limit: number, steps: Float64Array, count: number): number {
     let period = 0; // the exact sum whenever exactIterations can use it
-    for (const step of steps) period += step;
+    let lowBit = Infinity;
+    for (let i = 0; i < count; i++) {
+      period += steps[i];
+      const b = lowestBitExponent(steps[i]);
+      if (Number.isNaN(b)) {
+        lowBit = NaN;
+        break;
+      }
+      if (b < lowBit) lowBit = b;
+    }
+    if (Number.isNaN(lowBit)) {
+      period = 0;
+      for (let i = 0; i < count; i++) period += steps[i];
+    }
     let n = 0;
     for (;;) {
-      const exact = exactIterations(t, steps, period, limit);
+      const exact = exactIterations(t, lowBit, period, limit);
       if (exact > 0) {
         t += exact * period;
         n += exact;
       }
       let u = t;
-      for (const step of steps) u += step;
+      for (let i = 0; i < count; i++) u += steps[i];
       if (u > limit) break;
       t = u;
       n++;
     }
-    this.recording = false;
-    const slot = (this.head >>> 1) & (COOLDOWN_SLOTS - 1);
-    if (this.coolHead[slot] === this.head) this.coolStrikes[slot] = 0;
+    this.advancedTo = t;
+    return n;
+  }
+
+  /**
+   * Keeps the iteration just recorded (idle, its reads valid until after now) for
+   * {@link replay}, with what each read returns now (the same as during the iteration).
+   */
+  private keepForReplay(cyclesPerIteration: number): void {
+    const reads = this.reads;
+    for (let i = 0; i < reads; i++) {
+      this.replayValue[i] = this.readNow(this.readAddress[i], this.readSize[i]);
+    }
+    this.replayAddress.set(this.readAddress);
+    this.replaySize.set(this.readSize);
+    this.replayReads = reads;
+    this.replaySteps.set(this.steps);
+    this.replayStepCount = this.stepCount;
+    this.replayState.set(this.startState);
+    this.replayCycles = cyclesPerIteration;
+    this.replayUsPerCycle = this.usPerCycle;
+    this.replayHead = this.head;
+  }
+
+  /**
+   * What a CPU read of `size` bytes at `address` returns, read through the bus only where
+   * {@link SystemBus.nextChangeUs} promised the read has no side effect.
+   */
+  private readNow(address: number, size: number): number {
+    const bus = this.bus;
+    if (size === 4) return bus.read32(address, CPU);
+    if (size === 2) return bus.read16(address, CPU);
+    return bus.read8(address, CPU);
+  }
+
+  /**
+   * The core is at the head of the last loop skipped: if it is in the same state as then, and
+   * every read of the iteration still returns the same value with no side effect until a
+   * later time, each iteration from here does exactly what the recorded one did. Skips them
+   * as {@link skip} does; returns the instructions skipped (0: record as usual).
+   */
+  private replay(endUs: number): number {
+    const core = this.core;
+    if (this.replayUsPerCycle !== this.usPerCycle || core.interruptsUpdated) return 0;
+    captureState(core, this.endState);
+    if (!sameState(this.replayState, this.endState)) return 0;
+    const clock = this.clock;
+    const now = clock.nowUs;
+    let changeUs = Infinity;
+    for (let i = 0; i < this.replayReads; i++) {
+      const address = this.replayAddress[i];
+      const size = this.replaySize[i];
+      const until = this.bus.nextChangeUs(address, size);
+      if (!(until > now)) return 0;
+      if (this.readNow(address, size) !== this.replayValue[i]) return 0;
+      if (until < changeUs) changeUs = until;
+    }
+    const n = this.advance(now, Math.min(changeUs, endUs), this.replaySteps, this.replayStepCount);
     if (n === 0) return 0;
-    const skipped = n * steps.length;
-    clock.nowUs = t;
-    this.core.cycles += n * (this.core.cycles - this.startCycles);
+    const skipped = n * this.replayStepCount;
+    clock.nowUs = this.advancedTo;
+    core.cycles += n * this.replayCycles;
     this.skips++;
     this.skippedInstructions += skipped;
     return skipped;

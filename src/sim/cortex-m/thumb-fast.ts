@@ -1,0 +1,479 @@
+/**
+ * Faster dispatch for the common 16-bit Thumb instructions of rp2040js's ARMv6-M core. The
+ * package decodes each instruction by walking a chain of about a hundred tests; here a table
+ * built once gives every 16-bit opcode its handler, and the handler does exactly what
+ * rp2040js's does (same register, flag, memory and cycle effects, in the same order, so a bus
+ * fault leaves the core in the same state). Opcodes without a handler here, 32-bit
+ * instructions, code outside SRAM and a pending interrupt check go to rp2040js unchanged.
+ * `thumb-fast.test.ts` checks every opcode with a handler against rp2040js.
+ */
+import type { SystemBus } from './bus';
+import type { CoreBus, CortexM0Core } from './rp2040-core';
+
+/** 0: rp2040js executes the opcode; otherwise the handler below. */
+const enum K {
+  Slow = 0,
+  AddRdSpImm8,
+  AddSpImm7,
+  AddsImm3,
+  AddsImm8,
+  AddsReg,
+  AddHi,
+  Adr,
+  Ands,
+  AsrsImm,
+  BCond,
+  B,
+  Bics,
+  Cmn,
+  CmpImm,
+  CmpReg,
+  CmpHi,
+  Eors,
+  LdrImm,
+  LdrSp,
+  LdrLit,
+  LdrReg,
+  LdrbImm,
+  LdrbReg,
+  LdrhImm,
+  LdrhReg,
+  LslsImm,
+  LsrsImm,
+  MovHi,
+  Movs,
+  Muls,
+  Mvns,
+  Orrs,
+  StrImm,
+  StrSp,
+  StrReg,
+  StrbImm,
+  StrbReg,
+  StrhImm,
+  StrhReg,
+  SubSp,
+  SubsImm3,
+  SubsImm8,
+  SubsReg,
+  Tst,
+  Uxtb,
+  Uxth,
+}
+
+/**
+ * The handler of `opcode`: rp2040js's decode chain in its own order (the first test that
+ * matches wins there, so it does here), with the instructions not handled here mapped to
+ * {@link K.Slow}.
+ */
+function classify(op: number): K {
+  if (op >> 12 === 0b1111 || op >> 11 === 0b11101) return K.Slow; // 32-bit instructions
+  if (op >> 6 === 0b0100000101) return K.Slow; // ADCS
+  if (op >> 11 === 0b10101) return K.AddRdSpImm8;
+  if (op >> 7 === 0b101100000) return K.AddSpImm7;
+  if (op >> 9 === 0b0001110) return K.AddsImm3;
+  if (op >> 11 === 0b00110) return K.AddsImm8;
+  if (op >> 9 === 0b0001100) return K.AddsReg;
+  if (op >> 8 === 0b01000100) return K.AddHi;
+  if (op >> 11 === 0b10100) return K.Adr;
+  if (op >> 6 === 0b0100000000) return K.Ands;
+  if (op >> 11 === 0b00010) return K.AsrsImm;
+  if (op >> 6 === 0b0100000100) return K.Slow; // ASRS (register)
+  if (op >> 12 === 0b1101 && ((op >> 9) & 0x7) !== 0b111) return K.BCond;
+  if (op >> 11 === 0b11100) return K.B;
+  if (op >> 6 === 0b0100001110) return K.Bics;
+  if (op >> 8 === 0b10111110) return K.Slow; // BKPT
+  if (op >> 7 === 0b010001111 && (op & 0x7) === 0) return K.Slow; // BLX
+  if (op >> 7 === 0b010001110 && (op & 0x7) === 0) return K.Slow; // BX
+  if (op >> 6 === 0b0100001011) return K.Cmn;
+  if (op >> 11 === 0b00101) return K.CmpImm;
+  if (op >> 6 === 0b0100001010) return K.CmpReg;
+  if (op >> 8 === 0b01000101) return K.CmpHi;
+  if (op === 0xb672 || op === 0xb662) return K.Slow; // CPSID, CPSIE
+  if (op >> 6 === 0b0100000001) return K.Eors;
+  if (op >> 11 === 0b11001) return K.Slow; // LDMIA
+  if (op >> 11 === 0b01101) return K.LdrImm;
+  if (op >> 11 === 0b10011) return K.LdrSp;
+  if (op >> 11 === 0b01001) return K.LdrLit;
+  if (op >> 9 === 0b0101100) return K.LdrReg;
+  if (op >> 11 === 0b01111) return K.LdrbImm;
+  if (op >> 9 === 0b0101110) return K.LdrbReg;
+  if (op >> 11 === 0b10001) return K.LdrhImm;
+  if (op >> 9 === 0b0101101) return K.LdrhReg;
+  if (op >> 9 === 0b0101011 || op >> 9 === 0b0101111) return K.Slow; // LDRSB, LDRSH
+  if (op >> 11 === 0b00000) return K.LslsImm;
+  if (op >> 6 === 0b0100000010) return K.Slow; // LSLS (register)
+  if (op >> 11 === 0b00001) return K.LsrsImm;
+  if (op >> 6 === 0b0100000011) return K.Slow; // LSRS (register)
+  if (op >> 8 === 0b01000110) return K.MovHi;
+  if (op >> 11 === 0b00100) return K.Movs;
+  if (op >> 6 === 0b0100001101) return K.Muls;
+  if (op >> 6 === 0b0100001111) return K.Mvns;
+  if (op >> 6 === 0b0100001100) return K.Orrs;
+  if (op >> 9 === 0b1011110 || op >> 9 === 0b1011010) return K.Slow; // POP, PUSH
+  if (op >> 6 === 0b1011101000 || op >> 6 === 0b1011101001 || op >> 6 === 0b1011101011) return K.Slow; // REV*
+  if (op >> 6 === 0b0100000111 || op >> 6 === 0b0100001001) return K.Slow; // ROR, NEGS
+  if (op === 0xbf00) return K.Slow; // NOP
+  if (op >> 6 === 0b0100000110) return K.Slow; // SBCS
+  if (op === 0xbf40) return K.Slow; // SEV
+  if (op >> 11 === 0b11000) return K.Slow; // STMIA
+  if (op >> 11 === 0b01100) return K.StrImm;
+  if (op >> 11 === 0b10010) return K.StrSp;
+  if (op >> 9 === 0b0101000) return K.StrReg;
+  if (op >> 11 === 0b01110) return K.StrbImm;
+  if (op >> 9 === 0b0101010) return K.StrbReg;
+  if (op >> 11 === 0b10000) return K.StrhImm;
+  if (op >> 9 === 0b0101001) return K.StrhReg;
+  if (op >> 7 === 0b101100001) return K.SubSp;
+  if (op >> 9 === 0b0001111) return K.SubsImm3;
+  if (op >> 11 === 0b00111) return K.SubsImm8;
+  if (op >> 9 === 0b0001101) return K.SubsReg;
+  if (op >> 8 === 0b11011111) return K.Slow; // SVC
+  if (op >> 6 === 0b1011001001 || op >> 6 === 0b1011001000) return K.Slow; // SXTB, SXTH
+  if (op >> 6 === 0b0100001000) return K.Tst;
+  if (op >> 8 === 0b11011110) return K.Slow; // UDF
+  if (op >> 6 === 0b1011001011) return K.Uxtb;
+  if (op >> 6 === 0b1011001010) return K.Uxth;
+  return K.Slow; // WFE, WFI, YIELD, and what rp2040js does not implement
+}
+
+const KINDS = new Uint8Array(0x10000);
+for (let op = 0; op < 0x10000; op++) KINDS[op] = classify(op);
+
+/** True if rp2040js executes `opcode` here rather than a handler of this file (for tests). */
+export function executedByRp2040js(opcode: number): boolean {
+  return KINDS[opcode & 0xffff] === K.Slow;
+}
+
+/** rp2040js's `cyclesIO`: extra cycles of a load or store at `addr` (its RP2040 bus map). */
+function cyclesIO(addr: number, write: boolean): number {
+  addr = addr >>> 0;
+  if (addr >= 0xd0000000 && addr < 0xe0000000) return 0;
+  if (addr >= 0x40000000 && addr < 0x50000000) return write ? 4 : 3;
+  return 1;
+}
+
+/** Executes one instruction of `core`, by a handler here where there is one. */
+export class FastThumb {
+  constructor(
+    private readonly core: CortexM0Core,
+    /** What the core's own loads and stores go through (the CPU runner). */
+    private readonly mem: CoreBus,
+    private readonly bus: SystemBus,
+  ) {}
+
+  /** Executes the instruction at the PC; returns its cycles (as `executeInstruction`). */
+  execute(): number {
+    const core = this.core;
+    if (core.interruptsUpdated) return core.executeInstruction();
+    const r = core.registers;
+    const opcodePC = r[15] & ~1;
+    const opcode = this.bus.ramHalfword(opcodePC);
+    if (opcode < 0) return core.executeInstruction();
+    const kind = KINDS[opcode];
+    if (kind === K.Slow) return core.executeInstruction();
+    const mem = this.mem;
+    r[15] += 2;
+    let cycles = 1;
+    switch (kind) {
+      case K.AddRdSpImm8:
+        r[(opcode >> 8) & 7] = r[13] + ((opcode & 0xff) << 2);
+        break;
+      case K.AddSpImm7:
+        r[13] = (r[13] + ((opcode & 0x7f) << 2)) & ~3;
+        break;
+      case K.AddsImm3:
+        r[opcode & 7] = add(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+        break;
+      case K.AddsImm8: {
+        const rdn = (opcode >> 8) & 7;
+        r[rdn] = add(core, r[rdn], opcode & 0xff);
+        break;
+      }
+      case K.AddsReg:
+        r[opcode & 7] = add(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+        break;
+      case K.AddHi: {
+        const rm = (opcode >> 3) & 0xf;
+        const rdn = ((opcode & 0x80) >> 4) | (opcode & 0x7);
+        const left = rdn === 15 ? r[15] + 2 : r[rdn];
+        const right = rm === 15 ? r[15] + 2 : r[rm];
+        const result = left + right;
+        if (rdn !== 13 && rdn !== 15) r[rdn] = result;
+        else if (rdn === 15) {
+          r[15] = result & ~1;
+          cycles++;
+        } else r[13] = result & ~3;
+        break;
+      }
+      case K.Adr:
+        r[(opcode >> 8) & 7] = (opcodePC & 0xfffffffc) + 4 + ((opcode & 0xff) << 2);
+        break;
+      case K.Ands: {
+        const rdn = opcode & 7;
+        const result = r[rdn] & r[(opcode >> 3) & 7];
+        r[rdn] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = (result & 0xffffffff) === 0;
+        break;
+      }
+      case K.AsrsImm: {
+        const imm5 = (opcode >> 6) & 0x1f;
+        const input = r[(opcode >> 3) & 7];
+        const shiftN = imm5 ? imm5 : 32;
+        const result = shiftN < 32 ? input >> shiftN : (input & 0x80000000) >> 31;
+        r[opcode & 7] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = (result & 0xffffffff) === 0;
+        core.C = input & (1 << (shiftN - 1)) ? true : false;
+        break;
+      }
+      case K.BCond: {
+        let imm8 = (opcode & 0xff) << 1;
+        if (imm8 & (1 << 8)) imm8 = (imm8 & 0x1ff) - 0x200;
+        if (core.checkCondition((opcode >> 8) & 0xf)) {
+          r[15] += imm8 + 2;
+          cycles++;
+        }
+        break;
+      }
+      case K.B: {
+        let imm11 = (opcode & 0x7ff) << 1;
+        if (imm11 & (1 << 11)) imm11 = (imm11 & 0x7ff) - 0x800;
+        r[15] += imm11 + 2;
+        cycles++;
+        break;
+      }
+      case K.Bics: {
+        const rdn = opcode & 7;
+        const result = (r[rdn] &= ~r[(opcode >> 3) & 7]);
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        break;
+      }
+      case K.Cmn:
+        add(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+        break;
+      case K.CmpImm:
+        sub(core, r[(opcode >> 8) & 7], opcode & 0xff);
+        break;
+      case K.CmpReg:
+        sub(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+        break;
+      case K.CmpHi:
+        sub(core, r[((opcode >> 4) & 0x8) | (opcode & 0x7)], r[(opcode >> 3) & 0xf]);
+        break;
+      case K.Eors: {
+        const rdn = opcode & 7;
+        const result = r[(opcode >> 3) & 7] ^ r[rdn];
+        r[rdn] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        break;
+      }
+      case K.LdrImm: {
+        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint32(addr);
+        break;
+      }
+      case K.LdrSp: {
+        const addr = r[13] + ((opcode & 0xff) << 2);
+        cycles += cyclesIO(addr, false);
+        r[(opcode >> 8) & 7] = mem.readUint32(addr);
+        break;
+      }
+      case K.LdrLit: {
+        const addr = ((r[15] + 2) & 0xfffffffc) + ((opcode & 0xff) << 2);
+        cycles += cyclesIO(addr, false);
+        r[(opcode >> 8) & 7] = mem.readUint32(addr);
+        break;
+      }
+      case K.LdrReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint32(addr);
+        break;
+      }
+      case K.LdrbImm: {
+        const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint8(addr);
+        break;
+      }
+      case K.LdrbReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint8(addr);
+        break;
+      }
+      case K.LdrhImm: {
+        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint16(addr);
+        break;
+      }
+      case K.LdrhReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, false);
+        r[opcode & 7] = mem.readUint16(addr);
+        break;
+      }
+      case K.LslsImm: {
+        const imm5 = (opcode >> 6) & 0x1f;
+        const input = r[(opcode >> 3) & 7];
+        const result = input << imm5;
+        r[opcode & 7] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        core.C = imm5 ? !!(input & (1 << (32 - imm5))) : core.C;
+        break;
+      }
+      case K.LsrsImm: {
+        const imm5 = (opcode >> 6) & 0x1f;
+        const input = r[(opcode >> 3) & 7];
+        const result = imm5 ? input >>> imm5 : 0;
+        r[opcode & 7] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        core.C = !!((input >>> (imm5 ? imm5 - 1 : 31)) & 0x1);
+        break;
+      }
+      case K.MovHi: {
+        const rm = (opcode >> 3) & 0xf;
+        const rd = ((opcode >> 4) & 0x8) | (opcode & 0x7);
+        let value = rm === 15 ? r[15] + 2 : r[rm];
+        if (rd === 15) {
+          cycles++;
+          value &= ~1;
+        } else if (rd === 13) value &= ~3;
+        r[rd] = value;
+        break;
+      }
+      case K.Movs: {
+        const value = opcode & 0xff;
+        r[(opcode >> 8) & 7] = value;
+        core.N = false;
+        core.Z = value === 0;
+        break;
+      }
+      case K.Muls: {
+        const rdm = opcode & 7;
+        const result = Math.imul(r[(opcode >> 3) & 7], r[rdm]);
+        r[rdm] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = (result & 0xffffffff) === 0;
+        break;
+      }
+      case K.Mvns: {
+        const result = ~r[(opcode >> 3) & 7];
+        r[opcode & 7] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        break;
+      }
+      case K.Orrs: {
+        const rdn = opcode & 7;
+        const result = r[rdn] | r[(opcode >> 3) & 7];
+        r[rdn] = result;
+        core.N = !!(result & 0x80000000);
+        core.Z = (result & 0xffffffff) === 0;
+        break;
+      }
+      case K.StrImm: {
+        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
+        cycles += cyclesIO(addr, true);
+        mem.writeUint32(addr, r[opcode & 7]);
+        break;
+      }
+      case K.StrSp: {
+        const addr = r[13] + ((opcode & 0xff) << 2);
+        cycles += cyclesIO(addr, true);
+        mem.writeUint32(addr, r[(opcode >> 8) & 7]);
+        break;
+      }
+      case K.StrReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, true);
+        mem.writeUint32(addr, r[opcode & 7]);
+        break;
+      }
+      case K.StrbImm: {
+        const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
+        cycles += cyclesIO(addr, true);
+        mem.writeUint8(addr, r[opcode & 7]);
+        break;
+      }
+      case K.StrbReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, true);
+        mem.writeUint8(addr, r[opcode & 7]);
+        break;
+      }
+      case K.StrhImm: {
+        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
+        cycles += cyclesIO(addr, true);
+        mem.writeUint16(addr, r[opcode & 7]);
+        break;
+      }
+      case K.StrhReg: {
+        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+        cycles += cyclesIO(addr, true);
+        mem.writeUint16(addr, r[opcode & 7]);
+        break;
+      }
+      case K.SubSp:
+        r[13] = (r[13] - ((opcode & 0x7f) << 2)) & ~3;
+        break;
+      case K.SubsImm3:
+        r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+        break;
+      case K.SubsImm8: {
+        const rdn = (opcode >> 8) & 7;
+        r[rdn] = sub(core, r[rdn], opcode & 0xff);
+        break;
+      }
+      case K.SubsReg:
+        r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+        break;
+      case K.Tst: {
+        const result = r[opcode & 7] & r[(opcode >> 3) & 7];
+        core.N = !!(result & 0x80000000);
+        core.Z = result === 0;
+        break;
+      }
+      case K.Uxtb:
+        r[opcode & 7] = r[(opcode >> 3) & 7] & 0xff;
+        break;
+      case K.Uxth:
+        r[opcode & 7] = r[(opcode >> 3) & 7] & 0xffff;
+        break;
+    }
+    core.cycles += cycles;
+    return cycles;
+  }
+}
+
+/** rp2040js's `addUpdateFlags`. */
+function add(core: CortexM0Core, addend1: number, addend2: number): number {
+  const unsignedSum = (addend1 + addend2) >>> 0;
+  const signedSum = (addend1 | 0) + (addend2 | 0);
+  const result = addend1 + addend2;
+  core.N = !!(result & 0x80000000);
+  core.Z = (result & 0xffffffff) === 0;
+  core.C = result === unsignedSum ? false : true;
+  core.V = (result | 0) === signedSum ? false : true;
+  return result & 0xffffffff;
+}
+
+/** rp2040js's `substractUpdateFlags`. */
+function sub(core: CortexM0Core, minuend: number, subtrahend: number): number {
+  const result = minuend - subtrahend;
+  core.N = !!(result & 0x80000000);
+  core.Z = (result & 0xffffffff) === 0;
+  core.C = minuend >= subtrahend;
+  core.V =
+    (!!(result & 0x80000000) && !(minuend & 0x80000000) && !!(subtrahend & 0x80000000)) ||
+    (!(result & 0x80000000) && !!(minuend & 0x80000000) && !(subtrahend & 0x80000000));
+  return result;
+}
