@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeIntelHex } from '../src/core/formats';
 import { SparseData } from '../src/core/memory';
+import { localDate } from '../workers/lua/mp/log-file';
 
 const BIN = path.resolve(process.cwd(), 'bin/webprog.mjs');
 const V2_HEX = path.resolve(process.cwd(), '../shared/fixtures/microbit/micropython-v2.1.2.hex');
@@ -310,6 +311,15 @@ return info.block_count`,
     ]);
     expect(failing.code).toBe(1);
     expect(failing.lines.at(-1)).toMatchObject({ type: 'error', code: 'SCRIPT_ERROR' });
+    // Both runs appended their lines to today's log in the current folder (mp.app.log_path()).
+    const log = readFileSync(path.join(work, `webprog-${localDate(new Date())}.log`), 'utf8');
+    expect(log.split('\n').map((l) => l.slice(20))).toEqual([
+      '[run] station.lua',
+      '[info] flashed 0042',
+      '[run] station.lua',
+      expect.stringMatching(/^\[error\] station\.lua:\d+: /),
+      '',
+    ]);
   });
 
   it('classroom flashes four boards at once: a line per board and a CSV', async () => {

@@ -74,7 +74,8 @@ Prints the chip's own checksum of every flash block (CRC-32 on Cortex-M, MD5 pre
 
 Runs a Lua script with WebProg's mp.* API (MultiProg-compatible) on the chosen programmer. The
 current folder is the script's workspace: mp.file opens its files by name and saved files are
-written there. mp.app.args() returns the words after --. --allow-writes starts the run with
+written there, and the run's log lines are appended to today's log there, webprog-YYYY-MM-DD.log
+(mp.app.log_path()). mp.app.args() returns the words after --. --allow-writes starts the run with
 hardware writes allowed (mp.app.allow_hw_writes); --yes answers yes to the script's questions.`,
   classroom: `webprog classroom <file> (--all | --probe <id>…) [--csv <out.csv>]
 

@@ -1,7 +1,7 @@
 /**
  * The scripts' workspace folder in Chromium with `?sim`: the person grants a folder once, a
  * MultiProg-style script reads a hex by a desktop path, flashes the simulated micro:bit, appends
- * a CSV line, and the file appears in the folder. The folder picker is the browser's own dialog,
+ * a CSV line, and the file appears in the folder, as does today's log with the run's lines. The folder picker is the browser's own dialog,
  * which Playwright cannot click: the test hands the app a folder of the origin-private file
  * system (a real FileSystemDirectoryHandle) from `showDirectoryPicker`.
  */
@@ -65,6 +65,19 @@ test('a granted folder gives a script its files by path and keeps what it saves'
     return (await (await folder.getFileHandle('results.csv')).getFile()).text();
   });
   expect(csv).toMatch(/^.*nRF52833.*,flashed\n$/);
+
+  // Today's log (mp.app.log_path()) is a file in the folder too, with the run's lines.
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    const two = (n: number) => String(n).padStart(2, '0');
+    return `webprog-${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}.log`;
+  });
+  await expect(scripts.lines.filter({ hasText: `Saved ${today} in the folder Line 3.` })).toHaveCount(1);
+  const log = await page.evaluate(async (name) => {
+    const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('Line 3');
+    return (await (await folder.getFileHandle(name)).getFile()).text();
+  }, today);
+  expect(log).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[run\] script\.lua\n.* \[success\] done\n$/);
 
   // The chip holds the file's bytes.
   await scripts.replaceCode(

@@ -70,7 +70,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       rl.close();
     }
   };
-  const writes: Promise<void>[] = [];
+  let writes: Promise<void> = Promise.resolve();
   const result = await lua.run(
     code,
     {
@@ -94,7 +94,9 @@ export async function run(ctx: CommandContext): Promise<number> {
       confirm: ask,
       onFileSaved: (file) => {
         const name = basename(file.name);
-        writes.push(
+        // One write at a time, in the order saved: a later version of a file (append_text,
+        // today's log) must not be overtaken by an earlier one.
+        writes = writes.then(() =>
           writeFile(resolve(ctx.cwd, name), file.bytes).then(() =>
             ctx.reporter.info(`Saved ${name} (${file.bytes.length} bytes).`, { saved: name }),
           ),
@@ -103,7 +105,7 @@ export async function run(ctx: CommandContext): Promise<number> {
       onProgress: (event) => ctx.reporter.progress(event, device?.id),
     },
   );
-  await Promise.all(writes);
+  await writes;
   if (device) await ctx.host.device.disconnectDevice(device.id).catch(() => undefined);
   if (!result.ok && result.error) {
     ctx.reporter.error(result.error);

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { localDate } from '../../workers/lua/mp/log-file';
+import { createLuaService } from '../../workers/lua/service';
 import { LogState } from './log.svelte';
 import type { ScriptRunner } from './script-runtime';
 import { ScriptState } from './script.svelte';
@@ -195,5 +197,39 @@ describe('ScriptState with a workspace folder', () => {
     expect(script.lines.map((l) => l.text).join('\n')).toMatch(
       /out\.bin could not be written to the folder Locked/,
     );
+  });
+
+  it("with the real Lua service, today's log lands in the folder and the next run appends to it", async () => {
+    const folder = memoryFolder('Line 3', { 'notes.txt': 'x' });
+    const service = createLuaService({ version: 'test' });
+    const runner: ScriptRunner = {
+      run: service.run.bind(service),
+      stop: async () => ({ terminated: false, ms: 0 }),
+      running: false,
+    };
+    const script = new ScriptState({
+      runner,
+      deviceId: () => undefined,
+      log: new LogState(() => 0),
+      fetchText: async () => '',
+      download: () => undefined,
+      workspace: await granted(folder),
+    });
+    const name = `webprog-${localDate(new Date())}.log`;
+    script.code = 'mp.log.info("first run") print(mp.app.log_path())';
+    await script.run();
+    script.code = 'mp.log.warn("second run")';
+    await script.run();
+    const lines = text(folder.files.get(name)).split('\n');
+    expect(lines.map((l) => l.slice(20))).toEqual([
+      `[run] ${script.fileName}`,
+      '[info] first run',
+      `[info] Line 3/${name}`,
+      `[run] ${script.fileName}`,
+      '[warn] second run',
+      '',
+    ]);
+    expect(folder.writes).toEqual([name, name]);
+    expect(script.lines.map((l) => l.text)).toContain(`Saved ${name} in the folder Line 3.`);
   });
 });

@@ -252,11 +252,11 @@ export class ScriptState {
         },
         this.callbacks(log, saver),
       );
-      await saver.done();
       if (result.scriptShortcuts) this.shortcuts.save(result.scriptShortcuts);
-      // Log lines travel on the callbacks' own channel: take in every one still on its way
-      // before the closing line.
+      // Log lines and saved files (today's log is saved as the run ends) travel on the
+      // callbacks' own channel: take in every one still on its way before the closing line.
       await log.drained();
+      await saver.done();
       const took = duration(this.clock() - started);
       if (result.ok && log.errors === 0) {
         this.add('info', `${this.fileName} finished in ${took}.`);

@@ -69,7 +69,9 @@ export interface ScriptRunOptions {
   /**
    * The workspace folder the run's `files` come from and its saved files go to (its name in
    * the app, its path on the command line): `mp.app.documents_dir()`, `scripts_dir()`,
-   * `home_dir()` and `desktop_dir()` give it. Absent: those answer "Not Supported".
+   * `home_dir()`, `desktop_dir()` and `config_dir()` give it, and the run's log lines are
+   * appended to today's log in it (`mp.app.log_path()`, saved as the script's files are).
+   * Absent: those answer "Not Supported" and no log file is written.
    */
   workspace?: string;
   /** The run's parameters, `mp.app.args()` (the command line's words after `--`). */

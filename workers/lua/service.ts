@@ -8,6 +8,8 @@ import { notify, type ScriptContext } from './mp/context';
 import { withFamily } from './mp/config';
 import { LogTail } from './mp/log-tail';
 import { LogCap } from './mp/log-cap';
+import { RunLogFile, logFileName } from './mp/log-file';
+import { flushLogFile } from './mp/file';
 import { RunMemory } from './mp/run-memory';
 import { installMp } from './mp/prelude';
 import { applySandbox } from './sandbox';
@@ -61,10 +63,11 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
     controller: AbortController,
   ): Promise<ScriptRunResult> => {
     const image = imageFromDto(runOptions.image);
+    const files = new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes]));
     const ctx: ScriptContext = {
       image,
       readOnlyRegions: new Set(),
-      files: new Map((runOptions.files ?? []).map((f) => [f.name, f.bytes])),
+      files,
       savedFiles: [],
       memory: new RunMemory(runOptions.memoryLimit ?? SCRIPT_MEMORY_LIMIT),
       bufferBaseline: image.data.byteCount,
@@ -82,6 +85,14 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       }),
       args: runOptions.args ?? [],
       workspace: runOptions.workspace,
+      logFile:
+        runOptions.workspace === undefined
+          ? undefined
+          : new RunLogFile(
+              logFileName(new Date(), files),
+              runOptions.workspace,
+              runOptions.chunkName ?? 'script.lua',
+            ),
       callbacks,
       signal: controller.signal,
       version: options.version,
@@ -131,6 +142,17 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       }
     } finally {
       controller.signal.removeEventListener('abort', cancelDeviceCall);
+    }
+    // The run's lines reach today's log while the run's memory budget can still be asked.
+    const cut = ctx.log.summary();
+    if (cut) ctx.logFile?.add('warn', cut, Date.now());
+    // How the run ended, as the page shows it, when it failed.
+    if (outcome.error) ctx.logFile?.add('error', outcome.error.message, Date.now());
+    try {
+      flushLogFile(ctx);
+    } catch (error) {
+      const text = `Today's log ${ctx.logFile?.name ?? ''} could not be written: ${toWebProgError(error).message}`;
+      notify(() => callbacks.onLog('warn', text, Date.now()));
     }
     const closeFailure = closeEngine(engine);
     if (closeFailure !== undefined) {

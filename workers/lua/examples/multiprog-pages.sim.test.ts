@@ -24,6 +24,7 @@ import { fixtureData } from '../../device/cmsis-dap/testing/images';
 import { imageFromDto, imageToDto } from '../../device/image-dto';
 import { MP_API_VERSION } from '../spec';
 import { compatOf } from '../spec/compat';
+import { localDate } from '../mp/log-file';
 import { simRig } from '../testing/sim-rig';
 
 /** An example as the page has it. */
@@ -358,40 +359,54 @@ describe('kuraga.tech/docs/MultiProg/scripts/api/config', () => {
 });
 
 describe('kuraga.tech/docs/MultiProg/scripts/api/app', () => {
-  it('example: version, API version, build and OS info and the scripts folder; config_dir cannot be given in a browser', async () => {
+  it("example, unchanged to its end with a workspace folder granted: versions, build and OS info, the scripts and config folders, today's log (a real file with the run's lines) and a script shortcut", async () => {
     const rig = await simRig({});
+    const log = `webprog-${localDate(new Date())}.log`;
     const result = await rig.run(page('app-example.lua'), {
       workspace: 'production',
       chunkName: 'app-example.lua',
+      scriptShortcuts: [],
     });
-    expect(result.logs.slice(0, 5)).toEqual([
+    expect(result.error).toBeUndefined();
+    const lines = [
       'info: 9.9.9-sim',
       `info: ${MP_API_VERSION}`,
       'info: git= qt= build=',
       `info: os=${process.platform} arch=${process.arch} host=`,
       'info: scripts: production',
+      'info: config: production',
+      `info: today's log: production/${log}`,
+    ];
+    expect(result.logs).toEqual(lines);
+    // add_script_shortcut("C:/scripts/my_flow.lua") kept a shortcut the panel saves.
+    expect(result.scriptShortcuts).toEqual([{ name: 'my_flow', path: 'C:/scripts/my_flow.lua' }]);
+    // Today's log is a file of the workspace (the panel writes it into the folder) with the run's lines.
+    expect(result.savedFiles.map((f) => f.name)).toEqual([log]);
+    const text = new TextDecoder().decode(result.savedFiles[0]!.bytes);
+    const written = text.split('\n');
+    expect(written.pop()).toBe('');
+    for (const line of written) expect(line).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[/);
+    expect(written.map((line) => line.slice(20))).toEqual([
+      '[run] app-example.lua',
+      ...lines.map((line) => line.replace(/^(\w+): /, '[$1] ')),
     ]);
-    // config_dir() (and log_path() after it) is "not supported in a browser": nil, "Not Supported: …",
-    // so the page's `"config: " .. mp.app.config_dir()` stops the example there.
+    expect(compatOf({ module: 'app', name: 'config_dir' }).kind).toBe('multiprog');
+    expect(compatOf({ module: 'app', name: 'log_path' }).kind).toBe('multiprog');
+    rig.close();
+  });
+
+  it('without a workspace the example stops at config_dir(): nil, "Not Supported: …", as the page\'s concatenation cannot take nil', async () => {
+    const rig = await simRig({});
+    const result = await rig.run(page('app-example.lua'), { chunkName: 'app-example.lua' });
     expect(result.error?.code).toBe('SCRIPT_ERROR');
-    expect(result.error?.message).toMatch(/^app-example\.lua:16: attempt to concatenate a nil value/);
+    // scripts_dir() is the first folder the example asks for.
+    expect(result.error?.message).toMatch(/^app-example\.lua:15: attempt to concatenate a nil value/);
     const dirs = await rig.run('local d, e = mp.app.config_dir() return d, e, mp.app.log_path()');
     expect(dirs.returns[0]).toBeNull();
     expect(dirs.returns[1]).toMatch(/^Not Supported: a web page cannot see a configuration folder/);
     expect(dirs.returns[2]).toBeNull();
-    expect(dirs.returns[3]).toMatch(/^Not Supported: the log is not a file in a browser/);
-    expect(compatOf({ module: 'app', name: 'config_dir' }).kind).toBe('not-in-browser');
-    expect(compatOf({ module: 'app', name: 'log_path' }).kind).toBe('not-in-browser');
-    rig.close();
-  });
-
-  it('the rest of the example, after the folders: add_script_shortcut("C:/scripts/my_flow.lua") keeps a shortcut', async () => {
-    const rig = await simRig({});
-    const text = page('app-example.lua');
-    const tail = text.slice(text.indexOf('-- Make a custom script appear'));
-    const result = await rig.run(tail, { scriptShortcuts: [] });
-    expect(result.error).toBeUndefined();
-    expect(result.scriptShortcuts).toEqual([{ name: 'my_flow', path: 'C:/scripts/my_flow.lua' }]);
+    expect(dirs.returns[3]).toMatch(/^Not Supported: without a workspace folder the log is not a file/);
+    expect(result.savedFiles).toEqual([]);
     rig.close();
   });
 });

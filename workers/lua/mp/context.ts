@@ -4,6 +4,7 @@ import type { ProgressEvent } from '../../../src/core/progress';
 import type { DeviceOperationsApi } from '../../device/device-api';
 import type { ScriptCallbacks, ScriptFile, ScriptShortcut } from '../api';
 import type { LogCap } from './log-cap';
+import type { RunLogFile } from './log-file';
 import type { LogTail } from './log-tail';
 import type { RunMemory } from './run-memory';
 
@@ -27,6 +28,8 @@ export interface ScriptContext {
   log: LogCap;
   /** The run's last log lines (`mp.app.log_tail`). */
   logTail: LogTail;
+  /** Today's log in the workspace folder (`mp.app.log_path`); absent without a workspace. */
+  logFile?: RunLogFile;
   /** The page's saved-script shortcuts, changed by `mp.app.*_script_shortcut` and handed back. */
   scriptShortcuts: ScriptShortcut[];
   /** The device worker's operations, when the page connected them. */

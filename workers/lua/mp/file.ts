@@ -18,6 +18,7 @@ import type { LuaCall } from '../vm/lua-call';
 import { Blocking, type NativeEntry, type NativeResult } from '../vm/native-bridge';
 import { countBuffer, notify, type ScriptContext } from './context';
 import { baseName, dirName, extensionOf, matchesGlob, resolveFileName } from './file-paths';
+import { LOG_FILE_WAITING } from './log-file';
 import { resolveRegion } from './memory';
 import { natives } from './natives';
 
@@ -232,20 +233,45 @@ function unpackBlocks(header: Uint8Array, payload: Uint8Array): SparseData {
   return data;
 }
 
+/** Keeps the last version of a saved file only, held against the run's memory budget, and tells the page. */
+function storeFile(ctx: ScriptContext, file: { name: string; bytes: Uint8Array }): number {
+  ctx.memory.hold(savedKey(file.name), file.bytes.length);
+  ctx.files.set(file.name, file.bytes);
+  const earlier = ctx.savedFiles.findIndex((f) => f.name === file.name);
+  if (earlier >= 0) ctx.savedFiles[earlier] = file;
+  else ctx.savedFiles.push(file);
+  if (ctx.callbacks.onFileSaved) notify(() => ctx.callbacks.onFileSaved?.(file));
+  return file.bytes.length;
+}
+
+/** Saves the run's file `name` with `added` at its end; the new version replaces the old one. */
+function appendToFile(ctx: ScriptContext, name: string, added: Uint8Array): number {
+  const before = ctx.files.get(name) ?? new Uint8Array(0);
+  // Only the growth is new memory.
+  ctx.memory.reserve(before.length + added.length - ctx.memory.holding(savedKey(name)));
+  const bytes = new Uint8Array(before.length + added.length);
+  bytes.set(before);
+  bytes.set(added, before.length);
+  return storeFile(ctx, { name, bytes });
+}
+
+/**
+ * Appends the log lines waiting for today's log (`mp.app.log_path`) to its file, which then
+ * reaches the workspace folder as a saved file does; nothing when no lines wait or the run has
+ * no workspace.
+ */
+export function flushLogFile(ctx: ScriptContext): void {
+  const added = ctx.logFile?.take();
+  if (!added || !ctx.logFile) return;
+  ctx.memory.track(LOG_FILE_WAITING, 0);
+  appendToFile(ctx, ctx.logFile.name, added);
+}
+
 /** The `mp.file` natives of a run. */
 export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
   const name = (c: LuaCall) => c.string(1, 'name');
   const path = (c: LuaCall) => c.string(1, 'path');
-  /** Keeps the last version of a saved file only, held against the run's memory budget. */
-  const store = (file: { name: string; bytes: Uint8Array }): number => {
-    ctx.memory.hold(savedKey(file.name), file.bytes.length);
-    ctx.files.set(file.name, file.bytes);
-    const earlier = ctx.savedFiles.findIndex((f) => f.name === file.name);
-    if (earlier >= 0) ctx.savedFiles[earlier] = file;
-    else ctx.savedFiles.push(file);
-    if (ctx.callbacks.onFileSaved) notify(() => ctx.callbacks.onFileSaved?.(file));
-    return file.bytes.length;
-  };
+  const store = (file: { name: string; bytes: Uint8Array }): number => storeFile(ctx, file);
   /** Saves `data` (the buffer or blocks) under `target`'s base name in the format its extension names. */
   const saveAs = (target: string, data: SparseData): unknown[] => {
     const format = saveFormat(target);
@@ -253,17 +279,9 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
     store({ name: storedName(ctx, target), bytes: saveFile(data, format) });
     return [true, ''];
   };
-  const appendText = (n: string, added: Uint8Array): number => {
-    const before = ctx.files.get(n) ?? new Uint8Array(0);
-    // The new version replaces the old one: only the growth is new memory.
-    ctx.memory.reserve(before.length + added.length - ctx.memory.holding(savedKey(n)));
-    const bytes = new Uint8Array(before.length + added.length);
-    bytes.set(before);
-    bytes.set(added, before.length);
-    return store({ name: n, bytes });
-  };
+  const appendText = (n: string, added: Uint8Array): number => appendToFile(ctx, n, added);
 
-  return natives('mp.file', {
+  const table = natives('mp.file', {
     list: () => [[...ctx.files.keys()]],
     list_dir: (c) => {
       c.string(1, 'path');
@@ -421,4 +439,13 @@ export function fileNatives(ctx: ScriptContext): Record<string, NativeEntry> {
       );
     },
   });
+  // Today's log reaches its file before any file function looks at the files.
+  for (const entry of Object.values(table)) {
+    const fn = entry.fn;
+    entry.fn = (call) => {
+      flushLogFile(ctx);
+      return fn(call);
+    };
+  }
+  return table;
 }

@@ -7,6 +7,7 @@ import { configNatives } from './config';
 import { baseName } from './file-paths';
 import { notify, type ScriptContext } from './context';
 import { MAX_LOG_LINE } from './log-cap';
+import { LOG_FILE_WAITING } from './log-file';
 import { natives } from './natives';
 
 /** Characters of a status bar label or value, and of a confirmation question. */
@@ -48,7 +49,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<readonly unknown[]> {
 const MAX_SHORTCUTS = 256;
 
 /** MultiProg's folder functions that give the workspace folder when the person granted one. */
-const WORKSPACE_FOLDERS = new Set(['scripts_dir', 'home_dir', 'desktop_dir', 'documents_dir']);
+const WORKSPACE_FOLDERS = new Set(['config_dir', 'scripts_dir', 'home_dir', 'desktop_dir', 'documents_dir']);
 
 /** MultiProg's folder functions, and what a browser cannot show of the computer. */
 const NO_FOLDER: Record<string, string> = {
@@ -121,6 +122,10 @@ export function generalNatives(
         if (text === undefined) return [];
         ctx.logTail.add(level, text);
         const time = Date.now();
+        if (ctx.logFile) {
+          ctx.logFile.add(level, text, time);
+          ctx.memory.track(LOG_FILE_WAITING, ctx.logFile.waiting * 2);
+        }
         notify(() => ctx.callbacks.onLog(level as LogLevel, text, time));
         return [];
       },
@@ -172,10 +177,13 @@ export function generalNatives(
         },
       ],
       os_info: () => [osInfo()],
-      log_path: () => [
-        undefined,
-        'Not Supported: the log is not a file in a browser (mp.app.log_tail gives its last lines).',
-      ],
+      log_path: () =>
+        ctx.logFile
+          ? [ctx.logFile.path]
+          : [
+              undefined,
+              'Not Supported: without a workspace folder the log is not a file (grant one in the script panel; mp.app.log_tail gives the last lines).',
+            ],
       log_tail: (c) => {
         const n = c.optInteger(1, 'n', 50);
         return [ctx.logTail.last(n).join('\n')];

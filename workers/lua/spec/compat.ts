@@ -131,17 +131,14 @@ const MULTIPROG: Record<string, readonly string[]> = {
 };
 
 const NO_FOLDERS =
-  'A web page has no program, configuration or temporary folder it may see: the answer is nil, "Not Supported: …".';
+  'A web page has no program or temporary folder it may see: the answer is nil, "Not Supported: …".';
 
 /** MultiProg functions a browser cannot do, with the reason the docs page gives. */
 const NOT_IN_BROWSER: Record<string, string> = {
   'app.exe_dir': NO_FOLDERS,
   'app.exe_path': NO_FOLDERS,
-  'app.config_dir': NO_FOLDERS,
   'app.temp_dir': NO_FOLDERS,
   'app.get_env': 'A web page has no process environment: the answer is nil, "Not Supported: …".',
-  'app.log_path':
-    'The log is not a file in a browser: the answer is nil, "Not Supported: …"; log_tail gives the lines.',
 };
 
 /** The mark of `fn`. */

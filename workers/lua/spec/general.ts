@@ -255,9 +255,9 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'log_path',
     [],
-    'path: nil, err: string',
-    'The log is not a file in a browser: always nil, "Not Supported: …"; log_tail gives the lines.',
-    'local p, err = mp.app.log_path()',
+    'path: string | nil, err: string',
+    'Today\'s log, as MultiProg keeps one a day. With a workspace folder granted in the script panel (on the command line: the current folder) WebProg keeps it there as webprog-YYYY-MM-DD.log (local date; once a day\'s file reaches 8 MiB the next run continues in webprog-YYYY-MM-DD-2.log, -3…): every run appends its log lines (mp.log.*, print, and the error a run ends with) as "YYYY-MM-DD HH:MM:SS [level] text" after a "[run] script.lua" line, at most 4 MiB of text a run. This is the file\'s path in the folder ("<folder>/webprog-2026-12-07.log"); the lines reach the file before each mp.file call and when the run ends, so mp.file.read_text(mp.app.log_path()) sees them. Granting a workspace is the choice: without one no log file is written and this is nil, "Not Supported: …" (log_tail still gives the lines).',
+    'local p, err = mp.app.log_path()\nif p then mp.log.info("today\'s log: " .. p) end',
   ),
   app(
     'log_tail',
@@ -270,7 +270,7 @@ export const GENERAL_SPEC: MpFunction[] = [
       ),
     ],
     'text: string',
-    'The run\'s own last log lines, oldest first, one per line as "[level] text".',
+    'The run\'s own last log lines, oldest first, one per line as "[level] text" (today\'s log file, mp.app.log_path, has the earlier runs too).',
     'mp.log.info("started")\nlocal tail = mp.app.log_tail(10)',
   ),
   app(
@@ -328,8 +328,8 @@ export const GENERAL_SPEC: MpFunction[] = [
   app(
     'config_dir',
     [],
-    'path: nil, err: string',
-    'MultiProg gives the configuration folder; a web page cannot see the computer\'s folders, so this is always nil, "Not Supported: …" with the reason.',
+    'path: string | nil, err: string',
+    'MultiProg gives the configuration folder (WebProg\'s own settings live in the browser storage). A web page sees only the workspace folder the person granted in the script panel (on the command line: the current folder): this gives it, and paths in it ("<dir>/settings.ini") name its files. Without one: nil, "Not Supported: …" with the reason.',
     'local dir, err = mp.app.config_dir()\nif not dir then mp.log.warn(err) end',
   ),
   app(

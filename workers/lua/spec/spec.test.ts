@@ -47,14 +47,17 @@ describe('mp API specification', () => {
     expect(read.insertText).toBe('mp.memory.read_at(${1:address}, ${2:length})');
   });
 
-  it("marks every function; all 117 of MultiProg's documented functions exist, 6 of them not supported in a browser", () => {
+  it("marks every function; all 117 of MultiProg's documented functions exist, 4 of them not supported in a browser", () => {
     const kinds = MP_API.map((f) => f.compat?.kind);
     expect(kinds.every((k) => k !== undefined)).toBe(true);
-    expect(kinds.filter((k) => k === 'multiprog')).toHaveLength(111);
+    expect(kinds.filter((k) => k === 'multiprog')).toHaveLength(113);
     const browser = MP_API.filter((f) => f.compat?.kind === 'not-in-browser');
     expect(browser.map(qualifiedName).sort()).toEqual(
-      ['config_dir', 'exe_dir', 'exe_path', 'get_env', 'log_path', 'temp_dir'].map((n) => `mp.app.${n}`),
+      ['exe_dir', 'exe_path', 'get_env', 'temp_dir'].map((n) => `mp.app.${n}`),
     );
+    // The folder functions and today's log are MultiProg's once a workspace folder is granted.
+    for (const name of ['config_dir', 'log_path', 'scripts_dir', 'home_dir'])
+      expect(MP_API.find((f) => f.module === 'app' && f.name === name)?.compat?.kind).toBe('multiprog');
     for (const fn of browser) expect(fn.compat?.reason).toMatch(/Not Supported/);
     const html = renderApiDocs();
     expect(html).toMatch(/id="mp-file-load">[\s\S]*?MultiProg-compatible/);
