@@ -75,7 +75,9 @@ export async function watchSlowdown(page: Page): Promise<void> {
 }
 
 /** The longest task allowed now, with the measured slowdown (during the operation, if watched). */
-export async function longTaskLimit(page: Page): Promise<{ limitMs: number; slowdown: number; text: string }> {
+export async function longTaskLimit(
+  page: Page,
+): Promise<{ limitMs: number; slowdown: number; text: string }> {
   await installWork(page);
   const { after, during } = await page.evaluate(
     async ({ iterations }) => {
