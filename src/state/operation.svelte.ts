@@ -40,6 +40,7 @@ import {
   type RegionChoice,
 } from './operation-plan';
 import { eraseSummary, flashSummary, type ProgressView } from './operation-text';
+import { PendingConfirmation, type Confirmation } from './pending-confirmation.svelte';
 import { byteCount, duration, hexValue, plural, shortSize } from './text';
 
 /** The device worker calls the workflow makes. */
@@ -114,14 +115,6 @@ class ImageRefused extends Error {
   }
 }
 
-/** A question the device worker asks before a destructive step. */
-export interface Confirmation {
-  /** The question. */
-  message: string;
-  /** Answers it. */
-  answer(ok: boolean): void;
-}
-
 /** What an operation's body gets. */
 interface RunContext {
   device: DeviceView;
@@ -147,8 +140,8 @@ export class OperationState {
   progress = $state.raw<ProgressView | undefined>();
   /** How the last operation ended. */
   result = $state.raw<OperationResult | undefined>();
-  /** A pending confirmation question. */
-  confirmation = $state.raw<Confirmation | undefined>();
+  /** The question the device worker asks before a destructive step. */
+  private readonly pending = new PendingConfirmation();
   /** Region choices the person made, by region name (unset regions follow the default). */
   regionChoice = $state.raw<Readonly<Record<string, boolean>>>({});
 
@@ -200,7 +193,7 @@ export class OperationState {
 
   /** Cancels the running operation (and declines a pending confirmation). */
   cancel(): void {
-    this.confirmation?.answer(false);
+    this.pending.answer(false);
     this.controller?.abort();
   }
 
@@ -222,7 +215,7 @@ export class OperationState {
             deviceId: device.summary.id,
             plan,
             cancellable: ctx.cancellable,
-            confirm: (message) => this.ask(message),
+            confirm: (message) => this.pending.ask(message),
           })
         : await call('flash', { image: planDto(plan) }, { allowWrites: true });
       for (const warning of r.warnings ?? []) this.log.warn(warning);
@@ -295,7 +288,11 @@ export class OperationState {
   /** Erases the whole chip (asks first). */
   erase(): Promise<boolean> {
     return this.run('erase', async ({ device, call }) => {
-      const r = await call('erase', {}, { allowWrites: true, confirm: (message) => this.ask(message) });
+      const r = await call(
+        'erase',
+        {},
+        { allowWrites: true, confirm: (message) => this.pending.ask(message) },
+      );
       const report = r.report ?? { bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 0, verified: false };
       return `Erased ${device.title}: ${eraseSummary(report, r.elapsedMs)}.`;
     });
@@ -325,21 +322,14 @@ export class OperationState {
     });
   }
 
-  /** Answers the pending confirmation. */
-  answer(ok: boolean): void {
-    this.confirmation?.answer(ok);
+  /** A pending confirmation question. */
+  get confirmation(): Confirmation | undefined {
+    return this.pending.current;
   }
 
-  private ask(message: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.confirmation = {
-        message,
-        answer: (ok) => {
-          this.confirmation = undefined;
-          resolve(ok);
-        },
-      };
-    });
+  /** Answers the pending confirmation. */
+  answer(ok: boolean): void {
+    this.pending.answer(ok);
   }
 
   private requirePlan(): ImagePlan {
@@ -450,7 +440,7 @@ export class OperationState {
       this.controller = undefined;
       this.running = undefined;
       this.progress = undefined;
-      this.confirmation?.answer(false);
+      this.pending.answer(false);
     }
   }
 

@@ -16,6 +16,7 @@ import type {
 } from '../../workers/device/rl78/rl78-api';
 import type { DeviceFlow } from './device-flow';
 import type { LogState } from './log.svelte';
+import { PendingConfirmation } from './pending-confirmation.svelte';
 import type { Rl78Client } from './rl78-client';
 
 /** Baud rates the RL78 boot firmware offers (Baud Rate Set). */
@@ -49,9 +50,7 @@ export class Rl78State implements DeviceFlow {
   error = $state<string | undefined>();
   /** The chip's security flags as last read. */
   security = $state.raw<Rl78SecurityState | undefined>();
-  /** A pending question of a security change (asked twice; the second names the consequence). */
-  question = $state<string | undefined>();
-  private answerQuestion: ((ok: boolean) => void) | undefined;
+  private readonly pending = new PendingConfirmation();
 
   constructor(
     private readonly client: Rl78Client,
@@ -99,7 +98,7 @@ export class Rl78State implements DeviceFlow {
     try {
       this.security = await this.client.rl78Security(deviceId, request, {
         allowWrites: request.action !== 'get',
-        confirm: proxy((message: string) => this.ask(message)),
+        confirm: proxy((message: string) => this.pending.ask(message)),
       });
       this.error = undefined;
       if (request.action !== 'get') this.log.info(`RL78 security ${request.action}: done.`);
@@ -108,19 +107,14 @@ export class Rl78State implements DeviceFlow {
     }
   }
 
-  /** Answers the pending security question. */
-  answer(ok: boolean): void {
-    const answer = this.answerQuestion;
-    this.answerQuestion = undefined;
-    this.question = undefined;
-    answer?.(ok);
+  /** A pending question of a security change (asked twice; the second names the consequence). */
+  get question(): string | undefined {
+    return this.pending.current?.message;
   }
 
-  private ask(message: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.question = message;
-      this.answerQuestion = resolve;
-    });
+  /** Answers the pending security question. */
+  answer(ok: boolean): void {
+    this.pending.answer(ok);
   }
 
   /** Back to an ESP board on this port. */

@@ -21,6 +21,7 @@ import type {
   BenchStageResult,
 } from '../../workers/device/cmsis-dap/bench-api';
 import type { LogState } from './log.svelte';
+import { PendingConfirmation, type Confirmation } from './pending-confirmation.svelte';
 import type { WorkbenchClient } from './workbench-client';
 
 /** The load address in a script file name (`<id>.<load hex>.<m0|m3>.S`). */
@@ -51,12 +52,6 @@ export interface AsmErrorMark {
   message: string;
 }
 
-/** A question waiting for the person (the block test writes to the chip). */
-export interface BenchConfirmation {
-  message: string;
-  answer(ok: boolean): void;
-}
-
 /** The workbench's state. */
 export class WorkbenchState {
   /** The assembly text edited. */
@@ -85,8 +80,8 @@ export class WorkbenchState {
   flash = $state.raw<FlashArea[] | undefined>(undefined);
   /** The last block test. */
   block = $state.raw<BenchBlockResult | undefined>(undefined);
-  /** A pending question. */
-  confirmation = $state.raw<BenchConfirmation | undefined>(undefined);
+  /** The question the block test asks (it writes to the chip). */
+  private readonly pending = new PendingConfirmation();
 
   constructor(private readonly deps: WorkbenchDeps) {}
 
@@ -203,7 +198,7 @@ export class WorkbenchState {
       this.block = await this.deps.client.benchBlock(
         id,
         { address, pattern },
-        { allowWrites: true, confirm: (message) => this.ask(message) },
+        { allowWrites: true, confirm: (message) => this.pending.ask(message) },
       );
       const b = this.block;
       this.deps.log.info(
@@ -233,21 +228,14 @@ export class WorkbenchState {
     return this.deps.reconnect(device.id);
   }
 
-  /** Answers the pending question. */
-  answer(ok: boolean): void {
-    this.confirmation?.answer(ok);
+  /** A pending question. */
+  get confirmation(): Confirmation | undefined {
+    return this.pending.current;
   }
 
-  private ask(message: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      this.confirmation = {
-        message,
-        answer: (ok) => {
-          this.confirmation = undefined;
-          resolve(ok);
-        },
-      };
-    });
+  /** Answers the pending question. */
+  answer(ok: boolean): void {
+    this.pending.answer(ok);
   }
 
   /** Runs one worker step on the selected device; a failure is shown and logged. */
