@@ -1,7 +1,7 @@
 /**
  * The CodeMirror theme the app's code editors share (Python in the micro:bit panel, Lua in the
- * script panel): colours from the design tokens, so the editors follow the dark and light themes.
- * Imported only by the editor modules, which are loaded on demand.
+ * script panel, assembly in the workbench): colours from the design tokens, so the editors follow
+ * the dark and light themes. Imported only by `code-editor.ts`, which is loaded on demand.
  */
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
