@@ -85,6 +85,12 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     detail: 'a bare RA4M1 in boot mode wired to a USB-UART (Web Serial)',
   },
   {
+    kind: 'uno-r4-wifi',
+    label: 'Arduino Uno R4 WiFi',
+    detail:
+      'RA4M1 behind the ESP32-S3 USB bridge, running its program until WebProg enters boot mode (Web Serial)',
+  },
+  {
     kind: 'ra4m2',
     label: 'EK-RA4M2 (RA4M2)',
     detail: 'Renesas RA4M2, Cortex-M33 with TrustZone, in boot mode on its USB port (Web Serial)',
