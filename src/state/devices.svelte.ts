@@ -321,6 +321,12 @@ export class DevicesState {
     await this.refresh();
   }
 
+  /**
+   * Called with each fresh device list before it is used (the page says remembered port
+   * markings to the worker here); resolving true makes the panel list the devices again.
+   */
+  portsListed: (list: readonly DeviceSummary[]) => Promise<boolean> = async () => false;
+
   /** The chip the person chose for connecting (a loaded CMSIS target's name), if any. */
   chipChoice: () => string | undefined = () => undefined;
 
@@ -455,6 +461,7 @@ export class DevicesState {
     let list: DeviceSummary[];
     try {
       list = await this.client.listDevices();
+      if (await this.portsListed(list).catch(() => false)) list = await this.client.listDevices();
     } catch (error) {
       this.log.failure('Listing devices', error);
       return;

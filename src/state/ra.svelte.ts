@@ -11,6 +11,7 @@ import type { DeviceConnection } from '../../workers/device/device-api';
 import type { DeviceFlow } from './device-flow';
 import { raClient, type RaClient } from './ra-client';
 import type { RaBootEntry } from '../../workers/device/ra/ra-entry';
+import type { SerialMark } from './serial-marks';
 
 /** Kinds of RA board with their own way into boot mode. */
 export type RaBoardKind = 'uno-r4-minima' | 'uno-r4-wifi' | 'ek-ra' | 'bare';
@@ -113,6 +114,8 @@ export class RaState implements DeviceFlow {
 
   /** The last problem marking a port, in words. */
   error = $state<string | undefined>();
+  /** Told what the person said a port leads to, once the worker took it (kept across reloads). */
+  onMarked: (deviceId: string, mark: SerialMark) => void = () => undefined;
 
   constructor(
     private readonly devices: RaDevices,
@@ -161,6 +164,7 @@ export class RaState implements DeviceFlow {
         ? this.client.raMarkPort(deviceId, isRa)
         : this.client.raMarkPort(deviceId, isRa, entry));
       this.error = undefined;
+      this.onMarked(deviceId, isRa ? { kind: 'ra', ...(entry ? { entry } : {}) } : { kind: 'esp' });
       this.log?.info(done);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
