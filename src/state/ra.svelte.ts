@@ -10,7 +10,7 @@ import type { TargetDescription } from '../core/targets';
 import type { DeviceConnection } from '../../workers/device/device-api';
 import type { DeviceFlow } from './device-flow';
 import { raClient, type RaClient } from './ra-client';
-import type { RaBootEntry } from '../../workers/device/ra/ra-entry';
+import type { RaBootEntry } from '../../workers/device/ra/ra-api';
 import type { SerialMark } from './serial-marks';
 
 /** Kinds of RA board with their own way into boot mode. */

@@ -17,8 +17,7 @@
  * cables is which.
  */
 import type { DeviceSummary } from '../../workers/device/device-api';
-import type { RaBootEntry } from '../../workers/device/ra/ra-entry';
-import type { RaWorkerApi } from '../../workers/device/ra/ra-api';
+import type { RaBootEntry, RaWorkerApi } from '../../workers/device/ra/ra-api';
 import type { Rl78Settings, Rl78WorkerApi } from '../../workers/device/rl78/rl78-api';
 
 /** The device-worker calls that say a marking. */

@@ -2,7 +2,12 @@
  * What the device worker offers the page for Renesas RA chips beyond the common operations:
  * saying that a USB-UART leads to an RA chip in boot mode over its SCI UART.
  */
-import type { RaBootEntry } from './ra-entry';
+
+/**
+ * How WebProg puts an RA chip into boot mode before connecting: 'uno-r4-wifi' = the Arduino
+ * Uno R4 WiFi bridge's 2400-baud open (see `ra-entry.ts`), 'none' = the person does it.
+ */
+export type RaBootEntry = 'none' | 'uno-r4-wifi';
 
 /** The RA part of the device worker's API. */
 export interface RaWorkerApi {

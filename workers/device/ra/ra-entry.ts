@@ -11,11 +11,11 @@
  * line coding, so a port last left at 2400 by another program does not reset again; its chip
  * is then in boot mode already.
  */
+import type { RaBootEntry } from './ra-api';
 import { portError } from './ra-link';
 import { raEntryChoice } from './ra-ports';
 
-/** How the host puts the chip into boot mode before connecting. */
-export type RaBootEntry = 'none' | 'uno-r4-wifi';
+export type { RaBootEntry } from './ra-api';
 
 /** USB ids of the Arduino Uno R4 WiFi's ESP32-S3 bridge. */
 export const UNO_R4_WIFI_USB = { vendorId: 0x2341, productId: 0x1002 } as const;

@@ -7,7 +7,7 @@
  * page keeps it across reloads (`src/state/serial-marks.ts`) and says it again. The backend
  * registry then makes an `ra` backend for the port.
  */
-import type { RaBootEntry } from './ra-entry';
+import type { RaBootEntry } from './ra-api';
 
 const raPorts = new WeakMap<SerialPort, { isRa: boolean; entry?: RaBootEntry }>();
 
