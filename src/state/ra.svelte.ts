@@ -132,9 +132,10 @@ export class RaState implements DeviceFlow {
   }
 
   /**
-   * Chooses the board the steps are for. On a USB-UART (`deviceId`, not the chip's own USB port)
-   * this also says how WebProg gets the chip into boot mode there: the Uno R4 WiFi bridge's
-   * 2400-baud entry for an Uno R4 WiFi, none (the person does it) for any other board.
+   * Chooses the board the steps are for. On a USB-UART (`deviceId`: neither the chip's own USB
+   * port nor an Uno R4 WiFi recognised by its ids, which always gets the entry) this also says
+   * how WebProg gets the chip into boot mode there: the Uno R4 WiFi bridge's 2400-baud entry
+   * for an Uno R4 WiFi, none (the person does it) for any other board.
    */
   async chooseBoard(kind: RaBoardKind, deviceId?: string): Promise<void> {
     this.board = kind;
