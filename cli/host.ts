@@ -29,6 +29,7 @@ export const SIM_BOARDS: readonly SimulatedDeviceKind[] = [
   'esp32s3-usb',
   'ra4m1',
   'ra4m1-uart',
+  'uno-r4-wifi',
   'ra4m2',
 ];
 

@@ -5,7 +5,9 @@
  * same Flash button and result line as every board; a second flash finds every block already
  * right (the chip's own CRC) and writes nothing. The RA example script runs on it from the
  * script panel. A USB-UART is turned into an ESP board and back into an RA chip in boot mode
- * from the options, as a person with a bare chip on a USB-UART does, and then flashes.
+ * from the options, as a person with a bare chip on a USB-UART does, and then flashes; what was
+ * said is kept across reloads. An Arduino Uno R4 WiFi is put into boot mode by WebProg through
+ * its USB bridge and flashes.
  */
 import { expect, test } from '@playwright/test';
 import { writeIntelHex } from '../src/core/formats/intel-hex';
@@ -119,4 +121,49 @@ test('a USB-UART is said to be an RA chip in boot mode (and not), remembered for
   await board.getByTestId('device-disconnect').click();
   await expect(board.getByTestId('device-connect')).toBeVisible();
   await expect(page.getByTestId('ra-options')).toBeVisible();
+
+  // Kept across a reload, by the port's USB ids (Web Serial gives a granted port no other
+  // identity after a reload): "not an RA chip" holds even though the simulation says otherwise…
+  await page.getByTestId('ra-use-as-esp').click();
+  await expect(page.getByTestId('esp-options')).toBeVisible();
+  await page.reload();
+  const again = await devices.addSimulated('ra4m1-uart');
+  await expect(again).toBeVisible();
+  await expect(page.getByTestId('esp-options')).toBeVisible();
+  await expect(page.getByTestId('ra-options')).toBeHidden();
+  // …and "an RA chip in boot mode" holds too: after the next reload it connects as one by itself.
+  await page.getByTestId('use-as-ra').click();
+  await expect(page.getByTestId('ra-options')).toBeVisible();
+  await page.reload();
+  const third = await devices.addSimulated('ra4m1-uart');
+  await expect(page.getByTestId('ra-options')).toBeVisible();
+  await expect(third).toHaveAttribute('data-status', 'connected', { timeout: 30_000 });
+  await expect(page.getByTestId('ra-chip')).toContainText('Code Flash: 0x00000000, 256 KiB');
+});
+
+test('an Arduino Uno R4 WiFi: WebProg puts the RA4M1 into boot mode through the bridge (2400 baud) and flashes', async ({
+  page,
+}) => {
+  const board = await devices.addConnected('uno-r4-wifi');
+  await expect(board).toContainText('Arduino Uno R4 WiFi');
+  await expect(page.getByTestId('ra-options')).toBeVisible();
+  await expect(page.getByTestId('ra-chip')).toContainText('Code Flash: 0x00000000, 256 KiB');
+  await page.getByTestId('ra-boot-guide').locator('summary').click();
+  await expect(page.getByTestId('ra-boot-guide')).toContainText('Arduino Uno R4 WiFi');
+  await expect(page.getByTestId('ra-boot-guide')).toContainText('2400 baud');
+  const data = new SparseData();
+  data.write(
+    0x4000,
+    Uint8Array.from({ length: 8 * 1024 }, (_, i) => (i * 5) & 0xff),
+  );
+  await page
+    .getByTestId('file-input')
+    .setInputFiles([
+      { name: 'sketch.hex', mimeType: 'text/plain', buffer: Buffer.from(writeIntelHex(data)) },
+    ]);
+  await expect(app.fileItem('sketch.hex')).toBeVisible();
+  await flow.flashButton.click();
+  const done = await flow.waitForResult('done');
+  await expect(done).toContainText('Flashed sketch.hex');
+  await expect(done).toContainText('verified');
 });

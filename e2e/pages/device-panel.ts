@@ -14,6 +14,7 @@ export type SimKind =
   | 'esp32s3-usb'
   | 'ra4m1'
   | 'ra4m1-uart'
+  | 'uno-r4-wifi'
   | 'ra4m2'
   | 'stm32g071'
   | 'arduino-zero'

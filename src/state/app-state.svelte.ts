@@ -30,6 +30,7 @@ import { openFirmwareLink, type LinkFetch } from './firmware-link';
 import { Rl78State } from './rl78.svelte';
 import { rl78Client } from './rl78-client';
 import { raClient } from './ra-client';
+import { SerialMarks } from './serial-marks';
 import { MemoryTargetStore, type TargetStore } from '../core/user-targets';
 import { builtInScripts } from './built-in-scripts';
 import { TargetsState, type TargetsClient } from './targets.svelte';
@@ -151,6 +152,15 @@ export class AppState {
     this.flows.register(this.ra);
     this.rl78 = new Rl78State(rl78Client(deps.device), this.log);
     this.flows.register(this.rl78);
+    // What the person said a USB-UART leads to survives a reload (keyed by its USB ids).
+    const marks = new SerialMarks(
+      storage,
+      { ra: raClient(deps.device), rl78: rl78Client(deps.device) },
+      this.log,
+    );
+    this.ra.onMarked = this.rl78.onMarked = (id, mark) => marks.remember(id, mark, this.devices.summaries);
+    this.rl78.onSettings = (id, settings) => marks.updateRl78Settings(id, settings);
+    this.devices.portsListed = (list) => marks.restore(list);
     this.operation = new OperationState(
       deviceCalls,
       this.devices,

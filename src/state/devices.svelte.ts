@@ -85,6 +85,12 @@ export const SIMULATED_CHOICES: readonly SimulatedChoice[] = [
     detail: 'a bare RA4M1 in boot mode wired to a USB-UART (Web Serial)',
   },
   {
+    kind: 'uno-r4-wifi',
+    label: 'Arduino Uno R4 WiFi',
+    detail:
+      'RA4M1 behind the ESP32-S3 USB bridge, running its program until WebProg enters boot mode (Web Serial)',
+  },
+  {
     kind: 'ra4m2',
     label: 'EK-RA4M2 (RA4M2)',
     detail: 'Renesas RA4M2, Cortex-M33 with TrustZone, in boot mode on its USB port (Web Serial)',
@@ -315,6 +321,12 @@ export class DevicesState {
     await this.refresh();
   }
 
+  /**
+   * Called with each fresh device list before it is used (the page says remembered port
+   * markings to the worker here); resolving true makes the panel list the devices again.
+   */
+  portsListed: (list: readonly DeviceSummary[]) => Promise<boolean> = async () => false;
+
   /** The chip the person chose for connecting (a loaded CMSIS target's name), if any. */
   chipChoice: () => string | undefined = () => undefined;
 
@@ -449,6 +461,7 @@ export class DevicesState {
     let list: DeviceSummary[];
     try {
       list = await this.client.listDevices();
+      if (await this.portsListed(list).catch(() => false)) list = await this.client.listDevices();
     } catch (error) {
       this.log.failure('Listing devices', error);
       return;

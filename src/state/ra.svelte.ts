@@ -10,6 +10,8 @@ import type { TargetDescription } from '../core/targets';
 import type { DeviceConnection } from '../../workers/device/device-api';
 import type { DeviceFlow } from './device-flow';
 import { raClient, type RaClient } from './ra-client';
+import type { RaBootEntry } from '../../workers/device/ra/ra-api';
+import type { SerialMark } from './serial-marks';
 
 /** Kinds of RA board with their own way into boot mode. */
 export type RaBoardKind = 'uno-r4-minima' | 'uno-r4-wifi' | 'ek-ra' | 'bare';
@@ -29,7 +31,10 @@ export interface RaBoardGuide {
  * - Uno R4 Minima and WiFi: Arduino's `bootloaders/UNO_R4/README.md` in ArduinoCore-renesas
  *   (Minima: "reboot the board with BOOT shorted to GND", it enumerates as Renesas RA USB Boot;
  *   WiFi: the ESP32-S3 USB bridge answers two baud rates, 1200 = Arduino bootloader, 2400 =
- *   the RA4M1's ROM boot mode, then `rfp-cli -device ra` talks to it over that port), and the
+ *   the RA4M1's ROM boot mode, then `rfp-cli -device ra` talks to it over that port; the bridge
+ *   firmware, arduino/uno-r4-wifi-usb-bridge `UNOR4USBBridge.ino`: USB 2341:1002, on 2400 BOOT
+ *   low and one reset, BOOT stays low until a 1200 or a power cycle, other rates set the UART
+ *   to the RA4M1), and the
  *   boards' pinout / schematic (BOOT is the unlabelled pin beside IOREF, MD = P201 on the RA4M1;
  *   Arduino forum thread 1163382 confirms 045B:0261 with it at GND). Arduino's own bootloader
  *   (double tap on RESET, DFU 2341:0369 on the Minima) occupies 0x0000–0x3FFF and sketches built
@@ -55,10 +60,10 @@ export const RA_BOARD_GUIDES: readonly RaBoardGuide[] = [
     kind: 'uno-r4-wifi',
     label: 'Arduino Uno R4 WiFi',
     steps: [
-      "The USB-C port goes to the board's ESP32-S3 (a USB bridge), which is wired to the RA4M1's boot UART (SCI9, P109/P110); the RA4M1's own USB is not on the connector.",
-      "Arduino's bridge firmware puts the RA4M1 into ROM boot mode when its serial port is opened at 2400 baud (1200 baud starts Arduino's bootloader instead). WebProg does not send that signal: open the port at 2400 baud once with another tool (e.g. stty -F <port> 2400), or put a jumper wire from BOOT (the unlabelled pin next to IOREF) to GND and press RESET.",
-      'Add the board\'s serial port here and mark it as "an RA chip in boot mode on this USB-UART": WebProg does the 0x00/0x55 handshake at 9600 baud and then moves to the fastest rate the chip recommends.',
-      "Afterwards remove the BOOT wire (if used) and press RESET. As on the Minima, a program starting at 0x0000 replaces Arduino's bootloader (dfu_wifi.hex restores it).",
+      "The USB-C port goes to the board's ESP32-S3 (a USB bridge, 2341:1002), which is wired to the RA4M1's boot UART (SCI9, P109/P110); the RA4M1's own USB is not on the connector.",
+      "Add the board's serial port (\"Arduino Uno R4 WiFi\") here and flash: no jumper is needed. Before each connect WebProg opens the port at 2400 baud, on which Arduino's bridge firmware holds BOOT (MD) low and resets the RA4M1 into its ROM boot mode; then it opens the port at 9600 baud for the 0x00/0x55 handshake and moves to the fastest rate the chip recommends. (1200 baud would start Arduino's bootloader instead.)",
+      'A bridge with other USB ids: mark its port as "an RA chip in boot mode on this USB-UART" and choose this board here, and WebProg sends the same 2400-baud entry. Choosing another board for that port stops it (then put BOOT, the unlabelled pin next to IOREF, to GND and press RESET yourself).',
+      "Afterwards unplug the USB cable and plug it in again to run the program: the bridge keeps BOOT low until it restarts, so RESET alone starts boot mode again. As on the Minima, a program starting at 0x0000 replaces Arduino's bootloader (dfu_wifi.hex restores it).",
     ],
   },
   {
@@ -109,6 +114,8 @@ export class RaState implements DeviceFlow {
 
   /** The last problem marking a port, in words. */
   error = $state<string | undefined>();
+  /** Told what the person said a port leads to, once the worker took it (kept across reloads). */
+  onMarked: (deviceId: string, mark: SerialMark) => void = () => undefined;
 
   constructor(
     private readonly devices: RaDevices,
@@ -124,18 +131,41 @@ export class RaState implements DeviceFlow {
     await this.mark(deviceId, true, 'The USB-UART is now used for an RA chip in boot mode (SCI UART).');
   }
 
+  /**
+   * Chooses the board the steps are for. On a USB-UART (`deviceId`: neither the chip's own USB
+   * port nor an Uno R4 WiFi recognised by its ids, which always gets the entry) this also says
+   * how WebProg gets the chip into boot mode there: the Uno R4 WiFi bridge's 2400-baud entry
+   * for an Uno R4 WiFi, none (the person does it) for any other board.
+   */
+  async chooseBoard(kind: RaBoardKind, deviceId?: string): Promise<void> {
+    this.board = kind;
+    if (deviceId === undefined) return;
+    const entry: RaBootEntry = kind === 'uno-r4-wifi' ? 'uno-r4-wifi' : 'none';
+    await this.mark(
+      deviceId,
+      true,
+      entry === 'uno-r4-wifi'
+        ? "Before each connect WebProg puts the chip into boot mode through the Uno R4 WiFi's bridge (opening the port at 2400 baud)."
+        : 'WebProg does not put the chip into boot mode on this port: do it as the steps say.',
+      entry,
+    );
+  }
+
   /** Says that serial device `deviceId` is not an RA chip after all (an ESP board again). */
   async useAsEsp(deviceId: string): Promise<void> {
     await this.mark(deviceId, false, 'The USB-UART is used as an ESP board again.');
   }
 
-  private async mark(deviceId: string, isRa: boolean, done: string): Promise<void> {
+  private async mark(deviceId: string, isRa: boolean, done: string, entry?: RaBootEntry): Promise<void> {
     try {
       // Whatever was connected on the port goes first (the worker refuses to switch a busy port).
       if (this.devices.sessions?.[deviceId]?.status === 'connected')
         await this.devices.disconnect?.(deviceId);
-      await this.client.raMarkPort(deviceId, isRa);
+      await (entry === undefined
+        ? this.client.raMarkPort(deviceId, isRa)
+        : this.client.raMarkPort(deviceId, isRa, entry));
       this.error = undefined;
+      this.onMarked(deviceId, isRa ? { kind: 'ra', ...(entry ? { entry } : {}) } : { kind: 'esp' });
       this.log?.info(done);
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -164,6 +194,9 @@ export class RaState implements DeviceFlow {
 
 /** The name the device list gives an RA chip's own USB CDC port (045B:0261), which is always an RA chip. */
 export const RA_USB_BOOT_NAME = 'Renesas RA USB boot';
+
+/** The name the device list gives the Arduino Uno R4 WiFi's USB bridge (2341:1002). */
+export const UNO_R4_WIFI_NAME = 'Arduino Uno R4 WiFi';
 
 /** Why `code` is not a usable ID code (undefined when empty or fine). */
 export function idCodeProblem(code: string): string | undefined {

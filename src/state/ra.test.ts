@@ -63,4 +63,36 @@ describe('RaState (Renesas RA in the Flash flow)', () => {
     await alone.useAsRa('serial-1');
     expect(alone.error).toMatch(/Not Supported/);
   });
+
+  it('choosing the Uno R4 WiFi for a USB-UART asks the worker for the bridge entry; another board for none', async () => {
+    const calls: unknown[][] = [];
+    const logged: string[] = [];
+    const ra = new RaState(
+      { setConnectOptions: () => undefined },
+      { raMarkPort: async (...args: unknown[]) => void calls.push(args) },
+      { info: (m: string) => void logged.push(m) },
+    );
+    const marked: unknown[][] = [];
+    ra.onMarked = (...args) => void marked.push(args);
+    await ra.chooseBoard('uno-r4-wifi', 'serial:0403:6001:1');
+    expect(ra.board).toBe('uno-r4-wifi');
+    expect(ra.guide.steps.join(' ')).toMatch(/2400 baud/);
+    expect(ra.guide.steps.join(' ')).toMatch(/unplug the USB cable and plug it in again/);
+    await ra.chooseBoard('bare', 'serial:0403:6001:1');
+    // Without a device (or on the chip's own USB port) only the steps change.
+    await ra.chooseBoard('ek-ra');
+    expect(calls).toEqual([
+      ['serial:0403:6001:1', true, 'uno-r4-wifi'],
+      ['serial:0403:6001:1', true, 'none'],
+    ]);
+    // Each marking the worker took is handed on to be kept across reloads.
+    expect(marked).toEqual([
+      ['serial:0403:6001:1', { kind: 'ra', entry: 'uno-r4-wifi' }],
+      ['serial:0403:6001:1', { kind: 'ra', entry: 'none' }],
+    ]);
+    await ra.useAsEsp('serial:0403:6001:1');
+    expect(marked.at(-1)).toEqual(['serial:0403:6001:1', { kind: 'esp' }]);
+    expect(logged[0]).toMatch(/2400 baud/);
+    expect(logged[1]).toMatch(/does not put the chip into boot mode/);
+  });
 });

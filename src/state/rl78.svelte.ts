@@ -18,6 +18,7 @@ import type { DeviceFlow } from './device-flow';
 import type { LogState } from './log.svelte';
 import { PendingConfirmation } from './pending-confirmation.svelte';
 import type { Rl78Client } from './rl78-client';
+import type { SerialMark } from './serial-marks';
 
 /** Baud rates the RL78 boot firmware offers (Baud Rate Set). */
 export const RL78_BAUDS = [115200, 250000, 500000, 1000000] as const;
@@ -51,6 +52,10 @@ export class Rl78State implements DeviceFlow {
   /** The chip's security flags as last read. */
   security = $state.raw<Rl78SecurityState | undefined>();
   private readonly pending = new PendingConfirmation();
+  /** Told what the person said a port leads to, once the worker took it (kept across reloads). */
+  onMarked: (deviceId: string, mark: SerialMark) => void = () => undefined;
+  /** Told the settings each connect uses (a remembered RL78 cable keeps the latest). */
+  onSettings: (deviceId: string, settings: Rl78Settings) => void = () => undefined;
 
   constructor(
     private readonly client: Rl78Client,
@@ -76,6 +81,7 @@ export class Rl78State implements DeviceFlow {
   /** Applies the wiring, reset line, baud and voltage before the operation connects. */
   async beforeConnect(deviceId: string): Promise<boolean> {
     await this.client.rl78Configure(deviceId, this.settings);
+    this.onSettings(deviceId, this.settings);
     return false;
   }
 
@@ -84,6 +90,7 @@ export class Rl78State implements DeviceFlow {
     try {
       await this.client.rl78Configure(deviceId, this.settings);
       this.error = undefined;
+      this.onMarked(deviceId, { kind: 'rl78', settings: this.settings });
       this.log.info('The USB-UART is now used as an RL78 programming cable.');
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
@@ -122,6 +129,7 @@ export class Rl78State implements DeviceFlow {
     try {
       await this.client.rl78Configure(deviceId, null);
       this.error = undefined;
+      this.onMarked(deviceId, { kind: 'esp' });
     } catch (error) {
       this.error = error instanceof Error ? error.message : String(error);
     }

@@ -73,6 +73,8 @@ export type SimulatedDeviceKind =
   | 'ra4m1'
   /** A bare RA4M1 in boot mode wired to a USB-UART. */
   | 'ra4m1-uart'
+  /** An Arduino Uno R4 WiFi: the RA4M1 behind the ESP32-S3 USB bridge, running its program until the bridge's 2400-baud entry. */
+  | 'uno-r4-wifi'
   /** A Renesas RA4M2 (Cortex-M33, TrustZone) in boot mode on its USB CDC port (EK-RA4M2). */
   | 'ra4m2'
   /** Renesas RL78/G13 (R5F100LE) / RL78/G14 (R5F104LE) on a USB-UART, single-wire TOOL0. */

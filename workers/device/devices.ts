@@ -4,7 +4,7 @@
  * its backend and its own operation queue, so one operation runs at a time per device while
  * several devices work in parallel.
  */
-import { transportOf } from './ra/ra-session';
+import { isRaByIds, transportOf } from './ra/ra-session';
 import { WebProgError, throwIfCancelled } from '../../src/core/errors';
 import { FICR_DEVICEID1, microbitFriendlyName, microbitFromSerial } from '../../src/core/microbit/board';
 import { wallClock, type Clock } from '../../src/core/progress';
@@ -59,7 +59,7 @@ export interface DeviceSources {
   serialBackend?: SerialBackendFactory;
   /**
    * Which backend a serial port needs when its USB ids cannot tell (a USB-UART wired to an RA
-   * chip, or one the person marked as an RL78 cable); by default the Renesas boot CDC ids mean 'ra', anything else 'esp'.
+   * chip, or one the person marked as an RL78 cable); by default the Renesas boot CDC ids and the Arduino Uno R4 WiFi's bridge (2341:1002) mean 'ra', anything else 'esp'.
    */
   serialKind?: (port: SerialPort) => SerialDeviceKind | undefined;
   /** True for devices that are simulated. */
@@ -108,6 +108,7 @@ const SERIAL_BRIDGES: Record<number, string> = {
 /** The name of a serial port's USB device: the bridge, or which of an ESP chip's own USB ports. */
 function serialPortName(info: SerialPortInfo): string {
   if (info.usbVendorId === 0x303a && info.usbProductId === 0x1001) return 'Espressif USB-Serial/JTAG';
+  if (info.usbVendorId === 0x2341 && info.usbProductId === 0x1002) return 'Arduino Uno R4 WiFi';
   return SERIAL_BRIDGES[info.usbVendorId ?? -1] ?? 'Serial port';
 }
 
@@ -468,7 +469,7 @@ export class DeviceManager implements DeviceOperationsApi {
   }
 
   private serialKindOf(port: SerialPort): SerialDeviceKind {
-    return this.sources.serialKind?.(port) ?? (transportOf(port) === 'usb' ? 'ra' : 'esp');
+    return this.sources.serialKind?.(port) ?? (isRaByIds(port) ? 'ra' : 'esp');
   }
 
   private async find(deviceId: string): Promise<ReadyEntry> {

@@ -35,7 +35,7 @@ const isProbeBoard = (
 
 /** True for the kinds that are surely not behind a probe (no probe board's name starts with "esp"). */
 const isSerialKind = (kind: SimulatedDeviceKind) =>
-  kind.startsWith('esp') || kind.startsWith('ra4') || kind.startsWith('rl78');
+  kind.startsWith('esp') || kind.startsWith('ra4') || kind === 'uno-r4-wifi' || kind.startsWith('rl78');
 
 type Plugged =
   | { kind: 'usb'; probe: SimulatedProbe }
@@ -104,11 +104,11 @@ export function createSimulation(options: SimulationOptions = {}): Simulation {
         usb.add(probe.usbDevice);
         return id;
       }
-      if (kind === 'ra4m1' || kind === 'ra4m1-uart' || kind === 'ra4m2') {
+      if (kind === 'ra4m1' || kind === 'ra4m1-uart' || kind === 'ra4m2' || kind === 'uno-r4-wifi') {
         const { createSimulatedRaBoard } = await raBoards();
         const ra = createSimulatedRaBoard({
           chip: kind === 'ra4m2' ? 'RA4M2' : 'RA4M1',
-          transport: kind === 'ra4m1-uart' ? 'uart' : 'usb',
+          transport: kind === 'ra4m1-uart' ? 'uart' : kind === 'uno-r4-wifi' ? 'uno-r4-wifi' : 'usb',
           latency: latency ?? 'real',
           ...(deviceOptions.idCode ? { idCode: hexBytes(deviceOptions.idCode) } : {}),
         });

@@ -7,11 +7,17 @@
  *
  * Faults on demand: unplug after a number of packets, a corrupted byte in the next reply, a
  * failing erase; a locked chip is one created with an ID code.
+ *
+ * An Arduino Uno R4 WiFi (`transport: 'uno-r4-wifi'`) has no such port: its USB-C goes to an
+ * ESP32-S3 bridge ({@link UnoR4WifiBridge}) wired to the RA4M1's boot SCI. The chip runs its
+ * program (nothing answers the boot protocol) until the host opens the port at 2400 baud; bytes
+ * then cross USB and the bridge's UART at the rate the bridge's UART has.
  */
 import { SimSerialPort } from '../esp/serial-port';
 import { WireClock, type LatencyMode } from '../esp/wire-clock';
 import { RA_CHIPS, type RaChipName, type RaChipSpec } from './chips';
 import { RaBootFirmware, type BootCounters } from './boot-firmware';
+import { UNO_R4_WIFI_USB_IDS, UnoR4WifiBridge } from './uno-r4-wifi-bridge';
 
 /** USB identity of the RA boot firmware's CDC port. */
 export const RA_USB_IDS = { usbVendorId: 0x045b, usbProductId: 0x0261 } as const;
@@ -23,12 +29,18 @@ const USB_US_PER_BYTE = 1;
 /** µs a USB transfer costs besides its bytes (scheduling into frames, host controller). */
 const USB_TRANSFER_US = 60;
 
+/** How the host reaches the simulated chip. */
+export type RaBoardTransport = 'usb' | 'uart' | 'uno-r4-wifi';
+
 /** Options of {@link createSimulatedRaBoard}. */
 export interface RaBoardOptions {
   /** Which chip (default RA4M1). */
   chip?: RaChipName;
-  /** 'usb' (the chip's own CDC port, default) or 'uart' (through a USB-UART bridge). */
-  transport?: 'usb' | 'uart';
+  /**
+   * 'usb' (the chip's own CDC port, default), 'uart' (through a USB-UART bridge) or
+   * 'uno-r4-wifi' (an Arduino Uno R4 WiFi: the ESP32-S3 bridge, the chip running its program).
+   */
+  transport?: RaBoardTransport;
   /** 'zero' (default: replies at once, modeled time only) or 'real' (replies paced to the wall clock). */
   latency?: LatencyMode;
   /** 16-byte ID code that locks the chip (flash commands need ID authentication). */
@@ -59,8 +71,10 @@ export class SimulatedRaBoard {
   readonly clock: WireClock;
   /** The chip. */
   readonly spec: RaChipSpec;
-  /** 'usb' or 'uart'. */
-  readonly transport: 'usb' | 'uart';
+  /** 'usb', 'uart' or 'uno-r4-wifi'. */
+  readonly transport: RaBoardTransport;
+  /** The Uno R4 WiFi's USB bridge ('uno-r4-wifi' only). */
+  readonly bridge: UnoR4WifiBridge | undefined;
   /** Fault switches. */
   readonly faults: RaBoardFaults;
   /** Bytes the host sent and the board sent. */
@@ -71,27 +85,50 @@ export class SimulatedRaBoard {
   private txFree = 0;
   private unplugAfter: number | undefined;
   private corrupt = false;
+  /** Modeled µs from which the chip's boot firmware runs (after the bridge's reset). */
+  private bootSinceUs = 0;
 
   constructor(options: RaBoardOptions = {}) {
     this.spec = RA_CHIPS[options.chip ?? 'RA4M1'];
     this.transport = options.transport ?? 'usb';
     this.clock = new WireClock({ latency: options.latency ?? 'zero' });
     this.firmware = new RaBootFirmware(this.spec, {
-      transport: this.transport,
+      transport: this.transport === 'usb' ? 'usb' : 'uart',
       idCode: options.idCode,
       idAttemptLimit: options.idAttemptLimit,
       flash: options.flash,
     });
-    this.port = new SimSerialPort({ info: this.transport === 'usb' ? RA_USB_IDS : RA_UART_BRIDGE_IDS });
+    this.bridge =
+      this.transport === 'uno-r4-wifi'
+        ? new UnoR4WifiBridge({
+            sleep: (seconds) => {
+              const scale = this.clock.latency === 'real' ? this.clock.timeScale : 1;
+              return new Promise((resolve) => setTimeout(resolve, (seconds * 1000) / scale));
+            },
+            chipMode: (mode, at) => {
+              // Any reset ends the boot firmware's session; it starts afresh when MD was low.
+              this.firmware.reset();
+              this.chipBaud = 9600;
+              this.clock.observe(at);
+              if (mode === 'rom-boot') this.bootSinceUs = at * 1e6;
+            },
+            now: () => this.clock.hostNow(),
+          })
+        : undefined;
+    const info =
+      this.transport === 'usb' ? RA_USB_IDS : this.bridge ? UNO_R4_WIFI_USB_IDS : RA_UART_BRIDGE_IDS;
+    this.port = new SimSerialPort({ info });
     this.port.attach({
       opened: (baud) => {
         this.hostBaud = baud;
+        this.bridge?.lineCoding(baud);
       },
       closed: () => undefined,
       write: (bytes) => this.fromHost(bytes),
       setSignals: () => undefined,
       setBaudRate: (baud) => {
         this.hostBaud = baud;
+        this.bridge?.lineCoding(baud);
       },
     });
     this.faults = {
@@ -122,10 +159,14 @@ export class SimulatedRaBoard {
     this.port.lose();
   }
 
-  /** Plugs the board in again: it starts afresh in boot mode (the MD pin still selects it). */
+  /**
+   * Plugs the board in again: it starts afresh in boot mode (the MD pin still selects it); an
+   * Uno R4 WiFi's bridge starts again with BOOT high, so its chip runs its program.
+   */
   plug(): void {
     this.firmware.reset();
     this.chipBaud = 9600;
+    this.bridge?.powerUp();
     this.port.restore();
   }
 
@@ -137,17 +178,28 @@ export class SimulatedRaBoard {
     if (!this.port.connected) return false;
     this.wire.hostBytes += bytes.length;
     let t = Math.max(this.clock.hostNow() * 1e6, this.rxFree);
-    if (this.transport === 'usb') t += USB_TRANSFER_US;
+    // Through the Uno R4 WiFi's bridge: a USB transfer to the ESP32-S3, then its UART at the
+    // rate the bridge set; the chip hears nothing unless its boot firmware runs.
+    const lineBaud = this.bridge ? this.bridge.uartBaud : this.hostBaud;
+    if (this.transport !== 'uart') t += USB_TRANSFER_US;
+    if (this.bridge) {
+      if (this.bridge.mode !== 'rom-boot') {
+        this.rxFree = t + bytes.length * this.byteUs(lineBaud);
+        this.clock.observe(this.rxFree / 1e6);
+        return true;
+      }
+      t = Math.max(t, this.bootSinceUs);
+    }
     for (const byte of bytes) {
       if (this.transport === 'usb') t += USB_US_PER_BYTE;
-      else t += this.byteUs(this.hostBaud);
+      else t += this.byteUs(lineBaud);
       // A byte sent at a baud rate other than the chip's arrives garbled (the handshake byte is
-      // measured, so it only needs the host at 9600).
+      // measured, so it only needs the line at 9600).
       const heard =
-        this.transport === 'uart' && this.firmware.inCommandPhase && this.hostBaud !== this.chipBaud
+        this.transport !== 'usb' && this.firmware.inCommandPhase && lineBaud !== this.chipBaud
           ? byte ^ 0x5a
           : byte;
-      const reply = this.firmware.receive(heard, this.transport === 'usb' ? 9600 : this.hostBaud);
+      const reply = this.firmware.receive(heard, this.transport === 'usb' ? 9600 : lineBaud);
       if (this.unplugAfter !== undefined && this.firmware.counters.packets >= this.unplugAfter) {
         this.unplugAfter = undefined;
         this.rxFree = t;
@@ -164,7 +216,8 @@ export class SimulatedRaBoard {
       let start = Math.max(t + reply.busyUs, this.txFree);
       if (this.transport === 'usb') start += USB_TRANSFER_US;
       const perByte = this.transport === 'usb' ? USB_US_PER_BYTE : this.byteUs(this.chipBaud);
-      const end = start + out.length * perByte;
+      // The bridge forwards what its UART received in its next USB transfer.
+      const end = start + out.length * perByte + (this.bridge ? USB_TRANSFER_US : 0);
       this.txFree = end;
       // The chip does not read the next byte while it is busy programming and answering.
       t = Math.max(t, end);

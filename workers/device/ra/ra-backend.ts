@@ -24,6 +24,7 @@ import type {
   TargetInfo,
 } from '../backend';
 import { checkSegment, requireWrites } from '../segments';
+import { isUnoR4Wifi } from './ra-entry';
 import { blocksOf, readUnitOf } from './ra-layout';
 import { portError } from './ra-link';
 import {
@@ -298,7 +299,9 @@ export class RaBackend implements Backend {
     return {
       name: usb
         ? 'Renesas RA USB boot (CDC)'
-        : `USB-UART ${hex4(info.usbVendorId)}:${hex4(info.usbProductId)}`,
+        : isUnoR4Wifi(this.port)
+          ? 'Arduino Uno R4 WiFi USB bridge (2341:1002)'
+          : `USB-UART ${hex4(info.usbVendorId)}:${hex4(info.usbProductId)}`,
       serial: '',
       connected: this.isConnected(),
       type: this.type,

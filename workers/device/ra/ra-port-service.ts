@@ -12,13 +12,13 @@ import { markRaPort } from './ra-ports';
 /** Creates the RA API. */
 export function createRaApi(devices: Pick<DeviceManager, 'renewSerialBackend'>): RaWorkerApi {
   return {
-    async raMarkPort(deviceId, isRa) {
+    async raMarkPort(deviceId, isRa, entry) {
       // An RA backend already made stays when the port is (still) an RA chip; any other is replaced.
       const port = await devices.renewSerialBackend(
         deviceId,
         (backend) => isRa && backend instanceof RaBackend,
       );
-      markRaPort(port, isRa);
+      markRaPort(port, isRa, entry);
       // One port leads to one kind of chip: an RA chip is no RL78 cable.
       if (isRa) markRl78Port(port, null);
     },

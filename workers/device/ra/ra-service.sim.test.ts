@@ -32,7 +32,7 @@ const KIB = 1024;
 const generated = (size: number, seed = 0) =>
   Uint8Array.from({ length: size }, (_, i) => (i * 13 + seed + (i >> 11) * 7) & 0xff);
 
-async function plug(kind: 'ra4m1' | 'ra4m1-uart' | 'ra4m2' | 'esp32', idCode?: string) {
+async function plug(kind: 'ra4m1' | 'ra4m1-uart' | 'ra4m2' | 'uno-r4-wifi' | 'esp32', idCode?: string) {
   await device.enableSimulation();
   const id = await device.plugSimulated(kind, { latency: 'zero', ...(idCode ? { idCode } : {}) });
   return id;
@@ -236,5 +236,30 @@ describe('Renesas RA through the device worker', { timeout: 300_000 }, () => {
     await expect(device.connectDevice(esp)).rejects.toMatchObject({ code: 'BOOT_MODE_REQUIRED' });
     await device.raMarkPort(esp, false);
     expect(await typeOf(esp)).toBe('esp');
+  });
+
+  it('an Arduino Uno R4 WiFi is an RA board by its bridge ids; the worker enters boot mode through the bridge and flashes', async () => {
+    const wifi = await plug('uno-r4-wifi');
+    const listed = (await device.listDevices()).find((d) => d.id === wifi);
+    expect(listed).toMatchObject({ type: 'ra', name: 'Arduino Uno R4 WiFi' });
+    expect(wifi).toMatch(/^serial:2341:1002:/);
+    const c = await device.connectDevice(wifi);
+    expect(c.target.additional[0]).toMatch(/UART at 1000000 baud/);
+    expect(c.programmer.name).toBe('Arduino Uno R4 WiFi USB bridge (2341:1002)');
+    const image = imageOf(c.regions, generated(8 * KIB, 3), 0x4000);
+    expect((await device.backendCall(wifi, 'flash', { image }, { allowWrites: true })).report?.verified).toBe(
+      true,
+    );
+    await device.disconnectDevice(wifi);
+    // The bridge holds BOOT low until it restarts: without the entry the chip is still in boot mode.
+    await device.raMarkPort(wifi, true, 'none');
+    await device.connectDevice(wifi);
+    await device.disconnectDevice(wifi);
+    // Unplugged and plugged in, it runs the program: without the entry the handshake goes unanswered.
+    await device.simulateFault(wifi, { kind: 'replug' });
+    await expect(device.connectDevice(wifi)).rejects.toMatchObject({ code: 'BOOT_MODE_REQUIRED' });
+    await device.raMarkPort(wifi, true, 'uno-r4-wifi');
+    await expect(device.connectDevice(wifi)).resolves.toMatchObject({ regions: c.regions });
+    await device.disconnectDevice(wifi);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * Connecting to an RA chip in boot mode: open the port, the handshake (0x00 until the chip
+ * Connecting to an RA chip in boot mode: on an Arduino Uno R4 WiFi first the bridge's boot-mode
+ * entry (`ra-entry.ts`), then open the port, the handshake (0x00 until the chip
  * answers 0x00, then 0x55 → boot code; on UART at 9600 baud, on USB CDC too), inquiry, signature, area information for every area, ID authentication when a code is
  * given (never retried: the chip counts failed attempts), the DLM state and TrustZone boundary
  * where the chip has them, and on UART the switch to the fastest baud rate the chip recommends.
@@ -7,6 +8,7 @@
 import { WebProgError } from '../../../src/core/errors';
 import type { TargetInfo } from '../backend';
 import { DLM_STATES, RaBootClient, type RaBoundary, type RaSignature } from './ra-commands';
+import { bootEntryOf, enterBootMode, isUnoR4Wifi, type RaBootEntry } from './ra-entry';
 import { layoutOf, type RaLayout } from './ra-layout';
 import { RaLink } from './ra-link';
 
@@ -38,6 +40,8 @@ export interface RaConnectOptions {
   maxBaud?: number;
   /** The 16-byte ID code to authenticate with. */
   idCode?: Uint8Array;
+  /** How to put the chip into boot mode first (default: {@link bootEntryOf} the port). */
+  entry?: RaBootEntry;
 }
 
 /** The transport a port implies. */
@@ -46,6 +50,14 @@ export function transportOf(port: SerialPort): RaTransport {
   return info.usbVendorId === RA_BOOT_USB.vendorId && info.usbProductId === RA_BOOT_USB.productId
     ? 'usb'
     : 'uart';
+}
+
+/**
+ * True for ports that lead to an RA chip by their USB ids alone: the boot firmware's own CDC
+ * port, and the Arduino Uno R4 WiFi's bridge to its RA4M1.
+ */
+export function isRaByIds(port: SerialPort): boolean {
+  return transportOf(port) === 'usb' || isUnoR4Wifi(port);
 }
 
 /** Parses an ID code typed as 32 hex digits (spaces and 0x allowed). */
@@ -60,6 +72,7 @@ export function parseIdCode(text: string): Uint8Array {
 /** Connects; the port is closed again when anything fails. */
 export async function openSession(port: SerialPort, options: RaConnectOptions): Promise<RaSession> {
   const transport = options.transport ?? transportOf(port);
+  if (transport === 'uart') await enterBootMode(port, options.entry ?? bootEntryOf(port));
   const link = await RaLink.open(port, transport === 'usb' ? 115200 : 9600);
   try {
     const client = new RaBootClient(link);
