@@ -36,6 +36,11 @@ export interface DebugComparators {
   pcWatchAt(pc: number): boolean;
   /** True if a DWT data comparator matches this access (sets its MATCHED bit). */
   dataWatch(address: number, size: number, write: boolean): boolean;
+  /**
+   * Every address range `[start, end)` a breakpoint or PC watch could match, as start/end pairs
+   * (a superset is fine: it only costs a check). Outside them no comparator stops the core.
+   */
+  readonly pcMatchRanges?: readonly number[];
   /** Whether any breakpoint / PC watch / data watch is armed. */
   readonly breakpointsArmed: boolean;
   readonly pcWatchArmed: boolean;
@@ -104,6 +109,12 @@ export class CpuRunner implements CoreBus {
   };
 
   private comparators: DebugComparators = NO_COMPARATORS;
+  /**
+   * PCs in `[freeFrom, freeTo)` need no check before they execute: T is set and no comparator
+   * can match there (found by {@link stopsBefore}; emptied when comparators or T change).
+   */
+  private freeFrom = 0;
+  private freeTo = 0;
   private usPerCycle: number;
   private hz: number;
   private events = 0;
@@ -124,7 +135,7 @@ export class CpuRunner implements CoreBus {
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
-    this.fast = new FastThumb(this.core, this, bus);
+    this.fast = new FastThumb(this.core, this, bus, this.loops);
   }
 
   /** Core clock in Hz. */
@@ -161,6 +172,7 @@ export class CpuRunner implements CoreBus {
     this.loops.forget(); // a loop skipped before may now meet a comparator or fault
     const c = this.comparators;
     this.preCheck = !this.tBit || c.breakpointsArmed || c.pcWatchArmed;
+    this.freeFrom = this.freeTo = 0;
   }
 
   /** The most recent fault, if any. */
@@ -233,15 +245,15 @@ export class CpuRunner implements CoreBus {
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
       const pc = core.registers[15];
-      if (this.preCheck && this.stopsBefore(pc)) {
+      if (this.preCheck && (pc < this.freeFrom || pc >= this.freeTo) && this.stopsBefore(pc)) {
         if (this.state !== 'running') break;
         continue;
       }
       this.fetchAddress = pc & ~1;
       let cycles = 1;
       try {
-        // While a loop iteration is recorded every fetch is noted: rp2040js's path does that.
-        cycles = this.fastDecode && !this.loops.recording ? this.fast.execute() : core.executeInstruction();
+        // While a loop iteration is recorded every fetch is noted (FastThumb does as rp2040js).
+        cycles = this.fastDecode ? this.fast.execute() : core.executeInstruction();
       } catch (error) {
         if (error !== BUS_FAULT) throw error;
         this.raise(EVENT_BUS_FAULT);
@@ -393,7 +405,30 @@ export class CpuRunner implements CoreBus {
       this.halt(DFSR.DWTTRAP);
       return true;
     }
+    this.findFreeRange(pc);
     return false;
+  }
+
+  /**
+   * Sets {@link freeFrom}/{@link freeTo} to the range around `pc` (T set, no comparator matched
+   * there) that no comparator's range overlaps, if the comparators tell their ranges.
+   */
+  private findFreeRange(pc: number): void {
+    const ranges = this.comparators.pcMatchRanges;
+    if (ranges === undefined) return;
+    let from = 0;
+    let to = 0x100000000;
+    for (let i = 0; i < ranges.length; i += 2) {
+      const start = ranges[i];
+      const end = ranges[i + 1];
+      if (end <= pc) {
+        if (end > from) from = end;
+      } else if (start > pc) {
+        if (start < to) to = start;
+      } else return; // pc is inside a range that did not stop it (e.g. FPB above 0x20000000)
+    }
+    this.freeFrom = from;
+    this.freeTo = to;
   }
 
   private handleEvents(pc: number): void {

@@ -25,11 +25,14 @@ const enum K {
   BCond,
   B,
   Bics,
+  Blx,
+  Bx,
   Cmn,
   CmpImm,
   CmpReg,
   CmpHi,
   Eors,
+  Ldmia,
   LdrImm,
   LdrSp,
   LdrLit,
@@ -44,7 +47,11 @@ const enum K {
   Movs,
   Muls,
   Mvns,
+  Nop,
   Orrs,
+  Pop,
+  Push,
+  Stmia,
   StrImm,
   StrSp,
   StrReg,
@@ -83,15 +90,15 @@ function classify(op: number): K {
   if (op >> 11 === 0b11100) return K.B;
   if (op >> 6 === 0b0100001110) return K.Bics;
   if (op >> 8 === 0b10111110) return K.Slow; // BKPT
-  if (op >> 7 === 0b010001111 && (op & 0x7) === 0) return K.Slow; // BLX
-  if (op >> 7 === 0b010001110 && (op & 0x7) === 0) return K.Slow; // BX
+  if (op >> 7 === 0b010001111 && (op & 0x7) === 0) return K.Blx;
+  if (op >> 7 === 0b010001110 && (op & 0x7) === 0) return K.Bx;
   if (op >> 6 === 0b0100001011) return K.Cmn;
   if (op >> 11 === 0b00101) return K.CmpImm;
   if (op >> 6 === 0b0100001010) return K.CmpReg;
   if (op >> 8 === 0b01000101) return K.CmpHi;
   if (op === 0xb672 || op === 0xb662) return K.Slow; // CPSID, CPSIE
   if (op >> 6 === 0b0100000001) return K.Eors;
-  if (op >> 11 === 0b11001) return K.Slow; // LDMIA
+  if (op >> 11 === 0b11001) return K.Ldmia;
   if (op >> 11 === 0b01101) return K.LdrImm;
   if (op >> 11 === 0b10011) return K.LdrSp;
   if (op >> 11 === 0b01001) return K.LdrLit;
@@ -110,13 +117,14 @@ function classify(op: number): K {
   if (op >> 6 === 0b0100001101) return K.Muls;
   if (op >> 6 === 0b0100001111) return K.Mvns;
   if (op >> 6 === 0b0100001100) return K.Orrs;
-  if (op >> 9 === 0b1011110 || op >> 9 === 0b1011010) return K.Slow; // POP, PUSH
+  if (op >> 9 === 0b1011110) return K.Pop;
+  if (op >> 9 === 0b1011010) return K.Push;
   if (op >> 6 === 0b1011101000 || op >> 6 === 0b1011101001 || op >> 6 === 0b1011101011) return K.Slow; // REV*
   if (op >> 6 === 0b0100000111 || op >> 6 === 0b0100001001) return K.Slow; // ROR, NEGS
-  if (op === 0xbf00) return K.Slow; // NOP
+  if (op === 0xbf00) return K.Nop;
   if (op >> 6 === 0b0100000110) return K.Slow; // SBCS
   if (op === 0xbf40) return K.Slow; // SEV
-  if (op >> 11 === 0b11000) return K.Slow; // STMIA
+  if (op >> 11 === 0b11000) return K.Stmia;
   if (op >> 11 === 0b01100) return K.StrImm;
   if (op >> 11 === 0b10010) return K.StrSp;
   if (op >> 9 === 0b0101000) return K.StrReg;
@@ -137,6 +145,10 @@ function classify(op: number): K {
   return K.Slow; // WFE, WFI, YIELD, and what rp2040js does not implement
 }
 
+/** Number of set bits of each 9-bit register list (PUSH's r0–r7 and LR). */
+const BIT_COUNT9 = new Uint8Array(0x200);
+for (let i = 1; i < 0x200; i++) BIT_COUNT9[i] = BIT_COUNT9[i >> 1] + (i & 1);
+
 const KINDS = new Uint8Array(0x10000);
 for (let op = 0; op < 0x10000; op++) KINDS[op] = classify(op);
 
@@ -153,6 +165,12 @@ function cyclesIO(addr: number, write: boolean): number {
   return 1;
 }
 
+/** What is told of instruction fetches while a loop iteration is recorded (`IdleLoops`). */
+export interface FetchRecorder {
+  readonly recording: boolean;
+  noteRead(address: number, size: number): void;
+}
+
 /** Executes one instruction of `core`, by a handler here where there is one. */
 export class FastThumb {
   constructor(
@@ -160,6 +178,8 @@ export class FastThumb {
     /** What the core's own loads and stores go through (the CPU runner). */
     private readonly mem: CoreBus,
     private readonly bus: SystemBus,
+    /** Told of each instruction fetch while an idle-loop iteration is recorded, as rp2040js's fetch would be. */
+    private readonly fetches: FetchRecorder,
   ) {}
 
   /** Executes the instruction at the PC; returns its cycles (as `executeInstruction`). */
@@ -172,6 +192,7 @@ export class FastThumb {
     if (opcode < 0) return core.executeInstruction();
     const kind = KINDS[opcode];
     if (kind === K.Slow) return core.executeInstruction();
+    if (this.fetches.recording) this.fetches.noteRead(opcodePC, 2);
     const mem = this.mem;
     r[15] += 2;
     let cycles = 1;
@@ -251,6 +272,17 @@ export class FastThumb {
         core.Z = result === 0;
         break;
       }
+      case K.Blx: {
+        r[14] = r[15] | 0x1; // rp2040js sets LR first: BLX LR branches to the new LR
+        r[15] = r[(opcode >> 3) & 0xf] & ~1;
+        cycles++;
+        core.blTaken(core, true);
+        break;
+      }
+      case K.Bx:
+        core.BXWritePC(r[(opcode >> 3) & 0xf]);
+        cycles++;
+        break;
       case K.Cmn:
         add(core, r[opcode & 7], r[(opcode >> 3) & 7]);
         break;
@@ -269,6 +301,19 @@ export class FastThumb {
         r[rdn] = result;
         core.N = !!(result & 0x80000000);
         core.Z = result === 0;
+        break;
+      }
+      case K.Ldmia: {
+        const rn = (opcode >> 8) & 0x7;
+        let address = r[rn];
+        for (let i = 0; i < 8; i++) {
+          if (opcode & (1 << i)) {
+            r[i] = mem.readUint32(address);
+            address += 4;
+            cycles++;
+          }
+        }
+        if (!(opcode & (1 << rn))) r[rn] = address;
         break;
       }
       case K.LdrImm: {
@@ -370,6 +415,51 @@ export class FastThumb {
         r[opcode & 7] = result;
         core.N = !!(result & 0x80000000);
         core.Z = result === 0;
+        break;
+      }
+      case K.Nop:
+        break;
+      case K.Pop: {
+        let address = r[13];
+        for (let i = 0; i <= 7; i++) {
+          if (opcode & (1 << i)) {
+            r[i] = mem.readUint32(address);
+            address += 4;
+            cycles++;
+          }
+        }
+        if (opcode & 0x100) {
+          r[13] = (address + 4) & ~3; // SP is written before the PC is read, as rp2040js does
+          core.BXWritePC(mem.readUint32(address));
+          cycles += 2;
+        } else r[13] = address & ~3;
+        break;
+      }
+      case K.Push: {
+        const bytes = 4 * BIT_COUNT9[opcode & 0x1ff];
+        let address = r[13] - bytes;
+        for (let i = 0; i <= 7; i++) {
+          if (opcode & (1 << i)) {
+            mem.writeUint32(address, r[i]);
+            cycles++;
+            address += 4;
+          }
+        }
+        if (opcode & 0x100) mem.writeUint32(address, r[14]);
+        r[13] = (r[13] - bytes) & ~3;
+        break;
+      }
+      case K.Stmia: {
+        const rn = (opcode >> 8) & 0x7;
+        let address = r[rn];
+        for (let i = 0; i < 8; i++) {
+          if (opcode & (1 << i)) {
+            mem.writeUint32(address, r[i]);
+            address += 4;
+            cycles++;
+          }
+        }
+        if (!(opcode & (1 << rn))) r[rn] = address;
         break;
       }
       case K.Orrs: {
