@@ -395,14 +395,17 @@ export class IdleLoops implements FastForwardStats {
   private keepForReplay(cyclesPerIteration: number): void {
     const reads = this.reads;
     for (let i = 0; i < reads; i++) {
-      this.replayValue[i] = this.readNow(this.readAddress[i], this.readSize[i]);
+      const address = this.readAddress[i];
+      const size = this.readSize[i];
+      this.replayValue[i] = this.readNow(address, size);
+      this.replayAddress[i] = address;
+      this.replaySize[i] = size;
     }
-    this.replayAddress.set(this.readAddress);
-    this.replaySize.set(this.readSize);
     this.replayReads = reads;
-    this.replaySteps.set(this.steps);
-    this.replayStepCount = this.stepCount;
-    this.measure(this.replaySteps, this.replayStepCount);
+    const count = this.stepCount;
+    for (let i = 0; i < count; i++) this.replaySteps[i] = this.steps[i];
+    this.replayStepCount = count;
+    // skip() measured these same steps for its advance() just before.
     this.replayPeriod = this.period;
     this.replayLowBit = this.lowBit;
     this.replayState.set(this.startState);
