@@ -194,7 +194,7 @@ export interface FetchRecorder {
   noteRead(address: number, size: number): void;
 }
 
-/** Executes one instruction of `core`, by a handler here where there is one. */
+/** Executes instructions of `core` by the handlers here: one ({@link execute}) or a run ({@link run}). */
 export class FastThumb {
   /** What {@link run} executed or skipped, and the last instruction it executed. */
   executed = 0;
