@@ -57,6 +57,10 @@ export class SystemBus {
   private readonly ram32: Uint32Array;
   private readonly ramEnd: number;
   private readonly mappings: BusMapping[] = [];
+  /** Per mapping: an earlier mapping overlaps it (so it does not answer all of its range). */
+  private readonly shadowed: boolean[] = [];
+  /** The mapping that answered the last access outside SRAM (see {@link find}). */
+  private lastHit: BusMapping | undefined;
   /** Called for every write (after it succeeded) when set; used by the fault injector. */
   writeObserver: ((address: number, size: number, master: Master) => void) | undefined;
 
@@ -74,13 +78,26 @@ export class SystemBus {
 
   /** Maps `device` at `[base, base + size)`. Later mappings do not override earlier ones. */
   map(base: number, size: number, device: BusDevice): void {
-    this.mappings.push({ base: base >>> 0, size, device });
+    const mapping = { base: base >>> 0, size, device };
+    this.shadowed.push(
+      this.mappings.some((m) => m.base < mapping.base + size && mapping.base < m.base + m.size),
+    );
+    this.mappings.push(mapping);
   }
 
   /** The mapping that contains `address`, if any. */
   private find(address: number): BusMapping | undefined {
-    for (const m of this.mappings) {
-      if (address >= m.base && address - m.base < m.size) return m;
+    // Accesses come in runs to one device (a poll loop, a flash read): try the last one first.
+    const last = this.lastHit;
+    if (last !== undefined && address >= last.base && address - last.base < last.size) return last;
+    const mappings = this.mappings;
+    for (let i = 0; i < mappings.length; i++) {
+      const m = mappings[i];
+      if (address >= m.base && address - m.base < m.size) {
+        // Only a mapping no earlier one overlaps answers every address it contains.
+        if (!this.shadowed[i]) this.lastHit = m;
+        return m;
+      }
     }
     return undefined;
   }

@@ -196,6 +196,7 @@ export class CortexMSystem {
       breakpointAt: (pc) => this.fpb.breakpointAt(pc),
       pcWatchAt: (pc) => this.dwt.pcWatchAt(pc),
       dataWatch: (a, s, w) => this.dwt.dataWatch(a, s, w),
+      pcMatchRanges: [...this.fpb.matchRanges(), ...this.dwt.pcMatchRanges()],
       breakpointsArmed: this.fpb.breakpointsArmed,
       pcWatchArmed: this.dwt.pcWatchArmed,
       dataWatchArmed: this.dwt.dataWatchArmed,

@@ -11,7 +11,7 @@ import type { VirtualClock } from '../clock';
 import { BUS_FAULT, CPU, type SystemBus } from './bus';
 import { IdleLoops, MAX_LOOP_BYTES, type FastForwardStats } from './idle-loop';
 import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
-import { FastThumb } from './thumb-fast';
+import { FastThumb, RUN_AFTER, RUN_FAULTED } from './thumb-fast';
 
 /** DFSR bits (write 1 to clear). */
 export const DFSR = { HALTED: 1, BKPT: 2, DWTTRAP: 4, VCATCH: 8, EXTERNAL: 16 } as const;
@@ -36,6 +36,11 @@ export interface DebugComparators {
   pcWatchAt(pc: number): boolean;
   /** True if a DWT data comparator matches this access (sets its MATCHED bit). */
   dataWatch(address: number, size: number, write: boolean): boolean;
+  /**
+   * Every address range `[start, end)` a breakpoint or PC watch could match, as start/end pairs
+   * (a superset is fine: it only costs a check). Outside them no comparator stops the core.
+   */
+  readonly pcMatchRanges?: readonly number[];
   /** Whether any breakpoint / PC watch / data watch is armed. */
   readonly breakpointsArmed: boolean;
   readonly pcWatchArmed: boolean;
@@ -104,11 +109,21 @@ export class CpuRunner implements CoreBus {
   };
 
   private comparators: DebugComparators = NO_COMPARATORS;
-  private usPerCycle: number;
+  /**
+   * PCs in `[freeFrom, freeTo)` need no check before they execute: T is set and no comparator
+   * can match there (found by {@link stopsBefore}; emptied when comparators or T change).
+   */
+  freeFrom = 0;
+  freeTo = 0;
+  /** Modeled µs per core cycle. */
+  usPerCycle: number;
   private hz: number;
-  private events = 0;
-  private preCheck = false;
-  private fetchAddress = 0;
+  /** Events raised by the instruction executing (handled after it). */
+  events = 0;
+  /** Checks are due before instructions outside `[freeFrom, freeTo)`. */
+  preCheck = false;
+  /** Address of the instruction being executed (its fetches are not data accesses). */
+  fetchAddress = 0;
   private stepping = false;
   private breakPc = 0;
   private readonly loops: IdleLoops;
@@ -124,7 +139,7 @@ export class CpuRunner implements CoreBus {
     this.usPerCycle = 1e6 / cpuHz;
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
-    this.fast = new FastThumb(this.core, this, bus);
+    this.fast = new FastThumb(this.core, this, bus, this.loops, clock, this);
   }
 
   /** Core clock in Hz. */
@@ -161,6 +176,7 @@ export class CpuRunner implements CoreBus {
     this.loops.forget(); // a loop skipped before may now meet a comparator or fault
     const c = this.comparators;
     this.preCheck = !this.tBit || c.breakpointsArmed || c.pcWatchArmed;
+    this.freeFrom = this.freeTo = 0;
   }
 
   /** The most recent fault, if any. */
@@ -230,18 +246,40 @@ export class CpuRunner implements CoreBus {
     }
     const core = this.core;
     const loops = this.fastForward && !this.stepping ? this.loops : undefined;
+    const fast = this.fastDecode ? this.fast : undefined;
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
+      if (fast !== undefined && !this.stepping) {
+        // Runs of plain instructions; the runner takes over for anything else.
+        const status = fast.run(end, loops);
+        executed += fast.executed;
+        if (status === RUN_AFTER) {
+          const after = this.afterInstruction(fast.lastPc, fast.lastCycles, end, loops);
+          if (after < 0) break;
+          executed += after;
+          continue;
+        }
+        if (status === RUN_FAULTED) {
+          this.raise(EVENT_BUS_FAULT);
+          executed++;
+          clock.nowUs += this.usPerCycle;
+          const after = this.afterInstruction(fast.lastPc, 1, end, loops);
+          if (after < 0) break;
+          executed += after;
+          continue;
+        }
+        if (!(clock.nowUs < end)) break;
+      }
       const pc = core.registers[15];
-      if (this.preCheck && this.stopsBefore(pc)) {
+      if (this.preCheck && (pc < this.freeFrom || pc >= this.freeTo) && this.stopsBefore(pc)) {
         if (this.state !== 'running') break;
         continue;
       }
       this.fetchAddress = pc & ~1;
       let cycles = 1;
       try {
-        // While a loop iteration is recorded every fetch is noted: rp2040js's path does that.
-        cycles = this.fastDecode && !this.loops.recording ? this.fast.execute() : core.executeInstruction();
+        // While a loop iteration is recorded every fetch is noted (FastThumb does as rp2040js).
+        cycles = fast !== undefined ? fast.execute() : core.executeInstruction();
       } catch (error) {
         if (error !== BUS_FAULT) throw error;
         this.raise(EVENT_BUS_FAULT);
@@ -249,27 +287,40 @@ export class CpuRunner implements CoreBus {
       executed++;
       /* read each instruction: firmware may change the core clock (setCpuHz) */
       clock.nowUs += cycles * this.usPerCycle;
-      if (this.events !== 0) this.handleEvents(pc);
-      if (this.state !== 'running') break;
-      if (this.stepping) {
-        this.stepping = false;
-        this.halt(DFSR.HALTED);
-        break;
-      }
-      if (core.waiting) {
-        this.state = 'sleeping';
-        break;
-      }
-      if (loops !== undefined) {
-        const next = core.registers[15];
-        if (loops.recording) executed += loops.afterInstruction(next, cycles, end);
-        else if (next < pc && pc - next <= MAX_LOOP_BYTES) executed += loops.backwardBranch(next, end);
-      }
+      const after = this.afterInstruction(pc, cycles, end, loops);
+      if (after < 0) break;
+      executed += after;
     }
     this.loops.cancel(); // a recording never spans time slices: the debugger acts between them
     this.instructions += executed;
     if (executed > 0) this.retireSticky = true;
     if (clock.nowUs < end) clock.nowUs = end;
+  }
+
+  /**
+   * What follows the instruction at `pc` that took `cycles` (already counted and on the clock):
+   * its events, a halt, the end of a single step, sleep, the idle-loop check. Returns the
+   * instructions the fast-forward skipped, or -1 when the run stops here.
+   */
+  private afterInstruction(pc: number, cycles: number, end: number, loops: IdleLoops | undefined): number {
+    if (this.events !== 0) this.handleEvents(pc);
+    if (this.state !== 'running') return -1;
+    if (this.stepping) {
+      this.stepping = false;
+      this.halt(DFSR.HALTED);
+      return -1;
+    }
+    const core = this.core;
+    if (core.waiting) {
+      this.state = 'sleeping';
+      return -1;
+    }
+    if (loops !== undefined) {
+      const next = core.registers[15];
+      if (loops.recording) return loops.afterInstruction(next, cycles, end);
+      if (next < pc && pc - next <= MAX_LOOP_BYTES) return loops.backwardBranch(next, end);
+    }
+    return 0;
   }
 
   /**
@@ -393,7 +444,30 @@ export class CpuRunner implements CoreBus {
       this.halt(DFSR.DWTTRAP);
       return true;
     }
+    this.findFreeRange(pc);
     return false;
+  }
+
+  /**
+   * Sets {@link freeFrom}/{@link freeTo} to the range around `pc` (T set, no comparator matched
+   * there) that no comparator's range overlaps, if the comparators tell their ranges.
+   */
+  private findFreeRange(pc: number): void {
+    const ranges = this.comparators.pcMatchRanges;
+    if (ranges === undefined) return;
+    let from = 0;
+    let to = 0x100000000;
+    for (let i = 0; i < ranges.length; i += 2) {
+      const start = ranges[i];
+      const end = ranges[i + 1];
+      if (end <= pc) {
+        if (end > from) from = end;
+      } else if (start > pc) {
+        if (start < to) to = start;
+      } else return; // pc is inside a range that did not stop it (e.g. FPB above 0x20000000)
+    }
+    this.freeFrom = from;
+    this.freeTo = to;
   }
 
   private handleEvents(pc: number): void {

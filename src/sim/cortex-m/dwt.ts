@@ -61,6 +61,21 @@ export class Dwt implements BusDevice {
     this.changed();
   }
 
+  /**
+   * The addresses PC comparators match, as `[start, end)` pairs (whether or not DWT is enabled:
+   * a superset of where {@link pcWatchAt} can be true).
+   */
+  pcMatchRanges(): number[] {
+    const ranges: number[] = [];
+    for (const c of this.comparators) {
+      if ((c.func & 0xf) !== 4) continue;
+      const ignored = (c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1) >>> 0;
+      const start = (c.comp & ~ignored) >>> 0;
+      ranges.push(start, start + ignored + 1);
+    }
+    return ranges;
+  }
+
   /** True (and MATCHED set) if a PC comparator matches `pc`. */
   pcWatchAt(pc: number): boolean {
     // Checked before every instruction while a PC comparator is armed: only those, precomputed.

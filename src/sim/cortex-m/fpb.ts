@@ -37,6 +37,21 @@ export class Fpb implements BusDevice {
     return false;
   }
 
+  /**
+   * The halfwords enabled code comparators match, as `[start, end)` pairs (enabled or not by
+   * FP_CTRL: a superset of where {@link breakpointAt} can be true).
+   */
+  matchRanges(): number[] {
+    const ranges: number[] = [];
+    for (let i = 0; i < this.codeComparators; i++) {
+      const c = this.comps[i];
+      if ((c & 1) === 0) continue;
+      const word = c & 0x1ffffffc;
+      ranges.push(word, word + 4);
+    }
+    return ranges;
+  }
+
   /** Clears all comparators and the enable bit (power-on state). */
   reset(): void {
     this.enable = false;

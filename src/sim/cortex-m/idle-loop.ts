@@ -52,6 +52,27 @@ function sameState(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
+/** True if `core` is in the state `saved` holds ({@link captureState}'s layout), without copying it. */
+function inState(core: CortexM0Core, saved: Uint32Array): boolean {
+  const r = core.registers;
+  for (let i = 0; i < 16; i++) if (r[i] !== saved[i]) return false;
+  return (
+    saved[16] ===
+      ((core.N ? 1 : 0) |
+        (core.Z ? 2 : 0) |
+        (core.C ? 4 : 0) |
+        (core.V ? 8 : 0) |
+        (core.PM ? 16 : 0) |
+        (core.SPSEL << 5) |
+        (core.nPRIV ? 64 : 0) |
+        (core.currentMode << 7) |
+        (core.eventRegistered ? 256 : 0) |
+        (core.waiting ? 512 : 0)) &&
+    saved[17] === core.IPSR >>> 0 &&
+    saved[18] === core.bankedSP >>> 0
+  );
+}
+
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);
 /** Index of the 32-bit half of a double that holds its sign and exponent. */
@@ -64,6 +85,10 @@ function binade(t: number): number {
   const biased = (U32[HI] >>> 20) & 0x7ff;
   return t > 0 && biased !== 0 && biased !== 0x7ff ? biased - 1023 : NaN;
 }
+
+/** 2^k for every k a binade's upper end can have (`2 ** k` is slow to compute each time). */
+const POW2_MIN = -1021;
+const POW2 = Float64Array.from({ length: 1024 - POW2_MIN + 1 }, (_, i) => 2 ** (i + POW2_MIN));
 
 /** Number of trailing zero bits of a 32-bit value that is not 0. */
 function trailingZeros(x: number): number {
@@ -94,7 +119,7 @@ function exactIterations(t: number, stepsLowBit: number, period: number, limit: 
   const e = binade(t);
   // ulp(t) = 2^(e − 52); every step a multiple of it (false for NaN: then nothing is exact).
   if (!(stepsLowBit >= e - 52)) return 0;
-  const bound = Math.min(limit, 2 ** (e + 1));
+  const bound = Math.min(limit, POW2[e + 1 - POW2_MIN]);
   let n = Math.floor((bound - t) / period);
   while (n > 0 && t + n * period > bound) n--;
   return n > 0 ? n : 0;
@@ -148,6 +173,12 @@ export class IdleLoops implements FastForwardStats {
   private readonly replayValue = new Uint32Array(MAX_BODY_READS);
   /** Where {@link advance} left the clock. */
   private advancedTo = 0;
+  /** What {@link measure} found. */
+  private period = 0;
+  private lowBit = 0;
+  /** {@link measure} of the replay steps. */
+  private replayPeriod = 0;
+  private replayLowBit = 0;
   private readonly coolHead = new Uint32Array(COOLDOWN_SLOTS).fill(NO_HEAD);
   private readonly coolStrikes = new Uint8Array(COOLDOWN_SLOTS);
   private readonly coolWait = new Uint32Array(COOLDOWN_SLOTS);
@@ -303,6 +334,15 @@ export class IdleLoops implements FastForwardStats {
    * is left in {@link advancedTo}.
    */
   private advance(t: number, limit: number, steps: Float64Array, count: number): number {
+    this.measure(steps, count);
+    return this.advanceBy(t, limit, steps, count, this.period, this.lowBit);
+  }
+
+  /**
+   * Sets {@link period} to the sum of the `count` steps and {@link lowBit} to the exponent of
+   * their lowest set bit (NaN if a step is not a positive normal number).
+   */
+  private measure(steps: Float64Array, count: number): void {
     let period = 0; // the exact sum whenever exactIterations can use it
     let lowBit = Infinity;
     for (let i = 0; i < count; i++) {
@@ -318,6 +358,19 @@ export class IdleLoops implements FastForwardStats {
       period = 0;
       for (let i = 0; i < count; i++) period += steps[i];
     }
+    this.period = period;
+    this.lowBit = lowBit;
+  }
+
+  /** {@link advance} with the steps' sum and lowest bit already measured. */
+  private advanceBy(
+    t: number,
+    limit: number,
+    steps: Float64Array,
+    count: number,
+    period: number,
+    lowBit: number,
+  ): number {
     let n = 0;
     for (;;) {
       const exact = exactIterations(t, lowBit, period, limit);
@@ -342,13 +395,19 @@ export class IdleLoops implements FastForwardStats {
   private keepForReplay(cyclesPerIteration: number): void {
     const reads = this.reads;
     for (let i = 0; i < reads; i++) {
-      this.replayValue[i] = this.readNow(this.readAddress[i], this.readSize[i]);
+      const address = this.readAddress[i];
+      const size = this.readSize[i];
+      this.replayValue[i] = this.readNow(address, size);
+      this.replayAddress[i] = address;
+      this.replaySize[i] = size;
     }
-    this.replayAddress.set(this.readAddress);
-    this.replaySize.set(this.readSize);
     this.replayReads = reads;
-    this.replaySteps.set(this.steps);
-    this.replayStepCount = this.stepCount;
+    const count = this.stepCount;
+    for (let i = 0; i < count; i++) this.replaySteps[i] = this.steps[i];
+    this.replayStepCount = count;
+    // skip() measured these same steps for its advance() just before.
+    this.replayPeriod = this.period;
+    this.replayLowBit = this.lowBit;
     this.replayState.set(this.startState);
     this.replayCycles = cyclesPerIteration;
     this.replayUsPerCycle = this.usPerCycle;
@@ -375,8 +434,7 @@ export class IdleLoops implements FastForwardStats {
   private replay(endUs: number): number {
     const core = this.core;
     if (this.replayUsPerCycle !== this.usPerCycle || core.interruptsUpdated) return 0;
-    captureState(core, this.endState);
-    if (!sameState(this.replayState, this.endState)) return 0;
+    if (!inState(core, this.replayState)) return 0;
     const clock = this.clock;
     const now = clock.nowUs;
     let changeUs = Infinity;
@@ -388,7 +446,14 @@ export class IdleLoops implements FastForwardStats {
       if (this.readNow(address, size) !== this.replayValue[i]) return 0;
       if (until < changeUs) changeUs = until;
     }
-    const n = this.advance(now, Math.min(changeUs, endUs), this.replaySteps, this.replayStepCount);
+    const n = this.advanceBy(
+      now,
+      Math.min(changeUs, endUs),
+      this.replaySteps,
+      this.replayStepCount,
+      this.replayPeriod,
+      this.replayLowBit,
+    );
     if (n === 0) return 0;
     const skipped = n * this.replayStepCount;
     clock.nowUs = this.advancedTo;

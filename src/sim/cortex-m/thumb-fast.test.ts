@@ -122,8 +122,11 @@ describe('FastThumb', () => {
     // ldr, lsrs, bcc, adds, eors, uxtb, lsls, ldr (register), cmp, b, str, subs, bne
     for (const op of [0x683b, 0x085b, 0xd3fc, 0x3004, 0x4063, 0xb2dd, 0x00ad, 0x5955, 0x4288, 0xe7f0, 0x6003])
       expect(executedByRp2040js(op), op.toString(16)).toBe(false);
-    // BKPT, PUSH, POP, BL stay with rp2040js
-    for (const op of [0xbe00, 0xb5f0, 0xbdf0, 0xf000]) expect(executedByRp2040js(op)).toBe(true);
+    // push, pop, ldmia, stmia, bx lr, blx r3, nop
+    for (const op of [0xb5f0, 0xbdf0, 0xc808, 0xc00c, 0x4770, 0x4798, 0xbf00])
+      expect(executedByRp2040js(op), op.toString(16)).toBe(false);
+    // BKPT, BL, CPSID, WFI stay with rp2040js
+    for (const op of [0xbe00, 0xf000, 0xb672, 0xbf30]) expect(executedByRp2040js(op)).toBe(true);
   });
 
   it('gives the same result as rp2040js for every opcode it handles', () => {

@@ -7,7 +7,9 @@
  * instructions, code outside SRAM and a pending interrupt check go to rp2040js unchanged.
  * `thumb-fast.test.ts` checks every opcode with a handler against rp2040js.
  */
-import type { SystemBus } from './bus';
+import type { VirtualClock } from '../clock';
+import { BUS_FAULT, type SystemBus } from './bus';
+import { MAX_LOOP_BYTES, type IdleLoops } from './idle-loop';
 import type { CoreBus, CortexM0Core } from './rp2040-core';
 
 /** 0: rp2040js executes the opcode; otherwise the handler below. */
@@ -25,11 +27,14 @@ const enum K {
   BCond,
   B,
   Bics,
+  Blx,
+  Bx,
   Cmn,
   CmpImm,
   CmpReg,
   CmpHi,
   Eors,
+  Ldmia,
   LdrImm,
   LdrSp,
   LdrLit,
@@ -44,7 +49,11 @@ const enum K {
   Movs,
   Muls,
   Mvns,
+  Nop,
   Orrs,
+  Pop,
+  Push,
+  Stmia,
   StrImm,
   StrSp,
   StrReg,
@@ -83,15 +92,15 @@ function classify(op: number): K {
   if (op >> 11 === 0b11100) return K.B;
   if (op >> 6 === 0b0100001110) return K.Bics;
   if (op >> 8 === 0b10111110) return K.Slow; // BKPT
-  if (op >> 7 === 0b010001111 && (op & 0x7) === 0) return K.Slow; // BLX
-  if (op >> 7 === 0b010001110 && (op & 0x7) === 0) return K.Slow; // BX
+  if (op >> 7 === 0b010001111 && (op & 0x7) === 0) return K.Blx;
+  if (op >> 7 === 0b010001110 && (op & 0x7) === 0) return K.Bx;
   if (op >> 6 === 0b0100001011) return K.Cmn;
   if (op >> 11 === 0b00101) return K.CmpImm;
   if (op >> 6 === 0b0100001010) return K.CmpReg;
   if (op >> 8 === 0b01000101) return K.CmpHi;
   if (op === 0xb672 || op === 0xb662) return K.Slow; // CPSID, CPSIE
   if (op >> 6 === 0b0100000001) return K.Eors;
-  if (op >> 11 === 0b11001) return K.Slow; // LDMIA
+  if (op >> 11 === 0b11001) return K.Ldmia;
   if (op >> 11 === 0b01101) return K.LdrImm;
   if (op >> 11 === 0b10011) return K.LdrSp;
   if (op >> 11 === 0b01001) return K.LdrLit;
@@ -110,13 +119,14 @@ function classify(op: number): K {
   if (op >> 6 === 0b0100001101) return K.Muls;
   if (op >> 6 === 0b0100001111) return K.Mvns;
   if (op >> 6 === 0b0100001100) return K.Orrs;
-  if (op >> 9 === 0b1011110 || op >> 9 === 0b1011010) return K.Slow; // POP, PUSH
+  if (op >> 9 === 0b1011110) return K.Pop;
+  if (op >> 9 === 0b1011010) return K.Push;
   if (op >> 6 === 0b1011101000 || op >> 6 === 0b1011101001 || op >> 6 === 0b1011101011) return K.Slow; // REV*
   if (op >> 6 === 0b0100000111 || op >> 6 === 0b0100001001) return K.Slow; // ROR, NEGS
-  if (op === 0xbf00) return K.Slow; // NOP
+  if (op === 0xbf00) return K.Nop;
   if (op >> 6 === 0b0100000110) return K.Slow; // SBCS
   if (op === 0xbf40) return K.Slow; // SEV
-  if (op >> 11 === 0b11000) return K.Slow; // STMIA
+  if (op >> 11 === 0b11000) return K.Stmia;
   if (op >> 11 === 0b01100) return K.StrImm;
   if (op >> 11 === 0b10010) return K.StrSp;
   if (op >> 9 === 0b0101000) return K.StrReg;
@@ -137,6 +147,10 @@ function classify(op: number): K {
   return K.Slow; // WFE, WFI, YIELD, and what rp2040js does not implement
 }
 
+/** Number of set bits of each 9-bit register list (PUSH's r0–r7 and LR). */
+const BIT_COUNT9 = new Uint8Array(0x200);
+for (let i = 1; i < 0x200; i++) BIT_COUNT9[i] = BIT_COUNT9[i >> 1] + (i & 1);
+
 const KINDS = new Uint8Array(0x10000);
 for (let op = 0; op < 0x10000; op++) KINDS[op] = classify(op);
 
@@ -153,304 +167,482 @@ function cyclesIO(addr: number, write: boolean): number {
   return 1;
 }
 
-/** Executes one instruction of `core`, by a handler here where there is one. */
+/** {@link FastThumb.run}: the next instruction is the runner's. */
+export const RUN_STOPPED = 0;
+/** {@link FastThumb.run}: the runner finishes the last instruction executed. */
+export const RUN_AFTER = 1;
+/** {@link FastThumb.run}: the instruction at `lastPc` took a bus fault. */
+export const RUN_FAULTED = 2;
+
+/** What {@link FastThumb.run} reads of the CPU runner between instructions. */
+export interface FastRunnerState {
+  /** Checks are due before an instruction outside `[freeFrom, freeTo)`. */
+  readonly preCheck: boolean;
+  readonly freeFrom: number;
+  readonly freeTo: number;
+  /** Events raised (non-zero: the runner handles them). */
+  readonly events: number;
+  readonly state: string;
+  readonly usPerCycle: number;
+  /** Address of the instruction being fetched (set before each one). */
+  fetchAddress: number;
+}
+
+/** What is told of instruction fetches while a loop iteration is recorded (`IdleLoops`). */
+export interface FetchRecorder {
+  readonly recording: boolean;
+  noteRead(address: number, size: number): void;
+}
+
+/** Executes instructions of `core` by the handlers here: one ({@link execute}) or a run ({@link run}). */
 export class FastThumb {
+  /** What {@link run} executed or skipped, and the last instruction it executed. */
+  executed = 0;
+  lastPc = 0;
+  lastCycles = 1;
+
   constructor(
     private readonly core: CortexM0Core,
     /** What the core's own loads and stores go through (the CPU runner). */
     private readonly mem: CoreBus,
     private readonly bus: SystemBus,
+    /** Told of each instruction fetch while an idle-loop iteration is recorded, as rp2040js's fetch would be. */
+    private readonly fetches: FetchRecorder,
+    private readonly clock: VirtualClock,
+    /** The runner's state {@link run} checks between instructions. */
+    private readonly runner: FastRunnerState,
   ) {}
 
   /** Executes the instruction at the PC; returns its cycles (as `executeInstruction`). */
   execute(): number {
     const core = this.core;
     if (core.interruptsUpdated) return core.executeInstruction();
+    const opcode = this.bus.ramHalfword(core.registers[15] & ~1);
+    if (opcode < 0 || KINDS[opcode] === K.Slow) return core.executeInstruction();
+    return this.loop(true, Infinity, undefined); // a double, as run() passes (no deopt)
+  }
+
+  /**
+   * Executes instructions one after the other for the runner while each has a handler here
+   * and needs nothing the runner does: the clock is before `endUs`, no pending interrupt
+   * check, no idle-loop recording, the PC inside the runner's range free of comparators (or no
+   * comparator armed). After each it does what the runner's loop does (clock, counts, the
+   * idle-loop check of a backward branch with `loops`). Returns {@link RUN_STOPPED} when the
+   * next instruction is the runner's to execute, {@link RUN_AFTER} when the last one executed
+   * ({@link lastPc}, {@link lastCycles}) raised an event, changed the core's state or started
+   * a recording, and {@link RUN_FAULTED} when the instruction at {@link lastPc} took a bus
+   * fault (not counted in {@link executed}). {@link executed} counts the instructions executed
+   * or skipped.
+   */
+  run(endUs: number, loops: IdleLoops | undefined): number {
+    this.executed = 0;
+    return this.loop(false, endUs, loops);
+  }
+
+  private loop(single: boolean, endUs: number, loops: IdleLoops | undefined): number {
+    const core = this.core;
     const r = core.registers;
-    const opcodePC = r[15] & ~1;
-    const opcode = this.bus.ramHalfword(opcodePC);
-    if (opcode < 0) return core.executeInstruction();
-    const kind = KINDS[opcode];
-    if (kind === K.Slow) return core.executeInstruction();
     const mem = this.mem;
-    r[15] += 2;
-    let cycles = 1;
-    switch (kind) {
-      case K.AddRdSpImm8:
-        r[(opcode >> 8) & 7] = r[13] + ((opcode & 0xff) << 2);
-        break;
-      case K.AddSpImm7:
-        r[13] = (r[13] + ((opcode & 0x7f) << 2)) & ~3;
-        break;
-      case K.AddsImm3:
-        r[opcode & 7] = add(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
-        break;
-      case K.AddsImm8: {
-        const rdn = (opcode >> 8) & 7;
-        r[rdn] = add(core, r[rdn], opcode & 0xff);
-        break;
-      }
-      case K.AddsReg:
-        r[opcode & 7] = add(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
-        break;
-      case K.AddHi: {
-        const rm = (opcode >> 3) & 0xf;
-        const rdn = ((opcode & 0x80) >> 4) | (opcode & 0x7);
-        const left = rdn === 15 ? r[15] + 2 : r[rdn];
-        const right = rm === 15 ? r[15] + 2 : r[rm];
-        const result = left + right;
-        if (rdn !== 13 && rdn !== 15) r[rdn] = result;
-        else if (rdn === 15) {
-          r[15] = result & ~1;
-          cycles++;
-        } else r[13] = result & ~3;
-        break;
-      }
-      case K.Adr:
-        r[(opcode >> 8) & 7] = (opcodePC & 0xfffffffc) + 4 + ((opcode & 0xff) << 2);
-        break;
-      case K.Ands: {
-        const rdn = opcode & 7;
-        const result = r[rdn] & r[(opcode >> 3) & 7];
-        r[rdn] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = (result & 0xffffffff) === 0;
-        break;
-      }
-      case K.AsrsImm: {
-        const imm5 = (opcode >> 6) & 0x1f;
-        const input = r[(opcode >> 3) & 7];
-        const shiftN = imm5 ? imm5 : 32;
-        const result = shiftN < 32 ? input >> shiftN : (input & 0x80000000) >> 31;
-        r[opcode & 7] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = (result & 0xffffffff) === 0;
-        core.C = input & (1 << (shiftN - 1)) ? true : false;
-        break;
-      }
-      case K.BCond: {
-        let imm8 = (opcode & 0xff) << 1;
-        if (imm8 & (1 << 8)) imm8 = (imm8 & 0x1ff) - 0x200;
-        if (core.checkCondition((opcode >> 8) & 0xf)) {
-          r[15] += imm8 + 2;
-          cycles++;
+    const runner = this.runner;
+    const clock = this.clock;
+    const fetches = this.fetches;
+    const bus = this.bus;
+    let executed = 0;
+    let pc = 0;
+    try {
+      for (;;) {
+        pc = r[15];
+        const opcodePC = pc & ~1;
+        const opcode = bus.ramHalfword(opcodePC);
+        const kind = opcode < 0 ? K.Slow : KINDS[opcode];
+        if (single) {
+          if (fetches.recording) fetches.noteRead(opcodePC, 2);
+        } else {
+          if (
+            !(clock.nowUs < endUs) ||
+            kind === K.Slow ||
+            core.interruptsUpdated ||
+            fetches.recording ||
+            (runner.preCheck && (pc < runner.freeFrom || pc >= runner.freeTo))
+          ) {
+            this.executed += executed;
+            return RUN_STOPPED;
+          }
+          runner.fetchAddress = opcodePC;
         }
-        break;
+        r[15] += 2;
+        let cycles = 1;
+        switch (kind) {
+          case K.AddRdSpImm8:
+            r[(opcode >> 8) & 7] = r[13] + ((opcode & 0xff) << 2);
+            break;
+          case K.AddSpImm7:
+            r[13] = (r[13] + ((opcode & 0x7f) << 2)) & ~3;
+            break;
+          case K.AddsImm3:
+            r[opcode & 7] = add(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+            break;
+          case K.AddsImm8: {
+            const rdn = (opcode >> 8) & 7;
+            r[rdn] = add(core, r[rdn], opcode & 0xff);
+            break;
+          }
+          case K.AddsReg:
+            r[opcode & 7] = add(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+            break;
+          case K.AddHi: {
+            const rm = (opcode >> 3) & 0xf;
+            const rdn = ((opcode & 0x80) >> 4) | (opcode & 0x7);
+            const left = rdn === 15 ? r[15] + 2 : r[rdn];
+            const right = rm === 15 ? r[15] + 2 : r[rm];
+            const result = left + right;
+            if (rdn !== 13 && rdn !== 15) r[rdn] = result;
+            else if (rdn === 15) {
+              r[15] = result & ~1;
+              cycles++;
+            } else r[13] = result & ~3;
+            break;
+          }
+          case K.Adr:
+            r[(opcode >> 8) & 7] = (opcodePC & 0xfffffffc) + 4 + ((opcode & 0xff) << 2);
+            break;
+          case K.Ands: {
+            const rdn = opcode & 7;
+            const result = r[rdn] & r[(opcode >> 3) & 7];
+            r[rdn] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = (result & 0xffffffff) === 0;
+            break;
+          }
+          case K.AsrsImm: {
+            const imm5 = (opcode >> 6) & 0x1f;
+            const input = r[(opcode >> 3) & 7];
+            const shiftN = imm5 ? imm5 : 32;
+            const result = shiftN < 32 ? input >> shiftN : (input & 0x80000000) >> 31;
+            r[opcode & 7] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = (result & 0xffffffff) === 0;
+            core.C = input & (1 << (shiftN - 1)) ? true : false;
+            break;
+          }
+          case K.BCond: {
+            let imm8 = (opcode & 0xff) << 1;
+            if (imm8 & (1 << 8)) imm8 = (imm8 & 0x1ff) - 0x200;
+            if (core.checkCondition((opcode >> 8) & 0xf)) {
+              r[15] += imm8 + 2;
+              cycles++;
+            }
+            break;
+          }
+          case K.B: {
+            let imm11 = (opcode & 0x7ff) << 1;
+            if (imm11 & (1 << 11)) imm11 = (imm11 & 0x7ff) - 0x800;
+            r[15] += imm11 + 2;
+            cycles++;
+            break;
+          }
+          case K.Bics: {
+            const rdn = opcode & 7;
+            const result = (r[rdn] &= ~r[(opcode >> 3) & 7]);
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            break;
+          }
+          case K.Blx: {
+            r[14] = r[15] | 0x1; // rp2040js sets LR first: BLX LR branches to the new LR
+            r[15] = r[(opcode >> 3) & 0xf] & ~1;
+            cycles++;
+            core.blTaken(core, true);
+            break;
+          }
+          case K.Bx:
+            core.BXWritePC(r[(opcode >> 3) & 0xf]);
+            cycles++;
+            break;
+          case K.Cmn:
+            add(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+            break;
+          case K.CmpImm:
+            sub(core, r[(opcode >> 8) & 7], opcode & 0xff);
+            break;
+          case K.CmpReg:
+            sub(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+            break;
+          case K.CmpHi:
+            sub(core, r[((opcode >> 4) & 0x8) | (opcode & 0x7)], r[(opcode >> 3) & 0xf]);
+            break;
+          case K.Eors: {
+            const rdn = opcode & 7;
+            const result = r[(opcode >> 3) & 7] ^ r[rdn];
+            r[rdn] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            break;
+          }
+          case K.Ldmia: {
+            const rn = (opcode >> 8) & 0x7;
+            let address = r[rn];
+            for (let i = 0; i < 8; i++) {
+              if (opcode & (1 << i)) {
+                r[i] = mem.readUint32(address);
+                address += 4;
+                cycles++;
+              }
+            }
+            if (!(opcode & (1 << rn))) r[rn] = address;
+            break;
+          }
+          case K.LdrImm: {
+            const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint32(addr);
+            break;
+          }
+          case K.LdrSp: {
+            const addr = r[13] + ((opcode & 0xff) << 2);
+            cycles += cyclesIO(addr, false);
+            r[(opcode >> 8) & 7] = mem.readUint32(addr);
+            break;
+          }
+          case K.LdrLit: {
+            const addr = ((r[15] + 2) & 0xfffffffc) + ((opcode & 0xff) << 2);
+            cycles += cyclesIO(addr, false);
+            r[(opcode >> 8) & 7] = mem.readUint32(addr);
+            break;
+          }
+          case K.LdrReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint32(addr);
+            break;
+          }
+          case K.LdrbImm: {
+            const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint8(addr);
+            break;
+          }
+          case K.LdrbReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint8(addr);
+            break;
+          }
+          case K.LdrhImm: {
+            const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint16(addr);
+            break;
+          }
+          case K.LdrhReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, false);
+            r[opcode & 7] = mem.readUint16(addr);
+            break;
+          }
+          case K.LslsImm: {
+            const imm5 = (opcode >> 6) & 0x1f;
+            const input = r[(opcode >> 3) & 7];
+            const result = input << imm5;
+            r[opcode & 7] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            core.C = imm5 ? !!(input & (1 << (32 - imm5))) : core.C;
+            break;
+          }
+          case K.LsrsImm: {
+            const imm5 = (opcode >> 6) & 0x1f;
+            const input = r[(opcode >> 3) & 7];
+            const result = imm5 ? input >>> imm5 : 0;
+            r[opcode & 7] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            core.C = !!((input >>> (imm5 ? imm5 - 1 : 31)) & 0x1);
+            break;
+          }
+          case K.MovHi: {
+            const rm = (opcode >> 3) & 0xf;
+            const rd = ((opcode >> 4) & 0x8) | (opcode & 0x7);
+            let value = rm === 15 ? r[15] + 2 : r[rm];
+            if (rd === 15) {
+              cycles++;
+              value &= ~1;
+            } else if (rd === 13) value &= ~3;
+            r[rd] = value;
+            break;
+          }
+          case K.Movs: {
+            const value = opcode & 0xff;
+            r[(opcode >> 8) & 7] = value;
+            core.N = false;
+            core.Z = value === 0;
+            break;
+          }
+          case K.Muls: {
+            const rdm = opcode & 7;
+            const result = Math.imul(r[(opcode >> 3) & 7], r[rdm]);
+            r[rdm] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = (result & 0xffffffff) === 0;
+            break;
+          }
+          case K.Mvns: {
+            const result = ~r[(opcode >> 3) & 7];
+            r[opcode & 7] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            break;
+          }
+          case K.Nop:
+            break;
+          case K.Pop: {
+            let address = r[13];
+            for (let i = 0; i <= 7; i++) {
+              if (opcode & (1 << i)) {
+                r[i] = mem.readUint32(address);
+                address += 4;
+                cycles++;
+              }
+            }
+            if (opcode & 0x100) {
+              r[13] = (address + 4) & ~3; // SP is written before the PC is read, as rp2040js does
+              core.BXWritePC(mem.readUint32(address));
+              cycles += 2;
+            } else r[13] = address & ~3;
+            break;
+          }
+          case K.Push: {
+            const bytes = 4 * BIT_COUNT9[opcode & 0x1ff];
+            let address = r[13] - bytes;
+            for (let i = 0; i <= 7; i++) {
+              if (opcode & (1 << i)) {
+                mem.writeUint32(address, r[i]);
+                cycles++;
+                address += 4;
+              }
+            }
+            if (opcode & 0x100) mem.writeUint32(address, r[14]);
+            r[13] = (r[13] - bytes) & ~3;
+            break;
+          }
+          case K.Stmia: {
+            const rn = (opcode >> 8) & 0x7;
+            let address = r[rn];
+            for (let i = 0; i < 8; i++) {
+              if (opcode & (1 << i)) {
+                mem.writeUint32(address, r[i]);
+                address += 4;
+                cycles++;
+              }
+            }
+            if (!(opcode & (1 << rn))) r[rn] = address;
+            break;
+          }
+          case K.Orrs: {
+            const rdn = opcode & 7;
+            const result = r[rdn] | r[(opcode >> 3) & 7];
+            r[rdn] = result;
+            core.N = !!(result & 0x80000000);
+            core.Z = (result & 0xffffffff) === 0;
+            break;
+          }
+          case K.StrImm: {
+            const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
+            cycles += cyclesIO(addr, true);
+            mem.writeUint32(addr, r[opcode & 7]);
+            break;
+          }
+          case K.StrSp: {
+            const addr = r[13] + ((opcode & 0xff) << 2);
+            cycles += cyclesIO(addr, true);
+            mem.writeUint32(addr, r[(opcode >> 8) & 7]);
+            break;
+          }
+          case K.StrReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, true);
+            mem.writeUint32(addr, r[opcode & 7]);
+            break;
+          }
+          case K.StrbImm: {
+            const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
+            cycles += cyclesIO(addr, true);
+            mem.writeUint8(addr, r[opcode & 7]);
+            break;
+          }
+          case K.StrbReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, true);
+            mem.writeUint8(addr, r[opcode & 7]);
+            break;
+          }
+          case K.StrhImm: {
+            const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
+            cycles += cyclesIO(addr, true);
+            mem.writeUint16(addr, r[opcode & 7]);
+            break;
+          }
+          case K.StrhReg: {
+            const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
+            cycles += cyclesIO(addr, true);
+            mem.writeUint16(addr, r[opcode & 7]);
+            break;
+          }
+          case K.SubSp:
+            r[13] = (r[13] - ((opcode & 0x7f) << 2)) & ~3;
+            break;
+          case K.SubsImm3:
+            r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+            break;
+          case K.SubsImm8: {
+            const rdn = (opcode >> 8) & 7;
+            r[rdn] = sub(core, r[rdn], opcode & 0xff);
+            break;
+          }
+          case K.SubsReg:
+            r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+            break;
+          case K.Tst: {
+            const result = r[opcode & 7] & r[(opcode >> 3) & 7];
+            core.N = !!(result & 0x80000000);
+            core.Z = result === 0;
+            break;
+          }
+          case K.Uxtb:
+            r[opcode & 7] = r[(opcode >> 3) & 7] & 0xff;
+            break;
+          case K.Uxth:
+            r[opcode & 7] = r[(opcode >> 3) & 7] & 0xffff;
+            break;
+        }
+        core.cycles += cycles;
+        if (single) return cycles;
+        executed++;
+        clock.nowUs += cycles * runner.usPerCycle;
+        if (runner.events !== 0 || runner.state !== 'running' || core.waiting) {
+          this.executed += executed;
+          this.lastPc = pc;
+          this.lastCycles = cycles;
+          return RUN_AFTER;
+        }
+        if (loops !== undefined) {
+          const next = r[15];
+          if (next < pc && pc - next <= MAX_LOOP_BYTES) {
+            executed += loops.backwardBranch(next, endUs);
+            if (loops.recording) {
+              this.executed += executed;
+              return RUN_STOPPED;
+            }
+          }
+        }
       }
-      case K.B: {
-        let imm11 = (opcode & 0x7ff) << 1;
-        if (imm11 & (1 << 11)) imm11 = (imm11 & 0x7ff) - 0x800;
-        r[15] += imm11 + 2;
-        cycles++;
-        break;
-      }
-      case K.Bics: {
-        const rdn = opcode & 7;
-        const result = (r[rdn] &= ~r[(opcode >> 3) & 7]);
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        break;
-      }
-      case K.Cmn:
-        add(core, r[opcode & 7], r[(opcode >> 3) & 7]);
-        break;
-      case K.CmpImm:
-        sub(core, r[(opcode >> 8) & 7], opcode & 0xff);
-        break;
-      case K.CmpReg:
-        sub(core, r[opcode & 7], r[(opcode >> 3) & 7]);
-        break;
-      case K.CmpHi:
-        sub(core, r[((opcode >> 4) & 0x8) | (opcode & 0x7)], r[(opcode >> 3) & 0xf]);
-        break;
-      case K.Eors: {
-        const rdn = opcode & 7;
-        const result = r[(opcode >> 3) & 7] ^ r[rdn];
-        r[rdn] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        break;
-      }
-      case K.LdrImm: {
-        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint32(addr);
-        break;
-      }
-      case K.LdrSp: {
-        const addr = r[13] + ((opcode & 0xff) << 2);
-        cycles += cyclesIO(addr, false);
-        r[(opcode >> 8) & 7] = mem.readUint32(addr);
-        break;
-      }
-      case K.LdrLit: {
-        const addr = ((r[15] + 2) & 0xfffffffc) + ((opcode & 0xff) << 2);
-        cycles += cyclesIO(addr, false);
-        r[(opcode >> 8) & 7] = mem.readUint32(addr);
-        break;
-      }
-      case K.LdrReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint32(addr);
-        break;
-      }
-      case K.LdrbImm: {
-        const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint8(addr);
-        break;
-      }
-      case K.LdrbReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint8(addr);
-        break;
-      }
-      case K.LdrhImm: {
-        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint16(addr);
-        break;
-      }
-      case K.LdrhReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, false);
-        r[opcode & 7] = mem.readUint16(addr);
-        break;
-      }
-      case K.LslsImm: {
-        const imm5 = (opcode >> 6) & 0x1f;
-        const input = r[(opcode >> 3) & 7];
-        const result = input << imm5;
-        r[opcode & 7] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        core.C = imm5 ? !!(input & (1 << (32 - imm5))) : core.C;
-        break;
-      }
-      case K.LsrsImm: {
-        const imm5 = (opcode >> 6) & 0x1f;
-        const input = r[(opcode >> 3) & 7];
-        const result = imm5 ? input >>> imm5 : 0;
-        r[opcode & 7] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        core.C = !!((input >>> (imm5 ? imm5 - 1 : 31)) & 0x1);
-        break;
-      }
-      case K.MovHi: {
-        const rm = (opcode >> 3) & 0xf;
-        const rd = ((opcode >> 4) & 0x8) | (opcode & 0x7);
-        let value = rm === 15 ? r[15] + 2 : r[rm];
-        if (rd === 15) {
-          cycles++;
-          value &= ~1;
-        } else if (rd === 13) value &= ~3;
-        r[rd] = value;
-        break;
-      }
-      case K.Movs: {
-        const value = opcode & 0xff;
-        r[(opcode >> 8) & 7] = value;
-        core.N = false;
-        core.Z = value === 0;
-        break;
-      }
-      case K.Muls: {
-        const rdm = opcode & 7;
-        const result = Math.imul(r[(opcode >> 3) & 7], r[rdm]);
-        r[rdm] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = (result & 0xffffffff) === 0;
-        break;
-      }
-      case K.Mvns: {
-        const result = ~r[(opcode >> 3) & 7];
-        r[opcode & 7] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        break;
-      }
-      case K.Orrs: {
-        const rdn = opcode & 7;
-        const result = r[rdn] | r[(opcode >> 3) & 7];
-        r[rdn] = result;
-        core.N = !!(result & 0x80000000);
-        core.Z = (result & 0xffffffff) === 0;
-        break;
-      }
-      case K.StrImm: {
-        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
-        cycles += cyclesIO(addr, true);
-        mem.writeUint32(addr, r[opcode & 7]);
-        break;
-      }
-      case K.StrSp: {
-        const addr = r[13] + ((opcode & 0xff) << 2);
-        cycles += cyclesIO(addr, true);
-        mem.writeUint32(addr, r[(opcode >> 8) & 7]);
-        break;
-      }
-      case K.StrReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, true);
-        mem.writeUint32(addr, r[opcode & 7]);
-        break;
-      }
-      case K.StrbImm: {
-        const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
-        cycles += cyclesIO(addr, true);
-        mem.writeUint8(addr, r[opcode & 7]);
-        break;
-      }
-      case K.StrbReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, true);
-        mem.writeUint8(addr, r[opcode & 7]);
-        break;
-      }
-      case K.StrhImm: {
-        const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
-        cycles += cyclesIO(addr, true);
-        mem.writeUint16(addr, r[opcode & 7]);
-        break;
-      }
-      case K.StrhReg: {
-        const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-        cycles += cyclesIO(addr, true);
-        mem.writeUint16(addr, r[opcode & 7]);
-        break;
-      }
-      case K.SubSp:
-        r[13] = (r[13] - ((opcode & 0x7f) << 2)) & ~3;
-        break;
-      case K.SubsImm3:
-        r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
-        break;
-      case K.SubsImm8: {
-        const rdn = (opcode >> 8) & 7;
-        r[rdn] = sub(core, r[rdn], opcode & 0xff);
-        break;
-      }
-      case K.SubsReg:
-        r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
-        break;
-      case K.Tst: {
-        const result = r[opcode & 7] & r[(opcode >> 3) & 7];
-        core.N = !!(result & 0x80000000);
-        core.Z = result === 0;
-        break;
-      }
-      case K.Uxtb:
-        r[opcode & 7] = r[(opcode >> 3) & 7] & 0xff;
-        break;
-      case K.Uxth:
-        r[opcode & 7] = r[(opcode >> 3) & 7] & 0xffff;
-        break;
+    } catch (error) {
+      if (single || error !== BUS_FAULT) throw error;
+      this.executed += executed;
+      this.lastPc = pc;
+      this.lastCycles = 1;
+      return RUN_FAULTED;
     }
-    core.cycles += cycles;
-    return cycles;
   }
 }
 
