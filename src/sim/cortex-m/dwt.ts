@@ -53,7 +53,7 @@ export class Dwt implements BusDevice {
     const pcMatch: number[] = [];
     this.comparators.forEach((c, i) => {
       if ((c.func & 0xf) !== 4) return;
-      const care = ~(c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1);
+      const care = ~ignoredBits(c.mask);
       pcMatch.push(i, care, c.comp & care);
     });
     this.pcMatch = Int32Array.from(pcMatch);
@@ -69,7 +69,7 @@ export class Dwt implements BusDevice {
     const ranges: number[] = [];
     for (const c of this.comparators) {
       if ((c.func & 0xf) !== 4) continue;
-      const ignored = (c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1) >>> 0;
+      const ignored = ignoredBits(c.mask);
       const start = (c.comp & ~ignored) >>> 0;
       ranges.push(start, start + ignored + 1);
     }
@@ -96,7 +96,7 @@ export class Dwt implements BusDevice {
     for (const c of this.comparators) {
       const f = c.func & 0xf;
       if (f < 5 || f > 7 || (f === 5 && write) || (f === 6 && !write)) continue;
-      const ignored = c.mask >= 32 ? 0xffffffff : (1 << c.mask) - 1;
+      const ignored = ignoredBits(c.mask);
       const start = (c.comp & ~ignored) >>> 0;
       const end = start + ignored + 1;
       if (address < end && address + size > start) {
@@ -175,4 +175,9 @@ export class Dwt implements BusDevice {
       this.refresh();
     }
   }
+}
+
+/** The address bits a comparator with this MASK ignores, unsigned (MASK 31 ignores all but bit 31). */
+function ignoredBits(mask: number): number {
+  return mask >= 32 ? 0xffffffff : 2 ** mask - 1;
 }
