@@ -11,8 +11,8 @@
  * can reach 1.3× the floor there; the figure shows how close ours comes to that bound.
  */
 import { MemoryImage } from '../src/core/memory/memory-image';
-import { createSimulatedRaBoard, RA4M1 } from '../src/sim/ra';
-import { RaBackend } from '../workers/device/ra/ra-backend';
+import { RA4M1 } from '../src/sim/ra';
+import { raRig } from '../workers/device/ra/testing';
 import type { BenchResult } from './types';
 
 const SIZE = 256 * 1024;
@@ -41,12 +41,10 @@ function floorSeconds(c: Case, baud: number): { floor: number; wire: number; bus
 
 async function measure(c: Case): Promise<BenchResult> {
   const old = Uint8Array.from({ length: SIZE }, (_, i) => (i * 7 + 1) & 0xff);
-  const board = createSimulatedRaBoard({
-    chip: 'RA4M1',
-    transport: c.transport,
-    flash: [{ address: 0, data: old }],
-  });
-  const backend = new RaBackend(board.port, c.baud ? { maxBaud: c.baud } : {});
+  const { board, backend } = raRig(
+    { chip: 'RA4M1', transport: c.transport, flash: [{ address: 0, data: old }] },
+    c.baud ? { maxBaud: c.baud } : {},
+  );
   const { regions } = await backend.connect();
   const image = new MemoryImage(regions);
   image.writeAt(

@@ -28,19 +28,10 @@ import { BLOCK_SIZE, RL78_TIMING, createSimulatedRl78Board } from '../src/sim/rl
 import { BRIDGE_TIMINGS } from '../src/sim/esp/usb-connection';
 import { MemoryImage } from '../src/core/memory/memory-image';
 import { Rl78Backend } from '../workers/device/rl78/rl78-backend';
+import { lcgBytes } from '../workers/device/testing';
 import type { BenchResult } from './types';
 
 const SIZE = 64 * 1024;
-
-function pattern(size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = 1;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
 
 /** Floor in seconds: protocol bytes on the one wire plus flash busy time. */
 function floorSeconds(baud: number): number {
@@ -80,7 +71,7 @@ async function flashSeconds(baud: number, bridge: Bridge): Promise<number> {
   const backend = new Rl78Backend(board.port, { baud });
   const { regions } = await backend.connect();
   const image = new MemoryImage(regions);
-  image.writeAt(0, pattern(SIZE));
+  image.writeAt(0, lcgBytes(SIZE, 1));
   const t0 = board.clock.now();
   const report = await backend.flash(image, { allowWrites: true });
   const seconds = board.clock.now() - t0;

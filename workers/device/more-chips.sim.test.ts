@@ -6,44 +6,22 @@
  * contents, a read-protected chip says so and unlocking it (mass erase) makes it usable, and without the chip's script the "no script
  * matches" message lists the ids read.
  */
-import { expose, wrap, type Remote } from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../src/core/checksum/crc32';
 import { SparseData } from '../../src/core/memory/sparse-data';
 import { createSimulatedBoard, type SimulatedBoardName, type SimulatedProbe } from '../../src/sim';
-import { registerTransferHandlers } from '../shared/comlink-setup';
-import type { DeviceWorkerApi, SimulatedDeviceKind } from './api';
-import { CmsisDapBackend } from './cmsis-dap/backend';
-import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
-import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
+import type { SimulatedDeviceKind } from './api';
 import { imageOf, randomBytes } from './cmsis-dap/testing/images';
 import { nodeScripts } from './cmsis-dap/testing/node-scripts';
-import { simBackend } from './cmsis-dap/testing/sim-backend';
-import { createDeviceService } from './service';
+import { nodeUsbBackend, simBackend } from './cmsis-dap/testing/sim-backend';
+import { serviceRig } from './testing';
 
-registerTransferHandlers();
-const channel = new MessageChannel();
-type Endpoint = Parameters<typeof wrap>[0];
-expose(
-  createDeviceService({
-    sources: {
-      usbBackend: (device, clock) =>
-        new CmsisDapBackend(new WebUsbPacketTransport(device), {
-          scripts: nodeScripts,
-          decodeLayout: decodeScriptLayout,
-          now: clock,
-        }),
-    },
-    loadSimulation: () => import('./simulation-impl').then((m) => m.createSimulation()),
-  }),
-  channel.port1 as unknown as Endpoint,
-);
-const device: Remote<DeviceWorkerApi> = wrap<DeviceWorkerApi>(channel.port2 as unknown as Endpoint);
-afterAll(() => {
-  channel.port1.close();
-  channel.port2.close();
+const { device, close } = serviceRig({
+  sources: {
+    usbBackend: nodeUsbBackend,
+  },
 });
+afterAll(close);
 
 const W = { allowWrites: true };
 /** Per-test limit: a whole-flash write and verify on the simulated core, on a busy machine. */

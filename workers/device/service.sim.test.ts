@@ -5,42 +5,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expose, wrap, type Remote } from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseIntelHex } from '../../src/core/formats';
 import type { ProgressEvent } from '../../src/core/progress';
-import { registerTransferHandlers } from '../shared/comlink-setup';
-import type { DeviceWorkerApi } from './api';
-import { CmsisDapBackend } from './cmsis-dap/backend';
-import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
-import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
-import { nodeScripts } from './cmsis-dap/testing/node-scripts';
-import { createDeviceService } from './service';
+import { nodeUsbBackend } from './cmsis-dap/testing/sim-backend';
+import { serviceRig } from './testing';
 
-registerTransferHandlers();
-const channel = new MessageChannel();
-type Endpoint = Parameters<typeof wrap>[0];
-expose(
-  createDeviceService({
-    sources: {
-      // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
-      usbBackend: (device, clock) =>
-        new CmsisDapBackend(new WebUsbPacketTransport(device), {
-          scripts: nodeScripts,
-          decodeLayout: decodeScriptLayout,
-          now: clock,
-        }),
-    },
-    loadSimulation: () => import('./simulation-impl').then((m) => m.createSimulation()),
-  }),
-  channel.port1 as unknown as Endpoint,
-);
-const device: Remote<DeviceWorkerApi> = wrap<DeviceWorkerApi>(channel.port2 as unknown as Endpoint);
-afterAll(() => {
-  channel.port1.close();
-  channel.port2.close();
+const { device, close } = serviceRig({
+  sources: {
+    // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
+    usbBackend: nodeUsbBackend,
+  },
 });
+afterAll(close);
 
 const hex = readFileSync(
   join(process.cwd(), '..', 'shared', 'fixtures', 'microbit', 'micropython-v2.1.2.hex'),

@@ -4,23 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DeviceWorkerApi } from './api';
-import { CmsisDapBackend } from './cmsis-dap/backend';
-import { WebUsbPacketTransport } from './cmsis-dap/packet-transport';
-import { decodeScriptLayout } from './cmsis-dap/script-catalogue';
-import { nodeScripts } from './cmsis-dap/testing/node-scripts';
 import type { ImageDto } from './device-api';
+import { nodeUsbBackend } from './cmsis-dap/testing/sim-backend';
 import { createDeviceService } from './service';
 
 function service(withSimulation = true): DeviceWorkerApi {
   return createDeviceService({
     sources: {
       // Deadlines on the simulated probe's modeled clock, as the device worker sets them.
-      usbBackend: (device, clock) =>
-        new CmsisDapBackend(new WebUsbPacketTransport(device), {
-          scripts: nodeScripts,
-          decodeLayout: decodeScriptLayout,
-          now: clock,
-        }),
+      usbBackend: nodeUsbBackend,
     },
     loadSimulation: withSimulation
       ? () => import('./simulation-impl').then((m) => m.createSimulation())

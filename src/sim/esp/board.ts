@@ -534,8 +534,7 @@ export class SimulatedEspBoard implements SerialDevice {
       this.timer = null;
       while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
         const item = this.queue.shift()!;
-        this.clock.received(item.at);
-        item.port.deliver(item.bytes);
+        item.port.deliver(item.bytes, item.at, this.clock);
         if (item.unplug) this.unplug();
       }
       this.arm();

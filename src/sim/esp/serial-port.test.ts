@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createSimulatedEspBoard } from './board';
 import { installSimulatedSerial } from './install';
+import { SimSerialPort } from './serial-port';
+import { WireClock } from './wire-clock';
 
 describe('SimSerialPort', () => {
   test('behaves like Chrome around open and close', async () => {
@@ -58,6 +60,55 @@ describe('SimSerialPort', () => {
     expect(events).toEqual(['disconnect', 'connect']);
     await port.open({ baudRate: 115200 });
     await port.close();
+  });
+});
+
+describe('delivery to the host', () => {
+  /** A device that answers each write 10 ms (modeled) after the host wrote it, or drops it. */
+  function echoDevice() {
+    const clock = new WireClock({ latency: 'zero' });
+    const port = new SimSerialPort({ info: { usbVendorId: 1, usbProductId: 2 } });
+    const sent: number[] = [];
+    port.attach({
+      opened: () => undefined,
+      closed: () => undefined,
+      setSignals: () => undefined,
+      setBaudRate: () => undefined,
+      write: (bytes) => {
+        const t = clock.hostNow();
+        sent.push(t);
+        clock.observe(t + 0.01);
+        // As the boards do: never inside the host's write.
+        setTimeout(() => port.deliver(bytes, t + 0.01, clock), 0);
+        return true;
+      },
+    });
+    return { clock, port, sent };
+  }
+
+  test("the host's time reaches each reply it reads, not a reply still on its way", async () => {
+    const { clock, port, sent } = echoDevice();
+    await port.open({ baudRate: 115200 });
+    const writer = port.writable!.getWriter();
+    const reader = port.readable!.getReader();
+    await writer.write(Uint8Array.of(1));
+    expect(clock.now()).toBeCloseTo(0.01, 9); // the reply's time is known to the model ...
+    expect(clock.hostNow()).toBe(0); // ... but the host has not received it yet
+    expect((await reader.read()).value).toEqual(Uint8Array.of(1));
+    expect(clock.hostNow()).toBeCloseTo(0.01, 9);
+    await writer.write(Uint8Array.of(2));
+    await reader.read();
+    expect(sent).toEqual([0, expect.closeTo(0.01, 9)]);
+    expect(clock.hostNow()).toBeCloseTo(0.02, 9);
+    reader.releaseLock();
+    writer.releaseLock();
+    await port.close();
+  });
+
+  test('bytes dropped by a closed port still move the host past them', () => {
+    const { clock, port } = echoDevice();
+    port.deliver(Uint8Array.of(9), 0.5, clock);
+    expect(clock.hostNow()).toBe(0.5);
   });
 });
 

@@ -9,6 +9,7 @@
  * ({@link SimSerialPort.announceSuccessor}), which the simulated `navigator.serial` picks up.
  * Works in Node ≥ 18 and in browsers/workers (uses only WHATWG streams, EventTarget, DOMException).
  */
+import type { WireClock } from './wire-clock';
 
 /** The device side of a simulated serial port (a board's UART or USB-serial bridge). */
 export interface SerialDevice {
@@ -23,6 +24,9 @@ export interface SerialDevice {
   /** The host changed the baud rate of an open port in place. */
   setBaudRate(baud: number): void;
 }
+
+/** The part of a device's clock ({@link WireClock}) a delivery to the host tells. */
+export type HostArrivals = Pick<WireClock, 'received'>;
 
 /** Options of {@link SimSerialPort}. */
 export interface SimSerialPortOptions {
@@ -198,8 +202,14 @@ export class SimSerialPort extends EventTarget implements SerialPort {
     if (this.state === 'opened') await this.close().catch(() => undefined);
   }
 
-  /** Device side: bytes arriving from the device. Dropped when the port is closed. */
-  deliver(bytes: Uint8Array): void {
+  /**
+   * Device side: bytes from the device reach the host at modeled time `at` of the device's
+   * `clock`. The clock learns the host has them first ({@link HostArrivals.received}, which
+   * 'zero' latency mode needs to keep the host's time right), even when the port is closed and
+   * the bytes are dropped: every delivery goes through here, so no simulator can forget it.
+   */
+  deliver(bytes: Uint8Array, at: number, clock: HostArrivals): void {
+    clock.received(at);
     if (this.state !== 'opened' || this.fatal || bytes.length === 0) return;
     if (this.readController) this.readController.enqueue(bytes);
     else this.pending.push(bytes);

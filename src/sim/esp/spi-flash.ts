@@ -5,9 +5,11 @@
  * can charge it to its virtual clock.
  *
  * Default timings are the typical values of the Winbond W25Q32JV datasheet (rev. I, table 9.7:
- * tPP 0.4 ms, tSE 45 ms, tBE2 150 ms). Chip erase uses the times measured on ESP32 boards
+ * tPP 0.4 ms, tSE 45 ms, tBE2 150 ms; `src/core/timing/spi-flash.ts`, which the host's estimate
+ * of the stub's pace reads too). Chip erase uses the times measured on ESP32 boards
  * (4 MB in 5.4–6.0 s, /work/shared/reference/esp-serial-protocol.md §10), i.e. 1.4 s per MiB.
  */
+import { W25Q32JV_TYPICAL } from '../../core/timing/spi-flash';
 
 /** Erase unit of the ESP loaders (`FLASH_SECTOR_SIZE`). */
 export const SECTOR_SIZE = 0x1000;
@@ -32,9 +34,7 @@ export interface FlashTimings {
 
 /** Typical W25Q32JV timings (see the file comment). */
 export const DEFAULT_FLASH_TIMINGS: FlashTimings = {
-  pageProgram: 0.0004,
-  sectorErase: 0.045,
-  blockErase: 0.15,
+  ...W25Q32JV_TYPICAL, // page program, sector and block erase (src/core/timing/spi-flash.ts)
   chipErasePerMiB: 1.4,
   // 10 MB/s: a 40 MHz SPI clock in DIO mode moves 2 bits per clock (ESP32 TRM, SPI flash modes;
   // esptool's default --flash_freq 40m and --flash_mode dio). Derived, not measured.

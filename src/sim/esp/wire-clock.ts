@@ -73,7 +73,10 @@ export class WireClock {
     return this.lastHostTime;
   }
 
-  /** Data (or a port event) reached the host at modeled time `t`. */
+  /**
+   * Data (or a port event) reached the host at modeled time `t`. Simulators deliver data with
+   * `SimSerialPort.deliver(bytes, t, clock)`, which calls this: they never call it for data.
+   */
   received(t: number): void {
     this.observe(t);
     if (t > this.seen) this.seen = t;

@@ -234,10 +234,7 @@ export class SimulatedRaBoard {
     this.clock.observe(endUs / 1e6);
     const delay = this.clock.wallDelayMs(endUs / 1e6);
     // The host learns of the reply (and its clock reaches the reply's time) when it is delivered.
-    const deliver = (): void => {
-      this.clock.received(endUs / 1e6);
-      this.port.deliver(bytes);
-    };
+    const deliver = (): void => this.port.deliver(bytes, endUs / 1e6, this.clock);
     if (delay <= 0) deliver();
     else setTimeout(deliver, delay);
   }

@@ -287,8 +287,7 @@ export class SimulatedRl78Board implements SerialDevice {
 
   private schedule(at: number, bytes: Uint8Array, unplug: boolean): void {
     if (this.clock.latency === 'zero' && this.queue.length === 0) {
-      this.clock.received(at);
-      this.port.deliver(bytes);
+      this.port.deliver(bytes, at, this.clock);
       if (unplug) this.unplug();
       return;
     }
@@ -302,8 +301,7 @@ export class SimulatedRl78Board implements SerialDevice {
       this.timer = null;
       while (this.queue.length > 0 && this.clock.wallDelayMs(this.queue[0].at) <= 0) {
         const item = this.queue.shift()!;
-        this.clock.received(item.at);
-        this.port.deliver(item.bytes);
+        this.port.deliver(item.bytes, item.at, this.clock);
         if (item.unplug) this.unplug();
       }
       this.arm();

@@ -7,38 +7,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expose, proxy, wrap, type Remote } from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
+import { proxy } from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadUserTarget } from '../../../src/core/user-targets';
-import { registerTransferHandlers } from '../../shared/comlink-setup';
-import type { DeviceWorkerApi } from '../api';
 import { backendFactories } from '../backend-registry';
-import { createDeviceService } from '../service';
+import { serviceRig } from '../testing';
 import { patternBytes } from './bench-pattern';
 import { nodeScripts } from './testing/node-scripts';
 import { UserTargetRegistry } from './user-targets';
 
-registerTransferHandlers();
 const SCRIPT = readFileSync(join(process.cwd(), 'device-scripts/build/nrf52833.20000000.m0.swds'));
 const userTargets = new UserTargetRegistry();
 userTargets.set([loadUserTarget('my-nrf52833.swds', new Uint8Array(SCRIPT))]);
-const channel = new MessageChannel();
-type Endpoint = Parameters<typeof wrap>[0];
-expose(
-  createDeviceService({
-    sources: backendFactories({ scripts: userTargets.scriptsWith(nodeScripts) }),
-    userTargets,
-    builtInScripts: nodeScripts,
-    loadSimulation: () => import('../simulation-impl').then((m) => m.createSimulation()),
-  }),
-  channel.port1 as unknown as Endpoint,
-);
-const device: Remote<DeviceWorkerApi> = wrap<DeviceWorkerApi>(channel.port2 as unknown as Endpoint);
-afterAll(() => {
-  channel.port1.close();
-  channel.port2.close();
+const { device, close } = serviceRig({
+  sources: backendFactories({ scripts: userTargets.scriptsWith(nodeScripts) }),
+  userTargets,
+  builtInScripts: nodeScripts,
 });
+afterAll(close);
 
 const LIMIT_MS = 120_000;
 

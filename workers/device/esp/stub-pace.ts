@@ -17,16 +17,13 @@
  * starts is charged one more whole block erase (a pause on the wire may have let the stub start
  * a fresh one just before it).
  */
+import { W25Q32JV_TYPICAL } from '../../../src/core/timing/spi-flash';
 
-/** Flash chip busy times in seconds (Winbond W25Q32JV rev. I, table 9.7, typical). */
-export const W25Q_TYPICAL = {
-  /** tPP, one 256-byte page. */
-  pageProgram: 0.0004,
-  /** tSE, one 4 KiB sector. */
-  sectorErase: 0.045,
-  /** tBE2, one 64 KiB block. */
-  blockErase: 0.15,
-} as const;
+/**
+ * Flash chip busy times in seconds: the W25Q32JV's typical ones, as the simulated flash chip
+ * has them (`src/core/timing/spi-flash.ts` names the datasheet table).
+ */
+export const W25Q_TYPICAL = W25Q32JV_TYPICAL;
 
 /**
  * Factor on the typical flash times: flash chips on ESP boards other than the W25Q32JV

@@ -4,15 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryImage } from '../../../src/core/memory/memory-image';
-import { createSimulatedRaBoard } from '../../../src/sim/ra';
-import { RaBackend } from './ra-backend';
+import { raRig } from './testing';
 
 const image200k = () => Uint8Array.from({ length: 200 * 1024 }, (_, i) => (i * 31 + (i >> 9)) & 0xff);
 
 describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   it('connects to an RA4M1 over USB CDC and reports its areas as regions', async () => {
-    const board = createSimulatedRaBoard({ chip: 'RA4M1' });
-    const backend = new RaBackend(board.port);
+    const { backend } = raRig({ chip: 'RA4M1' });
     const { target, regions } = await backend.connect();
     // The RA4M1's short signature has no product name: the series and the code flash size.
     expect(target.name).toBe('Renesas RA2/RA4 with 256 KiB code flash');
@@ -25,8 +23,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('connects over UART with the handshake and moves to the recommended maximum baud', async () => {
-    const board = createSimulatedRaBoard({ chip: 'RA4M1', transport: 'uart' });
-    const backend = new RaBackend(board.port);
+    const { board, backend } = raRig({ chip: 'RA4M1', transport: 'uart' });
     const { target } = await backend.connect();
     expect(board.baud).toBe(1_000_000);
     expect(target.additional[0]).toMatch(/UART at 1000000 baud/);
@@ -37,8 +34,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('shows DLM state and TrustZone boundary of the RA4M2, with its mixed code flash blocks', async () => {
-    const board = createSimulatedRaBoard({ chip: 'RA4M2' });
-    const backend = new RaBackend(board.port);
+    const { backend } = raRig({ chip: 'RA4M2' });
     const { target, regions } = await backend.connect();
     expect(target.additional.join('\n')).toMatch(/DLM\): SSD/);
     expect(target.additional.join('\n')).toMatch(/TrustZone boundary/);
@@ -50,8 +46,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('flashes 200 KiB, verifies by CRC, skips everything on a re-flash and rewrites one changed block', async () => {
-    const board = createSimulatedRaBoard({ chip: 'RA4M1' });
-    const backend = new RaBackend(board.port);
+    const { board, backend } = raRig({ chip: 'RA4M1' });
     const { regions } = await backend.connect();
     const image = new MemoryImage(regions);
     const data = image200k();
@@ -74,8 +69,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('names the first wrong byte when the CRC over a written run differs', async () => {
-    const board = createSimulatedRaBoard({ chip: 'RA4M1' });
-    const backend = new RaBackend(board.port);
+    const { board, backend } = raRig({ chip: 'RA4M1' });
     const { regions } = await backend.connect();
     const image = new MemoryImage(regions);
     image.writeAt(0, image200k().subarray(0, 0x4000));
@@ -97,11 +91,10 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('blank checks, refuses write over data, erases blocks of one region only', async () => {
-    const board = createSimulatedRaBoard({
+    const { board, backend } = raRig({
       chip: 'RA4M1',
       flash: [{ address: 0x40100000, data: new Uint8Array(16) }],
     });
-    const backend = new RaBackend(board.port);
     const { regions } = await backend.connect();
     await backend.blankCheck();
     await expect(backend.blankCheck({}, 'Data Flash')).rejects.toMatchObject({
@@ -124,17 +117,16 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   });
 
   it('reads checksums per block (sub-blocks of the CRC unit, or four quarters), and segments', async () => {
-    const m33 = new RaBackend(createSimulatedRaBoard({ chip: 'RA4M2' }).port);
+    const m33 = raRig({ chip: 'RA4M2' }).backend;
     await m33.connect();
     const m33Sums = await m33.readChecksums();
     expect(m33Sums[0].subChecksums).toHaveLength(8);
     expect(m33Sums[8].subChecksums).toHaveLength(32);
 
-    const board = createSimulatedRaBoard({
+    const { backend } = raRig({
       chip: 'RA4M1',
       flash: [{ address: 0x800, data: Uint8Array.of(1, 2, 3) }],
     });
-    const backend = new RaBackend(board.port);
     const { regions } = await backend.connect();
     const sums = await backend.readChecksums();
     expect(sums.length).toBe(128 + 8);
@@ -163,8 +155,7 @@ describe('RaBackend on simulated RA chips', { timeout: 60_000 }, () => {
   it('needs the ID code of a locked chip; a wrong one is not retried', async () => {
     const id = '00112233445566778899AABBCCDDEEFF';
     const bytes = Uint8Array.from(id.match(/../g)!.map((h) => Number.parseInt(h, 16)));
-    const board = createSimulatedRaBoard({ chip: 'RA4M1', idCode: bytes });
-    const backend = new RaBackend(board.port);
+    const { board, backend } = raRig({ chip: 'RA4M1', idCode: bytes });
     await expect(backend.connect()).rejects.toMatchObject({
       code: 'DEVICE_LOCKED',
       message: expect.stringMatching(/ID code/),

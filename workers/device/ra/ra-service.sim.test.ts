@@ -3,30 +3,15 @@
  * and the Lua worker reach them: the acceptance list of issue 17 against the simulated RA4M1
  * (Arduino Uno R4) and RA4M2.
  */
-import { expose, wrap, type Remote } from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { registerTransferHandlers } from '../../shared/comlink-setup';
-import type { DeviceWorkerApi } from '../api';
 import { backendFactories } from '../backend-registry';
 import type { ImageDto } from '../device-api';
-import { createDeviceService } from '../service';
+import { serviceRig } from '../testing';
 
-registerTransferHandlers();
-const channel = new MessageChannel();
-type Endpoint = Parameters<typeof wrap>[0];
-expose(
-  createDeviceService({
-    sources: backendFactories({ scripts: async () => [] }),
-    loadSimulation: () => import('../simulation-impl').then((m) => m.createSimulation()),
-  }),
-  channel.port1 as unknown as Endpoint,
-);
-const device: Remote<DeviceWorkerApi> = wrap<DeviceWorkerApi>(channel.port2 as unknown as Endpoint);
-afterAll(() => {
-  channel.port1.close();
-  channel.port2.close();
+const { device, close } = serviceRig({
+  sources: backendFactories({ scripts: async () => [] }),
 });
+afterAll(close);
 
 const KIB = 1024;
 const generated = (size: number, seed = 0) =>

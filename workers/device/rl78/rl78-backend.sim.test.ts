@@ -1,33 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checksum } from '../../../src/core/checksum';
 import { MemoryImage } from '../../../src/core/memory/memory-image';
-import { createSimulatedRl78Board, type Rl78BoardOptions } from '../../../src/sim/rl78';
-import { Rl78Backend, type Rl78BackendOptions } from './rl78-backend';
+import { lcgBytes } from '../testing';
+import { rl78Rig } from './testing';
 
-function setup(board: Rl78BoardOptions = {}, backend: Rl78BackendOptions = {}) {
-  const sim = createSimulatedRl78Board(board);
-  const rl78 = new Rl78Backend(sim.port, {
-    timeoutMs: 300,
-    wiring: board.wiring,
-    reset: board.reset,
-    ...backend,
-  });
-  return { sim, rl78 };
-}
-
-function pattern(size: number, seed = 1): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const pattern = (size: number, seed = 1): Uint8Array => lcgBytes(size, seed);
 
 describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   it('connects: signature name, regions Code Flash and Data Flash, security shown', async () => {
-    const { rl78 } = setup();
+    const { rl78 } = rl78Rig();
     const c = await rl78.connect();
     expect(c.target.name).toBe('R5F100LEA');
     expect(c.regions.map((r) => [r.name, r.base, r.size])).toEqual([
@@ -39,7 +20,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('flashes 64 KiB over old data at 1 MBd with no round trip beyond the lock-step protocol and its skip probes', async () => {
-    const { sim, rl78 } = setup({ setBaudRate: true }, { baud: 1_000_000 });
+    const { sim, rl78 } = rl78Rig({ setBaudRate: true }, { baud: 1_000_000 });
     sim.flash.load(0, new Uint8Array(0x10000).fill(0x5a));
     const { regions } = await rl78.connect();
     const image = new MemoryImage(regions);
@@ -63,16 +44,16 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('two-wire with RESET on RTS; an RL78/G14 and a part not in the table', async () => {
-    const { rl78 } = setup({ wiring: 'two-wire', reset: 'rts', chip: 'R5F104LE' });
+    const { rl78 } = rl78Rig({ wiring: 'two-wire', reset: 'rts', chip: 'R5F104LE' });
     expect((await rl78.connect()).target.additional[0]).toMatch(/RL78\/G14/);
-    const other = setup({ chip: 'R5F100GJ' }).rl78;
+    const other = rl78Rig({ chip: 'R5F100GJ' }).rl78;
     const c = await other.connect();
     expect(c.regions[0].size).toBe(256 * 1024);
     expect(c.regions[1].size).toBe(8 * 1024);
   });
 
   it('flashes 60 KiB, skips unchanged blocks on a second flash, verifies by chip checksum', async () => {
-    const { sim, rl78 } = setup();
+    const { sim, rl78 } = rl78Rig();
     const { regions } = await rl78.connect();
     const image = new MemoryImage(regions);
     const data = pattern(60 * 1024);
@@ -86,7 +67,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('the chip checksum of every block and sub-block equals sum_rl78 of the bytes', async () => {
-    const { sim, rl78 } = setup();
+    const { sim, rl78 } = rl78Rig();
     sim.flash.load(0, pattern(8192, 7));
     await rl78.connect();
     const sums = await rl78.readChecksums();
@@ -104,7 +85,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('blank_check names the first non-blank block; erase_blocks erases only that region', async () => {
-    const { sim, rl78 } = setup();
+    const { sim, rl78 } = rl78Rig();
     sim.flash.load(0x4000, Uint8Array.of(0));
     sim.flash.load(0xf1400, Uint8Array.of(0));
     await rl78.connect();
@@ -122,7 +103,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('write_no_blank keeps NOR rules: 0 over 1 works, 1 over 0 shows at verify', async () => {
-    const { rl78 } = setup();
+    const { rl78 } = rl78Rig();
     const { regions } = await rl78.connect();
     const image = new MemoryImage(regions);
     image.writeAt(0x400, Uint8Array.of(0xf0, 0x0f));
@@ -139,7 +120,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('refuses a protected chip clearly, and sets/releases security only after two confirmations', async () => {
-    const { sim, rl78 } = setup({ securityFlags: 0xef });
+    const { sim, rl78 } = rl78Rig({ securityFlags: 0xef });
     const { regions } = await rl78.connect();
     expect(rl78.targetInfo().additional.join('\n')).toMatch(/programming prohibited/);
     const image = new MemoryImage(regions);
@@ -169,13 +150,13 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('reads are not supported (the boot firmware has no read command)', async () => {
-    const { rl78 } = setup();
+    const { rl78 } = rl78Rig();
     const { regions } = await rl78.connect();
     await expect(rl78.read(new MemoryImage(regions))).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
   });
 
   it('a lost echo, a noise byte, a wrong baud and an unplug give clear errors; the next attempt works', async () => {
-    const { sim, rl78 } = setup();
+    const { sim, rl78 } = rl78Rig();
     sim.faults.noEcho = true;
     await expect(rl78.connect()).rejects.toMatchObject({ code: 'DEVICE_PROTOCOL', message: /No echo/ });
     sim.faults.noEcho = false;
@@ -195,7 +176,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   });
 
   it('higher baud rates change the port in place; a chip that stays at 115200 is a clear error', async () => {
-    const { sim, rl78 } = setup({ setBaudRate: true }, { baud: 1_000_000 });
+    const { sim, rl78 } = rl78Rig({ setBaudRate: true }, { baud: 1_000_000 });
     await rl78.connect();
     expect(sim.baudRate).toBe(1_000_000);
     expect(rl78.targetInfo().additional.join('\n')).toMatch(/1000000 Bd/);
@@ -204,13 +185,13 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
     sim.faults.stuckBaud = false;
     await rl78.connect();
     // Without in-place rate change (Chrome's Web Serial) 115200 is used, and said.
-    const plain = setup({}, { baud: 1_000_000 }).rl78;
+    const plain = rl78Rig({}, { baud: 1_000_000 }).rl78;
     await plain.connect();
     expect(plain.targetInfo().additional.join('\n')).toMatch(/115200 Bd is used/);
   });
 
   it('works paced to modeled time (the app’s realistic latency)', async () => {
-    const { sim, rl78 } = setup({ latency: 'real' }, { timeoutMs: 2000 });
+    const { sim, rl78 } = rl78Rig({ latency: 'real' }, { timeoutMs: 2000 });
     const { regions } = await rl78.connect();
     const image = new MemoryImage(regions);
     image.writeAt(0xf1000, pattern(1024));

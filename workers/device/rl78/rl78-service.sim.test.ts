@@ -3,46 +3,24 @@
  * RL78/G13 and G14 boards plugged in, listed as `rl78`, connected, flashed, verified, checked
  * block by block, and the faults each giving a clear error before the next attempt works.
  */
-import { expose, proxy, wrap, type Remote } from 'comlink';
-import { MessageChannel } from 'node:worker_threads';
+import { proxy } from 'comlink';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { checksum } from '../../../src/core/checksum';
 import type { ProgressEvent } from '../../../src/core/progress';
-import { registerTransferHandlers } from '../../shared/comlink-setup';
-import type { DeviceWorkerApi } from '../api';
 import { serialBackendFor } from '../backend-registry';
-import { createDeviceService } from '../service';
+import { lcgBytes, serviceRig } from '../testing';
 
-registerTransferHandlers();
-const channel = new MessageChannel();
-type Endpoint = Parameters<typeof wrap>[0];
-expose(
-  createDeviceService({
-    sources: {
-      usbBackend: () => {
-        throw new Error('no USB devices in this test');
-      },
-      serialBackend: serialBackendFor,
+const { device, close } = serviceRig({
+  sources: {
+    usbBackend: () => {
+      throw new Error('no USB devices in this test');
     },
-    loadSimulation: () => import('../simulation-impl').then((m) => m.createSimulation()),
-  }),
-  channel.port1 as unknown as Endpoint,
-);
-const device: Remote<DeviceWorkerApi> = wrap<DeviceWorkerApi>(channel.port2 as unknown as Endpoint);
-afterAll(() => {
-  channel.port1.close();
-  channel.port2.close();
+    serialBackend: serialBackendFor,
+  },
 });
+afterAll(close);
 
-function pattern(size: number, seed = 3): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const pattern = (size: number, seed = 3): Uint8Array => lcgBytes(size, seed);
 
 const W = { allowWrites: true };
 

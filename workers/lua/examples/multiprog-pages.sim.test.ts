@@ -26,6 +26,7 @@ import { MP_API_VERSION } from '../spec';
 import { compatOf } from '../spec/compat';
 import { localDate } from '../mp/log-file';
 import { simRig } from '../testing/sim-rig';
+import { lcgBytes } from '../../device/testing';
 
 /** An example as the page has it. */
 function page(name: string): string {
@@ -67,15 +68,7 @@ async function connect(rig: Awaited<ReturnType<typeof simRig>>): Promise<void> {
   expect(result.error).toBeUndefined();
 }
 
-function pattern(size: number, seed = 7): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const pattern = (size: number, seed = 7): Uint8Array => lcgBytes(size, seed);
 
 describe('kuraga.tech/docs/MultiProg/scripts/api/backend', { timeout: 300_000 }, () => {
   it('opening example: connect, and on failure log the error and stop', async () => {

@@ -9,16 +9,9 @@ import { SparseData } from '../../../src/core/memory/sparse-data';
 import { createSimulatedRl78Board } from '../../../src/sim/rl78';
 import { rl78Regions } from '../../device/rl78/rl78-families';
 import { exampleScript, simRig } from '../testing/sim-rig';
+import { lcgBytes } from '../../device/testing';
 
-function pattern(size: number, seed = 5): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    out[i] = x >>> 24;
-  }
-  return out;
-}
+const pattern = (size: number, seed = 5): Uint8Array => lcgBytes(size, seed);
 
 async function rl78Rig(chip: 'R5F100LE' | 'R5F104LE' = 'R5F100LE') {
   const board = createSimulatedRl78Board({ chip });

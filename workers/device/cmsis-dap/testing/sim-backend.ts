@@ -17,3 +17,15 @@ export function simBackend(
     now: () => probe.clock.elapsedMs,
   });
 }
+
+/**
+ * The device sources' `usbBackend` as the device worker sets it up, with the built scripts:
+ * deadlines on the simulated probe's modeled clock.
+ */
+export function nodeUsbBackend(device: USBDevice, clock?: () => number): CmsisDapBackend {
+  return new CmsisDapBackend(new WebUsbPacketTransport(device), {
+    scripts: nodeScripts,
+    decodeLayout: decodeScriptLayout,
+    now: clock,
+  });
+}
