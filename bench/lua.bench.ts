@@ -51,13 +51,17 @@ const instantDevice: DeviceOperationsApi = {
  * The instant device behind a MessageChannel, linked as the Lua worker reaches the device
  * worker in the app (`exposeDeviceOperations` / `wrapDeviceOperations`, comlink underneath).
  */
-function instantDeviceOverPort(): DeviceOperationsApi {
+function instantDeviceOverPort(): { device: DeviceOperationsApi; close(): void } {
   registerTransferHandlers();
   const channel = new MessageChannel();
   exposeDeviceOperations(instantDevice, channel.port1 as unknown as MessagePort);
-  channel.port1.unref();
-  channel.port2.unref();
-  return wrapDeviceOperations(channel.port2 as unknown as MessagePort);
+  return {
+    device: wrapDeviceOperations(channel.port2 as unknown as MessagePort),
+    close: () => {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
 }
 
 async function runOk(service: ReturnType<typeof createLuaService>, code: string): Promise<ScriptRunResult> {
@@ -125,7 +129,8 @@ export async function run(): Promise<BenchResult[]> {
     target: { value: 100, better: 'lower' },
     note: '1 000 × mp.backend.blank_check() against an op that resolves at once, in-process',
   });
-  const overPort = createLuaService({ version: 'bench', device: instantDeviceOverPort() });
+  const link = instantDeviceOverPort();
+  const overPort = createLuaService({ version: 'bench', device: link.device });
   const quickCode = `local t0 = os.clock()
      for i = 1, 1000 do mp.backend.is_connected() end
      return (os.clock() - t0) * 1000`;
@@ -142,6 +147,7 @@ export async function run(): Promise<BenchResult[]> {
     unit: 'µs',
     note: "1 000 × blank_check(); onProgress travels by id over the link's one callback channel (no proxy per call); real such operations take ms to s",
   });
+  link.close();
 
   const moveString = await medianReturned(
     service,

@@ -51,8 +51,18 @@ interface LinkEnd extends Omit<DeviceOperationsApi, 'connectDevice' | 'backendCa
   attachCallbacks(port: MessagePort): void;
 }
 
-/** Node's ports keep the process alive; the callback channel must not (the link's port decides). */
-function unrefPort(port: unknown): void {
+/**
+ * `port` as a comlink endpoint for the callback channel, started once, that never keeps a
+ * Node process alive (the link's own port decides that). Comlink calls `start()` before every
+ * request, which would take a Node port's reference again, so the endpoint has no `start`.
+ */
+function backgroundEndpoint(port: MessagePort, attach: (endpoint: Endpoint) => void): void {
+  attach({
+    postMessage: (message: unknown, transfer?: Transferable[]) => port.postMessage(message, transfer ?? []),
+    addEventListener: port.addEventListener.bind(port) as Endpoint['addEventListener'],
+    removeEventListener: port.removeEventListener.bind(port) as Endpoint['removeEventListener'],
+  });
+  port.start();
   (port as { unref?: () => void }).unref?.();
 }
 
@@ -101,8 +111,7 @@ export function exposeDeviceOperations(ops: DeviceOperationsApi, port: MessagePo
     serialWrite: (id, bytes) => ops.serialWrite(id, bytes),
     serialClose: (id) => ops.serialClose(id),
     attachCallbacks(callbackPort) {
-      unrefPort(callbackPort);
-      hub = wrap<CallbackHub>(callbackPort as unknown as Endpoint);
+      backgroundEndpoint(callbackPort, (endpoint) => (hub = wrap<CallbackHub>(endpoint)));
     },
   };
   expose(end, port as unknown as Endpoint);
@@ -133,8 +142,7 @@ export function wrapDeviceOperations(port: MessagePort): DeviceOperationsApi {
     if (attached) return;
     attached = true;
     const channel = new MessageChannel();
-    expose(hub, channel.port1 as unknown as Endpoint);
-    unrefPort(channel.port1);
+    backgroundEndpoint(channel.port1, (endpoint) => expose(hub, endpoint));
     void remote.attachCallbacks(transfer(channel.port2, [channel.port2])).catch(() => undefined);
   };
 
