@@ -135,8 +135,9 @@ export type SimulatedFault =
 export interface DeviceWorkerApi
   extends DeviceOperationsApi, EspWorkerApi, Rl78WorkerApi, RaWorkerApi, WorkbenchWorkerApi {
   /**
-   * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel), so
-   * stopping the Lua worker never cuts a USB transfer.
+   * Exposes the device operations on `port` too (the Lua worker's end of a MessageChannel, served
+   * by `exposeDeviceOperations` in device-link.ts), so stopping the Lua worker never cuts a USB
+   * transfer.
    */
   connectPort(port: MessagePort): Promise<void>;
   /** Turns simulation on: simulated devices become reachable through `navigator.usb`/`serial`. */

@@ -2,7 +2,6 @@
  * The device worker's implementation of {@link DeviceWorkerApi}. Kept apart from the worker
  * entry so tests can call it directly in Node.
  */
-import { expose } from 'comlink';
 import { createChecksum } from '../../src/core/checksum';
 import { WebProgError, throwIfCancelled, toWebProgError } from '../../src/core/errors';
 import { loadFile, saveFile } from '../../src/core/formats';
@@ -12,6 +11,7 @@ import { APP_VERSION } from '../../src/core/version';
 import { CancelRegistry } from '../shared/cancellation';
 import type { DeviceWorkerApi, ParsedFileDto } from './api';
 import { DeviceManager, type DeviceSources } from './devices';
+import { exposeDeviceOperations } from './device-link';
 import type { Simulation } from './simulation';
 import type { UserTargetRegistry } from './cmsis-dap/user-targets';
 import { EspBackends, createEspApi } from './esp/esp-service';
@@ -153,7 +153,7 @@ export function createDeviceService(options: DeviceServiceOptions): DeviceWorker
     serialClose: (id) => devices.serialClose(id),
 
     async connectPort(port) {
-      expose(devices, port);
+      exposeDeviceOperations(devices, port);
     },
 
     async enableSimulation() {

@@ -1,7 +1,7 @@
 /** The Lua worker's implementation of {@link LuaWorkerApi}. */
-import { wrap } from 'comlink';
 import { WebProgError, toWebProgError } from '../../src/core/errors';
 import type { DeviceOperationsApi } from '../device/device-api';
+import { wrapDeviceOperations } from '../device/device-link';
 import { imageFromDto, imageToDto } from '../device/image-dto';
 import type { LuaValue, LuaWorkerApi, ScriptCallbacks, ScriptRunOptions, ScriptRunResult } from './api';
 import { notify, type ScriptContext } from './mp/context';
@@ -208,7 +208,7 @@ export function createLuaService(options: LuaServiceOptions): LuaWorkerApi {
       current?.abort();
     },
     async connectDevicePort(port) {
-      device = wrap<DeviceOperationsApi>(port);
+      device = wrapDeviceOperations(port);
     },
   };
 }

@@ -3,7 +3,8 @@
  * {@link FakeDevice} in the parent thread reached over a MessageChannel, as the device worker
  * is in the browser.
  */
-import { expose, transfer, wrap, type Remote } from 'comlink';
+import { transfer, wrap, type Remote } from 'comlink';
+import { exposeDeviceOperations } from '../../device/device-link';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { registerTransferHandlers } from '../../shared/comlink-setup';
 import type { LuaWorkerApi } from '../api';
@@ -34,7 +35,7 @@ export function startNodeLuaWorker(): LuaWorkerHandle & { worker: Worker } {
 /** Connects a Lua worker to `device` through a new MessageChannel (the device side stays here). */
 export async function connectFakeDevice(api: Remote<LuaWorkerApi>, device: FakeDevice): Promise<void> {
   const channel = new MessageChannel();
-  expose(device, channel.port1 as unknown as ComlinkEndpoint);
+  exposeDeviceOperations(device, channel.port1 as unknown as MessagePort);
   const port = channel.port2 as unknown as MessagePort;
   await api.connectDevicePort(transfer(port, [port]));
 }

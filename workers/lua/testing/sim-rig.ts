@@ -4,7 +4,7 @@
  * boards) exposed with comlink on one end of a MessageChannel, the Lua service holding the
  * other end (`connectDevicePort`).
  */
-import { expose, type Endpoint } from 'comlink';
+import { exposeDeviceOperations } from '../../device/device-link';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
@@ -63,7 +63,7 @@ export async function simRig(devices: SimRigDevices) {
     isSimulated: () => true,
   });
   const channel = new MessageChannel();
-  expose(manager, channel.port1 as unknown as Endpoint);
+  exposeDeviceOperations(manager, channel.port1 as unknown as MessagePort);
   const service = createLuaService({ version: '9.9.9-sim' });
   await service.connectDevicePort(channel.port2 as unknown as MessagePort);
   const probeIds = (devices.probes ?? []).map((p) => usbDeviceId(p.usbDevice as unknown as USBDevice));
