@@ -317,7 +317,7 @@ export class CpuRunner implements CoreBus {
     }
     if (loops !== undefined) {
       const next = core.registers[15];
-      if (loops.recording) return loops.afterInstruction(next, cycles, end);
+      if (loops.recording) return loops.afterInstruction(pc, next, cycles, end);
       if (next < pc && pc - next <= MAX_LOOP_BYTES) return loops.backwardBranch(next, end);
     }
     return 0;
