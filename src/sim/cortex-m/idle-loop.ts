@@ -200,6 +200,13 @@ export class IdleLoops implements FastForwardStats {
   private readonly replayAddress = new Uint32Array(MAX_BODY_READS);
   private readonly replaySize = new Uint8Array(MAX_BODY_READS);
   private readonly replayValue = new Uint32Array(MAX_BODY_READS);
+  /**
+   * The last {@link replay} failed because what the loop reads changes within an iteration
+   * (or the time slice ends), not because the core is in another state.
+   */
+  private replayChanging = false;
+  /** The head where a replay last failed that way, and no recording was started. */
+  private waitedAt = NO_HEAD;
   /** Where {@link advance} left the clock. */
   private advancedTo = 0;
   /** What {@link measure} found. */
@@ -237,9 +244,21 @@ export class IdleLoops implements FastForwardStats {
       return 0;
     }
     if (head === this.replayHead) {
+      this.replayChanging = false;
       const skipped = this.replay(endUs);
-      if (skipped > 0) return skipped;
+      if (skipped > 0) {
+        this.waitedAt = NO_HEAD;
+        return skipped;
+      }
+      if (this.replayChanging && this.waitedAt !== head) {
+        // What the loop polls is about to change (a wait ending, typically: the loop exits
+        // after this iteration): recording it now would only record the exit. Recorded at
+        // the next branch back if the loop goes on.
+        this.waitedAt = head;
+        return 0;
+      }
     }
+    this.waitedAt = NO_HEAD;
     this.head = head;
     this.attempts = 0;
     this.begin();
@@ -521,8 +540,10 @@ export class IdleLoops implements FastForwardStats {
       const address = this.replayAddress[i];
       const size = this.replaySize[i];
       const until = this.bus.nextChangeUs(address, size);
-      if (!(until > now)) return 0;
-      if (this.readNow(address, size) !== this.replayValue[i]) return 0;
+      if (!(until > now) || this.readNow(address, size) !== this.replayValue[i]) {
+        this.replayChanging = true;
+        return 0;
+      }
       if (until < changeUs) changeUs = until;
     }
     const n = this.advanceBy(
@@ -533,7 +554,13 @@ export class IdleLoops implements FastForwardStats {
       this.replayPeriod,
       this.replayLowBit,
     );
-    if (n === 0) return 0;
+    if (n === 0) {
+      this.replayChanging = true; // the next iteration may see the change, or the slice ends
+      return 0;
+    }
+    const head = this.replayHead;
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === head) this.coolStrikes[slot] = 0; // an idle loop after all
     const skipped = n * this.replayStepCount;
     clock.nowUs = this.advancedTo;
     core.cycles += n * this.replayCycles;
