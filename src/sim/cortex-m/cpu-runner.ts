@@ -157,7 +157,8 @@ export class CpuRunner implements CoreBus {
 
   /** What the idle-loop fast-forward has skipped so far. */
   get fastForwardStats(): FastForwardStats {
-    return { skips: this.loops.skips, skippedInstructions: this.loops.skippedInstructions };
+    const loops = this.loops;
+    return { skips: loops.skips, skippedInstructions: loops.skippedInstructions, recorded: loops.recorded };
   }
 
   /** Cycles executed since creation (fast-forwarded iterations included). */

@@ -141,6 +141,8 @@ export interface FastForwardStats {
   skips: number;
   /** Instructions not executed because their iterations were skipped. */
   skippedInstructions: number;
+  /** Loop iterations recorded to find out whether they can be skipped. */
+  recorded: number;
 }
 
 /** Watches backward branches of one core and fast-forwards its idle loops. */
@@ -149,6 +151,7 @@ export class IdleLoops implements FastForwardStats {
   recording = false;
   skips = 0;
   skippedInstructions = 0;
+  recorded = 0;
   private head = -1;
   private attempts = 0;
   private dirty = false;
@@ -351,6 +354,7 @@ export class IdleLoops implements FastForwardStats {
   }
 
   private begin(): void {
+    this.recorded++;
     this.recording = true;
     this.dirty = false;
     this.stepCount = 0;
