@@ -10,12 +10,14 @@
  * it found them (changing only registers and flags it writes without reading them first, such
  * as the register a poll loads), every later iteration does the same for as long as what it
  * reads stays the same, and ends with the same values in what it writes. Each device read
- * reports when it next
- * changes ({@link BusDevice.nextChangeUs}); the loop is skipped by whole iterations up to the
- * first one that could observe a change or would cross the end of the time slice the runner
- * was given, adding each instruction's time to the clock in the order the core would (so the
- * floating-point clock is bit-for-bit what stepping gives), and advancing the cycle and
- * instruction counters. That iteration then executes normally. Nothing is recognised by
+ * reports when it next changes ({@link BusDevice.nextChangeUs}); the loop is skipped by whole
+ * iterations up to the first one that could observe a change or would cross the end of the
+ * time slice the runner was given, adding each instruction's time to the clock in the order
+ * the core would (so the floating-point clock is bit-for-bit what stepping gives), and
+ * advancing the cycle and instruction counters. That iteration then executes normally. The
+ * skip is kept and reused at the same head whenever the inputs, mode, masks and memory reads
+ * match again (the same wait entered with other values in registers the loop does not read),
+ * writing back the values the recorded iteration left in its outputs. Nothing is recognised by
  * address or by shape: vendor flash algorithms and user code are treated alike.
  */
 import type { VirtualClock } from '../clock';
