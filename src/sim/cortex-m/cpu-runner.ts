@@ -157,7 +157,8 @@ export class CpuRunner implements CoreBus {
 
   /** What the idle-loop fast-forward has skipped so far. */
   get fastForwardStats(): FastForwardStats {
-    return { skips: this.loops.skips, skippedInstructions: this.loops.skippedInstructions };
+    const loops = this.loops;
+    return { skips: loops.skips, skippedInstructions: loops.skippedInstructions, recorded: loops.recorded };
   }
 
   /** Cycles executed since creation (fast-forwarded iterations included). */
@@ -317,7 +318,7 @@ export class CpuRunner implements CoreBus {
     }
     if (loops !== undefined) {
       const next = core.registers[15];
-      if (loops.recording) return loops.afterInstruction(next, cycles, end);
+      if (loops.recording) return loops.afterInstruction(pc, next, cycles, end);
       if (next < pc && pc - next <= MAX_LOOP_BYTES) return loops.backwardBranch(next, end);
     }
     return 0;

@@ -5,6 +5,8 @@
  * between time slices, when a watchpoint or a PC watch is armed, and when an interrupt is set
  * pending; at core clocks whose cycle time is exact in binary and at ones whose is not, across
  * a power-of-two boundary of the floating-point clock. DWT CYCCNT counts the skipped cycles.
+ * A saved skip is reused when only registers the loop does not read differ (writing back what
+ * the loop writes, leaving the flags it does not), and not when a register it reads differs.
  */
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../core/checksum/crc32';
@@ -231,3 +233,191 @@ describe.each([
     expect(irq.xpsr & 0x3f).toBe(16); // IPSR: IRQ 0
   });
 });
+
+// Loops whose saved skip is reused with other values in registers they do not read. r7 = TIMER.
+// WAITS: r0 waits of r1 µs each; between them r0 and r2 change (the inner loop reads neither).
+const WAITS = RAM + 0x600;
+const WAITS_PROGRAM = thumb(
+  0x6079, // 0:  str  r1, [r7, #4]       start the timer
+  0x683b, // 2:  ldr  r3, [r7]           loop: fired?
+  0x2407, // 4:  movs r4, #7             written, never read
+  0x085b, // 6:  lsrs r3, r3, #1
+  0xd3fb, // 8:  bcc  2
+  0x3203, // 10: adds r2, #3
+  0x3801, // 12: subs r0, #1
+  0xd1f7, // 14: bne  0
+  0xbe04, // 16: bkpt #4
+);
+// ENTERED: the same kind of loop entered twice by a branch back from below (r6 = 2), the
+// second time with the skip saved the first time, another value in r4 (which the loop writes)
+// and other flags (V it leaves alone; N, Z, C it sets).
+const ENTERED = RAM + 0x680;
+const ENTERED_PROGRAM = thumb(
+  0x683b, // 0:  ldr  r3, [r7]           loop: fired?
+  0x2407, // 2:  movs r4, #7
+  0x085b, // 4:  lsrs r3, r3, #1
+  0xd3fb, // 6:  bcc  0
+  0x3e01, // 8:  subs r6, #1
+  0xd005, // 10: beq  24
+  0x6079, // 12: str  r1, [r7, #4]       entry: start the timer
+  0x2409, // 14: movs r4, #9
+  0x2501, // 16: movs r5, #1
+  0x07ed, // 18: lsls r5, r5, #31
+  0x196d, // 20: adds r5, r5, r5         N = 0, Z = 1, C = 1, V = 1
+  0xe7f3, // 22: b    0
+  0xbe05, // 24: bkpt #5
+);
+const ENTERED_START = ENTERED + 12;
+// COPIES: a loop whose effect depends on r5 (it copies r5 to r4 in every iteration but the
+// last), entered twice (r6 = 2) with r5 = 0x11, then 0x22: the skip saved the first time
+// must not be reused the second.
+const COPIES = RAM + 0x700;
+const COPIES_PROGRAM = thumb(
+  0x683b, // 0:  ldr  r3, [r7]           loop: fired?
+  0x085b, // 2:  lsrs r3, r3, #1
+  0xd201, // 4:  bcs  10
+  0x462c, // 6:  mov  r4, r5
+  0xe7fa, // 8:  b    0
+  0x3e01, // 10: subs r6, #1
+  0xd002, // 12: beq  20
+  0x6079, // 14: str  r1, [r7, #4]       entry: start the timer
+  0x3511, // 16: adds r5, #0x11
+  0xe7f5, // 18: b    0
+  0xbe06, // 20: bkpt #6
+);
+const COPIES_START = COPIES + 14;
+
+interface ReuseRun {
+  snapshots: Snapshot[];
+  /** Iterations recorded in each step of the scenario ({@link FastForwardStats.recorded}). */
+  recorded: Record<string, number>;
+  skipped: number;
+}
+
+/** The reuse scenarios on a bare Cortex-M4 at `cpuHz`: the state at every halt. */
+function reuseScenario(cpuHz: number, fastForward: boolean): ReuseRun {
+  const clock = new VirtualClock();
+  const ram = new Uint8Array(64 * 1024);
+  const bus = new SystemBus(RAM, ram);
+  bus.map(TIMER, 0x100, new OneShotTimer(clock));
+  const system = new CortexMSystem({ clock, bus, core: CORTEX_M4F, cpuHz });
+  const runner = system.runner;
+  runner.fastForward = fastForward;
+  ram.set(WAITS_PROGRAM, WAITS - RAM);
+  ram.set(ENTERED_PROGRAM, ENTERED - RAM);
+  ram.set(COPIES_PROGRAM, COPIES - RAM);
+  runner.debugEnabled = true;
+  runner.halt(DFSR.HALTED);
+
+  const snapshots: Snapshot[] = [];
+  const recorded: Record<string, number> = {};
+  let recordedBefore = 0;
+  const snap = (at: string) => {
+    snapshots.push({
+      at,
+      nowUs: clock.nowUs,
+      cycles: runner.cycles,
+      cyccnt: 0,
+      instructions: runner.instructions,
+      registers: Array.from(runner.core.registers),
+      xpsr: runner.core.xPSR >>> 0,
+      state: runner.state,
+      dfsr: runner.dfsr,
+      ramCrc: crc32(ram),
+    });
+    recorded[at] = runner.fastForwardStats.recorded - recordedBefore;
+    recordedBefore = runner.fastForwardStats.recorded;
+  };
+  const slices = [7.3, 250, 1, 1000, 33.3, 0.01];
+  let slice = 0;
+  const runUs = (us: number) => {
+    for (let t = 0; t < us && runner.state !== 'halted';) {
+      const s = slices[slice++ % slices.length];
+      runner.runFor(s);
+      t += s;
+    }
+  };
+  const runToHalt = (at: string) => {
+    runUs(1e7);
+    snap(at);
+  };
+  const startAt = (pc: number, registers: Record<number, number>) => {
+    const r = runner.core.registers;
+    for (const [n, v] of Object.entries(registers)) r[Number(n)] = v;
+    r[7] = TIMER;
+    runner.core.PC = pc;
+    runner.dfsr = 0;
+    runner.resume(false);
+  };
+  /** Runs `us` (in one time slice with `oneSlice`), halts, snapshots and resumes. */
+  const haltMidway = (at: string, us: number, oneSlice = false) => {
+    if (oneSlice) runner.runFor(us);
+    else runUs(us);
+    runner.halt(DFSR.HALTED);
+    snap(at);
+    runner.resume(false);
+  };
+
+  startAt(WAITS, { 0: 20, 1: 300, 2: 0x1000, 4: 0x1234 });
+  haltMidway('waits: halted in the 4th', 1000);
+  runToHalt('waits done');
+
+  startAt(ENTERED_START, { 1: 2000, 3: 0xdead, 4: 0, 6: 2 });
+  // One slice: the halt comes right after the skip made when the loop is entered again.
+  haltMidway('entered: halted in the second wait', 2700, true);
+  runToHalt('entered twice');
+
+  startAt(COPIES_START, { 1: 2000, 4: 0, 5: 0, 6: 2 });
+  haltMidway('copies: halted in the second wait', 2900);
+  runToHalt('copies done');
+
+  return { snapshots, recorded, skipped: runner.fastForwardStats.skippedInstructions };
+}
+
+describe.each([{ cpuHz: 64_000_000 }, { cpuHz: 48_000_000 }])(
+  'idle-loop fast-forward reused at $cpuHz Hz',
+  ({ cpuHz }) => {
+    const stepped = reuseScenario(cpuHz, false);
+    const fast = reuseScenario(cpuHz, true);
+    const at = (name: string) => fast.snapshots.find((s) => s.at === name)!;
+
+    it('leaves every register, flag, clock and count as executing every iteration does', () => {
+      expect(fast.snapshots).toEqual(stepped.snapshots);
+      expect(stepped.skipped).toBe(0);
+      expect(fast.skipped).toBeGreaterThan(0.9 * stepped.snapshots.at(-1)!.instructions);
+    });
+
+    it('reuses a skip when only registers the loop does not read differ', () => {
+      // 20 waits with other r0 and r2 each: the wait loop is recorded once, not 20 times
+      // (the write loop around it is recorded a few times before it cools down).
+      const waits = fast.recorded['waits: halted in the 4th'] + fast.recorded['waits done'];
+      expect(waits).toBeLessThan(10);
+      expect(at('waits done').registers[4]).toBe(7);
+      expect(at('waits done').registers[2]).toBe(0x1000 + 20 * 3);
+    });
+
+    it('writes back what the loop writes, and leaves what it does not', () => {
+      // Entered again with r4 = 9 and C, V set: skipped without recording an iteration.
+      expect(fast.recorded['entered: halted in the second wait']).toBe(1);
+      const mid = at('entered: halted in the second wait');
+      expect(mid.state).toBe('halted');
+      expect(mid.registers[6]).toBe(1);
+      expect(mid.registers[15]).toBeGreaterThanOrEqual(ENTERED);
+      expect(mid.registers[15]).toBeLessThan(ENTERED + 8);
+      expect(mid.registers[4]).toBe(7);
+      expect(mid.registers[3]).toBe(0);
+      // N = 0, Z = 1 (r3 = 0), C = 0 (the timer's bit 0 not set): the loop's; V = 1: kept.
+      expect(mid.xpsr >>> 28).toBe(0b0101);
+    });
+
+    it('records again when a register the loop reads differs', () => {
+      expect(fast.recorded['copies: halted in the second wait']).toBe(2);
+      const mid = at('copies: halted in the second wait');
+      expect(mid.registers[6]).toBe(1);
+      expect(mid.registers[15]).toBeGreaterThanOrEqual(COPIES);
+      expect(mid.registers[15]).toBeLessThan(COPIES + 10);
+      expect(mid.registers[4]).toBe(0x22);
+      expect(at('copies done').registers[4]).toBe(0x22);
+    });
+  },
+);

@@ -3,18 +3,26 @@
  * the same few instructions hundreds of thousands of times per erase; modeling each one costs
  * wall time and changes nothing. The runner watches every taken backward branch; this class
  * then records one iteration of the loop (the instructions' cycles, every read including the
- * instruction fetches). If the iteration wrote nothing, took no stall or event, and left the
- * core exactly as it found it (all registers, flags, mode, masks), every later iteration does
- * the same for as long as what it reads stays the same. Each device read reports when it next
- * changes ({@link BusDevice.nextChangeUs}); the loop is skipped by whole iterations up to the
- * first one that could observe a change or would cross the end of the time slice the runner
- * was given, adding each instruction's time to the clock in the order the core would (so the
- * floating-point clock is bit-for-bit what stepping gives), and advancing the cycle and
- * instruction counters. That iteration then executes normally. Nothing is recognised by
+ * instruction fetches, and which registers and flags each instruction reads and writes:
+ * {@link decodeRegisterUse}). An iteration depends only on the registers and flags it reads
+ * before writing them (its inputs), on what it reads from memory, and on the mode and masks.
+ * If it wrote no memory, took no stall or event, and left its inputs, the mode and the masks as
+ * it found them (changing only registers and flags it writes without reading them first, such
+ * as the register a poll loads), every later iteration does the same for as long as what it
+ * reads stays the same, and ends with the same values in what it writes. Each device read
+ * reports when it next changes ({@link BusDevice.nextChangeUs}); the loop is skipped by whole
+ * iterations up to the first one that could observe a change or would cross the end of the
+ * time slice the runner was given, adding each instruction's time to the clock in the order
+ * the core would (so the floating-point clock is bit-for-bit what stepping gives), and
+ * advancing the cycle and instruction counters. That iteration then executes normally. The
+ * skip is kept and reused at the same head whenever the inputs, mode, masks and memory reads
+ * match again (the same wait entered with other values in registers the loop does not read),
+ * writing back the values the recorded iteration left in its outputs. Nothing is recognised by
  * address or by shape: vendor flash algorithms and user code are treated alike.
  */
 import type { VirtualClock } from '../clock';
 import { CPU, type SystemBus } from './bus';
+import { USE_ALL, decodeRegisterUse, isWideOpcode, type RegisterUse } from './register-use';
 import type { CortexM0Core } from './rp2040-core';
 
 /** A taken branch back by at most this many bytes starts watching a loop. */
@@ -32,7 +40,14 @@ const STATE_WORDS = 19;
 /** Copies everything about the core that an instruction can change, other than memory. */
 function captureState(core: CortexM0Core, out: Uint32Array): void {
   out.set(core.registers);
-  out[16] =
+  out[16] = flagsAndMode(core);
+  out[17] = core.IPSR;
+  out[18] = core.bankedSP;
+}
+
+/** Word 16 of {@link captureState}'s layout: the flags in bits 0–3, then mode and masks. */
+function flagsAndMode(core: CortexM0Core): number {
+  return (
     (core.N ? 1 : 0) |
     (core.Z ? 2 : 0) |
     (core.C ? 4 : 0) |
@@ -42,35 +57,32 @@ function captureState(core: CortexM0Core, out: Uint32Array): void {
     (core.nPRIV ? 64 : 0) |
     (core.currentMode << 7) |
     (core.eventRegistered ? 256 : 0) |
-    (core.waiting ? 512 : 0);
-  out[17] = core.IPSR;
-  out[18] = core.bankedSP;
-}
-
-function sameState(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < STATE_WORDS; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** True if `core` is in the state `saved` holds ({@link captureState}'s layout), without copying it. */
-function inState(core: CortexM0Core, saved: Uint32Array): boolean {
-  const r = core.registers;
-  for (let i = 0; i < 16; i++) if (r[i] !== saved[i]) return false;
-  return (
-    saved[16] ===
-      ((core.N ? 1 : 0) |
-        (core.Z ? 2 : 0) |
-        (core.C ? 4 : 0) |
-        (core.V ? 8 : 0) |
-        (core.PM ? 16 : 0) |
-        (core.SPSEL << 5) |
-        (core.nPRIV ? 64 : 0) |
-        (core.currentMode << 7) |
-        (core.eventRegistered ? 256 : 0) |
-        (core.waiting ? 512 : 0)) &&
-    saved[17] === core.IPSR >>> 0 &&
-    saved[18] === core.bankedSP >>> 0
+    (core.waiting ? 512 : 0)
   );
+}
+
+/** The flag bits (N, Z, C, V: bits 0–3 of word 16) of a use mask ({@link RegisterUse}). */
+function flagBits(useMask: number): number {
+  return (useMask >>> 16) & 0xf;
+}
+
+/**
+ * The registers (r0–r14, bits 0–14) and flags (bits 16–19, as {@link RegisterUse}) in which
+ * the states `a` and `b` differ; -1 if they differ in mode, masks, IPSR or the banked SP.
+ */
+function stateDifference(a: Uint32Array, b: Uint32Array): number {
+  const other = a[16] ^ b[16];
+  if ((other & ~0xf) !== 0 || a[17] !== b[17] || a[18] !== b[18]) return -1;
+  let diff = other << 16;
+  for (let i = 0; i < 15; i++) if (a[i] !== b[i]) diff |= 1 << i;
+  return diff;
+}
+
+/** Writes the indices of the registers (r0–r14) in `useMask` to `out`; returns how many. */
+function registerList(useMask: number, out: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < 15; i++) if ((useMask >>> i) & 1) out[n++] = i;
+  return n;
 }
 
 const F64 = new Float64Array(1);
@@ -131,6 +143,8 @@ export interface FastForwardStats {
   skips: number;
   /** Instructions not executed because their iterations were skipped. */
   skippedInstructions: number;
+  /** Loop iterations recorded to find out whether they can be skipped. */
+  recorded: number;
 }
 
 /** Watches backward branches of one core and fast-forwards its idle loops. */
@@ -139,6 +153,7 @@ export class IdleLoops implements FastForwardStats {
   recording = false;
   skips = 0;
   skippedInstructions = 0;
+  recorded = 0;
   private head = -1;
   private attempts = 0;
   private dirty = false;
@@ -156,13 +171,32 @@ export class IdleLoops implements FastForwardStats {
   private readonly readAddress = new Uint32Array(MAX_BODY_READS);
   private readonly readSize = new Uint8Array(MAX_BODY_READS);
   /**
+   * Registers and flags the recorded iteration read before writing them (its inputs), and
+   * those it wrote ({@link RegisterUse} masks).
+   */
+  private inputs = 0;
+  private outputs = 0;
+  /** The core was in Handler mode at the loop head (BX and POP {PC} may return). */
+  private handlerMode = false;
+  private readonly use: RegisterUse = { reads: 0, writes: 0 };
+  /**
    * The last loop skipped, kept to skip it again without recording an iteration when the core
-   * is back at its head in the same state and every read it made still returns what it did
-   * (the next time slice of the same wait, typically): head, state there, steps, cycles of an
-   * iteration, core clock, and each read with its value.
+   * is back at its head with the same inputs, mode and masks, and every read it made still
+   * returns what it did (the next time slice of the same wait, or the same wait entered again
+   * with other values in registers the loop does not read): head, the state at the end of the
+   * recorded iteration, its inputs and outputs, steps, cycles of an iteration, core clock, and
+   * each read with its value.
    */
   private replayHead = NO_HEAD;
   private readonly replayState = new Uint32Array(STATE_WORDS);
+  /** The input registers (indices), how many, and the input flags (bits 0–3 of word 16). */
+  private readonly replayInputRegisters = new Uint8Array(15);
+  private replayInputCount = 0;
+  private replayInputFlags = 0;
+  /** The output registers (indices), how many, and the output flags. */
+  private readonly replayOutputRegisters = new Uint8Array(15);
+  private replayOutputCount = 0;
+  private replayOutputFlags = 0;
   private readonly replaySteps = new Float64Array(MAX_BODY_INSTRUCTIONS + 1);
   private replayStepCount = 0;
   private replayCycles = 0;
@@ -171,6 +205,13 @@ export class IdleLoops implements FastForwardStats {
   private readonly replayAddress = new Uint32Array(MAX_BODY_READS);
   private readonly replaySize = new Uint8Array(MAX_BODY_READS);
   private readonly replayValue = new Uint32Array(MAX_BODY_READS);
+  /**
+   * The last {@link replay} failed because what the loop reads changes within an iteration
+   * (or the time slice ends), not because the core is in another state.
+   */
+  private replayChanging = false;
+  /** The head where a replay last failed that way, and no recording was started. */
+  private waitedAt = NO_HEAD;
   /** Where {@link advance} left the clock. */
   private advancedTo = 0;
   /** What {@link measure} found. */
@@ -208,9 +249,21 @@ export class IdleLoops implements FastForwardStats {
       return 0;
     }
     if (head === this.replayHead) {
+      this.replayChanging = false;
       const skipped = this.replay(endUs);
-      if (skipped > 0) return skipped;
+      if (skipped > 0) {
+        this.waitedAt = NO_HEAD;
+        return skipped;
+      }
+      if (this.replayChanging && this.waitedAt !== head) {
+        // What the loop polls is about to change (a wait ending, typically: the loop exits
+        // after this iteration): recording it now would only record the exit. Recorded at
+        // the next branch back if the loop goes on.
+        this.waitedAt = head;
+        return 0;
+      }
     }
+    this.waitedAt = NO_HEAD;
     this.head = head;
     this.attempts = 0;
     this.begin();
@@ -252,18 +305,22 @@ export class IdleLoops implements FastForwardStats {
   }
 
   /**
-   * Called after each instruction while recording, with the next PC, the instruction's cycles
-   * and the end of the runner's time slice. Returns how many instructions were skipped.
+   * Called after each instruction while recording, with its address, the next PC, the
+   * instruction's cycles and the end of the runner's time slice. Returns how many
+   * instructions were skipped.
    */
-  afterInstruction(nextPc: number, cycles: number, endUs: number): number {
+  afterInstruction(pc: number, nextPc: number, cycles: number, endUs: number): number {
     this.steps[this.stepCount++] = cycles * this.usPerCycle;
     if (this.dirty || this.stepCount > MAX_BODY_INSTRUCTIONS) {
       this.fail();
       return 0;
     }
+    this.noteUse(pc);
     if (nextPc !== this.head) return 0;
     captureState(this.core, this.endState);
-    if (!sameState(this.startState, this.endState)) {
+    // Only registers and flags the iteration wrote without reading them first may differ.
+    const diff = stateDifference(this.startState, this.endState);
+    if (diff < 0 || (diff & ~(this.outputs & ~this.inputs)) !== 0) {
       // The first iteration often starts with values left from before the loop: try once more.
       if (++this.attempts >= 2) this.fail();
       else this.begin();
@@ -272,7 +329,34 @@ export class IdleLoops implements FastForwardStats {
     return this.skip(endUs);
   }
 
+  /** Adds what the instruction at `pc` (just executed) reads and writes to the iteration's. */
+  private noteUse(pc: number): void {
+    let reads = USE_ALL;
+    let writes = USE_ALL;
+    const address = pc & ~1;
+    const opcode = this.codeHalfword(address);
+    const opcode2 = opcode >= 0 && isWideOpcode(opcode) ? this.codeHalfword(address + 2) : 0;
+    if (opcode >= 0 && opcode2 >= 0) {
+      decodeRegisterUse(opcode, opcode2, this.handlerMode, this.use);
+      reads = this.use.reads;
+      writes = this.use.writes;
+    }
+    this.inputs |= reads & ~this.outputs;
+    this.outputs |= writes;
+  }
+
+  /**
+   * The halfword of code at `address` (fetched by the instruction just executed), read where
+   * that has no side effect; -1 otherwise.
+   */
+  private codeHalfword(address: number): number {
+    const ram = this.bus.ramHalfword(address);
+    if (ram >= 0) return ram;
+    return this.bus.nextChangeUs(address, 2) > this.clock.nowUs ? this.bus.read16(address, CPU) : -1;
+  }
+
   private begin(): void {
+    this.recorded++;
     this.recording = true;
     this.dirty = false;
     this.stepCount = 0;
@@ -280,6 +364,9 @@ export class IdleLoops implements FastForwardStats {
     this.changeUs = Infinity;
     this.startUs = this.clock.nowUs;
     this.startCycles = this.core.cycles;
+    this.inputs = 0;
+    this.outputs = 0;
+    this.handlerMode = this.core.currentMode !== 0;
     captureState(this.core, this.startState);
   }
 
@@ -408,7 +495,13 @@ export class IdleLoops implements FastForwardStats {
     // skip() measured these same steps for its advance() just before.
     this.replayPeriod = this.period;
     this.replayLowBit = this.lowBit;
-    this.replayState.set(this.startState);
+    // The end state: its inputs are those of the start, and its outputs what every iteration
+    // leaves in them.
+    this.replayState.set(this.endState);
+    this.replayInputCount = registerList(this.inputs, this.replayInputRegisters);
+    this.replayInputFlags = flagBits(this.inputs);
+    this.replayOutputCount = registerList(this.outputs, this.replayOutputRegisters);
+    this.replayOutputFlags = flagBits(this.outputs);
     this.replayCycles = cyclesPerIteration;
     this.replayUsPerCycle = this.usPerCycle;
     this.replayHead = this.head;
@@ -426,15 +519,26 @@ export class IdleLoops implements FastForwardStats {
   }
 
   /**
-   * The core is at the head of the last loop skipped: if it is in the same state as then, and
+   * The core is at the head of the last loop skipped: if the iteration's inputs (registers and
+   * flags it reads before writing them), the mode and the masks hold what they did then, and
    * every read of the iteration still returns the same value with no side effect until a
    * later time, each iteration from here does exactly what the recorded one did. Skips them
-   * as {@link skip} does; returns the instructions skipped (0: record as usual).
+   * as {@link skip} does, and leaves in the iteration's outputs what it wrote to them; returns
+   * the instructions skipped (0: record as usual).
    */
   private replay(endUs: number): number {
     const core = this.core;
     if (this.replayUsPerCycle !== this.usPerCycle || core.interruptsUpdated) return 0;
-    if (!inState(core, this.replayState)) return 0;
+    const saved = this.replayState;
+    const r = core.registers;
+    const inputs = this.replayInputRegisters;
+    for (let k = 0; k < this.replayInputCount; k++) {
+      const i = inputs[k];
+      if (r[i] !== saved[i]) return 0;
+    }
+    // Mode and masks always; of the flags, the inputs.
+    if (((flagsAndMode(core) ^ saved[16]) & (~0xf | this.replayInputFlags)) !== 0) return 0;
+    if (saved[17] !== core.IPSR >>> 0 || saved[18] !== core.bankedSP >>> 0) return 0;
     const clock = this.clock;
     const now = clock.nowUs;
     let changeUs = Infinity;
@@ -442,8 +546,10 @@ export class IdleLoops implements FastForwardStats {
       const address = this.replayAddress[i];
       const size = this.replaySize[i];
       const until = this.bus.nextChangeUs(address, size);
-      if (!(until > now)) return 0;
-      if (this.readNow(address, size) !== this.replayValue[i]) return 0;
+      if (!(until > now) || this.readNow(address, size) !== this.replayValue[i]) {
+        this.replayChanging = true;
+        return 0;
+      }
       if (until < changeUs) changeUs = until;
     }
     const n = this.advanceBy(
@@ -454,10 +560,30 @@ export class IdleLoops implements FastForwardStats {
       this.replayPeriod,
       this.replayLowBit,
     );
-    if (n === 0) return 0;
+    if (n === 0) {
+      this.replayChanging = true; // the next iteration may see the change, or the slice ends
+      return 0;
+    }
+    const head = this.replayHead;
+    const slot = (head >>> 1) & (COOLDOWN_SLOTS - 1);
+    if (this.coolHead[slot] === head) this.coolStrikes[slot] = 0; // an idle loop after all
     const skipped = n * this.replayStepCount;
     clock.nowUs = this.advancedTo;
     core.cycles += n * this.replayCycles;
+    // What the last skipped iteration (as every one) wrote.
+    const outputs = this.replayOutputRegisters;
+    for (let k = 0; k < this.replayOutputCount; k++) {
+      const i = outputs[k];
+      r[i] = saved[i];
+    }
+    const flags = this.replayOutputFlags;
+    if (flags !== 0) {
+      const f = saved[16];
+      if (flags & 1) core.N = (f & 1) !== 0;
+      if (flags & 2) core.Z = (f & 2) !== 0;
+      if (flags & 4) core.C = (f & 4) !== 0;
+      if (flags & 8) core.V = (f & 8) !== 0;
+    }
     this.skips++;
     this.skippedInstructions += skipped;
     return skipped;

@@ -1,0 +1,179 @@
+/**
+ * decodeRegisterUse against what rp2040js's core (the one the simulated Cortex-M runs) does for
+ * every 16-bit opcode and the 32-bit ones it implements: from random states, registers and
+ * flags outside an instruction's writes keep their values, and changing every register and
+ * flag outside its reads changes nothing it writes, reads from a device, stores or faults on.
+ */
+import { describe, expect, it } from 'vitest';
+import { VirtualClock } from '../clock';
+import { SystemBus, type BusDevice } from './bus';
+import { CpuRunner } from './cpu-runner';
+import { USE_ALL, decodeRegisterUse, isWideOpcode, type RegisterUse } from './register-use';
+
+const RAM = 0x20000000;
+const RAM_SIZE = 0x800;
+const DEVICE = 0x40000000;
+const CODE = RAM + 0x780;
+
+/** A device that records accesses and answers reads with a value derived from the address. */
+class Recorder implements BusDevice {
+  readonly log: string[] = [];
+  read(offset: number, size: number): number {
+    this.log.push(`r${size}@${offset}`);
+    return Math.imul(offset + 1, 0x9e3779b1) >>> 0;
+  }
+  write(offset: number, value: number, size: number): void {
+    this.log.push(`w${size}@${offset}=${value}`);
+  }
+}
+
+/** A small deterministic PRNG (xorshift32). */
+function prng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+/** A register value: in SRAM (aligned or not), in the device, small, or anything. */
+function registerValue(next: () => number): number {
+  switch (next() % 5) {
+    case 0:
+      return (RAM + (next() % 0x700)) & ~3;
+    case 1:
+      return RAM + (next() % 0x700);
+    case 2:
+      return DEVICE + (next() % 0x100);
+    case 3:
+      return next() % 40;
+    default:
+      return next();
+  }
+}
+
+const clock = new VirtualClock();
+const ram = new Uint8Array(RAM_SIZE);
+const bus = new SystemBus(RAM, ram);
+const device = new Recorder();
+bus.map(DEVICE, 0x1000, device);
+const runner = new CpuRunner(bus, clock, 64_000_000);
+runner.fastDecode = false;
+runner.fastForward = false;
+const core = runner.core;
+
+/** Registers r0–r14 and the flags (bits 16–19, as a use mask) in one array. */
+function state(): number[] {
+  const s = Array.from(core.registers.subarray(0, 15));
+  s.push(core.N ? 1 : 0, core.Z ? 1 : 0, core.C ? 1 : 0, core.V ? 1 : 0);
+  return s;
+}
+
+/** Bit of a use mask for index `i` of {@link state}. */
+const bit = (i: number) => (i < 15 ? 1 << i : 1 << (i + 1));
+
+/**
+ * Executes `opcode`/`opcode2` once from the state `seed` gives; with `keep`, the registers and
+ * flags in that mask come from `seed` and the rest from `otherSeed`.
+ */
+function execute(opcode: number, opcode2: number, seed: number, keep = USE_ALL, otherSeed = seed) {
+  const memory = prng(seed);
+  const words = new Uint32Array(ram.buffer);
+  for (let i = 0; i < words.length; i++) words[i] = memory();
+  new DataView(ram.buffer).setUint16(CODE - RAM, opcode, true);
+  new DataView(ram.buffer).setUint16(CODE - RAM + 2, opcode2, true);
+  device.log.length = 0;
+  runner.faults.length = 0;
+  runner.state = 'running';
+  runner.tBit = true;
+  const kept = prng(seed ^ 0x1234567);
+  const other = prng(otherSeed ^ 0x1234567);
+  const values: number[] = [];
+  for (let i = 0; i < 19; i++) {
+    const a = i === 13 ? (RAM + 0x400 + (kept() % 0x200)) & ~3 : i < 15 ? registerValue(kept) : kept() & 1;
+    const b = i === 13 ? (RAM + 0x400 + (other() % 0x200)) & ~3 : i < 15 ? registerValue(other) : other() & 1;
+    values.push(keep & bit(i) ? a : b);
+  }
+  for (let i = 0; i < 15; i++) core.registers[i] = values[i];
+  core.N = values[15] === 1;
+  core.Z = values[16] === 1;
+  core.C = values[17] === 1;
+  core.V = values[18] === 1;
+  core.registers[15] = CODE;
+  core.IPSR = 0;
+  core.currentMode = 0 as typeof core.currentMode; // Thread mode (a fault leaves Handler mode)
+  core.cycles = 0;
+  clock.nowUs = 0;
+  const before = state();
+  runner.runFor(0.001);
+  const after = state();
+  let ramSum = 0;
+  for (let i = 0; i < words.length; i++) ramSum = (ramSum + Math.imul(words[i], 2 * i + 1)) | 0;
+  return {
+    before,
+    after,
+    /** What must not depend on registers and flags outside the reads. */
+    effects: [
+      core.registers[15],
+      core.cycles,
+      ramSum,
+      device.log.join(','),
+      JSON.stringify(runner.faults),
+    ].join(' '),
+    faulted: runner.faults.length > 0 || runner.state !== 'running',
+  };
+}
+
+function check(opcode: number, opcode2: number, use: RegisterUse): number {
+  if (use.reads === USE_ALL && use.writes === USE_ALL) return 0;
+  const name = `${opcode.toString(16)} ${opcode2.toString(16)}`;
+  const seed = Math.imul(opcode + 1, 2654435761) ^ opcode2;
+  const a = execute(opcode, opcode2, seed);
+  if (a.faulted) return 0; // exception entry: a write to the stack ends any recording anyway
+  for (let i = 0; i < 19; i++)
+    if (!(use.writes & bit(i)) && a.after[i] !== a.before[i])
+      expect(`${name}: ${i} changed`).toBe(`${name}: kept`);
+  const b = execute(opcode, opcode2, seed, use.reads, seed ^ 0x5bd1e995);
+  expect(`${name}: ${b.effects}`).toBe(`${name}: ${a.effects}`);
+  for (let i = 0; i < 19; i++)
+    if (use.writes & bit(i) && a.after[i] !== b.after[i])
+      expect(`${name}: ${i} = ${b.after[i]}`).toBe(`${name}: ${i} = ${a.after[i]}`);
+  return 1;
+}
+
+describe('decodeRegisterUse', () => {
+  it('claims every register and flag an instruction reads or writes', () => {
+    const use: RegisterUse = { reads: 0, writes: 0 };
+    let checked = 0;
+    for (let opcode = 0; opcode < 0x10000; opcode++) {
+      if (isWideOpcode(opcode)) continue;
+      decodeRegisterUse(opcode, 0, false, use);
+      checked += check(opcode, 0, use);
+    }
+    // BL (both directions), DMB, DSB, ISB
+    for (const [op, op2] of [
+      [0xf000, 0xf800],
+      [0xf7ff, 0xffc2],
+      [0xf3bf, 0x8f5f],
+      [0xf3bf, 0x8f4f],
+      [0xf3bf, 0x8f6f],
+    ]) {
+      decodeRegisterUse(op, op2, false, use);
+      expect(use.writes).not.toBe(USE_ALL);
+      checked += check(op, op2, use);
+    }
+    expect(checked).toBeGreaterThan(35_000);
+  }, 300_000);
+
+  it('takes BX and POP {PC} in Handler mode (an exception return) as using everything', () => {
+    const use: RegisterUse = { reads: 0, writes: 0 };
+    for (const op of [0x4770, 0xbd00, 0xbdf0]) {
+      decodeRegisterUse(op, 0, true, use);
+      expect(use).toEqual({ reads: USE_ALL, writes: USE_ALL });
+      decodeRegisterUse(op, 0, false, use);
+      expect(use.writes).not.toBe(USE_ALL);
+    }
+  });
+});
