@@ -15,15 +15,7 @@ import {
 import { ChecksumState } from './checksum.svelte';
 import { provideScriptRunner } from './script-runtime';
 import { fakeDevice, fakeLua } from './testing/fake-workers';
-
-function memoryStorage() {
-  const items = new Map<string, string>();
-  return {
-    items,
-    getItem: (k: string) => items.get(k) ?? null,
-    setItem: (k: string, v: string) => void items.set(k, v),
-  };
-}
+import { memoryStorage } from './testing/browser';
 
 const BLOCK0_SCRIPT = `-- @checksum-script
 -- RL78 / 78K block 0 checksum over the buffer, shown in the status bar.

@@ -21,11 +21,11 @@ import { classroomClient } from './classroom-client';
 import { CSV_COLUMNS } from './classroom-csv';
 import type { ClassroomFile } from './classroom-image';
 import { ClassroomState, LABELS_KEY } from './classroom.svelte';
-import type { DeviceBrowser } from './devices-browser';
 import { deviceWorkflowClient } from './devices-client';
 import { parseDeviceOptions } from './devices-options';
 import { DevicesState } from './devices.svelte';
 import { LogState } from './log.svelte';
+import { memoryStorage, quietBrowser } from './testing/browser';
 
 /**
  * Per-test limit. A test flashes MicroPython (about 480 KB, the device script running on the
@@ -42,22 +42,7 @@ const fixture = (name: string): ClassroomFile => {
 };
 const V2_HEX = fixture('micropython-v2.1.2.hex');
 
-const browser: DeviceBrowser = {
-  hasUsb: true,
-  hasSerial: true,
-  platform: 'linux',
-  requestUsbDevice: async () => undefined,
-  requestSerialPort: async () => undefined,
-  onDeviceChange: () => () => undefined,
-};
-
-function memoryStorage() {
-  const map = new Map<string, string>();
-  return {
-    getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, v),
-  };
-}
+const browser = quietBrowser;
 
 /** The real service with simulation on; counts flash calls running at the same time. */
 function service() {

@@ -13,6 +13,7 @@ import { deviceWorkflowClient } from './devices-client';
 import { parseDeviceOptions } from './devices-options';
 import { DevicesState, REMEMBERED_DEVICE_KEY } from './devices.svelte';
 import { LogState } from './log.svelte';
+import { memoryStorage } from './testing/browser';
 
 /** The real device worker service, in-process, with simulated devices and the built device scripts. */
 function deviceService(usb?: SimulatedUsb) {
@@ -50,14 +51,6 @@ function fakeBrowser(overrides: Partial<DeviceBrowser> = {}) {
     ...overrides,
   };
   return browser;
-}
-
-function memoryStorage() {
-  const map = new Map<string, string>();
-  return {
-    getItem: (k: string) => map.get(k) ?? null,
-    setItem: (k: string, v: string) => void map.set(k, v),
-  };
 }
 
 const SIM = parseDeviceOptions('http://localhost/?sim&simLatency=zero');

@@ -10,9 +10,9 @@ import { createDeviceService } from '../../workers/device/service';
 import { createSimulation } from '../../workers/device/simulation-impl';
 import { AppState } from './app-state.svelte';
 import type { DeviceClient } from './clients';
-import type { DeviceBrowser } from './devices-browser';
 import type { FileInput } from './files.svelte';
 import { fakeLua } from './testing/fake-workers';
+import { quietBrowser } from './testing/browser';
 
 const FIXTURES = path.resolve(process.cwd(), '../shared/fixtures/microbit');
 const V2_HEX = 'micropython-v2.1.2.hex';
@@ -21,14 +21,7 @@ function fixture(name: string): FileInput {
   return { name, bytes: new Uint8Array(readFileSync(path.join(FIXTURES, name))) };
 }
 
-const browser: DeviceBrowser = {
-  hasUsb: true,
-  hasSerial: true,
-  platform: 'linux',
-  requestUsbDevice: async () => undefined,
-  requestSerialPort: async () => undefined,
-  onDeviceChange: () => () => undefined,
-};
+const browser = quietBrowser;
 
 /** The app state on the real device worker service (in-process) with simulated devices. */
 async function setup(kind: 'microbit-v2' | 'microbit-v1' = 'microbit-v2', query = '?sim&simLatency=zero') {

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { SCRIPT_SHORTCUTS_KEY, storedShortcuts } from './script-shortcuts';
+import { memoryStorage } from './testing/browser';
 
-function memoryStorage(initial?: string) {
-  const items = new Map<string, string>(initial === undefined ? [] : [[SCRIPT_SHORTCUTS_KEY, initial]]);
-  return {
-    items,
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-  };
+/** Storage holding `initial` as the stored shortcuts, if given. */
+function shortcutStorage(initial?: string) {
+  return memoryStorage(initial === undefined ? [] : [[SCRIPT_SHORTCUTS_KEY, initial]]);
 }
 
 describe('storedShortcuts', () => {
   it('keeps the list in storage across page loads', () => {
-    const storage = memoryStorage();
+    const storage = shortcutStorage();
     storedShortcuts(storage).save([{ name: 'Flash', path: 'flash.lua' }]);
     expect(JSON.parse(storage.items.get(SCRIPT_SHORTCUTS_KEY)!)).toEqual([
       { name: 'Flash', path: 'flash.lua' },
@@ -21,10 +18,10 @@ describe('storedShortcuts', () => {
   });
 
   it('reads a damaged or foreign value as no shortcuts and drops malformed entries', () => {
-    expect(storedShortcuts(memoryStorage('{not json')).load()).toEqual([]);
-    expect(storedShortcuts(memoryStorage('{"a":1}')).load()).toEqual([]);
+    expect(storedShortcuts(shortcutStorage('{not json')).load()).toEqual([]);
+    expect(storedShortcuts(shortcutStorage('{"a":1}')).load()).toEqual([]);
     expect(
-      storedShortcuts(memoryStorage('[{"name":"A","path":"a.lua"},{"name":3},null,"x"]')).load(),
+      storedShortcuts(shortcutStorage('[{"name":"A","path":"a.lua"},{"name":3},null,"x"]')).load(),
     ).toEqual([{ name: 'A', path: 'a.lua' }]);
   });
 

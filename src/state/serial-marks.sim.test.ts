@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { backendFactories } from '../../workers/device/backend-registry';
 import { createDeviceService } from '../../workers/device/service';
 import { createSimulation } from '../../workers/device/simulation-impl';
-import type { DeviceBrowser } from './devices-browser';
 import { deviceWorkflowClient } from './devices-client';
 import { parseDeviceOptions } from './devices-options';
 import { DevicesState } from './devices.svelte';
@@ -18,15 +17,9 @@ import { RaState } from './ra.svelte';
 import { rl78Client } from './rl78-client';
 import { Rl78State } from './rl78.svelte';
 import { SerialMarks } from './serial-marks';
+import { memoryStorage, quietBrowser } from './testing/browser';
 
-const browser: DeviceBrowser = {
-  hasUsb: true,
-  hasSerial: true,
-  platform: 'linux',
-  requestUsbDevice: async () => undefined,
-  requestSerialPort: async () => undefined,
-  onDeviceChange: () => () => undefined,
-};
+const browser = quietBrowser;
 
 /** One page load: a fresh worker service and state, wired as AppState wires them. */
 async function load(storage: Pick<Storage, 'getItem' | 'setItem'>) {
@@ -59,11 +52,7 @@ async function load(storage: Pick<Storage, 'getItem' | 'setItem'>) {
 
 describe('a USB-UART marking across reloads (device worker + simulated boards)', { timeout: 60_000 }, () => {
   it('"not an RA chip" and "an RA chip" are both kept for the port with those USB ids', async () => {
-    const map = new Map<string, string>();
-    const storage = {
-      getItem: (k: string) => map.get(k) ?? null,
-      setItem: (k: string, v: string) => void map.set(k, v),
-    };
+    const storage = memoryStorage();
 
     const first = await load(storage);
     const uart = await first.plug('ra4m1-uart');

@@ -5,38 +5,8 @@
  * flag outside its reads changes nothing it writes, reads from a device, stores or faults on.
  */
 import { describe, expect, it } from 'vitest';
-import { VirtualClock } from '../clock';
-import { SystemBus, type BusDevice } from './bus';
-import { CpuRunner } from './cpu-runner';
+import { CODE, DEVICE, RAM, prng, randomCoreSystem } from '../testing/random-core';
 import { USE_ALL, decodeRegisterUse, isWideOpcode, type RegisterUse } from './register-use';
-
-const RAM = 0x20000000;
-const RAM_SIZE = 0x800;
-const DEVICE = 0x40000000;
-const CODE = RAM + 0x780;
-
-/** A device that records accesses and answers reads with a value derived from the address. */
-class Recorder implements BusDevice {
-  readonly log: string[] = [];
-  read(offset: number, size: number): number {
-    this.log.push(`r${size}@${offset}`);
-    return Math.imul(offset + 1, 0x9e3779b1) >>> 0;
-  }
-  write(offset: number, value: number, size: number): void {
-    this.log.push(`w${size}@${offset}=${value}`);
-  }
-}
-
-/** A small deterministic PRNG (xorshift32). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
 
 /** A register value: in SRAM (aligned or not), in the device, small, or anything. */
 function registerValue(next: () => number): number {
@@ -54,14 +24,7 @@ function registerValue(next: () => number): number {
   }
 }
 
-const clock = new VirtualClock();
-const ram = new Uint8Array(RAM_SIZE);
-const bus = new SystemBus(RAM, ram);
-const device = new Recorder();
-bus.map(DEVICE, 0x1000, device);
-const runner = new CpuRunner(bus, clock, 64_000_000);
-runner.fastDecode = false;
-runner.fastForward = false;
+const { clock, ram, runner, device } = randomCoreSystem(false);
 const core = runner.core;
 
 /** Registers r0–r14 and the flags (bits 16–19, as a use mask) in one array. */
