@@ -5,24 +5,11 @@
  * flag outside its reads changes nothing it writes, reads from a device, stores or faults on.
  */
 import { describe, expect, it } from 'vitest';
-import { CODE, DEVICE, RAM, prng, randomCoreSystem } from '../testing/random-core';
+import { CODE, RAM, prng, randomCoreSystem, registerValue } from '../testing/random-core';
 import { USE_ALL, decodeRegisterUse, isWideOpcode, type RegisterUse } from './register-use';
 
-/** A register value: in SRAM (aligned or not), in the device, small, or anything. */
-function registerValue(next: () => number): number {
-  switch (next() % 5) {
-    case 0:
-      return (RAM + (next() % 0x700)) & ~3;
-    case 1:
-      return RAM + (next() % 0x700);
-    case 2:
-      return DEVICE + (next() % 0x100);
-    case 3:
-      return next() % 40;
-    default:
-      return next();
-  }
-}
+/** The register values drawn: no unmapped addresses (a fault ends the check). */
+const KINDS = { small: 40, unmapped: false };
 
 const { clock, ram, runner, device } = randomCoreSystem(false);
 const core = runner.core;
@@ -55,8 +42,10 @@ function execute(opcode: number, opcode2: number, seed: number, keep = USE_ALL, 
   const other = prng(otherSeed ^ 0x1234567);
   const values: number[] = [];
   for (let i = 0; i < 19; i++) {
-    const a = i === 13 ? (RAM + 0x400 + (kept() % 0x200)) & ~3 : i < 15 ? registerValue(kept) : kept() & 1;
-    const b = i === 13 ? (RAM + 0x400 + (other() % 0x200)) & ~3 : i < 15 ? registerValue(other) : other() & 1;
+    const a =
+      i === 13 ? (RAM + 0x400 + (kept() % 0x200)) & ~3 : i < 15 ? registerValue(kept, KINDS) : kept() & 1;
+    const b =
+      i === 13 ? (RAM + 0x400 + (other() % 0x200)) & ~3 : i < 15 ? registerValue(other, KINDS) : other() & 1;
     values.push(keep & bit(i) ? a : b);
   }
   for (let i = 0; i < 15; i++) core.registers[i] = values[i];

@@ -5,26 +5,11 @@
  * flags, cycle count, clock, SRAM, device writes and faults.
  */
 import { describe, expect, it } from 'vitest';
-import { CODE, DEVICE, RAM, prng, randomCoreSystem as system } from '../testing/random-core';
+import { CODE, RAM, prng, randomCoreSystem as system, registerValue } from '../testing/random-core';
 import { executedByRp2040js } from './thumb-fast';
 
-/** A register value: in SRAM (aligned or not), in the device, unmapped, or anything. */
-function registerValue(next: () => number): number {
-  switch (next() % 6) {
-    case 0:
-      return (RAM + (next() % 0x700)) & ~3;
-    case 1:
-      return RAM + (next() % 0x700);
-    case 2:
-      return DEVICE + (next() % 0x100);
-    case 3:
-      return next() % 64;
-    case 4:
-      return 0x80000000 + (next() % 0x1000);
-    default:
-      return next();
-  }
-}
+/** The register values drawn: with unmapped addresses. */
+const KINDS = { small: 64, unmapped: true };
 
 /** A checksum of SRAM that any changed word changes. */
 function checksum(words: Uint32Array): string {
@@ -54,7 +39,7 @@ function run(s: Sim, opcode: number, seed: number) {
   s.runner.state = 'running';
   s.runner.tBit = true;
   const core = s.runner.core;
-  for (let i = 0; i < 15; i++) core.registers[i] = registerValue(next);
+  for (let i = 0; i < 15; i++) core.registers[i] = registerValue(next, KINDS);
   core.registers[13] = (RAM + 0x400 + (next() % 0x200)) & ~3;
   core.registers[15] = CODE;
   core.APSR = next() & 0xf0000000;

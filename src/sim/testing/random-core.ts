@@ -40,6 +40,27 @@ export function prng(seed: number): () => number {
   };
 }
 
+/**
+ * A random register value: in SRAM (word-aligned or not), in the device, small (below
+ * `small`), anything, and with `unmapped` also at an address nothing answers.
+ */
+export function registerValue(next: () => number, kinds: { small: number; unmapped: boolean }): number {
+  switch (next() % (kinds.unmapped ? 6 : 5)) {
+    case 0:
+      return (RAM + (next() % 0x700)) & ~3;
+    case 1:
+      return RAM + (next() % 0x700);
+    case 2:
+      return DEVICE + (next() % 0x100);
+    case 3:
+      return next() % kinds.small;
+    case 4:
+      return kinds.unmapped ? 0x80000000 + (next() % 0x1000) : next();
+    default:
+      return next();
+  }
+}
+
 /** The core on its bus at 64 MHz, fast-forward off; `fastDecode` picks FastThumb or rp2040js's decode. */
 export function randomCoreSystem(fastDecode: boolean) {
   const clock = new VirtualClock();
