@@ -13,7 +13,7 @@ import { crc32 } from '../../core/checksum/crc32';
 import { VirtualClock } from '../clock';
 import { DEBUG, SystemBus, type BusDevice } from './bus';
 import { CORTEX_M4F, CortexMSystem } from './cortex-m-system';
-import { DFSR } from './cpu-runner';
+import { DFSR, type CpuRunner } from './cpu-runner';
 
 const RAM = 0x20000000;
 const TIMER = 0x60000000;
@@ -84,6 +84,35 @@ interface Snapshot {
   ramCrc: number;
 }
 
+/** What both scenarios drive a core with: snapshots at halts, and runs in uneven time slices. */
+function harness(runner: CpuRunner, clock: VirtualClock, ram: Uint8Array, cyccnt: () => number) {
+  const snapshots: Snapshot[] = [];
+  const snap = (at: string) =>
+    snapshots.push({
+      at,
+      nowUs: clock.nowUs,
+      cycles: runner.cycles,
+      cyccnt: cyccnt(),
+      instructions: runner.instructions,
+      registers: Array.from(runner.core.registers),
+      xpsr: runner.core.xPSR >>> 0,
+      state: runner.state,
+      dfsr: runner.dfsr,
+      ramCrc: crc32(ram),
+    });
+  const slices = [7.3, 250, 1, 1000, 33.3, 0.01];
+  let slice = 0;
+  /** Runs about `us` in uneven time slices, or until the core halts. */
+  const runUs = (us: number) => {
+    for (let t = 0; t < us && runner.state !== 'halted';) {
+      const s = slices[slice++ % slices.length];
+      runner.runFor(s);
+      t += s;
+    }
+  };
+  return { snapshots, snap, runUs };
+}
+
 /** Runs the scenario on a bare Cortex-M4 at `cpuHz`; returns the state at every halt. */
 function scenario(cpuHz: number, fastForward: boolean): { snapshots: Snapshot[]; skipped: number } {
   const clock = new VirtualClock();
@@ -101,29 +130,7 @@ function scenario(cpuHz: number, fastForward: boolean): { snapshots: Snapshot[];
   runner.debugEnabled = true;
   runner.halt(DFSR.HALTED);
 
-  const snapshots: Snapshot[] = [];
-  const snap = (at: string) =>
-    snapshots.push({
-      at,
-      nowUs: clock.nowUs,
-      cycles: runner.cycles,
-      cyccnt: bus.read32(0xe0001004, DEBUG),
-      instructions: runner.instructions,
-      registers: Array.from(runner.core.registers),
-      xpsr: runner.core.xPSR >>> 0,
-      state: runner.state,
-      dfsr: runner.dfsr,
-      ramCrc: crc32(ram),
-    });
-  const slices = [7.3, 250, 1, 1000, 33.3, 0.01];
-  let slice = 0;
-  const runUs = (us: number) => {
-    for (let t = 0; t < us && runner.state !== 'halted';) {
-      const s = slices[slice++ % slices.length];
-      runner.runFor(s);
-      t += s;
-    }
-  };
+  const { snapshots, snap, runUs } = harness(runner, clock, ram, () => bus.read32(0xe0001004, DEBUG));
   const runToHalt = (at: string) => {
     runUs(1e7);
     snap(at);
@@ -309,33 +316,14 @@ function reuseScenario(cpuHz: number, fastForward: boolean): ReuseRun {
   runner.debugEnabled = true;
   runner.halt(DFSR.HALTED);
 
-  const snapshots: Snapshot[] = [];
+  const driven = harness(runner, clock, ram, () => 0);
+  const { snapshots, runUs } = driven;
   const recorded: Record<string, number> = {};
   let recordedBefore = 0;
   const snap = (at: string) => {
-    snapshots.push({
-      at,
-      nowUs: clock.nowUs,
-      cycles: runner.cycles,
-      cyccnt: 0,
-      instructions: runner.instructions,
-      registers: Array.from(runner.core.registers),
-      xpsr: runner.core.xPSR >>> 0,
-      state: runner.state,
-      dfsr: runner.dfsr,
-      ramCrc: crc32(ram),
-    });
+    driven.snap(at);
     recorded[at] = runner.fastForwardStats.recorded - recordedBefore;
     recordedBefore = runner.fastForwardStats.recorded;
-  };
-  const slices = [7.3, 250, 1, 1000, 33.3, 0.01];
-  let slice = 0;
-  const runUs = (us: number) => {
-    for (let t = 0; t < us && runner.state !== 'halted';) {
-      const s = slices[slice++ % slices.length];
-      runner.runFor(s);
-      t += s;
-    }
   };
   const runToHalt = (at: string) => {
     runUs(1e7);
