@@ -4,6 +4,7 @@
  * its backend and its own operation queue, so one operation runs at a time per device while
  * several devices work in parallel.
  */
+import { isUnoR4WifiInfo } from './ra/ra-entry';
 import { isRaByIds, transportOf } from './ra/ra-session';
 import { WebProgError, throwIfCancelled } from '../../src/core/errors';
 import { FICR_DEVICEID1, microbitFriendlyName, microbitFromSerial } from '../../src/core/microbit/board';
@@ -108,7 +109,7 @@ const SERIAL_BRIDGES: Record<number, string> = {
 /** The name of a serial port's USB device: the bridge, or which of an ESP chip's own USB ports. */
 function serialPortName(info: SerialPortInfo): string {
   if (info.usbVendorId === 0x303a && info.usbProductId === 0x1001) return 'Espressif USB-Serial/JTAG';
-  if (info.usbVendorId === 0x2341 && info.usbProductId === 0x1002) return 'Arduino Uno R4 WiFi';
+  if (isUnoR4WifiInfo(info)) return 'Arduino Uno R4 WiFi';
   return SERIAL_BRIDGES[info.usbVendorId ?? -1] ?? 'Serial port';
 }
 

@@ -29,10 +29,14 @@ export const UNO_R4_WIFI_BOOT_BAUD = 2400;
  */
 export const UNO_R4_WIFI_SETTLE_MS = 300;
 
-/** True when `port` is an Arduino Uno R4 WiFi's USB bridge (2341:1002). */
-export function isUnoR4Wifi(port: SerialPort): boolean {
-  const info = port.getInfo();
+/** True when a port with these USB ids is an Arduino Uno R4 WiFi's USB bridge (2341:1002). */
+export function isUnoR4WifiInfo(info: SerialPortInfo): boolean {
   return info.usbVendorId === UNO_R4_WIFI_USB.vendorId && info.usbProductId === UNO_R4_WIFI_USB.productId;
+}
+
+/** True when `port` is an Arduino Uno R4 WiFi's USB bridge. */
+export function isUnoR4Wifi(port: SerialPort): boolean {
+  return isUnoR4WifiInfo(port.getInfo());
 }
 
 /** The entry for `port`: what the person said, else the Uno R4 WiFi's for its bridge, else none. */
