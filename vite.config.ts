@@ -77,6 +77,8 @@ export default defineConfig({
     // machine took 30–35 s with both cores busy (load average 20: #14's check), so the limit
     // is wide; a hang still fails.
     testTimeout: 120_000,
+    // Typed arrays compared in a blink instead of element by element (src/core/testing).
+    setupFiles: ['src/core/testing/vitest-setup.ts'],
     pool: 'forks',
     // One worker per core: vitest's own default for `run` is cores − 1, a single worker on a
     // 2-core machine, which left one core idle for the whole unit run.
