@@ -541,6 +541,15 @@ export class IdleLoops implements FastForwardStats {
     if (saved[17] !== core.IPSR >>> 0 || saved[18] !== core.bankedSP >>> 0) return 0;
     const clock = this.clock;
     const now = clock.nowUs;
+    // Not one whole iteration before the slice ends: nothing to skip, whatever the reads say
+    // (the check below would come to the same; this spares the reads, as the last iteration
+    // of every time slice comes here).
+    let first = now;
+    for (let i = 0; i < this.replayStepCount; i++) first += this.replaySteps[i];
+    if (first > endUs) {
+      this.replayChanging = true;
+      return 0;
+    }
     let changeUs = Infinity;
     for (let i = 0; i < this.replayReads; i++) {
       const address = this.replayAddress[i];
