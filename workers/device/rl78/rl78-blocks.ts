@@ -2,8 +2,9 @@
  * Block-level work on an RL78 in programming mode, all done by the chip: blank check per block
  * (naming the first non-blank one), erase block by block, program 256-byte units, and compare
  * by the chip's Checksum (its 16-bit two's-complement byte sum, which is `mp.checksum.sum_rl78`
- * over the same bytes) or exactly by its Verify (the host sends the bytes, the chip compares). Blocks are numbered from 0 over the flash regions in address order
- * (Code Flash blocks first, then Data Flash).
+ * over the same bytes) or exactly by its Verify (the host sends the bytes, the chip compares).
+ * Blocks are numbered from 0 over the flash regions in address order (Code Flash blocks first,
+ * then Data Flash).
  */
 import { checksum } from '../../../src/core/checksum';
 import { WebProgError, formatAddress } from '../../../src/core/errors';
