@@ -22,7 +22,9 @@
  * is therefore one USB round trip — a USB OUT frame plus the bridge's receive timeout — which no
  * host can overlap. The note gives that bridge floor: the issue's floor plus one round trip for
  * each of the 64 erases, the Programming command, the 256 data frames and the Checksum. The
- * backend's own extra is its skip-unchanged probe (one Checksum per block of a non-blank run).
+ * backend's own extra is its skip-unchanged probe (one Checksum per block of a non-blank run;
+ * a block whose checksum already matches would then be compared by a Verify — none does here,
+ * the chip holds other data).
  */
 import { BLOCK_SIZE, RL78_TIMING, createSimulatedRl78Board } from '../src/sim/rl78';
 import { BRIDGE_TIMINGS } from '../src/sim/esp/usb-connection';

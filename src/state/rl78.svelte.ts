@@ -2,8 +2,9 @@
  * A Renesas RL78 on a USB-UART as a device of the one Flash flow: how the cable is wired
  * (single-wire TOOL0 or two-wire, RESET on DTR or RTS), the baud rate and supply voltage the
  * boot firmware is told, its memory map (Code Flash, Data Flash at 0xF1000), and the wiring help.
- * Writing is the backend's `flash` (chip-side blank check, block erase, skip unchanged and
- * verify by the chip's checksum). Everything that touches the chip goes through the device worker.
+ * Writing is the backend's `flash` (chip-side blank check, block erase, skip unchanged by the
+ * chip's checksum confirmed by its Verify, verify by the chip's checksum). Everything that
+ * touches the chip goes through the device worker.
  */
 import { flashRegion } from '../core/memory/region';
 import type { TargetDescription } from '../core/targets';

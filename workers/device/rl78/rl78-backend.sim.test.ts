@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checksum } from '../../../src/core/checksum';
 import { MemoryImage } from '../../../src/core/memory/memory-image';
 import { lcgBytes } from '../testing';
+import { sumRl78 } from './rl78-blocks';
 import { rl78Rig } from './testing';
 
 const pattern = (size: number, seed = 1): Uint8Array => lcgBytes(size, seed);
@@ -64,6 +65,62 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
     await rl78.verify(image);
     const again = await rl78.flash(image, { allowWrites: true });
     expect(again).toMatchObject({ bytesWritten: 0, skippedBlocks: 60 });
+  });
+
+  it('a block changed with its sum kept (two bytes swapped) is found by the chip’s Verify and written; nothing else is', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const old = pattern(8 * 1024, 3);
+    // A version string "v1.2" in block 3, in its second 256-byte frame (the Verify over the
+    // run of 8 same-sum blocks then reports the difference mid-command and must run on).
+    const at = 3 * 1024 + 0x120;
+    old.set([0x76, 0x31, 0x2e, 0x32], at);
+    sim.flash.load(0, old);
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    const next = old.slice();
+    next.set([0x76, 0x32, 0x2e, 0x31], at); // "v2.1": '1' and '2' swapped
+    image.writeAt(0, next);
+    const block = (bytes: Uint8Array, n: number) => bytes.subarray(n * 1024, n * 1024 + 1024);
+    expect(sumRl78(block(next, 3))).toBe(sumRl78(block(old, 3)));
+    expect(block(next, 3)).not.toEqual(block(old, 3));
+
+    const report = await rl78.flash(image, { allowWrites: true });
+    expect(report).toMatchObject({ bytesWritten: 1024, erasedBlocks: 1, skippedBlocks: 7, verified: true });
+    expect(sim.flash.code.subarray(0, next.length)).toEqual(next);
+    expect(sim.firmware?.stats.blocksErased).toBe(1);
+    await rl78.verifySegment(image, 3 * 1024, 1024); // the chip compares every byte
+
+    // The identical image again: every block is confirmed by Verify and nothing is written.
+    const again = await rl78.flash(image, { allowWrites: true });
+    expect(again).toMatchObject({ bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 8, verified: true });
+    expect(sim.firmware?.stats.blocksErased).toBe(1);
+    expect(sim.flash.code.subarray(0, next.length)).toEqual(next);
+  });
+
+  it('verify_segment names the first differing 256 bytes and leaves the link ready for the next command', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const data = pattern(1024, 5);
+    sim.flash.load(0x800, data);
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    const other = data.slice();
+    [other[0x110], other[0x111]] = [other[0x111], other[0x110]];
+    image.writeAt(0x800, other);
+    expect(other[0x110]).not.toBe(other[0x111]);
+    const writes = { host: 0 };
+    const write = sim.write.bind(sim);
+    sim.write = (bytes: Uint8Array) => (writes.host++, write(bytes));
+    // The second of four frames differs: the command still runs to its last frame (the
+    // command frame and all four data frames are sent).
+    await expect(rl78.verifySegment(image, 0x800, 1024)).rejects.toMatchObject({
+      code: 'VERIFY_FAILED',
+      address: 0x900,
+      message: /^Verify failed at 0x0*900/,
+    });
+    expect(writes.host).toBe(1 + 4);
+    image.writeAt(0x800, data);
+    await rl78.verifySegment(image, 0x800, 1024);
+    await rl78.blankCheck({}, 'Data Flash');
   });
 
   it('the chip checksum of every block and sub-block equals sum_rl78 of the bytes', async () => {

@@ -1,8 +1,10 @@
 /**
  * Backend `rl78`: Renesas RL78 (Protocol A) chips programmed through their boot firmware over a
  * USB-UART on Web Serial (single-wire TOOL0 or two-wire; RESET on DTR or RTS). The chip does
- * the flash work itself: blank check, block erase, programming in 256-byte frames, and
- * checksums, which verify and "skip unchanged" use. The boot firmware has no read command, so
+ * the flash work itself: blank check, block erase, programming in 256-byte frames, checksums
+ * (which verify uses, and "skip unchanged" to find changed blocks) and Verify (the host sends
+ * the bytes, the chip compares them: verify_segment, and the exact check before "skip
+ * unchanged" skips a block whose checksum matches). The boot firmware has no read command, so
  * reading flash back is not possible over this interface.
  */
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
@@ -435,8 +437,8 @@ export class Rl78Backend implements Backend {
   }
 
   /**
-   * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, erase, program,
-   * verify by checksum); `write` / `write_no_blank` only the 256-byte units holding data, with
+   * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, confirmed by
+   * the chip's Verify; erase, program, verify by checksum); `write` / `write_no_blank` only the 256-byte units holding data, with
    * no erase (NOR: bits only go from 1 to 0).
    */
   private async programBlocks(

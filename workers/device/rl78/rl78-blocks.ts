@@ -2,14 +2,15 @@
  * Block-level work on an RL78 in programming mode, all done by the chip: blank check per block
  * (naming the first non-blank one), erase block by block, program 256-byte units, and compare
  * by the chip's Checksum (its 16-bit two's-complement byte sum, which is `mp.checksum.sum_rl78`
- * over the same bytes). Blocks are numbered from 0 over the flash regions in address order
- * (Code Flash blocks first, then Data Flash).
+ * over the same bytes) or exactly by its Verify (the host sends the bytes, the chip compares).
+ * Blocks are numbered from 0 over the flash regions in address order (Code Flash blocks first,
+ * then Data Flash).
  */
 import { checksum } from '../../../src/core/checksum';
 import { WebProgError, formatAddress } from '../../../src/core/errors';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import { regionBlocks, regionEnd, type Region } from '../../../src/core/memory/region';
-import { rl78BlankCheck, rl78BlockErase, rl78Checksum, rl78Transfer } from './rl78-commands';
+import { rl78BlankCheck, rl78BlockErase, rl78Checksum, rl78Program, rl78Verify } from './rl78-commands';
 import { RL78_UNIT } from './rl78-families';
 import type { Rl78Link } from './rl78-link';
 
@@ -109,7 +110,7 @@ export async function programBlock(
     const start = units[i];
     const data = imageBytes(image, start, (j - i) * RL78_UNIT);
     let last = 0;
-    await rl78Transfer(link, 'programming', start, data, (done) => {
+    await rl78Program(link, start, data, (done) => {
       onBytes?.(done - last);
       last = done;
     });
@@ -150,25 +151,49 @@ export async function verifyBlock(link: Rl78Link, image: MemoryImage, block: Rl7
   );
 }
 
-/** Compares a 256-aligned range with the image using the chip's Verify command. */
+/**
+ * Compares a 256-aligned range with the image using the chip's Verify command (the chip
+ * compares every byte); throws VERIFY_FAILED naming the first 256 bytes that differ.
+ */
 export async function verifyRange(
   link: Rl78Link,
   image: MemoryImage,
   address: number,
   size: number,
 ): Promise<void> {
-  try {
-    await rl78Transfer(link, 'verify', address, imageBytes(image, address, size));
-  } catch (error) {
-    if (error instanceof WebProgError && error.code === 'VERIFY_FAILED') {
-      throw new WebProgError(
-        'VERIFY_FAILED',
-        `Verify failed at ${formatAddress(error.address ?? address)}: the chip’s 256 bytes from there differ from the buffer.`,
-        { address: error.address ?? address },
-      );
-    }
-    throw error;
+  const [first] = await rl78Verify(link, address, imageBytes(image, address, size));
+  if (first !== undefined) {
+    throw new WebProgError(
+      'VERIFY_FAILED',
+      `Verify failed at ${formatAddress(first)}: the chip’s 256 bytes from there differ from the buffer.`,
+      { address: first },
+    );
   }
+}
+
+/**
+ * The blocks of `blocks` (adjacent, one region) whose flash differs from the image in any
+ * byte, by one chip Verify over them all; `onEqual` gets each block found equal as soon as
+ * its last frame is compared.
+ */
+export async function differingBlocks(
+  link: Rl78Link,
+  image: MemoryImage,
+  blocks: readonly Rl78Block[],
+  onEqual?: (block: Rl78Block) => void,
+): Promise<Rl78Block[]> {
+  const start = blocks[0].address;
+  const size = blocks.reduce((n, b) => n + b.size, 0);
+  const differing = new Set<Rl78Block>();
+  let i = 0;
+  await rl78Verify(link, start, imageBytes(image, start, size), (address, same) => {
+    const b = blocks[i];
+    if (!same) differing.add(b);
+    if (address + RL78_UNIT < b.address + b.size) return;
+    if (!differing.has(b)) onEqual?.(b);
+    i++;
+  });
+  return blocks.filter((b) => differing.has(b));
 }
 
 /** The region named `name` (default the code flash). */

@@ -2,7 +2,8 @@
  * The RL78 boot firmware's commands as typed calls over an {@link Rl78Link} (R01AN0815): each
  * sends its command frame, reads the status frame, and where the command has more (data
  * frames, a second frame) carries it through. A status other than ACK becomes a
- * `WebProgError` naming the command and address.
+ * `WebProgError` naming the command and address, except Verify's compare result: Verify runs
+ * to its last frame and returns the frames that differ.
  */
 import { WebProgError } from '../../../src/core/errors';
 import type { Rl78Link } from './rl78-link';
@@ -134,39 +135,70 @@ export async function rl78Checksum(link: Rl78Link, start: number, end: number): 
   return d[0] | (d[1] << 8);
 }
 
-/**
- * Programming or Verify of `data` at `start` (256-byte frames): each frame is answered with a
- * reception and a result status; Programming ends with a completion status. `onFrame` gets
- * the bytes done.
- */
-export async function rl78Transfer(
+/** Sends a Programming or Verify command for `[start, start + length − 1]` and reads its status. */
+function startTransfer(
   link: Rl78Link,
-  kind: 'programming' | 'verify',
+  command: number,
+  what: string,
+  start: number,
+  length: number,
+): Promise<void> {
+  return simple(link, command, [...address24(start), ...address24(start + length - 1)], what, start);
+}
+
+/**
+ * Programming of `data` at `start` (256-byte frames): each frame is answered with a reception
+ * and a write status, the last frame then with a completion status. `onFrame` gets the bytes
+ * done.
+ */
+export async function rl78Program(
+  link: Rl78Link,
   start: number,
   data: Uint8Array,
   onFrame?: (done: number) => void,
 ): Promise<void> {
-  const what = kind === 'programming' ? 'Programming' : 'Verify';
-  const end = start + data.length - 1;
-  await simple(
-    link,
-    kind === 'programming' ? Rl78Command.programming : Rl78Command.verify,
-    [...address24(start), ...address24(end)],
-    what,
-    start,
-  );
+  await startTransfer(link, Rl78Command.programming, 'Programming', start, data.length);
   for (let at = 0; at < data.length; at += 256) {
-    const last = at + 256 >= data.length;
-    await link.send(dataFrame(data.subarray(at, at + 256), last));
-    const [received, result] = await link.expectFrame(what, 2);
-    if (received !== Rl78Status.ack) throw statusError(received, what, start + at);
-    if (result !== Rl78Status.ack) throw statusError(result, what, start + at);
+    const [received, result] = await sendFrame(link, data, at, 'Programming');
+    if (received !== Rl78Status.ack) throw statusError(received, 'Programming', start + at);
+    if (result !== Rl78Status.ack) throw statusError(result, 'Programming', start + at);
     onFrame?.(Math.min(data.length, at + 256));
   }
-  if (kind === 'programming') {
-    const [status] = await link.expectFrame('Programming (completion)');
-    if (status !== Rl78Status.ack) throw statusError(status, 'Programming (completion)', start);
+  const [status] = await link.expectFrame('Programming (completion)');
+  if (status !== Rl78Status.ack) throw statusError(status, 'Programming (completion)', start);
+}
+
+/**
+ * Verify of `data` at `start` (256-byte frames): the chip compares each frame with its flash
+ * and answers with a reception and a compare status (0x0F: the frame differs). Every frame is
+ * sent even after a difference, so the command ends with its last frame as the boot firmware
+ * expects and the next command finds it waiting. Returns the start addresses of the frames
+ * that differ (empty: the chip holds exactly `data`); `onFrame` gets each frame's address and
+ * whether it was equal as its answer comes. A reception error is thrown.
+ */
+export async function rl78Verify(
+  link: Rl78Link,
+  start: number,
+  data: Uint8Array,
+  onFrame?: (address: number, same: boolean) => void,
+): Promise<number[]> {
+  await startTransfer(link, Rl78Command.verify, 'Verify', start, data.length);
+  const differ: number[] = [];
+  for (let at = 0; at < data.length; at += 256) {
+    const [received, result] = await sendFrame(link, data, at, 'Verify');
+    if (received !== Rl78Status.ack) throw statusError(received, 'Verify', start + at);
+    if (result !== Rl78Status.ack && result !== Rl78Status.verifyError)
+      throw statusError(result, 'Verify', start + at);
+    if (result === Rl78Status.verifyError) differ.push(start + at);
+    onFrame?.(start + at, result === Rl78Status.ack);
   }
+  return differ;
+}
+
+/** Sends the 256-byte data frame at offset `at` of `data` and reads its 2-byte status. */
+async function sendFrame(link: Rl78Link, data: Uint8Array, at: number, what: string): Promise<Uint8Array> {
+  await link.send(dataFrame(data.subarray(at, at + 256), at + 256 >= data.length));
+  return link.expectFrame(what, 2);
 }
 
 /** Security Get. */

@@ -1,12 +1,14 @@
 /**
  * The `flash` plan for an RL78, all done by the chip: per run of adjacent blocks, one Block
  * Blank Check over the run decides whether any block needs looking at; on a blank run only the
- * blocks the buffer does not leave erased are programmed; otherwise a block whose chip checksum
- * already equals the buffer's `sum_rl78` is skipped (skip unchanged), and the others are erased
- * (unless blank) and programmed whole. Adjacent blocks go in one Programming command (256-byte
- * frames, each answered: the chip's internal verify checks every frame), then one chip Checksum
- * over them is compared with the buffer's `sum_rl78`; on a difference each block's checksum
- * locates it.
+ * blocks the buffer does not leave erased are programmed. Otherwise each block's chip Checksum
+ * is compared with the buffer's `sum_rl78`: a different sum means changed; an equal sum is only
+ * a hint (a 16-bit sum misses two swapped bytes), so those blocks are compared exactly by the
+ * chip's Verify (one per run of adjacent such blocks) and skipped only when it finds every byte
+ * equal (skip unchanged). Changed blocks are erased (unless blank) and programmed whole.
+ * Adjacent blocks go in one Programming command (256-byte frames, each answered: the chip's
+ * internal verify checks every frame), then one chip Checksum over them is compared with the
+ * buffer's `sum_rl78`; on a difference each block's checksum locates it.
  */
 import type { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import { throwIfCancelled, type CancelSignal } from '../../../src/core/errors';
@@ -14,6 +16,7 @@ import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import type { ProgressReporter } from '../../../src/core/progress';
 import {
   chipChecksum,
+  differingBlocks,
   eraseBlock,
   imageBytes,
   isBlank,
@@ -21,7 +24,7 @@ import {
   verifyBlock,
   type Rl78Block,
 } from './rl78-blocks';
-import { rl78BlankCheck, rl78Transfer } from './rl78-commands';
+import { rl78BlankCheck, rl78Program } from './rl78-commands';
 import type { Rl78Link } from './rl78-link';
 
 /** The chip checksum of an erased 1 KiB block: (0 − 1024 × 0xFF) & 0xFFFF. */
@@ -70,17 +73,30 @@ export async function flashBlocks(
         } else todo.push(b);
       }
     } else {
+      // A different sum means changed; an equal one is confirmed byte for byte by Verify.
+      const chipSums = new Map<Rl78Block, number>();
+      const sameSum: Rl78Block[] = [];
       for (const b of run) {
         throwIfCancelled(signal);
         const chipSum = await chipChecksum(link, b.address, b.size);
-        if (chipSum === sumRl78(imageBytes(image, b.address, b.size))) {
+        chipSums.set(b, chipSum);
+        if (chipSum === sumRl78(imageBytes(image, b.address, b.size))) sameSum.push(b);
+      }
+      const unchanged = new Set<Rl78Block>();
+      for (const part of runsOf(sameSum)) {
+        throwIfCancelled(signal);
+        await differingBlocks(link, image, part, (b) => {
+          unchanged.add(b);
           tally.skipped++;
           progress.advance(b.size);
-          continue;
-        }
+        });
+      }
+      for (const b of run) {
+        throwIfCancelled(signal);
+        if (unchanged.has(b)) continue;
         changes.block(b.address, b.size);
         // Only a block whose sum is the erased block's can be blank: ask the chip only then.
-        if (chipSum !== ERASED_BLOCK_SUM || !(await isBlank(link, b))) {
+        if (chipSums.get(b) !== ERASED_BLOCK_SUM || !(await isBlank(link, b))) {
           await eraseBlock(link, b);
           tally.erased++;
         }
@@ -93,7 +109,7 @@ export async function flashBlocks(
       const start = part[0].address;
       const size = part.length * part[0].size;
       let sent = 0;
-      await rl78Transfer(link, 'programming', start, imageBytes(image, start, size), (done) => {
+      await rl78Program(link, start, imageBytes(image, start, size), (done) => {
         progress.advance(done - sent);
         sent = done;
       });
