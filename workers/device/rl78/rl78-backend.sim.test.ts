@@ -90,7 +90,8 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
     expect(sim.firmware?.stats.blocksErased).toBe(1);
     await rl78.verifySegment(image, 3 * 1024, 1024); // the chip compares every byte
 
-    // The identical image again: every block is confirmed by Verify and nothing is written.
+    // The identical image again: the session knows every block (Verify found 7 equal, 1 was
+    // written), so nothing is written.
     const again = await rl78.flash(image, { allowWrites: true });
     expect(again).toMatchObject({ bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 8, verified: true });
     expect(sim.firmware?.stats.blocksErased).toBe(1);

@@ -5,7 +5,10 @@
  * (which verify uses, and "skip unchanged" to find changed blocks) and Verify (the host sends
  * the bytes, the chip compares them: verify_segment, and the exact check before "skip
  * unchanged" skips a block whose checksum matches). The boot firmware has no read command, so
- * reading flash back is not possible over this interface.
+ * reading flash back is not possible over this interface. Within one session the backend knows
+ * exactly what the blocks it erased, blank-checked, programmed or had compared hold (nothing
+ * else writes the chip while it is in programming mode), so `flash` decides those blocks
+ * without a command (`rl78-known-contents.ts`); every operation forgets what it may change.
  */
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import { WebProgError, throwIfCancelled, toWebProgError } from '../../../src/core/errors';
@@ -27,8 +30,10 @@ import {
   blocksWithData,
   chipChecksum,
   eraseBlock,
+  imageBytes,
   inRegion,
   isBlank,
+  notBlank,
   pickRegion,
   programBlock,
   requireBlank,
@@ -256,10 +261,15 @@ export class Rl78Backend implements Backend {
       const r = pickRegion(s.regions, region);
       const blocks = allBlocks(s.regions).filter((b) => inRegion(b, r));
       const progress = this.progress('Blank check', r.size, ctx);
-      await requireBlank(s.link, blocks, (b) => {
+      for (const b of blocks) {
         throwIfCancelled(ctx.signal);
+        if (!(await isBlank(s.link, b))) {
+          s.known.forget(b);
+          throw notBlank(b);
+        }
+        s.known.rememberBlank(b);
         progress.advance(b.size);
-      });
+      }
       progress.finish();
     });
   }
@@ -296,6 +306,11 @@ export class Rl78Backend implements Backend {
       checkSegment(s.regions, address, size, RL78_UNIT, 'verify_segment');
       throwIfCancelled(ctx.signal);
       await verifyRange(s.link, image, address, size);
+      // The chip found every byte equal: the blocks wholly inside hold the buffer's bytes.
+      for (const b of allBlocks(s.regions)) {
+        if (b.address >= address && b.address + b.size <= address + size)
+          s.known.remember(b, imageBytes(image, b.address, b.size));
+      }
     });
   }
 
@@ -325,9 +340,11 @@ export class Rl78Backend implements Backend {
           )
             units.push(a);
           changes.block(b.address, b.size);
+          s.known.forget(b); // programmed without erase: the chip ANDs old and new
           written += await programBlock(s.link, image, b, units, (n) => progress.advance(n));
         }
       } catch (error) {
+        s.known.forgetAll();
         throw changes.annotate(error);
       }
       progress.finish();
@@ -378,6 +395,7 @@ export class Rl78Backend implements Backend {
       if (prohibit.blockErase) flags &= ~SECURITY_BITS.blockErase;
       if (prohibit.programming) flags &= ~SECURITY_BITS.programming;
       if (prohibit.bootCluster) flags &= ~SECURITY_BITS.bootCluster;
+      s.known.forgetAll(); // its effect on the flash is not something the session models
       await rl78SecuritySet(s.link, { ...current, flags: flags & 0xff });
       return this.refreshSecurity(s);
     });
@@ -393,6 +411,7 @@ export class Rl78Backend implements Backend {
         `Release the programming prohibition of the ${s.target.name}?`,
         'Really? Anyone with a serial cable can then reprogram the chip. (Block erase and boot cluster prohibitions stay; they cannot be released.)',
       );
+      s.known.forgetAll(); // its effect on the flash is not something the session models
       await rl78SecurityRelease(s.link);
       return this.refreshSecurity(s);
     });
@@ -437,9 +456,10 @@ export class Rl78Backend implements Backend {
   }
 
   /**
-   * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, confirmed by
-   * the chip's Verify; erase, program, verify by checksum); `write` / `write_no_blank` only the 256-byte units holding data, with
-   * no erase (NOR: bits only go from 1 to 0).
+   * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, by the
+   * session's known contents or confirmed by the chip's Verify; erase, program, verify by
+   * checksum); `write` / `write_no_blank` only the 256-byte units holding data, with no erase
+   * (NOR: bits only go from 1 to 0), after which the blocks' contents are no longer known.
    */
   private async programBlocks(
     s: Rl78Session,
@@ -453,7 +473,7 @@ export class Rl78Backend implements Backend {
     const progress = this.progress(how.erase ? 'Flash' : 'Write', total, ctx);
     try {
       if (how.erase) {
-        const tally = await flashBlocks(s.link, image, blocks, progress, changes, ctx.signal);
+        const tally = await flashBlocks(s.link, s.known, image, blocks, progress, changes, ctx.signal);
         progress.finish();
         return report(tally.written, tally.erased, tally.skipped, true);
       }
@@ -462,12 +482,15 @@ export class Rl78Backend implements Backend {
         throwIfCancelled(ctx.signal);
         const base = progress.done;
         changes.block(b.address, b.size);
+        // Without erase the chip ANDs old and new: what the block then holds is not known.
+        s.known.forget(b);
         written += await programBlock(s.link, image, b, unitsWithData(image, b), (n) => progress.advance(n));
         progress.update(base + b.size);
       }
       progress.finish();
       return report(written, 0, 0, false);
     } catch (error) {
+      s.known.forgetAll(); // stopped part-way: nothing it may have touched is assumed
       throw changes.annotate(error);
     }
   }
@@ -486,12 +509,15 @@ export class Rl78Backend implements Backend {
         throwIfCancelled(ctx.signal);
         if (!skipBlank || !(await isBlank(s.link, b))) {
           changes.block(b.address, b.size);
+          s.known.forget(b);
           await eraseBlock(s.link, b);
           erased++;
         }
+        s.known.rememberBlank(b); // blank by the chip's Blank Check or its acknowledged erase
         progress.advance(b.size);
       }
     } catch (error) {
+      s.known.forgetAll();
       throw changes.annotate(error);
     }
     progress.finish();

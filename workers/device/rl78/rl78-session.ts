@@ -6,6 +6,7 @@ import { WebProgError } from '../../../src/core/errors';
 import type { Region } from '../../../src/core/memory/region';
 import type { TargetInfo } from '../backend';
 import { rl78SecurityGet, rl78Signature, type Rl78Security, type Rl78Signature } from './rl78-commands';
+import { Rl78KnownContents } from './rl78-known-contents';
 import { enterProgrammingMode, type Rl78EntryResult, type Rl78ResetLine } from './rl78-entry';
 import { RL78_DATA_FLASH_BASE, requireSupported, rl78PartInfo, rl78Regions } from './rl78-families';
 import { Rl78Link, type Rl78Wiring } from './rl78-link';
@@ -24,7 +25,7 @@ export interface Rl78ConnectOptions {
   timeoutMs?: number;
 }
 
-/** A chip in programming mode. */
+/** A chip in programming mode, from connect until disconnect, reset or loss. */
 export interface Rl78Session {
   link: Rl78Link;
   signature: Rl78Signature;
@@ -32,6 +33,8 @@ export interface Rl78Session {
   entry: Rl78EntryResult;
   regions: Region[];
   target: TargetInfo;
+  /** What this session knows exactly about the blocks' contents (nothing at first). */
+  known: Rl78KnownContents;
 }
 
 /** Describes the security flags for a person. */
@@ -75,7 +78,15 @@ export async function openSession(port: SerialPort, options: Rl78ConnectOptions)
       );
     }
     if (entry.note) additional.push(entry.note);
-    return { link, signature, security, entry, regions, target: { name: signature.name, additional } };
+    return {
+      link,
+      signature,
+      security,
+      entry,
+      regions,
+      target: { name: signature.name, additional },
+      known: new Rl78KnownContents(),
+    };
   } catch (error) {
     await link.close();
     throw error;

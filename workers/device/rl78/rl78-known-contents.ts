@@ -1,0 +1,68 @@
+/**
+ * What one session knows, exactly, about the contents of an RL78's flash blocks.
+ *
+ * Why it can be exact: while the backend holds the chip in flash memory programming mode (from
+ * connect to disconnect, reset or loss), the chip runs only its boot firmware, which changes
+ * flash only on this session's commands; the user program does not run and no other host is on
+ * TOOL0. So a block's contents stay what the session last learned of them: a block it erased
+ * (the chip acknowledged Block Erase) or the chip's Block Blank Check found blank holds 0xFF in
+ * every byte; a block it programmed whole onto blank flash and confirmed by the chip's Checksum,
+ * or that the chip's Verify found equal to the buffer byte for byte, holds those bytes.
+ *
+ * The rule for keeping it true: forget a block before any command that changes it, and learn
+ * its contents again only from a confirmed outcome. Anything whose result the session cannot
+ * know exactly (programming without erase, where the chip ANDs old and new; an operation that
+ * fails or is cancelled part-way; Security Set or Release) forgets. A new session starts with
+ * nothing known. The contents are kept as copies of the bytes (1 KiB per block, at most the
+ * chip's flash size), so comparing them is exact too.
+ */
+import type { Rl78Block } from './rl78-blocks';
+
+/** How a block's known contents compare with some bytes. */
+export type KnownComparison = 'same' | 'different' | 'unknown';
+
+/** Known contents of blocks, by block address; see the module comment. */
+export class Rl78KnownContents {
+  private readonly blocks = new Map<number, Uint8Array>();
+
+  /** Records that `block` holds exactly `bytes` (copied; `bytes.length` must be its size). */
+  remember(block: Rl78Block, bytes: Uint8Array): void {
+    if (bytes.length !== block.size) {
+      throw new RangeError(`Known contents of ${block.size} bytes expected, ${bytes.length} given.`);
+    }
+    this.blocks.set(block.address, bytes.slice());
+  }
+
+  /** Records that `block` is blank (every byte 0xFF). */
+  rememberBlank(block: Rl78Block): void {
+    this.blocks.set(block.address, new Uint8Array(block.size).fill(0xff));
+  }
+
+  /** Forgets what `block` holds. */
+  forget(block: Rl78Block): void {
+    this.blocks.delete(block.address);
+  }
+
+  /** Forgets every block. */
+  forgetAll(): void {
+    this.blocks.clear();
+  }
+
+  /** Whether `block` is known to be blank. */
+  isBlank(block: Rl78Block): boolean {
+    return this.blocks.get(block.address)?.every((x) => x === 0xff) ?? false;
+  }
+
+  /** Compares `block`'s known contents with `bytes` (its size): 'unknown' when not known. */
+  compare(block: Rl78Block, bytes: Uint8Array): KnownComparison {
+    const known = this.blocks.get(block.address);
+    if (!known || known.length !== bytes.length) return 'unknown';
+    for (let i = 0; i < known.length; i++) if (known[i] !== bytes[i]) return 'different';
+    return 'same';
+  }
+
+  /** How many blocks are known. */
+  get size(): number {
+    return this.blocks.size;
+  }
+}

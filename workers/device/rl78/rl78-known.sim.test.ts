@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryImage } from '../../../src/core/memory/memory-image';
+import { Command, SOH, STX, type SimulatedRl78Board } from '../../../src/sim/rl78';
+import { lcgBytes } from '../testing';
+import { sumRl78 } from './rl78-blocks';
+import { rl78Rig } from './testing';
+
+/** A command frame the host sent: its code and, when it has one, its first address. */
+interface SentCommand {
+  code: number;
+  address?: number;
+}
+
+/** Records the command frames the host sends to the simulated chip from now on (off the wire). */
+function commandsOnTheWire(sim: SimulatedRl78Board) {
+  const sent: SentCommand[] = [];
+  const pending: number[] = [];
+  const write = sim.write.bind(sim);
+  sim.write = (bytes: Uint8Array) => {
+    pending.push(...bytes);
+    for (;;) {
+      while (pending.length > 0 && pending[0] !== SOH && pending[0] !== STX) pending.shift();
+      if (pending.length < 2) break;
+      const len = pending[1] === 0 ? 256 : pending[1];
+      if (pending.length < len + 4) break;
+      const frame = pending.splice(0, len + 4);
+      if (frame[0] !== SOH) continue;
+      sent.push({
+        code: frame[2],
+        address: len >= 4 ? frame[3] | (frame[4] << 8) | (frame[5] << 16) : undefined,
+      });
+    }
+    return write(bytes);
+  };
+  return {
+    sent,
+    count: (code: number) => sent.filter((c) => c.code === code).length,
+    at: (code: number) => sent.filter((c) => c.code === code).map((c) => c.address),
+    clear: () => void sent.splice(0),
+  };
+}
+
+const KIB = 1024;
+const block = (bytes: Uint8Array, n: number) => bytes.subarray(n * KIB, (n + 1) * KIB);
+
+describe('RL78 flash with the session’s known block contents', { timeout: 60_000 }, () => {
+  it('re-flashing an unchanged 64 KiB image in the same session sends no command at all', async () => {
+    const { sim, rl78 } = rl78Rig();
+    sim.flash.load(0, new Uint8Array(0x10000).fill(0x5a));
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0, lcgBytes(0x10000, 1));
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({ bytesWritten: 0x10000 });
+
+    const wire = commandsOnTheWire(sim);
+    const erasedBefore = sim.firmware?.stats.blocksErased;
+    const t0 = sim.clock.now();
+    const again = await rl78.flash(image, { allowWrites: true });
+    const seconds = sim.clock.now() - t0;
+    expect(again).toMatchObject({ bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 64, verified: true });
+    expect(wire.count(Command.verify)).toBe(0);
+    expect(wire.count(Command.checksum)).toBe(0);
+    expect(wire.sent).toEqual([]);
+    expect(sim.firmware?.stats.blocksErased).toBe(erasedBefore);
+    // Modeled time at 115200 Bd (sending the image for Verify alone would take ≈ 7 s).
+    expect(seconds).toBeLessThan(0.5);
+    expect(sim.flash.code).toEqual(image.readAt(0, 0x10000));
+  });
+
+  it('two bytes swapped in one block (same sum) after a flash: that block alone is erased and written, no Verify', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const old = lcgBytes(8 * KIB, 3);
+    const at = 5 * KIB + 0x2f0;
+    old.set([0x31, 0x32], at);
+    const image = new MemoryImage(regions);
+    image.writeAt(0, old);
+    await rl78.flash(image, { allowWrites: true });
+
+    const next = old.slice();
+    next.set([0x32, 0x31], at);
+    expect(sumRl78(block(next, 5))).toBe(sumRl78(block(old, 5)));
+    image.writeAt(0, next);
+    const wire = commandsOnTheWire(sim);
+    const report = await rl78.flash(image, { allowWrites: true });
+    expect(report).toMatchObject({ bytesWritten: KIB, erasedBlocks: 1, skippedBlocks: 7, verified: true });
+    expect(wire.count(Command.verify)).toBe(0);
+    expect(wire.count(Command.blockBlankCheck)).toBe(0);
+    expect(wire.at(Command.blockErase)).toEqual([5 * KIB]);
+    expect(wire.at(Command.programming)).toEqual([5 * KIB]);
+    // The one Checksum is the check after programming, over the block written.
+    expect(wire.at(Command.checksum)).toEqual([5 * KIB]);
+    expect(sim.flash.code.subarray(0, next.length)).toEqual(next);
+    await rl78.verifySegment(image, 0, 8 * KIB); // the chip compares every byte
+  });
+
+  it('after a reconnect nothing is known: the re-flash asks the chip (checksum and Verify) and stays exact', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const old = lcgBytes(8 * KIB, 4);
+    const image = new MemoryImage(regions);
+    image.writeAt(0, old);
+    await rl78.flash(image, { allowWrites: true });
+
+    await rl78.connect(); // a new session
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 0,
+      skippedBlocks: 8,
+    });
+    expect(wire.count(Command.checksum)).toBe(8);
+    expect(wire.count(Command.verify)).toBe(1);
+
+    // Disconnected, then flashed (the flash connects): a same-sum change is still found by Verify.
+    await rl78.disconnect();
+    const next = old.slice();
+    [next[2 * KIB + 7], next[2 * KIB + 8]] = [old[2 * KIB + 8], old[2 * KIB + 7]];
+    expect(next).not.toEqual(old);
+    image.writeAt(0, next);
+    wire.clear();
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 1,
+      skippedBlocks: 7,
+    });
+    expect(wire.count(Command.verify)).toBe(1);
+    expect(wire.at(Command.programming)).toEqual([2 * KIB]);
+    expect(sim.flash.code.subarray(0, next.length)).toEqual(next);
+  });
+
+  it('write_no_blank over a block makes it unknown: the re-flash asks the chip for that block only', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const data = lcgBytes(8 * KIB, 5);
+    const image = new MemoryImage(regions);
+    image.writeAt(0, data);
+    await rl78.flash(image, { allowWrites: true });
+
+    // The same bytes again over block 2 without erase: the chip ANDs them (nothing changes),
+    // but the session does not assume so.
+    const same = new MemoryImage(regions);
+    same.writeAt(2 * KIB, block(data, 2));
+    await rl78.writeNoBlank(same, { allowWrites: true });
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 0,
+      skippedBlocks: 8,
+    });
+    expect(wire.at(Command.blockBlankCheck)).toEqual([2 * KIB]);
+    expect(wire.at(Command.checksum)).toEqual([2 * KIB]);
+    expect(wire.at(Command.verify)).toEqual([2 * KIB]);
+    expect(wire.count(Command.programming)).toBe(0);
+
+    // Zeros over block 6 without erase: its checksum differs, so it is erased and written again.
+    const zeros = new MemoryImage(regions);
+    zeros.writeAt(6 * KIB + 0x100, new Uint8Array(0x100));
+    await rl78.writeNoBlank(zeros, { allowWrites: true });
+    wire.clear();
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 1,
+      skippedBlocks: 7,
+    });
+    expect(wire.at(Command.blockBlankCheck)).toEqual([6 * KIB]);
+    expect(wire.at(Command.blockErase)).toEqual([6 * KIB]);
+    expect(wire.count(Command.verify)).toBe(0);
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('write_segment makes its blocks unknown; a block erased by erase_segment is programmed without erase or probe', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const data = lcgBytes(4 * KIB, 6);
+    const image = new MemoryImage(regions);
+    image.writeAt(0, data);
+    await rl78.flash(image, { allowWrites: true });
+
+    const other = new MemoryImage(regions);
+    other.writeAt(KIB, new Uint8Array(0x100));
+    await rl78.writeSegment(other, KIB, 0x100, { allowWrites: true });
+    await rl78.eraseSegment(3 * KIB, KIB, { allowWrites: true });
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 2 * KIB,
+      erasedBlocks: 1,
+      skippedBlocks: 2,
+    });
+    // Block 1 is asked about and erased; block 3, known blank, is only programmed.
+    expect(wire.at(Command.blockBlankCheck)).toEqual([KIB]);
+    expect(wire.at(Command.blockErase)).toEqual([KIB]);
+    expect(wire.at(Command.programming)).toEqual([KIB, 3 * KIB]);
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('blank_check and a passing verify_segment teach the session what blocks hold', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const data = lcgBytes(4 * KIB, 12);
+    sim.flash.load(0, data);
+    const { regions } = await rl78.connect();
+    await rl78.blankCheck({}, 'Data Flash');
+    const image = new MemoryImage(regions);
+    image.writeAt(0, data);
+    await rl78.verifySegment(image, 0, 4 * KIB);
+    image.writeAt(0xf1000, lcgBytes(KIB, 13));
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 0,
+      skippedBlocks: 4,
+    });
+    // Only the data flash block is programmed (it was known blank) and its sum checked.
+    expect(wire.sent.map((c) => c.code)).toEqual([Command.programming, Command.checksum]);
+    expect(sim.flash.dataFlash.subarray(0, KIB)).toEqual(lcgBytes(KIB, 13));
+  });
+
+  it('Security Release forgets every block', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0, lcgBytes(2 * KIB, 7));
+    await rl78.flash(image, { allowWrites: true });
+    await rl78.securityRelease({ allowWrites: true, confirm: async () => true });
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 0,
+      skippedBlocks: 2,
+    });
+    expect(wire.count(Command.checksum)).toBe(2);
+    expect(wire.count(Command.verify)).toBe(1);
+  });
+
+  it('a flash cancelled part-way leaves nothing wrongly known: the next flash in the session is exact', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const a = lcgBytes(8 * KIB, 8);
+    const imageA = new MemoryImage(regions);
+    imageA.writeAt(0, a);
+    await rl78.flash(imageA, { allowWrites: true });
+
+    // B differs everywhere and has a gap (two runs); cancel once the first run is programmed.
+    const b = lcgBytes(8 * KIB, 9);
+    const imageB = new MemoryImage(regions);
+    imageB.writeAt(0, b.subarray(0, 4 * KIB));
+    imageB.writeAt(6 * KIB, b.subarray(6 * KIB));
+    const firstRunWritten = () => block(sim.flash.code, 3).every((x, i) => x === block(b, 3)[i]);
+    const signal = {
+      get aborted() {
+        return firstRunWritten();
+      },
+    };
+    await expect(rl78.flash(imageB, { allowWrites: true, signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    expect(block(sim.flash.code, 0)).toEqual(block(b, 0));
+    expect(block(sim.flash.code, 6)).toEqual(block(a, 6));
+    expect(rl78.isConnected()).toBe(true);
+
+    await rl78.flash(imageA, { allowWrites: true });
+    expect(sim.flash.code.subarray(0, a.length)).toEqual(a);
+    await rl78.verifySegment(imageA, 0, 8 * KIB);
+  });
+
+  it('an unplug or a corrupted reply mid-flash leaves nothing wrongly known: the next flash writes the right image', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const a = lcgBytes(16 * KIB, 10);
+    const imageA = new MemoryImage(regions);
+    imageA.writeAt(0, a);
+    await rl78.flash(imageA, { allowWrites: true });
+
+    const imageB = new MemoryImage(regions);
+    imageB.writeAt(0, lcgBytes(16 * KIB, 11));
+    sim.faults.unplugAfter('to-device', 6000); // erases done, a few frames programmed
+    await expect(rl78.flash(imageB, { allowWrites: true })).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+    sim.plug();
+    await rl78.flash(imageA, { allowWrites: true });
+    expect(sim.flash.code.subarray(0, a.length)).toEqual(a);
+
+    // A corrupted status byte while B is programmed: the session ends; the next one asks again.
+    sim.faults.corrupt({ direction: 'to-host', after: 6000, count: 1 });
+    await expect(rl78.flash(imageB, { allowWrites: true })).rejects.toMatchObject({
+      code: 'DEVICE_PROTOCOL',
+    });
+    const wire = commandsOnTheWire(sim);
+    await rl78.flash(imageA, { allowWrites: true });
+    expect(wire.count(Command.checksum)).toBeGreaterThanOrEqual(16);
+    expect(sim.flash.code.subarray(0, a.length)).toEqual(a);
+    await rl78.verifySegment(imageA, 0, 16 * KIB);
+  });
+});
