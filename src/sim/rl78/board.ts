@@ -148,6 +148,18 @@ export class SimulatedRl78Board implements SerialDevice {
     this.port.restore();
   }
 
+  /**
+   * The board's reset button: RESET pulses low while TOOL0 idles high (the host's TxD is idle),
+   * so the chip restarts into its user program. A host that had it in programming mode is not
+   * told; its next command goes unanswered.
+   */
+  pressReset(): void {
+    if (this.state === 'unpowered') return;
+    const now = this.clock.hostNow();
+    this.enterReset(now);
+    this.releaseReset(now);
+  }
+
   // --- SerialDevice ---
 
   /**

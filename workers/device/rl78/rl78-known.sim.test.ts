@@ -44,7 +44,7 @@ const KIB = 1024;
 const block = (bytes: Uint8Array, n: number) => bytes.subarray(n * KIB, (n + 1) * KIB);
 
 describe('RL78 flash with the session’s known block contents', { timeout: 60_000 }, () => {
-  it('re-flashing an unchanged 64 KiB image in the same session sends no command at all', async () => {
+  it('re-flashing an unchanged 64 KiB image in the same session sends no command but one Reset', async () => {
     const { sim, rl78 } = rl78Rig();
     sim.flash.load(0, new Uint8Array(0x10000).fill(0x5a));
     const { regions } = await rl78.connect();
@@ -60,7 +60,8 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
     expect(again).toMatchObject({ bytesWritten: 0, erasedBlocks: 0, skippedBlocks: 64, verified: true });
     expect(wire.count(Command.verify)).toBe(0);
     expect(wire.count(Command.checksum)).toBe(0);
-    expect(wire.sent).toEqual([]);
+    // Only the one Reset command that checks the chip is still in this session's programming mode.
+    expect(wire.sent).toEqual([{ code: Command.reset, address: undefined }]);
     expect(sim.firmware?.stats.blocksErased).toBe(erasedBefore);
     // Modeled time at 115200 Bd (sending the image for Verify alone would take ≈ 7 s).
     expect(seconds).toBeLessThan(0.5);
@@ -209,8 +210,29 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
       skippedBlocks: 4,
     });
     // Only the data flash block is programmed (it was known blank) and its sum checked.
-    expect(wire.sent.map((c) => c.code)).toEqual([Command.programming, Command.checksum]);
+    expect(wire.sent.map((c) => c.code)).toEqual([Command.reset, Command.programming, Command.checksum]);
     expect(sim.flash.dataFlash.subarray(0, KIB)).toEqual(lcgBytes(KIB, 13));
+  });
+
+  it('a chip reset behind the session’s back (the board’s button) is noticed: nothing known is trusted', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const data = lcgBytes(4 * KIB, 14);
+    const image = new MemoryImage(regions);
+    image.writeAt(0, data);
+    await rl78.flash(image, { allowWrites: true });
+
+    sim.pressReset();
+    expect(sim.mode).toBe('user-program');
+    sim.flash.load(KIB, Uint8Array.of(0x00)); // what a user program might write meanwhile
+    await expect(rl78.flash(image, { allowWrites: true })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(rl78.isConnected()).toBe(false);
+    // The next flash connects again (a new session) and asks the chip.
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      skippedBlocks: 3,
+    });
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
   });
 
   it('Security Release forgets every block', async () => {
