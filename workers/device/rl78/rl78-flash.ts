@@ -4,17 +4,20 @@
  * Verify-compared it earlier in this session) needs no command to decide: equal to the buffer,
  * it is skipped; different, it is changed. One Reset command first confirms the chip is still
  * in this session's programming mode (a chip reset behind the session's back, say by the
- * board's button, runs its user program, which may write flash, and does not answer). The blocks of unknown contents are asked about: per
- * run of adjacent such blocks, one Block Blank Check over the run decides whether any block
- * needs looking at; on a blank run only the blocks the buffer does not leave erased are
- * programmed. Otherwise each block's chip Checksum is compared with the buffer's `sum_rl78`: a
- * different sum means changed; an equal sum is only a hint (a 16-bit sum misses two swapped
- * bytes), so those blocks are compared exactly by the chip's Verify (one per run of adjacent
- * such blocks) and skipped only when it finds every byte equal (skip unchanged). Changed blocks
- * are erased (unless blank) and programmed whole. Adjacent blocks go in one Programming command
- * (256-byte frames, each answered: the chip's internal verify checks every frame), then one chip
- * Checksum over them is compared with the buffer's `sum_rl78`; on a difference each block's
- * checksum locates it.
+ * board's button, runs its user program, which may write flash, and does not answer).
+ *
+ * The blocks of unknown contents are asked about: per run of adjacent such blocks, one Block
+ * Blank Check over the run decides whether any block needs looking at; on a blank run only the
+ * blocks the buffer does not leave erased are programmed. Otherwise each block's chip Checksum
+ * is compared with the buffer's `sum_rl78`: a different sum means changed; an equal sum is only
+ * a hint (a 16-bit sum misses two swapped bytes), so those blocks are compared exactly by the
+ * chip's Verify (one per run of adjacent such blocks) and skipped only when it finds every byte
+ * equal (skip unchanged).
+ *
+ * Changed blocks are erased (unless blank) and programmed whole. Adjacent blocks go in one
+ * Programming command (256-byte frames, each answered: the chip's internal verify checks every
+ * frame), then one chip Checksum over them is compared with the buffer's `sum_rl78`; on a
+ * difference each block's checksum locates it. What each step confirms becomes known.
  */
 import type { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import { throwIfCancelled, type CancelSignal } from '../../../src/core/errors';

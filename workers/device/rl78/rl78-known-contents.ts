@@ -14,9 +14,10 @@
  * know exactly (programming without erase, where the chip ANDs old and new; an operation that
  * fails or is cancelled part-way; Security Set or Release) forgets. A new session starts with
  * nothing known. A chip reset behind the session's back (the board's reset button) leaves
- * programming mode, so before relying on what it knows the session checks, with one command the
- * chip must answer, that the chip is still in it. The contents are kept as copies of the bytes (1 KiB per block, at most the
- * chip's flash size), so comparing them is exact too.
+ * programming mode and runs the user program, which may write flash; so before relying on what
+ * it knows, `flash` checks with one command the chip must answer that it is still in that mode.
+ * The contents are kept as copies of the bytes (1 KiB per block, at most the chip's flash size),
+ * so comparing them is exact too.
  */
 import type { Rl78Block } from './rl78-blocks';
 
