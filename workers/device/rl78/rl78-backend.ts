@@ -44,6 +44,7 @@ import {
 } from './rl78-blocks';
 import {
   SECURITY_BITS,
+  rl78AnswersReset,
   rl78SecurityGet,
   rl78SecurityRelease,
   rl78SecuritySet,
@@ -205,6 +206,12 @@ export class Rl78Backend implements Backend {
   flash(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
     return this.exclusive('Flash', async () => {
       requireWrites(ctx.allowWrites, 'Flash');
+      // What the session knows of the blocks holds only while the chip stayed in programming
+      // mode. One that no longer answers was reset behind the session's back (the board's
+      // button: it runs its own program, which may write flash): a new session puts it back
+      // into programming mode, knowing nothing, as a first connect does.
+      const s0 = this.session;
+      if (s0 && s0.known.size > 0 && !(await rl78AnswersReset(s0.link))) await this.connectNow(ctx);
       if (!this.session) await this.connectNow(ctx);
       const s = this.requireSession();
       return this.programBlocks(s, image, this.dataBlocks(image, s), ctx, { erase: true, verify: true });

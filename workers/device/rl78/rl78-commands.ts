@@ -83,6 +83,20 @@ export function rl78Reset(link: Rl78Link): Promise<void> {
   return simple(link, Rl78Command.reset, [], 'Reset');
 }
 
+/**
+ * True when the chip answers a Reset command, false when it does not answer at all (it left
+ * programming mode: reset by its button, it runs its own program). Other failures are thrown.
+ */
+export async function rl78AnswersReset(link: Rl78Link): Promise<boolean> {
+  try {
+    await rl78Reset(link);
+    return true;
+  } catch (error) {
+    if (error instanceof WebProgError && error.code === 'TIMEOUT') return false;
+    throw error;
+  }
+}
+
 /** Baud Rate Set: the rate code for `baud` and the supply voltage ×10. */
 export async function rl78BaudRateSet(link: Rl78Link, baud: number, volts: number): Promise<Rl78BaudAnswer> {
   const code = RL78_BAUD_RATES.indexOf(baud);

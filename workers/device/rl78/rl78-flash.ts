@@ -2,9 +2,10 @@
  * The `flash` plan for an RL78, all done by the chip. A block whose contents the session knows
  * exactly (`Rl78KnownContents`: it erased, blank-checked, programmed and confirmed, or
  * Verify-compared it earlier in this session) needs no command to decide: equal to the buffer,
- * it is skipped; different, it is changed. One Reset command first confirms the chip is still
- * in this session's programming mode (a chip reset behind the session's back, say by the
- * board's button, runs its user program, which may write flash, and does not answer).
+ * it is skipped; different, it is changed. The caller first makes sure the chip is still in
+ * this session's programming mode (`Rl78Backend.flash` asks it with one Reset command: a chip
+ * reset behind the session's back, say by the board's button, runs its user program, which may
+ * write flash, and does not answer).
  *
  * The blocks of unknown contents are asked about: per run of adjacent such blocks, one Block
  * Blank Check over the run decides whether any block needs looking at; on a blank run only the
@@ -33,7 +34,7 @@ import {
   verifyBlock,
   type Rl78Block,
 } from './rl78-blocks';
-import { rl78BlankCheck, rl78Program, rl78Reset } from './rl78-commands';
+import { rl78BlankCheck, rl78Program } from './rl78-commands';
 import type { Rl78KnownContents } from './rl78-known-contents';
 import type { Rl78Link } from './rl78-link';
 
@@ -78,8 +79,6 @@ export async function flashBlocks(
     tally.skipped++;
     progress.advance(b.size);
   };
-  // What the session knows holds only while the chip stayed in its programming mode.
-  if (blocks.some((b) => known.compare(b, want(b)) !== 'unknown')) await rl78Reset(link);
   for (const run of runsOf(blocks)) {
     throwIfCancelled(signal);
     // Blocks whose contents the session knows need no command to decide.
