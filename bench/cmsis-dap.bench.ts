@@ -283,7 +283,7 @@ async function steadyWall(
   const runs: SteadyWall[] = [];
   for (let i = 0; i < STEADY_RUNS; i++) {
     const run = await again();
-    if (run.ms !== first.ms) throw new Error(`the same flash modeled ${run.ms} ms, then ${first.ms} ms`);
+    if (run.ms !== first.ms) throw new Error(`the same flash modeled ${first.ms} ms, then ${run.ms} ms`);
     runs.push({ wallMs: run.wallMs, counts: run.counts });
   }
   runs.sort((a, b) => a.wallMs - b.wallMs);

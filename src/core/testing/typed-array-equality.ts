@@ -11,19 +11,6 @@
 
 type Typed = ArrayLike<number | bigint> & ArrayBufferView;
 
-/** Integer element types: equal elements are exactly equal bytes. */
-const INTEGER_TAGS = new Set([
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'BigInt64Array',
-  'BigUint64Array',
-]);
-
 function isTyped(value: unknown): value is Typed {
   return ArrayBuffer.isView(value) && !(value instanceof DataView);
 }
@@ -54,8 +41,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function typedArrayEquality(a: unknown, b: unknown): boolean | undefined {
   if (!isTyped(a) || !isTyped(b) || a.constructor !== b.constructor) return undefined;
   if (a.length !== b.length) return false;
-  const tag = Object.prototype.toString.call(a).slice(8, -1);
-  if (INTEGER_TAGS.has(tag)) return sameBytes(bytesOf(a), bytesOf(b));
+  // Integer elements are equal exactly when their bytes are; floats compare as numbers.
+  if (!(a instanceof Float32Array || a instanceof Float64Array)) return sameBytes(bytesOf(a), bytesOf(b));
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
   return true;
 }

@@ -113,16 +113,22 @@ function harness(runner: CpuRunner, clock: VirtualClock, ram: Uint8Array, cyccnt
   return { snapshots, snap, runUs };
 }
 
-/** Runs the scenario on a bare Cortex-M4 at `cpuHz`; returns the state at every halt. */
-function scenario(cpuHz: number, fastForward: boolean): { snapshots: Snapshot[]; skipped: number } {
+/** A bare Cortex-M4 at `cpuHz` with 64 KiB of SRAM and the one-shot timer, its clock at `startUs`. */
+function bareCore(cpuHz: number, fastForward: boolean, startUs = 0) {
   const clock = new VirtualClock();
-  clock.nowUs = 2 ** 20 - 3000; // the clock's binade changes during the first wait
+  clock.nowUs = startUs;
   const ram = new Uint8Array(64 * 1024);
   const bus = new SystemBus(RAM, ram);
   bus.map(TIMER, 0x100, new OneShotTimer(clock));
-  const system = new CortexMSystem({ clock, bus, core: CORTEX_M4F, cpuHz });
-  const runner = system.runner;
+  const runner = new CortexMSystem({ clock, bus, core: CORTEX_M4F, cpuHz }).runner;
   runner.fastForward = fastForward;
+  return { clock, ram, bus, runner };
+}
+
+/** Runs the scenario on a bare Cortex-M4 at `cpuHz`; returns the state at every halt. */
+function scenario(cpuHz: number, fastForward: boolean): { snapshots: Snapshot[]; skipped: number } {
+  // The clock's binade changes during the first wait.
+  const { clock, ram, bus, runner } = bareCore(cpuHz, fastForward, 2 ** 20 - 3000);
   ram.set(PROGRAM, 0);
   ram.set(COUNTED_PROGRAM, COUNTED - RAM);
   ram.set(thumb(0xbe02), HANDLER - RAM); // IRQ 0 handler: bkpt #2
@@ -303,13 +309,7 @@ interface ReuseRun {
 
 /** The reuse scenarios on a bare Cortex-M4 at `cpuHz`: the state at every halt. */
 function reuseScenario(cpuHz: number, fastForward: boolean): ReuseRun {
-  const clock = new VirtualClock();
-  const ram = new Uint8Array(64 * 1024);
-  const bus = new SystemBus(RAM, ram);
-  bus.map(TIMER, 0x100, new OneShotTimer(clock));
-  const system = new CortexMSystem({ clock, bus, core: CORTEX_M4F, cpuHz });
-  const runner = system.runner;
-  runner.fastForward = fastForward;
+  const { clock, ram, runner } = bareCore(cpuHz, fastForward);
   ram.set(WAITS_PROGRAM, WAITS - RAM);
   ram.set(ENTERED_PROGRAM, ENTERED - RAM);
   ram.set(COPIES_PROGRAM, COPIES - RAM);

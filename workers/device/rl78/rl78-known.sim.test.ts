@@ -43,6 +43,16 @@ function commandsOnTheWire(sim: SimulatedRl78Board) {
 const KIB = 1024;
 const block = (bytes: Uint8Array, n: number) => bytes.subarray(n * KIB, (n + 1) * KIB);
 
+/** A simulated RL78, connected and flashed with `data` at 0: the rig, its regions and the image. */
+async function flashedWith(data: Uint8Array) {
+  const rig = rl78Rig();
+  const { regions } = await rig.rl78.connect();
+  const image = new MemoryImage(regions);
+  image.writeAt(0, data);
+  await rig.rl78.flash(image, { allowWrites: true });
+  return { ...rig, regions, image };
+}
+
 describe('RL78 flash with the session’s known block contents', { timeout: 60_000 }, () => {
   it('re-flashing an unchanged 64 KiB image in the same session sends no command but one Reset', async () => {
     const { sim, rl78 } = rl78Rig();
@@ -69,14 +79,10 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('two bytes swapped in one block (same sum) after a flash: that block alone is erased and written, no Verify', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
     const old = lcgBytes(8 * KIB, 3);
     const at = 5 * KIB + 0x2f0;
     old.set([0x31, 0x32], at);
-    const image = new MemoryImage(regions);
-    image.writeAt(0, old);
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, image } = await flashedWith(old);
 
     const next = old.slice();
     next.set([0x32, 0x31], at);
@@ -96,12 +102,8 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('after a reconnect nothing is known: the re-flash asks the chip (checksum and Verify) and stays exact', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
     const old = lcgBytes(8 * KIB, 4);
-    const image = new MemoryImage(regions);
-    image.writeAt(0, old);
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, image } = await flashedWith(old);
 
     await rl78.connect(); // a new session
     const wire = commandsOnTheWire(sim);
@@ -130,12 +132,8 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('write_no_blank over a block makes it unknown: the re-flash asks the chip for that block only', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
     const data = lcgBytes(8 * KIB, 5);
-    const image = new MemoryImage(regions);
-    image.writeAt(0, data);
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, regions, image } = await flashedWith(data);
 
     // The same bytes again over block 2 without erase: the chip ANDs them (nothing changes),
     // but the session does not assume so.
@@ -169,12 +167,8 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('write_segment makes its blocks unknown; a block erased by erase_segment is programmed without erase or probe', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
     const data = lcgBytes(4 * KIB, 6);
-    const image = new MemoryImage(regions);
-    image.writeAt(0, data);
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, regions, image } = await flashedWith(data);
 
     const other = new MemoryImage(regions);
     other.writeAt(KIB, new Uint8Array(0x100));
@@ -215,12 +209,8 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('a chip reset behind the session’s back (the board’s button) is noticed: the flash starts a new session and trusts nothing known', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
     const data = lcgBytes(4 * KIB, 14);
-    const image = new MemoryImage(regions);
-    image.writeAt(0, data);
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, image } = await flashedWith(data);
 
     sim.pressReset();
     expect(sim.mode).toBe('user-program');
@@ -239,11 +229,7 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
   });
 
   it('Security Release forgets every block', async () => {
-    const { sim, rl78 } = rl78Rig();
-    const { regions } = await rl78.connect();
-    const image = new MemoryImage(regions);
-    image.writeAt(0, lcgBytes(2 * KIB, 7));
-    await rl78.flash(image, { allowWrites: true });
+    const { sim, rl78, image } = await flashedWith(lcgBytes(2 * KIB, 7));
     await rl78.securityRelease({ allowWrites: true, confirm: async () => true });
     const wire = commandsOnTheWire(sim);
     expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
