@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flashRegion } from '../../../src/core/memory/region';
 import { allBlocks } from './rl78-blocks';
-import { Rl78KnownContents } from './rl78-known-contents';
+import { Rl78KnownContents, programmedOver } from './rl78-known-contents';
 
 const [b0, b1] = allBlocks([flashRegion('Code Flash', 0, 0x800, 0x400)]);
 
@@ -37,5 +37,23 @@ describe('Rl78KnownContents', () => {
     known.forgetAll();
     expect(known.size).toBe(0);
     expect(known.isBlank(b1)).toBe(false);
+  });
+
+  it('hands out copies of known contents; programming over them gives old AND new', () => {
+    const known = new Rl78KnownContents();
+    expect(known.contents(b0)).toBeUndefined();
+    expect(known.isKnown(b0)).toBe(false);
+    const old = new Uint8Array(0x400).map((_, i) => (i * 37) & 0xff);
+    known.remember(b0, old);
+    const copy = known.contents(b0)!;
+    expect(copy).toEqual(old);
+    copy[0] ^= 0xff;
+    expect(known.compare(b0, old)).toBe('same');
+    expect(known.isKnown(b0)).toBe(true);
+
+    expect(
+      programmedOver(Uint8Array.of(0xff, 0xf0, 0x0f, 0x00), Uint8Array.of(0x5a, 0xff, 0x3c, 0xff)),
+    ).toEqual(Uint8Array.of(0x5a, 0xf0, 0x0c, 0x00));
+    expect(() => programmedOver(old, new Uint8Array(3))).toThrow(RangeError);
   });
 });

@@ -7,12 +7,17 @@
  * TOOL0. So a block's contents stay what the session last learned of them: a block it erased
  * (the chip acknowledged Block Erase) or the chip's Block Blank Check found blank holds 0xFF in
  * every byte; a block it programmed whole onto blank flash and confirmed by the chip's Checksum,
- * or that the chip's Verify found equal to the buffer byte for byte, holds those bytes.
+ * or that the chip's Verify found equal to the buffer byte for byte, holds those bytes; a block
+ * of known contents programmed without erase (`write`, `write_no_blank`), every Programming
+ * command acknowledged (each frame's write status and the completion status, the chip's
+ * internal verify), holds old AND new ({@link programmedOver}): NOR programming only clears
+ * bits, a 1 written over a 0 leaves the 0.
  *
  * The rule for keeping it true: forget a block before any command that changes it, and learn
  * its contents again only from a confirmed outcome. Anything whose result the session cannot
- * know exactly (programming without erase, where the chip ANDs old and new; an operation that
- * fails or is cancelled part-way; Security Set or Release) forgets. A new session starts with
+ * know exactly (programming without erase over contents not known; an operation that fails or
+ * is cancelled part-way; Security Set or Release) forgets. Knowing a block blank, an erase
+ * needs no command for it; knowing it holds anything else, no Blank Check before its erase. A new session starts with
  * nothing known. A chip reset behind the session's back (the board's reset button) leaves
  * programming mode and runs the user program, which may write flash; so before relying on what
  * it knows, `flash` checks with one command the chip must answer that it is still in that mode.
@@ -20,6 +25,17 @@
  * so comparing them is exact too.
  */
 import type { Rl78Block } from './rl78-blocks';
+
+/**
+ * What NOR flash holding `old` holds after `data` (same length) is programmed over it without
+ * erase: old AND new (programming only clears bits; a 0xFF byte leaves the cell as it was).
+ */
+export function programmedOver(old: Uint8Array, data: Uint8Array): Uint8Array {
+  if (old.length !== data.length) {
+    throw new RangeError(`Programming ${data.length} bytes over ${old.length} known ones.`);
+  }
+  return old.map((x, i) => x & data[i]);
+}
 
 /** How a block's known contents compare with some bytes. */
 export type KnownComparison = 'same' | 'different' | 'unknown';
@@ -49,6 +65,16 @@ export class Rl78KnownContents {
   /** Forgets every block. */
   forgetAll(): void {
     this.blocks.clear();
+  }
+
+  /** A copy of what `block` is known to hold, or undefined when it is not known. */
+  contents(block: Rl78Block): Uint8Array | undefined {
+    return this.blocks.get(block.address)?.slice();
+  }
+
+  /** Whether `block`'s contents are known. */
+  isKnown(block: Rl78Block): boolean {
+    return this.blocks.has(block.address);
   }
 
   /** Whether `block` is known to be blank. */
