@@ -502,6 +502,13 @@ export class Rl78Backend implements Backend {
     }
   }
 
+  /**
+   * Erases `blocks` one by one. A block the session knows blank needs no command (it is
+   * counted as skipped); one it knows holds anything else is erased without a Blank Check. Of
+   * the blocks of unknown contents, with `skipBlank` (erase, erase_blocks) those the chip's
+   * Blank Check finds blank are skipped and the others erased; without it (erase_segment)
+   * each is erased. Every block is then known blank.
+   */
   private async eraseNow(
     s: Rl78Session,
     blocks: readonly Rl78Block[],
@@ -514,13 +521,15 @@ export class Rl78Backend implements Backend {
     try {
       for (const b of blocks) {
         throwIfCancelled(ctx.signal);
-        if (!skipBlank || !(await isBlank(s.link, b))) {
+        const erase = s.known.isKnown(b) ? !s.known.isBlank(b) : !skipBlank || !(await isBlank(s.link, b));
+        if (erase) {
           changes.block(b.address, b.size);
           s.known.forget(b);
           await eraseBlock(s.link, b);
           erased++;
         }
-        s.known.rememberBlank(b); // blank by the chip's Blank Check or its acknowledged erase
+        // Blank as known before, by the chip's Blank Check or by its acknowledged erase.
+        s.known.rememberBlank(b);
         progress.advance(b.size);
       }
     } catch (error) {

@@ -166,6 +166,66 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
     expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
   });
 
+  it('erase sends no command for blocks the session knows blank, and no Blank Check before erasing one it knows is not', async () => {
+    const data = lcgBytes(4 * KIB, 22);
+    const { sim, rl78 } = await flashedWith(data);
+    const blocks = 64 + 4; // R5F100LE: 64 KiB Code Flash, 4 KiB Data Flash
+
+    // Blocks 0–3 are known to hold data: erased straight away; the others are asked about.
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.erase({ allowWrites: true })).toMatchObject({
+      erasedBlocks: 4,
+      skippedBlocks: blocks - 4,
+    });
+    expect(wire.at(Command.blockErase)).toEqual([0, KIB, 2 * KIB, 3 * KIB]);
+    expect(wire.count(Command.blockBlankCheck)).toBe(blocks - 4);
+    expect(wire.at(Command.blockBlankCheck)).not.toContain(0);
+    expect(sim.flash.code.every((x) => x === 0xff)).toBe(true);
+
+    // Now every block is known blank: erase, erase_blocks and erase_segment send nothing.
+    wire.clear();
+    const t0 = sim.clock.now();
+    expect(await rl78.erase({ allowWrites: true })).toMatchObject({ erasedBlocks: 0, skippedBlocks: blocks });
+    expect(await rl78.eraseBlocks({ allowWrites: true }, 'Data Flash')).toMatchObject({
+      erasedBlocks: 0,
+      skippedBlocks: 4,
+    });
+    expect(await rl78.eraseSegment(0, 8 * KIB, { allowWrites: true })).toMatchObject({
+      erasedBlocks: 0,
+      skippedBlocks: 8,
+    });
+    expect(wire.sent).toEqual([]);
+    expect(sim.clock.now() - t0).toBe(0); // modeled time: none (68 Blank Checks took 0.42 s)
+    expect(sim.flash.code.every((x) => x === 0xff)).toBe(true);
+
+    // blank_check still asks the chip, block by block.
+    await rl78.blankCheck({}, 'Data Flash');
+    expect(wire.at(Command.blockBlankCheck)).toEqual([0xf1000, 0xf1400, 0xf1800, 0xf1c00]);
+  });
+
+  it('after a reconnect nothing is known: erase_blocks asks the chip’s Blank Check for every block again', async () => {
+    const data = lcgBytes(2 * KIB, 23);
+    const { sim, rl78 } = await flashedWith(data);
+    await rl78.erase({ allowWrites: true });
+    sim.flash.load(5 * KIB, Uint8Array.of(0x12)); // the session cannot know; a new one asks
+
+    await rl78.connect();
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.eraseBlocks({ allowWrites: true }, 'Code Flash')).toMatchObject({
+      erasedBlocks: 1,
+      skippedBlocks: 63,
+    });
+    expect(wire.count(Command.blockBlankCheck)).toBe(64);
+    expect(wire.at(Command.blockErase)).toEqual([5 * KIB]);
+    expect(sim.flash.code.every((x) => x === 0xff)).toBe(true);
+
+    // erase_segment erases every block it does not know (no Blank Check), as before.
+    await rl78.connect();
+    wire.clear();
+    expect(await rl78.eraseSegment(0, 2 * KIB, { allowWrites: true })).toMatchObject({ erasedBlocks: 2 });
+    expect(wire.sent.map((c) => c.code)).toEqual([Command.blockErase, Command.blockErase]);
+  });
+
   it('write_segment makes its blocks unknown; a block erased by erase_segment is programmed without erase or probe', async () => {
     const data = lcgBytes(4 * KIB, 6);
     const { sim, rl78, regions, image } = await flashedWith(data);
