@@ -8,7 +8,10 @@
  * reading flash back is not possible over this interface. Within one session the backend knows
  * exactly what the blocks it erased, blank-checked, programmed or had compared hold (nothing
  * else writes the chip while it is in programming mode), so `flash` decides those blocks
- * without a command (`rl78-known-contents.ts`); every operation forgets what it may change.
+ * without a command, erase sends none for a block known blank, and programming without erase
+ * over known contents knows the result, old AND new (`rl78-known-contents.ts`); every
+ * operation forgets what it may change and cannot know exactly. `blank_check` and `write`'s
+ * blank check still ask the chip: that answer is what a person running them asks for.
  */
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import { WebProgError, throwIfCancelled, toWebProgError } from '../../../src/core/errors';
@@ -54,6 +57,7 @@ import type { Rl78ResetLine } from './rl78-entry';
 import { RL78_BLOCK_SIZE, RL78_UNIT } from './rl78-families';
 import type { Rl78Wiring } from './rl78-link';
 import { flashBlocks } from './rl78-flash';
+import { programmedOver } from './rl78-known-contents';
 import { openSession, securityText, type Rl78Session } from './rl78-session';
 
 /** Options of {@link Rl78Backend}. */
@@ -190,7 +194,7 @@ export class Rl78Backend implements Backend {
       requireWrites(ctx.allowWrites, 'Write');
       const s = this.requireSession();
       const blocks = this.dataBlocks(image, s);
-      await requireBlank(s.link, blocks);
+      await requireBlank(s.link, blocks, (b) => s.known.rememberBlank(b));
       return this.programBlocks(s, image, blocks, ctx, { erase: false, verify: false });
     });
   }
@@ -466,7 +470,9 @@ export class Rl78Backend implements Backend {
    * Programs the image's blocks: `flash` by {@link flashBlocks} (skip unchanged, by the
    * session's known contents or confirmed by the chip's Verify; erase, program, verify by
    * checksum); `write` / `write_no_blank` only the 256-byte units holding data, with no erase
-   * (NOR: bits only go from 1 to 0), after which the blocks' contents are no longer known.
+   * (NOR: bits only go from 1 to 0), after which a block whose old contents the session knew
+   * (for `write`, its Blank Check found it blank) holds old AND new, and any other is unknown.
+   * A failure or cancel part-way forgets every block.
    */
   private async programBlocks(
     s: Rl78Session,
@@ -489,9 +495,13 @@ export class Rl78Backend implements Backend {
         throwIfCancelled(ctx.signal);
         const base = progress.done;
         changes.block(b.address, b.size);
-        // Without erase the chip ANDs old and new: what the block then holds is not known.
+        // Without erase the chip ANDs old and new: known old contents give the new ones
+        // exactly once the chip has acknowledged every frame and the completion (its internal
+        // verify); unknown old contents leave the block unknown.
+        const old = s.known.contents(b);
         s.known.forget(b);
         written += await programBlock(s.link, image, b, unitsWithData(image, b), (n) => progress.advance(n));
+        if (old) s.known.remember(b, programmedOver(old, imageBytes(image, b.address, b.size)));
         progress.update(base + b.size);
       }
       progress.finish();

@@ -1,11 +1,11 @@
 /**
  * The `flash` plan for an RL78, all done by the chip. A block whose contents the session knows
- * exactly (`Rl78KnownContents`: it erased, blank-checked, programmed and confirmed, or
- * Verify-compared it earlier in this session) needs no command to decide: equal to the buffer,
- * it is skipped; different, it is changed. The caller first makes sure the chip is still in
- * this session's programming mode (`Rl78Backend.flash` asks it with one Reset command: a chip
- * reset behind the session's back, say by the board's button, runs its user program, which may
- * write flash, and does not answer).
+ * exactly (`Rl78KnownContents`: it erased, blank-checked, programmed and confirmed, programmed
+ * without erase over contents it knew, or Verify-compared it earlier in this session) needs no
+ * command to decide: equal to the buffer, it is skipped; different, it is changed. The caller
+ * first makes sure the chip is still in this session's programming mode (`Rl78Backend.flash` asks
+ * it with one Reset command: a chip reset behind the session's back, say by the board's button,
+ * runs its user program, which may write flash, and does not answer).
  *
  * The blocks of unknown contents are asked about: per run of adjacent such blocks, one Block
  * Blank Check over the run decides whether any block needs looking at; on a blank run only the

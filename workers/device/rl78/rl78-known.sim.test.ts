@@ -131,39 +131,120 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
     expect(sim.flash.code.subarray(0, next.length)).toEqual(next);
   });
 
-  it('write_no_blank over a block makes it unknown: the re-flash asks the chip for that block only', async () => {
+  it('write_no_blank over known contents knows the result, old AND new: the flash of that image sends no command for it', async () => {
     const data = lcgBytes(8 * KIB, 5);
     const { sim, rl78, regions, image } = await flashedWith(data);
 
-    // The same bytes again over block 2 without erase: the chip ANDs them (nothing changes),
-    // but the session does not assume so.
-    const same = new MemoryImage(regions);
-    same.writeAt(2 * KIB, block(data, 2));
-    await rl78.writeNoBlank(same, { allowWrites: true });
+    // Without erase over block 2 (two units of it) and all of block 6: the chip ANDs the bytes.
+    const over = new MemoryImage(regions);
+    over.writeAt(2 * KIB + 0x100, lcgBytes(0x200, 15));
+    over.writeAt(6 * KIB, lcgBytes(KIB, 16));
     const wire = commandsOnTheWire(sim);
-    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+    expect(await rl78.writeNoBlank(over, { allowWrites: true })).toMatchObject({
+      bytesWritten: 3 * 0x100 * 2,
+    });
+    expect(wire.sent.map((c) => c.code)).toEqual([Command.programming, Command.programming]);
+    const and = data.map((x, i) => x & over.readAt(i, 1)[0]);
+    expect(and).not.toEqual(data);
+    // What the simulated chip holds is old AND new, byte for byte.
+    expect(sim.flash.code.subarray(0, and.length)).toEqual(and);
+
+    // Flashing that image: every block known equal, so only the Reset that checks the session.
+    const result = new MemoryImage(regions);
+    result.writeAt(0, and);
+    wire.clear();
+    const t0 = sim.clock.now();
+    expect(await rl78.flash(result, { allowWrites: true })).toMatchObject({
       bytesWritten: 0,
+      erasedBlocks: 0,
       skippedBlocks: 8,
     });
-    expect(wire.at(Command.blockBlankCheck)).toEqual([2 * KIB]);
-    expect(wire.at(Command.checksum)).toEqual([2 * KIB]);
-    expect(wire.at(Command.verify)).toEqual([2 * KIB]);
-    expect(wire.count(Command.programming)).toBe(0);
+    expect(wire.sent).toEqual([{ code: Command.reset, address: undefined }]);
+    // Modeled: one Reset round trip at 115200 Bd, 5.4 ms (asking the chip about the two
+    // blocks, as when their contents were forgotten, took 0.26 s).
+    expect(sim.clock.now() - t0).toBeLessThan(0.01);
+    await rl78.verifySegment(result, 0, 8 * KIB); // the chip compares every byte
 
-    // Zeros over block 6 without erase: its checksum differs, so it is erased and written again.
+    // Flashing the old image back: blocks 2 and 6 are known different, so they are erased and
+    // written with no probe first.
+    wire.clear();
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 2 * KIB,
+      erasedBlocks: 2,
+      skippedBlocks: 6,
+    });
+    expect(wire.count(Command.blockBlankCheck)).toBe(0);
+    expect(wire.count(Command.verify)).toBe(0);
+    expect(wire.at(Command.blockErase)).toEqual([2 * KIB, 6 * KIB]);
+    expect(wire.at(Command.programming)).toEqual([2 * KIB, 6 * KIB]);
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('write_no_blank over a block of unknown contents leaves it unknown: the re-flash asks the chip for that block only', async () => {
+    const data = lcgBytes(8 * KIB, 17);
+    const { sim, rl78, regions, image } = await flashedWith(data);
+    await rl78.connect(); // a new session knows nothing
+    await rl78.verifySegment(image, 0, 6 * KIB);
+    await rl78.verifySegment(image, 7 * KIB, KIB);
+
+    // Zeros over a unit of block 6, not known: its checksum differs, so it is erased and written.
     const zeros = new MemoryImage(regions);
     zeros.writeAt(6 * KIB + 0x100, new Uint8Array(0x100));
     await rl78.writeNoBlank(zeros, { allowWrites: true });
-    wire.clear();
+    const wire = commandsOnTheWire(sim);
     expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
       bytesWritten: KIB,
       erasedBlocks: 1,
       skippedBlocks: 7,
     });
     expect(wire.at(Command.blockBlankCheck)).toEqual([6 * KIB]);
+    expect(wire.at(Command.checksum)).toEqual([6 * KIB, 6 * KIB]); // the probe, the check after
     expect(wire.at(Command.blockErase)).toEqual([6 * KIB]);
     expect(wire.count(Command.verify)).toBe(0);
     expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('a write_no_blank cancelled part-way forgets every block: the next flash asks the chip and is exact', async () => {
+    const data = lcgBytes(8 * KIB, 18);
+    const { sim, rl78, regions, image } = await flashedWith(data);
+    const over = new MemoryImage(regions);
+    over.writeAt(KIB, lcgBytes(KIB, 19));
+    over.writeAt(5 * KIB, lcgBytes(KIB, 20));
+    const and1 = block(data, 1).map((x, i) => x & over.readAt(KIB + i, 1)[0]);
+    const signal = {
+      get aborted() {
+        return block(sim.flash.code, 1).every((x, i) => x === and1[i]);
+      },
+    };
+    await expect(rl78.writeNoBlank(over, { allowWrites: true, signal })).rejects.toMatchObject({
+      code: 'CANCELLED',
+    });
+    expect(block(sim.flash.code, 5)).toEqual(block(data, 5)); // not reached
+
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 1,
+      skippedBlocks: 7,
+    });
+    expect(wire.count(Command.blockBlankCheck)).toBe(1); // one over the whole (unknown) run
+    expect(wire.at(Command.blockErase)).toEqual([KIB]);
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('write (blank check, then programming) onto blocks the chip found blank knows what they hold', async () => {
+    const { sim, rl78 } = rl78Rig();
+    const { regions } = await rl78.connect();
+    const image = new MemoryImage(regions);
+    image.writeAt(0, lcgBytes(3 * KIB, 21));
+    await rl78.write(image, { allowWrites: true });
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: 0,
+      skippedBlocks: 3,
+    });
+    expect(wire.sent).toEqual([{ code: Command.reset, address: undefined }]);
+    expect(sim.flash.code.subarray(0, 3 * KIB)).toEqual(image.readAt(0, 3 * KIB));
   });
 
   it('erase sends no command for blocks the session knows blank, and no Blank Check before erasing one it knows is not', async () => {
