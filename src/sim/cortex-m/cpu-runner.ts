@@ -11,6 +11,7 @@ import type { VirtualClock } from '../clock';
 import { BUS_FAULT, CPU, type SystemBus } from './bus';
 import { IdleLoops, MAX_LOOP_BYTES, type FastForwardStats } from './idle-loop';
 import { createCortexM0Core, type CoreBus, type CortexM0Core } from './rp2040-core';
+import { ThumbBlocks } from './thumb-blocks';
 import { FastThumb, RUN_AFTER, RUN_FAULTED } from './thumb-fast';
 
 /** DFSR bits (write 1 to clear). */
@@ -92,6 +93,11 @@ export class CpuRunner implements CoreBus {
    * instead of rp2040js's decode chain; the effects are the same either way.
    */
   fastDecode = true;
+  /**
+   * With {@link fastDecode}, run straight-line SRAM code as translated blocks ({@link ThumbBlocks};
+   * default on where `new Function` may be used); the effects are the same either way.
+   */
+  fastBlocks = true;
   /** The faults taken, oldest first (the last 16). */
   readonly faults: CoreFault[] = [];
   /** Address the reset vector table is read from (VTOR resets to 0). */
@@ -128,6 +134,7 @@ export class CpuRunner implements CoreBus {
   private breakPc = 0;
   private readonly loops: IdleLoops;
   private readonly fast: FastThumb;
+  private readonly blocks: ThumbBlocks | undefined;
 
   constructor(
     private readonly bus: SystemBus,
@@ -140,6 +147,16 @@ export class CpuRunner implements CoreBus {
     this.core = createCortexM0Core(this);
     this.loops = new IdleLoops(this.core, bus, clock, this.usPerCycle);
     this.fast = new FastThumb(this.core, this, bus, this.loops, clock, this);
+    const ram = bus.ram;
+    this.blocks = ThumbBlocks.create(
+      this.core,
+      this,
+      clock,
+      this,
+      this.loops,
+      new Uint16Array(ram.buffer, ram.byteOffset, ram.byteLength >>> 1),
+      bus.ramBase,
+    );
   }
 
   /** Core clock in Hz. */
@@ -248,6 +265,7 @@ export class CpuRunner implements CoreBus {
     const core = this.core;
     const loops = this.fastForward && !this.stepping ? this.loops : undefined;
     const fast = this.fastDecode ? this.fast : undefined;
+    if (fast !== undefined) fast.blocks = this.fastBlocks ? this.blocks : undefined;
     let executed = 0;
     while (clock.nowUs < end || this.stepping) {
       if (fast !== undefined && !this.stepping) {

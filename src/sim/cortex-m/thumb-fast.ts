@@ -154,13 +154,24 @@ for (let i = 1; i < 0x200; i++) BIT_COUNT9[i] = BIT_COUNT9[i >> 1] + (i & 1);
 const KINDS = new Uint8Array(0x10000);
 for (let op = 0; op < 0x10000; op++) KINDS[op] = classify(op);
 
+/** The handler kind of a 16-bit opcode (for {@link ThumbBlocks}: {@link THUMB_SLOW} = rp2040js's). */
+export function thumbKindOf(opcode: number): number {
+  return KINDS[opcode & 0xffff];
+}
+
+/** {@link thumbKindOf}'s kind of the opcodes rp2040js executes. */
+export const THUMB_SLOW: number = K.Slow;
+
+/** Number of set bits of each 9-bit register list (PUSH's r0–r7 and LR). */
+export const PUSH_BIT_COUNT: Readonly<Uint8Array> = BIT_COUNT9;
+
 /** True if rp2040js executes `opcode` here rather than a handler of this file (for tests). */
 export function executedByRp2040js(opcode: number): boolean {
   return KINDS[opcode & 0xffff] === K.Slow;
 }
 
 /** rp2040js's `cyclesIO`: extra cycles of a load or store at `addr` (its RP2040 bus map). */
-function cyclesIO(addr: number, write: boolean): number {
+export function thumbCyclesIO(addr: number, write: boolean): number {
   addr = addr >>> 0;
   if (addr >= 0xd0000000 && addr < 0xe0000000) return 0;
   if (addr >= 0x40000000 && addr < 0x50000000) return write ? 4 : 3;
@@ -173,6 +184,33 @@ export const RUN_STOPPED = 0;
 export const RUN_AFTER = 1;
 /** {@link FastThumb.run}: the instruction at `lastPc` took a bus fault. */
 export const RUN_FAULTED = 2;
+/** {@link BlockRunner.run}: the block ran; the next instruction is at the PC. */
+export const BLOCK_CONTINUE = 3;
+/** {@link BlockRunner.run}: no block ran here: FastThumb's own loop executes the instruction. */
+export const BLOCK_FALLBACK = 4;
+
+/** What a block's run reports besides its status. */
+export interface BlockOutcome {
+  /** Instructions executed, or skipped by the idle-loop fast-forward. */
+  executed: number;
+  /** The last instruction executed (RUN_AFTER) or the one that faulted (RUN_FAULTED). */
+  lastPc: number;
+  lastCycles: number;
+}
+
+/**
+ * Runs translated straight-line blocks for {@link FastThumb.run} (`ThumbBlocks`): the same
+ * effects and checks as FastThumb's loop, instruction by instruction.
+ */
+export interface BlockRunner {
+  /**
+   * Runs the block at `pc`; returns {@link RUN_STOPPED}, {@link RUN_AFTER}, {@link RUN_FAULTED}
+   * (as {@link FastThumb.run} does), {@link BLOCK_CONTINUE} or {@link BLOCK_FALLBACK}.
+   */
+  run(pc: number, endUs: number, loops: IdleLoops | undefined): number;
+  /** What the last run executed and its last instruction. */
+  readonly outcome: BlockOutcome;
+}
 
 /** What {@link FastThumb.run} reads of the CPU runner between instructions. */
 export interface FastRunnerState {
@@ -200,6 +238,8 @@ export class FastThumb {
   executed = 0;
   lastPc = 0;
   lastCycles = 1;
+  /** Translated blocks {@link run} uses when set (the runner's `fastBlocks`). */
+  blocks: BlockRunner | undefined;
 
   constructor(
     private readonly core: CortexM0Core,
@@ -247,11 +287,24 @@ export class FastThumb {
     const clock = this.clock;
     const fetches = this.fetches;
     const bus = this.bus;
+    const blocks = single ? undefined : this.blocks;
     let executed = 0;
     let pc = 0;
     try {
       for (;;) {
         pc = r[15];
+        if (blocks !== undefined) {
+          const status = blocks.run(pc, endUs, loops);
+          const outcome = blocks.outcome;
+          executed += outcome.executed;
+          if (status === BLOCK_CONTINUE) continue;
+          if (status !== BLOCK_FALLBACK) {
+            this.executed += executed;
+            this.lastPc = outcome.lastPc;
+            this.lastCycles = outcome.lastCycles;
+            return status;
+          }
+        }
         const opcodePC = pc & ~1;
         const opcode = bus.ramHalfword(opcodePC);
         const kind = opcode < 0 ? K.Slow : KINDS[opcode];
@@ -280,15 +333,15 @@ export class FastThumb {
             r[13] = (r[13] + ((opcode & 0x7f) << 2)) & ~3;
             break;
           case K.AddsImm3:
-            r[opcode & 7] = add(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+            r[opcode & 7] = thumbAdd(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
             break;
           case K.AddsImm8: {
             const rdn = (opcode >> 8) & 7;
-            r[rdn] = add(core, r[rdn], opcode & 0xff);
+            r[rdn] = thumbAdd(core, r[rdn], opcode & 0xff);
             break;
           }
           case K.AddsReg:
-            r[opcode & 7] = add(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+            r[opcode & 7] = thumbAdd(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
             break;
           case K.AddHi: {
             const rm = (opcode >> 3) & 0xf;
@@ -360,16 +413,16 @@ export class FastThumb {
             cycles++;
             break;
           case K.Cmn:
-            add(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+            thumbAdd(core, r[opcode & 7], r[(opcode >> 3) & 7]);
             break;
           case K.CmpImm:
-            sub(core, r[(opcode >> 8) & 7], opcode & 0xff);
+            thumbSub(core, r[(opcode >> 8) & 7], opcode & 0xff);
             break;
           case K.CmpReg:
-            sub(core, r[opcode & 7], r[(opcode >> 3) & 7]);
+            thumbSub(core, r[opcode & 7], r[(opcode >> 3) & 7]);
             break;
           case K.CmpHi:
-            sub(core, r[((opcode >> 4) & 0x8) | (opcode & 0x7)], r[(opcode >> 3) & 0xf]);
+            thumbSub(core, r[((opcode >> 4) & 0x8) | (opcode & 0x7)], r[(opcode >> 3) & 0xf]);
             break;
           case K.Eors: {
             const rdn = opcode & 7;
@@ -394,49 +447,49 @@ export class FastThumb {
           }
           case K.LdrImm: {
             const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint32(addr);
             break;
           }
           case K.LdrSp: {
             const addr = r[13] + ((opcode & 0xff) << 2);
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[(opcode >> 8) & 7] = mem.readUint32(addr);
             break;
           }
           case K.LdrLit: {
             const addr = ((r[15] + 2) & 0xfffffffc) + ((opcode & 0xff) << 2);
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[(opcode >> 8) & 7] = mem.readUint32(addr);
             break;
           }
           case K.LdrReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint32(addr);
             break;
           }
           case K.LdrbImm: {
             const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint8(addr);
             break;
           }
           case K.LdrbReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint8(addr);
             break;
           }
           case K.LdrhImm: {
             const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint16(addr);
             break;
           }
           case K.LdrhReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, false);
+            cycles += thumbCyclesIO(addr, false);
             r[opcode & 7] = mem.readUint16(addr);
             break;
           }
@@ -548,43 +601,43 @@ export class FastThumb {
           }
           case K.StrImm: {
             const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 2);
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint32(addr, r[opcode & 7]);
             break;
           }
           case K.StrSp: {
             const addr = r[13] + ((opcode & 0xff) << 2);
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint32(addr, r[(opcode >> 8) & 7]);
             break;
           }
           case K.StrReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint32(addr, r[opcode & 7]);
             break;
           }
           case K.StrbImm: {
             const addr = r[(opcode >> 3) & 7] + ((opcode >> 6) & 0x1f);
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint8(addr, r[opcode & 7]);
             break;
           }
           case K.StrbReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint8(addr, r[opcode & 7]);
             break;
           }
           case K.StrhImm: {
             const addr = r[(opcode >> 3) & 7] + (((opcode >> 6) & 0x1f) << 1);
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint16(addr, r[opcode & 7]);
             break;
           }
           case K.StrhReg: {
             const addr = r[(opcode >> 6) & 7] + r[(opcode >> 3) & 7];
-            cycles += cyclesIO(addr, true);
+            cycles += thumbCyclesIO(addr, true);
             mem.writeUint16(addr, r[opcode & 7]);
             break;
           }
@@ -592,15 +645,15 @@ export class FastThumb {
             r[13] = (r[13] - ((opcode & 0x7f) << 2)) & ~3;
             break;
           case K.SubsImm3:
-            r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
+            r[opcode & 7] = thumbSub(core, r[(opcode >> 3) & 7], (opcode >> 6) & 7);
             break;
           case K.SubsImm8: {
             const rdn = (opcode >> 8) & 7;
-            r[rdn] = sub(core, r[rdn], opcode & 0xff);
+            r[rdn] = thumbSub(core, r[rdn], opcode & 0xff);
             break;
           }
           case K.SubsReg:
-            r[opcode & 7] = sub(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
+            r[opcode & 7] = thumbSub(core, r[(opcode >> 3) & 7], r[(opcode >> 6) & 7]);
             break;
           case K.Tst: {
             const result = r[opcode & 7] & r[(opcode >> 3) & 7];
@@ -647,7 +700,7 @@ export class FastThumb {
 }
 
 /** rp2040js's `addUpdateFlags`. */
-function add(core: CortexM0Core, addend1: number, addend2: number): number {
+export function thumbAdd(core: CortexM0Core, addend1: number, addend2: number): number {
   const unsignedSum = (addend1 + addend2) >>> 0;
   const signedSum = (addend1 | 0) + (addend2 | 0);
   const result = addend1 + addend2;
@@ -659,7 +712,7 @@ function add(core: CortexM0Core, addend1: number, addend2: number): number {
 }
 
 /** rp2040js's `substractUpdateFlags`. */
-function sub(core: CortexM0Core, minuend: number, subtrahend: number): number {
+export function thumbSub(core: CortexM0Core, minuend: number, subtrahend: number): number {
   const result = minuend - subtrahend;
   core.N = !!(result & 0x80000000);
   core.Z = (result & 0xffffffff) === 0;
