@@ -5,9 +5,9 @@
  * flash on worst-case silicon, 512 KiB onto an STM32F411, a re-flash of the unchanged V2 hex,
  * one changed 4 KiB page, and the V2 full flash the naive way through dapjs 2.3.0 (one command
  * in flight, writeBlock split at 1 KiB as the Python Editor did). Beside the V2 and STM32F411
- * full flashes, the wall time the simulation took for them (what the simulated core's idle-loop
- * fast-forward saves): steady, the median of three more on fresh boards in the warmed-up
- * process, and the first one in the note.
+ * full flashes, the wall time the simulation took for them, measured in a fresh process
+ * (`full-flash-wall.ts`): steady, the median of three more on fresh boards once the JIT has
+ * warmed up, and the first one in the note.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,14 +17,9 @@ import { isErased } from '../src/core/flash/flasher';
 import { MemoryImage } from '../src/core/memory/memory-image';
 import { flashRegion } from '../src/core/memory/region';
 import { SparseData } from '../src/core/memory/sparse-data';
-import { createSimulatedMicrobit, createSimulatedStm32f411Probe, type SimulatedProbe } from '../src/sim';
-import { DAPLINK_LATENCY, DAPLINK_WORST_CASE, type LatencyProfile } from '../src/sim/clock';
-import {
-  NRF51822_TIMINGS,
-  NRF52833_TIMINGS,
-  STM32F411_TIMINGS,
-  pickTiming,
-} from '../src/sim/chips/timing-profiles';
+import { createSimulatedMicrobit } from '../src/sim';
+import { DAPLINK_LATENCY, DAPLINK_WORST_CASE } from '../src/sim/clock';
+import { NRF52833_TIMINGS } from '../src/sim/chips/timing-profiles';
 import {
   CoreReg,
   Reg,
@@ -34,113 +29,26 @@ import {
   writeWords,
 } from '../src/sim/testing/dapjs-session';
 import { nodeScripts } from '../workers/device/cmsis-dap/testing/node-scripts';
-import { randomBytes } from '../workers/device/cmsis-dap/testing/images';
-import { simBackend } from '../workers/device/cmsis-dap/testing/sim-backend';
-import { flashFloor, measureLinkUsPerByte, programmedWords, type Floor } from './flash-floor';
+import type { Floor } from './flash-floor';
+import {
+  MICROBIT_FIXTURES,
+  STEADY_RUNS,
+  UICR,
+  WARM_UP_RUNS,
+  W,
+  fullFlash,
+  previousBuild,
+  timedFullFlash,
+} from './cmsis-full-flash';
+import { wallInFreshProcess, type FreshProcessWall } from './full-flash-wall';
 import type { BenchResult } from './types';
-
-const FIXTURES = join(process.cwd(), '..', 'shared', 'fixtures', 'microbit');
-const W = { allowWrites: true };
-/** Where UICR starts on Nordic parts. */
-const UICR = 0x10001000;
-
-type Board = 'v1' | 'v2' | 'stm32f411';
-
-/**
- * What the chip held before: the image's code bytes XOR 0x5A (a different build of the same
- * size, so every block changes) and its UICR as it is (a board keeps its UICR across builds).
- */
-function previousBuild(data: SparseData): { address: number; data: Uint8Array }[] {
-  return data.segments().map((s) => ({
-    address: s.address,
-    data: s.address >= UICR ? s.data.slice() : s.data.map((b) => b ^ 0x5a),
-  }));
-}
-
-function createBoard(board: Board, latency: LatencyProfile, flash: { address: number; data: Uint8Array }[]) {
-  if (board === 'stm32f411') return createSimulatedStm32f411Probe({ latency, flash });
-  return createSimulatedMicrobit(board, { latency, flash });
-}
-
-/** The floor of flashing `data` over a chip that held something else in every block. */
-function floorOf(
-  board: Board,
-  data: SparseData,
-  probe: SimulatedProbe,
-  latency: LatencyProfile,
-  linkUsPerByte: number,
-): Floor {
-  const regions: { address: number; size: number }[] = [];
-  let offset = 0;
-  for (const size of probe.target.chip.eraseBlocks) {
-    regions.push({ address: probe.target.flashBase + offset, size });
-    offset += size;
-  }
-  const touched = regions.filter((b) => data.intersects(b.address, b.address + b.size));
-  let words = 0;
-  let bytesMoved = 0;
-  for (const b of touched) {
-    const bytes = data.read(b.address, b.size, 0xff);
-    words += programmedWords(bytes);
-    if (!isErased(bytes)) bytesMoved += b.size;
-  }
-  for (const s of data.segments().filter((seg) => seg.address >= UICR)) words += programmedWords(s.data);
-  if (board === 'stm32f411') {
-    const t = pickTiming(STM32F411_TIMINGS, latency);
-    const sectors = touched.reduce((us, b) => us + t.sectorEraseUs(b.size, 32), 0);
-    const eraseUs = Math.min(t.massEraseUs(32), sectors);
-    return flashFloor({
-      bytesMoved,
-      words,
-      programUs: t.programUs,
-      eraseUs,
-      linkUsPerByte,
-    });
-  }
-  const t = pickTiming(board === 'v1' ? NRF51822_TIMINGS : NRF52833_TIMINGS, latency);
-  const eraseUs = Math.min(t.eraseAllUs, touched.length * t.pageEraseUs);
-  return flashFloor({
-    bytesMoved,
-    words,
-    programUs: t.wordWriteUs,
-    eraseUs,
-    linkUsPerByte,
-  });
-}
-
-/** Flashes `data` onto `board` holding the previous build; returns modeled ms, report, floor. */
-async function fullFlash(
-  board: Board,
-  data: SparseData,
-  latency: LatencyProfile,
-  previous = previousBuild(data),
-) {
-  const probe = createBoard(board, latency, previous);
-  const backend = simBackend(probe);
-  const { regions } = await backend.connect();
-  const image = new MemoryImage(regions);
-  image.load(data);
-  const start = probe.clock.elapsedMs;
-  const erasesBefore = probe.target.chip.flash.eraseCount;
-  const c0 = cpuCounts(probe);
-  const w0 = performance.now();
-  const report = await backend.flash(image, W);
-  const wallMs = performance.now() - w0;
-  const counts = cpuCounts(probe, c0);
-  const ms = probe.clock.elapsedMs - start;
-  // Erase operations the chip saw on its main flash (a chip erase counts once).
-  const erases = probe.target.chip.flash.eraseCount - erasesBefore;
-  const linkUsPerByte = await measureLinkUsPerByte(backend, probe);
-  const floor = floorOf(board, data, probe, latency, linkUsPerByte);
-  return { probe, backend, image, report, ms, erases, floor, wallMs, counts };
-}
 
 const floorNote = (f: Floor) =>
   `floor = max(link ${(f.linkMs / 1000).toFixed(2)} s, flash busy ${(f.flashBusyMs / 1000).toFixed(2)} s)`;
 
 export async function run(): Promise<BenchResult[]> {
-  const v2Hex = parseIntelHex(readFileSync(join(FIXTURES, 'micropython-v2.1.2.hex'), 'utf8'));
-  const v1Hex = parseIntelHex(readFileSync(join(FIXTURES, 'micropython-v1.1.1.hex'), 'utf8'));
+  const v2Hex = timedFullFlash('v2').data;
+  const v1Hex = parseIntelHex(readFileSync(join(MICROBIT_FIXTURES, 'micropython-v1.1.1.hex'), 'utf8'));
 
   const v2 = await fullFlash('v2', v2Hex, DAPLINK_LATENCY);
   const { probe, backend, image } = v2;
@@ -154,13 +62,10 @@ export async function run(): Promise<BenchResult[]> {
 
   const v2Worst = await fullFlash('v2', v2Hex, DAPLINK_WORST_CASE);
   const v1 = await fullFlash('v1', v1Hex, DAPLINK_LATENCY);
-  const stmImage = SparseData.from([{ address: 0x08000000, data: randomBytes(512 * 1024, 0x5eed) }]);
-  const stmPrevious = [{ address: 0x08000000, data: randomBytes(512 * 1024, 0xbad5eed) }];
-  const stm = await fullFlash('stm32f411', stmImage, DAPLINK_LATENCY, stmPrevious);
-  const stmSteady = await steadyWall(stm, () =>
-    fullFlash('stm32f411', stmImage, DAPLINK_LATENCY, stmPrevious),
-  );
-  const v2Steady = await steadyWall(v2, () => fullFlash('v2', v2Hex, DAPLINK_LATENCY));
+  const stmJob = timedFullFlash('stm32f411');
+  const stm = await fullFlash('stm32f411', stmJob.data, DAPLINK_LATENCY, stmJob.previous);
+  const stmWall = freshWall('stm32f411', stm.ms);
+  const v2Wall = freshWall('v2', v2.ms);
   const naive = await naiveDapjsFlash(v2Hex);
   const typical = NRF52833_TIMINGS.typical;
   const pages = (r: { report: { erasedBlocks: number }; erases: number }) =>
@@ -176,7 +81,7 @@ export async function run(): Promise<BenchResult[]> {
       peer: { name: 'MakeCode (pxt-microbit PR #3539)', value: 16 },
       note: `${v2.report.bytesWritten} B, ${pages(v2)}; ${floorNote(v2.floor)}; target min(6.5 s, 1.3× floor); Python Editor 20–25 s (code-dot-org PR #63013), drag-and-drop 13.5–17.5 s (issue 15)`,
     },
-    wallRow('CMSIS-DAP full flash, V2 MicroPython hex', v2, v2Steady),
+    wallRow('CMSIS-DAP full flash, V2 MicroPython hex', v2Wall),
     {
       name: 'V2 full flash ÷ its floor',
       value: v2.ms / v2.floor.floorMs,
@@ -216,7 +121,7 @@ export async function run(): Promise<BenchResult[]> {
       limit: 1,
       note: 'the floor takes the 4 s mass erase (the fastest erase); the flash takes sector erases, which hide the uploads into seven staging buffers',
     },
-    wallRow('CMSIS-DAP full flash, STM32F411 512 KiB', stm, stmSteady),
+    wallRow('CMSIS-DAP full flash, STM32F411 512 KiB', stmWall),
     {
       name: 'speed-up over the naive dapjs path (V2 full flash)',
       value: naive / v2.ms,
@@ -241,66 +146,24 @@ export async function run(): Promise<BenchResult[]> {
   ];
 }
 
-interface CpuCounts {
-  instructions: number;
-  skipped: number;
-  /** Host CPU time (user + system) in ms, for a busy machine where wall time says little. */
-  hostCpuMs: number;
-}
-
-/** Instructions the simulated core executed and fast-forwarded (since `since`). */
-function cpuCounts(
-  probe: SimulatedProbe,
-  since: CpuCounts = { instructions: 0, skipped: 0, hostCpuMs: 0 },
-): CpuCounts {
-  const runner = probe.target.chip.system.runner;
-  const cpu = process.cpuUsage();
-  return {
-    instructions: runner.instructions - since.instructions,
-    skipped: runner.fastForwardStats.skippedInstructions - since.skipped,
-    hostCpuMs: (cpu.user + cpu.system) / 1000 - since.hostCpuMs,
-  };
-}
-
-/** Full flashes repeated on fresh boards in the warmed-up process, for the steady wall time. */
-const STEADY_RUNS = 3;
-
-/** A full flash's wall time once the JIT has warmed up, and its CPU counts (the median run). */
-interface SteadyWall {
-  wallMs: number;
-  counts: CpuCounts;
+/**
+ * `board`'s full flash timed in a fresh process ({@link wallInFreshProcess}); it must model
+ * `ms`, as it did here (the simulation does not depend on the host).
+ */
+function freshWall(board: 'v2' | 'stm32f411', ms: number): FreshProcessWall {
+  const wall = wallInFreshProcess(board);
+  if (wall.first.ms !== ms)
+    throw new Error(`the ${board} flash modeled ${ms} ms here, ${wall.first.ms} ms in a fresh process`);
+  return wall;
 }
 
 /**
- * Repeats `first`'s full flash {@link STEADY_RUNS} times on fresh boards (the process warmed up
- * by the first) and returns the median run's wall time; every run must model the same time as
- * the first (the simulation does not depend on the host).
+ * Wall time of a simulated flash against its modeled time (target: ≤ 0.2×), measured in a
+ * fresh process: the steady figure (the median of repeated flashes once the JIT has warmed
+ * up, as a test run or the app's second flash sees it), with the first flash (V8 compiling
+ * the simulator as it runs) in the note.
  */
-async function steadyWall(
-  first: { ms: number },
-  again: () => Promise<{ ms: number; wallMs: number; counts: CpuCounts }>,
-): Promise<SteadyWall> {
-  const runs: SteadyWall[] = [];
-  for (let i = 0; i < STEADY_RUNS; i++) {
-    const run = await again();
-    if (run.ms !== first.ms) throw new Error(`the same flash modeled ${first.ms} ms, then ${run.ms} ms`);
-    runs.push({ wallMs: run.wallMs, counts: run.counts });
-  }
-  runs.sort((a, b) => a.wallMs - b.wallMs);
-  return runs[STEADY_RUNS >> 1];
-}
-
-/**
- * Wall time of a simulated flash against its modeled time (target: ≤ 0.2×): the steady figure
- * (the median of repeated flashes in the warmed-up process, as a test run or the app's second
- * flash sees it), with the first flash in a fresh process (V8 compiling the simulator as it
- * runs) in the note.
- */
-function wallRow(
-  what: string,
-  first: { ms: number; wallMs: number; counts: CpuCounts },
-  steady: SteadyWall,
-): BenchResult {
+function wallRow(what: string, { first, steady }: FreshProcessWall): BenchResult {
   const million = (n: number) => (n / 1e6).toFixed(1);
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
   const { counts } = steady;
@@ -311,8 +174,8 @@ function wallRow(
     target: { value: 0.2, better: 'lower' },
     note:
       `${seconds(steady.wallMs)} s wall (${seconds(counts.hostCpuMs)} s CPU) for ` +
-      `${seconds(first.ms)} s modeled, median of ${STEADY_RUNS} flashes after the first; the first ` +
-      `in a fresh process (JIT warm-up) took ${seconds(first.wallMs)} s = ` +
+      `${seconds(first.ms)} s modeled, in a fresh process, median of ${STEADY_RUNS} flashes after ` +
+      `${1 + WARM_UP_RUNS} untimed; the first (JIT warm-up) took ${seconds(first.wallMs)} s = ` +
       `${(first.wallMs / first.ms).toFixed(3)}×; ` +
       `${million(counts.instructions)} M instructions, ${million(counts.skipped)} M of them in ` +
       `fast-forwarded poll loops`,
