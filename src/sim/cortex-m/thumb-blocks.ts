@@ -37,6 +37,13 @@ import {
 /** At most this many instructions in one block. */
 export const MAX_BLOCK_INSTRUCTIONS = 64;
 
+/**
+ * A block is translated the time its first address is reached this many times; before, FastThumb's
+ * loop executes it. Code that runs a few times (a script's init, a one-off call) is not worth
+ * compiling: a translation costs about as much as executing a few thousand instructions.
+ */
+export const TRANSLATE_AFTER = 32;
+
 /** A translated block's function: returns a RUN_* status or {@link BLOCK_CONTINUE}. */
 type BlockFunction = (
   out: BlockOutcome,
@@ -94,8 +101,12 @@ function canCompile(): boolean {
 export class ThumbBlocks implements BlockRunner {
   /** What the last {@link run} executed, and its last instruction (see {@link BlockOutcome}). */
   readonly outcome: BlockOutcome = { executed: 0, lastPc: 0, lastCycles: 1 };
+  /** Reached this many times, a block is translated ({@link TRANSLATE_AFTER}; tests use 1). */
+  translateAfter = TRANSLATE_AFTER;
   /** By halfword of SRAM: the block starting there, null if none can (see {@link run}). */
   private readonly blocks: (Block | null | undefined)[];
+  /** By halfword of SRAM: how often a block not yet translated was reached there. */
+  private readonly heat: Uint8Array;
   private readonly ramEnd: number;
 
   private constructor(
@@ -108,6 +119,7 @@ export class ThumbBlocks implements BlockRunner {
     private readonly ramBase: number,
   ) {
     this.blocks = new Array<Block | null | undefined>(ram16.length);
+    this.heat = new Uint8Array(ram16.length);
     this.ramEnd = ramBase + ram16.length * 2;
   }
 
@@ -137,6 +149,13 @@ export class ThumbBlocks implements BlockRunner {
     let block = this.blocks[index];
     // null: the instruction here was one FastThumb leaves to rp2040js, and still is.
     if (block === null && thumbKindOf(this.ram16[index]) === THUMB_SLOW) return BLOCK_FALLBACK;
+    if (block === undefined) {
+      const heat = this.heat[index] + 1;
+      if (heat < this.translateAfter) {
+        this.heat[index] = heat;
+        return BLOCK_FALLBACK;
+      }
+    }
     if (block === undefined || block === null || !this.unchanged(block, index)) {
       block = this.translate(pc, index);
       this.blocks[index] = block;

@@ -63,7 +63,8 @@ export function registerValue(next: () => number, kinds: { small: number; unmapp
 
 /**
  * The core on its bus, fast-forward off; `fastDecode` picks FastThumb or rp2040js's decode,
- * `blocks` FastThumb's translated blocks or its own loop (default off), `hz` the core clock
+ * `blocks` FastThumb's translated blocks (translated the first time they are reached) or its
+ * own loop (default off), `hz` the core clock
  * (default 64 MHz).
  */
 export function randomCoreSystem(fastDecode: boolean, options: { blocks?: boolean; hz?: number } = {}) {
@@ -75,6 +76,7 @@ export function randomCoreSystem(fastDecode: boolean, options: { blocks?: boolea
   const runner = new CpuRunner(bus, clock, options.hz ?? 64_000_000);
   runner.fastDecode = fastDecode;
   runner.fastBlocks = options.blocks ?? false;
+  runner.translateBlocksAfter = 1; // every block translated the first time it is reached
   runner.fastForward = false;
   return { clock, ram, runner, device };
 }
