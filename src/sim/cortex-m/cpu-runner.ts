@@ -136,6 +136,11 @@ export class CpuRunner implements CoreBus {
   private readonly fast: FastThumb;
   private readonly blocks: ThumbBlocks | undefined;
 
+  /** Blocks of SRAM code translated so far ({@link fastBlocks}). */
+  get blocksTranslated(): number {
+    return this.blocks?.translated ?? 0;
+  }
+
   /** A block is translated the time its address is reached this often (see `TRANSLATE_AFTER`). */
   set translateBlocksAfter(times: number) {
     if (this.blocks !== undefined) this.blocks.translateAfter = times;

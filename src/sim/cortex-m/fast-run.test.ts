@@ -1,7 +1,7 @@
 /**
- * FastThumb's run loop against the runner's instruction-by-instruction path (fastDecode off):
- * a checksum loop over SRAM with stack pushes and pops and LDMIA, a store a DWT data watchpoint
- * catches on every pass, breakpoints, an unaligned load that enters a HardFault handler, time
+ * FastThumb's run loop and its translated blocks against the runner's instruction-by-instruction
+ * path (fastDecode off): a checksum loop over SRAM with stack pushes and pops and LDMIA, a
+ * store a DWT data watchpoint catches on every pass, breakpoints, an unaligned load that enters a HardFault handler, time
  * slices of odd lengths: the same clock, cycles, instruction count, registers, flags, faults
  * and SRAM after every slice. (`thumb-fast.test.ts` covers each opcode and a fault's timing.)
  */
@@ -59,6 +59,7 @@ function board(fastDecode: boolean) {
   for (let i = 0; i < 16; i++) bus.write32(DATA + 4 * i, Math.imul(i + 7, 0x85ebca6b) >>> 0, DEBUG);
   bus.write32(DATA + 64, WATCHED, DEBUG); // what ldmia loads into r6
   runner.fastDecode = fastDecode;
+  runner.translateBlocksAfter = 1; // FastThumb's translated blocks from the first pass on
   runner.debugEnabled = true;
   runner.halt(DFSR.HALTED);
   runner.demcr |= DEMCR.DWTENA;
@@ -123,5 +124,7 @@ describe('FastThumb run loop', () => {
     expect(halts.filter((h) => h.startsWith('halted 2 ')).length).toBe(2);
     expect(fast.runner.core.PC).toBe(RAM + 0x30 + 24);
     expect(fast.runner.faults.map((f) => f.kind)).toEqual(['bus-fault']);
+    expect(fast.runner.blocksTranslated).toBeGreaterThan(0);
+    expect(slow.runner.blocksTranslated).toBe(0);
   });
 });

@@ -103,6 +103,8 @@ export class ThumbBlocks implements BlockRunner {
   readonly outcome: BlockOutcome = { executed: 0, lastPc: 0, lastCycles: 1 };
   /** Reached this many times, a block is translated ({@link TRANSLATE_AFTER}; tests use 1). */
   translateAfter = TRANSLATE_AFTER;
+  /** Blocks translated so far (taken from the shared ones or compiled). */
+  translated = 0;
   /** By halfword of SRAM: the block starting there, null if none can (see {@link run}). */
   private readonly blocks: (Block | null | undefined)[];
   /** By halfword of SRAM: how often a block not yet translated was reached there. */
@@ -159,6 +161,7 @@ export class ThumbBlocks implements BlockRunner {
     if (block === undefined || block === null || !this.unchanged(block, index)) {
       block = this.translate(pc, index);
       this.blocks[index] = block;
+      if (block !== null) this.translated++;
       if (block === null) return BLOCK_FALLBACK;
     }
     const runner = this.runner;
