@@ -1,8 +1,8 @@
 /**
  * Straight-line runs of SRAM code translated once into JavaScript functions, for
- * {@link FastThumb.run}. A block is the instructions from an address up to the first branch
- * (included), the first instruction FastThumb leaves to rp2040js (excluded) or
- * {@link MAX_BLOCK_INSTRUCTIONS}. Its function does, instruction by instruction, exactly what
+ * {@link FastThumb.run}. A block is the instructions from an address up to the first
+ * unconditional branch (included), the first instruction FastThumb leaves to rp2040js
+ * (excluded) or {@link MAX_BLOCK_INSTRUCTIONS}; a conditional branch leaves it when taken. Its function does, instruction by instruction, exactly what
  * FastThumb's loop does: the same register, flag, memory, cycle and clock effects in the same
  * order (the clock's additions one instruction at a time, so the floating-point sums are the
  * same), the same checks before each instruction (the time slice's end) and after each that
@@ -73,6 +73,11 @@ interface Translation {
   touches: boolean;
   /** It may write the PC: the block ends with it. */
   branch: boolean;
+  /**
+   * A conditional branch: taken, it leaves the block at `target`; not taken, the block goes on
+   * with the next instruction (so a loop's early-exit test does not split it).
+   */
+  conditional?: { test: string; target: number };
 }
 
 let compilerAvailable: boolean | undefined;
@@ -277,6 +282,17 @@ function instructionCode(t: Translation, pc: number, n: number, afterAccess: boo
   }
   lines.push(`c = 1;`);
   lines.push(t.code);
+  if (t.conditional !== undefined) {
+    // Taken: FastThumb's taken branch (2 cycles, then its backward-branch check), out of the block.
+    const { test, target } = t.conditional;
+    const backward =
+      target < pc && pc - target <= MAX_LOOP_BYTES
+        ? `if (loops !== undefined) { out.executed += loops.backwardBranch(${target}, endUs); if (loops.recording) return ${RUN_STOPPED}; }`
+        : '';
+    lines.push(
+      `if (${test}) { c++; r[15] = ${target}; cy += c; t += c * u; clock.nowUs = t; core.cycles += cy; out.executed = ${n + 1}; ${backward} return ${BLOCK_CONTINUE}; }`,
+    );
+  }
   if (t.touches) {
     // The access may have stalled the clock or changed the core clock.
     lines.push(`core.cycles += c; u = runner.usPerCycle; t = clock.nowUs + c * u; clock.nowUs = t;`);
@@ -411,9 +427,10 @@ const TRANSLATORS: readonly (readonly [number, Translator])[] = [
       if (imm8 & (1 << 8)) imm8 = (imm8 & 0x1ff) - 0x200;
       const target = (pc + 4 + imm8) >>> 0;
       return {
-        code: `if (${condition((op >> 8) & 0xf)}) { r[15] = ${target}; c++; } else r[15] = ${pc + 2};`,
+        code: '',
         touches: false,
-        branch: true,
+        branch: false,
+        conditional: { test: condition((op >> 8) & 0xf), target },
       };
     },
   ],
