@@ -3,19 +3,13 @@
  * or a test file's worker meets it: not after the bench's other suites have trained V8 on
  * other chips in the same process. {@link wallInFreshProcess} runs this file as a child
  * (`node --import tsx bench/full-flash-wall.ts v2`), which flashes once (the JIT warming up),
- * then {@link STEADY_RUNS} more times on fresh boards, and prints what it measured as JSON.
+ * then on fresh boards a few more times, untimed and then timed ({@link steadyWall}), and
+ * prints what it measured as JSON.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DAPLINK_LATENCY } from '../src/sim/clock';
-import {
-  fullFlash,
-  steadyWall,
-  timedFullFlash,
-  type CpuCounts,
-  type SteadyWall,
-  STEADY_RUNS,
-} from './cmsis-full-flash';
+import { fullFlash, steadyWall, timedFullFlash, type CpuCounts, type SteadyWall } from './cmsis-full-flash';
 
 /** What the child measured: the first flash, and the median of the ones after it. */
 export interface FreshProcessWall {
@@ -42,7 +36,6 @@ async function measure(board: 'v2' | 'stm32f411'): Promise<FreshProcessWall> {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const board = process.argv[2];
-  if (board !== 'v2' && board !== 'stm32f411')
-    throw new Error(`usage: full-flash-wall.ts v2|stm32f411 (${STEADY_RUNS} steady runs)`);
+  if (board !== 'v2' && board !== 'stm32f411') throw new Error('usage: full-flash-wall.ts v2|stm32f411');
   process.stdout.write(JSON.stringify(await measure(board)));
 }

@@ -30,8 +30,9 @@
  * session knows what every block holds (it erased, programmed and confirmed them; see
  * `workers/device/rl78/rl78-known-contents.ts`), so the only command is one Reset that confirms
  * the chip is still in this session's programming mode: the floor is that exchange on the wire
- * (a 5-byte command frame and a 5-byte status), the target 0.5 s. The note gives the same re-flash in a new session, where nothing is known and
- * every block is compared by the chip (a Checksum per block, then Verify sends the whole image).
+ * (a 5-byte command frame and a 5-byte status), the target 0.5 s. The note gives the same
+ * re-flash in a new session, where nothing is known and every block is compared by the chip (a
+ * Checksum per block, then Verify sends the whole image).
  */
 import { BLOCK_SIZE, RL78_TIMING, createSimulatedRl78Board } from '../src/sim/rl78';
 import { BRIDGE_TIMINGS } from '../src/sim/esp/usb-connection';

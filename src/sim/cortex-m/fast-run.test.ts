@@ -1,9 +1,10 @@
 /**
  * FastThumb's run loop and its translated blocks against the runner's instruction-by-instruction
  * path (fastDecode off): a checksum loop over SRAM with stack pushes and pops and LDMIA, a
- * store a DWT data watchpoint catches on every pass, breakpoints, an unaligned load that enters a HardFault handler, time
- * slices of odd lengths: the same clock, cycles, instruction count, registers, flags, faults
- * and SRAM after every slice. (`thumb-fast.test.ts` covers each opcode and a fault's timing.)
+ * store a DWT data watchpoint catches on every pass, breakpoints, an unaligned load that enters
+ * a HardFault handler, time slices of odd lengths: the same clock, cycles, instruction count,
+ * registers, flags, faults and SRAM after every slice. (`thumb-fast.test.ts` covers each opcode
+ * and a fault's timing.)
  */
 import { describe, expect, it } from 'vitest';
 import { createSimulatedMicrobit } from '../index';

@@ -1,10 +1,11 @@
 /**
  * Translated blocks against FastThumb's own loop (which `thumb-fast.test.ts` checks against
- * rp2040js): every opcode as a block's first instruction, random runs of instructions with time
- * slices that end anywhere in a block, at a core clock whose cycle time is not a binary fraction
- * (so the clock's floating-point sums must be made in the same order), and code rewritten after
- * it was translated. The same registers, flags, cycles, clock, SRAM, device accesses, faults
- * and core state every time.
+ * rp2040js): opcodes as a block's first instruction (every high-register one, a fifth of the
+ * rest), random runs of instructions with time slices that end anywhere in a block, at a core
+ * clock whose cycle time is not a binary fraction (so the clock's floating-point sums must be
+ * made in the same order), code rewritten after it was translated, and a store into the
+ * block's own next instruction. The same registers, flags, cycles, clock, SRAM, device
+ * accesses, faults and core state every time.
  */
 import { describe, expect, it } from 'vitest';
 import { CODE, RAM, prng, randomCoreSystem, runFromRandomState } from '../testing/random-core';
@@ -70,5 +71,24 @@ describe('ThumbBlocks', () => {
     expect(run()).toBe(3);
     new DataView(s.ram.buffer).setUint16(CODE - RAM + 2, 0x3064, true); // adds r0, #100
     expect(run()).toBe(101);
+  });
+
+  it('fetches the instructions after a store into its own block anew, as the core does', () => {
+    // strh r1, [r0]; movs r2, #3; bkpt — the store puts movs r2, #7 where movs r2, #3 was.
+    const program = [0x8001, 0x2203, BKPT];
+    const results = [true, false].map((blocks) => {
+      const s = randomCoreSystem(true, { blocks });
+      program.forEach((h, i) => new DataView(s.ram.buffer).setUint16(CODE - RAM + 2 * i, h, true));
+      const r = s.runner.core.registers;
+      r[0] = CODE + 2;
+      r[1] = 0x2207; // movs r2, #7
+      r[15] = CODE;
+      s.runner.state = 'running';
+      s.runner.tBit = true;
+      s.runner.runFor(0.04); // strh (2 cycles), then the movs starts before 0.04 µs (a cycle is 1/64 µs)
+      return { r2: r[2], translated: s.runner.blocksTranslated };
+    });
+    expect(results[0]).toEqual({ r2: 7, translated: 2 }); // [strh, movs #3], then [movs #7]
+    expect(results[1]).toEqual({ r2: 7, translated: 0 });
   });
 });

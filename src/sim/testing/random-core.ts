@@ -64,8 +64,7 @@ export function registerValue(next: () => number, kinds: { small: number; unmapp
 /**
  * The core on its bus, fast-forward off; `fastDecode` picks FastThumb or rp2040js's decode,
  * `blocks` FastThumb's translated blocks (translated the first time they are reached) or its
- * own loop (default off), `hz` the core clock
- * (default 64 MHz).
+ * own loop (default off), `hz` the core clock (default 64 MHz).
  */
 export function randomCoreSystem(fastDecode: boolean, options: { blocks?: boolean; hz?: number } = {}) {
   const clock = new VirtualClock();

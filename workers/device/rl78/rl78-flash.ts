@@ -94,8 +94,8 @@ export async function flashBlocks(
       throwIfCancelled(signal);
       for (const b of await probe(link, known, image, part, skip, signal)) changed.add(b);
     }
-    const todo = run.filter((b) => changed.has(b));
-    for (const b of todo) {
+    const toWrite = run.filter((b) => changed.has(b));
+    for (const b of toWrite) {
       throwIfCancelled(signal);
       changes.block(b.address, b.size);
       if (known.isBlank(b)) continue;
@@ -104,7 +104,7 @@ export async function flashBlocks(
       known.rememberBlank(b);
       tally.erased++;
     }
-    for (const part of runsOf(todo)) {
+    for (const part of runsOf(toWrite)) {
       throwIfCancelled(signal);
       for (const b of part) {
         changes.block(b.address, b.size);

@@ -17,8 +17,8 @@
  * its contents again only from a confirmed outcome. Anything whose result the session cannot
  * know exactly (programming without erase over contents not known; an operation that fails or
  * is cancelled part-way; Security Set or Release) forgets. Knowing a block blank, an erase
- * needs no command for it; knowing it holds anything else, no Blank Check before its erase. A new session starts with
- * nothing known. A chip reset behind the session's back (the board's reset button) leaves
+ * needs no command for it; knowing it holds anything else, no Blank Check before its erase. A
+ * new session starts with nothing known. A chip reset behind the session's back (the board's reset button) leaves
  * programming mode and runs the user program, which may write flash; so before relying on what
  * it knows, `flash` checks with one command the chip must answer that it is still in that mode.
  * The contents are kept as copies of the bytes (1 KiB per block, at most the chip's flash size),
