@@ -40,6 +40,7 @@ import {
   pickRegion,
   programBlock,
   requireBlank,
+  unitBytes,
   unitsWithData,
   verifyBlock,
   verifyRange,
@@ -91,6 +92,15 @@ function report(
   verified: boolean,
 ): OperationReport {
   return { bytesWritten, erasedBlocks, skippedBlocks, verified };
+}
+
+/**
+ * What the session keeps knowing after an operation stopped part-way. A cancel is taken only
+ * between commands, and every block is forgotten before a command may change it, so what is
+ * known stays true. Any other failure (a lost link, a corrupted reply) forgets every block.
+ */
+function forgetAfterFailure(s: Rl78Session, error: unknown): void {
+  if (toWebProgError(error).code !== 'CANCELLED') s.known.forgetAll();
 }
 
 /** See the module comment. */
@@ -351,11 +361,15 @@ export class Rl78Backend implements Backend {
           )
             units.push(a);
           changes.block(b.address, b.size);
-          s.known.forget(b); // programmed without erase: the chip ANDs old and new
+          // Programmed without erase, the chip ANDs old and new: known old contents give the
+          // new ones; unknown ones stay unknown.
+          const old = s.known.contents(b);
+          s.known.forget(b);
           written += await programBlock(s.link, image, b, units, (n) => progress.advance(n));
+          if (old) s.known.remember(b, programmedOver(old, unitBytes(image, b, units)));
         }
       } catch (error) {
-        s.known.forgetAll();
+        forgetAfterFailure(s, error);
         throw changes.annotate(error);
       }
       progress.finish();
@@ -472,7 +486,7 @@ export class Rl78Backend implements Backend {
    * checksum); `write` / `write_no_blank` only the 256-byte units holding data, with no erase
    * (NOR: bits only go from 1 to 0), after which a block whose old contents the session knew
    * (for `write`, its Blank Check found it blank) holds old AND new, and any other is unknown.
-   * A failure or cancel part-way forgets every block.
+   * A cancel keeps what is known; any other failure part-way forgets every block.
    */
   private async programBlocks(
     s: Rl78Session,
@@ -507,7 +521,7 @@ export class Rl78Backend implements Backend {
       progress.finish();
       return report(written, 0, 0, false);
     } catch (error) {
-      s.known.forgetAll(); // stopped part-way: nothing it may have touched is assumed
+      forgetAfterFailure(s, error);
       throw changes.annotate(error);
     }
   }
@@ -543,7 +557,7 @@ export class Rl78Backend implements Backend {
         progress.advance(b.size);
       }
     } catch (error) {
-      s.known.forgetAll();
+      forgetAfterFailure(s, error);
       throw changes.annotate(error);
     }
     progress.finish();

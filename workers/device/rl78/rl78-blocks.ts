@@ -56,6 +56,16 @@ export function imageBytes(image: MemoryImage, address: number, size: number): U
   return image.readAt(address, size);
 }
 
+/**
+ * What programming `units` (256-byte unit addresses) of `block` from the image puts on the
+ * chip, as a whole block: the image's bytes in those units, 0xFF (programs nothing) elsewhere.
+ */
+export function unitBytes(image: MemoryImage, block: Rl78Block, units: readonly number[]): Uint8Array {
+  const bytes = new Uint8Array(block.size).fill(0xff);
+  for (const unit of units) bytes.set(image.readAt(unit, RL78_UNIT), unit - block.address);
+  return bytes;
+}
+
 /** `sum_rl78` of bytes: what the chip's Checksum command returns for them. */
 export function sumRl78(bytes: Uint8Array): number {
   return checksum('sum16-rl78', bytes).value ?? 0;

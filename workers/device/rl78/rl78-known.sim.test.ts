@@ -204,7 +204,7 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
     expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
   });
 
-  it('a write_no_blank cancelled part-way forgets every block: the next flash asks the chip and is exact', async () => {
+  it('a write_no_blank cancelled part-way keeps what it knows: the finished block is known (old AND new), the next flash asks nothing and is exact', async () => {
     const data = lcgBytes(8 * KIB, 18);
     const { sim, rl78, regions, image } = await flashedWith(data);
     const over = new MemoryImage(regions);
@@ -227,7 +227,9 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
       erasedBlocks: 1,
       skippedBlocks: 7,
     });
-    expect(wire.count(Command.blockBlankCheck)).toBe(1); // one over the whole (unknown) run
+    // Block 1 known different (old AND new), block 5 known unchanged: no probe, no Verify.
+    expect(wire.count(Command.blockBlankCheck)).toBe(0);
+    expect(wire.count(Command.verify)).toBe(0);
     expect(wire.at(Command.blockErase)).toEqual([KIB]);
     expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
   });
@@ -307,24 +309,66 @@ describe('RL78 flash with the session’s known block contents', { timeout: 60_0
     expect(wire.sent.map((c) => c.code)).toEqual([Command.blockErase, Command.blockErase]);
   });
 
-  it('write_segment makes its blocks unknown; a block erased by erase_segment is programmed without erase or probe', async () => {
+  it('write_segment over known contents knows the result, old AND new; a block erased by erase_segment is programmed without erase or probe', async () => {
     const data = lcgBytes(4 * KIB, 6);
     const { sim, rl78, regions, image } = await flashedWith(data);
 
+    // Zeros into the second unit of block 1, and the image's bytes (all 0xFF elsewhere).
     const other = new MemoryImage(regions);
-    other.writeAt(KIB, new Uint8Array(0x100));
-    await rl78.writeSegment(other, KIB, 0x100, { allowWrites: true });
+    other.writeAt(KIB, lcgBytes(KIB, 7));
+    other.writeAt(KIB + 0x100, new Uint8Array(0x100));
+    await rl78.writeSegment(other, KIB + 0x100, 0x100, { allowWrites: true });
+    const and = block(data, 1).slice();
+    and.fill(0, 0x100, 0x200);
+    expect(block(sim.flash.code, 1)).toEqual(and); // the units outside the segment untouched
     await rl78.eraseSegment(3 * KIB, KIB, { allowWrites: true });
-    const wire = commandsOnTheWire(sim);
+
+    // The image with block 1 as it now is: nothing asked about block 1, only block 3 written.
+    const now = new MemoryImage(regions);
+    now.writeAt(0, data);
+    now.writeAt(KIB, and);
+    let wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(now, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 0,
+      skippedBlocks: 3,
+    });
+    // The Reset that checks the session; block 3 programmed, then its checksum compared.
+    expect(wire.sent.map((c) => c.code)).toEqual([Command.reset, Command.programming, Command.checksum]);
+    expect(wire.at(Command.programming)).toEqual([3 * KIB]);
+
+    // The old image back: block 1 known different, erased and written without a probe.
+    await rl78.eraseSegment(3 * KIB, KIB, { allowWrites: true });
+    wire = commandsOnTheWire(sim);
     expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
       bytesWritten: 2 * KIB,
       erasedBlocks: 1,
       skippedBlocks: 2,
     });
-    // Block 1 is asked about and erased; block 3, known blank, is only programmed.
-    expect(wire.at(Command.blockBlankCheck)).toEqual([KIB]);
+    expect(wire.count(Command.blockBlankCheck)).toBe(0);
+    expect(wire.at(Command.checksum)).toEqual([KIB, 3 * KIB]); // only the checks after writing
     expect(wire.at(Command.blockErase)).toEqual([KIB]);
     expect(wire.at(Command.programming)).toEqual([KIB, 3 * KIB]);
+    expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
+  });
+
+  it('write_segment over a block of unknown contents leaves it unknown: the flash asks the chip', async () => {
+    const data = lcgBytes(4 * KIB, 8);
+    const { sim, rl78, regions, image } = await flashedWith(data);
+    await rl78.connect(); // a new session knows nothing
+    await rl78.verifySegment(image, 0, KIB);
+    await rl78.verifySegment(image, 2 * KIB, 2 * KIB);
+    const zeros = new MemoryImage(regions);
+    zeros.writeAt(KIB, new Uint8Array(0x100));
+    await rl78.writeSegment(zeros, KIB, 0x100, { allowWrites: true });
+    const wire = commandsOnTheWire(sim);
+    expect(await rl78.flash(image, { allowWrites: true })).toMatchObject({
+      bytesWritten: KIB,
+      erasedBlocks: 1,
+      skippedBlocks: 3,
+    });
+    expect(wire.at(Command.blockBlankCheck)).toEqual([KIB]);
+    expect(wire.at(Command.blockErase)).toEqual([KIB]);
     expect(sim.flash.code.subarray(0, data.length)).toEqual(data);
   });
 
