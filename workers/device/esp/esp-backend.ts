@@ -4,13 +4,15 @@
  * "Flash" at 0; reads and verifies work on 4-byte words, writes and erases on 4 KiB sectors.
  * Verification always compares MD5s computed by the chip; writes skip 64 KiB chunks the chip
  * already holds (flash, write_segment and firmware parts; `write` keeps MultiProg's blank check).
+ *
+ * The operations are in files by job: `esp-session.ts` (what connecting found, what operations
+ * share), `esp-read.ts`, `esp-write.ts` (write, skip unchanged, verify afterwards),
+ * `esp-verify.ts` (MD5 compare), `esp-erase.ts` (erase, blank check).
  */
-import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
+import { WebProgError, throwIfCancelled } from '../../../src/core/errors';
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
-import { flashRegion, regionEnd, type Region } from '../../../src/core/memory/region';
-import { SparseData } from '../../../src/core/memory/sparse-data';
-import { ProgressReporter } from '../../../src/core/progress';
+import type { Region } from '../../../src/core/memory/region';
 import type {
   Backend,
   BlockChecksum,
@@ -22,20 +24,21 @@ import type {
   TargetInfo,
 } from '../backend';
 import { checkSegment, requireWrites } from '../segments';
-import { SKIP_CHUNK, writeRanges, type FlashRange } from './deflate-writer';
-import { SECTOR_SIZE, toEspError } from './esp-protocol';
 import { resetIntoApp, sleep } from './app-reset';
-import type { EspChipInfo, EspLink } from './esp-link';
-import { toSectorRanges } from './flash-ranges';
+import { eraseChip, eraseChipFirst, eraseSectors, eraseSegment, requireBlank } from './esp-erase';
+import type { EspChipInfo } from './esp-link';
+import { SECTOR_SIZE, toEspError } from './esp-protocol';
+import { readRegions, readSegmentInto, sectorChecksums } from './esp-read';
+import { WORD, flashData, pickRegion, sessionOf, type EspSession } from './esp-session';
+import { verifyOnChip } from './esp-verify';
+import { partsData, sectorRangesOf, writeAndVerify, type FlashPart } from './esp-write';
 import { SerialMonitor, type MonitorListener } from './serial-monitor';
-import { md5Hex } from './stub-channel';
 
-/** Name of the ESP flash region. */
-export const ESP_FLASH_REGION = 'Flash';
-/** Alignment of read_segment / verify_segment (32-bit words). */
-const WORD = 4;
-/** Bytes per READ_FLASH command (progress and cancellation granularity). */
-const READ_CHUNK = 0x40000;
+/** Name of the ESP flash region (defined in `esp-session.ts`). */
+export { ESP_FLASH_REGION } from './esp-session';
+/** A firmware part: bytes for a flash offset (defined in `esp-write.ts`). */
+export type { FlashPart } from './esp-write';
+
 /**
  * Port changes one connect follows: the reset into download mode re-enumerates a USB-OTG board,
  * and its port may already have changed since the last session (a disconnect resets the chip).
@@ -58,12 +61,6 @@ export interface EspBackendOptions {
   log?: (line: string) => void;
 }
 
-/** A firmware part: bytes for a flash offset. */
-export interface FlashPart {
-  address: number;
-  data: Uint8Array;
-}
-
 /** Options of {@link EspBackend.flashParts}. */
 export interface FlashPartsOptions {
   /** Erase the whole chip first. */
@@ -72,16 +69,10 @@ export interface FlashPartsOptions {
   skipUnchanged?: boolean;
 }
 
-interface Session {
-  link: EspLink;
-  regions: Region[];
-  target: TargetInfo;
-}
-
 /** An ESP board reached through Web Serial and esptool-js. */
 export class EspBackend implements Backend {
   readonly type = 'esp';
-  private session: Session | undefined;
+  private session: EspSession | undefined;
   private monitor: SerialMonitor | undefined;
   private lastInfo: EspChipInfo | undefined;
   private tail: Promise<unknown> = Promise.resolve();
@@ -134,33 +125,16 @@ export class EspBackend implements Backend {
   }
 
   read(image: MemoryImage, ctx: OperationContext = {}): Promise<void> {
-    return this.exclusive('Read', async () => {
-      const s = this.requireSession();
-      const regions = s.regions.filter((r) => image.regions.some((x) => x.name === r.name));
-      const total = regions.reduce((n, r) => n + r.size, 0);
-      const progress = this.progress('Read', total, ctx);
-      const read = new SparseData();
-      for (const r of regions) {
-        for (let at = r.base; at < regionEnd(r); at += READ_CHUNK) {
-          throwIfCancelled(ctx.signal);
-          const n = Math.min(READ_CHUNK, regionEnd(r) - at);
-          const done = progress.done;
-          read.write(at, await s.link.channel.readFlash(at, n, ctx.signal, (b) => progress.update(done + b)));
-        }
-      }
-      for (const r of regions) image.clear(r.name);
-      image.load(read);
-      progress.finish();
-    });
+    return this.exclusive('Read', () => readRegions(this.requireSession(), image, ctx));
   }
 
   write(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
     return this.exclusive('Write', async () => {
       requireWrites(ctx.allowWrites, 'Write');
       const s = this.requireSession();
-      const ranges = await this.rangesOf(s, flashData(image, s));
-      await this.requireBlank(s, ranges, ctx);
-      return this.writeNow(s, ranges, ctx, false);
+      const ranges = await sectorRangesOf(s, flashData(image, s));
+      await requireBlank(s, ranges, ctx);
+      return writeAndVerify(s, ranges, ctx, { verify: false, skipUnchanged: this.skipUnchanged });
     });
   }
 
@@ -168,7 +142,8 @@ export class EspBackend implements Backend {
     return this.exclusive('Write', async () => {
       requireWrites(ctx.allowWrites, 'Write');
       const s = this.requireSession();
-      return this.writeNow(s, await this.rangesOf(s, flashData(image, s)), ctx, false);
+      const ranges = await sectorRangesOf(s, flashData(image, s));
+      return writeAndVerify(s, ranges, ctx, { verify: false, skipUnchanged: this.skipUnchanged });
     });
   }
 
@@ -177,41 +152,31 @@ export class EspBackend implements Backend {
       const s = this.requireSession();
       const data = flashData(image, s);
       if (data.isEmpty) throw new WebProgError('INVALID_ARGUMENT', 'Verify: the buffer holds no flash data.');
-      await this.verifyNow(s, data.segments(), ctx);
+      await verifyOnChip(s, data.segments(), ctx);
     });
   }
 
   erase(ctx: OperationContext = {}): Promise<OperationReport> {
-    return this.exclusive('Erase', async () => {
+    return this.exclusive('Erase', () => {
       requireWrites(ctx.allowWrites, 'Erase');
-      const s = this.requireSession();
-      if (
-        ctx.confirm &&
-        !(await ctx.confirm(`Erase the whole ${s.target.name} flash? Everything on it is lost.`))
-      ) {
-        throw new WebProgError('CANCELLED', 'Chip erase was not confirmed.');
-      }
-      const progress = this.progress('Erase', 1, ctx);
-      await s.link.channel.eraseChip();
-      progress.finish();
-      return report(0, s.regions[0].size / SECTOR_SIZE, 0, false);
+      return eraseChip(this.requireSession(), ctx);
     });
   }
 
   eraseBlocks(ctx: OperationContext = {}, region?: string): Promise<OperationReport> {
-    return this.exclusive('Erase', async () => {
+    return this.exclusive('Erase', () => {
       requireWrites(ctx.allowWrites, 'Erase');
       const s = this.requireSession();
       const r = pickRegion(s, region);
-      return this.eraseRange(s, r.base, r.size, ctx);
+      return eraseSectors(s, r.base, r.size, ctx);
     });
   }
 
   blankCheck(ctx: OperationContext = {}, region?: string): Promise<void> {
-    return this.exclusive('Blank check', async () => {
+    return this.exclusive('Blank check', () => {
       const s = this.requireSession();
       const r = pickRegion(s, region);
-      await this.requireBlank(s, [{ address: r.base, data: new Uint8Array(r.size) }], ctx);
+      return requireBlank(s, [{ address: r.base, data: new Uint8Array(r.size) }], ctx);
     });
   }
 
@@ -219,47 +184,20 @@ export class EspBackend implements Backend {
     return this.exclusive('Flash', async () => {
       requireWrites(ctx.allowWrites, 'Flash');
       const s = this.session ?? (await this.connectNow(ctx), this.requireSession());
-      const ranges = await this.rangesOf(s, flashData(image, s));
-      return this.writeNow(s, ranges, ctx, true);
+      const ranges = await sectorRangesOf(s, flashData(image, s));
+      return writeAndVerify(s, ranges, ctx, { verify: true, skipUnchanged: this.skipUnchanged });
     });
   }
 
   readChecksums(ctx: OperationContext = {}): Promise<BlockChecksum[]> {
-    return this.exclusive('Read checksums', async () => {
-      const s = this.requireSession();
-      const r = s.regions[0];
-      const sectors: { address: number; size: number }[] = [];
-      for (let a = r.base; a < regionEnd(r); a += SECTOR_SIZE)
-        sectors.push({ address: a, size: SECTOR_SIZE });
-      const progress = this.progress('Checksums', r.size, ctx);
-      // A sector has no natural sub-blocks: its four equal parts are hashed as well.
-      const QUARTER = SECTOR_SIZE / 4;
-      const chunks = sectors.flatMap((x) => [
-        x,
-        ...[0, 1, 2, 3].map((k) => ({ address: x.address + k * QUARTER, size: QUARTER })),
-      ]);
-      const digests = await s.link.channel.md5Many(chunks, ctx.signal, (i) => {
-        if (i % 5 === 0) progress.advance(SECTOR_SIZE);
-      });
-      progress.finish();
-      const prefix = (d: string) => Number.parseInt(d.slice(0, 8), 16);
-      return sectors.map((x, i) => ({
-        blockN: i,
-        address: x.address,
-        baseChecksum: prefix(digests[i * 5]!),
-        subChecksums: digests.slice(i * 5 + 1, i * 5 + 5).map(prefix),
-      }));
-    });
+    return this.exclusive('Read checksums', () => sectorChecksums(this.requireSession(), ctx));
   }
 
   readSegment(image: MemoryImage, address: number, size: number, ctx: OperationContext = {}): Promise<void> {
-    return this.exclusive('read_segment', async () => {
+    return this.exclusive('read_segment', () => {
       const s = this.requireSession();
       const region = checkSegment(s.regions, address, size, WORD, 'read_segment');
-      throwIfCancelled(ctx.signal);
-      const bytes = await s.link.channel.readFlash(address, size, ctx.signal);
-      if (!image.regions.some((r) => r.name === region.name)) image.addRegion({ ...region });
-      image.writeAt(address, bytes);
+      return readSegmentInto(s, image, region, address, size, ctx);
     });
   }
 
@@ -269,10 +207,10 @@ export class EspBackend implements Backend {
     size: number,
     ctx: OperationContext = {},
   ): Promise<void> {
-    return this.exclusive('verify_segment', async () => {
+    return this.exclusive('verify_segment', () => {
       const s = this.requireSession();
       checkSegment(s.regions, address, size, WORD, 'verify_segment');
-      await this.verifyNow(s, [{ address, data: image.readAt(address, size) }], ctx);
+      return verifyOnChip(s, [{ address, data: image.readAt(address, size) }], ctx);
     });
   }
 
@@ -282,24 +220,21 @@ export class EspBackend implements Backend {
     size: number,
     ctx: OperationContext = {},
   ): Promise<OperationReport> {
-    return this.exclusive('write_segment', async () => {
+    return this.exclusive('write_segment', () => {
       const s = this.requireSession();
       checkSegment(s.regions, address, size, SECTOR_SIZE, 'write_segment');
       requireWrites(ctx.allowWrites, 'write_segment');
-      return this.writeNow(s, [{ address, data: image.readAt(address, size) }], ctx, true);
+      const ranges = [{ address, data: image.readAt(address, size) }];
+      return writeAndVerify(s, ranges, ctx, { verify: true, skipUnchanged: this.skipUnchanged });
     });
   }
 
   eraseSegment(address: number, size: number, ctx: OperationContext = {}): Promise<OperationReport> {
-    return this.exclusive('erase_segment', async () => {
+    return this.exclusive('erase_segment', () => {
       const s = this.requireSession();
       checkSegment(s.regions, address, size, SECTOR_SIZE, 'erase_segment');
       requireWrites(ctx.allowWrites, 'erase_segment');
-      const last = formatAddress(address + size - 1);
-      if (ctx.confirm && !(await ctx.confirm(`Erase ${formatAddress(address)}..${last}?`))) {
-        throw new WebProgError('CANCELLED', 'Erase was not confirmed.');
-      }
-      return this.eraseRange(s, address, size, ctx);
+      return eraseSegment(s, address, size, ctx);
     });
   }
 
@@ -334,25 +269,12 @@ export class EspBackend implements Backend {
     return this.exclusive('Flash', async () => {
       requireWrites(ctx.allowWrites, 'Flash');
       const s = this.session ?? (await this.connectNow(ctx), this.requireSession());
-      const data = new SparseData();
-      for (const p of parts) {
-        if (data.intersects(p.address, p.address + p.data.length)) {
-          throw new WebProgError('FORMAT_OVERLAP', `Firmware parts overlap at ${formatAddress(p.address)}.`, {
-            address: p.address,
-          });
-        }
-        data.write(p.address, p.data);
-      }
-      const ranges = await this.rangesOf(s, data);
+      const data = partsData(parts);
+      const ranges = await sectorRangesOf(s, data);
       const changes = new ChipChangeLog();
-      if (options.eraseAll) {
-        const progress = this.progress('Erase', 1, ctx);
-        throwIfCancelled(ctx.signal);
-        await s.link.channel.eraseChip();
-        changes.massErase();
-        progress.finish();
-      }
-      return this.writeNow(s, ranges, ctx, true, options.eraseAll ? false : options.skipUnchanged, changes);
+      if (options.eraseAll) await eraseChipFirst(s, ctx, changes);
+      const skipUnchanged = options.eraseAll ? false : (options.skipUnchanged ?? this.skipUnchanged);
+      return writeAndVerify(s, ranges, ctx, { verify: true, skipUnchanged, changes });
     });
   }
 
@@ -479,24 +401,9 @@ export class EspBackend implements Backend {
     const link = await this.followingPort('Connect', ctx, () =>
       EspLink.open(this.port, { baud: this.baud, log: this.options.log }),
     );
-    const info = link.info;
-    this.lastInfo = info;
-    const regions = [flashRegion(ESP_FLASH_REGION, 0, info.flashSize, SECTOR_SIZE, WORD)];
-    const target: TargetInfo = {
-      name: info.chip,
-      additional: [
-        info.description,
-        ...(info.revision !== undefined
-          ? [`Revision v${Math.floor(info.revision / 100)}.${info.revision % 100}`]
-          : []),
-        `MAC ${info.mac}`,
-        `Flash: ${info.flashSize / 0x100000} MiB (JEDEC id 0x${info.flashId.toString(16)})`,
-        `Features: ${info.features.join(', ')}`,
-        `Crystal ${info.crystalMHz} MHz, serial link at ${info.baud} baud`,
-      ],
-    };
-    this.session = { link, regions, target };
-    return { target, regions };
+    this.lastInfo = link.info;
+    this.session = sessionOf(link);
+    return { target: this.session.target, regions: this.session.regions };
   }
 
   /**
@@ -595,204 +502,8 @@ export class EspBackend implements Backend {
     if (m) await m.stop();
   }
 
-  private requireSession(): Session {
+  private requireSession(): EspSession {
     if (!this.session) throw new WebProgError('NOT_CONNECTED', 'Not connected: connect to the board first.');
     return this.session;
   }
-
-  private progress(operation: string, total: number, ctx: OperationContext): ProgressReporter {
-    const p = new ProgressReporter(operation, total, ctx.onProgress, 50, ctx.clock);
-    p.start();
-    return p;
-  }
-
-  /** Whole-sector ranges for `data`, edge sectors completed from the chip. */
-  private rangesOf(s: Session, data: SparseData): Promise<FlashRange[]> {
-    return toSectorRanges(data, s.regions[0].size, (a, n) => s.link.channel.readFlash(a, n));
-  }
-
-  /** Programs `ranges`; with `verify` compares the chip's MD5s afterwards. */
-  private async writeNow(
-    s: Session,
-    ranges: FlashRange[],
-    ctx: OperationContext,
-    verify: boolean,
-    skipUnchanged = this.skipUnchanged,
-    changes = new ChipChangeLog(),
-  ): Promise<OperationReport> {
-    const total = ranges.reduce((n, r) => n + r.data.length, 0);
-    const progress = this.progress('Write', total, ctx);
-    let done = 0;
-    const skip = verify && skipUnchanged;
-    let written;
-    try {
-      written = await writeRanges(s.link.channel, ranges, {
-        skipUnchanged: skip,
-        baud: s.link.info.baud,
-        blockSize: s.link.info.blockSize,
-        signal: ctx.signal,
-        onPlan: (bytes) => progress.update((done = total - bytes)),
-        onBytes: (bytes) => progress.update((done += bytes)),
-        onOperation: (range) => logSectors(changes, range.address, range.size),
-      });
-    } catch (error) {
-      // Nothing changed yet: the error goes out as it came (named after the operation).
-      throw changes.isEmpty ? error : changes.annotate(toEspError(error, 'Write'));
-    }
-    progress.finish();
-    if (verify && written.written.length > 0) {
-      try {
-        await this.verifyNow(s, written.written, ctx);
-      } catch (error) {
-        const e = toEspError(error, 'Verify');
-        if (changes.isEmpty || !['CANCELLED', 'TIMEOUT', 'DEVICE_LOST'].includes(e.code)) throw error;
-        throw changes.annotate(e);
-      }
-    }
-    return report(
-      written.bytesWritten,
-      written.sectorsWritten,
-      (total - written.bytesWritten) / SECTOR_SIZE,
-      verify,
-    );
-  }
-
-  /** Compares the chip's MD5 of each segment with the data; names the first differing byte. */
-  private async verifyNow(
-    s: Session,
-    segments: readonly { address: number; data: Uint8Array }[],
-    ctx: OperationContext,
-  ): Promise<void> {
-    const total = segments.reduce((n, x) => n + x.data.length, 0);
-    const progress = this.progress('Verify', total, ctx);
-    const onChip = await s.link.channel.md5Many(
-      segments.map((x) => ({ address: x.address, size: x.data.length })),
-      ctx.signal,
-      (i) => progress.advance(segments[i].data.length),
-    );
-    for (let i = 0; i < segments.length; i++) {
-      if (onChip[i] === md5Hex(segments[i].data)) continue;
-      const at = await this.firstDifference(s, segments[i], ctx);
-      throw new WebProgError(
-        'VERIFY_FAILED',
-        `Verify failed at ${formatAddress(at.address)}: the chip holds 0x${hex2(at.chip)}, the buffer 0x${hex2(at.expected)} (MD5 of ${formatAddress(segments[i].address)}+0x${segments[i].data.length.toString(16)} differs).`,
-        { address: at.address },
-      );
-    }
-    progress.finish();
-  }
-
-  /** Finds the first byte where the chip differs from `seg` (MD5 per sector, then a read). */
-  private async firstDifference(
-    s: Session,
-    seg: { address: number; data: Uint8Array },
-    ctx: OperationContext,
-  ): Promise<{ address: number; chip: number; expected: number }> {
-    const pieces = splitAtSectors(seg);
-    const digests = await s.link.channel.md5Many(
-      pieces.map((p) => ({ address: p.address, size: p.data.length })),
-      ctx.signal,
-    );
-    const bad = pieces.find((p, i) => digests[i] !== md5Hex(p.data)) ?? pieces[0];
-    const chip = await s.link.channel.readFlash(bad.address, bad.data.length, ctx.signal);
-    const i = Math.max(
-      0,
-      chip.findIndex((b, k) => b !== bad.data[k]),
-    );
-    return { address: bad.address + i, chip: chip[i], expected: bad.data[i] };
-  }
-
-  /** Throws NOT_BLANK naming the first sector (and byte) of `ranges` that is not erased. */
-  private async requireBlank(
-    s: Session,
-    ranges: readonly FlashRange[],
-    ctx: OperationContext,
-  ): Promise<void> {
-    const chunks = ranges.flatMap((r) => {
-      const out: { address: number; size: number }[] = [];
-      for (let a = r.address; a < r.address + r.data.length; a += SKIP_CHUNK) {
-        out.push({ address: a, size: Math.min(SKIP_CHUNK, r.address + r.data.length - a) });
-      }
-      return out;
-    });
-    const blank = (n: number) => md5Hex(new Uint8Array(n).fill(0xff));
-    const digests = await s.link.channel.md5Many(chunks, ctx.signal);
-    const i = digests.findIndex((d, k) => d !== blank(chunks[k].size));
-    if (i < 0) return;
-    const erased = new Uint8Array(chunks[i].size).fill(0xff);
-    const at = await this.firstDifference(s, { address: chunks[i].address, data: erased }, ctx);
-    const sector = Math.floor(at.address / SECTOR_SIZE);
-    throw new WebProgError(
-      'NOT_BLANK',
-      `Block ${sector} not blanked (${ESP_FLASH_REGION} at ${formatAddress(sector * SECTOR_SIZE)}): first non-blank byte at ${formatAddress(at.address)}.`,
-      { address: at.address },
-    );
-  }
-
-  private async eraseRange(
-    s: Session,
-    address: number,
-    size: number,
-    ctx: OperationContext,
-  ): Promise<OperationReport> {
-    const progress = this.progress('Erase', size, ctx);
-    const changes = new ChipChangeLog();
-    try {
-      for (let a = address; a < address + size;) {
-        throwIfCancelled(ctx.signal);
-        const n = Math.min(address + size - a, SKIP_CHUNK - (a % SKIP_CHUNK));
-        logSectors(changes, a, n);
-        await s.link.channel.eraseRegion(a, n);
-        progress.advance(n);
-        a += n;
-      }
-    } catch (error) {
-      throw changes.isEmpty ? error : changes.annotate(toEspError(error, 'Erase'));
-    }
-    progress.finish();
-    return report(0, size / SECTOR_SIZE, 0, false);
-  }
-}
-
-function report(
-  bytesWritten: number,
-  erasedBlocks: number,
-  skippedBlocks: number,
-  verified: boolean,
-): OperationReport {
-  return { bytesWritten, erasedBlocks, skippedBlocks, verified };
-}
-
-/** The image's bytes inside the chip's flash region. */
-function flashData(image: MemoryImage, s: Session): SparseData {
-  const r = s.regions[0];
-  return image.data.slice(r.base, regionEnd(r));
-}
-
-function pickRegion(s: Session, name: string | undefined): Region {
-  if (name === undefined || name === ESP_FLASH_REGION) return s.regions[0];
-  throw new WebProgError(
-    'REGION_NOT_FOUND',
-    `The chip has no flash region named "${name}" (it has "${ESP_FLASH_REGION}").`,
-  );
-}
-
-function splitAtSectors(seg: { address: number; data: Uint8Array }): { address: number; data: Uint8Array }[] {
-  const out = [];
-  for (let at = 0; at < seg.data.length;) {
-    const address = seg.address + at;
-    const n = Math.min(seg.data.length - at, SECTOR_SIZE - (address % SECTOR_SIZE));
-    out.push({ address, data: seg.data.subarray(at, at + n) });
-    at += n;
-  }
-  return out;
-}
-
-function hex2(n: number | undefined): string {
-  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
-}
-
-/** Notes each flash sector of `[address, address+size)` as changed. */
-function logSectors(changes: ChipChangeLog, address: number, size: number): void {
-  for (let a = address; a < address + size; a += SECTOR_SIZE) changes.block(a, SECTOR_SIZE);
 }
