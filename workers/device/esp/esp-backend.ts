@@ -7,7 +7,8 @@
  *
  * The operations are in files by job: `esp-session.ts` (what connecting found, what operations
  * share), `esp-read.ts`, `esp-write.ts` (write, skip unchanged, verify afterwards),
- * `esp-verify.ts` (MD5 compare), `esp-erase.ts` (erase, blank check).
+ * `esp-verify.ts` (MD5 compare), `esp-erase.ts` (erase, blank check); `port-follower.ts` finds
+ * a native-USB board's new port.
  */
 import { WebProgError, throwIfCancelled } from '../../../src/core/errors';
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
@@ -24,7 +25,7 @@ import type {
   TargetInfo,
 } from '../backend';
 import { checkSegment, requireWrites } from '../segments';
-import { resetIntoApp, sleep } from './app-reset';
+import { resetIntoApp } from './app-reset';
 import { eraseChip, eraseChipFirst, eraseSectors, eraseSegment, requireBlank } from './esp-erase';
 import type { EspChipInfo } from './esp-link';
 import { SECTOR_SIZE, toEspError } from './esp-protocol';
@@ -32,6 +33,7 @@ import { readRegions, readSegmentInto, sectorChecksums } from './esp-read';
 import { WORD, flashData, pickRegion, sessionOf, type EspSession } from './esp-session';
 import { verifyOnChip } from './esp-verify';
 import { partsData, sectorRangesOf, writeAndVerify, type FlashPart } from './esp-write';
+import { PortFollower, type PortFollowerOptions } from './port-follower';
 import { SerialMonitor, type MonitorListener } from './serial-monitor';
 
 /** Name of the ESP flash region (defined in `esp-session.ts`). */
@@ -39,24 +41,15 @@ export { ESP_FLASH_REGION } from './esp-session';
 /** A firmware part: bytes for a flash offset (defined in `esp-write.ts`). */
 export type { FlashPart } from './esp-write';
 
-/**
- * Port changes one connect follows: the reset into download mode re-enumerates a USB-OTG board,
- * and its port may already have changed since the last session (a disconnect resets the chip).
- */
-const MAX_PORT_CHANGES = 2;
 /** Port changes one monitor session follows (each reset of a USB-OTG board is one). */
 const MAX_MONITOR_FOLLOWS = 3;
 
-/** Options of the ESP backend. */
-export interface EspBackendOptions {
+/** Options of the ESP backend (`getPorts` and `portWaitMs`: see {@link PortFollowerOptions}). */
+export interface EspBackendOptions extends PortFollowerOptions {
   /** Baud rate after connecting (default 921600; falls back to 115200 when it fails). */
   baud?: number;
   /** Compare before writing and skip chunks already on the chip (default true). */
   skipUnchanged?: boolean;
-  /** Ports granted now: finds a native-USB board again after its port re-enumerated. */
-  getPorts?: () => Promise<SerialPort[]>;
-  /** How long to wait for a re-enumerated port to appear (default 3000 ms). */
-  portWaitMs?: number;
   /** Receives esptool-js's progress lines. */
   log?: (line: string) => void;
 }
@@ -76,6 +69,7 @@ export class EspBackend implements Backend {
   private monitor: SerialMonitor | undefined;
   private lastInfo: EspChipInfo | undefined;
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly ports: PortFollower;
 
   /** Baud rate used by the next connect. */
   baud: number;
@@ -83,9 +77,10 @@ export class EspBackend implements Backend {
   skipUnchanged: boolean;
 
   constructor(
-    private port: SerialPort,
+    port: SerialPort,
     private readonly options: EspBackendOptions = {},
   ) {
+    this.ports = new PortFollower(port, options);
     this.baud = options.baud ?? 921600;
     this.skipUnchanged = options.skipUnchanged ?? true;
   }
@@ -97,7 +92,7 @@ export class EspBackend implements Backend {
 
   /** The port in use (it can change when a native-USB board re-enumerates). */
   get serialPort(): SerialPort {
-    return this.port;
+    return this.ports.port;
   }
 
   /** Stub packets sent in this session (tests and benchmarks). */
@@ -243,7 +238,7 @@ export class EspBackend implements Backend {
   }
 
   programmerInfo(): ProgrammerInfo {
-    const info = this.port.getInfo();
+    const info = this.ports.port.getInfo();
     const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
     return {
       name: `Serial port ${hex4(info.usbVendorId)}:${hex4(info.usbProductId)}`,
@@ -285,10 +280,10 @@ export class EspBackend implements Backend {
   startMonitor(baud: number, listener: MonitorListener, options: { reset?: boolean } = {}): Promise<void> {
     return this.exclusive('Monitor', async () => {
       // Listed before ending the session: closing a native-USB port can restart the board.
-      const present = await this.presentPorts();
+      const present = await this.ports.present();
       await this.stopMonitorNow();
       await this.dropSession();
-      await this.followingPort(
+      await this.ports.following(
         'Monitor',
         {},
         (moved) => this.openMonitor(baud, listener, 0, !moved, present),
@@ -296,10 +291,10 @@ export class EspBackend implements Backend {
       );
       if (!(options.reset ?? true)) return;
       try {
-        await resetIntoApp(this.port);
+        await resetIntoApp(this.ports.port);
       } catch (error) {
         // A board on its own USB port drops the port when it resets; the monitor follows it.
-        if (toEspError(error, 'Monitor').code !== 'DEVICE_LOST' || !this.options.getPorts) throw error;
+        if (toEspError(error, 'Monitor').code !== 'DEVICE_LOST' || !this.ports.canFollow) throw error;
       }
     });
   }
@@ -317,17 +312,16 @@ export class EspBackend implements Backend {
     releaseLines: boolean,
     present?: ReadonlySet<SerialPort>,
   ): Promise<void> {
-    const getPorts = this.options.getPorts;
-    present ??= await this.presentPorts();
-    const monitor = new SerialMonitor(this.port, listener, (error) => {
+    present ??= await this.ports.present();
+    const monitor = new SerialMonitor(this.ports.port, listener, (error) => {
       if (this.monitor !== monitor) return;
       this.monitor = undefined;
-      if (error === undefined || !getPorts || follows >= MAX_MONITOR_FOLLOWS) return;
+      if (error === undefined || !this.ports.canFollow || follows >= MAX_MONITOR_FOLLOWS) return;
       const lost = toEspError(error, 'Monitor');
       if (lost.code !== 'DEVICE_LOST') return;
       void this.exclusive('Monitor', async () => {
         if (this.monitor || this.session) return; // something else has the port now
-        await this.findPortAgain('Monitor', getPorts, present, false, lost, {});
+        await this.ports.findAgain('Monitor', present, false, lost, {});
         await this.openMonitor(baud, listener, follows + 1, false);
       }).catch((e: unknown) =>
         this.options.log?.(`Serial monitor stopped: ${toEspError(e, 'Monitor').message}`),
@@ -362,13 +356,14 @@ export class EspBackend implements Backend {
   /** Resets the chip into its application (ends a flashing session; keeps the monitor). */
   resetToApp(): Promise<void> {
     return this.exclusive('Reset', async () => {
-      if (this.monitor) return resetIntoApp(this.port);
+      const port = this.ports.port;
+      if (this.monitor) return resetIntoApp(port);
       await this.dropSession();
-      await this.port.open({ baudRate: 115200 });
+      await port.open({ baudRate: 115200 });
       try {
-        await resetIntoApp(this.port);
+        await resetIntoApp(port);
       } finally {
-        await this.port.close().catch(() => undefined);
+        await port.close().catch(() => undefined);
       }
     });
   }
@@ -398,96 +393,12 @@ export class EspBackend implements Backend {
     throwIfCancelled(ctx.signal);
     // esptool-js (and its chip classes) loads with the first connection, not at start-up.
     const { EspLink } = await import('./esp-link');
-    const link = await this.followingPort('Connect', ctx, () =>
-      EspLink.open(this.port, { baud: this.baud, log: this.options.log }),
+    const link = await this.ports.following('Connect', ctx, () =>
+      EspLink.open(this.ports.port, { baud: this.baud, log: this.options.log }),
     );
     this.lastInfo = link.info;
     this.session = sessionOf(link);
     return { target: this.session.target, regions: this.session.regions };
-  }
-
-  /**
-   * Runs `open` on the current port; when the port turns out to be gone (DEVICE_LOST) and ports
-   * can be listed, moves to the board's new port and tries again (`moved` true), up to
-   * {@link MAX_PORT_CHANGES} times. `listed`: the ports listed before anything could reset the
-   * board (listed now if not given).
-   */
-  private async followingPort<T>(
-    what: string,
-    ctx: OperationContext,
-    open: (moved: boolean) => Promise<T>,
-    listed?: ReadonlySet<SerialPort>,
-  ): Promise<T> {
-    const present = listed ?? (await this.presentPorts());
-    const movedWhileIdle = !present.has(this.port);
-    for (let changes = 0; ; changes++) {
-      try {
-        return await open(changes > 0);
-      } catch (error) {
-        const e = toEspError(error, what);
-        if (e.code !== 'DEVICE_LOST' || changes === MAX_PORT_CHANGES || !this.options.getPorts) throw e;
-        await this.findPortAgain(
-          what,
-          this.options.getPorts,
-          present,
-          movedWhileIdle && changes === 0,
-          e,
-          ctx,
-        );
-      }
-    }
-  }
-
-  /** The ports listed before an operation that may reset the board (empty when ports cannot be listed). */
-  private async presentPorts(): Promise<ReadonlySet<SerialPort>> {
-    return new Set((await this.options.getPorts?.()) ?? []);
-  }
-
-  /**
-   * A board on the chip's own USB-OTG port re-enumerates when reset: its old port object dies
-   * and a new one with the same USB ids appears. Switches to it, waiting up to `portWaitMs`;
-   * throws DEVICE_LOST saying what to do when none comes (`lost` is the original failure;
-   * `what` names the operation in the message).
-   * Only a port that was not `present` before the reset counts: another board with the same
-   * USB ids is already listed, and must never be taken for this one. A board that `movedWhileIdle`
-   * (a disconnect restarts it, and its port was gone when the operation began) is followed to
-   * the one listed port with its ids, if there is exactly one.
-   */
-  private async findPortAgain(
-    what: string,
-    getPorts: () => Promise<SerialPort[]>,
-    present: ReadonlySet<SerialPort>,
-    movedWhileIdle: boolean,
-    lost: WebProgError,
-    ctx: OperationContext,
-  ): Promise<void> {
-    const { usbVendorId, usbProductId } = this.port.getInfo();
-    const waitMs = this.options.portWaitMs ?? 3000;
-    const step = Math.min(250, waitMs);
-    for (let waited = 0; ; waited += step) {
-      throwIfCancelled(ctx.signal);
-      const same = (await getPorts()).filter((p) => {
-        const i = p.getInfo();
-        return p !== this.port && i.usbVendorId === usbVendorId && i.usbProductId === usbProductId;
-      });
-      // A port that has come since the reset is this board's. When the board moved while idle
-      // (its port was already gone when the operation began), only a lone candidate can be it.
-      const found =
-        same.find((p) => !present.has(p)) ?? (movedWhileIdle && same.length === 1 ? same[0] : undefined);
-      if (found) {
-        this.port = found;
-        return;
-      }
-      if (waited >= waitMs) break;
-      await sleep(step);
-    }
-    const hex4 = (n: number | undefined) => (n ?? 0).toString(16).padStart(4, '0');
-    throw new WebProgError(
-      'DEVICE_LOST',
-      `${what}: the board's serial port (USB ${hex4(usbVendorId)}:${hex4(usbProductId)}) went away and did not come back within ${waitMs / 1000} s. ` +
-        'Boards on native USB show up as a new port after a reset: plug the board in again (or hold BOOT, press and release RESET, release BOOT), choose its port again and retry.',
-      { cause: lost },
-    );
   }
 
   private async dropSession(): Promise<void> {
