@@ -5,10 +5,11 @@
  * Verification always compares MD5s computed by the chip; writes skip 64 KiB chunks the chip
  * already holds (flash, write_segment and firmware parts; `write` keeps MultiProg's blank check).
  *
- * The operations are in files by job: `esp-session.ts` (what connecting found, what operations
- * share), `esp-read.ts`, `esp-write.ts` (write, skip unchanged, verify afterwards),
- * `esp-verify.ts` (MD5 compare), `esp-erase.ts` (erase, blank check); `port-follower.ts` finds
- * a native-USB board's new port.
+ * This class holds the session, the serial monitor and the lock; the work is in files by job:
+ * `esp-session.ts` (what connecting found, what operations share), `esp-read.ts`,
+ * `esp-write.ts` (write, skip unchanged, verify afterwards), `esp-verify.ts` (MD5 compare),
+ * `esp-erase.ts` (erase, blank check), `esp-monitor.ts` (the serial monitor), `port-follower.ts`
+ * (a native-USB board's new port).
  */
 import { WebProgError, throwIfCancelled } from '../../../src/core/errors';
 import { ChipChangeLog } from '../../../src/core/flash/chip-changes';
@@ -28,21 +29,19 @@ import { checkSegment, requireWrites } from '../segments';
 import { resetIntoApp } from './app-reset';
 import { eraseChip, eraseChipFirst, eraseSectors, eraseSegment, requireBlank } from './esp-erase';
 import type { EspChipInfo } from './esp-link';
+import { EspMonitor } from './esp-monitor';
 import { SECTOR_SIZE, toEspError } from './esp-protocol';
 import { readRegions, readSegmentInto, sectorChecksums } from './esp-read';
 import { WORD, flashData, pickRegion, sessionOf, type EspSession } from './esp-session';
 import { verifyOnChip } from './esp-verify';
 import { partsData, sectorRangesOf, writeAndVerify, type FlashPart } from './esp-write';
 import { PortFollower, type PortFollowerOptions } from './port-follower';
-import { SerialMonitor, type MonitorListener } from './serial-monitor';
+import type { MonitorListener } from './serial-monitor';
 
 /** Name of the ESP flash region (defined in `esp-session.ts`). */
 export { ESP_FLASH_REGION } from './esp-session';
 /** A firmware part: bytes for a flash offset (defined in `esp-write.ts`). */
 export type { FlashPart } from './esp-write';
-
-/** Port changes one monitor session follows (each reset of a USB-OTG board is one). */
-const MAX_MONITOR_FOLLOWS = 3;
 
 /** Options of the ESP backend (`getPorts` and `portWaitMs`: see {@link PortFollowerOptions}). */
 export interface EspBackendOptions extends PortFollowerOptions {
@@ -66,7 +65,7 @@ export interface FlashPartsOptions {
 export class EspBackend implements Backend {
   readonly type = 'esp';
   private session: EspSession | undefined;
-  private monitor: SerialMonitor | undefined;
+  private readonly monitor: EspMonitor;
   private lastInfo: EspChipInfo | undefined;
   private tail: Promise<unknown> = Promise.resolve();
   private readonly ports: PortFollower;
@@ -81,6 +80,12 @@ export class EspBackend implements Backend {
     private readonly options: EspBackendOptions = {},
   ) {
     this.ports = new PortFollower(port, options);
+    this.monitor = new EspMonitor({
+      ports: this.ports,
+      exclusive: (what, work) => this.exclusive(what, work),
+      hasSession: () => this.session !== undefined,
+      log: (line) => this.options.log?.(line),
+    });
     this.baud = options.baud ?? 921600;
     this.skipUnchanged = options.skipUnchanged ?? true;
   }
@@ -114,7 +119,7 @@ export class EspBackend implements Backend {
 
   disconnect(): Promise<void> {
     return this.exclusive('Disconnect', async () => {
-      await this.stopMonitorNow();
+      await this.monitor.stop();
       await this.dropSession();
     });
   }
@@ -281,83 +286,32 @@ export class EspBackend implements Backend {
     return this.exclusive('Monitor', async () => {
       // Listed before ending the session: closing a native-USB port can restart the board.
       const present = await this.ports.present();
-      await this.stopMonitorNow();
+      await this.monitor.stop();
       await this.dropSession();
-      await this.ports.following(
-        'Monitor',
-        {},
-        (moved) => this.openMonitor(baud, listener, 0, !moved, present),
-        present,
-      );
-      if (!(options.reset ?? true)) return;
-      try {
-        await resetIntoApp(this.ports.port);
-      } catch (error) {
-        // A board on its own USB port drops the port when it resets; the monitor follows it.
-        if (toEspError(error, 'Monitor').code !== 'DEVICE_LOST' || !this.ports.canFollow) throw error;
-      }
+      await this.monitor.start(baud, listener, options.reset ?? true, present);
     });
-  }
-
-  /**
-   * Opens the monitor on the current port. When the port is lost while monitoring and ports can
-   * be listed, follows the board to its new port (a native-USB board re-enumerates on every
-   * reset) up to {@link MAX_MONITOR_FOLLOWS} times, without resetting it again. `present`: the
-   * ports listed before the reset the monitor follows (listed now if not given).
-   */
-  private async openMonitor(
-    baud: number,
-    listener: MonitorListener,
-    follows: number,
-    releaseLines: boolean,
-    present?: ReadonlySet<SerialPort>,
-  ): Promise<void> {
-    present ??= await this.ports.present();
-    const monitor = new SerialMonitor(this.ports.port, listener, (error) => {
-      if (this.monitor !== monitor) return;
-      this.monitor = undefined;
-      if (error === undefined || !this.ports.canFollow || follows >= MAX_MONITOR_FOLLOWS) return;
-      const lost = toEspError(error, 'Monitor');
-      if (lost.code !== 'DEVICE_LOST') return;
-      void this.exclusive('Monitor', async () => {
-        if (this.monitor || this.session) return; // something else has the port now
-        await this.ports.findAgain('Monitor', present, false, lost, {});
-        await this.openMonitor(baud, listener, follows + 1, false);
-      }).catch((e: unknown) =>
-        this.options.log?.(`Serial monitor stopped: ${toEspError(e, 'Monitor').message}`),
-      );
-    });
-    // Set before starting: the port may already be failing while it opens.
-    this.monitor = monitor;
-    try {
-      await monitor.start(baud, releaseLines);
-    } catch (error) {
-      if (this.monitor === monitor) this.monitor = undefined;
-      throw error;
-    }
   }
 
   /** Sends text to the running program (the monitor must be running). */
-  async sendToMonitor(text: string): Promise<void> {
-    if (!this.monitor) throw new WebProgError('NOT_CONNECTED', 'The serial monitor is not running.');
-    await this.monitor.send(text);
+  sendToMonitor(text: string): Promise<void> {
+    return this.monitor.send(text);
   }
 
   /** Stops the serial monitor and frees the port. */
   stopMonitor(): Promise<void> {
-    return this.exclusive('Monitor', () => this.stopMonitorNow());
+    return this.exclusive('Monitor', () => this.monitor.stop());
   }
 
   /** True while the serial monitor runs. */
   get monitoring(): boolean {
-    return this.monitor?.running ?? false;
+    return this.monitor.running;
   }
 
   /** Resets the chip into its application (ends a flashing session; keeps the monitor). */
   resetToApp(): Promise<void> {
     return this.exclusive('Reset', async () => {
       const port = this.ports.port;
-      if (this.monitor) return resetIntoApp(port);
+      if (this.monitor.isOpen) return resetIntoApp(port);
       await this.dropSession();
       await port.open({ baudRate: 115200 });
       try {
@@ -388,7 +342,7 @@ export class EspBackend implements Backend {
   }
 
   private async connectNow(ctx: OperationContext): Promise<ConnectResult> {
-    await this.stopMonitorNow();
+    await this.monitor.stop();
     await this.dropSession();
     throwIfCancelled(ctx.signal);
     // esptool-js (and its chip classes) loads with the first connection, not at start-up.
@@ -405,12 +359,6 @@ export class EspBackend implements Backend {
     const s = this.session;
     this.session = undefined;
     if (s) await s.link.close();
-  }
-
-  private async stopMonitorNow(): Promise<void> {
-    const m = this.monitor;
-    this.monitor = undefined;
-    if (m) await m.stop();
   }
 
   private requireSession(): EspSession {
