@@ -180,3 +180,32 @@ describe('CMSIS-DAP failures on a simulated micro:bit V2', () => {
     expect(probe.target.readMemory(0x1000_1014, 4)).toEqual(new Uint8Array([0x00, 0x70, 0x07, 0x00]));
   });
 });
+
+describe('an unplug during any operation ends the session', () => {
+  /** Data for blank flash past PROGRAM, for write's blank check. */
+  const MORE = SparseData.from([{ address: 0x8000, data: randomBytes(8192, 12) }]);
+  const operations: [string, (b: ReturnType<typeof simBackend>, more: MemoryImage) => Promise<unknown>][] = [
+    ['write_no_blank', (b, more) => b.writeNoBlank(more, W)],
+    ['write', (b, more) => b.write(more, W)],
+    ['erase_blocks', (b) => b.eraseBlocks(W)],
+    ['erase_segment', (b) => b.eraseSegment(0, 0x2000, W)],
+    ['read_memory', (b) => b.readMemory(0, 0x10000)],
+  ];
+  it.each(operations)(
+    '%s: DEVICE_LOST, not connected after it; replugged, it connects and flashes',
+    async (_name, run) => {
+      const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
+      const backend = simBackend(probe);
+      const { regions } = await backend.connect();
+      await backend.flash(imageOf(regions, PROGRAM), W);
+      probe.faults.unplugAtTransfer(20);
+      await expect(run(backend, imageOf(regions, MORE))).rejects.toMatchObject({ code: 'DEVICE_LOST' });
+      // The chip's state is unknown: the backend says so instead of keeping the old session.
+      expect(backend.isConnected()).toBe(false);
+      probe.plug();
+      await backend.connect();
+      await backend.flash(imageOf(regions, PROGRAM), W);
+      await expectFlashed(probe);
+    },
+  );
+});

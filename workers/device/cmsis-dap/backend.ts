@@ -262,7 +262,7 @@ export class CmsisDapBackend implements Backend {
       requireWrites(ctx.allowWrites, 'Write');
       const s = await this.liveSession(ctx);
       await requireBlankFor(s, image.data);
-      return program(s, image.data, ctx);
+      return await program(s, image.data, ctx);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -271,7 +271,7 @@ export class CmsisDapBackend implements Backend {
   async writeNoBlank(image: MemoryImage, ctx: OperationContext = {}): Promise<OperationReport> {
     try {
       requireWrites(ctx.allowWrites, 'Write');
-      return program(await this.liveSession(ctx), image.data, ctx);
+      return await program(await this.liveSession(ctx), image.data, ctx);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -291,7 +291,7 @@ export class CmsisDapBackend implements Backend {
       const s = await this.liveSession(ctx);
       await confirmMassErase(s, ctx);
       if (s.algorithm.eraseAll) return await massErase(s, ctx);
-      return this.eraseBlocks(ctx);
+      return this.eraseBlocks(ctx); // diagnoses its own failures
     } catch (error) {
       return this.diagnose(error);
     }
@@ -301,7 +301,7 @@ export class CmsisDapBackend implements Backend {
     try {
       requireWrites(ctx.allowWrites, 'Erase');
       const s = await this.liveSession(ctx);
-      return eraseList(s, regionBlocks(pickRegion(s.regions, region)), ctx);
+      return await eraseList(s, regionBlocks(pickRegion(s.regions, region)), ctx);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -379,7 +379,7 @@ export class CmsisDapBackend implements Backend {
   async eraseSegment(address: number, size: number, ctx: OperationContext = {}): Promise<OperationReport> {
     try {
       const s = await this.liveSession(ctx);
-      return eraseList(s, await segmentEraseBlocks(s, address, size, ctx), ctx);
+      return await eraseList(s, await segmentEraseBlocks(s, address, size, ctx), ctx);
     } catch (error) {
       return this.diagnose(error);
     }
@@ -402,7 +402,7 @@ export class CmsisDapBackend implements Backend {
 
   async readMemory(address: number, length: number): Promise<Uint8Array> {
     try {
-      return (await this.liveSession({})).cpu.ap.readBytes(address, length);
+      return await (await this.liveSession({})).cpu.ap.readBytes(address, length);
     } catch (error) {
       return this.diagnose(error);
     }
