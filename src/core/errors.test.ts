@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { WebProgError, formatAddress, isErrorRecord, throwIfCancelled, toWebProgError } from './errors';
+import {
+  WebProgError,
+  formatAddress,
+  formatByte,
+  isErrorRecord,
+  throwIfCancelled,
+  toWebProgError,
+} from './errors';
 
 describe('WebProgError', () => {
   it('round-trips through its record with the cause chain', () => {
@@ -40,5 +47,11 @@ describe('WebProgError', () => {
   it('formats addresses as 8 hex digits', () => {
     expect(formatAddress(0x1c000)).toBe('0x0001C000');
     expect(formatAddress(0xffffffff)).toBe('0xFFFFFFFF');
+  });
+
+  it('formats bytes as 2 upper-case hex digits, a missing byte as 0x00', () => {
+    expect(formatByte(0x0a)).toBe('0x0A');
+    expect(formatByte(0xff)).toBe('0xFF');
+    expect(formatByte(undefined)).toBe('0x00');
   });
 });

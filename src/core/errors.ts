@@ -216,6 +216,11 @@ export function throwIfCancelled(signal: CancelSignal | undefined): void {
     throw new WebProgError('CANCELLED', 'The operation was cancelled.', { cause: signal.reason });
 }
 
+/** Formats a byte the way error messages show it: `0x0A` (0 when undefined: past the data's end). */
+export function formatByte(value: number | undefined): string {
+  return '0x' + (value ?? 0).toString(16).toUpperCase().padStart(2, '0');
+}
+
 /** Formats an address the way error messages and the UI show it: `0x0001C000`. */
 export function formatAddress(address: number): string {
   return '0x' + (address >>> 0).toString(16).toUpperCase().padStart(8, '0');

@@ -7,7 +7,14 @@
  * (streamed, overlapping transfer with programming, when the algorithm can), and verifies.
  */
 import { crc32 } from '../checksum';
-import { WebProgError, formatAddress, throwIfCancelled, toWebProgError, type CancelSignal } from '../errors';
+import {
+  WebProgError,
+  formatAddress,
+  formatByte,
+  throwIfCancelled,
+  toWebProgError,
+  type CancelSignal,
+} from '../errors';
 import { regionBlocks, regionEnd, type Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
@@ -484,7 +491,7 @@ export async function verifyBlocks(
         const address = block.address + Math.max(0, at);
         throw new WebProgError(
           'VERIFY_FAILED',
-          `Verify failed at ${formatAddress(address)}: the chip holds 0x${hex(actual[at])}, the image 0x${hex(content[at])}.`,
+          `Verify failed at ${formatAddress(address)}: the chip holds ${formatByte(actual[at])}, the image ${formatByte(content[at])}.`,
           { address },
         );
       }
@@ -533,8 +540,4 @@ function firstDifference(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
   return a.length === b.length ? -1 : n;
-}
-
-function hex(n: number | undefined): string {
-  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
 }

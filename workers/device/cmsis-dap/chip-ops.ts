@@ -152,19 +152,16 @@ export async function blankCheckRegion(
   ctx: OperationContext,
   regionName: string | undefined,
 ): Promise<void> {
-  let n = 0;
-  for (const region of [pickRegion(s.regions, regionName)]) {
-    for (const block of regionBlocks(region)) {
-      throwIfCancelled(ctx.signal);
-      const blank = await isBlank(s, block.address, block.size);
-      if (blank !== true) {
-        throw new WebProgError(
-          'NOT_BLANK',
-          `Block ${n} not blanked (${region.name} at ${formatAddress(block.address)}): first non-blank byte at ${formatAddress(blank)}.`,
-          { address: blank },
-        );
-      }
-      n++;
+  const region = pickRegion(s.regions, regionName);
+  for (const [n, block] of regionBlocks(region).entries()) {
+    throwIfCancelled(ctx.signal);
+    const blank = await isBlank(s, block.address, block.size);
+    if (blank !== true) {
+      throw new WebProgError(
+        'NOT_BLANK',
+        `Block ${n} not blanked (${region.name} at ${formatAddress(block.address)}): first non-blank byte at ${formatAddress(blank)}.`,
+        { address: blank },
+      );
     }
   }
 }

@@ -4,7 +4,7 @@
  * stale response sits in the probe's pipe (the known DAPLink failure), so the pipe marks itself
  * out of step and {@link DapPipe.drain} must run before it is used again.
  */
-import { WebProgError } from '../../../src/core/errors';
+import { WebProgError, formatByte } from '../../../src/core/errors';
 import { Cmd, InfoId } from './constants';
 import type { PacketTransport } from './packet-transport';
 
@@ -76,7 +76,7 @@ export class DapPipe {
         this.markOutOfStep();
         throw new WebProgError(
           'DEVICE_PROTOCOL',
-          `The probe answered command 0x${hex(packet[0])} with a response to 0x${hex(data[0])}: a stale response was in the pipe.`,
+          `The probe answered command ${formatByte(packet[0])} with a response to ${formatByte(data[0])}: a stale response was in the pipe.`,
         );
       }
       return data;
@@ -162,8 +162,4 @@ function isInfoResponse(response: Uint8Array, id: number): boolean {
   if (id === InfoId.PacketCount) return response[1] === 1;
   if (id === InfoId.PacketSize) return response[1] === 2;
   return true;
-}
-
-function hex(n: number | undefined): string {
-  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
 }

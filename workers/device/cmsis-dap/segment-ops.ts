@@ -3,7 +3,7 @@
  * write_segment and erase_segment) on a connected session: reads and verifies of word-aligned
  * ranges inside one region, writes and erases of whole erase blocks.
  */
-import { WebProgError, formatAddress, throwIfCancelled } from '../../../src/core/errors';
+import { WebProgError, formatAddress, formatByte, throwIfCancelled } from '../../../src/core/errors';
 import { flashImage } from '../../../src/core/flash/flasher';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import { regionBlocks, type Region } from '../../../src/core/memory/region';
@@ -46,7 +46,7 @@ export async function verifySegment(
     if (expected[i] !== actual[i]) {
       throw new WebProgError(
         'VERIFY_FAILED',
-        `Verify failed at ${formatAddress(address + i)}: the chip holds 0x${hex(actual[i])}, the buffer 0x${hex(expected[i])}.`,
+        `Verify failed at ${formatAddress(address + i)}: the chip holds ${formatByte(actual[i])}, the buffer ${formatByte(expected[i])}.`,
         { address: address + i },
       );
     }
@@ -118,8 +118,4 @@ function checkBlockSegment(s: CmsisDapSession, address: number, size: number, wh
     );
   }
   return region;
-}
-
-function hex(n: number | undefined): string {
-  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
 }

@@ -2,7 +2,7 @@
  * Verifying ESP flash by the MD5s the stub computes on the chip: one digest per segment, and
  * on a difference the first differing byte, found by a digest per sector and one read.
  */
-import { WebProgError, formatAddress } from '../../../src/core/errors';
+import { WebProgError, formatAddress, formatByte } from '../../../src/core/errors';
 import type { Segment } from '../../../src/core/memory/sparse-data';
 import type { OperationContext } from '../backend';
 import { SECTOR_SIZE } from './esp-protocol';
@@ -39,7 +39,7 @@ export async function verifyOnChip(
     const at = await firstDifference(s, segments[i], ctx);
     throw new WebProgError(
       'VERIFY_FAILED',
-      `Verify failed at ${formatAddress(at.address)}: the chip holds 0x${hex2(at.chip)}, the buffer 0x${hex2(at.expected)} (MD5 of ${formatAddress(segments[i].address)}+0x${segments[i].data.length.toString(16)} differs).`,
+      `Verify failed at ${formatAddress(at.address)}: the chip holds ${formatByte(at.chip)}, the buffer ${formatByte(at.expected)} (MD5 of ${formatAddress(segments[i].address)}+0x${segments[i].data.length.toString(16)} differs).`,
       { address: at.address },
     );
   }
@@ -75,8 +75,4 @@ function splitAtSectors(seg: Segment): Segment[] {
     at += n;
   }
   return out;
-}
-
-function hex2(n: number | undefined): string {
-  return (n ?? 0).toString(16).padStart(2, '0').toUpperCase();
 }
