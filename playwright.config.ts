@@ -44,6 +44,10 @@ export default defineConfig({
       ],
     },
     trace: 'off',
+    // A fresh context per test would install the service worker and precache every asset each
+    // time (a quarter of the parallel specs' time). Only the specs about working offline let it
+    // register (`test.use({ serviceWorkers: 'allow' })`); page.route also sees every request.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,

@@ -9,6 +9,9 @@ import { V2_NAME, V2_PATH } from './v2-hex';
 import { DevicePanelPage } from './pages/device-panel';
 import { WorkflowPage } from './pages/workflow-page';
 
+// This spec is about the service worker: let it register (the config blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 test('loads once, then works offline: reload, open a hex, flash the simulated board', async ({
   page,
   context,
