@@ -64,9 +64,21 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     expect(host.frame()).toEqual([Status.ack]);
     const sig = host.frame();
     expect(sig).toHaveLength(22);
-    expect(String.fromCharCode(...sig.slice(3, 13))).toBe('R5F100LEA ');
+    // The part number padded with spaces to 10 characters, as in the user manuals' signature
+    // examples (RL78/G13 Table 25-10 "R5F100LE" 20H 20H; RL78/L12 Table 26-9 "R5F10RLC" 20H 20H).
+    expect(String.fromCharCode(...sig.slice(3, 13))).toBe('R5F100LE  ');
     expect(sig.slice(13, 16)).toEqual([0xff, 0xff, 0x00]);
     expect(sig.slice(16, 19)).toEqual([0xff, 0x1f, 0x0f]);
+  });
+
+  it.each([
+    ['R5F104LE', 'R5F104LE  '],
+    ['R5F100GJ', 'R5F100GJ  '],
+  ] as const)('names the %s in its signature without an order-code suffix', async (chip, name) => {
+    const { host } = await programmingMode({ chip });
+    await send(host, Command.siliconSignature);
+    expect(host.frame()).toEqual([Status.ack]);
+    expect(String.fromCharCode(...host.frame().slice(3, 13))).toBe(name);
   });
 
   it('changes the baud rate after Baud Rate Set; bytes at the old rate are garbage', async () => {

@@ -35,16 +35,20 @@ export interface Rl78ChipSpec {
 }
 
 /**
- * The simulated parts. Device codes and names follow the signature example in the RL78/G13
- * user manual's serial programming section (device code 10 00 06, name "R5F100LEA "); the
- * G14 part reuses the code (unverified for the G14). Firmware versions are modeling values.
+ * The simulated parts. Device names follow the signature examples in the user manuals' flash
+ * memory chapters: the part number without its order-code suffix, padded with spaces to 10
+ * characters (RL78/G13 R01UH0146EJ0100 Table 25-10: "R5F100LE" 20H 20H; RL78/L12 R01UH0330EJ0200
+ * Table 26-9: "R5F10RLC" 20H 20H); rl78flash's README shows a real RL78/G14 promotion board
+ * reporting "R5F104LE". The device code 10 00 06 is the one the RL78/L12 manual's example gives
+ * for "RL78 protocol A" (the G13 Rev.1.00 example shows 10 00 03); that every Protocol A part
+ * sends it is unverified. Firmware versions are modeling values.
  */
 export const RL78_CHIPS = {
   R5F100LE: {
     name: 'R5F100LE',
     family: 'RL78/G13',
     deviceCode: [0x10, 0x00, 0x06],
-    signatureName: 'R5F100LEA ',
+    signatureName: 'R5F100LE  ',
     codeFlashSize: 64 * 1024,
     dataFlashSize: 4 * 1024,
     firmwareVersion: [0x03, 0x00, 0x00],
@@ -56,7 +60,7 @@ export const RL78_CHIPS = {
     name: 'R5F104LE',
     family: 'RL78/G14',
     deviceCode: [0x10, 0x00, 0x06],
-    signatureName: 'R5F104LEA ',
+    signatureName: 'R5F104LE  ',
     codeFlashSize: 64 * 1024,
     dataFlashSize: 4 * 1024,
     firmwareVersion: [0x03, 0x01, 0x00],
@@ -69,7 +73,7 @@ export const RL78_CHIPS = {
     name: 'R5F100GJ',
     family: 'RL78/G13',
     deviceCode: [0x10, 0x00, 0x06],
-    signatureName: 'R5F100GJA ',
+    signatureName: 'R5F100GJ  ',
     codeFlashSize: 256 * 1024,
     dataFlashSize: 8 * 1024,
     firmwareVersion: [0x03, 0x00, 0x00],

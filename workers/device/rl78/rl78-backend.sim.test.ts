@@ -11,7 +11,7 @@ describe('Rl78Backend against the simulated RL78', { timeout: 60_000 }, () => {
   it('connects: signature name, regions Code Flash and Data Flash, security shown', async () => {
     const { rl78 } = rl78Rig();
     const c = await rl78.connect();
-    expect(c.target.name).toBe('R5F100LEA');
+    expect(c.target.name).toBe('R5F100LE');
     expect(c.regions.map((r) => [r.name, r.base, r.size])).toEqual([
       ['Code Flash', 0, 0x10000],
       ['Data Flash', 0xf1000, 0x1000],

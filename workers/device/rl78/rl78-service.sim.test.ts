@@ -32,7 +32,7 @@ describe('RL78 through the device worker service (simulation on)', { timeout: 12
       expect.objectContaining({ id, type: 'rl78', simulated: true }),
     );
     const c = await device.connectDevice(id);
-    expect(c.target.name).toBe('R5F100LEA');
+    expect(c.target.name).toBe('R5F100LE');
     expect(c.programmer.type).toBe('rl78');
     expect(c.regions.map((r) => r.name)).toEqual(['Code Flash', 'Data Flash']);
 

@@ -420,7 +420,7 @@ describe('kuraga.tech/docs/MultiProg/scripts/checksum-scripts', () => {
     );
     expect(flashed.error).toBeUndefined();
     const chip = flashed.returns[0] as number;
-    expect(flashed.returns[1]).toBe('R5F100LEA');
+    expect(flashed.returns[1]).toBe('R5F100LE');
     const result = await rig.run(page('renesas_nec_checksum.lua'), {
       image: flashed.image,
       // What the script panel passes for the connected chip: the name the RL78 backend reports.

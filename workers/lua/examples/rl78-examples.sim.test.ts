@@ -104,7 +104,7 @@ describe('RL78 and Lua (simulated R5F100LE)', { timeout: 120_000 }, () => {
     expect(lines).toEqual([
       'connect=true',
       'is_connected=true',
-      'target=R5F104LEA',
+      'target=R5F104LE',
       'programmer=CP210x USB-UART (RL78 serial programming)',
       'erase=true',
       'blank_check=true',
@@ -164,7 +164,7 @@ describe('RL78 and Lua (simulated R5F100LE)', { timeout: 120_000 }, () => {
     const csv1 = run1.savedFiles.filter((f) => f.name === 'rl78-production-log.csv').at(-1)!;
     const rows = new TextDecoder().decode(csv1.bytes).trim().split('\n');
     expect(rows[0]).toBe('time,target,firmware,code_sum,serial,result');
-    expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,R5F100LEA,firmware\.hex,[0-9A-F]{4},5000,ok$/);
+    expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ,R5F100LE,firmware\.hex,[0-9A-F]{4},5000,ok$/);
 
     const run2 = await rig.run(exampleScript('rl78_production_line.lua'), { files: [firmware, csv1] });
     expect(run2.returns).toEqual([true, 5001, run1.returns[2]]);

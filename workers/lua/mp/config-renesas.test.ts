@@ -112,7 +112,7 @@ describe('mp.config with the Renesas targets', () => {
     expect(a.returns[0]).toMatchObject({ target: 'R5F100LE', family: 'RL78/G13' });
     const b = await run('return mp.config.get()', { config: { target: 'Renesas R7FA4M1AB3CFM' } });
     expect(b.returns[0]).toMatchObject({ target: 'RA4M1', family: 'RA4' });
-    // The RL78 backend names the chip by its signature ("R5F100LEA"); the RA4M2 by its product name.
+    // A part number with its order-code suffix ("R5F100LEA") is the R5F100LE; the RA4M2 by its product name.
     const c = await run('return mp.config.get()', { config: { target: 'R5F100LEA', programmer: 'rl78' } });
     expect(c.returns[0]).toMatchObject({ target: 'R5F100LE', family: 'RL78/G13', programmer: 'rl78' });
     const d = await run('return mp.config.get()', { config: { target: 'R7FA4M2AD3CFP' } });
