@@ -109,7 +109,10 @@ export const RL78_TIMING = {
   bootSeconds: 0.0001,
   /**
    * How long after RESET release the mode byte may come (after that the firmware gives up and
-   * the chip must be reset again). Modeling assumption; R01AN0815 gives the entry timing.
+   * the chip must be reset again): tSUINIT, 100 ms (RL78/G13 user manual §25.5.2: "it is
+   * necessary to finish specifying the initial communication settings within 100 ms from when
+   * the resets end"). The manual counts Baud Rate Set into those settings; what a chip does
+   * when only that comes late is not documented, so the model times the mode byte alone.
    */
   modeByteWindowSeconds: 0.1,
 } as const;
