@@ -200,6 +200,32 @@ describe('simulated RL78 boot firmware (R01AN0815 Protocol A)', () => {
     expect(host.frame()).toEqual([Status.protectError]);
   });
 
+  it('answers a whole-block session frame by frame as rl78flash reads it (blank check, erase, 4-frame program, 4-frame verify)', async () => {
+    // rl78flash's rl78_program / rl78_verify: per 1 KiB block, Block Blank Check (D01 = 0), Block
+    // Erase if not blank, Programming of the block in four 256-byte data frames (ETB, ETB, ETB,
+    // ETX) each answered by one status frame (ST1, ST2) and a completion frame after the last;
+    // then Verify of the block in four frames, each answered (ST1, ST2).
+    const { board, host } = await programmingMode();
+    board.flash.load(0x800, new Uint8Array(1024).fill(0x5a));
+    const block = new Uint8Array(1024).map((_, i) => (i * 7 + 3) & 0xff);
+    await send(host, Command.blockBlankCheck, [...addr(0x800), ...addr(0xbff), 0]);
+    expect(host.frame()).toEqual([Status.blankError]);
+    await send(host, Command.blockErase, addr(0x800));
+    expect(host.frame()).toEqual([Status.ack]);
+    for (const code of [Command.programming, Command.verify]) {
+      await send(host, code, [...addr(0x800), ...addr(0xbff)]);
+      expect(host.frame()).toEqual([Status.ack]);
+      for (let f = 0; f < 4; f++) {
+        await host.data(block.subarray(f * 256, f * 256 + 256), f === 3);
+        host.skip(260);
+        expect(host.frame()).toEqual([Status.ack, Status.ack]);
+      }
+      if (code === Command.programming) expect(host.frame()).toEqual([Status.ack]); // completion
+      expect(host.pending).toEqual([]);
+    }
+    expect(board.flash.read(0x800, 0xbff)).toEqual(block);
+  });
+
   it('loses the echo and injects noise on demand', async () => {
     const { board, host } = await programmingMode();
     board.faults.noEcho = true;
