@@ -88,7 +88,9 @@ export class StubLoader {
     const d = r.data;
     switch (r.op) {
       case Op.SYNC:
-        if (d.length !== 36 || d.some((b, i) => b !== SYNC_PAYLOAD[i])) code = StubResponse.BAD_DATA_LEN;
+        // Both stubs check only the length (command_handler.c `s_sync`, legacy
+        // `verify_data_len(command, 36)`), not the 07 07 12 20 55… pattern.
+        if (d.length !== SYNC_PAYLOAD.length) code = StubResponse.BAD_DATA_LEN;
         else for (let i = 0; i < 7; i++) this.respond(r.op, StubResponse.SUCCESS);
         break;
       case Op.READ_REG:
