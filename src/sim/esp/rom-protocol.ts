@@ -1,7 +1,8 @@
 /**
  * The ROM serial bootloader of ESP32, ESP32-S3 and ESP32-C3 (download mode). Replies carry
- * four status bytes (status, error, 0, 0); the ROM does its flash work before it answers;
- * SPI_FLASH_MD5 answers 32 hex characters; unsupported commands are answered 8 times with a
+ * four status bytes (status, error, 0, 0); the ROM does its flash work before it answers and
+ * reads each written block back (0x08 on a mismatch); SPI_FLASH_MD5 answers 32 hex characters,
+ * READ_FLASH_SLOW a whole 64-byte buffer; unsupported commands are answered 8 times with a
  * different op and `01 05`. Behaviour per /work/shared/reference/esp-serial-protocol.md §2–5.
  */
 import { Inflate } from 'pako';
