@@ -32,6 +32,13 @@ export const StubResponse = {
   CMD_NOT_IMPLEMENTED: 0xff00,
 } as const;
 
+/**
+ * Bytes one received frame may have (decoded, header included): esp-flasher-stub's
+ * `FRAME_BUFFER_SIZE` (frame_buffer.h: 8-byte header + 0x4000 + 0xFF). A longer frame is marked
+ * as an error and dropped without a reply (frame_buffer.c, main.c).
+ */
+export const STUB_FRAME_BUFFER_BYTES = 8 + 0x4000 + 0xff;
+
 /** Largest READ_FLASH packet the stub's buffer holds. */
 const MAX_READ_PACKET = 4096;
 
