@@ -17,7 +17,7 @@ import { SimSerialPort } from './serial-port';
 import type { SerialDevice } from './serial-port';
 import { SlipDecoder, slipEncode } from './slip';
 import { SpiFlash } from './spi-flash';
-import { StubLoader } from './stub';
+import { STUB_FRAME_BUFFER_BYTES, StubLoader } from './stub';
 import { receiveAtBaud } from './uart-line';
 import {
   BRIDGE_TIMINGS,
@@ -128,7 +128,7 @@ export class SimulatedEspBoard implements SerialDevice {
   private flashBusyUntil = 0;
   /** When the stub finished the frames in its two frame buffers (older first). */
   private frameBuffersFree: [number, number] = [0, 0];
-  /** Frames the stub dropped because both of its frame buffers were full. */
+  /** Frames the stub dropped: both of its frame buffers were full, or the frame fits neither. */
   droppedFrames = 0;
   private lineFreeToDevice = 0;
   private lineFreeToHost = 0;
@@ -339,9 +339,14 @@ export class SimulatedEspBoard implements SerialDevice {
   /**
    * The stub receives into two frame buffers (esp-flasher-stub `frame_buffer.c`): one being
    * processed, one being filled. A frame whose first byte arrives while the stub is still
-   * processing the frame two before it finds no free buffer and is lost, as on the chip.
+   * processing the frame two before it finds no free buffer and is lost, as on the chip; so is
+   * a frame longer than a buffer ({@link STUB_FRAME_BUFFER_BYTES}).
    */
   private claimFrameBuffer(frame: Uint8Array, at: number): boolean {
+    if (frame.length > STUB_FRAME_BUFFER_BYTES) {
+      this.droppedFrames++;
+      return false;
+    }
     const firstByte = at - lineSeconds(frame.length + 2, this.hostRate());
     if (firstByte >= this.frameBuffersFree[0]) return true;
     this.droppedFrames++;

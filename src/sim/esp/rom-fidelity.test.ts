@@ -177,3 +177,63 @@ describe('"UART in use" variable (UARTDEV_BUF_NO)', () => {
     await rom.close();
   });
 });
+
+describe('ROM: flash write read-back and READ_FLASH_SLOW', () => {
+  test('FLASH_DATA: a block that does not read back as written is answered 0x08 (flash write error)', async () => {
+    // serial-protocol.rst, ROM loader errors: "0x08 - flash write error - after writing a block of
+    // data to flash, the ROM loader reads the value back [...] If they don't match, this error is
+    // returned."
+    const rom = await downloadMode('esp32');
+    await rom.send(Op.SPI_ATTACH, u32le(0, 0));
+    await rom.send(Op.FLASH_BEGIN, u32le(0x800, 2, 0x400, 0x20000));
+    rom.board.flash.setWeakRange({ address: 0x20500, length: 4 }); // stops programming
+    const good = await rom.send(Op.FLASH_DATA, ...dataBlock(new Uint8Array(0x400).fill(0x5a), 0));
+    expect(good[0].data).toEqual(OK);
+    const [bad] = await rom.send(Op.FLASH_DATA, ...dataBlock(new Uint8Array(0x400).fill(0x5a), 1));
+    expect(bad.data).toEqual([1, 0x08, 0, 0]);
+    await rom.close();
+  });
+
+  test('FLASH_DATA over bytes FLASH_BEGIN did not erase fails the read-back too', async () => {
+    const rom = await downloadMode('esp32');
+    await rom.send(Op.SPI_ATTACH, u32le(0, 0));
+    rom.board.flash.load(0x30000, new Uint8Array(0x400).fill(0x0f));
+    await rom.send(Op.FLASH_BEGIN, u32le(0, 1, 0x400, 0x30000)); // erase size 0
+    const [reply] = await rom.send(Op.FLASH_DATA, ...dataBlock(new Uint8Array(0x400).fill(0xf0), 0));
+    expect(reply.data).toEqual([1, 0x08, 0, 0]);
+    // The flash now holds 0x0F & 0xF0 = 0x00; data that only clears bits reads back fine.
+    await rom.send(Op.FLASH_BEGIN, u32le(0, 1, 0x400, 0x30000));
+    const [same] = await rom.send(Op.FLASH_DATA, ...dataBlock(new Uint8Array(0x400), 0));
+    expect(same.data).toEqual(OK);
+    await rom.close();
+  });
+
+  test('FLASH_DEFL_DATA: inflated data that does not read back is answered 0x08', async () => {
+    const rom = await downloadMode('esp32s3');
+    await rom.send(Op.SPI_ATTACH, u32le(0, 0));
+    const zlib = deflate(new Uint8Array(0x1000).fill(0x33), { level: 9 });
+    await rom.send(Op.FLASH_DEFL_BEGIN, u32le(0x1000, 1, 0x400, 0x40000, 0));
+    rom.board.flash.setWeakRange({ address: 0x40800, length: 1 });
+    const [reply] = await rom.send(Op.FLASH_DEFL_DATA, ...dataBlock(zlib, 0));
+    expect(reply.data).toEqual([1, 0x08, 0, 0]);
+    await rom.close();
+  });
+
+  test('READ_FLASH_SLOW always answers a 64-byte buffer, the bytes asked for first', async () => {
+    // esptool ESP32ROM.read_flash_slow (and espflash): "command always returns 64 byte buffer,
+    // regardless of how many bytes were actually read from flash"; the host keeps r[:block_len].
+    const rom = await downloadMode('esp32');
+    await rom.send(Op.SPI_ATTACH, u32le(0, 0));
+    const data = randomBytes(0x80, 0xab);
+    rom.board.flash.load(0x50000, data);
+    const [full] = await rom.send(Op.READ_FLASH_SLOW, u32le(0x50000, 64));
+    expect(full.data).toHaveLength(64 + 4);
+    expect(full.data.slice(0, 64)).toEqual(Array.from(data.subarray(0, 64)));
+    expect(full.data.slice(64)).toEqual(OK);
+    const [part] = await rom.send(Op.READ_FLASH_SLOW, u32le(0x50040, 10));
+    expect(part.data).toHaveLength(64 + 4);
+    expect(part.data.slice(0, 10)).toEqual(Array.from(data.subarray(0x40, 0x4a)));
+    expect(part.data.slice(64)).toEqual(OK);
+    await rom.close();
+  });
+});

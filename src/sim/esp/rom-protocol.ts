@@ -1,7 +1,8 @@
 /**
  * The ROM serial bootloader of ESP32, ESP32-S3 and ESP32-C3 (download mode). Replies carry
- * four status bytes (status, error, 0, 0); the ROM does its flash work before it answers;
- * SPI_FLASH_MD5 answers 32 hex characters; unsupported commands are answered 8 times with a
+ * four status bytes (status, error, 0, 0); the ROM does its flash work before it answers and
+ * reads each written block back (0x08 on a mismatch); SPI_FLASH_MD5 answers 32 hex characters,
+ * READ_FLASH_SLOW a whole 64-byte buffer; unsupported commands are answered 8 times with a
  * different op and `01 05`. Behaviour per /work/shared/reference/esp-serial-protocol.md §2–5.
  */
 import { Inflate } from 'pako';
@@ -23,6 +24,9 @@ export const RomError = {
 
 /** Value the ROM leaves in the response `value` field after SYNC (real ESP32 trace). */
 export const ROM_SYNC_VALUE = 0x20120707;
+
+/** Size of the buffer READ_FLASH_SLOW reads into and answers with (esptool: "ROM read limit per command"). */
+const READ_FLASH_SLOW_BUFFER = 64;
 
 /** Op carried by the ROM's reply to an unsupported command (any value ≠ the request's op). */
 const UNSUPPORTED_REPLY_OP = 0x00;
@@ -60,6 +64,8 @@ export class RomLoader {
   private attached = false;
   private mem: { address: number; blockSize: number; size: number } | null = null;
   private write: FlashWrite | null = null;
+  /** READ_FLASH_SLOW's buffer, sent whole every time. */
+  private readonly readBuffer = new Uint8Array(READ_FLASH_SLOW_BUFFER);
 
   constructor(private readonly ctx: LoaderContext) {}
 
@@ -203,10 +209,15 @@ export class RomLoader {
     }
     // The ROM programs whole blocks wherever they land: a last block padded past FLASH_BEGIN's
     // size (esptool pads it to the block size with 0xFF) is written too; only the end of the
-    // flash chip stops it.
+    // flash chip stops it. After writing, it reads the block back and answers "flash write
+    // error" if it differs (serial-protocol.rst, ROM loader errors, 0x08; the ROM compares an
+    // 8-bit CRC, modeled here as a byte-for-byte comparison).
+    const flash = this.ctx.flash;
     for (const chunk of bytes) {
-      if (at + chunk.length > this.ctx.flash.size) return this.fail(r.op, RomError.FLASH_WRITE);
-      this.ctx.flashWork(this.ctx.flash.program(at, chunk));
+      if (at + chunk.length > flash.size) return this.fail(r.op, RomError.FLASH_WRITE);
+      this.ctx.flashWork(flash.program(at, chunk));
+      this.ctx.flashWork(flash.readTime(chunk.length));
+      if (!sameBytes(flash.read(at, chunk.length), chunk)) return this.fail(r.op, RomError.FLASH_WRITE);
       at += chunk.length;
       w.written += chunk.length;
     }
@@ -233,13 +244,21 @@ export class RomLoader {
     this.reply(r.op, new TextEncoder().encode(hex.join('')), 0, 0);
   }
 
+  /**
+   * READ_FLASH_SLOW(address, size ≤ 64): the ROM reads `size` bytes into its 64-byte buffer and
+   * always sends the whole buffer (esptool `ESP32ROM.read_flash_slow`: "command always returns
+   * 64 byte buffer, regardless of how many bytes were actually read from flash"). What the rest
+   * holds is unverified; modeled as what the buffer held before (zeros after reset).
+   */
   private readFlashSlow(r: LoaderRequest): void {
     const d = r.data;
-    if (d.length !== 8 || readU32(d, 4) > 64) return this.fail(r.op, RomError.INVALID_MESSAGE);
+    if (d.length !== 8 || readU32(d, 4) > READ_FLASH_SLOW_BUFFER)
+      return this.fail(r.op, RomError.INVALID_MESSAGE);
     if (!this.attached) return this.fail(r.op, RomError.FLASH_READ);
     const size = readU32(d, 4);
     this.ctx.flashWork(this.ctx.flash.readTime(size));
-    this.reply(r.op, this.ctx.flash.read(readU32(d, 0), size), 0, 0);
+    this.readBuffer.set(this.ctx.flash.read(readU32(d, 0), size));
+    this.reply(r.op, this.readBuffer.slice(), 0, 0);
   }
 
   private ok(op: number): void {
@@ -262,4 +281,11 @@ export class RomLoader {
       );
     }
   }
+}
+
+/** Byte-for-byte equality. */
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

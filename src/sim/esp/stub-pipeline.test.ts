@@ -4,28 +4,9 @@
  * while both of the stub's frame buffers are taken is lost.
  */
 import { describe, expect, test } from 'vitest';
-import { Op, SYNC_PAYLOAD, u32le } from './protocol';
-import type { EspBoardOptions } from './board';
+import { Op, u32le } from './protocol';
 import { DEFAULT_FLASH_TIMINGS } from './spi-flash';
-import { dataBlock, downloadMode } from './wire-harness';
-
-const STUB_ADDRESS = 0x4009_0000;
-
-/**
- * A board whose stub is running (uploaded with MEM_* and started with MEM_END), at 115200.
- * In both latency modes the host may send while earlier replies are still to come, as a real
- * host does (in `'zero'` mode it acts at the time of the latest data it has received).
- */
-async function stubMode(latency: 'real' | 'zero' = 'zero', options: Partial<EspBoardOptions> = {}) {
-  const link = await downloadMode(options.chip ?? 'esp32', 115200, { latency, ...options });
-  await link.send(Op.SYNC, SYNC_PAYLOAD, 0, 8);
-  const code = new Uint8Array(64).fill(0x11);
-  await link.send(Op.MEM_BEGIN, u32le(code.length, 1, 0x1800, STUB_ADDRESS));
-  await link.send(Op.MEM_DATA, ...dataBlock(code, 0));
-  const started = await link.send(Op.MEM_END, u32le(0, STUB_ADDRESS), 0, 2);
-  expect(started.length).toBe(2); // the MEM_END reply, then OHAI
-  return link;
-}
+import { dataBlock, stubMode } from './wire-harness';
 
 function status(reply: { data: number[] }): number {
   const d = reply.data;

@@ -32,6 +32,13 @@ export const StubResponse = {
   CMD_NOT_IMPLEMENTED: 0xff00,
 } as const;
 
+/**
+ * Bytes one received frame may have (decoded, header included): esp-flasher-stub's
+ * `FRAME_BUFFER_SIZE` (frame_buffer.h: 8-byte header + 0x4000 + 0xFF). A longer frame is marked
+ * as an error and dropped without a reply (frame_buffer.c, main.c).
+ */
+export const STUB_FRAME_BUFFER_BYTES = 8 + 0x4000 + 0xff;
+
 /** Largest READ_FLASH packet the stub's buffer holds. */
 const MAX_READ_PACKET = 4096;
 
@@ -88,7 +95,9 @@ export class StubLoader {
     const d = r.data;
     switch (r.op) {
       case Op.SYNC:
-        if (d.length !== 36 || d.some((b, i) => b !== SYNC_PAYLOAD[i])) code = StubResponse.BAD_DATA_LEN;
+        // Both stubs check only the length (command_handler.c `s_sync`, legacy
+        // `verify_data_len(command, 36)`), not the 07 07 12 20 55… pattern.
+        if (d.length !== SYNC_PAYLOAD.length) code = StubResponse.BAD_DATA_LEN;
         else for (let i = 0; i < 7; i++) this.respond(r.op, StubResponse.SUCCESS);
         break;
       case Op.READ_REG:

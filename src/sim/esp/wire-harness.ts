@@ -5,7 +5,7 @@
 import { createSimulatedEspBoard } from './board';
 import type { EspBoardOptions } from './board';
 import type { EspChipName } from './chips';
-import { checksum, readU32, u32le } from './protocol';
+import { Op, SYNC_PAYLOAD, checksum, readU32, u32le } from './protocol';
 import { SlipDecoder, slipEncode } from './slip';
 
 /** One reply frame as the host sees it. */
@@ -95,4 +95,24 @@ export function dataBlock(payload: Uint8Array, seq: number): [Uint8Array, number
   data.set(u32le(payload.length, seq, 0, 0));
   data.set(payload, 16);
   return [data, checksum(payload)];
+}
+
+/** Where {@link stubMode} uploads its stand-in stub (ESP32 IRAM). */
+export const STUB_ADDRESS = 0x4009_0000;
+
+/**
+ * A board whose flasher stub is running, at 115200 baud: SYNC, then a small stand-in stub
+ * uploaded with MEM_BEGIN/MEM_DATA and started with MEM_END (the simulator takes any entry
+ * point inside uploaded RAM for the stub). Resolves once the MEM_END reply and OHAI arrived.
+ */
+export async function stubMode(latency: 'real' | 'zero' = 'zero', options: Partial<EspBoardOptions> = {}) {
+  const link = await downloadMode(options.chip ?? 'esp32', 115200, { latency, ...options });
+  await link.send(Op.SYNC, SYNC_PAYLOAD, 0, 8);
+  const code = new Uint8Array(64).fill(0x11);
+  await link.send(Op.MEM_BEGIN, u32le(code.length, 1, 0x1800, STUB_ADDRESS));
+  await link.send(Op.MEM_DATA, ...dataBlock(code, 0));
+  const started = await link.send(Op.MEM_END, u32le(0, STUB_ADDRESS), 0, 2);
+  if (started.length !== 2)
+    throw new Error(`expected the MEM_END reply and OHAI, got ${started.length} frames`);
+  return link;
 }
