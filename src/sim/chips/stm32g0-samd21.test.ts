@@ -195,6 +195,16 @@ describe('SAM D21 NVMCTRL and DSU (DS40001882)', () => {
     expect(await cortex.readMem32(0x4000)).toBe(0xffffffff);
   });
 
+  it('CTRLB keeps only RWS, MANW, SLEEPPRM, READMODE and CACHEDIS', async () => {
+    const probe = createSimulatedArduinoZeroProbe({ latency: 'zero' });
+    const cortex = await session(probe);
+    expect(await cortex.readMem32(CTRLB)).toBe(0);
+    await cortex.writeMem32(CTRLB, 0xffffffff);
+    expect(await cortex.readMem32(CTRLB)).toBe(0x0007039e); // bits 18:16, 9:7, 4:1
+    await cortex.writeMem16(CTRLB + 2, 0); // READMODE, CACHEDIS only
+    expect(await cortex.readMem32(CTRLB)).toBe(0x0000039e);
+  });
+
   it('writes the page when its last word is loaded with MANW = 0', async () => {
     const probe = createSimulatedArduinoZeroProbe({ latency: 'zero' });
     const cortex = await session(probe);
