@@ -193,7 +193,7 @@ export class Stm32g0Flash implements FlashCounters {
     };
   }
 
-  /** Read-out protection level 1 or 2 is in force (RDP neither 0xAA nor 0xCC). */
+  /** Read-out protection level 1 (RDP neither 0xAA nor 0xCC) or level 2 (0xCC) is in force. */
   get readProtected(): boolean {
     const rdp = (this.loadedOptions.get(0x20) ?? 0xaa) & 0xff;
     return rdp !== 0xaa;
