@@ -2,14 +2,20 @@
  * Nordic's Non-Volatile Memory Controller (nRF51 and nRF52, base 0x4001E000): READY (0x400),
  * READYNEXT (0x408, nRF52), CONFIG (0x504: 0 read-only, 1 write enable, 2 erase enable),
  * ERASEPAGE/ERASEPCR1 (0x508), ERASEALL (0x50C), ERASEPCR0 (0x510), ERASEUICR (0x514),
- * ICACHECNF (0x540, nRF52). Stores to code flash or UICR program a 32-bit word only while
- * CONFIG = 1; erases only act while CONFIG = 2; everything else is ignored and counted.
+ * ERASEPAGEPARTIAL (0x518, nRF52), ERASEPAGEPARTIALCFG (0x51C, nRF52: DURATION in ms, 10 after
+ * reset), ICACHECNF (0x540, nRF52). Stores to code flash or UICR program a 32-bit word only while
+ * CONFIG = 1; erases only act while CONFIG = 2; everything else is ignored and counted, except
+ * that on nRF52 a store to flash that is not word-aligned while writing is enabled is a bus
+ * fault ("Byte or half-word-aligned writes will result in a hard fault").
+ * A partial erase keeps the NVMC busy for DURATION ms; the page is erased once the partial
+ * erases of that page add up to tERASEPAGE (before that its bits are undefined; the model
+ * leaves them unchanged).
  * READY reads 0 for the erase/program time of the chip's timing profile (typical or worst,
- * `timing-profiles.ts`). Source: nRF51 RM v3.0 and nRF52833 PS v1.5, NVMC chapters; reference
- * notes flash-targets.md §2.
+ * `timing-profiles.ts`). Source: nRF51 RM v3.0 and nRF52833 PS v1.5 / nRF52840 PS v1.1, NVMC
+ * chapters (§4.3.1 writing, §4.3.4 partial erase); reference notes flash-targets.md §2.
  */
 import type { VirtualClock } from '../clock';
-import { CPU, type BusDevice, type Master } from '../cortex-m/bus';
+import { BUS_FAULT, CPU, type BusDevice, type Master } from '../cortex-m/bus';
 import { FlashBusy } from './flash-timing';
 import type { NorFlash } from './nor-flash';
 
@@ -43,6 +49,8 @@ export interface FlashCounters {
 
 const CONFIG_WEN = 1;
 const CONFIG_EEN = 2;
+/** ERASEPAGEPARTIALCFG after reset: DURATION = 10 ms. */
+const PARTIAL_CFG_RESET = 0x0a;
 
 /** The NVMC with its two flash arrays (code flash and UICR). */
 export class Nvmc implements FlashCounters {
@@ -52,6 +60,9 @@ export class Nvmc implements FlashCounters {
   failNext = false;
   private config = 0;
   private icachecnf = 0;
+  private partialCfg = PARTIAL_CFG_RESET;
+  /** Partial erase time (µs) each code page has had since its last full erase. */
+  private readonly partialUs = new Map<number, number>();
   private readonly busy: FlashBusy;
   /** Bus device for the NVMC registers. */
   readonly registers: BusDevice;
@@ -74,6 +85,7 @@ export class Nvmc implements FlashCounters {
   /** System reset: CONFIG back to read-only; a running operation completes. */
   reset(): void {
     this.config = 0;
+    this.partialCfg = PARTIAL_CFG_RESET;
     this.busy.finish();
   }
 
@@ -81,6 +93,7 @@ export class Nvmc implements FlashCounters {
   eraseAll(): number {
     this.options.code.erase(0, this.options.code.size);
     this.options.uicr.erase(0, this.options.uicr.size);
+    this.partialUs.clear();
     this.busy.start(this.options.timings.eraseAllUs);
     return this.options.timings.eraseAllUs * this.options.timeScale;
   }
@@ -99,6 +112,10 @@ export class Nvmc implements FlashCounters {
 
   private program(array: NorFlash, offset: number, value: number, size: number, master: Master): void {
     if (master === CPU && this.busy.busy) this.busy.stallCpu();
+    if (this.options.nrf52 && this.config === CONFIG_WEN && (offset & 3) !== 0) {
+      this.ignoredWrites++;
+      throw BUS_FAULT; // nRF52 PS §4.3.1: only word-aligned writes
+    }
     if (this.config !== CONFIG_WEN || size !== 4 || offset >= array.size) {
       this.ignoredWrites++;
       return;
@@ -116,6 +133,8 @@ export class Nvmc implements FlashCounters {
         return this.options.nrf52 && !this.busy.busy ? 1 : 0;
       case 0x504:
         return this.config;
+      case 0x51c:
+        return this.options.nrf52 ? this.partialCfg : 0;
       case 0x540:
         return this.options.nrf52 ? this.icachecnf : 0;
       default:
@@ -124,7 +143,7 @@ export class Nvmc implements FlashCounters {
   }
 
   private writeRegister(offset: number, value: number, _size: number, master: Master): void {
-    if (master === CPU && this.busy.busy && offset >= 0x508 && offset <= 0x514) this.busy.stallCpu();
+    if (master === CPU && this.busy.busy && offset >= 0x508 && offset <= 0x518) this.busy.stallCpu();
     const { code, uicr, pageSize, timings } = this.options;
     switch (offset) {
       case 0x504:
@@ -134,11 +153,13 @@ export class Nvmc implements FlashCounters {
       case 0x510: {
         const page = (value >>> 0) - ((value >>> 0) % pageSize);
         if (!this.eraseAllowed() || page >= code.size) return;
+        this.partialUs.delete(page);
         this.erase(code, page, pageSize, timings.pageEraseUs);
         return;
       }
       case 0x50c:
         if ((value & 1) === 0 || !this.eraseAllowed()) return;
+        this.partialUs.clear();
         this.erase(code, 0, code.size, 0);
         this.erase(uicr, 0, uicr.size, timings.eraseAllUs);
         return;
@@ -146,10 +167,32 @@ export class Nvmc implements FlashCounters {
         if ((value & 1) === 0 || !this.eraseAllowed()) return;
         this.erase(uicr, 0, uicr.size, timings.uicrEraseUs);
         return;
+      case 0x518:
+        if (this.options.nrf52) this.partialErase(value >>> 0);
+        return;
+      case 0x51c:
+        if (this.options.nrf52) this.partialCfg = value & 0x7f;
+        return;
       case 0x540:
-        this.icachecnf = value & 0x101;
+        if (this.options.nrf52) this.icachecnf = value & 0x101;
         return;
     }
+  }
+
+  /** ERASEPAGEPARTIAL: DURATION ms more erase time for the page; erased at tERASEPAGE. */
+  private partialErase(address: number): void {
+    const { code, pageSize, timings } = this.options;
+    const page = address - (address % pageSize);
+    if (!this.eraseAllowed() || page >= code.size) return;
+    const durationUs = this.partialCfg * 1000;
+    const total = (this.partialUs.get(page) ?? 0) + durationUs;
+    if (total >= timings.pageEraseUs) {
+      this.partialUs.delete(page);
+      this.erase(code, page, pageSize, 0);
+    } else {
+      this.partialUs.set(page, total);
+    }
+    if (durationUs > 0) this.busy.start(durationUs);
   }
 
   private eraseAllowed(): boolean {

@@ -226,7 +226,9 @@ export class Samd21Nvmctrl implements FlashCounters {
         this.execute(value & 0x7f);
         return;
       case 0x04:
-        this.ctrlb = shifted & 0x000703de;
+        // RWS 4:1, MANW 7, SLEEPPRM 9:8, READMODE 17:16, CACHEDIS 18; a byte or halfword write
+        // changes only its own lanes.
+        this.ctrlb = ((this.ctrlb & ~lanes(offset, size)) | (shifted & lanes(offset, size))) & 0x0007039e;
         return;
       case 0x14:
         if (shifted & 2) this.intflagError = false;
@@ -235,7 +237,7 @@ export class Samd21Nvmctrl implements FlashCounters {
         this.status &= ~(shifted & ERROR_BITS);
         return;
       case 0x1c:
-        this.addr = shifted & 0x3fffff;
+        this.addr = ((this.addr & ~lanes(offset, size)) | (shifted & lanes(offset, size))) & 0x3fffff;
         return;
     }
   }
@@ -346,4 +348,10 @@ export class Samd21Nvmctrl implements FlashCounters {
     this.status &= ~NVM_STATUS.LOAD;
     this.busy.start(this.options.timings.pageWriteUs);
   }
+}
+
+/** The bits of a 32-bit register that a `size`-byte write at `offset` covers. */
+function lanes(offset: number, size: number): number {
+  if (size === 4) return 0xffffffff;
+  return ((size === 2 ? 0xffff : 0xff) << (8 * (offset & 3))) >>> 0;
 }

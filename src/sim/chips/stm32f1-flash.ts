@@ -15,8 +15,8 @@
  *   programming (OPTPG, half-words at 0x1FFFF800–0x1FFFF80F, the complement byte computed by the
  *   FPEC) need OPTWRE.
  * - Read-out protection (RDP ≠ 0xA5 at reset): while a debugger is connected the main flash
- *   cannot be read, programmed or page-erased by anyone (bus error / WRPRTERR); pages 0–3 are
- *   write-protected; a mass erase is allowed. Programming RDP = 0xA5 while protection is in
+ *   cannot be read, programmed or page-erased by anyone (bus error / WRPRTERR); the first 4 KiB
+ *   (pages 0–3, or 0–1 with 2 KiB pages) are write-protected; a mass erase is allowed. Programming RDP = 0xA5 while protection is in
  *   force first mass-erases the main flash; the new RDP takes effect at the next reset.
  * - Reads of the array stall while BSY (the debugger's MEM-AP answers WAIT).
  */
@@ -79,6 +79,8 @@ const KEY2 = 0xcdef89ab;
 /** CR bits software can write (STRT acts, is not stored; OPTWRE can only be cleared). */
 const CR_WRITABLE = 0x14b7;
 const WRP_GRANULE = 4 * 1024;
+/** Bytes at the start of main flash that read-out protection write-protects. */
+const RDP_WRITE_PROTECTED = 4 * 1024;
 /** RDP value that disables read-out protection. */
 export const RDP_UNPROTECTED = 0xa5;
 
@@ -194,7 +196,9 @@ export class Stm32f1Flash implements FlashCounters {
 
   private pageProtected(offset: number): boolean {
     if (this.flashBlocked) return true;
-    if (this.readProtected && offset < 4 * this.options.pageSize) return true;
+    // Read protection write-protects the first 4 KiB: pages 0–3 of a 1 KiB-page part, pages
+    // 0–1 of a 2 KiB-page (high-density) part (PM0075 §2.4.1).
+    if (this.readProtected && offset < RDP_WRITE_PROTECTED) return true;
     const bit = Math.min(31, Math.floor(offset / WRP_GRANULE));
     return (this.wrpr & (1 << bit)) === 0;
   }

@@ -5,7 +5,9 @@
  * SER, MER, SNB, PSIZE, STRT, EOPIE, ERRIE, LOCK) and OPTCR (RDP, nWRP). Programming needs
  * PG = 1 and an access size equal to PSIZE; a store without PG sets PGSERR and is ignored
  * (and counted). Reads of the array stall while BSY. Read-out protection level 1 forbids
- * flash access while a debugger is connected; setting RDP back to 0xAA mass-erases.
+ * flash access while a debugger is connected; setting RDP back to 0xAA mass-erases. Level 2
+ * (RDP 0xCC) keeps that protection and freezes the option bytes; that it also disables the
+ * debug port is not modeled.
  * Source: ST RM0383 (STM32F411) / RM0090 §3, reference notes flash-targets.md §4.
  */
 import type { VirtualClock } from '../clock';
@@ -124,10 +126,16 @@ export class Stm32f4Flash implements FlashCounters {
     };
   }
 
-  /** Read-out protection level 1 is active (RDP neither 0xAA nor 0xCC). */
+  /**
+   * Read-out protection level 1 (RDP neither 0xAA nor 0xCC) or level 2 (0xCC, which keeps
+   * level 1's protection and also turns debug off; RM0383 §3.6.3) is active.
+   */
   get readProtected(): boolean {
-    const rdp = (this.optionWord >>> 8) & 0xff;
-    return rdp !== 0xaa && rdp !== 0xcc;
+    return this.rdp !== 0xaa;
+  }
+
+  private get rdp(): number {
+    return (this.optionWord >>> 8) & 0xff;
   }
 
   /** System reset: CR locked again, SR cleared, option bytes reloaded. */
@@ -331,6 +339,8 @@ export class Stm32f4Flash implements FlashCounters {
     }
     this.optcr = (value & 0x0fffffec) >>> 0;
     if ((value & 2) === 0 || this.busy.busy) return;
+    // Level 2 is irreversible: the option bytes can no longer be changed (RM0383 §3.6.3).
+    if (this.rdp === 0xcc) return;
     const wasProtected = this.readProtected;
     this.optionWord = this.optcr;
     if (wasProtected && !this.readProtected) {

@@ -2,7 +2,8 @@
  * The STM32G0x1 embedded flash interface (FLASH at 0x40022000), single bank, after ST RM0444
  * ("Embedded Flash memory (FLASH)"): ACR, KEYR (0x45670123 then 0xCDEF89AB clears CR.LOCK; a
  * wrong key is a bus error and keeps CR locked until reset), OPTKEYR (0x08192A3B, 0x4C5D6E7F
- * clears CR.OPTLOCK), SR (EOP, OPERR, PROGERR, WRPERR, PGAERR, SIZERR, PGSERR, MISSERR,
+ * clears CR.OPTLOCK; a wrong key is a bus error and keeps the option registers locked until
+ * reset; setting LOCK sets OPTLOCK too), SR (EOP, OPERR, PROGERR, WRPERR, PGAERR, SIZERR, PGSERR, MISSERR,
  * FASTERR, OPTVERR, BSY1, CFGBSY) and CR (PG, PER, MER1, PNB, STRT, OPTSTRT, FSTPG, EOPIE,
  * ERRIE, OBL_LAUNCH, OPTLOCK, LOCK), the option registers OPTR/PCROP1A/WRP1A/WRP1B/PCROP1B/SECR.
  *
@@ -143,6 +144,7 @@ export class Stm32g0Flash implements FlashCounters {
   private acr = 0x00040600;
   private keyStep = 0;
   private lockedUntilReset = false;
+  private optLockedUntilReset = false;
   private optKeyStep = 0;
   /** First word of the double word being programmed: its offset, or -1. */
   private pendingOffset = -1;
@@ -191,7 +193,7 @@ export class Stm32g0Flash implements FlashCounters {
     };
   }
 
-  /** Read-out protection level 1 or 2 is in force (RDP neither 0xAA nor 0xCC). */
+  /** Read-out protection level 1 (RDP neither 0xAA nor 0xCC) or level 2 (0xCC) is in force. */
   get readProtected(): boolean {
     const rdp = (this.loadedOptions.get(0x20) ?? 0xaa) & 0xff;
     return rdp !== 0xaa;
@@ -204,6 +206,7 @@ export class Stm32g0Flash implements FlashCounters {
     this.keyStep = 0;
     this.optKeyStep = 0;
     this.lockedUntilReset = false;
+    this.optLockedUntilReset = false;
     this.pendingOffset = -1;
     this.eopAt = -1;
     this.busy.finish();
@@ -384,7 +387,7 @@ export class Stm32g0Flash implements FlashCounters {
   }
 
   private writeOptKey(value: number): void {
-    if ((this.cr & G0_FLASH_CR.LOCK) !== 0 || this.lockedUntilReset) {
+    if ((this.cr & G0_FLASH_CR.LOCK) !== 0 || this.optLockedUntilReset) {
       this.optKeyStep = 0;
       throw BUS_FAULT; // OPTLOCK can only be cleared once CR is unlocked
     }
@@ -393,9 +396,11 @@ export class Stm32g0Flash implements FlashCounters {
       this.optKeyStep = 0;
       this.cr &= ~G0_FLASH_CR.OPTLOCK;
     } else {
+      // RM0444 "Option bytes programming": a wrong sequence locks the option registers
+      // (OPTLOCK), not CR, until the next system reset.
       this.optKeyStep = 0;
-      this.lockedUntilReset = true;
-      this.cr |= G0_FLASH_CR.LOCK | G0_FLASH_CR.OPTLOCK;
+      this.optLockedUntilReset = true;
+      this.cr |= G0_FLASH_CR.OPTLOCK;
       throw BUS_FAULT;
     }
   }
@@ -406,9 +411,11 @@ export class Stm32g0Flash implements FlashCounters {
       this.options.systemReset?.();
       return;
     }
-    // LOCK and OPTLOCK can be set by software but only cleared by the key sequences.
+    // LOCK and OPTLOCK can be set by software but only cleared by the key sequences; setting
+    // LOCK sets OPTLOCK as well (RM0444 "Option bytes programming").
     const keep = this.cr & (G0_FLASH_CR.OPTLOCK | G0_FLASH_CR.LOCK);
-    this.cr = ((value & CR_WRITABLE & ~(G0_FLASH_CR.STRT | G0_FLASH_CR.OPTSTRT)) | keep) >>> 0;
+    const lock = value & G0_FLASH_CR.LOCK ? G0_FLASH_CR.OPTLOCK : 0;
+    this.cr = ((value & CR_WRITABLE & ~(G0_FLASH_CR.STRT | G0_FLASH_CR.OPTSTRT)) | keep | lock) >>> 0;
     if (this.busy.busy) return;
     if (value & G0_FLASH_CR.OPTSTRT) {
       this.startOptionProgramming();

@@ -136,6 +136,33 @@ describe('STM32G071 flash interface (RM0444)', () => {
     expect((await cortex.readMem32(CR)) >>> 31).toBe(1);
   });
 
+  it('a wrong option key locks the option registers (not CR) until reset with a bus error', async () => {
+    const probe = create('zero');
+    const cortex = await session(probe);
+    await unlock(cortex);
+    await expect(cortex.writeMem32(OPTKEYR, 0x12345678)).rejects.toBeDefined();
+    await cortex.writeMem32(OPTKEYR, 0x08192a3b).catch(() => undefined);
+    await cortex.writeMem32(OPTKEYR, 0x4c5d6e7f).catch(() => undefined);
+    expect((await cortex.readMem32(CR)) >>> 30).toBe(1); // OPTLOCK still set, LOCK clear
+    // The main array can still be programmed.
+    await cortex.writeMem32(CR, 1);
+    await cortex.writeMem32(0x08000400, 0x01020304);
+    await cortex.writeMem32(0x08000404, 0x05060708);
+    await pollUntil(probe, cortex, SR, BSY1, 0);
+    expect(await cortex.readMem32(0x08000400)).toBe(0x01020304);
+  });
+
+  it('setting LOCK sets OPTLOCK too', async () => {
+    const probe = create('zero');
+    const cortex = await session(probe);
+    await unlock(cortex);
+    await cortex.writeMem32(OPTKEYR, 0x08192a3b);
+    await cortex.writeMem32(OPTKEYR, 0x4c5d6e7f);
+    expect((await cortex.readMem32(CR)) >>> 30).toBe(0);
+    await cortex.writeMem32(CR, 1 << 31);
+    expect((await cortex.readMem32(CR)) >>> 30).toBe(3);
+  });
+
   it('RDP level 1 keeps the debugger out of the flash; back to level 0 mass-erases it', async () => {
     const probe = create('zero', true);
     const cortex = await session(probe);
@@ -193,6 +220,16 @@ describe('SAM D21 NVMCTRL and DSU (DS40001882)', () => {
     ms = await pollUntil(probe, cortex, INTFLAG, 1, 1);
     expect(ms).toBeGreaterThanOrEqual(SAMD21_TIMINGS.typical.rowEraseUs / 1000 - 2);
     expect(await cortex.readMem32(0x4000)).toBe(0xffffffff);
+  });
+
+  it('CTRLB keeps only RWS, MANW, SLEEPPRM, READMODE and CACHEDIS', async () => {
+    const probe = createSimulatedArduinoZeroProbe({ latency: 'zero' });
+    const cortex = await session(probe);
+    expect(await cortex.readMem32(CTRLB)).toBe(0);
+    await cortex.writeMem32(CTRLB, 0xffffffff);
+    expect(await cortex.readMem32(CTRLB)).toBe(0x0007039e); // bits 18:16, 9:7, 4:1
+    await cortex.writeMem16(CTRLB + 2, 0); // READMODE, CACHEDIS only
+    expect(await cortex.readMem32(CTRLB)).toBe(0x0000039e);
   });
 
   it('writes the page when its last word is loaded with MANW = 0', async () => {
