@@ -261,8 +261,8 @@ function createProbe(
     options.serial ??
     `${spec.boardId}0000${hex8(deviceId[0])}${hex8(deviceId[1])}${'0'.repeat(16)}${spec.interfaceChipId}`;
   const identity: ProbeIdentity = {
-    vendor: 'ARM',
-    product: 'DAPLink CMSIS-DAP',
+    // DAPLink's dap_strings.h: no CMSIS_DAP_VENDOR_NAME (vendor length 0), product "DAPLink".
+    product: 'DAPLink',
     serialNumber: serial,
     protocolVersion: '2.1.0',
     targetDeviceVendor: spec.targetDeviceVendor,
