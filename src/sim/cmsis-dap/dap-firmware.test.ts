@@ -118,6 +118,32 @@ describe('CMSIS-DAP firmware, byte for byte', () => {
     expect(Array.from(await raw.command([0x7f, 2, 0x7f, 0x00, 0xfe]))).toEqual([0x7f, 2, 0xff, 0x00, 1, 5]);
   });
 
+  it('spends wire time on WAIT, FAULT and no-ACK packets as SW_DP.c clocks them', async () => {
+    const { raw, probe } = await open();
+    await raw.command([0x02, 0x01]);
+    await raw.command([0x11, ...le32(1_000_000)]); // 1 µs per bit
+    await raw.command([0x04, 8, 0, 0, 0, 0]); // 8 idle cycles, no WAIT retry
+    const timed = async (packet: number[]) => {
+      const before = probe.clock.nowUs;
+      const reply = await raw.command(packet);
+      return { reply: Array.from(reply), us: probe.clock.nowUs - before };
+    };
+    // No line reset yet: nothing answers (ACK 0b111), the probe backs off 1 + 33 clocks.
+    expect(await timed([0x05, 0x00, 0x01, 0x02])).toEqual({ reply: [0x05, 0x00, 0x07], us: 12 + 34 });
+    await raw.connectSwd();
+    await raw.powerUp();
+    await raw.command([0x11, ...le32(1_000_000)]);
+    await raw.command([0x04, 8, 0, 0, 0, 0]);
+    // OK read: header 8 + turnaround 1 + ACK 3, data 33 + turnaround 1, idle 8.
+    expect((await timed([0x05, 0x00, 0x01, 0x02])).us).toBe(12 + 34 + 8);
+    // WAIT and FAULT: header, turnaround, ACK, turnaround; no data phase, no idle cycles.
+    probe.faults.swdAck('WAIT', 1);
+    expect(await timed([0x05, 0x00, 0x01, 0x02])).toEqual({ reply: [0x05, 0x00, 0x02], us: 13 });
+    await raw.command([0x13, 0x04]); // always emit the data phase
+    probe.faults.swdAck('WAIT', 1);
+    expect((await timed([0x05, 0x00, 0x01, 0x02])).us).toBe(13 + 33);
+  });
+
   it('never answers DAP_TransferAbort', async () => {
     const { raw } = await open();
     await raw.send([0x07]);

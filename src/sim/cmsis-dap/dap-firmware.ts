@@ -95,8 +95,14 @@ export class DapFirmware implements TransferEngine {
     wire.elapse((8 + this.turnaround + 3) * bitUs);
     const ack = wire.transfer(request, data);
     if (ack === ACK.OK) this.readData = wire.readData;
-    const dataBits = ack === ACK.OK || this.dataPhase ? 33 + this.turnaround : 0;
-    wire.elapse((dataBits + this.idleCycles) * bitUs);
+    // SW_DP.c: OK moves 32 data bits + parity, a turnaround and the idle cycles; WAIT and FAULT
+    // only a turnaround (plus a dummy data phase if configured); any other ACK is a protocol
+    // error, backed off with a turnaround and 33 clocks.
+    let tailBits: number;
+    if (ack === ACK.OK) tailBits = 33 + this.turnaround + this.idleCycles;
+    else if (ack === ACK.WAIT || ack === ACK.FAULT) tailBits = this.turnaround + (this.dataPhase ? 33 : 0);
+    else tailBits = this.turnaround + 33;
+    wire.elapse(tailBits * bitUs);
     return ack;
   }
 
