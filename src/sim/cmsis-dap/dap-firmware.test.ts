@@ -42,7 +42,7 @@ describe('CMSIS-DAP firmware, byte for byte', () => {
     expect(Array.from(await raw.command([0x09, 0x10, 0x00]))).toEqual([0x09, 0x00]);
     expect(Array.from(await raw.command([0x14, 0x00]))).toEqual([0x14, 0xff]); // JTAG not built in
     expect(Array.from(await raw.command([0x42]))).toEqual([0xff]);
-    expect(Array.from(await raw.command([0x80]))).toEqual([0xff]);
+    expect(Array.from(await raw.command([0xa0]))).toEqual([0xff]); // DAP_ProcessVendorCommandEx default
     expect(Array.from(await raw.command([0x03]))).toEqual([0x03, 0x00]);
     expect(Array.from(await raw.command([0x05, 0x00, 0x01, 0x02]))).toEqual([0x05, 0x00, 0x00]); // not connected
     expect(Array.from(await raw.command([0x08, 0x00, ...le32(0x1e)]))).toEqual([0x08, 0xff]);
@@ -142,6 +142,31 @@ describe('CMSIS-DAP firmware, byte for byte', () => {
     await raw.command([0x13, 0x04]); // always emit the data phase
     probe.faults.swdAck('WAIT', 1);
     expect((await timed([0x05, 0x00, 0x01, 0x02])).us).toBe(13 + 33);
+  });
+
+  it("answers DAPLink's own vendor commands as DAP_vendor.c does", async () => {
+    const { raw, probe } = await open();
+    const serial = probe.usbDevice.serialNumber;
+    expect(Array.from(await raw.command([0x80]))).toEqual([0x80, 48, ...new TextEncoder().encode(serial)]);
+    for (const empty of [0x85, 0x86, 0x87, 0x8e, 0x9f])
+      expect(Array.from(await raw.command([empty]))).toEqual([empty]);
+    expect(Array.from(await raw.command([0x88, 0x00]))).toEqual([0x88, 0x01]);
+    expect(Array.from(await raw.command([0x88, 0x02]))).toEqual([0x88, 0x00]);
+    expect(Array.from(await raw.command([0x8d, 0x01]))).toEqual([0x8d, 0x00]);
+    // Inside DAP_ExecuteCommands each takes its own request length.
+    expect(Array.from(await raw.command([0x7f, 3, 0x8d, 0x00, 0x85, 0x00, 0xfe]))).toEqual([
+      0x7f, 3, 0x8d, 0x00, 0x85, 0x00, 1, 5,
+    ]);
+  });
+
+  it('resets the target on ID_DAP_ResetTargetIfNoAutoReset (0x89)', async () => {
+    const { raw } = await open();
+    await raw.connectSwd();
+    await raw.powerUp();
+    await raw.readMem32(0xe000edf0); // reading DHCSR clears S_RESET_ST
+    expect((await raw.readMem32(0xe000edf0)) & (1 << 25)).toBe(0);
+    expect(Array.from(await raw.command([0x89]))).toEqual([0x89, 0x01]);
+    expect((await raw.readMem32(0xe000edf0)) & (1 << 25)).toBe(1 << 25);
   });
 
   it('never answers DAP_TransferAbort', async () => {

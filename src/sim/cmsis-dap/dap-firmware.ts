@@ -9,6 +9,11 @@
 import { ACK, type SwdWire } from '../adi/swd-wire';
 import { DapCommand, DapInfo, DAP_ERROR, DAP_OK, DP_ABORT_WRITE } from './constants';
 import { dapTransfer, dapTransferBlock, type TransferEngine } from './dap-transfer';
+import {
+  daplinkVendorCommand,
+  daplinkVendorRequestLength,
+  type DaplinkVendorContext,
+} from './daplink-vendor';
 
 /** The strings and numbers a probe reports through DAP_Info. */
 export interface ProbeIdentity {
@@ -53,8 +58,9 @@ export interface DapFirmwareOptions {
    */
   resetSequence?: boolean;
   /**
-   * Vendor commands (0x80–0x9F) the firmware was built with: returns the response length, or
-   * undefined for a command it does not know (answered 0xFF, ID_DAP_Invalid).
+   * Vendor commands (0x80–0x9F) of the board's build (the UART bridge): returns the response
+   * length, or undefined for a command it does not handle (then DAPLink's other vendor
+   * commands answer it, see `daplink-vendor.ts`; what neither covers answers 0xFF).
    */
   vendor?: (request: Uint8Array, out: Uint8Array) => number | undefined;
 }
@@ -120,7 +126,7 @@ export class DapFirmware implements TransferEngine {
   execute(request: Uint8Array, out: Uint8Array, nested = false): number {
     const command = request[0];
     if (command >= 0x80 && command <= 0x9f) {
-      const n = this.options.vendor?.(request, out);
+      const n = this.options.vendor?.(request, out) ?? daplinkVendorCommand(request, out, this.vendorContext);
       if (n !== undefined) return n;
       out[0] = DapCommand.Invalid;
       return 1;
@@ -276,12 +282,22 @@ export class DapFirmware implements TransferEngine {
 
   private resetTarget(): number {
     if (this.options.resetSequence !== true) return 0;
+    this.pulseReset();
+    return 1;
+  }
+
+  /** Pulls nRESET low for a moment and releases it. */
+  private pulseReset(): void {
     const wire = this.options.wire;
     wire.setResetPin(false);
     wire.elapse(1000);
     wire.setResetPin(true);
     wire.elapse(1000);
-    return 1;
+  }
+
+  /** What DAPLink's vendor commands reach. */
+  private get vendorContext(): DaplinkVendorContext {
+    return { uniqueId: this.options.identity.serialNumber, resetRun: () => this.pulseReset() };
   }
 
   private swjPins(args: Uint8Array): number {
@@ -391,6 +407,6 @@ function requestLength(request: Uint8Array): number {
     case DapCommand.JtagIdcode:
       return 2;
     default:
-      return 1;
+      return request[0] >= 0x80 && request[0] <= 0x9f ? daplinkVendorRequestLength(request) : 1;
   }
 }
