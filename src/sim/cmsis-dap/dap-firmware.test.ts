@@ -81,11 +81,16 @@ describe('CMSIS-DAP firmware, byte for byte', () => {
     expect(Array.from(await raw.command([0x10, 0x00, 0x01, ...le32(0)]))).toEqual([0x10, 0x82]);
   });
 
-  it('clocks at 5 MHz before DAP_SWJ_Clock (DAPLink DAP_DEFAULT_SWJ_CLOCK)', async () => {
-    const { raw, probe } = await open();
-    const before = probe.clock.nowUs;
-    await raw.command([0x12, 0, ...new Array<number>(32).fill(0xff)]); // 256 bits
-    expect(probe.clock.nowUs - before).toBeCloseTo(256 / 5, 3);
+  it('clocks at DAP_DEFAULT_SWJ_CLOCK before DAP_SWJ_Clock: KL26Z 5 MHz, KL27Z 8 MHz', async () => {
+    for (const [version, mhz] of [
+      ['v1', 5],
+      ['v2', 8],
+    ] as const) {
+      const { raw, probe } = await open(version);
+      const before = probe.clock.nowUs;
+      await raw.command([0x12, 0, ...new Array<number>(32).fill(0xff)]); // 256 bits
+      expect(probe.clock.nowUs - before).toBeCloseTo(256 / mhz, 3);
+    }
   });
 
   it('runs DAP_SWD_Sequence: output bits reach the wire, captures read the pulled-up line', async () => {

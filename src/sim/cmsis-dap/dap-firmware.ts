@@ -43,7 +43,7 @@ const CAPABILITIES = 0x11;
 /** DAP_SWD_Sequence info byte: clock count (0 = 64) and SWDIO capture. */
 const SWD_SEQUENCE_CLK = 0x3f;
 const SWD_SEQUENCE_DIN = 0x80;
-/** DAPLink's SWJ clock before DAP_SWJ_Clock (`DAP_DEFAULT_SWJ_CLOCK` in its DAP_config.h). */
+/** DAPLink's SWJ clock before DAP_SWJ_Clock on the KL26Z (`DAP_DEFAULT_SWJ_CLOCK`). */
 const DEFAULT_SWJ_CLOCK = 5_000_000;
 
 /** Options for {@link DapFirmware}. */
@@ -52,6 +52,11 @@ export interface DapFirmwareOptions {
   wire: SwdWire;
   /** Highest SWD clock the probe reaches (Hz). */
   probeMaxSwdHz: number;
+  /**
+   * SWJ clock before the host sends DAP_SWJ_Clock: `DAP_DEFAULT_SWJ_CLOCK` of the interface
+   * chip's DAP_config.h (KL26Z 5 MHz, the default; KL27Z 8 MHz).
+   */
+  defaultSwjClockHz?: number;
   /**
    * DAP_ResetTarget pulses nRESET (returns execute = 1) when true. DAPLink's `RESET_TARGET()`
    * has no such sequence (returns 0 and does nothing), so the default is false.
@@ -75,13 +80,15 @@ export class DapFirmware implements TransferEngine {
   private idleCycles = 0;
   private turnaround = 1;
   private dataPhase = false;
-  private clockHz = DEFAULT_SWJ_CLOCK;
+  private clockHz: number;
   private pins = 0xff;
   /** SWD packets performed (including WAIT retries). */
   swdPackets = 0;
   private readonly scratch = new Uint8Array(4 + 4 * 65536);
 
-  constructor(private readonly options: DapFirmwareOptions) {}
+  constructor(private readonly options: DapFirmwareOptions) {
+    this.clockHz = options.defaultSwjClockHz ?? DEFAULT_SWJ_CLOCK;
+  }
 
   /** The identity this probe reports. */
   get identity(): ProbeIdentity {
