@@ -174,6 +174,19 @@ describe('CMSIS-DAP firmware, byte for byte', () => {
     expect((await raw.readMem32(0xe000edf0)) & (1 << 25)).toBe(1 << 25);
   });
 
+  it('releases nRESET on DAP_Connect (PORT_SWD_SETUP drives it high) and DAP_Disconnect (PORT_OFF)', async () => {
+    const { raw, probe } = await open();
+    const runner = probe.target.chip.system.runner;
+    await raw.command([0x10, 0x00, 0x80, ...le32(0)]);
+    expect(runner.heldInReset).toBe(true);
+    expect(Array.from(await raw.command([0x02, 0x01]))).toEqual([0x02, 0x01]);
+    expect(runner.heldInReset).toBe(false);
+    await raw.command([0x10, 0x00, 0x80, ...le32(0)]);
+    expect(runner.heldInReset).toBe(true);
+    expect(Array.from(await raw.command([0x03]))).toEqual([0x03, 0x00]);
+    expect(runner.heldInReset).toBe(false);
+  });
+
   it('never answers DAP_TransferAbort', async () => {
     const { raw } = await open();
     await raw.send([0x07]);

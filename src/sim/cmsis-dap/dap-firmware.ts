@@ -154,6 +154,8 @@ export class DapFirmware implements TransferEngine {
         return 1 + this.connect(args[0], body);
       case DapCommand.Disconnect:
         this.port = PORT_DISABLED;
+        // PORT_OFF: the pins go high-Z; nRESET's pull-up releases the target.
+        this.options.wire.setResetPin(true);
         out[1] = DAP_OK;
         return 2;
       case DapCommand.TransferConfigure:
@@ -283,6 +285,9 @@ export class DapFirmware implements TransferEngine {
       return 1;
     }
     this.port = PORT_SWD;
+    // PORT_SWD_SETUP drives SWCLK, SWDIO and nRESET high.
+    this.pins |= PIN_SWCLK_SWDIO | PIN_NRESET;
+    this.options.wire.setResetPin(true);
     out[0] = PORT_SWD;
     return 1;
   }
