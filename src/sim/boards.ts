@@ -98,6 +98,8 @@ export type MicrobitVersion = 'v1' | 'v2';
 interface BoardSpec {
   boardId: string;
   interfaceChipId: string;
+  /** The interface chip's `DAP_DEFAULT_SWJ_CLOCK` when it is not DAPLink's KL26Z 5 MHz. */
+  defaultSwjClockHz?: number;
   productName: string;
   firmwareVersion: string;
   deviceVersion: [number, number, number];
@@ -130,6 +132,7 @@ const BOARDS: Record<SimulatedBoardName, BoardSpec> = {
   'microbit-v2': {
     boardId: '9903',
     interfaceChipId: '9796990B',
+    defaultSwjClockHz: 8_000_000, // KL27Z DAP_config.h
     productName: 'BBC micro:bit CMSIS-DAP',
     firmwareVersion: '0257',
     deviceVersion: [10, 0, 0],
@@ -261,8 +264,8 @@ function createProbe(
     options.serial ??
     `${spec.boardId}0000${hex8(deviceId[0])}${hex8(deviceId[1])}${'0'.repeat(16)}${spec.interfaceChipId}`;
   const identity: ProbeIdentity = {
-    vendor: 'ARM',
-    product: 'DAPLink CMSIS-DAP',
+    // DAPLink's dap_strings.h: no CMSIS_DAP_VENDOR_NAME (vendor length 0), product "DAPLink".
+    product: 'DAPLink',
     serialNumber: serial,
     protocolVersion: '2.1.0',
     targetDeviceVendor: spec.targetDeviceVendor,
@@ -280,6 +283,7 @@ function createProbe(
     identity,
     wire: chip.dp,
     probeMaxSwdHz: latency.probeMaxSwdHz,
+    defaultSwjClockHz: spec.defaultSwjClockHz,
     vendor: uart ? (request, out) => uart.execute(request, out) : undefined,
   });
   const usbIdentity: UsbIdentity = {

@@ -130,7 +130,7 @@ describe('faults on demand: what the host sees', () => {
     await probe.usbDevice.close();
     await raw.open();
     const r = await raw.command([0x00, 0xfe]);
-    expect(r[1]).toBe(18); // the product-name answer, not the packet count
+    expect(Array.from(r)).toEqual([0x00, 8, ...new TextEncoder().encode('DAPLink'), 0]); // the product name, not the packet count
   });
 
   it('a flash controller error: STM32 SR shows WRPERR and the sector keeps its old data', async () => {

@@ -13,8 +13,8 @@ async function rawSession(version: 'v1' | 'v2' = 'v2') {
 }
 
 describe('MEM-AP', () => {
-  it("corrupts memory like silicon when dapjs 2.3.0's writeBlock streams 300 words across a 1 KiB boundary", async () => {
-    const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
+  it("corrupts memory like silicon when dapjs 2.3.0's writeBlock streams 300 words across a 1 KiB boundary (Cortex-M0)", async () => {
+    const probe = createSimulatedMicrobit('v1', { latency: 'zero' });
     const { cortex } = await connectDapjs(probe.usbDevice);
     const start = 0x20000000 + 0x3f0;
     const words = Uint32Array.from({ length: 300 }, (_, i) => 0xa5000000 + i);
@@ -29,6 +29,25 @@ describe('MEM-AP', () => {
     for (let a = 0x400; a < 0x3f0 + 4 * 300; a += 4) expect(memory.getUint32(a, true)).toBe(0);
     const misplaced = Array.from(words).filter((_, i) => 0x3f0 + 4 * i >= 0x400).length;
     expect(misplaced).toBe(296);
+  });
+
+  it('carries TAR auto-increment within 4 KiB on the Cortex-M4 AHB-AP and within 1 KiB on the Cortex-M0 one', async () => {
+    const m4 = await rawSession('v2'); // nRF52833, AHB-AP IDR 0x24770011
+    expect(await m4.raw.readAp(0, 0xfc)).toBe(0x24770011);
+    await m4.raw.writeAp(0, 0x00, 0x23000012);
+    await m4.raw.writeAp(0, 0x04, 0x200003fc);
+    await m4.raw.writeAp(0, 0x0c, 0x11111111);
+    await m4.raw.writeAp(0, 0x0c, 0x22222222); // crosses 0x20000400: carries on
+    expect(await m4.raw.readAp(0, 0x04)).toBe(0x20000404);
+    expect(Array.from(m4.probe.target.readMemory(0x20000400, 4))).toEqual([0x22, 0x22, 0x22, 0x22]);
+    await m4.raw.writeAp(0, 0x04, 0x20000ffc);
+    await m4.raw.writeAp(0, 0x0c, 0x33333333);
+    expect(await m4.raw.readAp(0, 0x04)).toBe(0x20000000); // TAR[11:0] wraps
+    const m0 = await rawSession('v1'); // nRF51822, AHB-AP IDR 0x04770021
+    await m0.raw.writeAp(0, 0x00, 0x23000012);
+    await m0.raw.writeAp(0, 0x04, 0x200003fc);
+    await m0.raw.writeAp(0, 0x0c, 0x11111111);
+    expect(await m0.raw.readAp(0, 0x04)).toBe(0x20000000); // TAR[9:0] wraps
   });
 
   it('reads IDR, BASE and CFG and keeps the CSW it was given', async () => {

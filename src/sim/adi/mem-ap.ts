@@ -1,9 +1,11 @@
 /**
  * An AHB-AP (ADIv5 MEM-AP) onto the target's system bus: CSW (size 8/16/32, address
  * increment), TAR, DRW, BD0–BD3, CFG, BASE and IDR. TAR auto-increment only carries within a
- * 1 KiB block (TAR[9:0] wraps, bits 31:10 stay), as ADIv5 allows and real AHB-APs do, so a
- * host that streams across a 1 KiB boundary without rewriting TAR writes to the wrong place.
- * Sub-word DRW data sits on byte lane TAR[1:0].
+ * 1 KiB block (TAR[9:0] wraps, bits 31:10 stay), the least ADIv5 guarantees and what the
+ * Cortex-M0/M0+ AHB-APs do, so a host that streams across a 1 KiB boundary without rewriting
+ * TAR writes to the wrong place. The Cortex-M3 r2/M4 AHB-AP (IDR 0x24770011) carries within
+ * 4 KiB (TAR[11:0]; Cortex-M3/M4 TRMs, as pyOCD's `AHB_AP_4k_Wrap` and OpenOCD's 12-bit
+ * `tar_autoincr_block` for these cores use it). Sub-word DRW data sits on byte lane TAR[1:0].
  */
 import { BUS_FAULT, DEBUG, type SystemBus } from '../cortex-m/bus';
 import type { AccessPort } from './access-port';
@@ -18,7 +20,11 @@ export const CSW = {
   TR_IN_PROG: 1 << 7,
 } as const;
 
-const WRAP = 0x3ff; // auto-increment carries within 1 KiB
+/** TAR bits the auto-increment carries through: 1 KiB blocks unless the AP wraps at 4 KiB. */
+const WRAP_1K = 0x3ff;
+const WRAP_4K = 0xfff;
+/** IDR of the Cortex-M3 r2 / Cortex-M4 AHB-AP, whose auto-increment wraps at 4 KiB. */
+const CORTEX_M3_M4_AHB_AP_IDR = 0x24770011;
 const CSW_WRITABLE = 0xff000f37;
 
 /** Options for {@link MemAp}. */
@@ -40,9 +46,11 @@ export class MemAp implements AccessPort {
   readonly idr: number;
   private csw: number;
   private tar = 0;
+  private readonly wrap: number;
 
   constructor(private readonly options: MemApOptions) {
     this.idr = options.idr;
+    this.wrap = options.idr >>> 0 === CORTEX_M3_M4_AHB_AP_IDR ? WRAP_4K : WRAP_1K;
     this.csw = options.cswReset & CSW_WRITABLE;
   }
 
@@ -139,6 +147,6 @@ export class MemAp implements AccessPort {
     const mode = this.csw & CSW.ADDRINC_MASK;
     if (mode === 0) return;
     const step = mode === CSW.ADDRINC_PACKED ? 4 : 1 << this.size;
-    this.tar = ((this.tar & ~WRAP) | ((this.tar + step) & WRAP)) >>> 0;
+    this.tar = ((this.tar & ~this.wrap) | ((this.tar + step) & this.wrap)) >>> 0;
   }
 }

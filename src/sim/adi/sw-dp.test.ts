@@ -50,10 +50,12 @@ describe('SW-DP', () => {
     expect(await raw.transfer([{ request: 0x0d, data: 1 }])).toEqual({ count: 1, ack: 4, words: [] });
   });
 
-  it('answers RESEND with the last read data', async () => {
+  it('answers RESEND with the data of the last AP or RDBUFF read, not of other DP reads', async () => {
     const { raw } = await session();
     await raw.powerUp();
+    expect(await raw.readAp(0, 0xfc)).toBe(0x04770021); // AP read, collected by an RDBUFF read
     await raw.readDp(0x0);
-    expect(await raw.readDp(0x8)).toBe(0x0bb11477);
+    await raw.readDp(0x4);
+    expect(await raw.readDp(0x8)).toBe(0x04770021);
   });
 });

@@ -179,9 +179,9 @@ export class SwDp implements SwdWire {
           if (this.pending) return this.wait();
           value = this.rdbuff;
           this.ctrl |= CTRL.READOK;
+          this.lastRead = value >>> 0; // RESEND repeats AP and RDBUFF reads only
       }
       this.readData = value >>> 0;
-      this.lastRead = this.readData;
       return ACK.OK;
     }
     switch (address) {

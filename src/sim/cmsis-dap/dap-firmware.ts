@@ -1,16 +1,24 @@
 /**
  * The CMSIS-DAP v2 firmware of a simulated probe: turns one command packet into one response
- * packet, byte for byte as Arm's CMSIS-DAP `DAP.c` does (DAPLink builds: SWD only, no JTAG,
- * no SWO). Every SWD packet, SWJ sequence and delay takes modeled time on the target's wire at
- * the configured clock (limited to what the probe can really reach).
+ * packet, byte for byte as Arm's CMSIS-DAP `DAP.c` does in DAPLink (`source/daplink/cmsis-dap/`)
+ * built for its KL26Z/KL27Z interface chips (`hic_hal/freescale/kl2xz/DAP_config.h`): SWD only,
+ * no JTAG, no SWO, no CMSIS-DAP UART, no timestamps, no device-specific reset sequence. Every
+ * SWD packet, SWJ/SWD sequence and delay takes modeled time on the target's wire at the
+ * configured clock (limited to what the probe can really reach).
  */
 import { ACK, type SwdWire } from '../adi/swd-wire';
 import { DapCommand, DapInfo, DAP_ERROR, DAP_OK, DP_ABORT_WRITE } from './constants';
 import { dapTransfer, dapTransferBlock, type TransferEngine } from './dap-transfer';
+import {
+  daplinkVendorCommand,
+  daplinkVendorRequestLength,
+  type DaplinkVendorContext,
+} from './daplink-vendor';
 
 /** The strings and numbers a probe reports through DAP_Info. */
 export interface ProbeIdentity {
-  vendor: string;
+  /** DAP_Info vendor name; DAPLink leaves it unset (`CMSIS_DAP_VENDOR_NAME`): length 0. */
+  vendor?: string;
   product: string;
   serialNumber: string;
   protocolVersion: string;
@@ -28,8 +36,15 @@ const PORT_DISABLED = 0;
 const PORT_SWD = 1;
 /** DAP_SWJ_Pins bit of nRESET. */
 const PIN_NRESET = 1 << 7;
-/** CMSIS-DAP default SWJ clock before DAP_SWJ_Clock. */
-const DEFAULT_SWJ_CLOCK = 1_000_000;
+/** DAP_SWJ_Pins bits of SWCLK and SWDIO (the only other pins a DAPLink interface chip reads). */
+const PIN_SWCLK_SWDIO = 0x03;
+/** DAP_Info capabilities: SWD (bit 0) and atomic commands (bit 4, always set by `DAP.c` v2). */
+const CAPABILITIES = 0x11;
+/** DAP_SWD_Sequence info byte: clock count (0 = 64) and SWDIO capture. */
+const SWD_SEQUENCE_CLK = 0x3f;
+const SWD_SEQUENCE_DIN = 0x80;
+/** DAPLink's SWJ clock before DAP_SWJ_Clock on the KL26Z (`DAP_DEFAULT_SWJ_CLOCK`). */
+const DEFAULT_SWJ_CLOCK = 5_000_000;
 
 /** Options for {@link DapFirmware}. */
 export interface DapFirmwareOptions {
@@ -37,11 +52,20 @@ export interface DapFirmwareOptions {
   wire: SwdWire;
   /** Highest SWD clock the probe reaches (Hz). */
   probeMaxSwdHz: number;
-  /** DAP_ResetTarget pulses nRESET (returns execute = 1) when true. */
+  /**
+   * SWJ clock before the host sends DAP_SWJ_Clock: `DAP_DEFAULT_SWJ_CLOCK` of the interface
+   * chip's DAP_config.h (KL26Z 5 MHz, the default; KL27Z 8 MHz).
+   */
+  defaultSwjClockHz?: number;
+  /**
+   * DAP_ResetTarget pulses nRESET (returns execute = 1) when true. DAPLink's `RESET_TARGET()`
+   * has no such sequence (returns 0 and does nothing), so the default is false.
+   */
   resetSequence?: boolean;
   /**
-   * Vendor commands (0x80–0x9F) the firmware was built with: returns the response length, or
-   * undefined for a command it does not know (answered 0xFF, ID_DAP_Invalid).
+   * Vendor commands (0x80–0x9F) of the board's build (the UART bridge): returns the response
+   * length, or undefined for a command it does not handle (then DAPLink's other vendor
+   * commands answer it, see `daplink-vendor.ts`; what neither covers answers 0xFF).
    */
   vendor?: (request: Uint8Array, out: Uint8Array) => number | undefined;
 }
@@ -56,13 +80,15 @@ export class DapFirmware implements TransferEngine {
   private idleCycles = 0;
   private turnaround = 1;
   private dataPhase = false;
-  private clockHz = DEFAULT_SWJ_CLOCK;
+  private clockHz: number;
   private pins = 0xff;
   /** SWD packets performed (including WAIT retries). */
   swdPackets = 0;
   private readonly scratch = new Uint8Array(4 + 4 * 65536);
 
-  constructor(private readonly options: DapFirmwareOptions) {}
+  constructor(private readonly options: DapFirmwareOptions) {
+    this.clockHz = options.defaultSwjClockHz ?? DEFAULT_SWJ_CLOCK;
+  }
 
   /** The identity this probe reports. */
   get identity(): ProbeIdentity {
@@ -82,8 +108,14 @@ export class DapFirmware implements TransferEngine {
     wire.elapse((8 + this.turnaround + 3) * bitUs);
     const ack = wire.transfer(request, data);
     if (ack === ACK.OK) this.readData = wire.readData;
-    const dataBits = ack === ACK.OK || this.dataPhase ? 33 + this.turnaround : 0;
-    wire.elapse((dataBits + this.idleCycles) * bitUs);
+    // SW_DP.c: OK moves 32 data bits + parity, a turnaround and the idle cycles; WAIT and FAULT
+    // only a turnaround (plus a dummy data phase if configured); any other ACK is a protocol
+    // error, backed off with a turnaround and 33 clocks.
+    let tailBits: number;
+    if (ack === ACK.OK) tailBits = 33 + this.turnaround + this.idleCycles;
+    else if (ack === ACK.WAIT || ack === ACK.FAULT) tailBits = this.turnaround + (this.dataPhase ? 33 : 0);
+    else tailBits = this.turnaround + 33;
+    wire.elapse(tailBits * bitUs);
     return ack;
   }
 
@@ -93,11 +125,15 @@ export class DapFirmware implements TransferEngine {
     return this.scratch.slice(0, Math.min(length, this.options.identity.packetSize));
   }
 
-  /** Writes the response to `request` into `out`; returns its length. */
-  execute(request: Uint8Array, out: Uint8Array): number {
+  /**
+   * Writes the response to `request` into `out`; returns its length. `nested` is true for a
+   * command inside DAP_ExecuteCommands (processed by `DAP_ProcessCommand`, which does not take
+   * another DAP_ExecuteCommands).
+   */
+  execute(request: Uint8Array, out: Uint8Array, nested = false): number {
     const command = request[0];
     if (command >= 0x80 && command <= 0x9f) {
-      const n = this.options.vendor?.(request, out);
+      const n = this.options.vendor?.(request, out) ?? daplinkVendorCommand(request, out, this.vendorContext);
       if (n !== undefined) return n;
       out[0] = DapCommand.Invalid;
       return 1;
@@ -118,6 +154,8 @@ export class DapFirmware implements TransferEngine {
         return 1 + this.connect(args[0], body);
       case DapCommand.Disconnect:
         this.port = PORT_DISABLED;
+        // PORT_OFF: the pins go high-Z; nRESET's pull-up releases the target.
+        this.options.wire.setResetPin(true);
         out[1] = DAP_OK;
         return 2;
       case DapCommand.TransferConfigure:
@@ -178,25 +216,23 @@ export class DapFirmware implements TransferEngine {
         this.dataPhase = (args[0] & 4) !== 0;
         out[1] = DAP_OK;
         return 2;
+      case DapCommand.SwdSequence:
+        return 1 + this.swdSequence(args, body);
       case DapCommand.JtagSequence:
       case DapCommand.JtagConfigure:
       case DapCommand.JtagIdcode:
-      case DapCommand.SwoTransport:
-      case DapCommand.SwoMode:
-      case DapCommand.SwoBaudrate:
-      case DapCommand.SwoControl:
-      case DapCommand.SwoStatus:
-      case DapCommand.SwoData:
-      case DapCommand.SwdSequence:
-      case DapCommand.SwoExtendedStatus:
-        out[1] = DAP_ERROR; // not built into this firmware
+        // Always compiled into DAP.c; with DAP_JTAG = 0 they answer DAP_ERROR.
+        out[1] = DAP_ERROR;
         return 2;
       case DapCommand.ExecuteCommands:
+        if (nested) break; // DAP_ProcessCommand does not know it: ID_DAP_Invalid
         return this.executeCommands(request, out);
       default:
-        out[0] = DapCommand.Invalid;
-        return 1;
+        // Includes the SWO commands: DAP.c compiles them in only with SWO_UART/SWO_MANCHESTER.
+        break;
     }
+    out[0] = DapCommand.Invalid;
+    return 1;
   }
 
   private info(id: number, out: Uint8Array): number {
@@ -228,7 +264,7 @@ export class DapFirmware implements TransferEngine {
       case DapInfo.FirmwareVersion:
         return text(identity.firmwareVersion);
       case DapInfo.Capabilities:
-        out[0] = 0x01; // SWD
+        out[0] = CAPABILITIES;
         return 1;
       case DapInfo.PacketCount:
         out[0] = identity.packetCount;
@@ -249,18 +285,31 @@ export class DapFirmware implements TransferEngine {
       return 1;
     }
     this.port = PORT_SWD;
+    // PORT_SWD_SETUP drives SWCLK, SWDIO and nRESET high.
+    this.pins |= PIN_SWCLK_SWDIO | PIN_NRESET;
+    this.options.wire.setResetPin(true);
     out[0] = PORT_SWD;
     return 1;
   }
 
   private resetTarget(): number {
-    if (this.options.resetSequence === false) return 0;
+    if (this.options.resetSequence !== true) return 0;
+    this.pulseReset();
+    return 1;
+  }
+
+  /** Pulls nRESET low for a moment and releases it. */
+  private pulseReset(): void {
     const wire = this.options.wire;
     wire.setResetPin(false);
     wire.elapse(1000);
     wire.setResetPin(true);
     wire.elapse(1000);
-    return 1;
+  }
+
+  /** What DAPLink's vendor commands reach. */
+  private get vendorContext(): DaplinkVendorContext {
+    return { uniqueId: this.options.identity.serialNumber, resetRun: () => this.pulseReset() };
   }
 
   private swjPins(args: Uint8Array): number {
@@ -275,7 +324,34 @@ export class DapFirmware implements TransferEngine {
       wire.elapse(mismatch ? waitUs : 1);
     }
     const reset = wire.resetPinHigh ? PIN_NRESET : 0;
-    return ((this.pins & 0x27) | 0x08 | reset) & 0xff; // TDO reads high (pulled up)
+    // DAPLink's PIN_TDI_IN, PIN_TDO_IN and PIN_nTRST_IN return 0 ("Not available").
+    return (this.pins & PIN_SWCLK_SWDIO) | reset;
+  }
+
+  /**
+   * DAP_SWD_Sequence: `args` starts at the sequence count; writes the status byte and any
+   * captured SWDIO bytes into `out` and returns their length. Output sequences reach the
+   * target like DAP_SWJ_Sequence bits; between packets nothing drives SWDIO but the pull-ups,
+   * so a capture reads ones.
+   */
+  private swdSequence(args: Uint8Array, out: Uint8Array): number {
+    const wire = this.options.wire;
+    out[0] = DAP_OK;
+    let o = 1;
+    let r = 1;
+    for (let i = 0; i < args[0]; i++) {
+      const info = args[r++];
+      const bits = info & SWD_SEQUENCE_CLK || 64;
+      const bytes = Math.ceil(bits / 8);
+      wire.elapse(bits * this.bitUs);
+      if (info & SWD_SEQUENCE_DIN) {
+        for (let b = 0; b < bytes; b++) out[o++] = (1 << Math.min(8, bits - 8 * b)) - 1;
+      } else {
+        wire.sequence(bits, args.subarray(r, r + bytes));
+        r += bytes;
+      }
+    }
+    return o;
   }
 
   /** DAP_ExecuteCommands: several commands in one packet, responses concatenated. */
@@ -287,7 +363,7 @@ export class DapFirmware implements TransferEngine {
     const scratch = new Uint8Array(this.scratch.length);
     for (let i = 0; i < count; i++) {
       const sub = request.subarray(r);
-      const n = this.execute(sub, scratch);
+      const n = this.execute(sub, scratch, true);
       out.set(scratch.subarray(0, n), o);
       o += n;
       r += requestLength(sub);
@@ -325,7 +401,24 @@ function requestLength(request: Uint8Array): number {
     }
     case DapCommand.TransferBlock:
       return 5 + ((request[4] & 2) === 0 ? 4 * (request[2] | (request[3] << 8)) : 0);
+    case DapCommand.SwdSequence: {
+      let r = 2;
+      for (let i = 0; i < request[1]; i++) {
+        const info = request[r++];
+        if ((info & SWD_SEQUENCE_DIN) === 0) r += Math.ceil((info & SWD_SEQUENCE_CLK || 64) / 8);
+      }
+      return r;
+    }
+    case DapCommand.JtagSequence: {
+      let r = 2;
+      for (let i = 0; i < request[1]; i++) r += 1 + Math.ceil((request[r] & 0x3f || 64) / 8);
+      return r;
+    }
+    case DapCommand.JtagConfigure:
+      return 2 + request[1];
+    case DapCommand.JtagIdcode:
+      return 2;
     default:
-      return 1;
+      return request[0] >= 0x80 && request[0] <= 0x9f ? daplinkVendorRequestLength(request) : 1;
   }
 }

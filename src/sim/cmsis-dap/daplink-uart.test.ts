@@ -105,10 +105,11 @@ describe('the simulated micro:bit UART through DAPLink vendor commands', () => {
     expect(b.probe.target.readMemory(0x40002480, 4)[0] & 4).toBe(4); // ERRORSRC.FRAMING
   });
 
-  it('a micro:bit without the program answers no bytes; unknown vendor commands are invalid', () => {
+  it('a micro:bit without the program answers no bytes; vendor ids DAPLink leaves empty echo the id', () => {
     const probe = createSimulatedMicrobit('v2', { latency: 'zero' });
     expect(Array.from(probe.firmware.process(Uint8Array.of(UART_COMMAND.Read)))).toEqual([0x83, 0]);
-    expect(Array.from(probe.firmware.process(Uint8Array.of(0x9f)))).toEqual([0xff]);
+    expect(Array.from(probe.firmware.process(Uint8Array.of(0x9f)))).toEqual([0x9f]); // DAP_vendor.c: case ID_DAP_Vendor31: break;
+    expect(Array.from(probe.firmware.process(Uint8Array.of(0xa0)))).toEqual([0xff]);
   });
 });
 
