@@ -3,7 +3,9 @@
  * 128 KiB RAM, SW-DP 0x2BA01477, AHB-AP 0x24770011 (AP 0) and CTRL-AP 0x02880000 (AP 1), ROM
  * table at 0xE00FF000 with Nordic's PID (designer 0x244, part 0x00D as pyOCD logs it; the
  * revision nibble is unverified). FICR INFO.PART = 0x52833. Flash timings, typical (measured)
- * and worst (PS maxima): `timing-profiles.ts`.
+ * and worst (PS maxima): `timing-profiles.ts`. The package is QI (aQFN73): the micro:bit V2's
+ * chip is marked "N52833 QIAAA0" (Rust Embedded Discovery book, "Meet your hardware"); the
+ * QDAA in the reference sheet's table is a QFN40 with too few pins for the edge connector.
  */
 import { CORTEX_M4F } from '../cortex-m/cortex-m-system';
 import { createNordicChip, type NordicChipDescription } from './nordic-chip';
