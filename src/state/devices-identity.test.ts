@@ -39,6 +39,18 @@ describe('device identity', () => {
     ]);
   });
 
+  it('gives the program flash as the chip is sold, each region on its own line', () => {
+    const nrf52833: DeviceConnection = {
+      ...connection,
+      target: { name: 'nRF52833', additional: [] },
+      regions: [flashRegion('Code Flash', 0, 512 * 1024, 4096), flashRegion('UICR', 0x1000_1000, 1024, 1024)],
+    };
+    const lines = identityLines(probe, nrf52833).map((l) => `${l.label}: ${l.value}`);
+    expect(lines).toContain('Flash: 512 KiB');
+    expect(lines).toContain('Code Flash: 0x00000000–0x0007FFFF · 512 KiB, blocks of 4 KiB');
+    expect(lines).toContain('UICR: 0x10001000–0x100013FF · 1 KiB, blocks of 1 KiB');
+  });
+
   it('names a micro:bit by board version and friendly name', () => {
     const microbit = {
       ...probe,

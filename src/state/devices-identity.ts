@@ -27,9 +27,13 @@ export function deviceTitle(summary: DeviceSummary, connection?: DeviceConnectio
   return summary.name;
 }
 
-/** Flash regions' total size in bytes. */
-export function flashBytes(connection: DeviceConnection): number {
-  return connection.regions.filter((r) => r.kind === 'flash').reduce((n, r) => n + r.size, 0);
+/**
+ * The chip's program flash in bytes, as its data sheet headlines it: the largest flash region
+ * (an nRF52833's 512 KiB code flash, not 513 KiB with its UICR; an RL78's 64 KiB code flash
+ * without its data flash). Every region is listed on its own line as well.
+ */
+export function programFlashBytes(connection: DeviceConnection): number {
+  return connection.regions.filter((r) => r.kind === 'flash').reduce((n, r) => Math.max(n, r.size), 0);
 }
 
 /** The identity lines of a device; chip lines only once it is connected. */
@@ -45,7 +49,7 @@ export function identityLines(summary: DeviceSummary, connection?: DeviceConnect
   }
   if (connection) {
     lines.push({ key: 'chip', label: 'Chip', value: connection.target.name });
-    lines.push({ key: 'flash', label: 'Flash', value: shortSize(flashBytes(connection)) });
+    lines.push({ key: 'flash', label: 'Flash', value: shortSize(programFlashBytes(connection)) });
     for (const r of connection.regions) {
       lines.push({
         key: 'region',

@@ -17,7 +17,7 @@ import {
   type DeviceProblem,
 } from './devices-advice';
 import type { DeviceBrowser, Platform } from './devices-browser';
-import { deviceTitle, flashBytes, identityLines, type IdentityLine } from './devices-identity';
+import { deviceTitle, identityLines, programFlashBytes, type IdentityLine } from './devices-identity';
 import type { DeviceOptions } from './devices-options';
 import type { LogState } from './log.svelte';
 import { shortSize } from './text';
@@ -501,5 +501,5 @@ export class DevicesState {
 function connectedLine(summary: DeviceSummary, connection: DeviceConnection): string {
   const probe = [summary.name];
   if (connection.programmer.firmware) probe.push(`firmware ${connection.programmer.firmware}`);
-  return `Connected ${deviceTitle(summary, connection)} (${probe.join(', ')}): ${connection.target.name}, ${shortSize(flashBytes(connection))} flash.`;
+  return `Connected ${deviceTitle(summary, connection)} (${probe.join(', ')}): ${connection.target.name}, ${shortSize(programFlashBytes(connection))} flash.`;
 }
