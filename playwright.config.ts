@@ -12,6 +12,36 @@ const WORKERS = Number(process.env.E2E_WORKERS ?? 2);
 const ALONE = ['**/classroom.spec.ts', '**/workflow.spec.ts', '**/script-view.spec.ts'];
 
 /**
+ * Chromium features the e2e browser turns off. Playwright passes its own `--disable-features`
+ * list, and Chromium reads only the last such switch, so this one repeats Playwright 1.65's
+ * list (coreBundle.js, `chromiumSwitches.ts`) and adds to it:
+ * - `WebUIOmniboxPopup`, `WebUIOmniboxAimPopup`: headless Chromium 156 is the full browser and
+ *   gives every new context two hidden address-bar popup WebUI pages (chrome://omnibox-popup…)
+ *   in a renderer of their own, which took ~1 CPU-s per test, more than the app's page itself.
+ *   Nothing in a test looks at the address bar (Puppeteer disables them too, puppeteer#15278).
+ */
+const DISABLED_FEATURES = [
+  // Playwright's defaults.
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  // Ours.
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+];
+
+/**
  * e2e tests run the production build (vite preview) in Debian's Chromium. Nothing is
  * downloaded: set CHROMIUM_PATH to use another Chromium. Two workers share the one static
  * server; every test has its own browser context (storage, IndexedDB, service worker), and the
@@ -41,6 +71,7 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        `--disable-features=${DISABLED_FEATURES.join(',')}`,
       ],
     },
     trace: 'off',
