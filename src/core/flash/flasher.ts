@@ -15,6 +15,7 @@ import {
   toWebProgError,
   type CancelSignal,
 } from '../errors';
+import { firstDifference, sameBytes } from '../memory/bytes';
 import { regionBlocks, regionEnd, type Region } from '../memory/region';
 import { SparseData } from '../memory/sparse-data';
 import { ProgressReporter, type Clock, type ProgressListener } from '../progress';
@@ -452,7 +453,7 @@ async function alreadyHolds(
 ): Promise<boolean> {
   if (algorithm.blockChecksum)
     return (await algorithm.blockChecksum(block.address, block.size)) === crc32(content);
-  return equalBytes(await algorithm.read(block.address, block.size), content);
+  return sameBytes(await algorithm.read(block.address, block.size), content);
 }
 
 /**
@@ -530,14 +531,4 @@ async function guard(
 export function isErased(bytes: Uint8Array): boolean {
   for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0xff) return false;
   return true;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return firstDifference(a, b) < 0;
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
 }

@@ -7,6 +7,7 @@
  */
 import { Inflate } from 'pako';
 import { md5 } from '@noble/hashes/legacy.js';
+import { sameBytes } from '../../core/memory/bytes';
 import { Op, SYNC_PAYLOAD, buildResponse, checksum, parseRequest, readU32, securityInfo } from './protocol';
 import type { LoaderContext, LoaderRequest } from './protocol';
 import type { EspChipSpec } from './chips';
@@ -281,11 +282,4 @@ export class RomLoader {
       );
     }
   }
-}
-
-/** Byte-for-byte equality. */
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -97,11 +97,7 @@ export async function readPortText(port: SerialPort, marker: string, timeoutMs =
 }
 
 /** Byte-for-byte equality (fast, for large buffers where a deep `toEqual` is slow). */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export { sameBytes } from '../../core/memory/bytes';
 
 /** A 1 MiB test image: 512 KiB of random bytes, then 512 KiB of a repeating text pattern. */
 export function halfIncompressibleImage(): Uint8Array {

@@ -5,6 +5,7 @@
  */
 import { WebProgError, formatAddress, formatByte, throwIfCancelled } from '../../../src/core/errors';
 import { flashImage } from '../../../src/core/flash/flasher';
+import { firstDifference } from '../../../src/core/memory/bytes';
 import type { MemoryImage } from '../../../src/core/memory/memory-image';
 import { regionBlocks, type Region } from '../../../src/core/memory/region';
 import { SparseData } from '../../../src/core/memory/sparse-data';
@@ -42,14 +43,13 @@ export async function verifySegment(
   throwIfCancelled(ctx.signal);
   const expected = image.readAt(address, size);
   const actual = await s.cpu.ap.readBytes(address, size);
-  for (let i = 0; i < size; i++) {
-    if (expected[i] !== actual[i]) {
-      throw new WebProgError(
-        'VERIFY_FAILED',
-        `Verify failed at ${formatAddress(address + i)}: the chip holds ${formatByte(actual[i])}, the buffer ${formatByte(expected[i])}.`,
-        { address: address + i },
-      );
-    }
+  const i = firstDifference(expected, actual);
+  if (i >= 0) {
+    throw new WebProgError(
+      'VERIFY_FAILED',
+      `Verify failed at ${formatAddress(address + i)}: the chip holds ${formatByte(actual[i])}, the buffer ${formatByte(expected[i])}.`,
+      { address: address + i },
+    );
   }
 }
 
