@@ -13,6 +13,7 @@ export default ts.config(
       'test-results/',
       'playwright-report/',
       'device-scripts/build/',
+      '.svelte-check/',
     ],
   },
   js.configs.recommended,
