@@ -7,6 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { createSimulatedRaBoard, type SimulatedRaBoard } from './board';
 import { BRIDGE_UART_START_BAUD, UNO_R4_WIFI_USB_IDS } from './uno-r4-wifi-bridge';
+import { useJumpingClock } from '../testing/jumping-clock';
+
+useJumpingClock();
 
 /** Opens the port at `baud` and returns a way to talk. */
 async function open(board: SimulatedRaBoard, baud: number) {

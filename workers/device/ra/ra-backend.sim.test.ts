@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryImage } from '../../../src/core/memory/memory-image';
 import { raRig } from './testing';
+import { useJumpingClock } from '../../../src/sim/testing/jumping-clock';
+
+useJumpingClock();
 
 const image200k = () => Uint8Array.from({ length: 200 * 1024 }, (_, i) => (i * 31 + (i >> 9)) & 0xff);
 

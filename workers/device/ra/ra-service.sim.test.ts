@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backendFactories } from '../backend-registry';
 import type { ImageDto } from '../device-api';
 import { serviceRig } from '../testing';
+import { useJumpingClock } from '../../../src/sim/testing/jumping-clock';
+
+useJumpingClock();
 
 const { device, close } = serviceRig({
   sources: backendFactories({ scripts: async () => [] }),

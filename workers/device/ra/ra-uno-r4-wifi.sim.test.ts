@@ -9,6 +9,9 @@ import { createSimulatedRaBoard } from '../../../src/sim/ra';
 import { RaBackend } from './ra-backend';
 import { bootEntryOf, isUnoR4Wifi } from './ra-entry';
 import { markRaPort } from './ra-ports';
+import { useJumpingClock } from '../../../src/sim/testing/jumping-clock';
+
+useJumpingClock();
 
 describe('RaBackend on a simulated Arduino Uno R4 WiFi', { timeout: 60_000 }, () => {
   it('puts the RA4M1 into boot mode through the bridge (2400 baud), connects at 9600, moves up and flashes', async () => {
