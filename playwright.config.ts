@@ -5,11 +5,11 @@ const PORT = Number(process.env.E2E_PORT ?? 4317);
 /** Test files run in parallel, one browser per worker (E2E_WORKERS overrides). */
 const WORKERS = Number(process.env.E2E_WORKERS ?? 2);
 /**
- * Specs that measure the page's responsiveness (long tasks on the UI thread during a flash) or
- * wait for simulated work with short timeouts: they run after all the others, one at a time,
- * so a second browser does not compete with them for the CPU.
+ * Tests tagged `@responsiveness` measure the page's long tasks on the UI thread during a flash:
+ * they run after all the others, one at a time, so a second browser does not compete with them
+ * for the CPU. Everything else runs two at a time.
  */
-const ALONE = ['**/classroom.spec.ts', '**/workflow.spec.ts', '**/script-view.spec.ts'];
+const ALONE = /@responsiveness/;
 
 /**
  * Chromium features the e2e browser turns off. Playwright passes its own `--disable-features`
@@ -45,7 +45,7 @@ const DISABLED_FEATURES = [
  * e2e tests run the production build (vite preview) in Debian's Chromium. Nothing is
  * downloaded: set CHROMIUM_PATH to use another Chromium. Two workers share the one static
  * server; every test has its own browser context (storage, IndexedDB, service worker), and the
- * tests of one file run in order in one worker. The `alone` specs run last, by themselves.
+ * tests of one file run in order in one worker. The `alone` tests run last, by themselves.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -53,8 +53,8 @@ export default defineConfig({
   fullyParallel: false,
   workers: WORKERS,
   projects: [
-    { name: 'parallel', testIgnore: ALONE },
-    { name: 'alone', testMatch: ALONE, dependencies: ['parallel'], workers: 1 },
+    { name: 'parallel', grepInvert: ALONE },
+    { name: 'alone', grep: ALONE, dependencies: ['parallel'], workers: 1 },
   ],
   retries: 0,
   reporter: process.env.CI ? [['list']] : [['list']],

@@ -53,46 +53,48 @@ test.afterEach(() => {
   expect(app.errors, 'console errors').toEqual([]);
 });
 
-test('flashes the V2 hex to the simulated micro:bit from the main workflow and shows the result line', async ({
-  page,
-}) => {
-  const title = (await devices.selected.getByTestId('device-title').textContent())!.trim();
-  await expect(page.getByTestId('summary-buffer')).toHaveText(V2_NAME);
-  await expect(page.getByTestId('summary-device')).toHaveText(title);
-  await expect(page.locator('[data-testid="region-choice"][data-region="Code Flash"] input')).toBeChecked();
-  await expect(page.locator('[data-testid="region-choice"][data-region="UICR"] input')).toBeChecked();
+test(
+  'flashes the V2 hex to the simulated micro:bit from the main workflow and shows the result line',
+  { tag: '@responsiveness' },
+  async ({ page }) => {
+    const title = (await devices.selected.getByTestId('device-title').textContent())!.trim();
+    await expect(page.getByTestId('summary-buffer')).toHaveText(V2_NAME);
+    await expect(page.getByTestId('summary-device')).toHaveText(title);
+    await expect(page.locator('[data-testid="region-choice"][data-region="Code Flash"] input')).toBeChecked();
+    await expect(page.locator('[data-testid="region-choice"][data-region="UICR"] input')).toBeChecked();
 
-  await recordLongTasks(page);
-  await watchSlowdown(page);
-  await flow.flashButton.click();
-  await expect(flow.cancelButton).toBeVisible();
-  const result = await flow.waitForResult('done');
-  await expect(result).toHaveText(
-    new RegExp(
-      `^\\s*Flashed ${V2_NAME.replace(/\./g, '\\.')} to ${title}: wrote [\\d.]+ KiB in [\\d.]+ s, verified\\.$`,
-    ),
-  );
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
-  const { limitMs, text } = await longTaskLimit(page);
-  test.info().annotations.push({
-    type: 'long tasks (ms)',
-    description: `${JSON.stringify(longTasks)}; limit ${text}`,
-  });
-  expect(
-    longTasks.filter((ms) => ms >= limitMs),
-    `main-thread tasks of ${limitMs.toFixed(0)} ms or more during the flash (50 ms × the machine's slowdown)`,
-  ).toEqual([]);
-  await expect(page.getByTestId('log')).toContainText(`Flashed ${V2_NAME} to ${title}`);
+    await recordLongTasks(page);
+    await watchSlowdown(page);
+    await flow.flashButton.click();
+    await expect(flow.cancelButton).toBeVisible();
+    const result = await flow.waitForResult('done');
+    await expect(result).toHaveText(
+      new RegExp(
+        `^\\s*Flashed ${V2_NAME.replace(/\./g, '\\.')} to ${title}: wrote [\\d.]+ KiB in [\\d.]+ s, verified\\.$`,
+      ),
+    );
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const { limitMs, text } = await longTaskLimit(page);
+    test.info().annotations.push({
+      type: 'long tasks (ms)',
+      description: `${JSON.stringify(longTasks)}; limit ${text}`,
+    });
+    expect(
+      longTasks.filter((ms) => ms >= limitMs),
+      `main-thread tasks of ${limitMs.toFixed(0)} ms or more during the flash (50 ms × the machine's slowdown)`,
+    ).toEqual([]);
+    await expect(page.getByTestId('log')).toContainText(`Flashed ${V2_NAME} to ${title}`);
 
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshot(page, 'workflow-dark.png');
-  await page.emulateMedia({ colorScheme: 'light' });
-  await screenshot(page, 'workflow-light.png');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'workflow-dark.png');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'workflow-light.png');
 
-  // Flashing again finds every block already right.
-  await flow.flashButton.click();
-  await expect(await flow.waitForResult('done')).toContainText('blocks skipped as unchanged');
-});
+    // Flashing again finds every block already right.
+    await flow.flashButton.click();
+    await expect(await flow.waitForResult('done')).toContainText('blocks skipped as unchanged');
+  },
+);
 
 test('reads the chip back into a buffer and saves it', async ({ page }) => {
   await flow.flashButton.click();
