@@ -10,13 +10,14 @@
  *   the same input, and an input the reference rejects (a bad checksum, above all) is never
  *   accepted.
  *
- * Each property runs for 2 s (`interruptAfterTimeLimit`) so CI stays in budget.
+ * Each property runs for 1 s, or `FUZZ_MS` (src/core/testing/fuzz-budget.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../errors';
 import { SparseData } from '../memory';
 import { countAllocations } from '../testing/allocations';
+import { FUZZ_RUNS as RUNS } from '../testing/fuzz-budget';
 import { oneByteElf, oneByteHex, oneByteUf2, oneByteUniversalHex } from '../testing/pathological-files';
 import { readBin } from './bin';
 import { parseElf } from './elf';
@@ -37,9 +38,6 @@ import {
 const TIME_LIMIT_MS = 1_000;
 /** Allocation allowance on top of 4× the input (fixed-size buffers of a read). */
 const ALLOCATION_SLACK = 16 * 1024;
-/** Time budget of each property. */
-const PROPERTY_MS = 2_000;
-const RUNS = { numRuns: 100_000, interruptAfterTimeLimit: PROPERTY_MS, markInterruptAsFailure: false };
 
 /** Reads `input` with `read`, checking the error type, time and allocations; returns the data or the error. */
 function guardedRead<T>(size: number, read: () => T): T | WebProgError {

@@ -8,12 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../errors';
 import { SparseData } from '../memory';
 import { countAllocations } from '../testing/allocations';
+import { FUZZ_RUNS as RUNS } from '../testing/fuzz-budget';
 import { referenceSrec } from '../testing/reference-readers';
 import { readSrec, writeSrec } from './srec';
 
 const TIME_LIMIT_MS = 1_000;
 const ALLOCATION_SLACK = 16 * 1024;
-const RUNS = { numRuns: 100_000, interruptAfterTimeLimit: 2_500, markInterruptAsFailure: false };
 const TOP = 0x1_0000_0000;
 
 function read(text: string): SparseData | WebProgError {

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WebProgError } from '../errors';
 import { countAllocations } from '../testing/allocations';
+import { FUZZ_RUNS as RUNS } from '../testing/fuzz-budget';
 import { CHUNK_LENGTH } from './fs-chunks';
 import { readFilesFromData, loadMicroPythonHex } from './fs-hex';
 import { fsLayout } from './fs-layout';
@@ -18,7 +19,6 @@ import { getDeviceMemInfo } from './device-memory';
 import { MicroPythonFs } from './micropython-fs';
 
 const TIME_LIMIT_MS = 5_000;
-const RUNS = { numRuns: 100_000, interruptAfterTimeLimit: 2_000, markInterruptAsFailure: false };
 
 const fixture = (name: string): string =>
   readFileSync(resolve(process.cwd(), '../shared/fixtures/microbit', name), 'utf8');
