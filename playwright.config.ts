@@ -44,8 +44,9 @@ const DISABLED_FEATURES = [
 /**
  * e2e tests run the production build (vite preview) in Debian's Chromium. Nothing is
  * downloaded: set CHROMIUM_PATH to use another Chromium. Two workers share the one static
- * server; every test has its own browser context (storage, IndexedDB, service worker), and the
- * tests of one file run in order in one worker. The `alone` tests run last, by themselves.
+ * server; every test has its own browser context (storage, IndexedDB, service worker), so the
+ * `parallel` project hands out single tests, not whole files (no worker idles while the other
+ * finishes a long file). The `alone` tests run last, by themselves.
  */
 export default defineConfig({
   testDir: 'e2e',
@@ -53,7 +54,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: WORKERS,
   projects: [
-    { name: 'parallel', grepInvert: ALONE },
+    { name: 'parallel', grepInvert: ALONE, fullyParallel: true },
     { name: 'alone', grep: ALONE, dependencies: ['parallel'], workers: 1 },
   ],
   retries: 0,

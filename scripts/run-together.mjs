@@ -1,6 +1,7 @@
-// Runs npm scripts at the same time (`node scripts/run-together.mjs typecheck lint`): on a
-// 2-core machine the type checks and the linters are each mostly one thread, so together they
-// take the time of the longer one. Each script's output is printed whole, under its name, when
+// Runs npm scripts at the same time (`node scripts/run-together.mjs typecheck lint build`): on
+// a 2-core machine the type checks and the linters are each mostly one thread, so together they
+// take about the time of the longer one, and the production build for the e2e tests fits beside
+// them. Each script's output is printed whole, under its name, when
 // it ends (never interleaved); the exit code is the first failure's, or 0.
 import { spawn } from 'node:child_process';
 
