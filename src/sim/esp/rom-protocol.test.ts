@@ -1,7 +1,7 @@
 /**
  * The ROM loader on the wire, without esptool-js: replies, status bytes and error behaviour.
  */
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { SimulatedEspBoard } from './board';
 import { Op, SYNC_PAYLOAD, buildResponse, readU32, u32le } from './protocol';
 import { BRIDGE_TIMINGS } from './usb-connection';
@@ -104,6 +104,7 @@ describe('modeled time', () => {
   });
 
   test("'real' latency paces the replies on the wall clock", async () => {
+    vi.useRealTimers(); // this one is about the wall clock, not the jumping clock
     // timeScale 0.1: ten times slower than hardware, so the wire time is easy to see.
     const rom = await downloadMode('esp32', 115200, { latency: 'real', timeScale: 0.1 });
     const start = performance.now();

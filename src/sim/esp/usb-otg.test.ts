@@ -210,6 +210,7 @@ describe('ESP32-S3 board on its USB-OTG port', () => {
   });
 
   test("in 'real' latency the new port appears only after the modeled re-enumeration time", async () => {
+    vi.useRealTimers(); // this one is about the wall clock, not the jumping clock
     const timeScale = 10;
     const board = createSimulatedEspBoard({ chip: 'esp32s3', usb: 'usb-otg', latency: 'real', timeScale });
     const old = board.port;

@@ -6,7 +6,7 @@
  * Everything in these tests happens in this process (simulated ports, streams, promises), so
  * events come in the same order as on the wall clock, without waiting for it
  * (`src/sim/esp/faults.test.ts`: 19 s → 5 s). `Date`, `performance.now` and the timer functions
- * are all fake, so a test that checks a pace "on the wall clock" checks it on this clock.
+ * are all fake: a test about the wall clock itself calls `vi.useRealTimers()` first.
  */
 import { afterEach, beforeEach, vi } from 'vitest';
 

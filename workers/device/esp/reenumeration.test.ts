@@ -42,6 +42,7 @@ describe('ESP32-S3 on its USB-OTG port', () => {
   }, 30_000);
 
   test("in 'real' latency the backend waits for the re-enumeration and connects", async () => {
+    vi.useRealTimers(); // this one is about the wall clock, not the jumping clock
     const { board, backend, clock } = otgRig({ chip: 'esp32s3', latency: 'real' });
     const original = board.port;
     const started = Date.now();
