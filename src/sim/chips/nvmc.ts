@@ -49,7 +49,7 @@ export interface FlashCounters {
 
 const CONFIG_WEN = 1;
 const CONFIG_EEN = 2;
-/** ERASEPAGEPARTIALCFG after reset: DURATION = 10 ms (the PS register table's reset value, unverified: not re-read). */
+/** ERASEPAGEPARTIALCFG after reset: DURATION = 10 ms (0x0A in Nordic's nRF52 SVD, as the svd2rust nRF PACs' `erasepagepartialcfg.rs` give it). */
 const PARTIAL_CFG_RESET = 0x0a;
 
 /** The NVMC with its two flash arrays (code flash and UICR). */

@@ -16,8 +16,9 @@
  *   FPEC) need OPTWRE.
  * - Read-out protection (RDP ≠ 0xA5 at reset): while a debugger is connected the main flash
  *   cannot be read, programmed or page-erased by anyone (bus error / WRPRTERR); the first 4 KiB
- *   (pages 0–3, or 0–1 with 2 KiB pages) are write-protected; a mass erase is allowed. Programming RDP = 0xA5 while protection is in
- *   force first mass-erases the main flash; the new RDP takes effect at the next reset.
+ *   (pages 0–3, or 0–1 with 2 KiB pages) are write-protected; a mass erase is allowed.
+ *   Programming RDP = 0xA5 while protection is in force first mass-erases the main flash; the
+ *   new RDP takes effect at the next reset.
  * - Reads of the array stall while BSY (the debugger's MEM-AP answers WAIT).
  */
 import type { VirtualClock } from '../clock';

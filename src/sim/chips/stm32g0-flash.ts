@@ -3,9 +3,10 @@
  * ("Embedded Flash memory (FLASH)"): ACR, KEYR (0x45670123 then 0xCDEF89AB clears CR.LOCK; a
  * wrong key is a bus error and keeps CR locked until reset), OPTKEYR (0x08192A3B, 0x4C5D6E7F
  * clears CR.OPTLOCK; a wrong key is a bus error and keeps the option registers locked until
- * reset; setting LOCK sets OPTLOCK too), SR (EOP, OPERR, PROGERR, WRPERR, PGAERR, SIZERR, PGSERR, MISSERR,
- * FASTERR, OPTVERR, BSY1, CFGBSY) and CR (PG, PER, MER1, PNB, STRT, OPTSTRT, FSTPG, EOPIE,
- * ERRIE, OBL_LAUNCH, OPTLOCK, LOCK), the option registers OPTR/PCROP1A/WRP1A/WRP1B/PCROP1B/SECR.
+ * reset; setting LOCK sets OPTLOCK too), SR (EOP, OPERR, PROGERR, WRPERR, PGAERR, SIZERR,
+ * PGSERR, MISSERR, FASTERR, OPTVERR, BSY1, CFGBSY) and CR (PG, PER, MER1, PNB, STRT, OPTSTRT,
+ * FSTPG, EOPIE, ERRIE, OBL_LAUNCH, OPTLOCK, LOCK), the option registers
+ * OPTR/PCROP1A/WRP1A/WRP1B/PCROP1B/SECR.
  *
  * - The array is 72-bit cells (64 data + 8 ECC bits): standard programming is a double word,
  *   two 32-bit stores, the first at a double-word-aligned address and the second at the next

@@ -75,8 +75,8 @@ function familyProgrammer(family: string): ProgrammerKind | undefined {
  * support script reports ("Nordic nRF52833"), the catalogue its short name and family. A
  * `target` naming a catalogue target exactly or as one of its words becomes that target's
  * short name with its family, and so does a word that begins with a part number of 8 characters
- * or more (an RL78 named with its order-code suffix, "R5F100LEA", is the R5F100LE); an unknown target is kept
- * with an empty family.
+ * or more (an RL78 named with its order-code suffix, "R5F100LEA", is the R5F100LE); an unknown
+ * target is kept with an empty family.
  */
 export function withFamily(
   config: Record<string, string | number | boolean>,
